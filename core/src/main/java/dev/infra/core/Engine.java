@@ -1,0 +1,110 @@
+package dev.infra.core;
+
+import dev.infra.core.apply.ApplyEvent;
+import dev.infra.core.apply.ApplyResult;
+import dev.infra.core.apply.Applier;
+import dev.infra.core.diag.Diagnostic;
+import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.expand.Expander;
+import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.plan.Plan;
+import dev.infra.core.plan.Planner;
+import dev.infra.core.provider.ProviderRegistry;
+import dev.infra.core.state.State;
+import dev.infra.core.state.StateBackend;
+import dev.infra.core.state.StateRecorder;
+import dev.infra.core.topology.Topology;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
+
+/**
+ * The workflow the commands share: topology → graph → plan → (confirm) → apply, under the stack's
+ * lock. Knows nothing of AWS: providers and the state backend are handed in.
+ */
+public final class Engine {
+
+    private final ProviderRegistry providers;
+    private final StateBackend backend;
+
+    private Engine(ProviderRegistry providers, StateBackend backend) {
+        this.providers = providers;
+        this.backend = backend;
+    }
+
+    public static Engine create(ProviderRegistry providers, StateBackend backend) {
+        return new Engine(providers, backend);
+    }
+
+    /** How an apply runs. */
+    public record ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {}
+
+    /** The outcome of a plan-and-apply: the plan shown, and the result if it was applied. */
+    public record Outcome(Plan plan, ApplyResult result) {
+        public boolean applied() {
+            return result != null;
+        }
+    }
+
+    public static ResourceGraph graph(Topology topology) {
+        return ResourceGraph.build(Expander.expand(topology));
+    }
+
+    public State state(Topology topology) {
+        return backend.read().orElseGet(() -> State.empty(topology.stack(), topology.region()));
+    }
+
+    /** Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). */
+    public Plan plan(Topology topology, boolean destroy) {
+        ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : graph(topology);
+        return new Planner(providers).plan(desired, state(topology), topology.digest(), destroy);
+    }
+
+    /**
+     * Plans and, when {@code confirm} accepts the plan, applies it, all under the lock so nothing
+     * changes between what was shown and what is done.
+     */
+    public Outcome planAndApply(Topology topology, boolean destroy, Predicate<Plan> confirm, ApplyOptions options) {
+        try (StateBackend.Lock lock = backend.lock(destroy ? "destroy" : "apply")) {
+            Plan plan = plan(topology, destroy);
+            if (!plan.hasChanges() || !confirm.test(plan)) {
+                return new Outcome(plan, null);
+            }
+            return new Outcome(plan, run(plan, state(topology), options));
+        }
+    }
+
+    /** Applies a saved plan, refusing it when the state or the topology changed since it was made. */
+    public ApplyResult applySaved(Plan plan, Topology topology, String planFile, ApplyOptions options) {
+        try (StateBackend.Lock lock = backend.lock("apply")) {
+            State current = state(topology);
+            boolean firstEver = plan.serial() == 0 && current.serial() == 0;
+            if (!plan.stack().equals(topology.stack()) || !plan.region().equals(topology.region())) {
+                throw stale(planFile, "was made for stack " + plan.stack() + " in " + plan.region()
+                        + ", not " + topology.stack() + " in " + topology.region());
+            }
+            if (!firstEver && !plan.lineage().equals(current.lineage())) {
+                throw stale(planFile, "does not match the state (different lineage); make a new plan");
+            }
+            if (plan.serial() != current.serial()) {
+                throw stale(planFile, "is stale: the state changed since it was made (serial " + plan.serial()
+                        + " → " + current.serial() + "); make a new plan");
+            }
+            if (!plan.destroy() && !plan.topologyDigest().equals(topology.digest())) {
+                throw stale(planFile, "is stale: " + topology.file() + " changed since it was made; make a new plan");
+            }
+            return run(plan, current, options);
+        }
+    }
+
+    private ApplyResult run(Plan plan, State state, ApplyOptions options) {
+        Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener());
+        return applier.apply(plan, new StateRecorder(backend, state));
+    }
+
+    private static InvalidInputException stale(String planFile, String message) {
+        return InvalidInputException.of(Diagnostic.error(SourceLocation.wholeFile(planFile), "", message));
+    }
+}

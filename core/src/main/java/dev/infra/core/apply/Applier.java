@@ -1,0 +1,359 @@
+package dev.infra.core.apply;
+
+import dev.infra.core.graph.Graph;
+import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.model.Values;
+import dev.infra.core.plan.Action;
+import dev.infra.core.plan.AttributeChange;
+import dev.infra.core.plan.Plan;
+import dev.infra.core.plan.Planner;
+import dev.infra.core.plan.ResourceChange;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderRegistry;
+import dev.infra.core.provider.ResourceProvider;
+import dev.infra.core.state.ResourceState;
+import dev.infra.core.state.StateRecorder;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * Carries out a plan: builds the graph of operations from the plan's changes (never from the
+ * topology, so nothing unplanned is touched), then walks it with bounded parallelism. An operation
+ * starts when everything it needs is done; when one fails, what depends on it is skipped and the
+ * independent branches go on. State is recorded after every operation.
+ *
+ * <p>Edges: creates and updates follow the creates and updates of their dependencies; a delete
+ * follows the deletes of what depended on it and the updates that stop referring to it; a replace
+ * deletes first, then creates (AWS names and CIDRs usually cannot exist twice).
+ */
+public final class Applier {
+
+    private final ProviderRegistry providers;
+    private final int parallelism;
+    private final Duration heartbeat;
+    private final Consumer<ApplyEvent> listener;
+
+    private Applier(ProviderRegistry providers, int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {
+        this.providers = providers;
+        this.parallelism = parallelism;
+        this.heartbeat = heartbeat;
+        this.listener = listener;
+    }
+
+    public static Applier create(ProviderRegistry providers, int parallelism, Duration heartbeat,
+                                 Consumer<ApplyEvent> listener) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("parallelism must be at least 1");
+        }
+        return new Applier(providers, parallelism, heartbeat, listener);
+    }
+
+    enum Kind { CREATE, UPDATE, DELETE }
+
+    record Op(Kind kind, ResourceChange change) {
+        String key() {
+            return change.address() + "#" + kind.name().toLowerCase();
+        }
+
+        String verb() {
+            return switch (kind) {
+                case CREATE -> change.action() == Action.REPLACE ? "re-creating" : "creating";
+                case UPDATE -> "updating";
+                case DELETE -> change.action() == Action.REPLACE ? "deleting (replace)" : "deleting";
+            };
+        }
+    }
+
+    /** The operations of a plan and the order between them. */
+    static Graph<String> operations(Plan plan, Map<String, Op> ops) {
+        Map<String, ResourceChange> byAddress = new HashMap<>();
+        for (ResourceChange c : plan.changes()) {
+            byAddress.put(c.address(), c);
+            switch (c.action()) {
+                case CREATE -> put(ops, new Op(Kind.CREATE, c));
+                case UPDATE -> put(ops, new Op(Kind.UPDATE, c));
+                case DELETE -> put(ops, new Op(Kind.DELETE, c));
+                case REPLACE -> {
+                    put(ops, new Op(Kind.DELETE, c));
+                    put(ops, new Op(Kind.CREATE, c));
+                }
+                case NO_OP -> { }
+            }
+        }
+        Graph<String> g = Graph.create();
+        ops.keySet().forEach(g::addNode);
+        for (Op op : ops.values()) {
+            ResourceChange c = op.change();
+            if (op.kind() == Kind.DELETE) {
+                // Whoever depended on c goes first: its delete, or the update that stops using c.
+                for (ResourceChange other : plan.changes()) {
+                    if (other.priorDependencies().contains(c.address())) {
+                        edge(g, ops, other.address() + "#delete", op.key());
+                        edge(g, ops, other.address() + "#update", op.key());
+                    }
+                }
+                if (c.action() == Action.REPLACE) {
+                    g.putEdge(op.key(), c.address() + "#create");
+                }
+            } else {
+                for (String dep : c.dependencies()) {
+                    edge(g, ops, dep + "#create", op.key());
+                    edge(g, ops, dep + "#update", op.key());
+                }
+            }
+        }
+        return g;
+    }
+
+    private static void put(Map<String, Op> ops, Op op) {
+        ops.put(op.key(), op);
+    }
+
+    private static void edge(Graph<String> g, Map<String, Op> ops, String from, String to) {
+        if (ops.containsKey(from) && !from.equals(to)) {
+            g.putEdge(from, to);
+        }
+    }
+
+    public ApplyResult apply(Plan plan, StateRecorder state) {
+        Map<String, Op> ops = new HashMap<>();
+        Graph<String> g = operations(plan, ops);
+        g.findCycle().ifPresent(c -> {
+            throw new IllegalStateException("operation cycle: " + String.join(" -> ", c));
+        });
+        return new Walk(plan.stack(), g, ops, state).run();
+    }
+
+    /** One walk of the operation graph. */
+    private final class Walk {
+        private final String stack;
+        private final Graph<String> graph;
+        private final Map<String, Op> ops;
+        private final StateRecorder state;
+        private final Semaphore slots = new Semaphore(parallelism);
+        private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+        private final Map<String, Long> running = new ConcurrentHashMap<>();
+        private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
+        private final List<String> skipped = new ArrayList<>();
+        private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
+        private int replaced;
+
+        Walk(String stack, Graph<String> graph, Map<String, Op> ops, StateRecorder state) {
+            this.stack = stack;
+            this.graph = graph;
+            this.ops = ops;
+            this.state = state;
+        }
+
+        record Finished(String key, boolean ok) {}
+
+        ApplyResult run() {
+            ExecutorService workers = Executors.newCachedThreadPool(daemon("infra-apply"));
+            ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(daemon("infra-heartbeat"));
+            long beat = Math.max(1, heartbeat.toMillis());
+            beats.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+            try {
+                Map<String, Integer> waitingOn = new HashMap<>();
+                Set<String> blocked = new HashSet<>();
+                int outstanding = 0;
+                for (String key : graph.topologicalOrder()) {
+                    waitingOn.put(key, graph.predecessors(key).size());
+                    if (graph.predecessors(key).isEmpty()) {
+                        submit(workers, key);
+                        outstanding++;
+                    }
+                }
+                while (outstanding > 0) {
+                    Finished f = finished.take();
+                    outstanding--;
+                    if (!f.ok()) {
+                        skipDependents(f.key(), blocked);
+                    }
+                    for (String next : graph.successors(f.key())) {
+                        if (waitingOn.merge(next, -1, Integer::sum) == 0 && !blocked.contains(next)) {
+                            submit(workers, next);
+                            outstanding++;
+                        }
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failures.add("interrupted");
+            } finally {
+                beats.shutdownNow();
+                workers.shutdown();
+            }
+            return new ApplyResult(done.getOrDefault(Kind.CREATE, 0) - replaced, done.getOrDefault(Kind.UPDATE, 0),
+                    replaced, done.getOrDefault(Kind.DELETE, 0) - replaced, List.copyOf(failures), List.copyOf(skipped));
+        }
+
+        private void skipDependents(String failedKey, Set<String> blocked) {
+            List<String> queue = new ArrayList<>(graph.successors(failedKey));
+            while (!queue.isEmpty()) {
+                String k = queue.remove(0);
+                if (blocked.add(k)) {
+                    Op op = ops.get(k);
+                    skipped.add(op.change().address());
+                    listener.accept(new ApplyEvent.Skipped(op.change().address(), op.verb(), ops.get(failedKey).change().address()));
+                    queue.addAll(graph.successors(k));
+                }
+            }
+        }
+
+        private void submit(ExecutorService workers, String key) {
+            workers.submit(() -> {
+                Op op = ops.get(key);
+                boolean ok = false;
+                long start = System.nanoTime();
+                try {
+                    slots.acquire();
+                    try {
+                        running.put(key, start);
+                        listener.accept(new ApplyEvent.Started(op.change().address(), op.verb()));
+                        String id = execute(op, key);
+                        listener.accept(new ApplyEvent.Completed(op.change().address(), op.verb(), id, since(start)));
+                        ok = true;
+                    } finally {
+                        running.remove(key);
+                        slots.release();
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failures.add(op.change().address() + ": interrupted");
+                } catch (RuntimeException e) {
+                    String message = e.getMessage() == null ? e.toString() : e.getMessage();
+                    failures.add(message);
+                    listener.accept(new ApplyEvent.Failed(op.change().address(), op.verb(), message, since(start)));
+                } finally {
+                    finished.add(new Finished(key, ok));
+                }
+            });
+        }
+
+        private void heartbeat() {
+            running.forEach((key, start) -> {
+                Op op = ops.get(key);
+                listener.accept(new ApplyEvent.Waiting(op.change().address(), op.verb(), since(start)));
+            });
+        }
+
+        private String execute(Op op, String key) {
+            ResourceChange c = op.change();
+            if (op.kind() == Kind.DELETE) {
+                if (c.id() != null) {
+                    providers.get(c.type()).delete(LiveResource.of(c.id(), c.address(), c.prior()), context(key));
+                }
+                state.remove(c.address());
+                done.merge(Kind.DELETE, 1, Integer::sum);
+                return c.id();
+            }
+            ResourceProvider provider = providers.get(c.type());
+            ResourceSpec spec = new ResourceSpec(c.address(), c.type(), resolve(c.desired()), Set.of(), null);
+            LiveResource result;
+            if (op.kind() == Kind.CREATE) {
+                state.put(ResourceState.creating(c.address(), c.type(), c.dependencies()));
+                Optional<LiveResource> existing = provider.findExisting(stack, spec);
+                result = existing.isPresent() ? adopt(provider, existing.get(), spec, key)
+                        : provider.create(spec, context(key));
+                if (c.action() == Action.REPLACE) {
+                    synchronized (this) {
+                        replaced++;
+                    }
+                }
+            } else {
+                LiveResource current = LiveResource.of(c.id(), c.address(), state.current().resources().get(c.address()).attributes());
+                Set<String> changed = c.changes().stream().map(AttributeChange::name).collect(Collectors.toSet());
+                result = provider.update(current, spec, changed, context(key));
+            }
+            state.put(ResourceState.created(c.address(), c.type(), result.id(), result.attributes(), c.dependencies()));
+            done.merge(op.kind(), 1, Integer::sum);
+            return result.id();
+        }
+
+        /** A resource an interrupted create left behind: take it, and bring its updatable attributes in line. */
+        private LiveResource adopt(ResourceProvider provider, LiveResource found, ResourceSpec spec, String key) {
+            Set<String> changed = Planner.diff(provider.schema(), spec.attributes(), found.attributes()).stream()
+                    .filter(a -> !a.forcesReplacement()).map(AttributeChange::name).collect(Collectors.toSet());
+            return changed.isEmpty() ? found : provider.update(found, spec, changed, context(key));
+        }
+
+        private Map<String, Object> resolve(Map<String, Object> desired) {
+            return Values.resolve(desired, this::valueOf);
+        }
+
+        private Object valueOf(Ref ref) {
+            ResourceState dep = state.current().resources().get(ref.address());
+            if (dep == null || dep.id() == null) {
+                throw new IllegalStateException("apply reached a resource before its dependency " + ref.address());
+            }
+            return ref.attribute().equals("id") ? dep.id() : dep.attributes().get(ref.attribute());
+        }
+
+        private OperationContext context(String key) {
+            Op op = ops.get(key);
+            return new OperationContext() {
+                @Override
+                public String address() {
+                    return op.change().address();
+                }
+
+                @Override
+                public <T> T await(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll) {
+                    long deadline = System.nanoTime() + timeout.toNanos();
+                    while (true) {
+                        Optional<T> v = poll.get();
+                        if (v.isPresent()) {
+                            return v.get();
+                        }
+                        if (System.nanoTime() > deadline) {
+                            throw new IllegalStateException(address() + ": timed out after " + timeout.toSeconds()
+                                    + "s waiting for " + what);
+                        }
+                        // Give the slot to other work while sleeping: long waits must not starve the walk.
+                        slots.release();
+                        try {
+                            Thread.sleep(interval.toMillis());
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new IllegalStateException(address() + ": interrupted waiting for " + what, e);
+                        } finally {
+                            slots.acquireUninterruptibly();
+                        }
+                    }
+                }
+            };
+        }
+    }
+
+    private static Duration since(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}

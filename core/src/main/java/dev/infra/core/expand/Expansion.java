@@ -1,0 +1,56 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.topology.Topology;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Collects the resources components expand into, giving each the tags every resource carries:
+ * {@code infra:stack}, {@code infra:address}, {@code Name} and the user's tags.
+ */
+public final class Expansion {
+
+    public static final String TAG_STACK = "infra:stack";
+    public static final String TAG_ADDRESS = "infra:address";
+
+    private final Topology topology;
+    private final Map<String, ResourceSpec> specs = new LinkedHashMap<>();
+
+    Expansion(Topology topology) {
+        this.topology = topology;
+    }
+
+    public Topology topology() {
+        return topology;
+    }
+
+    /** {@code <stack>-<suffix>}: the Name tag and, where AWS wants one, the resource name. */
+    public String name(String suffix) {
+        return topology.stack() + "-" + suffix;
+    }
+
+    public void add(String address, String type, String nameSuffix, Map<String, Object> attributes,
+                    Set<String> dependsOn, SourceLocation origin) {
+        Map<String, Object> attrs = new LinkedHashMap<>(attributes);
+        Map<String, String> tags = new LinkedHashMap<>(topology.tags());
+        tags.put("Name", name(nameSuffix));
+        tags.put(TAG_STACK, topology.stack());
+        tags.put(TAG_ADDRESS, address);
+        attrs.put("tags", tags);
+        if (specs.put(address, new ResourceSpec(address, type, attrs, dependsOn, origin)) != null) {
+            throw new IllegalStateException("two resources expand to " + address);
+        }
+    }
+
+    public void add(String address, String type, String nameSuffix, Map<String, Object> attributes, SourceLocation origin) {
+        add(address, type, nameSuffix, attributes, Set.of(), origin);
+    }
+
+    List<ResourceSpec> specs() {
+        return List.copyOf(specs.values());
+    }
+}

@@ -1,0 +1,143 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.topology.Network;
+import dev.infra.core.topology.Network.NatGateways;
+import dev.infra.core.topology.Network.Rule;
+import dev.infra.core.topology.Network.SecurityGroup;
+import dev.infra.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * {@code network:} → VPC, internet gateway, a public and a private subnet per zone, Elastic IPs and
+ * NAT gateways, one public route table and one private route table per zone (routing to the NAT
+ * gateway of its own zone, or the single one), security groups and their rules.
+ */
+final class NetworkExpander implements ComponentExpander {
+
+    static final String VPC = "network/vpc";
+    static final String IGW = "network/internet-gateway";
+    static final String PUBLIC_RT = "network/route-table.public";
+
+    static String subnet(String kind, String zone) {
+        return "network/subnet." + kind + "-" + zone;
+    }
+
+    static String natGateway(String zone) {
+        return "network/nat-gateway." + zone;
+    }
+
+    static String securityGroup(String name) {
+        return "network/security-group." + name;
+    }
+
+    @Override
+    public void expand(Topology topology, Expansion out) {
+        Network n = topology.network();
+        if (n == null) {
+            return;
+        }
+        String region = topology.region();
+        out.add(VPC, "aws_vpc", "vpc", Map.of(
+                "cidrBlock", n.cidr(),
+                "enableDnsSupport", true,
+                "enableDnsHostnames", n.enableDnsHostnames()), n.at());
+        out.add(IGW, "aws_internet_gateway", "igw", Map.of("vpcId", Ref.id(VPC)), n.at());
+
+        List<String> zones = n.zones();
+        List<String> publicSubnetIds = new ArrayList<>();
+        for (int i = 0; i < zones.size(); i++) {
+            String z = zones.get(i);
+            for (String kind : List.of("public", "private")) {
+                String cidr = (kind.equals("public") ? n.publicSubnets() : n.privateSubnets()).get(i);
+                out.add(subnet(kind, z), "aws_subnet", "subnet-" + kind + "-" + z, Map.of(
+                        "vpcId", Ref.id(VPC),
+                        "cidrBlock", cidr,
+                        "availabilityZone", region + z,
+                        "mapPublicIpOnLaunch", kind.equals("public")), n.at());
+            }
+            publicSubnetIds.add(subnet("public", z));
+        }
+
+        List<String> natZones = switch (n.natGateways()) {
+            case ONE_PER_ZONE -> zones;
+            case SINGLE -> zones.subList(0, 1);
+            case NONE -> List.of();
+        };
+        for (String z : natZones) {
+            String eip = "network/eip.nat-" + z;
+            out.add(eip, "aws_eip", "eip-nat-" + z, Map.of("domain", "vpc"), n.at());
+            // The gateway needs the internet gateway attached first, or AWS fails it.
+            out.add(natGateway(z), "aws_nat_gateway", "nat-" + z, Map.of(
+                    "subnetId", Ref.id(subnet("public", z)),
+                    "allocationId", Ref.id(eip),
+                    "connectivityType", "public"), Set.of(IGW), n.at());
+        }
+
+        out.add(PUBLIC_RT, "aws_route_table", "rt-public", Map.of(
+                "vpcId", Ref.id(VPC),
+                "routes", List.of(route("gatewayId", Ref.id(IGW))),
+                "subnetIds", publicSubnetIds.stream().map(Ref::id).toList()), n.at());
+        for (String z : zones) {
+            List<Object> routes = new ArrayList<>();
+            if (n.natGateways() != NatGateways.NONE) {
+                String natZone = n.natGateways() == NatGateways.SINGLE ? natZones.get(0) : z;
+                routes.add(route("natGatewayId", Ref.id(natGateway(natZone))));
+            }
+            out.add("network/route-table.private-" + z, "aws_route_table", "rt-private-" + z, Map.of(
+                    "vpcId", Ref.id(VPC),
+                    "routes", routes,
+                    "subnetIds", List.of(Ref.id(subnet("private", z)))), n.at());
+        }
+
+        n.securityGroups().values().forEach(g -> securityGroup(g, out));
+    }
+
+    private static Map<String, Object> route(String targetKey, Ref target) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("destinationCidrBlock", "0.0.0.0/0");
+        r.put(targetKey, target);
+        return r;
+    }
+
+    private static void securityGroup(SecurityGroup g, Expansion out) {
+        String address = securityGroup(g.name());
+        Set<String> deps = new TreeSet<>();
+        g.dependsOn().forEach(d -> deps.add(securityGroup(d)));
+        out.add(address, "aws_security_group", "sg-" + g.name(), Map.of(
+                "vpcId", Ref.id(VPC),
+                "groupName", out.name(g.name()),
+                "description", g.description()), deps, g.at());
+        rules(g, "ingress", g.ingress(), out);
+        rules(g, "egress", g.egress(), out);
+    }
+
+    private static void rules(SecurityGroup g, String direction, List<Rule> rules, Expansion out) {
+        for (Rule r : rules) {
+            String peer = r.cidr() != null ? r.cidr().replace('/', '_') : "sg-" + r.source();
+            String ports = r.fromPort() < 0 ? "all" : r.fromPort() == r.toPort() ? "" + r.fromPort() : r.fromPort() + "-" + r.toPort();
+            String key = direction + "-" + r.protocol() + "-" + ports + "-" + peer;
+            Map<String, Object> attrs = new LinkedHashMap<>();
+            attrs.put("securityGroupId", Ref.id(securityGroup(g.name())));
+            attrs.put("direction", direction);
+            attrs.put("protocol", r.protocol().equals("all") ? "-1" : r.protocol());
+            attrs.put("fromPort", (long) r.fromPort());
+            attrs.put("toPort", (long) r.toPort());
+            if (r.cidr() != null) {
+                attrs.put("cidrIpv4", r.cidr());
+            } else {
+                attrs.put("referencedGroupId", Ref.id(securityGroup(r.source())));
+            }
+            if (r.description() != null) {
+                attrs.put("description", r.description());
+            }
+            out.add(securityGroup(g.name()) + "/rule." + key, "aws_security_group_rule",
+                    "sg-" + g.name() + "-" + key, attrs, r.at());
+        }
+    }
+}

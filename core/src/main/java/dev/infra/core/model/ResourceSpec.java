@@ -1,0 +1,47 @@
+package dev.infra.core.model;
+
+import dev.infra.core.diag.SourceLocation;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One AWS resource the topology asks for. Attribute values are strings, longs, booleans, lists, maps,
+ * {@link Ref}s to other resources, or {@link Unknown} once resolved against a plan.
+ *
+ * @param address stable address such as {@code network/subnet.private-a}
+ * @param type provider type such as {@code aws_subnet}
+ * @param dependsOn addresses this resource must come after, besides those its refs name
+ * @param origin the YAML place the resource was expanded from, for error messages
+ */
+public record ResourceSpec(String address, String type, Map<String, Object> attributes,
+                           Set<String> dependsOn, SourceLocation origin) {
+
+    public ResourceSpec {
+        attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
+        dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));
+    }
+
+    public static ResourceSpec of(String address, String type, Map<String, Object> attributes, SourceLocation origin) {
+        return new ResourceSpec(address, type, attributes, Set.of(), origin);
+    }
+
+    /** Every address this resource depends on: explicit ones and those its attribute refs name. */
+    public Set<String> dependencies() {
+        Set<String> all = new TreeSet<>(dependsOn);
+        Values.refs(attributes).forEach(r -> all.add(r.address()));
+        return all;
+    }
+
+    public ResourceSpec withAttributes(Map<String, Object> newAttributes) {
+        return new ResourceSpec(address, type, newAttributes, dependsOn, origin);
+    }
+
+    @SuppressWarnings("unchecked")
+    public Map<String, String> tags() {
+        Object t = attributes.get("tags");
+        return t instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+    }
+}

@@ -1,0 +1,99 @@
+package dev.infra.core.plan;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.infra.core.diag.Diagnostic;
+import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.model.Ref;
+import dev.infra.core.model.Values;
+import dev.infra.core.state.Json;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Plans as JSON: saved by {@code plan -o}, printed by {@code plan --json}. A ref is written as
+ * {@code {"$ref": "network/vpc", "attribute": "id"}} and read back as a {@link Ref}.
+ */
+public final class PlanCodec {
+
+    private static final String REF = "$ref";
+
+    private PlanCodec() {}
+
+    public static String toJson(Plan plan) {
+        try {
+            return Json.MAPPER.writeValueAsString(encode(plan));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static void write(Plan plan, Path file) {
+        try {
+            Files.writeString(file, toJson(plan));
+        } catch (IOException e) {
+            throw InvalidInputException.of(Diagnostic.error(SourceLocation.wholeFile(file.toString()), "",
+                    "cannot write plan: " + e.getMessage()));
+        }
+    }
+
+    public static Plan read(Path file) {
+        try {
+            JsonNode tree = Json.MAPPER.readTree(Files.readString(file));
+            if (!(tree instanceof ObjectNode o) || o.path("formatVersion").asInt() != Plan.FORMAT_VERSION) {
+                throw fail(file, "is not an infra plan (format version " + Plan.FORMAT_VERSION + ")");
+            }
+            Plan raw = Json.MAPPER.treeToValue(tree, Plan.class);
+            List<ResourceChange> changes = new ArrayList<>();
+            raw.changes().forEach(c -> changes.add(new ResourceChange(c.address(), c.type(), c.action(), c.id(),
+                    decodeRefs(c.desired()), c.prior(), c.changes(), c.dependencies(), c.priorDependencies(), c.reason())));
+            return new Plan(raw.formatVersion(), raw.stack(), raw.region(), raw.destroy(), raw.topologyDigest(),
+                    raw.lineage(), raw.serial(), changes, raw.drift());
+        } catch (NoSuchFileException e) {
+            throw fail(file, "plan file not found");
+        } catch (IOException e) {
+            throw fail(file, "is not a readable infra plan: " + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static InvalidInputException fail(Path file, String message) {
+        return InvalidInputException.of(Diagnostic.error(SourceLocation.wholeFile(file.toString()), "", message));
+    }
+
+    private static Plan encode(Plan plan) {
+        List<ResourceChange> changes = new ArrayList<>();
+        plan.changes().forEach(c -> changes.add(new ResourceChange(c.address(), c.type(), c.action(), c.id(),
+                Values.resolve(c.desired(), r -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put(REF, r.address());
+                    m.put("attribute", r.attribute());
+                    return m;
+                }), c.prior(), c.changes(), c.dependencies(), c.priorDependencies(), c.reason())));
+        return new Plan(plan.formatVersion(), plan.stack(), plan.region(), plan.destroy(), plan.topologyDigest(),
+                plan.lineage(), plan.serial(), changes, plan.drift());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T decodeRefs(T value) {
+        if (value instanceof Map<?, ?> m) {
+            if (m.containsKey(REF) && m.size() == 2) {
+                return (T) Ref.to((String) m.get(REF), (String) m.get("attribute"));
+            }
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, decodeRefs(v)));
+            return (T) out;
+        } else if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(decodeRefs(v)));
+            return (T) out;
+        }
+        return value;
+    }
+}

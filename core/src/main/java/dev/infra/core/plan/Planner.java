@@ -1,0 +1,246 @@
+package dev.infra.core.plan;
+
+import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.model.Unknown;
+import dev.infra.core.model.Values;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.ProviderRegistry;
+import dev.infra.core.provider.ReadRequest;
+import dev.infra.core.provider.ResourceProvider;
+import dev.infra.core.provider.ResourceSchema;
+import dev.infra.core.state.ResourceState;
+import dev.infra.core.state.State;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.stream.Collectors;
+
+/**
+ * Prior state + live reads + desired resources → {@link Plan}. Reads are batched: one
+ * {@code readAll} per resource type, run a few at a time. Resources tagged with the stack that
+ * neither the topology nor the state knows (left by a crash) are adopted when the topology wants
+ * them and deleted otherwise, so nothing is orphaned.
+ */
+public final class Planner {
+
+    private static final int READ_THREADS = 4;
+
+    private final ProviderRegistry providers;
+
+    public Planner(ProviderRegistry providers) {
+        this.providers = providers;
+    }
+
+    /** Plans the topology's resources; {@code desired} is empty for a destroy plan. */
+    public Plan plan(ResourceGraph desired, State state, String topologyDigest, boolean destroy) {
+        Live live = readLive(state);
+        Map<String, ResourceChange> changes = new LinkedHashMap<>();
+        List<Drift> drift = new ArrayList<>();
+        Set<String> claimed = new HashSet<>();
+
+        if (!destroy) {
+            for (String address : desired.order()) {
+                ResourceSpec spec = desired.spec(address);
+                ResourceState prior = state.resources().get(address);
+                LiveResource current = live.forAddress(address, prior);
+                if (current != null) {
+                    claimed.add(current.id());
+                }
+                driftOf(spec.type(), prior, current).ifPresent(drift::add);
+                changes.put(address, change(spec, prior, current, changes, live));
+            }
+        }
+        // What state or the stack's tags hold that the topology no longer wants: delete, dependents first.
+        Map<String, ResourceChange> deletes = new TreeMap<>();
+        for (ResourceState r : state.resources().values()) {
+            if (changes.containsKey(r.address())) {
+                continue;
+            }
+            LiveResource current = r.id() == null ? live.firstTagged(r.address(), claimed) : live.byId.get(r.id());
+            if (destroy && current != null) {
+                driftOf(r.type(), r, current).ifPresent(drift::add);
+            }
+            if (current == null && r.id() != null && destroy) {
+                drift.add(new Drift(r.address(), r.type(), true, List.of()));
+            }
+            if (current != null) {
+                claimed.add(current.id());
+            }
+            deletes.put(r.address(), deletion(r.address(), r.type(), current == null ? r.id() : current.id(),
+                    current == null ? r.attributes() : current.attributes(), r.dependencies(),
+                    destroy ? "destroy" : "no longer in the topology"));
+        }
+        for (LiveResource orphan : live.all) {
+            if (!claimed.contains(orphan.id()) && orphan.address() != null) {
+                String address = orphan.address() + (deletes.containsKey(orphan.address()) || changes.containsKey(orphan.address())
+                        ? " (duplicate " + orphan.id() + ")" : "");
+                deletes.put(address, deletion(address, live.typeOf.get(orphan.id()), orphan.id(), orphan.attributes(),
+                        List.of(), "tagged with this stack but not in state (left by an interrupted apply)"));
+            }
+        }
+        deletes.values().stream()
+                .sorted(Comparator.comparing(ResourceChange::address))
+                .forEach(d -> changes.put(d.address(), d));
+        return new Plan(Plan.FORMAT_VERSION, state.stack(), state.region(), destroy, topologyDigest,
+                state.lineage(), state.serial(), List.copyOf(changes.values()), drift);
+    }
+
+    private static ResourceChange deletion(String address, String type, String id, Map<String, Object> prior,
+                                           List<String> priorDeps, String reason) {
+        return new ResourceChange(address, type, Action.DELETE, id, Map.of(), prior, List.of(), List.of(),
+                priorDeps, reason);
+    }
+
+    private ResourceChange change(ResourceSpec spec, ResourceState prior, LiveResource current,
+                                  Map<String, ResourceChange> planned, Live live) {
+        List<String> deps = List.copyOf(spec.dependencies());
+        List<String> priorDeps = prior == null ? List.of() : prior.dependencies();
+        if (current == null) {
+            String reason = prior != null && prior.id() != null ? "deleted outside infra; will be created again"
+                    : prior != null ? "creation was interrupted; no resource found, creating" : "new resource";
+            return new ResourceChange(spec.address(), spec.type(), Action.CREATE, null, spec.attributes(),
+                    Map.of(), List.of(), deps, priorDeps, reason);
+        }
+        ResourceSchema schema = providers.get(spec.type()).schema();
+        Map<String, Object> resolved = Values.resolve(spec.attributes(), ref -> resolveAtPlan(ref, planned, live));
+        List<AttributeChange> diffs = diff(schema, resolved, current.attributes());
+        boolean replace = diffs.stream().anyMatch(AttributeChange::forcesReplacement);
+        Action action = replace ? Action.REPLACE : diffs.isEmpty() ? Action.NO_OP : Action.UPDATE;
+        String reason = switch (action) {
+            case REPLACE -> "forces replacement: " + diffs.stream().filter(AttributeChange::forcesReplacement)
+                    .map(AttributeChange::name).collect(Collectors.joining(", "));
+            case UPDATE -> "update in place";
+            default -> "up to date";
+        };
+        if (prior == null || prior.id() == null) {
+            reason = "adopting " + current.id() + " found by its infra:address tag; " + reason;
+        }
+        return new ResourceChange(spec.address(), spec.type(), action, current.id(), spec.attributes(),
+                current.attributes(), diffs, deps, priorDeps, reason);
+    }
+
+    /** At plan time a ref to a resource being created or replaced is unknown until apply. */
+    private static Object resolveAtPlan(Ref ref, Map<String, ResourceChange> planned, Live live) {
+        ResourceChange dep = planned.get(ref.address());
+        if (dep == null || dep.action() == Action.CREATE || dep.action() == Action.REPLACE) {
+            return Unknown.VALUE;
+        }
+        if (ref.attribute().equals("id")) {
+            return dep.id();
+        }
+        LiveResource l = live.byId.get(dep.id());
+        return l == null ? Unknown.VALUE : l.attributes().get(ref.attribute());
+    }
+
+    /** Attribute-level differences between what the topology wants and what AWS holds. */
+    public static List<AttributeChange> diff(ResourceSchema schema, Map<String, Object> desired, Map<String, Object> actual) {
+        List<AttributeChange> out = new ArrayList<>();
+        desired.forEach((name, want) -> {
+            if (schema.computed().contains(name)) {
+                return;
+            }
+            Object have = actual.get(name);
+            boolean unordered = schema.unordered().contains(name);
+            if (Values.containsUnknown(want) || !Values.same(normal(want, unordered), normal(have, unordered))) {
+                out.add(new AttributeChange(name, have, want, schema.forcesReplacement(name)));
+            }
+        });
+        return out;
+    }
+
+    private static Object normal(Object value, boolean unordered) {
+        if (unordered && value instanceof List<?> l) {
+            return l.stream().map(String::valueOf).sorted().toList();
+        }
+        return value;
+    }
+
+    private java.util.Optional<Drift> driftOf(String type, ResourceState prior, LiveResource current) {
+        if (prior == null || prior.id() == null) {
+            return java.util.Optional.empty();
+        }
+        if (current == null) {
+            return java.util.Optional.of(new Drift(prior.address(), type, true, List.of()));
+        }
+        List<AttributeChange> changed = diff(providers.get(type).schema(), prior.attributes(), current.attributes());
+        return changed.isEmpty() ? java.util.Optional.empty()
+                : java.util.Optional.of(new Drift(prior.address(), type, false, changed));
+    }
+
+    private Live readLive(State state) {
+        Map<String, Set<String>> idsByType = new TreeMap<>();
+        state.resources().values().forEach(r -> {
+            Set<String> ids = idsByType.computeIfAbsent(r.type(), t -> new TreeSet<>());
+            if (r.id() != null) {
+                ids.add(r.id());
+            }
+        });
+        ExecutorService pool = Executors.newFixedThreadPool(READ_THREADS);
+        try {
+            Map<String, CompletableFuture<List<LiveResource>>> reads = new TreeMap<>();
+            for (ResourceProvider p : providers.all()) {
+                ReadRequest req = ReadRequest.of(state.stack(), idsByType.getOrDefault(p.type(), Set.of()));
+                reads.put(p.type(), CompletableFuture.supplyAsync(() -> p.readAll(req), pool));
+            }
+            Live live = new Live();
+            reads.forEach((type, f) -> live.add(type, f.join()));
+            return live;
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException re ? re : e;
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    /** Everything read, indexed by id and by infra:address tag. */
+    private static final class Live {
+        final List<LiveResource> all = new ArrayList<>();
+        final Map<String, LiveResource> byId = new HashMap<>();
+        final Map<String, String> typeOf = new HashMap<>();
+        final Map<String, List<LiveResource>> byAddress = new HashMap<>();
+
+        void add(String type, List<LiveResource> resources) {
+            for (LiveResource r : resources) {
+                if (byId.put(r.id(), r) == null) {
+                    all.add(r);
+                    typeOf.put(r.id(), type);
+                    if (r.address() != null) {
+                        byAddress.computeIfAbsent(r.address(), a -> new ArrayList<>()).add(r);
+                    }
+                }
+            }
+            all.sort(Comparator.comparing((LiveResource r) -> Objects.toString(r.address(), ""))
+                    .thenComparing(LiveResource::id));
+        }
+
+        /** The resource state names, else one carrying the address tag (adoption). */
+        LiveResource forAddress(String address, ResourceState prior) {
+            if (prior != null && prior.id() != null) {
+                LiveResource known = byId.get(prior.id());
+                if (known != null) {
+                    return known;
+                }
+            }
+            return firstTagged(address, Set.of());
+        }
+
+        LiveResource firstTagged(String address, Set<String> claimed) {
+            return byAddress.getOrDefault(address, List.of()).stream()
+                    .filter(r -> !claimed.contains(r.id()))
+                    .min(Comparator.comparing(LiveResource::id)).orElse(null);
+        }
+    }
+}

@@ -1,0 +1,28 @@
+package dev.infra.core.plan;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One planned change.
+ *
+ * @param id the live resource's id (null for a create)
+ * @param desired attributes to reach, refs still unresolved (apply resolves them); empty for a delete
+ * @param prior the live attributes (empty for a create)
+ * @param dependencies what the desired resource depends on
+ * @param priorDependencies what the existing resource depended on (from state): the order of deletes
+ * @param reason why, in words (new resource, forced replacement, no longer in the topology…)
+ */
+public record ResourceChange(String address, String type, Action action, String id,
+                             Map<String, Object> desired, Map<String, Object> prior,
+                             List<AttributeChange> changes, List<String> dependencies,
+                             List<String> priorDependencies, String reason) {
+
+    public ResourceChange {
+        desired = desired == null ? Map.of() : desired;
+        prior = prior == null ? Map.of() : prior;
+        changes = List.copyOf(changes);
+        dependencies = List.copyOf(dependencies);
+        priorDependencies = List.copyOf(priorDependencies);
+    }
+}

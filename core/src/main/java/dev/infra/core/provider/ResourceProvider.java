@@ -1,0 +1,36 @@
+package dev.infra.core.provider;
+
+import dev.infra.core.model.ResourceSpec;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One AWS resource type, shaped like an OpenTofu provider resource: read / plan / create / update /
+ * delete. Expected AWS failures surface as {@link ProviderException}s naming the resource address.
+ * Specs handed to create and update are resolved: they hold no refs or unknowns.
+ */
+public interface ResourceProvider {
+
+    /** The type name resources use, e.g. {@code aws_vpc}. */
+    String type();
+
+    ResourceSchema schema();
+
+    /** Batched read of everything the request names: about one API call per type, not one per resource. */
+    List<LiveResource> readAll(ReadRequest request);
+
+    /**
+     * Looks for an existing resource for this spec (by its {@code infra:address} tag or its natural key)
+     * before creating it, so that a create that was interrupted or retried is adopted, not duplicated.
+     */
+    Optional<LiveResource> findExisting(String stack, ResourceSpec spec);
+
+    LiveResource create(ResourceSpec spec, OperationContext ctx);
+
+    /** Brings {@code current} to {@code spec}; only updatable attributes in {@code changed} differ. */
+    LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx);
+
+    /** Deletes the resource and waits until it is gone. Deleting what is already gone succeeds. */
+    void delete(LiveResource current, OperationContext ctx);
+}

@@ -1,0 +1,157 @@
+package dev.infra.core.state;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * State in {@code <dir>/<stack>.<region>.json}. Writes go to a temp file that is fsynced and renamed
+ * over the old one, which is first kept as {@code .backup}. The lock is an OS file lock on
+ * {@code .lock} (released by the OS if the process dies) plus the holder's details inside it.
+ */
+public final class LocalBackend implements StateBackend {
+
+    private final Path file;
+    private final Path lockFile;
+
+    private LocalBackend(Path file, Path lockFile) {
+        this.file = file;
+        this.lockFile = lockFile;
+    }
+
+    public static LocalBackend of(Path dir, String stack, String region) {
+        String base = stack + "." + region;
+        return new LocalBackend(dir.resolve(base + ".json"), dir.resolve(base + ".lock"));
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String describe() {
+        return file.toString();
+    }
+
+    @Override
+    public Optional<State> read() {
+        if (!Files.exists(file)) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Json.MAPPER.readValue(file.toFile(), State.class));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void write(State state) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            byte[] bytes = Json.MAPPER.writeValueAsBytes(state);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(ByteBuffer.wrap(bytes));
+                ch.force(true);
+            }
+            if (Files.exists(file)) {
+                Files.copy(file, file.resolveSibling(file.getFileName() + ".backup"), StandardCopyOption.REPLACE_EXISTING);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Lock lock(String operation) {
+        try {
+            Files.createDirectories(lockFile.getParent());
+            FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE);
+            FileLock held;
+            try {
+                held = ch.tryLock();
+            } catch (OverlappingFileLockException e) {
+                held = null; // this JVM already holds it
+            }
+            if (held == null) {
+                ch.close();
+                throw new StateLockedException(file.toString(), readHolder());
+            }
+            LockInfo info = new LockInfo(UUID.randomUUID().toString(), whoAmI(), operation,
+                    Instant.now().toString(), ProcessHandle.current().pid());
+            ch.truncate(0);
+            ch.write(ByteBuffer.wrap(Json.COMPACT.writeValueAsBytes(info)), 0);
+            ch.force(true);
+            FileLock lock = held;
+            return () -> {
+                try (ch) {
+                    ch.truncate(0);
+                    lock.release();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<LockInfo> forceUnlock() {
+        if (!Files.exists(lockFile)) {
+            return Optional.empty();
+        }
+        LockInfo holder = readHolder();
+        try {
+            Files.delete(lockFile);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot remove " + lockFile + ": " + e.getMessage(), e);
+        }
+        return Optional.of(holder);
+    }
+
+    private LockInfo readHolder() {
+        try {
+            String text = Files.readString(lockFile, StandardCharsets.UTF_8);
+            if (!text.isBlank()) {
+                return Json.MAPPER.readValue(text, LockInfo.class);
+            }
+        } catch (IOException e) {
+            // fall through: the holder wrote nothing readable yet
+        }
+        return new LockInfo("?", "another process", "unknown operation", "unknown time", -1);
+    }
+
+    static String whoAmI() {
+        String user = System.getProperty("user.name", "unknown");
+        String host;
+        try {
+            host = InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = ManagementFactory.getRuntimeMXBean().getName();
+        }
+        return user + "@" + host;
+    }
+}

@@ -1,0 +1,18 @@
+package dev.infra.core.topology;
+
+import dev.infra.core.diag.SourceLocation;
+import java.util.Map;
+
+/**
+ * The validated topology: typed, every component optional except the stack's identity.
+ *
+ * @param digest SHA-256 of the file's bytes, recorded in saved plans
+ */
+public record Topology(String file, String digest, String stack, String region, Map<String, String> tags,
+                       Network network, SourceLocation at) {
+
+    /** The same topology aimed at another region ({@code --region}). */
+    public Topology inRegion(String newRegion) {
+        return new Topology(file, digest, stack, newRegion, tags, network, at);
+    }
+}

@@ -1,0 +1,367 @@
+package dev.infra.providers.ec2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.core.provider.ReadRequest;
+import dev.infra.core.provider.ResourceProvider;
+import dev.infra.core.provider.ResourceSchema;
+import dev.infra.providers.AwsCallException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * What every EC2 resource type shares: tags (at creation, on read, diffed on update), reads by stack tag and
+ * by id, lookup by address tag, error wrapping, retry of NotFound right after a create and of
+ * DependencyViolation on delete. A subclass supplies the type's Describe, Create, Delete and attribute mapping.
+ *
+ * @param <R> the SDK's model class for the resource, e.g. {@code Vpc}
+ */
+public abstract class Ec2Provider<R> implements ResourceProvider {
+
+    public static final String STACK_TAG = "infra:stack";
+    public static final String ADDRESS_TAG = "infra:address";
+    public static final String TAGS = "tags";
+
+    /** How long a resource just created may stay invisible to other calls (EC2 is eventually consistent). */
+    static final Duration VISIBLE_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration VISIBLE_INTERVAL = Duration.ofSeconds(2);
+    /** How long a delete waits for dependents (ENIs, attachments, rules) to go away. */
+    static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(5);
+    static final Duration DEPENDENCY_INTERVAL = Duration.ofSeconds(5);
+
+    protected final Ec2Client ec2;
+    private final String type;
+    private final ResourceType tagType;
+    private final String notFoundCode;
+    private final ResourceSchema schema;
+
+    /**
+     * @param type the resource type name, e.g. {@code aws_vpc}
+     * @param tagType the EC2 resource type of TagSpecifications at creation
+     * @param notFoundCode the error code EC2 gives for this type's missing ids, e.g. {@code InvalidVpcID.NotFound}
+     * @param updatable attributes changed in place, besides {@code tags}
+     * @param computed attributes AWS sets
+     */
+    protected Ec2Provider(Ec2Client ec2, String type, ResourceType tagType, String notFoundCode,
+                          Set<String> updatable, Set<String> computed) {
+        this.ec2 = Objects.requireNonNull(ec2);
+        this.type = type;
+        this.tagType = tagType;
+        this.notFoundCode = notFoundCode;
+        Set<String> all = new HashSet<>(updatable);
+        all.add(TAGS);
+        this.schema = ResourceSchema.of(all, computed);
+    }
+
+    // ---- what each type supplies -------------------------------------------------------------------
+
+    /** One Describe call (all pages) with these filters and, when not empty, these ids. Uses {@link AwsCallException#call}. */
+    protected abstract List<R> describe(List<Filter> filters, Collection<String> ids);
+
+    protected abstract String idOf(R resource);
+
+    protected abstract List<Tag> tagsOf(R resource);
+
+    /** The attributes other than {@code tags}, named and shaped as in the spec. */
+    protected abstract Map<String, Object> attributesOf(R resource);
+
+    /** Whether the resource counts as existing (not deleted, deleting or failed). */
+    protected boolean isLive(R resource) {
+        return true;
+    }
+
+    /**
+     * Creates the resource tagged with {@code tags}, plus any follow-up calls (attach, modify attribute) wrapped in
+     * {@link #whenVisible}; returns its id. Waiting for the resource to be ready is done here too.
+     */
+    protected abstract String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx);
+
+    /** Changes updatable attributes other than tags where {@code spec} differs from {@code current}. */
+    protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+    }
+
+    /** Deletes and waits until gone. A NotFound error thrown from here counts as success. */
+    protected abstract void deleteResource(LiveResource current, OperationContext ctx);
+
+    // ---- ResourceProvider ---------------------------------------------------------------------------
+
+    @Override
+    public final String type() {
+        return type;
+    }
+
+    @Override
+    public final ResourceSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public List<LiveResource> readAll(ReadRequest request) {
+        return wrap(type + " (stack " + request.stack() + ")", () -> {
+            Map<String, R> found = new LinkedHashMap<>();
+            for (R r : describe(List.of(tagFilter(STACK_TAG, request.stack())), List.of())) {
+                // Also on the client side: some endpoints ignore tag filters (moto's DescribeNatGateways).
+                if (isLive(r) && request.stack().equals(tagMap(r).get(STACK_TAG))) {
+                    found.put(idOf(r), r);
+                }
+            }
+            List<String> missing = request.ids().stream().filter(id -> !found.containsKey(id)).sorted().toList();
+            if (!missing.isEmpty()) {
+                for (R r : describeIds(missing)) {
+                    if (isLive(r) && missing.contains(idOf(r))) {
+                        found.putIfAbsent(idOf(r), r);
+                    }
+                }
+            }
+            return found.values().stream().map(this::toLive).toList();
+        });
+    }
+
+    @Override
+    public Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
+        return wrap(spec.address(), () -> describe(
+                List.of(tagFilter(ADDRESS_TAG, spec.address()), tagFilter(STACK_TAG, stack)), List.of())
+                .stream()
+                .filter(this::isLive)
+                .filter(r -> spec.address().equals(tagMap(r).get(ADDRESS_TAG)) && stack.equals(tagMap(r).get(STACK_TAG)))
+                .min(Comparator.comparing(this::idOf))
+                .map(this::toLive));
+    }
+
+    @Override
+    public LiveResource create(ResourceSpec spec, OperationContext ctx) {
+        return wrap(spec.address(), () -> {
+            String id = createResource(spec, tagSpecification(spec.tags()), ctx);
+            return readBack(id, ctx);
+        });
+    }
+
+    @Override
+    public LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        return wrap(spec.address(), () -> {
+            updateTags(current.id(), tags(current), spec.tags());
+            updateAttributes(current, spec, changed, ctx);
+            return readBack(current.id(), ctx);
+        });
+    }
+
+    @Override
+    public void delete(LiveResource current, OperationContext ctx) {
+        String address = ctx.address() != null ? ctx.address() : current.address() != null ? current.address() : current.id();
+        wrap(address, () -> {
+            try {
+                deleteResource(current, ctx);
+            } catch (AwsCallException e) {
+                if (!e.isNotFound()) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- helpers for subclasses ---------------------------------------------------------------------
+
+    /** The resource by id, if it exists and is live; NotFound means absent. */
+    protected Optional<R> describeOne(String id) {
+        try {
+            return describe(List.of(), List.of(id)).stream().filter(r -> id.equals(idOf(r))).findFirst();
+        } catch (AwsCallException e) {
+            if (e.isNotFound()) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Runs a call on a resource just created, retrying while EC2 still answers with this type's NotFound code.
+     */
+    protected <T> T whenVisible(OperationContext ctx, String id, Supplier<T> call) {
+        return ctx.await(id + " to become visible", VISIBLE_TIMEOUT, VISIBLE_INTERVAL, () -> {
+            try {
+                return Optional.of(call.get());
+            } catch (AwsCallException e) {
+                if (notFoundCode.equals(e.code())) {
+                    return Optional.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    /**
+     * Runs a delete-like call, retrying for a bounded time while AWS answers DependencyViolation (or one of
+     * {@code moreRetryCodes}); NotFound counts as done.
+     */
+    protected void retryWhileInUse(OperationContext ctx, String what, Runnable call, String... moreRetryCodes) {
+        Set<String> retry = new HashSet<>(List.of(moreRetryCodes));
+        retry.add("DependencyViolation");
+        AtomicReference<AwsCallException> last = new AtomicReference<>();
+        try {
+            ctx.await(what, DEPENDENCY_TIMEOUT, DEPENDENCY_INTERVAL, () -> {
+                try {
+                    call.run();
+                    return Optional.of(Boolean.TRUE);
+                } catch (AwsCallException e) {
+                    if (e.isNotFound()) {
+                        return Optional.of(Boolean.TRUE);
+                    }
+                    if (e.code() != null && retry.contains(e.code())) {
+                        last.set(e);
+                        return Optional.empty();
+                    }
+                    throw e;
+                }
+            });
+        } catch (AwsCallException | ProviderException e) {
+            throw e;
+        } catch (RuntimeException timeout) {
+            // The context gave up: report what AWS kept saying, not just that time ran out.
+            if (last.get() == null) {
+                throw timeout;
+            }
+            ProviderException p = new ProviderException(ctx.address(),
+                    "gave up after " + DEPENDENCY_TIMEOUT.toMinutes() + " min: " + last.get().getMessage(), last.get());
+            p.addSuppressed(timeout);
+            throw p;
+        }
+    }
+
+    protected static Filter filter(String name, String... values) {
+        return Filter.builder().name(name).values(values).build();
+    }
+
+    protected static Filter tagFilter(String key, String value) {
+        return filter("tag:" + key, value);
+    }
+
+    /** Ids as the SDK wants them: {@code null} (not sent) when empty. */
+    protected static List<String> idsOrNull(Collection<String> ids) {
+        return ids.isEmpty() ? null : List.copyOf(ids);
+    }
+
+    /** Filters as the SDK wants them: {@code null} (not sent) when empty. */
+    protected static List<Filter> filtersOrNull(List<Filter> filters) {
+        return filters.isEmpty() ? null : filters;
+    }
+
+    protected static Long toLong(Integer i) {
+        return i == null ? null : i.longValue();
+    }
+
+    /** Puts {@code value} unless it is null, so absent values stay absent rather than null. */
+    protected static void putIfPresent(Map<String, Object> attributes, String name, Object value) {
+        if (value != null) {
+            attributes.put(name, value);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    protected static Map<String, String> tags(LiveResource r) {
+        Object t = r.attributes().get(TAGS);
+        return t instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+    }
+
+    /** Runs {@code body}, turning a failed AWS call into a {@link ProviderException} naming {@code address}. */
+    protected static <T> T wrap(String address, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (AwsCallException e) {
+            throw e.toProviderException(address);
+        }
+    }
+
+    // ---- internals ----------------------------------------------------------------------------------
+
+    private List<R> describeIds(List<String> ids) {
+        try {
+            return describe(List.of(), ids);
+        } catch (AwsCallException e) {
+            if (!e.isNotFound()) {
+                throw e;
+            }
+            // One of the ids is gone and AWS failed the whole batch: ask one by one.
+            List<R> out = new ArrayList<>();
+            ids.forEach(id -> describeOne(id).ifPresent(out::add));
+            return out;
+        }
+    }
+
+    private LiveResource readBack(String id, OperationContext ctx) {
+        R r = ctx.await(id + " to become readable", VISIBLE_TIMEOUT, VISIBLE_INTERVAL, () -> describeOne(id));
+        return toLive(r);
+    }
+
+    private LiveResource toLive(R r) {
+        Map<String, String> tags = tagMap(r);
+        Map<String, Object> attributes = new TreeMap<>(attributesOf(r));
+        attributes.put(TAGS, tags);
+        return LiveResource.of(idOf(r), tags.get(ADDRESS_TAG), attributes);
+    }
+
+    /** The resource's tags without AWS's own ({@code aws:…}), sorted by key. */
+    private Map<String, String> tagMap(R r) {
+        Map<String, String> out = new TreeMap<>();
+        List<Tag> tags = tagsOf(r);
+        if (tags != null) {
+            for (Tag t : tags) {
+                if (t.key() != null && !t.key().startsWith("aws:")) {
+                    out.put(t.key(), t.value() == null ? "" : t.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    private TagSpecification tagSpecification(Map<String, String> tags) {
+        return TagSpecification.builder().resourceType(tagType).tags(sdkTags(tags)).build();
+    }
+
+    private void updateTags(String id, Map<String, String> current, Map<String, String> desired) {
+        Map<String, String> put = new TreeMap<>();
+        desired.forEach((k, v) -> {
+            if (!Objects.equals(current.get(k), v)) {
+                put.put(k, v);
+            }
+        });
+        List<Tag> remove = current.keySet().stream()
+                .filter(k -> !desired.containsKey(k) && !k.startsWith("aws:"))
+                .sorted()
+                .map(k -> Tag.builder().key(k).build())
+                .toList();
+        if (!put.isEmpty()) {
+            call("CreateTags", () -> ec2.createTags(b -> b.resources(id).tags(sdkTags(put))));
+        }
+        if (!remove.isEmpty()) {
+            call("DeleteTags", () -> ec2.deleteTags(b -> b.resources(id).tags(remove)));
+        }
+    }
+
+    private static List<Tag> sdkTags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
+    }
+}

@@ -1,0 +1,93 @@
+package dev.infra.providers.ec2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/** {@code aws_subnet}: vpcId, cidrBlock, availabilityZone, mapPublicIpOnLaunch, tags; computed arn, ownerId. */
+public final class SubnetProvider extends Ec2Provider<Subnet> {
+
+    public static final String TYPE = "aws_subnet";
+    private static final String MAP_PUBLIC_IP = "mapPublicIpOnLaunch";
+
+    public SubnetProvider(Ec2Client ec2) {
+        super(ec2, TYPE, ResourceType.SUBNET, "InvalidSubnetID.NotFound", Set.of(MAP_PUBLIC_IP), Set.of("arn", "ownerId"));
+    }
+
+    @Override
+    protected List<Subnet> describe(List<Filter> filters, Collection<String> ids) {
+        return call("DescribeSubnets", () -> ec2.describeSubnetsPaginator(
+                b -> b.filters(filtersOrNull(filters)).subnetIds(idsOrNull(ids))).subnets().stream().toList());
+    }
+
+    @Override
+    protected String idOf(Subnet subnet) {
+        return subnet.subnetId();
+    }
+
+    @Override
+    protected List<Tag> tagsOf(Subnet subnet) {
+        return subnet.tags();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(Subnet subnet) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put("vpcId", subnet.vpcId());
+        a.put("cidrBlock", subnet.cidrBlock());
+        a.put("availabilityZone", subnet.availabilityZone());
+        a.put(MAP_PUBLIC_IP, Boolean.TRUE.equals(subnet.mapPublicIpOnLaunch()));
+        putIfPresent(a, "arn", subnet.subnetArn());
+        putIfPresent(a, "ownerId", subnet.ownerId());
+        return a;
+    }
+
+    @Override
+    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+        String id = call("CreateSubnet", () -> ec2.createSubnet(b -> b
+                .vpcId(SpecValues.string(spec, "vpcId"))
+                .cidrBlock(SpecValues.string(spec, "cidrBlock"))
+                .availabilityZone(SpecValues.string(spec, "availabilityZone"))
+                .tagSpecifications(tags))).subnet().subnetId();
+        setMapPublicIp(ctx, id, false, SpecValues.bool(spec, MAP_PUBLIC_IP, false));
+        return id;
+    }
+
+    @Override
+    protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        Boolean desired = SpecValues.optionalBoolean(spec, MAP_PUBLIC_IP);
+        if (desired != null) {
+            setMapPublicIp(ctx, current.id(), current.attributes().get(MAP_PUBLIC_IP), desired);
+        }
+    }
+
+    private void setMapPublicIp(OperationContext ctx, String subnetId, Object current, boolean desired) {
+        if (!Objects.equals(current, desired)) {
+            whenVisible(ctx, subnetId, () -> call("ModifySubnetAttribute", () -> ec2.modifySubnetAttribute(b -> b
+                    .subnetId(subnetId)
+                    .mapPublicIpOnLaunch(AttributeBooleanValue.builder().value(desired).build()))));
+        }
+    }
+
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        retryWhileInUse(ctx, "DeleteSubnet " + current.id(),
+                () -> call("DeleteSubnet", () -> ec2.deleteSubnet(b -> b.subnetId(current.id()))));
+    }
+}

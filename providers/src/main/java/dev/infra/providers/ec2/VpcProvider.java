@@ -1,0 +1,113 @@
+package dev.infra.providers.ec2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
+import software.amazon.awssdk.services.ec2.model.DescribeVpcAttributeResponse;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+import software.amazon.awssdk.services.ec2.model.Vpc;
+import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
+
+/**
+ * {@code aws_vpc}: cidrBlock, enableDnsSupport, enableDnsHostnames, tags; computed ownerId. DescribeVpcs does not
+ * report the DNS settings, so a read costs one DescribeVpcAttribute call per setting and VPC besides.
+ */
+public final class VpcProvider extends Ec2Provider<Vpc> {
+
+    public static final String TYPE = "aws_vpc";
+    private static final String DNS_SUPPORT = "enableDnsSupport";
+    private static final String DNS_HOSTNAMES = "enableDnsHostnames";
+
+    public VpcProvider(Ec2Client ec2) {
+        super(ec2, TYPE, ResourceType.VPC, "InvalidVpcID.NotFound", Set.of(DNS_SUPPORT, DNS_HOSTNAMES), Set.of("ownerId"));
+    }
+
+    @Override
+    protected List<Vpc> describe(List<Filter> filters, Collection<String> ids) {
+        return call("DescribeVpcs", () -> ec2.describeVpcsPaginator(
+                b -> b.filters(filtersOrNull(filters)).vpcIds(idsOrNull(ids))).vpcs().stream().toList());
+    }
+
+    @Override
+    protected String idOf(Vpc vpc) {
+        return vpc.vpcId();
+    }
+
+    @Override
+    protected List<Tag> tagsOf(Vpc vpc) {
+        return vpc.tags();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(Vpc vpc) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put("cidrBlock", vpc.cidrBlock());
+        putIfPresent(a, "ownerId", vpc.ownerId());
+        a.put(DNS_SUPPORT, dnsAttribute(vpc.vpcId(), VpcAttributeName.ENABLE_DNS_SUPPORT));
+        a.put(DNS_HOSTNAMES, dnsAttribute(vpc.vpcId(), VpcAttributeName.ENABLE_DNS_HOSTNAMES));
+        return a;
+    }
+
+    private boolean dnsAttribute(String vpcId, VpcAttributeName name) {
+        DescribeVpcAttributeResponse r = call("DescribeVpcAttribute",
+                () -> ec2.describeVpcAttribute(b -> b.vpcId(vpcId).attribute(name)));
+        AttributeBooleanValue v = name == VpcAttributeName.ENABLE_DNS_SUPPORT ? r.enableDnsSupport() : r.enableDnsHostnames();
+        return v != null && Boolean.TRUE.equals(v.value());
+    }
+
+    @Override
+    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+        String cidr = SpecValues.string(spec, "cidrBlock");
+        String id = call("CreateVpc", () -> ec2.createVpc(b -> b.cidrBlock(cidr).tagSpecifications(tags))).vpc().vpcId();
+        // AWS defaults: DNS support on, DNS hostnames off.
+        setDns(ctx, id, DNS_SUPPORT, true, SpecValues.bool(spec, DNS_SUPPORT, true));
+        setDns(ctx, id, DNS_HOSTNAMES, false, SpecValues.bool(spec, DNS_HOSTNAMES, false));
+        return id;
+    }
+
+    @Override
+    protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        for (String name : List.of(DNS_SUPPORT, DNS_HOSTNAMES)) {
+            Boolean desired = SpecValues.optionalBoolean(spec, name);
+            if (desired != null) {
+                setDns(ctx, current.id(), name, current.attributes().get(name), desired);
+            }
+        }
+    }
+
+    /** ModifyVpcAttribute takes one attribute per call. */
+    private void setDns(OperationContext ctx, String vpcId, String name, Object current, boolean desired) {
+        if (Objects.equals(current, desired)) {
+            return;
+        }
+        AttributeBooleanValue value = AttributeBooleanValue.builder().value(desired).build();
+        whenVisible(ctx, vpcId, () -> call("ModifyVpcAttribute", () -> ec2.modifyVpcAttribute(b -> {
+            b.vpcId(vpcId);
+            if (name.equals(DNS_SUPPORT)) {
+                b.enableDnsSupport(value);
+            } else {
+                b.enableDnsHostnames(value);
+            }
+        })));
+    }
+
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        retryWhileInUse(ctx, "DeleteVpc " + current.id(),
+                () -> call("DeleteVpc", () -> ec2.deleteVpc(b -> b.vpcId(current.id()))));
+    }
+}
