@@ -1,5 +1,6 @@
 package dev.infra.providers;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -9,6 +10,7 @@ import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
 import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -27,13 +29,21 @@ public final class AwsClients implements AutoCloseable {
     /** An explicit profile wins over environment credentials, as with the AWS CLI; else the SDK default chain. */
     private final AwsCredentialsProvider credentials;
 
-    private AwsClients(AwsSettings settings) {
+    private final List<ExecutionInterceptor> interceptors;
+
+    private AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors) {
         this.settings = settings;
+        this.interceptors = List.copyOf(interceptors);
         this.credentials = settings.profile() == null ? null : ProfileCredentialsProvider.create(settings.profile());
     }
 
     public static AwsClients create(AwsSettings settings) {
-        return new AwsClients(settings);
+        return new AwsClients(settings, List.of());
+    }
+
+    /** As {@link #create(AwsSettings)}, with more interceptors on every client (logging, tracing, fault injection). */
+    public static AwsClients create(AwsSettings settings, List<ExecutionInterceptor> interceptors) {
+        return new AwsClients(settings, interceptors);
     }
 
     public AwsSettings settings() {
@@ -74,6 +84,7 @@ public final class AwsClients implements AutoCloseable {
                     .maxAttempts(settings.maxAttempts())
                     .build());
             o.addExecutionInterceptor(counter);
+            interceptors.forEach(o::addExecutionInterceptor);
             if (settings.profile() != null) {
                 // Region defaults, endpoint_url and the like also come from the named profile.
                 o.defaultProfileName(settings.profile());

@@ -10,6 +10,7 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.core.provider.ResourceProvider;
 import dev.infra.core.provider.ResourceSchema;
 import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -50,7 +51,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEPENDENCY_INTERVAL = Duration.ofSeconds(5);
 
-    protected final Ec2Client ec2;
+    private final AwsClients clients;
     private final String type;
     private final ResourceType tagType;
     private final String notFoundCode;
@@ -63,15 +64,20 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
      * @param updatable attributes changed in place, besides {@code tags}
      * @param computed attributes AWS sets
      */
-    protected Ec2Provider(Ec2Client ec2, String type, ResourceType tagType, String notFoundCode,
+    protected Ec2Provider(AwsClients clients, String type, ResourceType tagType, String notFoundCode,
                           Set<String> updatable, Set<String> computed) {
-        this.ec2 = Objects.requireNonNull(ec2);
+        this.clients = Objects.requireNonNull(clients);
         this.type = type;
         this.tagType = tagType;
         this.notFoundCode = notFoundCode;
         Set<String> all = new HashSet<>(updatable);
         all.add(TAGS);
         this.schema = ResourceSchema.of(all, computed);
+    }
+
+    /** The EC2 client, built on first use. */
+    protected final Ec2Client ec2() {
+        return clients.ec2();
     }
 
     // ---- what each type supplies -------------------------------------------------------------------
@@ -183,7 +189,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
 
     // ---- helpers for subclasses ---------------------------------------------------------------------
 
-    /** The resource by id, if it exists and is live; NotFound means absent. */
+    /** The resource by id in whatever state (deleted NAT gateways included); NotFound means absent. */
     protected Optional<R> describeOne(String id) {
         try {
             return describe(List.of(), List.of(id)).stream().filter(r -> id.equals(idOf(r))).findFirst();
@@ -352,10 +358,10 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
                 .map(k -> Tag.builder().key(k).build())
                 .toList();
         if (!put.isEmpty()) {
-            call("CreateTags", () -> ec2.createTags(b -> b.resources(id).tags(sdkTags(put))));
+            call("CreateTags", () -> ec2().createTags(b -> b.resources(id).tags(sdkTags(put))));
         }
         if (!remove.isEmpty()) {
-            call("DeleteTags", () -> ec2.deleteTags(b -> b.resources(id).tags(remove)));
+            call("DeleteTags", () -> ec2().deleteTags(b -> b.resources(id).tags(remove)));
         }
     }
 

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
@@ -26,13 +26,13 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
     public static final String TYPE = "aws_subnet";
     private static final String MAP_PUBLIC_IP = "mapPublicIpOnLaunch";
 
-    public SubnetProvider(Ec2Client ec2) {
-        super(ec2, TYPE, ResourceType.SUBNET, "InvalidSubnetID.NotFound", Set.of(MAP_PUBLIC_IP), Set.of("arn", "ownerId"));
+    public SubnetProvider(AwsClients clients) {
+        super(clients, TYPE, ResourceType.SUBNET, "InvalidSubnetID.NotFound", Set.of(MAP_PUBLIC_IP), Set.of("arn", "ownerId"));
     }
 
     @Override
     protected List<Subnet> describe(List<Filter> filters, Collection<String> ids) {
-        return call("DescribeSubnets", () -> ec2.describeSubnetsPaginator(
+        return call("DescribeSubnets", () -> ec2().describeSubnetsPaginator(
                 b -> b.filters(filtersOrNull(filters)).subnetIds(idsOrNull(ids))).subnets().stream().toList());
     }
 
@@ -60,7 +60,7 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
 
     @Override
     protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
-        String id = call("CreateSubnet", () -> ec2.createSubnet(b -> b
+        String id = call("CreateSubnet", () -> ec2().createSubnet(b -> b
                 .vpcId(SpecValues.string(spec, "vpcId"))
                 .cidrBlock(SpecValues.string(spec, "cidrBlock"))
                 .availabilityZone(SpecValues.string(spec, "availabilityZone"))
@@ -79,7 +79,7 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
 
     private void setMapPublicIp(OperationContext ctx, String subnetId, Object current, boolean desired) {
         if (!Objects.equals(current, desired)) {
-            whenVisible(ctx, subnetId, () -> call("ModifySubnetAttribute", () -> ec2.modifySubnetAttribute(b -> b
+            whenVisible(ctx, subnetId, () -> call("ModifySubnetAttribute", () -> ec2().modifySubnetAttribute(b -> b
                     .subnetId(subnetId)
                     .mapPublicIpOnLaunch(AttributeBooleanValue.builder().value(desired).build()))));
         }
@@ -88,6 +88,6 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         retryWhileInUse(ctx, "DeleteSubnet " + current.id(),
-                () -> call("DeleteSubnet", () -> ec2.deleteSubnet(b -> b.subnetId(current.id()))));
+                () -> call("DeleteSubnet", () -> ec2().deleteSubnet(b -> b.subnetId(current.id()))));
     }
 }

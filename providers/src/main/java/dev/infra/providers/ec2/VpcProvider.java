@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
@@ -12,7 +13,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcAttributeResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -32,13 +32,13 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
     private static final String DNS_SUPPORT = "enableDnsSupport";
     private static final String DNS_HOSTNAMES = "enableDnsHostnames";
 
-    public VpcProvider(Ec2Client ec2) {
-        super(ec2, TYPE, ResourceType.VPC, "InvalidVpcID.NotFound", Set.of(DNS_SUPPORT, DNS_HOSTNAMES), Set.of("ownerId"));
+    public VpcProvider(AwsClients clients) {
+        super(clients, TYPE, ResourceType.VPC, "InvalidVpcID.NotFound", Set.of(DNS_SUPPORT, DNS_HOSTNAMES), Set.of("ownerId"));
     }
 
     @Override
     protected List<Vpc> describe(List<Filter> filters, Collection<String> ids) {
-        return call("DescribeVpcs", () -> ec2.describeVpcsPaginator(
+        return call("DescribeVpcs", () -> ec2().describeVpcsPaginator(
                 b -> b.filters(filtersOrNull(filters)).vpcIds(idsOrNull(ids))).vpcs().stream().toList());
     }
 
@@ -64,7 +64,7 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
 
     private boolean dnsAttribute(String vpcId, VpcAttributeName name) {
         DescribeVpcAttributeResponse r = call("DescribeVpcAttribute",
-                () -> ec2.describeVpcAttribute(b -> b.vpcId(vpcId).attribute(name)));
+                () -> ec2().describeVpcAttribute(b -> b.vpcId(vpcId).attribute(name)));
         AttributeBooleanValue v = name == VpcAttributeName.ENABLE_DNS_SUPPORT ? r.enableDnsSupport() : r.enableDnsHostnames();
         return v != null && Boolean.TRUE.equals(v.value());
     }
@@ -72,7 +72,7 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
     @Override
     protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
         String cidr = SpecValues.string(spec, "cidrBlock");
-        String id = call("CreateVpc", () -> ec2.createVpc(b -> b.cidrBlock(cidr).tagSpecifications(tags))).vpc().vpcId();
+        String id = call("CreateVpc", () -> ec2().createVpc(b -> b.cidrBlock(cidr).tagSpecifications(tags))).vpc().vpcId();
         // AWS defaults: DNS support on, DNS hostnames off.
         setDns(ctx, id, DNS_SUPPORT, true, SpecValues.bool(spec, DNS_SUPPORT, true));
         setDns(ctx, id, DNS_HOSTNAMES, false, SpecValues.bool(spec, DNS_HOSTNAMES, false));
@@ -95,7 +95,7 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
             return;
         }
         AttributeBooleanValue value = AttributeBooleanValue.builder().value(desired).build();
-        whenVisible(ctx, vpcId, () -> call("ModifyVpcAttribute", () -> ec2.modifyVpcAttribute(b -> {
+        whenVisible(ctx, vpcId, () -> call("ModifyVpcAttribute", () -> ec2().modifyVpcAttribute(b -> {
             b.vpcId(vpcId);
             if (name.equals(DNS_SUPPORT)) {
                 b.enableDnsSupport(value);
@@ -108,6 +108,6 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         retryWhileInUse(ctx, "DeleteVpc " + current.id(),
-                () -> call("DeleteVpc", () -> ec2.deleteVpc(b -> b.vpcId(current.id()))));
+                () -> call("DeleteVpc", () -> ec2().deleteVpc(b -> b.vpcId(current.id()))));
     }
 }

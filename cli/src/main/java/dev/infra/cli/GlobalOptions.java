@@ -1,0 +1,44 @@
+package dev.infra.cli;
+
+import java.net.URI;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** Options every command takes (mixed into each, so they go after the command name). */
+public final class GlobalOptions {
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = "infra.yaml",
+            description = "Topology file (default: ${DEFAULT-VALUE}).")
+    Path file;
+
+    @Option(names = "--region", paramLabel = "REGION",
+            description = "Region to work in; overrides the topology's 'region'.")
+    String region;
+
+    @Option(names = "--profile", paramLabel = "NAME", description = "AWS profile from the shared config files (default: the SDK chain, AWS_PROFILE).")
+    String profile;
+
+    @Option(names = "--endpoint-url", paramLabel = "URL",
+            description = "Send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL works too.")
+    URI endpointUrl;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".infra",
+            description = "Directory of the local state and lock files (default: ${DEFAULT-VALUE}).")
+    Path stateDir;
+
+    @Option(names = "--no-color", description = "No ANSI colours (also when NO_COLOR is set).")
+    boolean noColor;
+
+    @Option(names = {"-v", "--verbose"}, description = "More detail on stderr.")
+    boolean verbose;
+
+    @Option(names = "--stacktrace", description = "Show the stack trace of an unexpected error.")
+    boolean stacktrace;
+
+    @Option(names = "--stats", description = "Print the AWS API calls made, per service and operation, at the end (stderr).")
+    boolean stats;
+
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", hidden = true,
+            description = "Attempts per AWS call under the SDK's standard retry strategy.")
+    int maxAttempts;
+}

@@ -1,0 +1,22 @@
+package dev.infra.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+@Command(name = "infra", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Provision a production AWS architecture from one YAML topology: plan, apply, replicate, destroy.",
+        footer = ExitCodes.HELP,
+        subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class,
+                GraphCommand.class, StateCommand.class, SchemaCommand.class, CompletionCommand.class})
+final class InfraCommand implements Runnable {
+
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getErr());
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a command is required");
+    }
+}

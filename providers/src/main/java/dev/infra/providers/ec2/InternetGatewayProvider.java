@@ -1,0 +1,102 @@
+package dev.infra.providers.ec2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.model.AttachmentStatus;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.InternetGateway;
+import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * {@code aws_internet_gateway}: vpcId (the VPC it is attached to; absent when detached), tags; computed ownerId.
+ * Create = create then attach; delete = detach then delete.
+ */
+public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> {
+
+    public static final String TYPE = "aws_internet_gateway";
+
+    public InternetGatewayProvider(AwsClients clients) {
+        super(clients, TYPE, ResourceType.INTERNET_GATEWAY, "InvalidInternetGatewayID.NotFound", Set.of(), Set.of("ownerId"));
+    }
+
+    @Override
+    protected List<InternetGateway> describe(List<Filter> filters, Collection<String> ids) {
+        return call("DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(
+                        b -> b.filters(filtersOrNull(filters)).internetGatewayIds(idsOrNull(ids)))
+                .internetGateways().stream().toList());
+    }
+
+    @Override
+    protected String idOf(InternetGateway igw) {
+        return igw.internetGatewayId();
+    }
+
+    @Override
+    protected List<Tag> tagsOf(InternetGateway igw) {
+        return igw.tags();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(InternetGateway igw) {
+        Map<String, Object> a = new TreeMap<>();
+        attachedVpcs(igw).stream().findFirst().ifPresent(vpc -> a.put("vpcId", vpc));
+        putIfPresent(a, "ownerId", igw.ownerId());
+        return a;
+    }
+
+    /** VPCs the gateway is attached (or attaching) to. EC2 reports an attached gateway's state as "available". */
+    private static List<String> attachedVpcs(InternetGateway igw) {
+        return igw.attachments().stream()
+                .filter(at -> at.state() != AttachmentStatus.DETACHED && at.state() != AttachmentStatus.DETACHING)
+                .map(InternetGatewayAttachment::vpcId)
+                .sorted()
+                .toList();
+    }
+
+    @Override
+    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+        String vpcId = SpecValues.string(spec, "vpcId");
+        String id = call("CreateInternetGateway", () -> ec2().createInternetGateway(b -> b.tagSpecifications(tags)))
+                .internetGateway().internetGatewayId();
+        whenVisible(ctx, id, () -> call("AttachInternetGateway",
+                () -> ec2().attachInternetGateway(b -> b.internetGatewayId(id).vpcId(vpcId))));
+        return id;
+    }
+
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String id = current.id();
+        List<String> vpcs = describeOne(id).map(InternetGatewayProvider::attachedVpcs).orElse(null);
+        if (vpcs == null) {
+            return;
+        }
+        // Detaching fails with DependencyViolation while the VPC still has mapped public addresses (NAT, EIPs).
+        for (String vpcId : vpcs) {
+            retryWhileInUse(ctx, "DetachInternetGateway " + id, () -> {
+                try {
+                    call("DetachInternetGateway", () -> ec2().detachInternetGateway(b -> b.internetGatewayId(id).vpcId(vpcId)));
+                } catch (AwsCallException e) {
+                    if (!"Gateway.NotAttached".equals(e.code())) {
+                        throw e;
+                    }
+                }
+            });
+        }
+        retryWhileInUse(ctx, "DeleteInternetGateway " + id,
+                () -> call("DeleteInternetGateway", () -> ec2().deleteInternetGateway(b -> b.internetGatewayId(id))));
+    }
+}

@@ -1,0 +1,75 @@
+package dev.infra.providers.ec2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.ResourceType;
+import software.amazon.awssdk.services.ec2.model.SecurityGroup;
+import software.amazon.awssdk.services.ec2.model.Tag;
+import software.amazon.awssdk.services.ec2.model.TagSpecification;
+
+/**
+ * {@code aws_security_group}: vpcId, groupName, description, tags; computed arn, ownerId. Rules are
+ * {@code aws_security_group_rule} resources; the allow-all egress rule AWS adds to a new group is left alone.
+ */
+public final class SecurityGroupProvider extends Ec2Provider<SecurityGroup> {
+
+    public static final String TYPE = "aws_security_group";
+
+    public SecurityGroupProvider(AwsClients clients) {
+        super(clients, TYPE, ResourceType.SECURITY_GROUP, "InvalidGroup.NotFound", Set.of(), Set.of("arn", "ownerId"));
+    }
+
+    @Override
+    protected List<SecurityGroup> describe(List<Filter> filters, Collection<String> ids) {
+        return call("DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(
+                b -> b.filters(filtersOrNull(filters)).groupIds(idsOrNull(ids))).securityGroups().stream().toList());
+    }
+
+    @Override
+    protected String idOf(SecurityGroup sg) {
+        return sg.groupId();
+    }
+
+    @Override
+    protected List<Tag> tagsOf(SecurityGroup sg) {
+        return sg.tags();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(SecurityGroup sg) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put("vpcId", sg.vpcId());
+        a.put("groupName", sg.groupName());
+        a.put("description", sg.description());
+        putIfPresent(a, "arn", sg.securityGroupArn());
+        putIfPresent(a, "ownerId", sg.ownerId());
+        return a;
+    }
+
+    @Override
+    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+        return call("CreateSecurityGroup", () -> ec2().createSecurityGroup(b -> b
+                .vpcId(SpecValues.string(spec, "vpcId"))
+                .groupName(SpecValues.string(spec, "groupName"))
+                .description(SpecValues.string(spec, "description"))
+                .tagSpecifications(tags))).groupId();
+    }
+
+    /** DependencyViolation while instances, ENIs or other groups' rules still use the group. */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        retryWhileInUse(ctx, "DeleteSecurityGroup " + current.id(),
+                () -> call("DeleteSecurityGroup", () -> ec2().deleteSecurityGroup(b -> b.groupId(current.id()))));
+    }
+}
