@@ -28,7 +28,6 @@ public final class AwsClients implements AutoCloseable {
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
     /** An explicit profile wins over environment credentials, as with the AWS CLI; else the SDK default chain. */
     private final AwsCredentialsProvider credentials;
-
     private final List<ExecutionInterceptor> interceptors;
 
     private AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors) {

@@ -241,7 +241,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
                     throw e;
                 }
             });
-        } catch (AwsCallException | ProviderException e) {
+        } catch (AwsCallException e) {
             throw e;
         } catch (RuntimeException timeout) {
             // The context gave up: report what AWS kept saying, not just that time ran out.

@@ -1,0 +1,148 @@
+package dev.infra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The commands that make no AWS call, run in-process. */
+class CliTest {
+
+    @TempDir
+    Path dir;
+
+    private Path write(String name, String yaml) throws IOException {
+        Path f = dir.resolve(name);
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    @Test
+    void validateAcceptsTheSample() {
+        Cli.Result r = Cli.run("validate", "-f", "../samples/network.yaml");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.out()).contains("is valid: stack shop in us-east-1, 24 resources");
+    }
+
+    @Test
+    void validateReportsEveryErrorWithFileLineAndPath() throws IOException {
+        Path f = write("bad.yaml", """
+                stack: shop
+                region: us-east-1
+                netwrok: {}
+                tags:
+                  owner: a
+                  owner: b
+                """);
+        Cli.Result r = Cli.run("validate", "-f", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).contains(f + ":3:1: error: netwrok: unknown key 'netwrok'; did you mean 'network'?")
+                .contains(f + ":6:3: error: owner: duplicate key 'owner' (first at line 5)")
+                .contains("2 errors")
+                .doesNotContain("Exception");
+    }
+
+    @Test
+    void semanticErrorsNameTheYamlPath() throws IOException {
+        Path f = write("cidr.yaml", """
+                stack: shop
+                region: us-east-1
+                network:
+                  cidr: 10.0.0.1/16
+                """);
+        Cli.Result r = Cli.run("validate", "-f", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo(f + ":4:9: error: network.cidr: '10.0.0.1/16' has host bits set; did you mean '10.0.0.0/16'?");
+    }
+
+    @Test
+    void missingEmptyAndBinaryFilesGetOneLine() throws IOException {
+        Cli.Result missing = Cli.run("validate", "-f", dir.resolve("nope.yaml").toString());
+        assertThat(missing.exit()).isEqualTo(1);
+        assertThat(missing.err().strip()).isEqualTo(dir.resolve("nope.yaml") + ": error: file not found");
+
+        Cli.Result empty = Cli.run("validate", "-f", write("empty.yaml", "").toString());
+        assertThat(empty.err().lines()).hasSize(1);
+        assertThat(empty.err()).contains("file is empty");
+
+        Path bin = dir.resolve("bin.yaml");
+        Files.write(bin, new byte[] {0x7f, 'E', 'L', 'F', 0, 1, 2});
+        Cli.Result binary = Cli.run("validate", "-f", bin.toString());
+        assertThat(binary.err().lines()).hasSize(1);
+        assertThat(binary.err()).contains("binary file");
+    }
+
+    @Test
+    void aliasBombIsRefusedInOneLine() throws IOException {
+        StringBuilder yaml = new StringBuilder("stack: shop\nregion: us-east-1\na: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        for (char c = 'b'; c <= 'i'; c++) {
+            char p = (char) (c - 1);
+            yaml.append(c).append(": &").append(c).append(" [*").append(p).append(",*").append(p).append(",*").append(p)
+                    .append(",*").append(p).append(",*").append(p).append(",*").append(p).append(",*").append(p)
+                    .append(",*").append(p).append(",*").append(p).append("]\n");
+        }
+        Cli.Result r = Cli.run("validate", "-f", write("bomb.yaml", yaml.toString()).toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().lines()).hasSize(1);
+        assertThat(r.err()).contains("YAML aliases (*a) are not supported");
+    }
+
+    @Test
+    void cycleIsShownAsAPath() throws IOException {
+        Path f = write("cycle.yaml", """
+                stack: shop
+                region: us-east-1
+                network:
+                  cidr: 10.0.0.0/16
+                  securityGroups:
+                    a: {dependsOn: [network.securityGroups.b]}
+                    b: {dependsOn: [network.securityGroups.a]}
+                """);
+        Cli.Result r = Cli.run("validate", "-f", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("dependency cycle: network/security-group.a -> network/security-group.b -> network/security-group.a");
+    }
+
+    @Test
+    void graphFormats() {
+        assertThat(Cli.run("graph", "-f", "../samples/network.yaml").out())
+                .startsWith("digraph infra {").contains("\"network/vpc\" -> \"network/subnet.private-a\";");
+        assertThat(Cli.run("graph", "-f", "../samples/network.yaml", "--format", "mermaid").out()).startsWith("flowchart LR");
+        assertThat(Cli.run("graph", "-f", "../samples/network.yaml", "--format", "text").out())
+                .contains("network/nat-gateway.a (aws_nat_gateway) <- network/eip.nat-a, network/internet-gateway, network/subnet.public-a");
+    }
+
+    @Test
+    void usageErrorsExit64() {
+        Cli.Result r = Cli.run("plan", "--no-such-option");
+        assertThat(r.exit()).isEqualTo(64);
+        assertThat(r.err()).contains("Unknown option: '--no-such-option'");
+        assertThat(Cli.run().exit()).isEqualTo(64);
+    }
+
+    @Test
+    void helpListsExitCodes() {
+        Cli.Result r = Cli.run("--help");
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.out()).contains("Exit codes:").contains("64  usage error").contains("plan").contains("destroy");
+    }
+
+    @Test
+    void schemaIsJsonSchema() {
+        Cli.Result r = Cli.run("schema");
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.out()).contains("\"$schema\" : \"https://json-schema.org/draft/2020-12/schema\"")
+                .contains("\"natGateways\"").contains("\"one-per-zone\"");
+    }
+
+    @Test
+    void completionScript() {
+        Cli.Result r = Cli.run("completion", "bash");
+        assertThat(r.exit()).isEqualTo(0);
+        assertThat(r.out()).contains("complete -F");
+    }
+}
