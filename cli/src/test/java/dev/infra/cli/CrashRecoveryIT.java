@@ -29,6 +29,7 @@ class CrashRecoveryIT {
 
     @Test
     void killedApplyConvergesOnRerun() throws Exception {
+        Emulator.useDummyCredentials();
         Path topology = dir.resolve("infra.yaml");
         Files.writeString(topology, """
                 stack: %s

@@ -1,0 +1,52 @@
+package dev.infra.core.testing;
+
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.infra.core.diag.Diagnostic;
+import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.topology.Topology;
+import dev.infra.core.topology.TopologyLoader;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Scenario fixtures: {@code src/test/resources/topologies/<scenario>/infra.yaml}. */
+public final class Fixtures {
+
+    private Fixtures() {}
+
+    public static Path topologyFile(String scenario) {
+        URL url = Fixtures.class.getResource("/topologies/" + scenario + "/infra.yaml");
+        if (url == null) {
+            throw new IllegalArgumentException("no fixture topologies/" + scenario + "/infra.yaml");
+        }
+        try {
+            return Path.of(url.toURI());
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static Topology load(String scenario) {
+        return TopologyLoader.load(topologyFile(scenario)).topology();
+    }
+
+    /** Loads a scenario that must fail, and returns the failure. */
+    public static InvalidInputException invalid(Path file) {
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class, () -> TopologyLoader.load(file));
+        if (e == null) {
+            throw new AssertionError(file + " was expected to be invalid but loaded");
+        }
+        return e;
+    }
+
+    public static InvalidInputException invalid(String scenario) {
+        return invalid(topologyFile(scenario));
+    }
+
+    /** Every diagnostic rendered as the one line a user sees. */
+    public static List<String> rendered(InvalidInputException e) {
+        return e.diagnostics().stream().map(Diagnostic::render).toList();
+    }
+}
