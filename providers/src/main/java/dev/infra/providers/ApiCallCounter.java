@@ -31,7 +31,7 @@ public final class ApiCallCounter implements ExecutionInterceptor {
                 .increment();
     }
 
-    /** Calls so far: service → operation → count, both levels sorted by name. */
+    /** Calls so far: service (the SDK's name for it, e.g. {@code Ec2}) → operation → count, both sorted by name. */
     public Map<String, Map<String, Long>> snapshot() {
         Map<String, Map<String, Long>> out = new TreeMap<>();
         counts.forEach((service, ops) -> {
@@ -42,7 +42,7 @@ public final class ApiCallCounter implements ExecutionInterceptor {
         return Collections.unmodifiableMap(out);
     }
 
-    /** Calls of one operation so far, e.g. {@code count("EC2", "DescribeVpcs")}. */
+    /** Calls of one operation so far, e.g. {@code count("Ec2", "DescribeVpcs")}. */
     public long count(String service, String operation) {
         Map<String, LongAdder> ops = counts.get(service);
         LongAdder n = ops == null ? null : ops.get(operation);

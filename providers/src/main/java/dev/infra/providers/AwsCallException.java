@@ -1,6 +1,7 @@
 package dev.infra.providers;
 
 import dev.infra.core.provider.ProviderException;
+import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.SdkException;
@@ -11,13 +12,19 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsCallException extends RuntimeException {
 
+    private static final Set<String> THROTTLING = Set.of(
+            "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException",
+            "ServiceUnavailable", "InternalError", "InternalFailure");
+
     private final String operation;
     private final String code;
+    private final int statusCode;
 
-    private AwsCallException(String operation, String code, String message, Throwable cause) {
+    private AwsCallException(String operation, String code, int statusCode, String message, Throwable cause) {
         super(operation + " failed: " + (code == null ? "" : code + ": ") + message, cause);
         this.operation = operation;
         this.code = code;
+        this.statusCode = statusCode;
     }
 
     /** Runs one SDK call, turning its failure into an {@code AwsCallException} naming {@code operation}. */
@@ -29,9 +36,9 @@ public final class AwsCallException extends RuntimeException {
             String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
                     ? e.getMessage()
                     : e.awsErrorDetails().errorMessage();
-            throw new AwsCallException(operation, code, message, e);
+            throw new AwsCallException(operation, code, e.statusCode(), message, e);
         } catch (SdkException e) {
-            throw new AwsCallException(operation, null, e.getMessage(), e);
+            throw new AwsCallException(operation, null, 0, e.getMessage(), e);
         }
     }
 
@@ -42,6 +49,20 @@ public final class AwsCallException extends RuntimeException {
     /** AWS's error code, e.g. {@code InvalidVpcID.NotFound}; {@code null} when no response came back. */
     public String code() {
         return code;
+    }
+
+    /** The HTTP status of AWS's answer; 0 when none came back (connection failed, timed out). */
+    public int statusCode() {
+        return statusCode;
+    }
+
+    /**
+     * Whether trying again may succeed and the failed call may nonetheless have taken effect: no answer (I/O
+     * error, timeout), a 5xx, or throttling. A create that failed so must look for what it may have made
+     * before it tries again.
+     */
+    public boolean isTransient() {
+        return statusCode == 0 || statusCode >= 500 || (code != null && THROTTLING.contains(code));
     }
 
     /** Whether AWS said the thing named does not exist ({@code InvalidVpcID.NotFound}, {@code NatGatewayNotFound}…). */

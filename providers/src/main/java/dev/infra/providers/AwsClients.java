@@ -15,6 +15,11 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.S3ClientBuilder;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
  * One lazily built SDK client per service, all sharing one HTTP client, the region, the credentials, the
@@ -26,6 +31,7 @@ public final class AwsClients implements AutoCloseable {
     private final ApiCallCounter counter = new ApiCallCounter();
     private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
+    private final Map<Class<?>, SdkClient> singleAttemptClients = new ConcurrentHashMap<>();
     /** An explicit profile wins over environment credentials, as with the AWS CLI; else the SDK default chain. */
     private final AwsCredentialsProvider credentials;
     private final List<ExecutionInterceptor> interceptors;
@@ -61,16 +67,57 @@ public final class AwsClients implements AutoCloseable {
         return client(Ec2Client.class, Ec2Client::builder);
     }
 
+    /** An EC2 client that never retries by itself, for calls that are not idempotent (see {@link #singleAttempt}). */
+    public Ec2Client ec2SingleAttempt() {
+        return singleAttempt(Ec2Client.class, Ec2Client::builder);
+    }
+
+    public ElasticLoadBalancingV2Client elbv2() {
+        return client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder);
+    }
+
+    public Wafv2Client wafv2() {
+        return client(Wafv2Client.class, Wafv2Client::builder);
+    }
+
+    public ResourceGroupsTaggingApiClient resourceGroupsTagging() {
+        return client(ResourceGroupsTaggingApiClient.class, ResourceGroupsTaggingApiClient::builder);
+    }
+
+    /**
+     * The (sync) S3 client. With an endpoint override it addresses buckets by path ({@code endpoint/bucket}), not by
+     * host name: a custom endpoint has no wildcard DNS for {@code bucket.endpoint}.
+     */
+    public S3Client s3() {
+        return client(S3Client.class, () -> {
+            S3ClientBuilder b = S3Client.builder();
+            if (settings.endpoint() != null) {
+                b.forcePathStyle(true);
+            }
+            return b;
+        });
+    }
+
     /**
      * The client of type {@code type}, built on first use from {@code builder} (e.g. {@code EksClient::builder})
      * with this instance's common configuration.
      */
     public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
             Class<C> type, Supplier<B> builder) {
-        return type.cast(clients.computeIfAbsent(type, t -> configure(builder.get()).build()));
+        return type.cast(clients.computeIfAbsent(type, t -> configure(builder.get(), settings.maxAttempts()).build()));
     }
 
-    private <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> B configure(B b) {
+    /**
+     * As {@link #client}, but making one attempt per call: for creates that AWS does not de-duplicate, where an
+     * automatic retry after a timeout or a 5xx that took effect would make a second resource. The caller looks for
+     * what the failed call may have made before it tries again.
+     */
+    public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C singleAttempt(
+            Class<C> type, Supplier<B> builder) {
+        return type.cast(singleAttemptClients.computeIfAbsent(type, t -> configure(builder.get(), 1).build()));
+    }
+
+    private <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> B configure(B b, int maxAttempts) {
         b.httpClient(http).region(Region.of(settings.region()));
         if (settings.endpoint() != null) {
             b.endpointOverride(settings.endpoint());
@@ -80,7 +127,7 @@ public final class AwsClients implements AutoCloseable {
         }
         b.overrideConfiguration(o -> {
             o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                    .maxAttempts(settings.maxAttempts())
+                    .maxAttempts(maxAttempts)
                     .build());
             o.addExecutionInterceptor(counter);
             interceptors.forEach(o::addExecutionInterceptor);
@@ -96,6 +143,8 @@ public final class AwsClients implements AutoCloseable {
     public void close() {
         clients.values().forEach(SdkClient::close);
         clients.clear();
+        singleAttemptClients.values().forEach(SdkClient::close);
+        singleAttemptClients.clear();
         http.close();
     }
 }

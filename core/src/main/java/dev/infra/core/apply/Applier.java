@@ -105,11 +105,15 @@ public final class Applier {
         for (Op op : ops.values()) {
             ResourceChange c = op.change();
             if (op.kind() == Kind.DELETE) {
-                // Whoever depended on c goes first: its delete, or the update that stops using c.
+                // Whoever depended on c goes first: its delete, or the update that stops using c. An
+                // update that keeps using c (now pointing at its replacement) follows c's create instead;
+                // ordering it before c's delete as well would be a cycle.
                 for (ResourceChange other : plan.changes()) {
                     if (other.priorDependencies().contains(c.address())) {
                         edge(g, ops, other.address() + "#delete", op.key());
-                        edge(g, ops, other.address() + "#update", op.key());
+                        if (!other.dependencies().contains(c.address())) {
+                            edge(g, ops, other.address() + "#update", op.key());
+                        }
                     }
                 }
                 if (c.action() == Action.REPLACE) {
@@ -141,7 +145,25 @@ public final class Applier {
         g.findCycle().ifPresent(c -> {
             throw new IllegalStateException("operation cycle: " + String.join(" -> ", c));
         });
+        recordAdopted(plan, state);
         return new Walk(plan.stack(), g, ops, state).run();
+    }
+
+    /**
+     * A resource the plan adopted as it is (found by its {@code infra:address} tag, state lacking it or
+     * holding only the intent record of an interrupted create) has no operation; record it now, so that
+     * state owns it and what depends on it can resolve its id.
+     */
+    private static void recordAdopted(Plan plan, StateRecorder state) {
+        for (ResourceChange c : plan.changes()) {
+            if (c.action() != Action.NO_OP || c.id() == null) {
+                continue;
+            }
+            ResourceState known = state.current().resources().get(c.address());
+            if (known == null || !c.id().equals(known.id())) {
+                state.put(ResourceState.created(c.address(), c.type(), c.id(), c.prior(), c.dependencies()));
+            }
+        }
     }
 
     /** One walk of the operation graph. */
@@ -228,8 +250,9 @@ public final class Applier {
                 try {
                     slots.acquire();
                     try {
-                        running.put(key, start);
+                        // Started first: a heartbeat must not report an operation before its start.
                         listener.accept(new ApplyEvent.Started(op.change().address(), op.verb()));
+                        running.put(key, start);
                         String id = execute(op, key);
                         listener.accept(new ApplyEvent.Completed(op.change().address(), op.verb(), id, since(start)));
                         ok = true;
@@ -281,7 +304,10 @@ public final class Applier {
                     }
                 }
             } else {
-                LiveResource current = LiveResource.of(c.id(), c.address(), state.current().resources().get(c.address()).attributes());
+                // State may not know the resource yet (an adopting update): then what the plan read is current.
+                ResourceState known = state.current().resources().get(c.address());
+                Map<String, Object> attributes = known != null && c.id().equals(known.id()) ? known.attributes() : c.prior();
+                LiveResource current = LiveResource.of(c.id(), c.address(), attributes);
                 Set<String> changed = c.changes().stream().map(AttributeChange::name).collect(Collectors.toSet());
                 result = provider.update(current, spec, changed, context(key));
             }

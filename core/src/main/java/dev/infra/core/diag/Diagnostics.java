@@ -9,8 +9,11 @@ public final class Diagnostics {
 
     private final List<Diagnostic> items = new ArrayList<>();
 
+    /** Adds {@code d} unless the very same diagnostic (place, path and message) is already there. */
     public void add(Diagnostic d) {
-        items.add(d);
+        if (!items.contains(d)) {
+            items.add(d);
+        }
     }
 
     public void error(SourceLocation at, String path, String message) {
@@ -22,7 +25,7 @@ public final class Diagnostics {
     }
 
     public void addAll(Diagnostics other) {
-        items.addAll(other.items);
+        other.items.forEach(this::add);
     }
 
     public boolean hasErrors() {

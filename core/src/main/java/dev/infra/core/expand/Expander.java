@@ -8,7 +8,8 @@ import java.util.List;
 public final class Expander {
 
     /** One per topology key; a new component is one more entry here. */
-    private static final List<ComponentExpander> COMPONENTS = List.of(new NetworkExpander());
+    private static final List<ComponentExpander> COMPONENTS = List.of(new NetworkExpander(), new EncryptionExpander(),
+            new ProxyExpander(), new ClusterExpander(), new EdgeExpander());
 
     private Expander() {}
 

@@ -50,6 +50,14 @@ public final class Expansion {
         add(address, type, nameSuffix, attributes, Set.of(), origin);
     }
 
+    /** A resource AWS cannot tag (an alias, an association, a record): found through state and its natural key. */
+    public void addUntagged(String address, String type, Map<String, Object> attributes, Set<String> dependsOn,
+                            SourceLocation origin) {
+        if (specs.put(address, new ResourceSpec(address, type, attributes, dependsOn, origin)) != null) {
+            throw new IllegalStateException("two resources expand to " + address);
+        }
+    }
+
     List<ResourceSpec> specs() {
         return List.copyOf(specs.values());
     }

@@ -106,38 +106,18 @@ final class NetworkExpander implements ComponentExpander {
     }
 
     private static void securityGroup(SecurityGroup g, Expansion out) {
-        String address = securityGroup(g.name());
         Set<String> deps = new TreeSet<>();
         g.dependsOn().forEach(d -> deps.add(securityGroup(d)));
-        out.add(address, "aws_security_group", "sg-" + g.name(), Map.of(
-                "vpcId", Ref.id(VPC),
-                "groupName", out.name(g.name()),
-                "description", g.description()), deps, g.at());
+        SecurityGroups.group(out, securityGroup(g.name()), g.name(), g.description(), deps, g.at());
         rules(g, "ingress", g.ingress(), out);
         rules(g, "egress", g.egress(), out);
     }
 
     private static void rules(SecurityGroup g, String direction, List<Rule> rules, Expansion out) {
         for (Rule r : rules) {
-            String peer = r.cidr() != null ? r.cidr().replace('/', '_') : "sg-" + r.source();
-            String ports = r.fromPort() < 0 ? "all" : r.fromPort() == r.toPort() ? "" + r.fromPort() : r.fromPort() + "-" + r.toPort();
-            String key = direction + "-" + r.protocol() + "-" + ports + "-" + peer;
-            Map<String, Object> attrs = new LinkedHashMap<>();
-            attrs.put("securityGroupId", Ref.id(securityGroup(g.name())));
-            attrs.put("direction", direction);
-            attrs.put("protocol", r.protocol().equals("all") ? "-1" : r.protocol());
-            attrs.put("fromPort", (long) r.fromPort());
-            attrs.put("toPort", (long) r.toPort());
-            if (r.cidr() != null) {
-                attrs.put("cidrIpv4", r.cidr());
-            } else {
-                attrs.put("referencedGroupId", Ref.id(securityGroup(r.source())));
-            }
-            if (r.description() != null) {
-                attrs.put("description", r.description());
-            }
-            out.add(securityGroup(g.name()) + "/rule." + key, "aws_security_group_rule",
-                    "sg-" + g.name() + "-" + key, attrs, r.at());
+            Object peer = r.cidr() != null ? r.cidr() : Ref.id(securityGroup(r.source()));
+            SecurityGroups.rule(out, securityGroup(g.name()), direction, r.protocol().equals("all") ? "-1" : r.protocol(),
+                    r.fromPort(), r.toPort(), peer, r.description(), r.at());
         }
     }
 }

@@ -6,6 +6,7 @@ import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.Ref;
+import dev.infra.core.model.Unknown;
 import dev.infra.core.model.Values;
 import dev.infra.core.state.Json;
 import java.io.IOException;
@@ -24,6 +25,8 @@ import java.util.Map;
 public final class PlanCodec {
 
     private static final String REF = "$ref";
+    /** {@link Unknown#VALUE} in attribute changes is written as {@code {"$unknown": true}}. */
+    private static final String UNKNOWN = "$unknown";
 
     private PlanCodec() {}
 
@@ -53,7 +56,8 @@ public final class PlanCodec {
             Plan raw = Json.MAPPER.treeToValue(tree, Plan.class);
             List<ResourceChange> changes = new ArrayList<>();
             raw.changes().forEach(c -> changes.add(new ResourceChange(c.address(), c.type(), c.action(), c.id(),
-                    decodeRefs(c.desired()), c.prior(), c.changes(), c.dependencies(), c.priorDependencies(), c.reason())));
+                    decodeRefs(c.desired()), c.prior(), unknowns(c.changes(), false), c.dependencies(),
+                    c.priorDependencies(), c.reason())));
             return new Plan(raw.formatVersion(), raw.stack(), raw.region(), raw.destroy(), raw.topologyDigest(),
                     raw.lineage(), raw.serial(), changes, raw.drift());
         } catch (NoSuchFileException e) {
@@ -75,9 +79,33 @@ public final class PlanCodec {
                     m.put(REF, r.address());
                     m.put("attribute", r.attribute());
                     return m;
-                }), c.prior(), c.changes(), c.dependencies(), c.priorDependencies(), c.reason())));
+                }), c.prior(), unknowns(c.changes(), true), c.dependencies(), c.priorDependencies(), c.reason())));
         return new Plan(plan.formatVersion(), plan.stack(), plan.region(), plan.destroy(), plan.topologyDigest(),
                 plan.lineage(), plan.serial(), changes, plan.drift());
+    }
+
+    private static List<AttributeChange> unknowns(List<AttributeChange> changes, boolean encode) {
+        return changes.stream().map(a -> new AttributeChange(a.name(), unknowns(a.before(), encode),
+                unknowns(a.after(), encode), a.forcesReplacement())).toList();
+    }
+
+    /** Replaces {@link Unknown#VALUE} by its JSON marker (encode) or the marker by the value (decode). */
+    private static Object unknowns(Object value, boolean encode) {
+        if (encode && value == Unknown.VALUE) {
+            return Map.of(UNKNOWN, true);
+        } else if (value instanceof Map<?, ?> m) {
+            if (!encode && m.size() == 1 && Boolean.TRUE.equals(m.get(UNKNOWN))) {
+                return Unknown.VALUE;
+            }
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, v) -> out.put(k, unknowns(v, encode)));
+            return out;
+        } else if (value instanceof List<?> l) {
+            List<Object> out = new ArrayList<>();
+            l.forEach(v -> out.add(unknowns(v, encode)));
+            return out;
+        }
+        return value;
     }
 
     @SuppressWarnings("unchecked")

@@ -132,14 +132,20 @@ public final class Planner {
                 current.attributes(), diffs, deps, priorDeps, reason);
     }
 
-    /** At plan time a ref to a resource being created or replaced is unknown until apply. */
-    private static Object resolveAtPlan(Ref ref, Map<String, ResourceChange> planned, Live live) {
+    /**
+     * At plan time a ref to a resource being created or replaced is unknown until apply, and so is a
+     * computed attribute of one being updated (a launch template's new version).
+     */
+    private Object resolveAtPlan(Ref ref, Map<String, ResourceChange> planned, Live live) {
         ResourceChange dep = planned.get(ref.address());
         if (dep == null || dep.action() == Action.CREATE || dep.action() == Action.REPLACE) {
             return Unknown.VALUE;
         }
         if (ref.attribute().equals("id")) {
             return dep.id();
+        }
+        if (dep.action() == Action.UPDATE && providers.get(dep.type()).schema().computed().contains(ref.attribute())) {
+            return Unknown.VALUE;
         }
         LiveResource l = live.byId.get(dep.id());
         return l == null ? Unknown.VALUE : l.attributes().get(ref.attribute());
@@ -149,7 +155,7 @@ public final class Planner {
     public static List<AttributeChange> diff(ResourceSchema schema, Map<String, Object> desired, Map<String, Object> actual) {
         List<AttributeChange> out = new ArrayList<>();
         desired.forEach((name, want) -> {
-            if (schema.computed().contains(name)) {
+            if (!schema.diffed(name)) {
                 return;
             }
             Object have = actual.get(name);

@@ -123,25 +123,32 @@ public final class LocalBackend implements StateBackend {
         if (!Files.exists(lockFile)) {
             return Optional.empty();
         }
-        LockInfo holder = readHolder();
+        // A released lock leaves an empty file behind: nobody held it.
+        Optional<LockInfo> holder = recordedHolder();
         try {
             Files.delete(lockFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot remove " + lockFile + ": " + e.getMessage(), e);
         }
-        return Optional.of(holder);
+        return holder;
     }
 
     private LockInfo readHolder() {
+        return recordedHolder().orElseGet(() ->
+                new LockInfo("?", "another process", "unknown operation", "unknown time", -1));
+    }
+
+    /** The holder the lock file names; empty when it names nobody (released, or not yet written). */
+    private Optional<LockInfo> recordedHolder() {
         try {
             String text = Files.readString(lockFile, StandardCharsets.UTF_8);
             if (!text.isBlank()) {
-                return Json.MAPPER.readValue(text, LockInfo.class);
+                return Optional.of(Json.MAPPER.readValue(text, LockInfo.class));
             }
         } catch (IOException e) {
             // fall through: the holder wrote nothing readable yet
         }
-        return new LockInfo("?", "another process", "unknown operation", "unknown time", -1);
+        return Optional.empty();
     }
 
     static String whoAmI() {

@@ -41,7 +41,7 @@ final class NetworkBinder {
         List<String> privateSubnets = List.of();
         if (vpc != null) {
             int prefix = n.get("subnetPrefixLength") instanceof YScalar s
-                    ? Integer.parseInt(s.text()) : Math.min(vpc.getNetworkPrefixLength() + 4, MAX_PREFIX);
+                    ? (int) ShapeChecker.parseLong(s.text()) : Math.min(vpc.getNetworkPrefixLength() + 4, MAX_PREFIX);
             privateSubnets = subnetList(n, "privateSubnets", vpc, prefix, 0, zones, diags);
             publicSubnets = subnetList(n, "publicSubnets", vpc, prefix, 1, zones, diags);
             checkNoOverlap(n, publicSubnets, privateSubnets, diags);
@@ -75,7 +75,7 @@ final class NetworkBinder {
             return letters(3);
         }
         if (node instanceof YScalar s) {
-            return letters(Integer.parseInt(s.text()));
+            return letters((int) ShapeChecker.parseLong(s.text()));
         }
         List<String> out = new ArrayList<>();
         for (YNode item : items(node)) {
@@ -179,10 +179,11 @@ final class NetworkBinder {
                 String prefix = "network.securityGroups.";
                 String target = ref.startsWith(prefix) ? ref.substring(prefix.length()) : null;
                 if (target == null || !names.contains(target)) {
-                    Set<String> refs = new LinkedHashSet<>();
-                    names.forEach(x -> refs.add(prefix + x));
-                    diags.error(deps.get(i).at(), path + ".dependsOn[" + i + "]", "'" + ref
-                            + "' names no component" + Names.didYouMean(ref, refs));
+                    Set<String> others = new LinkedHashSet<>(names);
+                    others.remove(name);
+                    String wanted = ref.substring(ref.lastIndexOf('.') + 1);
+                    diags.error(deps.get(i).at(), path + ".dependsOn[" + i + "]", "'" + ref + "' names no component"
+                            + Names.closest(wanted, others).map(c -> "; did you mean '" + prefix + c + "'?").orElse(""));
                 } else {
                     dependsOn.add(target);
                 }
@@ -195,6 +196,7 @@ final class NetworkBinder {
 
     private static List<Rule> rules(YNode node, String path, Set<String> groupNames, Diagnostics diags) {
         List<Rule> out = new ArrayList<>();
+        Map<String, Integer> flows = new java.util.HashMap<>();
         List<YNode> list = items(node);
         for (int i = 0; i < list.size(); i++) {
             YMap r = (YMap) list.get(i);
@@ -213,6 +215,13 @@ final class NetworkBinder {
                         + Names.didYouMean(source, groupNames));
             }
             int[] ports = ports(r, protocol, p, diags);
+            // The same flow twice would be the same AWS rule (and the same resource address).
+            String flow = protocol + " " + ports[0] + "-" + ports[1] + " " + (cidr != null ? cidr : "sg:" + source);
+            Integer first = flows.putIfAbsent(flow, i);
+            if (first != null) {
+                diags.error(r.at(), p, "allows the same flow as " + path.substring(path.lastIndexOf('.') + 1)
+                        + "[" + first + "]");
+            }
             out.add(new Rule(protocol, ports[0], ports[1], cidr, source, text(r.get("description")), r.at()));
         }
         return out;
@@ -230,6 +239,11 @@ final class NetworkBinder {
             diags.error(node.at(), path + ".ports", "protocol 'all' covers every port; remove 'ports'");
         }
         String text = text(node);
+        if (node instanceof YScalar s && s.type() == YNode.ScalarType.INTEGER) {
+            // 443, 0x1BB or 4_43: the shape check has read it and kept it between 0 and 65535.
+            int port = (int) ShapeChecker.parseLong(text);
+            return new int[] {port, port};
+        }
         String[] parts = text.split("-");
         int from = Integer.parseInt(parts[0]);
         int to = parts.length > 1 ? Integer.parseInt(parts[1]) : from;

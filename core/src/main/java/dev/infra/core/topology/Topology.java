@@ -9,10 +9,13 @@ import java.util.Map;
  * @param digest SHA-256 of the file's bytes, recorded in saved plans
  */
 public record Topology(String file, String digest, String stack, String region, Map<String, String> tags,
-                       Network network, SourceLocation at) {
+                       Network network, Edge.Encryption encryption, Edge.EgressProxy egressProxy,
+                       Edge.AccessProxy accessProxy, Map<String, Edge.LoadBalancer> loadBalancers,
+                       Edge.Firewall firewall, Edge.Dns dns, Map<String, Edge.Cluster> clusters, SourceLocation at) {
 
     /** The same topology aimed at another region ({@code --region}). */
     public Topology inRegion(String newRegion) {
-        return new Topology(file, digest, stack, newRegion, tags, network, at);
+        return new Topology(file, digest, stack, newRegion, tags, network, encryption, egressProxy, accessProxy,
+                loadBalancers, firewall, dns, clusters, at);
     }
 }

@@ -64,7 +64,9 @@ public final class TopologyLoader {
         }
         Network network = root.get("network") instanceof YMap n
                 ? NetworkBinder.bind(n, region, diags) : null;
-        return new Topology(file, digest, stack, region, tags, network, root.at());
+        EdgeBinder.Bound edge = EdgeBinder.bind(root, network, diags);
+        return new Topology(file, digest, stack, region, tags, network, edge.encryption(), edge.egressProxy(),
+                edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(), root.at());
     }
 
     static String text(YNode node) {

@@ -48,9 +48,84 @@ public final class TopologyShape {
             optional("enableDnsHostnames", bool("give instances DNS host names (default true)")),
             optional("securityGroups", mapOf("security groups by name", SECURITY_GROUP)));
 
+    static final Shape CAPACITY = obj("How many instances: the auto-scaling group's bounds.",
+            required("min", integer("fewest instances", 0, 1000)),
+            required("max", integer("most instances", 1, 1000)),
+            optional("desired", integer("instances to start with (default: min)", 0, 1000)),
+            optional("cpuTarget", integer("average CPU % that target tracking keeps the group at", 1, 100)));
+
+    static final String INSTANCE_TYPE = "^[a-z][a-z0-9-]*\\.[a-z0-9]+$";
+    static final String AMI = "^(ami-[0-9a-f]{8,17}|resolve:ssm:/.+)$";
+
+    static final Shape ENCRYPTION = obj("The stack's KMS key: every volume, the EKS secrets and the data stores use it.",
+            optional("key", obj("The key's settings.",
+                    optional("rotation", bool("yearly automatic rotation (default true)")),
+                    optional("multiRegion", bool("a multi-Region key, so replicas can share it (default false)")),
+                    optional("deletionWindowDays", integer("days between destroy and the key's deletion", 7, 30)))),
+            optional("ebsDefault", bool("turn on EBS encryption by default in the region with this key (default true)")));
+
+    static final Shape EGRESS_PROXY = obj("Squid between the public-subnet nodes and the internet gateway.",
+            optional("instanceType", pattern("an EC2 instance type such as t3.small", INSTANCE_TYPE)),
+            optional("ami", pattern("an AMI id or resolve:ssm:/parameter", AMI)),
+            required("capacity", CAPACITY),
+            required("allowedDomains", listOf("domains Squid lets through; everything else is denied",
+                    pattern("a domain such as .amazonaws.com or github.com", "^\\.?([a-z0-9-]+\\.)+[a-z]{2,}$"))),
+            optional("port", integer("Squid's port (default 3128)", 1, 65535)));
+
+    static final Shape ACCESS_PROXY = obj("Teleport: the proxy cluster in the public subnets, its auth servers in the private ones.",
+            optional("instanceType", pattern("an EC2 instance type such as t3.medium", INSTANCE_TYPE)),
+            optional("ami", pattern("an AMI id or resolve:ssm:/parameter", AMI)),
+            required("capacity", CAPACITY),
+            optional("allowedCidrs", listOf("who may reach Teleport's ports (default 0.0.0.0/0)",
+                    pattern("an IPv4 CIDR block", CIDR))),
+            optional("authServers", obj("Teleport auth servers, each with an encrypted data volume.",
+                    optional("count", integer("how many", 1, 9)),
+                    optional("instanceType", pattern("an EC2 instance type", INSTANCE_TYPE)),
+                    optional("volumeSize", integer("data volume size in GiB", 1, 16384)))));
+
+    static final Shape LOAD_BALANCER = obj("An application load balancer in front of a cluster's ingress.",
+            required("scheme", oneOf("internet-facing or internal", "internet-facing", "internal")),
+            optional("certificateArn", pattern("an ACM certificate ARN", "^arn:aws[a-z-]*:acm:.+$")),
+            required("target", pattern("a cluster reference such as clusters.apps", "^clusters\\.[a-z][a-z0-9-]*$")));
+
+    static final Shape FIREWALL = obj("AWS WAF (REGIONAL) in front of every load balancer.",
+            optional("managedRuleGroups", listOf("AWS managed rule groups, in priority order",
+                    pattern("a rule group name such as AWSManagedRulesCommonRuleSet", "^AWSManagedRules[A-Za-z0-9]+$"))),
+            optional("rateLimit", integer("requests per 5 minutes per IP before blocking", 100, 2000000000)),
+            required("logBucket", pattern("an S3 bucket name", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")));
+
+    static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
+            required("zone", pattern("a domain such as shop.example.com", "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
+            optional("privateZone", pattern("a domain such as shop.internal", "^([a-z0-9-]+\\.)+[a-z0-9]{2,}$")),
+            optional("records", listOf("alias records to load balancers", obj("An alias A record.",
+                    required("name", pattern("a record name such as www, or @ for the apex", "^(@|[a-z0-9-]+(\\.[a-z0-9-]+)*)$")),
+                    required("target", pattern("a load balancer reference such as loadBalancers.public", "^loadBalancers\\.[a-z][a-z0-9-]*$")),
+                    optional("private", bool("in the private zone (default false)"))))));
+
+    static final Shape NODE_GROUP = obj("A managed node group in the private subnets.",
+            optional("instanceTypes", listOf("instance types", pattern("an EC2 instance type", INSTANCE_TYPE))),
+            required("min", integer("fewest nodes", 0, 1000)),
+            required("max", integer("most nodes", 1, 1000)),
+            optional("desired", integer("nodes to start with (default: min)", 0, 1000)));
+
+    static final Shape CLUSTER = obj("An EKS cluster in the private subnets.",
+            optional("version", pattern("a Kubernetes version such as \"1.31\"", "^1\\.[0-9]{2}$")),
+            optional("cni", oneOf("the network plugin", "cilium")),
+            optional("ingress", obj("The NGINX ingress the load balancers forward to.",
+                    optional("nodePort", integer("the ingress controller's NodePort", 30000, 32767)))),
+            optional("endpointPublicAccess", bool("a public API endpoint (default false)")),
+            required("nodeGroups", mapOf("managed node groups by name", NODE_GROUP)));
+
     public static final Shape.Obj TOPOLOGY = obj("An infra topology: one stack, one primary region.",
             required("stack", pattern("a stack name: lower-case letters, digits and dashes", Names.PATTERN)),
             required("region", pattern("an AWS region such as us-east-1", REGION)),
             optional("tags", tagMap("tags added to every resource")),
-            optional("network", NETWORK));
+            optional("network", NETWORK),
+            optional("encryption", ENCRYPTION),
+            optional("egressProxy", EGRESS_PROXY),
+            optional("accessProxy", ACCESS_PROXY),
+            optional("loadBalancers", mapOf("application load balancers by name", LOAD_BALANCER)),
+            optional("firewall", FIREWALL),
+            optional("dns", DNS),
+            optional("clusters", mapOf("EKS clusters by name", CLUSTER)));
 }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
 
 /**
  * Reads a YAML file into a {@link YNode} tree with source locations. Problems that stop reading
@@ -77,9 +78,18 @@ public final class YamlLoader {
             return root;
         } catch (JsonProcessingException e) {
             JsonLocation loc = e.getLocation();
-            String msg = e.getOriginalMessage().lines().findFirst().orElse("malformed YAML").trim();
-            throw InvalidInputException.of(Diagnostic.error(
-                    loc == null ? SourceLocation.wholeFile(name) : at(name, loc), "", "malformed YAML: " + msg));
+            SourceLocation where = loc == null ? SourceLocation.wholeFile(name) : at(name, loc);
+            String original = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+            String msg = original.lines().findFirst().orElse("malformed YAML").trim();
+            // SnakeYAML's first line is often only the context ("while parsing a flow sequence"); the
+            // problem ("expected ',' or ']'") and its exact place are in the marked exception.
+            if (e.getCause() instanceof MarkedYAMLException m && m.getProblem() != null) {
+                msg = m.getProblem().trim() + (m.getContext() == null ? "" : " (" + m.getContext().trim() + ")");
+                if (m.getProblemMark() != null) {
+                    where = SourceLocation.of(name, m.getProblemMark().getLine() + 1, m.getProblemMark().getColumn() + 1);
+                }
+            }
+            throw InvalidInputException.of(Diagnostic.error(where, "", "malformed YAML: " + msg));
         } catch (IOException e) {
             throw fail(name, "cannot read file: " + e.getMessage());
         }

@@ -23,7 +23,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -50,29 +53,44 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     /** How long a delete waits for dependents (ENIs, attachments, rules) to go away. */
     static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(5);
     static final Duration DEPENDENCY_INTERVAL = Duration.ofSeconds(5);
+    /** Pause before looking for what a failed create call may have made, and trying again if nothing. */
+    static final Duration CREATE_RETRY_INTERVAL = Duration.ofSeconds(2);
+    static final Duration CREATE_RETRY_TIMEOUT = Duration.ofMinutes(2);
 
     private final AwsClients clients;
     private final String type;
     private final ResourceType tagType;
     private final String notFoundCode;
-    private final ResourceSchema schema;
+    private final Function<R, String> idOf;
+    private final Function<R, List<Tag>> tagsOf;
+    private ResourceSchema schema;
 
     /**
      * @param type the resource type name, e.g. {@code aws_vpc}
      * @param tagType the EC2 resource type of TagSpecifications at creation
      * @param notFoundCode the error code EC2 gives for this type's missing ids, e.g. {@code InvalidVpcID.NotFound}
+     * @param idOf the SDK model's id, e.g. {@code Vpc::vpcId}
+     * @param tagsOf the SDK model's tags, e.g. {@code Vpc::tags}
      * @param updatable attributes changed in place, besides {@code tags}
      * @param computed attributes AWS sets
      */
     protected Ec2Provider(AwsClients clients, String type, ResourceType tagType, String notFoundCode,
+                          Function<R, String> idOf, Function<R, List<Tag>> tagsOf,
                           Set<String> updatable, Set<String> computed) {
         this.clients = Objects.requireNonNull(clients);
         this.type = type;
         this.tagType = tagType;
         this.notFoundCode = notFoundCode;
+        this.idOf = idOf;
+        this.tagsOf = tagsOf;
         Set<String> all = new HashSet<>(updatable);
         all.add(TAGS);
         this.schema = ResourceSchema.of(all, computed);
+    }
+
+    /** For a subclass constructor: list attributes whose order AWS does not keep (the planner compares them as sets). */
+    protected final void unordered(String... attributes) {
+        schema = schema.withUnordered(attributes);
     }
 
     /** The EC2 client, built on first use. */
@@ -85,10 +103,6 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     /** One Describe call (all pages) with these filters and, when not empty, these ids. Uses {@link AwsCallException#call}. */
     protected abstract List<R> describe(List<Filter> filters, Collection<String> ids);
 
-    protected abstract String idOf(R resource);
-
-    protected abstract List<Tag> tagsOf(R resource);
-
     /** The attributes other than {@code tags}, named and shaped as in the spec. */
     protected abstract Map<String, Object> attributesOf(R resource);
 
@@ -98,10 +112,15 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     }
 
     /**
-     * Creates the resource tagged with {@code tags}, plus any follow-up calls (attach, modify attribute) wrapped in
-     * {@link #whenVisible}; returns its id. Waiting for the resource to be ready is done here too.
+     * Makes the one create call (CreateVpc, AllocateAddress…) through {@code once}, a client that does not retry by
+     * itself, tagging the resource with {@code tags}; returns the new id. {@code clientToken} stays the same across
+     * the attempts of one create: pass it where the API takes one.
      */
-    protected abstract String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx);
+    protected abstract String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken);
+
+    /** What completes a create (attach, modify an attribute, wait until available), each call in {@link #whenVisible}. */
+    protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
+    }
 
     /** Changes updatable attributes other than tags where {@code spec} differs from {@code current}. */
     protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
@@ -129,14 +148,14 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
             for (R r : describe(List.of(tagFilter(STACK_TAG, request.stack())), List.of())) {
                 // Also on the client side: some endpoints ignore tag filters (moto's DescribeNatGateways).
                 if (isLive(r) && request.stack().equals(tagMap(r).get(STACK_TAG))) {
-                    found.put(idOf(r), r);
+                    found.put(idOf.apply(r), r);
                 }
             }
             List<String> missing = request.ids().stream().filter(id -> !found.containsKey(id)).sorted().toList();
             if (!missing.isEmpty()) {
                 for (R r : describeIds(missing)) {
-                    if (isLive(r) && missing.contains(idOf(r))) {
-                        found.putIfAbsent(idOf(r), r);
+                    if (isLive(r) && missing.contains(idOf.apply(r))) {
+                        found.putIfAbsent(idOf.apply(r), r);
                     }
                 }
             }
@@ -146,19 +165,14 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
 
     @Override
     public Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
-        return wrap(spec.address(), () -> describe(
-                List.of(tagFilter(ADDRESS_TAG, spec.address()), tagFilter(STACK_TAG, stack)), List.of())
-                .stream()
-                .filter(this::isLive)
-                .filter(r -> spec.address().equals(tagMap(r).get(ADDRESS_TAG)) && stack.equals(tagMap(r).get(STACK_TAG)))
-                .min(Comparator.comparing(this::idOf))
-                .map(this::toLive));
+        return wrap(spec.address(), () -> lookup(stack, spec.address()).map(this::toLive));
     }
 
     @Override
     public LiveResource create(ResourceSpec spec, OperationContext ctx) {
         return wrap(spec.address(), () -> {
-            String id = createResource(spec, tagSpecification(spec.tags()), ctx);
+            String id = createOnce(spec, ctx);
+            afterCreate(id, spec, ctx);
             return readBack(id, ctx);
         });
     }
@@ -192,7 +206,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     /** The resource by id in whatever state (deleted NAT gateways included); NotFound means absent. */
     protected Optional<R> describeOne(String id) {
         try {
-            return describe(List.of(), List.of(id)).stream().filter(r -> id.equals(idOf(r))).findFirst();
+            return describe(List.of(), List.of(id)).stream().filter(r -> id.equals(idOf.apply(r))).findFirst();
         } catch (AwsCallException e) {
             if (e.isNotFound()) {
                 return Optional.empty();
@@ -301,6 +315,50 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
 
     // ---- internals ----------------------------------------------------------------------------------
 
+    /** The live resource tagged with this stack and address (the lowest id, should there be several). */
+    private Optional<R> lookup(String stack, String address) {
+        return describe(List.of(tagFilter(ADDRESS_TAG, address), tagFilter(STACK_TAG, stack)), List.of())
+                .stream()
+                .filter(this::isLive)
+                .filter(r -> address.equals(tagMap(r).get(ADDRESS_TAG)) && stack.equals(tagMap(r).get(STACK_TAG)))
+                .min(Comparator.comparing(idOf));
+    }
+
+    /**
+     * The create call, never repeated blindly: EC2 creates are not idempotent, so after a failure that may have
+     * taken effect (no answer, 5xx, throttling) this looks for the resource by its address tag and adopts it, and
+     * calls again only when it is not there, up to the settings' maxAttempts calls in all.
+     */
+    private String createOnce(ResourceSpec spec, OperationContext ctx) {
+        TagSpecification tags = tagSpecification(spec.tags());
+        String clientToken = UUID.randomUUID().toString();
+        String stack = spec.tags().get(STACK_TAG);
+        int maxAttempts = clients.settings().maxAttempts();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<AwsCallException> failure = new AtomicReference<>();
+        return ctx.await("create of " + spec.address(), CREATE_RETRY_TIMEOUT, CREATE_RETRY_INTERVAL, () -> {
+            if (failure.get() != null) {
+                Optional<R> made = lookup(stack, spec.address());
+                if (made.isPresent()) {
+                    return Optional.of(idOf.apply(made.get()));
+                }
+                if (attempts.get() >= maxAttempts) {
+                    throw failure.get();
+                }
+            }
+            attempts.incrementAndGet();
+            try {
+                return Optional.of(createResource(clients.ec2SingleAttempt(), spec, tags, clientToken));
+            } catch (AwsCallException e) {
+                if (!e.isTransient() || stack == null) {
+                    throw e;
+                }
+                failure.set(e);
+                return Optional.empty();
+            }
+        });
+    }
+
     private List<R> describeIds(List<String> ids) {
         try {
             return describe(List.of(), ids);
@@ -324,13 +382,13 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         Map<String, String> tags = tagMap(r);
         Map<String, Object> attributes = new TreeMap<>(attributesOf(r));
         attributes.put(TAGS, tags);
-        return LiveResource.of(idOf(r), tags.get(ADDRESS_TAG), attributes);
+        return LiveResource.of(idOf.apply(r), tags.get(ADDRESS_TAG), attributes);
     }
 
     /** The resource's tags without AWS's own ({@code aws:…}), sorted by key. */
     private Map<String, String> tagMap(R r) {
         Map<String, String> out = new TreeMap<>();
-        List<Tag> tags = tagsOf(r);
+        List<Tag> tags = tagsOf.apply(r);
         if (tags != null) {
             for (Tag t : tags) {
                 if (t.key() != null && !t.key().startsWith("aws:")) {

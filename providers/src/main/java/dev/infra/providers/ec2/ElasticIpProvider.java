@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /** {@code aws_eip}: domain, tags; computed publicIp. The id is the allocation id (eipalloc-…). */
@@ -24,7 +24,8 @@ public final class ElasticIpProvider extends Ec2Provider<Address> {
     public static final String TYPE = "aws_eip";
 
     public ElasticIpProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.ELASTIC_IP, "InvalidAllocationID.NotFound", Set.of(), Set.of("publicIp"));
+        super(clients, TYPE, ResourceType.ELASTIC_IP, "InvalidAllocationID.NotFound",
+                Address::allocationId, Address::tags, Set.of(), Set.of("publicIp"));
     }
 
     /** DescribeAddresses has no pagination: one call returns every address. */
@@ -32,16 +33,6 @@ public final class ElasticIpProvider extends Ec2Provider<Address> {
     protected List<Address> describe(List<Filter> filters, Collection<String> ids) {
         return call("DescribeAddresses", () -> ec2().describeAddresses(
                 b -> b.filters(filtersOrNull(filters)).allocationIds(idsOrNull(ids)))).addresses();
-    }
-
-    @Override
-    protected String idOf(Address address) {
-        return address.allocationId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(Address address) {
-        return address.tags();
     }
 
     @Override
@@ -53,9 +44,9 @@ public final class ElasticIpProvider extends Ec2Provider<Address> {
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
         String domain = SpecValues.optionalString(spec, "domain");
-        return call("AllocateAddress", () -> ec2().allocateAddress(
+        return call("AllocateAddress", () -> once.allocateAddress(
                 b -> b.domain(domain == null ? "vpc" : domain).tagSpecifications(tags))).allocationId();
     }
 

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttachmentStatus;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.InternetGatewayAttachment;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
@@ -30,7 +30,8 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
     public static final String TYPE = "aws_internet_gateway";
 
     public InternetGatewayProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.INTERNET_GATEWAY, "InvalidInternetGatewayID.NotFound", Set.of(), Set.of("ownerId"));
+        super(clients, TYPE, ResourceType.INTERNET_GATEWAY, "InvalidInternetGatewayID.NotFound",
+                InternetGateway::internetGatewayId, InternetGateway::tags, Set.of(), Set.of("ownerId"));
     }
 
     @Override
@@ -38,16 +39,6 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
         return call("DescribeInternetGateways", () -> ec2().describeInternetGatewaysPaginator(
                         b -> b.filters(filtersOrNull(filters)).internetGatewayIds(idsOrNull(ids)))
                 .internetGateways().stream().toList());
-    }
-
-    @Override
-    protected String idOf(InternetGateway igw) {
-        return igw.internetGatewayId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(InternetGateway igw) {
-        return igw.tags();
     }
 
     @Override
@@ -68,13 +59,17 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
-        String vpcId = SpecValues.string(spec, "vpcId");
-        String id = call("CreateInternetGateway", () -> ec2().createInternetGateway(b -> b.tagSpecifications(tags)))
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
+        SpecValues.string(spec, "vpcId");
+        return call("CreateInternetGateway", () -> once.createInternetGateway(b -> b.tagSpecifications(tags)))
                 .internetGateway().internetGatewayId();
+    }
+
+    @Override
+    protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
+        String vpcId = SpecValues.string(spec, "vpcId");
         whenVisible(ctx, id, () -> call("AttachInternetGateway",
                 () -> ec2().attachInternetGateway(b -> b.internetGatewayId(id).vpcId(vpcId))));
-        return id;
     }
 
     @Override

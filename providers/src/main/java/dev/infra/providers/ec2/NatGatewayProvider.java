@@ -15,12 +15,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
 import software.amazon.awssdk.services.ec2.model.NatGatewayAddress;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
@@ -35,23 +35,14 @@ public final class NatGatewayProvider extends Ec2Provider<NatGateway> {
     static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
 
     public NatGatewayProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.NATGATEWAY, "NatGatewayNotFound", Set.of(), Set.of("vpcId", "publicIp"));
+        super(clients, TYPE, ResourceType.NATGATEWAY, "NatGatewayNotFound",
+                NatGateway::natGatewayId, NatGateway::tags, Set.of(), Set.of("vpcId", "publicIp"));
     }
 
     @Override
     protected List<NatGateway> describe(List<Filter> filters, Collection<String> ids) {
         return call("DescribeNatGateways", () -> ec2().describeNatGatewaysPaginator(
                 b -> b.filter(filtersOrNull(filters)).natGatewayIds(idsOrNull(ids))).natGateways().stream().toList());
-    }
-
-    @Override
-    protected String idOf(NatGateway nat) {
-        return nat.natGatewayId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(NatGateway nat) {
-        return nat.tags();
     }
 
     @Override
@@ -82,15 +73,21 @@ public final class NatGatewayProvider extends Ec2Provider<NatGateway> {
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
         String subnetId = SpecValues.string(spec, "subnetId");
         String allocationId = SpecValues.optionalString(spec, "allocationId");
         String connectivity = SpecValues.optionalString(spec, "connectivityType");
-        String id = call("CreateNatGateway", () -> ec2().createNatGateway(b -> b
+        return call("CreateNatGateway", () -> once.createNatGateway(b -> b
                 .subnetId(subnetId)
                 .allocationId(allocationId)
                 .connectivityType(connectivity == null ? "public" : connectivity)
+                .clientToken(clientToken)
                 .tagSpecifications(tags))).natGateway().natGatewayId();
+    }
+
+    /** Waits until {@code available}; a gateway that goes {@code failed} fails the create with AWS's reason. */
+    @Override
+    protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
         ctx.await(id + " to become available", CREATE_TIMEOUT, POLL_INTERVAL, () -> {
             Optional<NatGateway> nat = describeOne(id);
             if (nat.isPresent() && nat.get().state() == NatGatewayState.FAILED) {
@@ -99,7 +96,6 @@ public final class NatGatewayProvider extends Ec2Provider<NatGateway> {
             }
             return nat.filter(n -> n.state() == NatGatewayState.AVAILABLE);
         });
-        return id;
     }
 
     @Override

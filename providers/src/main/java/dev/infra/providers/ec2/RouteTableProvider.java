@@ -19,6 +19,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Route;
@@ -26,7 +27,6 @@ import software.amazon.awssdk.services.ec2.model.RouteOrigin;
 import software.amazon.awssdk.services.ec2.model.RouteTable;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociation;
 import software.amazon.awssdk.services.ec2.model.RouteTableAssociationStateCode;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
@@ -36,7 +36,8 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  * destination, without the implicit {@code local} route (and without routes AWS adds itself, such as propagated
  * ones). Reads also report {@code transitGatewayId}, {@code vpcPeeringConnectionId} or {@code networkInterfaceId}
  * targets set outside the tool, so that they show up as drift. {@code subnetIds} is the sorted list of explicitly
- * associated subnets. Updates create, replace and delete routes and associate and disassociate subnets.
+ * associated subnets (also declared unordered). Updates create, replace and delete routes and associate and
+ * disassociate subnets.
  */
 public final class RouteTableProvider extends Ec2Provider<RouteTable> {
 
@@ -48,24 +49,15 @@ public final class RouteTableProvider extends Ec2Provider<RouteTable> {
     static final String NAT_GATEWAY = "natGatewayId";
 
     public RouteTableProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.ROUTE_TABLE, "InvalidRouteTableID.NotFound", Set.of(ROUTES, SUBNET_IDS),
-                Set.of("ownerId"));
+        super(clients, TYPE, ResourceType.ROUTE_TABLE, "InvalidRouteTableID.NotFound",
+                RouteTable::routeTableId, RouteTable::tags, Set.of(ROUTES, SUBNET_IDS), Set.of("ownerId"));
+        unordered(SUBNET_IDS);
     }
 
     @Override
     protected List<RouteTable> describe(List<Filter> filters, Collection<String> ids) {
         return call("DescribeRouteTables", () -> ec2().describeRouteTablesPaginator(
                 b -> b.filters(filtersOrNull(filters)).routeTableIds(idsOrNull(ids))).routeTables().stream().toList());
-    }
-
-    @Override
-    protected String idOf(RouteTable rt) {
-        return rt.routeTableId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(RouteTable rt) {
-        return rt.tags();
     }
 
     @Override
@@ -116,18 +108,21 @@ public final class RouteTableProvider extends Ec2Provider<RouteTable> {
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
-        List<DesiredRoute> routes = desiredRoutes(spec);
-        List<String> subnets = SpecValues.strings(spec, SUBNET_IDS);
-        String id = call("CreateRouteTable", () -> ec2().createRouteTable(
-                b -> b.vpcId(SpecValues.string(spec, "vpcId")).tagSpecifications(tags))).routeTable().routeTableId();
-        for (DesiredRoute r : routes) {
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
+        desiredRoutes(spec); // invalid routes fail before anything is created
+        SpecValues.strings(spec, SUBNET_IDS);
+        return call("CreateRouteTable", () -> once.createRouteTable(b -> b.vpcId(SpecValues.string(spec, "vpcId"))
+                .clientToken(clientToken).tagSpecifications(tags))).routeTable().routeTableId();
+    }
+
+    @Override
+    protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
+        for (DesiredRoute r : desiredRoutes(spec)) {
             whenVisible(ctx, id, () -> createRoute(id, r));
         }
-        for (String subnet : new TreeSet<>(subnets)) {
+        for (String subnet : new TreeSet<>(SpecValues.strings(spec, SUBNET_IDS))) {
             whenVisible(ctx, id, () -> associate(id, subnet));
         }
-        return id;
     }
 
     @Override

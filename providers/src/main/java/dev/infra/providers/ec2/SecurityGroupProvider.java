@@ -12,10 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroup;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
@@ -27,23 +27,14 @@ public final class SecurityGroupProvider extends Ec2Provider<SecurityGroup> {
     public static final String TYPE = "aws_security_group";
 
     public SecurityGroupProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.SECURITY_GROUP, "InvalidGroup.NotFound", Set.of(), Set.of("arn", "ownerId"));
+        super(clients, TYPE, ResourceType.SECURITY_GROUP, "InvalidGroup.NotFound",
+                SecurityGroup::groupId, SecurityGroup::tags, Set.of(), Set.of("arn", "ownerId"));
     }
 
     @Override
     protected List<SecurityGroup> describe(List<Filter> filters, Collection<String> ids) {
         return call("DescribeSecurityGroups", () -> ec2().describeSecurityGroupsPaginator(
                 b -> b.filters(filtersOrNull(filters)).groupIds(idsOrNull(ids))).securityGroups().stream().toList());
-    }
-
-    @Override
-    protected String idOf(SecurityGroup sg) {
-        return sg.groupId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(SecurityGroup sg) {
-        return sg.tags();
     }
 
     @Override
@@ -58,8 +49,8 @@ public final class SecurityGroupProvider extends Ec2Provider<SecurityGroup> {
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
-        return call("CreateSecurityGroup", () -> ec2().createSecurityGroup(b -> b
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
+        return call("CreateSecurityGroup", () -> once.createSecurityGroup(b -> b
                 .vpcId(SpecValues.string(spec, "vpcId"))
                 .groupName(SpecValues.string(spec, "groupName"))
                 .description(SpecValues.string(spec, "description"))

@@ -13,12 +13,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
 import software.amazon.awssdk.services.ec2.model.IpRange;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.SecurityGroupRule;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
@@ -36,7 +36,8 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
     static final String EGRESS = "egress";
 
     public SecurityGroupRuleProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound", Set.of(), Set.of());
+        super(clients, TYPE, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound",
+                SecurityGroupRule::securityGroupRuleId, SecurityGroupRule::tags, Set.of(), Set.of());
     }
 
     @Override
@@ -44,16 +45,6 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
         return call("DescribeSecurityGroupRules", () -> ec2().describeSecurityGroupRulesPaginator(
                         b -> b.filters(filtersOrNull(filters)).securityGroupRuleIds(idsOrNull(ids)))
                 .securityGroupRules().stream().toList());
-    }
-
-    @Override
-    protected String idOf(SecurityGroupRule rule) {
-        return rule.securityGroupRuleId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(SecurityGroupRule rule) {
-        return rule.tags();
     }
 
     @Override
@@ -77,14 +68,14 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
         String groupId = SpecValues.string(spec, "securityGroupId");
         String direction = SpecValues.string(spec, "direction");
         IpPermission permission = permission(spec);
         List<SecurityGroupRule> created = switch (direction) {
-            case INGRESS -> call("AuthorizeSecurityGroupIngress", () -> ec2().authorizeSecurityGroupIngress(b -> b
+            case INGRESS -> call("AuthorizeSecurityGroupIngress", () -> once.authorizeSecurityGroupIngress(b -> b
                     .groupId(groupId).ipPermissions(permission).tagSpecifications(tags))).securityGroupRules();
-            case EGRESS -> call("AuthorizeSecurityGroupEgress", () -> ec2().authorizeSecurityGroupEgress(b -> b
+            case EGRESS -> call("AuthorizeSecurityGroupEgress", () -> once.authorizeSecurityGroupEgress(b -> b
                     .groupId(groupId).ipPermissions(permission).tagSpecifications(tags))).securityGroupRules();
             default -> throw new ProviderException(spec.address(),
                     "direction must be " + INGRESS + " or " + EGRESS + ", got " + direction);

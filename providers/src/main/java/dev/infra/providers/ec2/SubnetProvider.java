@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
 import software.amazon.awssdk.services.ec2.model.Subnet;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /** {@code aws_subnet}: vpcId, cidrBlock, availabilityZone, mapPublicIpOnLaunch, tags; computed arn, ownerId. */
@@ -27,23 +27,14 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
     private static final String MAP_PUBLIC_IP = "mapPublicIpOnLaunch";
 
     public SubnetProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.SUBNET, "InvalidSubnetID.NotFound", Set.of(MAP_PUBLIC_IP), Set.of("arn", "ownerId"));
+        super(clients, TYPE, ResourceType.SUBNET, "InvalidSubnetID.NotFound",
+                Subnet::subnetId, Subnet::tags, Set.of(MAP_PUBLIC_IP), Set.of("arn", "ownerId"));
     }
 
     @Override
     protected List<Subnet> describe(List<Filter> filters, Collection<String> ids) {
         return call("DescribeSubnets", () -> ec2().describeSubnetsPaginator(
                 b -> b.filters(filtersOrNull(filters)).subnetIds(idsOrNull(ids))).subnets().stream().toList());
-    }
-
-    @Override
-    protected String idOf(Subnet subnet) {
-        return subnet.subnetId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(Subnet subnet) {
-        return subnet.tags();
     }
 
     @Override
@@ -59,14 +50,17 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
-        String id = call("CreateSubnet", () -> ec2().createSubnet(b -> b
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
+        return call("CreateSubnet", () -> once.createSubnet(b -> b
                 .vpcId(SpecValues.string(spec, "vpcId"))
                 .cidrBlock(SpecValues.string(spec, "cidrBlock"))
                 .availabilityZone(SpecValues.string(spec, "availabilityZone"))
                 .tagSpecifications(tags))).subnet().subnetId();
+    }
+
+    @Override
+    protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
         setMapPublicIp(ctx, id, false, SpecValues.bool(spec, MAP_PUBLIC_IP, false));
-        return id;
     }
 
     @Override

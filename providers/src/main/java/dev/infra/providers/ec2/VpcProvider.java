@@ -13,11 +13,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttributeBooleanValue;
 import software.amazon.awssdk.services.ec2.model.DescribeVpcAttributeResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.ResourceType;
-import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
@@ -33,23 +33,14 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
     private static final String DNS_HOSTNAMES = "enableDnsHostnames";
 
     public VpcProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.VPC, "InvalidVpcID.NotFound", Set.of(DNS_SUPPORT, DNS_HOSTNAMES), Set.of("ownerId"));
+        super(clients, TYPE, ResourceType.VPC, "InvalidVpcID.NotFound",
+                Vpc::vpcId, Vpc::tags, Set.of(DNS_SUPPORT, DNS_HOSTNAMES), Set.of("ownerId"));
     }
 
     @Override
     protected List<Vpc> describe(List<Filter> filters, Collection<String> ids) {
         return call("DescribeVpcs", () -> ec2().describeVpcsPaginator(
                 b -> b.filters(filtersOrNull(filters)).vpcIds(idsOrNull(ids))).vpcs().stream().toList());
-    }
-
-    @Override
-    protected String idOf(Vpc vpc) {
-        return vpc.vpcId();
-    }
-
-    @Override
-    protected List<Tag> tagsOf(Vpc vpc) {
-        return vpc.tags();
     }
 
     @Override
@@ -70,13 +61,16 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
     }
 
     @Override
-    protected String createResource(ResourceSpec spec, TagSpecification tags, OperationContext ctx) {
+    protected String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken) {
         String cidr = SpecValues.string(spec, "cidrBlock");
-        String id = call("CreateVpc", () -> ec2().createVpc(b -> b.cidrBlock(cidr).tagSpecifications(tags))).vpc().vpcId();
+        return call("CreateVpc", () -> once.createVpc(b -> b.cidrBlock(cidr).tagSpecifications(tags))).vpc().vpcId();
+    }
+
+    @Override
+    protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
         // AWS defaults: DNS support on, DNS hostnames off.
         setDns(ctx, id, DNS_SUPPORT, true, SpecValues.bool(spec, DNS_SUPPORT, true));
         setDns(ctx, id, DNS_HOSTNAMES, false, SpecValues.bool(spec, DNS_HOSTNAMES, false));
-        return id;
     }
 
     @Override

@@ -8,9 +8,7 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.AwsSettings;
 import dev.infra.providers.testing.Emulator;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
@@ -159,9 +157,7 @@ class GatewayIT extends Ec2TestBase {
                 return context.response();
             }
         };
-        Emulator.useDummyCredentials();
-        try (AwsClients failing = AwsClients.create(
-                new AwsSettings(region(), null, Emulator.endpoint(), Emulator.MAX_ATTEMPTS), List.of(failed))) {
+        try (AwsClients failing = Emulator.clients(region(), failed)) {
             String address = "network/nat.b";
             ResourceSpec spec = spec(address, NatGatewayProvider.TYPE,
                     Map.of("subnetId", subnet.id(), "allocationId", eip.id(), "connectivityType", "public"), Map.of());

@@ -105,7 +105,7 @@ class RouteTableIT extends Ec2TestBase {
 
         tables.delete(updated, ctx(address)); // disassociates subnet A first
         assertAwsError(() -> raw(created.id()), "InvalidRouteTableID.NotFound");
-        assertThat(ec2.describeRouteTables(b -> b.filters(f -> f.name("association.subnet-id").values(subnetA.id())))
+        assertThat(ec2.describeRouteTables(b -> b.filters(Ec2Provider.filter("association.subnet-id", subnetA.id())))
                 .routeTables()).isEmpty();
         tables.delete(updated, ctx(address));
     }

@@ -38,7 +38,7 @@ class SecurityGroupIT extends Ec2TestBase {
     }
 
     private List<SecurityGroupRule> rawRulesOf(String groupId) {
-        return ec2.describeSecurityGroupRules(b -> b.filters(f -> f.name("group-id").values(groupId))).securityGroupRules();
+        return ec2.describeSecurityGroupRules(b -> b.filters(Ec2Provider.filter("group-id", groupId))).securityGroupRules();
     }
 
     @Test

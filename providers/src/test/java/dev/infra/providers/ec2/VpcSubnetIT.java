@@ -8,23 +8,17 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.AwsSettings;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
-import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
-import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
-import software.amazon.awssdk.services.ec2.model.Ec2Exception;
 import software.amazon.awssdk.services.ec2.model.Subnet;
+import software.amazon.awssdk.services.ec2.model.Tag;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.ec2.model.VpcAttributeName;
 
@@ -125,7 +119,7 @@ class VpcSubnetIT extends Ec2TestBase {
         LiveResource kept = vpc("network/vpc.kept", "10.30.0.0/16");
         LiveResource untagged = vpc("network/vpc.untagged", "10.31.0.0/16");
         LiveResource gone = vpc("network/vpc.gone", "10.32.0.0/16");
-        ec2.deleteTags(b -> b.resources(untagged.id()).tags(t -> t.key("infra:stack")));
+        ec2.deleteTags(b -> b.resources(untagged.id()).tags(Tag.builder().key("infra:stack").build()));
         vpcs.delete(gone, ctx("network/vpc.gone"));
 
         // The batch by ids fails on the gone one (InvalidVpcID.NotFound); the provider then asks one by one.
@@ -158,20 +152,8 @@ class VpcSubnetIT extends Ec2TestBase {
     @Test
     void createRetriesCallsThatDoNotYetSeeTheNewResource() {
         // EC2 is eventually consistent: right after CreateVpc, ModifyVpcAttribute may answer InvalidVpcID.NotFound.
-        AtomicInteger failures = new AtomicInteger(2);
-        ExecutionInterceptor notYetVisible = new ExecutionInterceptor() {
-            @Override
-            public void beforeExecution(Context.BeforeExecution context, ExecutionAttributes attributes) {
-                if ("ModifyVpcAttribute".equals(attributes.getAttribute(SdkExecutionAttribute.OPERATION_NAME))
-                        && failures.getAndDecrement() > 0) {
-                    throw Ec2Exception.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
-                            .errorCode("InvalidVpcID.NotFound").errorMessage("The vpc ID does not exist").build()).build();
-                }
-            }
-        };
-        Emulator.useDummyCredentials();
-        try (AwsClients flaky = AwsClients.create(
-                new AwsSettings(region(), null, Emulator.endpoint(), Emulator.MAX_ATTEMPTS), List.of(notYetVisible))) {
+        try (AwsClients flaky = Emulator.clients(region(),
+                Faults.awsError("ModifyVpcAttribute", 2, 400, "InvalidVpcID.NotFound"))) {
             VpcProvider vpcs = new VpcProvider(flaky);
             String address = "network/vpc.eventual";
             ResourceSpec spec = spec(address, VpcProvider.TYPE,
@@ -183,6 +165,40 @@ class VpcSubnetIT extends Ec2TestBase {
             assertThat(ctx.sleeps()).isEqualTo(2);
             assertThat(rawDns(created.id(), VpcAttributeName.ENABLE_DNS_HOSTNAMES)).isTrue();
             vpcs.delete(created, ctx);
+        }
+    }
+
+    @Test
+    void createThatTookEffectDespiteAServerErrorIsAdoptedNotRepeated() {
+        // The proxy case: AWS made the VPC, but the answer came back as a 500. A blind retry would make a second one.
+        try (AwsClients flaky = Emulator.clients(region(), Faults.loseAnswer("CreateVpc", 1))) {
+            String address = "network/vpc.lost-answer";
+            ResourceSpec spec = spec(address, VpcProvider.TYPE, Map.of("cidrBlock", "10.70.0.0/16"), Map.of());
+
+            LiveResource created = new VpcProvider(flaky).create(spec, ctx(address));
+
+            assertThat(flaky.counter().count("Ec2", "CreateVpc")).isEqualTo(1);
+            assertThat(ec2.describeVpcs(b -> b.filters(Ec2Provider.filter("tag:infra:address", address))).vpcs())
+                    .extracting(Vpc::vpcId).containsExactly(created.id());
+            new VpcProvider(flaky).delete(created, ctx(address));
+        }
+    }
+
+    @Test
+    void createThatNeverReachedAwsIsTriedAgain() {
+        LiveResource vpc = vpc("network/vpc.main", "10.80.0.0/16");
+        try (AwsClients flaky = Emulator.clients(region(), Faults.connectionReset("CreateSubnet", 1))) {
+            String address = "network/subnet.retried";
+            ResourceSpec spec = spec(address, SubnetProvider.TYPE, Map.of("vpcId", vpc.id(), "cidrBlock", "10.80.1.0/24",
+                    "availabilityZone", "us-west-2a"), Map.of());
+            SleepingOperationContext ctx = ctx(address);
+
+            LiveResource created = new SubnetProvider(flaky).create(spec, ctx);
+
+            assertThat(flaky.counter().count("Ec2", "CreateSubnet")).isEqualTo(2);
+            assertThat(ctx.sleeps()).isEqualTo(1);
+            assertThat(ec2.describeSubnets(b -> b.filters(Ec2Provider.filter("vpc-id", vpc.id()))).subnets())
+                    .extracting(Subnet::subnetId).containsExactly(created.id());
         }
     }
 

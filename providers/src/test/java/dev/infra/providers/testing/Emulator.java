@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 
 /**
  * The AWS emulator (moto server) the integration tests talk to, one per test JVM.
@@ -56,8 +57,13 @@ public final class Emulator implements BeforeAllCallback {
 
     /** Clients for {@code region} against the emulator: dummy credentials, {@value #MAX_ATTEMPTS} attempts. */
     public static AwsClients clients(String region) {
+        return clients(region, new ExecutionInterceptor[0]);
+    }
+
+    /** As {@link #clients(String)}, with interceptors that inject faults (a lost answer, a slow resource…). */
+    public static AwsClients clients(String region, ExecutionInterceptor... interceptors) {
         useDummyCredentials();
-        return AwsClients.create(new AwsSettings(region, null, endpoint(), MAX_ATTEMPTS));
+        return AwsClients.create(new AwsSettings(region, null, endpoint(), MAX_ATTEMPTS), List.of(interceptors));
     }
 
     /**

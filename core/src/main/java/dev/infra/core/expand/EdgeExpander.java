@@ -1,0 +1,124 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.topology.Edge.Cluster;
+import dev.infra.core.topology.Edge.Dns;
+import dev.infra.core.topology.Edge.DnsRecord;
+import dev.infra.core.topology.Edge.Firewall;
+import dev.infra.core.topology.Edge.LoadBalancer;
+import dev.infra.core.topology.Topology;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code loadBalancers:} → per ALB a security group, the load balancer (public subnets when
+ * internet-facing, private otherwise), a target group on the cluster's ingress NodePort, an HTTP
+ * listener (redirecting to HTTPS when a certificate is given) and an HTTPS listener.
+ * {@code firewall:} → the WAF log bucket, one REGIONAL web ACL, its association with every ALB and
+ * its logging. {@code dns:} → the public zone, the private zone in the VPC, alias records.
+ */
+final class EdgeExpander implements ComponentExpander {
+
+    static String alb(String name) {
+        return "load-balancer." + name + "/alb";
+    }
+
+    @Override
+    public void expand(Topology topology, Expansion out) {
+        topology.loadBalancers().values().forEach(lb -> loadBalancer(topology, lb, out));
+        if (topology.firewall() != null) {
+            firewall(topology, topology.firewall(), out);
+        }
+        if (topology.dns() != null) {
+            dns(topology, topology.dns(), out);
+        }
+    }
+
+    private static void loadBalancer(Topology t, LoadBalancer lb, Expansion out) {
+        String prefix = "load-balancer." + lb.name();
+        String sg = prefix + "/security-group";
+        SecurityGroups.group(out, sg, "alb-" + lb.name(), "ALB " + lb.name(), Set.of(), lb.at());
+        String from = lb.internetFacing() ? "0.0.0.0/0" : t.network().cidr();
+        SecurityGroups.rule(out, sg, "ingress", "tcp", 80, 80, from, "HTTP", lb.at());
+        if (lb.certificateArn() != null) {
+            SecurityGroups.rule(out, sg, "ingress", "tcp", 443, 443, from, "HTTPS", lb.at());
+        }
+        out.add(alb(lb.name()), "aws_lb", "alb-" + lb.name(), Map.of(
+                "name", out.name(lb.name()),
+                "scheme", lb.internetFacing() ? "internet-facing" : "internal",
+                "type", "application",
+                "subnetIds", Instances.subnets(lb.internetFacing() ? "public" : "private", t.network().zones()),
+                "securityGroupIds", List.of(Ref.id(sg))), lb.at());
+        Cluster cluster = t.clusters().get(lb.cluster());
+        String tg = prefix + "/target-group";
+        out.add(tg, "aws_lb_target_group", "tg-" + lb.name(), Map.of(
+                "name", out.name(lb.name() + "-ingress"),
+                "port", (long) cluster.ingressNodePort(),
+                "protocol", "HTTP",
+                "vpcId", Ref.id("network/vpc"),
+                "targetType", "instance",
+                "healthCheckPath", "/healthz"), lb.at());
+        Map<String, Object> forward = Map.of("type", "forward", "targetGroupArn", Ref.id(tg));
+        Map<String, Object> http = new LinkedHashMap<>();
+        http.put("loadBalancerArn", Ref.id(alb(lb.name())));
+        http.put("port", 80L);
+        http.put("protocol", "HTTP");
+        http.put("defaultAction", lb.certificateArn() == null ? forward
+                : Map.of("type", "redirect", "port", "443", "protocol", "HTTPS"));
+        out.add(prefix + "/listener.http", "aws_lb_listener", "listener-" + lb.name() + "-http", http, lb.at());
+        if (lb.certificateArn() != null) {
+            out.add(prefix + "/listener.https", "aws_lb_listener", "listener-" + lb.name() + "-https", Map.of(
+                    "loadBalancerArn", Ref.id(alb(lb.name())),
+                    "port", 443L,
+                    "protocol", "HTTPS",
+                    "certificateArn", lb.certificateArn(),
+                    "defaultAction", forward), lb.at());
+        }
+    }
+
+    private static void firewall(Topology t, Firewall f, Expansion out) {
+        out.add("firewall/log-bucket", "aws_s3_bucket", "waf-logs", Map.of(
+                "bucket", f.logBucket(),
+                "versioning", false,
+                "blockPublicAccess", true), f.at());
+        out.add("firewall/web-acl", "aws_wafv2_web_acl", "web-acl", Map.of(
+                "name", out.name("web-acl"),
+                "scope", "REGIONAL",
+                "managedRuleGroups", f.managedRuleGroups(),
+                "rateLimit", (long) f.rateLimit()), f.at());
+        Ref acl = Ref.to("firewall/web-acl", "arn");
+        for (String lb : t.loadBalancers().keySet()) {
+            out.addUntagged("firewall/association." + lb, "aws_wafv2_web_acl_association", Map.of(
+                    "webAclArn", acl,
+                    "resourceArn", Ref.id(alb(lb))), Set.of(), f.at());
+        }
+        out.addUntagged("firewall/logging", "aws_wafv2_logging_configuration", Map.of(
+                "webAclArn", acl,
+                "logDestination", Ref.to("firewall/log-bucket", "arn")), Set.of(), f.at());
+    }
+
+    private static void dns(Topology t, Dns d, Expansion out) {
+        out.add("dns/zone", "aws_route53_zone", "zone", Map.of(
+                "name", d.zone(),
+                "comment", "infra stack " + t.stack()), d.at());
+        if (d.privateZone() != null) {
+            out.add("dns/private-zone", "aws_route53_zone", "private-zone", Map.of(
+                    "name", d.privateZone(),
+                    "vpcId", Ref.id("network/vpc"),
+                    "comment", "infra stack " + t.stack() + " (private)"), d.at());
+        }
+        for (DnsRecord r : d.records()) {
+            String zone = r.privateZone() ? d.privateZone() : d.zone();
+            String fqdn = (r.name().equals("@") ? "" : r.name() + ".") + zone + ".";
+            String address = (r.privateZone() ? "dns/private-record." : "dns/record.") + r.name().replace('@', '_');
+            out.addUntagged(address, "aws_route53_record", Map.of(
+                    "zoneId", Ref.id(r.privateZone() ? "dns/private-zone" : "dns/zone"),
+                    "name", fqdn,
+                    "type", "A",
+                    "aliasDnsName", Ref.to(alb(r.loadBalancer()), "dnsName"),
+                    "aliasZoneId", Ref.to(alb(r.loadBalancer()), "canonicalHostedZoneId")), Set.of(), r.at());
+        }
+    }
+}

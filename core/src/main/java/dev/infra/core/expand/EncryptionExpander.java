@@ -1,0 +1,39 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.topology.Edge.Encryption;
+import dev.infra.core.topology.Topology;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code encryption:} → the stack's KMS key, its alias, and EBS encryption by default with it. */
+final class EncryptionExpander implements ComponentExpander {
+
+    static final String KEY = "encryption/key";
+
+    /** The key's ARN, for everything encrypted with it. */
+    static Ref keyArn() {
+        return Ref.to(KEY, "arn");
+    }
+
+    @Override
+    public void expand(Topology topology, Expansion out) {
+        Encryption e = topology.encryption();
+        if (e == null) {
+            return;
+        }
+        out.add(KEY, "aws_kms_key", "key", Map.of(
+                "description", "infra stack " + topology.stack() + ": volumes, cluster secrets, data stores",
+                "enableKeyRotation", e.rotation(),
+                "multiRegion", e.multiRegion(),
+                "deletionWindowDays", (long) e.deletionWindowDays()), e.at());
+        out.addUntagged("encryption/alias", "aws_kms_alias", Map.of(
+                "name", "alias/infra-" + topology.stack(),
+                "targetKeyId", Ref.id(KEY)), Set.of(), e.at());
+        if (e.ebsDefault()) {
+            out.addUntagged("encryption/ebs-default", "aws_ebs_encryption_by_default", Map.of(
+                    "enabled", true,
+                    "kmsKeyId", keyArn()), Set.of(), e.at());
+        }
+    }
+}

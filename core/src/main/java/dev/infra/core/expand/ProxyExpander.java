@@ -1,0 +1,144 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.topology.Edge.AccessProxy;
+import dev.infra.core.topology.Edge.EgressProxy;
+import dev.infra.core.topology.Topology;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code egressProxy:} → Squid: a group in the public subnets that the VPC reaches on the proxy port,
+ * allowing only the listed domains. {@code accessProxy:} → Teleport: proxies in the public subnets
+ * (target tracking on CPU), auth servers in the private subnets with their data on encrypted
+ * volumes that are resources of their own and survive the instances' replacement.
+ */
+final class ProxyExpander implements ComponentExpander {
+
+    /** Teleport's proxy ports: HTTPS/web, SSH proxy, reverse tunnel, web UI. */
+    static final List<Integer> TELEPORT_PROXY_PORTS = List.of(443, 3023, 3024, 3080);
+    static final int TELEPORT_AUTH_PORT = 3025;
+
+    @Override
+    public void expand(Topology topology, Expansion out) {
+        if (topology.egressProxy() != null) {
+            egress(topology, topology.egressProxy(), out);
+        }
+        if (topology.accessProxy() != null) {
+            access(topology, topology.accessProxy(), out);
+        }
+    }
+
+    private static void egress(Topology t, EgressProxy p, Expansion out) {
+        String sg = "egress-proxy/security-group";
+        SecurityGroups.group(out, sg, "egress-proxy", "Squid egress proxy", Set.of(), p.at());
+        SecurityGroups.rule(out, sg, "ingress", "tcp", p.port(), p.port(), t.network().cidr(),
+                "proxy clients in the VPC", p.at());
+        Instances.launchTemplate(out, "egress-proxy/launch-template", "egress-proxy", p.ami(), p.instanceType(),
+                squidUserData(t.network().cidr(), p.port(), p.allowedDomains()), List.of(Ref.id(sg)), p.at());
+        Instances.group(out, "egress-proxy/group", "egress-proxy", "egress-proxy/launch-template", p.capacity(),
+                Instances.subnets("public", t.network().zones()), List.of(), p.at());
+    }
+
+    /** The allowlist is desired state: it lives in the user data, so changing it makes a new template version. */
+    static String squidUserData(String vpcCidr, int port, List<String> domains) {
+        return String.join("\n",
+                "#!/bin/bash",
+                "set -euo pipefail",
+                "dnf install -y squid",
+                "cat > /etc/squid/squid.conf <<'CONF'",
+                "http_port " + port,
+                "acl clients src " + vpcCidr,
+                "acl allowed dstdomain " + String.join(" ", domains),
+                "acl SSL_ports port 443",
+                "acl CONNECT method CONNECT",
+                "http_access deny !clients",
+                "http_access deny CONNECT !SSL_ports",
+                "http_access allow allowed",
+                "http_access deny all",
+                "CONF",
+                "systemctl enable --now squid",
+                "");
+    }
+
+    private static void access(Topology t, AccessProxy p, Expansion out) {
+        String sg = "access-proxy/security-group";
+        SecurityGroups.group(out, sg, "access-proxy", "Teleport proxy: Teleport's ports only", Set.of(), p.at());
+        for (String cidr : p.allowedCidrs()) {
+            for (int port : TELEPORT_PROXY_PORTS) {
+                SecurityGroups.rule(out, sg, "ingress", "tcp", port, port, cidr, "Teleport", p.at());
+            }
+        }
+        Instances.launchTemplate(out, "access-proxy/launch-template", "access-proxy", p.ami(), p.instanceType(),
+                teleportUserData(t, "proxy"), List.of(Ref.id(sg)), p.at());
+        Instances.group(out, "access-proxy/group", "access-proxy", "access-proxy/launch-template", p.capacity(),
+                Instances.subnets("public", t.network().zones()), List.of(), p.at());
+        if (p.capacity().cpuTarget() > 0) {
+            Map<String, Object> policy = new LinkedHashMap<>();
+            policy.put("autoScalingGroupName", Ref.id("access-proxy/group"));
+            policy.put("name", out.name("access-proxy-cpu"));
+            policy.put("targetCpu", (long) p.capacity().cpuTarget());
+            out.addUntagged("access-proxy/scaling-policy", "aws_autoscaling_policy", policy, Set.of(), p.at());
+        }
+
+        String authSg = "access-proxy/auth-security-group";
+        SecurityGroups.group(out, authSg, "teleport-auth", "Teleport auth servers: from the proxies only", Set.of(), p.at());
+        SecurityGroups.rule(out, authSg, "ingress", "tcp", TELEPORT_AUTH_PORT, TELEPORT_AUTH_PORT, Ref.id(sg),
+                "Teleport proxies", p.at());
+        Instances.launchTemplate(out, "access-proxy/auth-launch-template", "teleport-auth", p.ami(),
+                p.authServers().instanceType(), teleportUserData(t, "auth"), List.of(Ref.id(authSg)), p.at());
+        List<String> zones = t.network().zones();
+        for (int i = 0; i < p.authServers().count(); i++) {
+            String zone = zones.get(i % zones.size());
+            String server = "access-proxy/auth-server." + i;
+            String volume = "access-proxy/auth-data." + i;
+            out.add(server, "aws_instance", "teleport-auth-" + i, Map.of(
+                    "launchTemplateId", Ref.id("access-proxy/auth-launch-template"),
+                    "subnetId", Ref.id("network/subnet.private-" + zone),
+                    "instanceType", p.authServers().instanceType()), p.at());
+            out.add(volume, "aws_ebs_volume", "teleport-auth-data-" + i, Map.of(
+                    "availabilityZone", t.region() + zone,
+                    "size", (long) p.authServers().volumeSize(),
+                    "volumeType", "gp3",
+                    "encrypted", true,
+                    "kmsKeyId", EncryptionExpander.keyArn()), p.at());
+            out.addUntagged("access-proxy/auth-data-attachment." + i, "aws_volume_attachment", Map.of(
+                    "volumeId", Ref.id(volume),
+                    "instanceId", Ref.id(server),
+                    "deviceName", "/dev/sdf"), Set.of(), p.at());
+        }
+    }
+
+    /** Installs Teleport and writes its config for one role; the auth servers' data is on /dev/sdf. */
+    static String teleportUserData(Topology t, String role) {
+        String cluster = t.stack();
+        String service = role.equals("auth")
+                ? String.join("\n",
+                        "auth_service:",
+                        "  enabled: true",
+                        "  cluster_name: " + cluster,
+                        "proxy_service: {enabled: false}",
+                        "ssh_service: {enabled: false}")
+                : String.join("\n",
+                        "auth_service: {enabled: false}",
+                        "proxy_service:",
+                        "  enabled: true",
+                        "  web_listen_addr: 0.0.0.0:3080",
+                        "  tunnel_listen_addr: 0.0.0.0:3024",
+                        "  listen_addr: 0.0.0.0:3023",
+                        "ssh_service: {enabled: false}");
+        String data = role.equals("auth")
+                ? "until [ -e /dev/sdf ] || [ -e /dev/nvme1n1 ]; do sleep 2; done\n"
+                + "dev=$( [ -e /dev/nvme1n1 ] && echo /dev/nvme1n1 || echo /dev/sdf )\n"
+                + "blkid \"$dev\" || mkfs.ext4 \"$dev\"\nmkdir -p /var/lib/teleport\n"
+                + "echo \"$dev /var/lib/teleport ext4 defaults,nofail 0 2\" >> /etc/fstab\nmount -a\n"
+                : "";
+        return "#!/bin/bash\nset -euo pipefail\n" + data
+                + "dnf install -y https://cdn.teleport.dev/teleport-v16.4.0-1.x86_64.rpm\n"
+                + "cat > /etc/teleport.yaml <<'CONF'\nversion: v3\nteleport:\n  data_dir: /var/lib/teleport\n"
+                + "  auth_server: teleport-auth." + t.stack() + ".internal:" + TELEPORT_AUTH_PORT + "\n"
+                + service + "\nCONF\nsystemctl enable --now teleport\n";
+    }
+}

@@ -1,0 +1,47 @@
+package dev.infra.core.topology;
+
+import dev.infra.core.diag.SourceLocation;
+import java.util.List;
+import java.util.Map;
+
+/** The components around the network: key, proxies, load balancers, firewall, DNS, clusters. */
+public final class Edge {
+
+    private Edge() {}
+
+    /** The stack's KMS key; every volume, the EKS secrets and the data stores are encrypted with it. */
+    public record Encryption(boolean rotation, boolean multiRegion, int deletionWindowDays, boolean ebsDefault,
+                             SourceLocation at) {}
+
+    /** @param cpuTarget target average CPU for target tracking; 0 = no scaling policy */
+    public record Capacity(int min, int max, int desired, int cpuTarget) {}
+
+    /** Squid between the public-subnet nodes and the internet gateway, allowing only listed domains. */
+    public record EgressProxy(String instanceType, String ami, Capacity capacity, List<String> allowedDomains,
+                              int port, SourceLocation at) {}
+
+    /** Teleport: proxies in the public subnets, auth servers with their data on encrypted volumes in the private ones. */
+    public record AccessProxy(String instanceType, String ami, Capacity capacity, List<String> allowedCidrs,
+                              AuthServers authServers, SourceLocation at) {}
+
+    public record AuthServers(int count, String instanceType, int volumeSize) {}
+
+    /**
+     * @param internetFacing the public ALB (public subnets) or an internal one (private subnets)
+     * @param cluster the cluster whose ingress NodePort the target group forwards to
+     */
+    public record LoadBalancer(String name, boolean internetFacing, String certificateArn, String cluster,
+                               SourceLocation at) {}
+
+    public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {}
+
+    public record Dns(String zone, String privateZone, List<DnsRecord> records, SourceLocation at) {}
+
+    /** An alias A record to a load balancer, in the public or the private zone. */
+    public record DnsRecord(String name, String loadBalancer, boolean privateZone, SourceLocation at) {}
+
+    public record Cluster(String name, String version, String cni, int ingressNodePort, boolean endpointPublicAccess,
+                          Map<String, NodeGroup> nodeGroups, SourceLocation at) {}
+
+    public record NodeGroup(String name, List<String> instanceTypes, int min, int max, int desired) {}
+}

@@ -1,0 +1,212 @@
+package dev.infra.core.topology;
+
+import static dev.infra.core.topology.TopologyLoader.items;
+import static dev.infra.core.topology.TopologyLoader.text;
+import static dev.infra.core.topology.TopologyLoader.texts;
+
+import dev.infra.core.diag.Diagnostics;
+import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.topology.Edge.AccessProxy;
+import dev.infra.core.topology.Edge.AuthServers;
+import dev.infra.core.topology.Edge.Capacity;
+import dev.infra.core.topology.Edge.Cluster;
+import dev.infra.core.topology.Edge.Dns;
+import dev.infra.core.topology.Edge.DnsRecord;
+import dev.infra.core.topology.Edge.EgressProxy;
+import dev.infra.core.topology.Edge.Encryption;
+import dev.infra.core.topology.Edge.Firewall;
+import dev.infra.core.topology.Edge.LoadBalancer;
+import dev.infra.core.topology.Edge.NodeGroup;
+import dev.infra.core.yaml.YNode;
+import dev.infra.core.yaml.YNode.YMap;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Semantic checks and binding of the components around the network (the seed's §2, §4, §6, §7). */
+final class EdgeBinder {
+
+    static final String AMAZON_LINUX = "resolve:ssm:/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+    static final String WAF_LOG_PREFIX = "aws-waf-logs-";
+
+    private EdgeBinder() {}
+
+    /** The bound components; {@code null} where the topology has none. */
+    record Bound(Encryption encryption, EgressProxy egressProxy, AccessProxy accessProxy,
+                 Map<String, LoadBalancer> loadBalancers, Firewall firewall, Dns dns, Map<String, Cluster> clusters) {}
+
+    static Bound bind(YMap root, Network network, Diagnostics diags) {
+        Encryption encryption = root.get("encryption") instanceof YMap e ? encryption(e) : null;
+        Map<String, Cluster> clusters = new LinkedHashMap<>();
+        if (root.get("clusters") instanceof YMap cs) {
+            cs.entries().forEach((name, e) -> clusters.put(name, cluster(name, (YMap) e.value(), diags)));
+        }
+        EgressProxy egress = root.get("egressProxy") instanceof YMap e ? egressProxy(e, diags) : null;
+        AccessProxy access = root.get("accessProxy") instanceof YMap a ? accessProxy(a, diags) : null;
+        Map<String, LoadBalancer> lbs = new LinkedHashMap<>();
+        if (root.get("loadBalancers") instanceof YMap ls) {
+            ls.entries().forEach((name, e) -> lbs.put(name, loadBalancer(name, (YMap) e.value(), clusters, diags)));
+        }
+        Firewall firewall = root.get("firewall") instanceof YMap f ? firewall(f, diags) : null;
+        Dns dns = root.get("dns") instanceof YMap d ? dns(d, lbs, diags) : null;
+
+        requireNetwork(root, network, diags, "egressProxy", "accessProxy", "loadBalancers", "clusters");
+        if (network == null && dns != null && dns.privateZone() != null) {
+            diags.error(root.get("dns").at(), "dns.privateZone", "a private zone lives in the VPC: add 'network:'");
+        }
+        // Seed §6: all nodes and volumes are encrypted with the stack's key.
+        for (String key : List.of("egressProxy", "accessProxy", "clusters")) {
+            if (root.get(key) != null && encryption == null) {
+                diags.error(at(root, key), key, "every volume and the cluster secrets are encrypted with the stack's key: add 'encryption:'");
+            }
+        }
+        // Seed §4: WAF sits in front of both ALBs.
+        if (!lbs.isEmpty() && firewall == null) {
+            diags.error(at(root, "loadBalancers"), "loadBalancers", "the WAF covers every load balancer: add 'firewall:'");
+        }
+        if (firewall != null && lbs.isEmpty()) {
+            diags.warning(at(root, "firewall"), "firewall", "no load balancer to protect: the web ACL will cover nothing");
+        }
+        // Seed §2: only the access proxy, the egress proxy, NAT gateways and the public ALB sit in public subnets.
+        List<String> publicLbs = lbs.values().stream().filter(LoadBalancer::internetFacing).map(LoadBalancer::name).toList();
+        if (publicLbs.size() > 1) {
+            LoadBalancer second = lbs.get(publicLbs.get(1));
+            diags.error(second.at(), "loadBalancers." + second.name() + ".scheme", "only one public ALB may sit in the public subnets ('"
+                    + publicLbs.get(0) + "' already does); make this one internal");
+        }
+        return new Bound(encryption, egress, access, lbs, firewall, dns, clusters);
+    }
+
+    private static void requireNetwork(YMap root, Network network, Diagnostics diags, String... keys) {
+        for (String key : keys) {
+            if (network == null && root.get(key) != null) {
+                diags.error(at(root, key), key, "needs the VPC it lives in: add 'network:'");
+            }
+        }
+    }
+
+    private static SourceLocation at(YMap root, String key) {
+        return root.entries().get(key).keyAt();
+    }
+
+    private static Encryption encryption(YMap e) {
+        YMap key = e.get("key") instanceof YMap k ? k : null;
+        return new Encryption(
+                key == null || !"false".equals(text(key.get("rotation"))),
+                key != null && "true".equals(text(key.get("multiRegion"))),
+                key == null ? 30 : intOr(key.get("deletionWindowDays"), 30),
+                !"false".equals(text(e.get("ebsDefault"))),
+                e.at());
+    }
+
+    private static Capacity capacity(YMap parent, String path, Diagnostics diags) {
+        YMap c = (YMap) parent.get("capacity");
+        int min = intOr(c.get("min"), 1);
+        int max = intOr(c.get("max"), 1);
+        int desired = intOr(c.get("desired"), min);
+        if (min > max) {
+            diags.error(c.at(), path + ".capacity", "min (" + min + ") is larger than max (" + max + ")");
+        } else if (desired < min || desired > max) {
+            diags.error(c.get("desired").at(), path + ".capacity.desired", "must be between min (" + min + ") and max (" + max + ")");
+        }
+        return new Capacity(min, max, desired, intOr(c.get("cpuTarget"), 0));
+    }
+
+    private static EgressProxy egressProxy(YMap e, Diagnostics diags) {
+        List<String> domains = texts(e.get("allowedDomains"));
+        if (domains.isEmpty()) {
+            diags.error(e.get("allowedDomains").at(), "egressProxy.allowedDomains", "an empty allowlist denies everything; list at least one domain");
+        }
+        return new EgressProxy(text(e.get("instanceType"), "t3.small"), text(e.get("ami"), AMAZON_LINUX),
+                capacity(e, "egressProxy", diags), domains, intOr(e.get("port"), 3128), e.at());
+    }
+
+    private static AccessProxy accessProxy(YMap a, Diagnostics diags) {
+        YMap auth = a.get("authServers") instanceof YMap m ? m : null;
+        AuthServers servers = new AuthServers(auth == null ? 2 : intOr(auth.get("count"), 2),
+                auth == null ? "t3.medium" : text(auth.get("instanceType"), "t3.medium"),
+                auth == null ? 20 : intOr(auth.get("volumeSize"), 20));
+        List<String> cidrs = a.get("allowedCidrs") == null ? List.of("0.0.0.0/0") : texts(a.get("allowedCidrs"));
+        List<YNode> cidrNodes = items(a.get("allowedCidrs"));
+        for (int i = 0; i < cidrNodes.size(); i++) {
+            if (Cidrs.parse(cidrs.get(i)).isEmpty()) {
+                diags.error(cidrNodes.get(i).at(), "accessProxy.allowedCidrs[" + i + "]", "'" + cidrs.get(i) + "' is not a valid IPv4 CIDR block");
+            }
+        }
+        return new AccessProxy(text(a.get("instanceType"), "t3.medium"), text(a.get("ami"), AMAZON_LINUX),
+                capacity(a, "accessProxy", diags), cidrs, servers, a.at());
+    }
+
+    private static LoadBalancer loadBalancer(String name, YMap l, Map<String, Cluster> clusters, Diagnostics diags) {
+        String target = text(l.get("target"));
+        String cluster = target.substring("clusters.".length());
+        if (!clusters.containsKey(cluster)) {
+            diags.error(l.get("target").at(), "loadBalancers." + name + ".target", "no cluster named '" + cluster + "'"
+                    + Names.didYouMean(cluster, clusters.keySet()));
+        }
+        return new LoadBalancer(name, "internet-facing".equals(text(l.get("scheme"))), text(l.get("certificateArn")),
+                cluster, l.at());
+    }
+
+    private static Firewall firewall(YMap f, Diagnostics diags) {
+        String bucket = text(f.get("logBucket"));
+        if (!bucket.startsWith(WAF_LOG_PREFIX)) {
+            diags.error(f.get("logBucket").at(), "firewall.logBucket", "AWS WAF only logs to buckets whose name starts with '"
+                    + WAF_LOG_PREFIX + "'; did you mean '" + WAF_LOG_PREFIX + bucket + "'?");
+        }
+        List<String> groups = f.get("managedRuleGroups") == null
+                ? List.of("AWSManagedRulesCommonRuleSet", "AWSManagedRulesKnownBadInputsRuleSet")
+                : texts(f.get("managedRuleGroups"));
+        return new Firewall(groups, intOr(f.get("rateLimit"), 2000), bucket, f.at());
+    }
+
+    private static Dns dns(YMap d, Map<String, LoadBalancer> lbs, Diagnostics diags) {
+        String privateZone = text(d.get("privateZone"));
+        List<DnsRecord> records = new ArrayList<>();
+        List<YNode> list = items(d.get("records"));
+        for (int i = 0; i < list.size(); i++) {
+            YMap r = (YMap) list.get(i);
+            String path = "dns.records[" + i + "]";
+            String lb = text(r.get("target")).substring("loadBalancers.".length());
+            boolean inPrivate = "true".equals(text(r.get("private")));
+            if (!lbs.containsKey(lb)) {
+                diags.error(r.get("target").at(), path + ".target", "no load balancer named '" + lb + "'"
+                        + Names.didYouMean(lb, lbs.keySet()));
+            } else if (!inPrivate && !lbs.get(lb).internetFacing()) {
+                diags.error(r.get("target").at(), path + ".target", "'" + lb
+                        + "' is internal: a public record cannot reach it; set 'private: true'");
+            }
+            if (inPrivate && privateZone == null) {
+                diags.error(r.at(), path + ".private", "there is no private zone: add 'dns.privateZone'");
+            }
+            records.add(new DnsRecord(text(r.get("name")), lb, inPrivate, r.at()));
+        }
+        return new Dns(text(d.get("zone")), privateZone, records, d.at());
+    }
+
+    private static Cluster cluster(String name, YMap c, Diagnostics diags) {
+        Map<String, NodeGroup> groups = new LinkedHashMap<>();
+        ((YMap) c.get("nodeGroups")).entries().forEach((ng, e) -> {
+            YMap g = (YMap) e.value();
+            int min = intOr(g.get("min"), 1);
+            int max = intOr(g.get("max"), 1);
+            int desired = intOr(g.get("desired"), min);
+            if (min > max || desired < min || desired > max) {
+                diags.error(g.at(), "clusters." + name + ".nodeGroups." + ng, "needs min <= desired <= max, got "
+                        + min + " <= " + desired + " <= " + max);
+            }
+            List<String> types = g.get("instanceTypes") == null ? List.of("m5.large") : texts(g.get("instanceTypes"));
+            groups.put(ng, new NodeGroup(ng, types, min, max, desired));
+        });
+        YMap ingress = c.get("ingress") instanceof YMap i ? i : null;
+        return new Cluster(name, text(c.get("version"), "1.31"), text(c.get("cni"), "cilium"),
+                ingress == null ? 30080 : intOr(ingress.get("nodePort"), 30080),
+                "true".equals(text(c.get("endpointPublicAccess"))), groups, c.at());
+    }
+
+    private static int intOr(YNode node, int fallback) {
+        String t = text(node);
+        return t == null ? fallback : (int) ShapeChecker.parseLong(t);
+    }
+}

@@ -1,0 +1,133 @@
+package dev.infra.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import dev.infra.core.apply.ApplyResult;
+import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.plan.Plan;
+import dev.infra.core.plan.PlanCodec;
+import dev.infra.core.state.StateBackend;
+import dev.infra.core.state.StateLockedException;
+import dev.infra.core.testing.Fixtures;
+import dev.infra.core.testing.Harness;
+import dev.infra.core.topology.Topology;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Saved plans are applied only to the state and topology they were made from. */
+class EngineTest {
+
+    @TempDir
+    Path dir;
+
+    private Plan saveAndRead(Plan plan) {
+        Path file = dir.resolve("plan-" + System.nanoTime() + ".json");
+        PlanCodec.write(plan, file);
+        return PlanCodec.read(file);
+    }
+
+    @Test
+    void savedPlanAppliesWhenNothingChanged() {
+        Harness h = new Harness(dir.resolve("state"));
+        h.applyOk("network");
+        Topology retagged = Fixtures.load("network-retagged");
+        Plan plan = saveAndRead(h.engine.plan(retagged, false));
+
+        ApplyResult result = h.engine.applySaved(plan, retagged, "plan.json", h.options());
+
+        assertThat(result.ok()).isTrue();
+        assertThat(result.updated()).isEqualTo(24);
+        assertThat(h.plan("network-retagged").hasChanges()).isFalse();
+    }
+
+    @Test
+    void firstEverSavedPlanAppliesToAnEmptyState() {
+        Harness h = new Harness(dir.resolve("state"));
+        Topology network = Fixtures.load("network");
+        Plan plan = saveAndRead(h.engine.plan(network, false));
+
+        assertThat(h.engine.applySaved(plan, network, "plan.json", h.options()).created()).isEqualTo(24);
+    }
+
+    @Test
+    void stalePlanIsRefusedWhenTheStateChanged() {
+        Harness h = new Harness(dir.resolve("state"));
+        h.applyOk("network");
+        Topology retagged = Fixtures.load("network-retagged");
+        Plan plan = saveAndRead(h.engine.plan(retagged, false));
+        long serial = h.state().serial();
+        h.applyOk("network-retagged"); // someone else applied in between
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> h.engine.applySaved(plan, retagged, "plan.json", h.options()));
+
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).startsWith("plan.json: error: is stale: the state changed since it was made (serial "
+                + serial + " → " + h.state().serial() + ")");
+    }
+
+    @Test
+    void planIsRefusedWhenTheTopologyChanged() {
+        Harness h = new Harness(dir.resolve("state"));
+        h.applyOk("network");
+        Plan plan = saveAndRead(h.plan("network-retagged"));
+        Topology edited = Fixtures.load("network-dns-hostnames-off");
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> h.engine.applySaved(plan, edited, "plan.json", h.options()));
+
+        assertThat(e.getMessage()).isEqualTo("plan.json: error: is stale: " + edited.file()
+                + " changed since it was made; make a new plan");
+        assertThat(h.cloud.log()).noneMatch(l -> l.startsWith("update "));
+    }
+
+    @Test
+    void planOfAnotherStateLineageIsRefused() {
+        Harness first = new Harness(dir.resolve("a"));
+        first.applyOk("network");
+        Plan plan = saveAndRead(first.plan("network-retagged"));
+        Harness second = new Harness(dir.resolve("b"));
+        second.applyOk("network");
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> second.engine.applySaved(plan, Fixtures.load("network-retagged"), "plan.json", second.options()));
+
+        assertThat(e.getMessage()).contains("different lineage");
+    }
+
+    @Test
+    void planForAnotherRegionIsRefused() {
+        Harness h = new Harness(dir.resolve("state"));
+        Topology network = Fixtures.load("network");
+        Plan plan = h.engine.plan(network, false);
+
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> h.engine.applySaved(plan, network.inRegion("eu-west-1"), "plan.json", h.options()));
+
+        assertThat(e.getMessage()).contains("was made for stack shop in us-east-1, not shop in eu-west-1");
+    }
+
+    @Test
+    void applyRefusesWhileTheStackIsLocked() {
+        Harness h = new Harness(dir.resolve("state"));
+        try (StateBackend.Lock held = h.backend.lock("destroy")) {
+            StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> h.apply("network"));
+            assertThat(e.holder().operation()).isEqualTo("destroy");
+        }
+        assertThat(h.cloud.size()).isZero();
+        h.applyOk("network");
+    }
+
+    @Test
+    void declinedPlanIsNotApplied() {
+        Harness h = new Harness(dir.resolve("state"));
+
+        Engine.Outcome o = h.engine.planAndApply(Fixtures.load("network"), false, p -> false, h.options());
+
+        assertThat(o.applied()).isFalse();
+        assertThat(o.plan().hasChanges()).isTrue();
+        assertThat(h.cloud.size()).isZero();
+    }
+}

@@ -1,0 +1,156 @@
+package dev.infra.core.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalBackendTest {
+
+    @TempDir
+    Path dir;
+
+    private LocalBackend backend() {
+        return LocalBackend.of(dir.resolve(".infra"), "shop", "us-east-1");
+    }
+
+    private static State sample() {
+        Map<String, Object> attrs = Map.of(
+                "cidrBlock", "10.0.0.0/16",
+                "enableDnsHostnames", true,
+                "port", 443L,
+                "tags", Map.of("infra:stack", "shop", "Name", "shop-vpc"),
+                "routes", List.of(Map.of("destinationCidrBlock", "0.0.0.0/0", "gatewayId", "igw-1")));
+        return State.empty("shop", "us-east-1")
+                .with(ResourceState.created("network/vpc", "aws_vpc", "vpc-1", attrs, List.of()))
+                .with(ResourceState.creating("network/subnet.public-a", "aws_subnet", List.of("network/vpc")));
+    }
+
+    @Test
+    void readsNothingBeforeTheFirstWrite() {
+        assertThat(backend().read()).isEmpty();
+    }
+
+    @Test
+    void writeThenReadGivesTheSameState() {
+        LocalBackend b = backend();
+        State s = sample();
+
+        b.write(s);
+
+        assertThat(b.file()).isEqualTo(dir.resolve(".infra/shop.us-east-1.json"));
+        assertThat(b.read()).contains(s);
+        assertThat(s.serial()).isEqualTo(2);
+        assertThat(b.read().orElseThrow().resources().get("network/subnet.public-a").status())
+                .isEqualTo(ResourceState.Status.CREATING);
+    }
+
+    @Test
+    void writeKeepsThePreviousVersionAsBackupAndLeavesNoTempFile() throws IOException {
+        LocalBackend b = backend();
+        State first = sample();
+        State second = first.without("network/subnet.public-a");
+
+        b.write(first);
+        assertThat(b.file().resolveSibling("shop.us-east-1.json.backup")).doesNotExist();
+        b.write(second);
+
+        assertThat(b.read()).contains(second);
+        Path backup = b.file().resolveSibling("shop.us-east-1.json.backup");
+        assertThat(backup).exists();
+        assertThat(Json.MAPPER.readValue(backup.toFile(), State.class)).isEqualTo(first);
+        try (Stream<Path> files = Files.list(b.file().getParent())) {
+            assertThat(files.map(p -> p.getFileName().toString()))
+                    .containsExactlyInAnyOrder("shop.us-east-1.json", "shop.us-east-1.json.backup");
+        }
+    }
+
+    @Test
+    void aCorruptStateFileIsAnErrorNamingTheFile() throws IOException {
+        LocalBackend b = backend();
+        Files.createDirectories(b.file().getParent());
+        Files.writeString(b.file(), "{ not json");
+
+        Throwable t = org.assertj.core.api.Assertions.catchThrowable(b::read);
+
+        assertThat(t).hasMessageContaining(b.file().toString());
+    }
+
+    @Test
+    void secondLockWhileHeldNamesTheHolder() {
+        LocalBackend b = backend();
+        try (StateBackend.Lock held = b.lock("apply")) {
+            StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> backend().lock("destroy"));
+
+            assertThat(e).isNotNull();
+            assertThat(e.holder().operation()).isEqualTo("apply");
+            assertThat(e.holder().pid()).isEqualTo(ProcessHandle.current().pid());
+            assertThat(e.holder().who()).isEqualTo(LocalBackend.whoAmI());
+            assertThat(e.getMessage())
+                    .contains("locked by " + LocalBackend.whoAmI())
+                    .contains("apply")
+                    .contains("pid " + ProcessHandle.current().pid())
+                    .contains("infra state unlock");
+        }
+    }
+
+    @Test
+    void lockCanBeTakenAgainAfterClose() {
+        LocalBackend b = backend();
+        b.lock("apply").close();
+        try (StateBackend.Lock again = b.lock("destroy")) {
+            assertThat(catchThrowableOfType(StateLockedException.class, () -> b.lock("plan")).holder().operation())
+                    .isEqualTo("destroy");
+        }
+        b.lock("apply").close();
+    }
+
+    @Test
+    void forceUnlockReportsTheHolderAndFreesTheLock() {
+        LocalBackend b = backend();
+        StateBackend.Lock abandoned = b.lock("apply");
+
+        assertThat(b.forceUnlock()).hasValueSatisfying(h -> {
+            assertThat(h.operation()).isEqualTo("apply");
+            assertThat(h.pid()).isEqualTo(ProcessHandle.current().pid());
+        });
+        try (StateBackend.Lock taken = b.lock("destroy")) {
+            assertThat(taken).isNotNull();
+        }
+        abandoned.close();
+    }
+
+    @Test
+    void forceUnlockWithoutALockFindsNobody() {
+        LocalBackend b = backend();
+        assertThat(b.forceUnlock()).isEmpty();
+
+        b.lock("apply").close();
+
+        assertThat(b.forceUnlock()).as("a released lock has no holder").isEmpty();
+    }
+
+    @Test
+    void recorderWritesThroughEveryChange() {
+        LocalBackend b = backend();
+        StateRecorder r = new StateRecorder(b, State.empty("shop", "us-east-1"));
+
+        r.put(ResourceState.creating("network/vpc", "aws_vpc", List.of()));
+        assertThat(b.read().orElseThrow().serial()).isEqualTo(1);
+        r.put(ResourceState.created("network/vpc", "aws_vpc", "vpc-1", Map.of(), List.of()));
+        r.remove("network/nothing");
+        assertThat(b.read().orElseThrow().serial()).isEqualTo(2);
+        r.remove("network/vpc");
+
+        assertThat(b.read()).contains(r.current());
+        assertThat(r.current().resources()).isEmpty();
+        assertThat(r.current().serial()).isEqualTo(3);
+    }
+}

@@ -1,0 +1,203 @@
+package dev.infra.core.testing;
+
+import dev.infra.core.expand.Expansion;
+import dev.infra.core.provider.ProviderRegistry;
+import dev.infra.core.provider.ResourceSchema;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+
+/**
+ * An in-memory "AWS" shared by the {@link FakeProvider}s of one test: resources by id, a log of the
+ * calls that changed something, and knobs to make creates fail, crash after taking effect, or wait.
+ * Deleting a resource that another one still contains (a VPC with subnets, a subnet with a NAT
+ * gateway) fails like AWS's DependencyViolation, so a wrong delete order shows up as a failure.
+ */
+public final class FakeCloud {
+
+    /** Attributes naming the resource that contains this one: AWS refuses to delete the container first. */
+    static final Set<String> CONTAINMENT = Set.of("vpcId", "subnetId", "allocationId", "securityGroupId",
+            "referencedGroupId");
+
+    /** One stored resource. */
+    public record Stored(String id, String type, Map<String, Object> attributes) {
+        public Stored {
+            attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
+        }
+
+        @SuppressWarnings("unchecked")
+        public Map<String, String> tags() {
+            Object t = attributes.get("tags");
+            return t instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+        }
+
+        public String address() {
+            return tags().get(Expansion.TAG_ADDRESS);
+        }
+
+        public String stack() {
+            return tags().get(Expansion.TAG_STACK);
+        }
+    }
+
+    private final Map<String, Stored> byId = new ConcurrentHashMap<>();
+    private final Map<String, ResourceSchema> schemas = new TreeMap<>(defaultSchemas());
+    private final AtomicInteger nextId = new AtomicInteger();
+    private final List<String> log = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
+    final Set<String> failCreate = ConcurrentHashMap.newKeySet();
+    final Set<String> crashAfterCreate = ConcurrentHashMap.newKeySet();
+    final Map<String, BooleanSupplier> createWaitsFor = new ConcurrentHashMap<>();
+    final AtomicInteger activeCreates = new AtomicInteger();
+    final AtomicInteger maxActiveCreates = new AtomicInteger();
+    final AtomicInteger createsInProgress = new AtomicInteger();
+    final AtomicInteger awaitsStarted = new AtomicInteger();
+    final AtomicInteger maxCreatesInProgress = new AtomicInteger();
+
+    /** Schemas shaped like the EC2 providers': tags (and a few more) updatable, the rest forces replacement. */
+    static Map<String, ResourceSchema> defaultSchemas() {
+        Set<String> computed = Set.of("arn");
+        Map<String, ResourceSchema> m = new TreeMap<>();
+        m.put("aws_vpc", ResourceSchema.of(Set.of("tags", "enableDnsSupport", "enableDnsHostnames"), computed));
+        m.put("aws_internet_gateway", ResourceSchema.of(Set.of("tags"), computed));
+        m.put("aws_subnet", ResourceSchema.of(Set.of("tags", "mapPublicIpOnLaunch"), computed));
+        m.put("aws_eip", ResourceSchema.of(Set.of("tags"), computed));
+        m.put("aws_nat_gateway", ResourceSchema.of(Set.of("tags"), computed));
+        m.put("aws_route_table", ResourceSchema.of(Set.of("tags", "routes", "subnetIds"), computed)
+                .withUnordered("subnetIds"));
+        m.put("aws_security_group", ResourceSchema.of(Set.of("tags"), computed));
+        m.put("aws_security_group_rule", ResourceSchema.of(Set.of("tags", "description"), computed));
+        return m;
+    }
+
+    /** Replaces the schema of a type; call before {@link #registry()}. */
+    public FakeCloud schema(String type, ResourceSchema schema) {
+        schemas.put(type, schema);
+        return this;
+    }
+
+    public ProviderRegistry registry() {
+        List<FakeProvider> providers = new ArrayList<>();
+        schemas.forEach((type, schema) -> providers.add(new FakeProvider(type, schema, this)));
+        return ProviderRegistry.of(providers);
+    }
+
+    /** The next create of {@code address} fails with a ProviderException; nothing is created. */
+    public FakeCloud failCreate(String address) {
+        failCreate.add(address);
+        return this;
+    }
+
+    /** The next create of {@code address} takes effect and then fails, like a timeout after AWS acted. */
+    public FakeCloud crashAfterCreate(String address) {
+        crashAfterCreate.add(address);
+        return this;
+    }
+
+    /** Creating {@code address} waits, through {@code ctx.await}, until {@code ready} holds. */
+    public FakeCloud createWaitsFor(String address, BooleanSupplier ready) {
+        createWaitsFor.put(address, ready);
+        return this;
+    }
+
+    public Stored put(String type, Map<String, Object> attributes) {
+        String id = type.replace("aws_", "").replace('_', '-') + "-" + String.format("%04d", nextId.incrementAndGet());
+        Map<String, Object> attrs = new TreeMap<>(attributes);
+        attrs.put("arn", "arn:fake:" + id);
+        Stored s = new Stored(id, type, attrs);
+        byId.put(id, s);
+        return s;
+    }
+
+    /** Stores {@code s} over the resource with its id: a change made outside infra. */
+    public void replace(Stored s) {
+        byId.put(s.id(), s);
+    }
+
+    /** Removes a resource without any check: a deletion made outside infra. */
+    public void forget(String id) {
+        byId.remove(id);
+    }
+
+    synchronized void remove(String id, String address) {
+        Stored gone = byId.get(id);
+        if (gone == null) {
+            return;
+        }
+        for (Stored other : byId.values()) {
+            for (String attr : CONTAINMENT) {
+                if (!other.id().equals(id) && id.equals(other.attributes().get(attr))) {
+                    throw new dev.infra.core.provider.ProviderException(address,
+                            "DependencyViolation: " + id + " is still used by " + other.id() + " (" + other.address() + ")");
+                }
+            }
+        }
+        byId.remove(id);
+    }
+
+    public Optional<Stored> get(String id) {
+        return Optional.ofNullable(byId.get(id));
+    }
+
+    /** Everything stored, by id. */
+    public Map<String, Stored> all() {
+        return new TreeMap<>(byId);
+    }
+
+    /** Stored resources carrying the {@code infra:address} tag. */
+    public List<Stored> byAddress(String address) {
+        return all().values().stream().filter(s -> address.equals(s.address())).toList();
+    }
+
+    public int size() {
+        return byId.size();
+    }
+
+    void log(String line) {
+        log.add(line);
+    }
+
+    /** "create a", "update b", "delete c" in the order they happened. */
+    public List<String> log() {
+        synchronized (log) {
+            return List.copyOf(log);
+        }
+    }
+
+    public void clearLog() {
+        log.clear();
+    }
+
+    void countRead(String type) {
+        reads.computeIfAbsent(type, t -> new AtomicInteger()).incrementAndGet();
+    }
+
+    /** How many readAll calls each type got. */
+    public Map<String, Integer> reads() {
+        Map<String, Integer> m = new TreeMap<>();
+        reads.forEach((k, v) -> m.put(k, v.get()));
+        return m;
+    }
+
+    /** The most creates that ran at once outside {@code ctx.await} (i.e. holding a slot). */
+    public int maxActiveCreates() {
+        return maxActiveCreates.get();
+    }
+
+    /** How many creates have started waiting in {@code ctx.await}. */
+    public int awaitsStarted() {
+        return awaitsStarted.get();
+    }
+
+    /** The most creates in progress at once, waiting ones included. */
+    public int maxCreatesInProgress() {
+        return maxCreatesInProgress.get();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.infra.providers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.core.provider.ProviderRegistry;
+import dev.infra.core.provider.ResourceSchema;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
+
+/** The schemas match docs/resource-types.md: what updates in place, what AWS computes, what forces replacement. */
+class SchemasTest {
+
+    private static final AwsClients CLIENTS = AwsClients.create(AwsSettings.of("eu-west-1"));
+    private static final ProviderRegistry REGISTRY = AwsProviders.registry(CLIENTS);
+
+    @AfterAll
+    static void close() {
+        CLIENTS.close();
+    }
+
+    private static void assertSchema(String type, Set<String> updatable, Set<String> computed, String... forcing) {
+        ResourceSchema schema = REGISTRY.get(type).schema();
+        assertThat(schema.updatable()).as(type).isEqualTo(updatable);
+        assertThat(schema.computed()).as(type).isEqualTo(computed);
+        for (String attribute : forcing) {
+            assertThat(schema.forcesReplacement(attribute)).as(type + "." + attribute).isTrue();
+        }
+    }
+
+    @Test
+    void network() {
+        assertSchema("aws_vpc", Set.of("tags", "enableDnsSupport", "enableDnsHostnames"), Set.of("ownerId"),
+                "cidrBlock");
+        assertSchema("aws_subnet", Set.of("tags", "mapPublicIpOnLaunch"), Set.of("arn", "ownerId"),
+                "vpcId", "cidrBlock", "availabilityZone");
+        assertSchema("aws_internet_gateway", Set.of("tags"), Set.of("ownerId"), "vpcId");
+        assertSchema("aws_eip", Set.of("tags"), Set.of("publicIp"), "domain");
+        assertSchema("aws_nat_gateway", Set.of("tags"), Set.of("vpcId", "publicIp"),
+                "subnetId", "allocationId", "connectivityType");
+        assertSchema("aws_route_table", Set.of("tags", "routes", "subnetIds"), Set.of("ownerId"), "vpcId");
+        assertThat(REGISTRY.get("aws_route_table").schema().unordered()).containsExactly("subnetIds");
+        assertSchema("aws_security_group", Set.of("tags"), Set.of("arn", "ownerId"),
+                "vpcId", "groupName", "description");
+        assertSchema("aws_security_group_rule", Set.of("tags"), Set.of(), "securityGroupId", "direction", "protocol",
+                "fromPort", "toPort", "cidrIpv4", "referencedGroupId", "description");
+    }
+}
