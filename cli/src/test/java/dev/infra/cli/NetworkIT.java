@@ -38,7 +38,7 @@ import software.amazon.awssdk.services.ec2.model.Vpc;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class NetworkIT {
 
-    static final String REGION = "eu-central-1";
+    static final String REGION = "us-east-1";
     static final String STACK = "netit";
 
     @TempDir

@@ -15,8 +15,10 @@ import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
@@ -70,6 +72,20 @@ public final class AwsClients implements AutoCloseable {
     /** An EC2 client that never retries by itself, for calls that are not idempotent (see {@link #singleAttempt}). */
     public Ec2Client ec2SingleAttempt() {
         return singleAttempt(Ec2Client.class, Ec2Client::builder);
+    }
+
+    public EksClient eks() {
+        return client(EksClient.class, EksClient::builder);
+    }
+
+    /**
+     * The Route 53 client. Route 53 is global, and the SDK's endpoint rules know it: whatever the region, every call
+     * goes to the partition's one endpoint ({@code route53.amazonaws.com}, {@code route53.amazonaws.com.cn}…), signed
+     * for the partition's home region ({@code us-east-1} in {@code aws}). The configured region only picks the
+     * partition, which a fixed {@code aws-global} would get wrong outside the {@code aws} partition.
+     */
+    public Route53Client route53() {
+        return client(Route53Client.class, Route53Client::builder);
     }
 
     public ElasticLoadBalancingV2Client elbv2() {

@@ -25,6 +25,11 @@ public final class AwsProviders {
                 new NatGatewayProvider(clients),
                 new RouteTableProvider(clients),
                 new SecurityGroupProvider(clients),
-                new SecurityGroupRuleProvider(clients)));
+                new SecurityGroupRuleProvider(clients),
+                new dev.infra.providers.kms.KmsKeyProvider(clients), new dev.infra.providers.kms.KmsAliasProvider(clients),
+                new dev.infra.providers.iam.IamRoleProvider(clients),
+                new dev.infra.providers.iam.IamInstanceProfileProvider(clients),
+                new dev.infra.providers.autoscaling.AutoScalingGroupProvider(clients),
+                new dev.infra.providers.autoscaling.AutoScalingPolicyProvider(clients)));
     }
 }

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -32,6 +33,18 @@ public final class ProviderSupport {
             return body.get();
         } catch (AwsCallException e) {
             throw e.toProviderException(address);
+        }
+    }
+
+    /** Runs a lookup, counting the failures {@code absent} accepts (the service's NotFound codes) as "absent". */
+    public static <T> Optional<T> unless(Predicate<AwsCallException> absent, Supplier<Optional<T>> lookup) {
+        try {
+            return lookup.get();
+        } catch (AwsCallException e) {
+            if (absent.test(e)) {
+                return Optional.empty();
+            }
+            throw e;
         }
     }
 

@@ -12,11 +12,10 @@ import dev.infra.core.state.State;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /** An engine over a {@link FakeCloud} with local state in a temp directory. */
 public final class Harness {
@@ -24,7 +23,7 @@ public final class Harness {
     public final FakeCloud cloud;
     public final LocalBackend backend;
     public final Engine engine;
-    public final List<ApplyEvent> events = Collections.synchronizedList(new ArrayList<>());
+    public final List<ApplyEvent> events = new CopyOnWriteArrayList<>();
     private int parallelism = 10;
     private Duration heartbeat = Duration.ofMinutes(5);
 

@@ -63,6 +63,8 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     private final String notFoundCode;
     private final Function<R, String> idOf;
     private final Function<R, List<Tag>> tagsOf;
+    /** Whether the type carries tags; an untagged one is read by the ids state knows and found by natural key. */
+    private final boolean tagged;
     private ResourceSchema schema;
 
     /**
@@ -77,14 +79,33 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     protected Ec2Provider(AwsClients clients, String type, ResourceType tagType, String notFoundCode,
                           Function<R, String> idOf, Function<R, List<Tag>> tagsOf,
                           Set<String> updatable, Set<String> computed) {
+        this(clients, type, tagType, notFoundCode, idOf, tagsOf, true, updatable, computed);
+    }
+
+    /**
+     * For a type without tags of its own (an attachment, a per-Region setting): no {@code tags} attribute, readAll
+     * reads only the ids state knows (there is no stack tag to filter on), and findExisting goes through
+     * {@link #lookup}, which such a type overrides to find by natural key.
+     */
+    protected Ec2Provider(AwsClients clients, String type, String notFoundCode, Function<R, String> idOf,
+                          Set<String> updatable, Set<String> computed) {
+        this(clients, type, null, notFoundCode, idOf, r -> List.of(), false, updatable, computed);
+    }
+
+    private Ec2Provider(AwsClients clients, String type, ResourceType tagType, String notFoundCode,
+                        Function<R, String> idOf, Function<R, List<Tag>> tagsOf, boolean tagged,
+                        Set<String> updatable, Set<String> computed) {
         this.clients = Objects.requireNonNull(clients);
         this.type = type;
         this.tagType = tagType;
         this.notFoundCode = notFoundCode;
         this.idOf = idOf;
         this.tagsOf = tagsOf;
+        this.tagged = tagged;
         Set<String> all = new HashSet<>(updatable);
-        all.add(TAGS);
+        if (tagged) {
+            all.add(TAGS);
+        }
         this.schema = ResourceSchema.of(all, computed);
     }
 
@@ -145,7 +166,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     public List<LiveResource> readAll(ReadRequest request) {
         return wrap(type + " (stack " + request.stack() + ")", () -> {
             Map<String, R> found = new LinkedHashMap<>();
-            for (R r : describe(List.of(tagFilter(STACK_TAG, request.stack())), List.of())) {
+            for (R r : tagged ? describe(List.of(tagFilter(STACK_TAG, request.stack())), List.of()) : List.<R>of()) {
                 // Also on the client side: some endpoints ignore tag filters (moto's DescribeNatGateways).
                 if (isLive(r) && request.stack().equals(tagMap(r).get(STACK_TAG))) {
                     found.put(idOf.apply(r), r);
@@ -165,7 +186,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
 
     @Override
     public Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
-        return wrap(spec.address(), () -> lookup(stack, spec.address()).map(this::toLive));
+        return wrap(spec.address(), () -> lookup(stack, spec).map(this::toLive));
     }
 
     @Override
@@ -180,7 +201,9 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
     @Override
     public LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
         return wrap(spec.address(), () -> {
-            updateTags(current.id(), tags(current), spec.tags());
+            if (tagged) {
+                updateTags(current.id(), tags(current), spec.tags());
+            }
             updateAttributes(current, spec, changed, ctx);
             return readBack(current.id(), ctx);
         });
@@ -269,6 +292,62 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         }
     }
 
+    /**
+     * The live resource {@code spec} stands for, if it exists: for a tagged type the one tagged with this stack and
+     * the spec's address (the lowest id, should there be several); an untagged type overrides this to find by
+     * natural key (none by default).
+     */
+    protected Optional<R> lookup(String stack, ResourceSpec spec) {
+        if (!tagged) {
+            return Optional.empty();
+        }
+        String address = spec.address();
+        return describe(List.of(tagFilter(ADDRESS_TAG, address), tagFilter(STACK_TAG, stack)), List.of())
+                .stream()
+                .filter(this::isLive)
+                .filter(r -> address.equals(tagMap(r).get(ADDRESS_TAG)) && stack.equals(tagMap(r).get(STACK_TAG)))
+                .min(Comparator.comparing(idOf));
+    }
+
+    /** The resource as the engine sees it: its attributes, plus {@code tags} and the address tag for a tagged type. */
+    protected final LiveResource toLive(R r) {
+        Map<String, Object> attributes = new TreeMap<>(attributesOf(r));
+        if (!tagged) {
+            return LiveResource.of(idOf.apply(r), null, attributes);
+        }
+        Map<String, String> tags = tagMap(r);
+        attributes.put(TAGS, tags);
+        return LiveResource.of(idOf.apply(r), tags.get(ADDRESS_TAG), attributes);
+    }
+
+    /**
+     * Tags for what a resource makes at launch (an instance's volumes, a launch template's instances and volumes):
+     * the spec's tags without {@code infra:address}, which names the resource itself, so that what it makes is never
+     * read back as a second copy of it (or of another resource) and deleted as such.
+     */
+    protected static Map<String, String> launchedTags(Map<String, String> tags) {
+        Map<String, String> out = new TreeMap<>(tags);
+        out.remove(ADDRESS_TAG);
+        return out;
+    }
+
+    /** Tags as a sorted map, without AWS's own ({@code aws:…}). */
+    protected static Map<String, String> tagMap(List<Tag> tags) {
+        Map<String, String> out = new TreeMap<>();
+        if (tags != null) {
+            for (Tag t : tags) {
+                if (t.key() != null && !t.key().startsWith("aws:")) {
+                    out.put(t.key(), t.value() == null ? "" : t.value());
+                }
+            }
+        }
+        return out;
+    }
+
+    protected static TagSpecification tagSpecification(ResourceType resourceType, Map<String, String> tags) {
+        return TagSpecification.builder().resourceType(resourceType).tags(sdkTags(tags)).build();
+    }
+
     protected static Filter filter(String name, String... values) {
         return Filter.builder().name(name).values(values).build();
     }
@@ -315,22 +394,13 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
 
     // ---- internals ----------------------------------------------------------------------------------
 
-    /** The live resource tagged with this stack and address (the lowest id, should there be several). */
-    private Optional<R> lookup(String stack, String address) {
-        return describe(List.of(tagFilter(ADDRESS_TAG, address), tagFilter(STACK_TAG, stack)), List.of())
-                .stream()
-                .filter(this::isLive)
-                .filter(r -> address.equals(tagMap(r).get(ADDRESS_TAG)) && stack.equals(tagMap(r).get(STACK_TAG)))
-                .min(Comparator.comparing(idOf));
-    }
-
     /**
      * The create call, never repeated blindly: EC2 creates are not idempotent, so after a failure that may have
      * taken effect (no answer, 5xx, throttling) this looks for the resource by its address tag and adopts it, and
      * calls again only when it is not there, up to the settings' maxAttempts calls in all.
      */
     private String createOnce(ResourceSpec spec, OperationContext ctx) {
-        TagSpecification tags = tagSpecification(spec.tags());
+        TagSpecification tags = tagged ? tagSpecification(tagType, spec.tags()) : null;
         String clientToken = UUID.randomUUID().toString();
         String stack = spec.tags().get(STACK_TAG);
         int maxAttempts = clients.settings().maxAttempts();
@@ -338,7 +408,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         AtomicReference<AwsCallException> failure = new AtomicReference<>();
         return ctx.await("create of " + spec.address(), CREATE_RETRY_TIMEOUT, CREATE_RETRY_INTERVAL, () -> {
             if (failure.get() != null) {
-                Optional<R> made = lookup(stack, spec.address());
+                Optional<R> made = lookup(stack, spec);
                 if (made.isPresent()) {
                     return Optional.of(idOf.apply(made.get()));
                 }
@@ -378,29 +448,9 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         return toLive(r);
     }
 
-    private LiveResource toLive(R r) {
-        Map<String, String> tags = tagMap(r);
-        Map<String, Object> attributes = new TreeMap<>(attributesOf(r));
-        attributes.put(TAGS, tags);
-        return LiveResource.of(idOf.apply(r), tags.get(ADDRESS_TAG), attributes);
-    }
-
     /** The resource's tags without AWS's own ({@code aws:…}), sorted by key. */
     private Map<String, String> tagMap(R r) {
-        Map<String, String> out = new TreeMap<>();
-        List<Tag> tags = tagsOf.apply(r);
-        if (tags != null) {
-            for (Tag t : tags) {
-                if (t.key() != null && !t.key().startsWith("aws:")) {
-                    out.put(t.key(), t.value() == null ? "" : t.value());
-                }
-            }
-        }
-        return out;
-    }
-
-    private TagSpecification tagSpecification(Map<String, String> tags) {
-        return TagSpecification.builder().resourceType(tagType).tags(sdkTags(tags)).build();
+        return tagMap(tagsOf.apply(r));
     }
 
     private void updateTags(String id, Map<String, String> current, Map<String, String> desired) {
@@ -423,7 +473,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         }
     }
 
-    private static List<Tag> sdkTags(Map<String, String> tags) {
+    protected static List<Tag> sdkTags(Map<String, String> tags) {
         return new TreeMap<>(tags).entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                 .toList();

@@ -1,0 +1,355 @@
+package dev.infra.providers;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.core.provider.ReadRequest;
+import dev.infra.core.provider.ResourceProvider;
+import dev.infra.core.provider.ResourceSchema;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+
+/**
+ * What the providers of the non-EC2 services share (KMS, IAM, Auto Scaling…): the {@link ResourceProvider} methods
+ * with every AWS failure turned into a {@link ProviderException} naming the resource, readAll as "the stack's
+ * resources plus the state ids they miss", {@code tags} and {@code infra:address} on {@link LiveResource}s, tag
+ * diffs, bounded retries of calls AWS may refuse for a while (eventual consistency, propagation) and creates that
+ * are never repeated blindly. A service's base class adds its client and its own NotFound codes; a type's class the
+ * calls.
+ */
+public abstract class AwsResourceProvider implements ResourceProvider {
+
+    public static final String STACK_TAG = "infra:stack";
+    public static final String ADDRESS_TAG = "infra:address";
+    public static final String TAGS = "tags";
+
+    /** How long a resource just created (or one it names) may stay invisible to other calls. */
+    protected static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
+    protected static final Duration PROPAGATION_INTERVAL = Duration.ofSeconds(2);
+
+    private final AwsClients clients;
+    private final String type;
+    private final boolean tagged;
+    private ResourceSchema schema;
+
+    /**
+     * @param type the resource type name, e.g. {@code aws_kms_key}
+     * @param tagged whether the type carries {@code tags} (then updatable, and read back on every resource)
+     * @param updatable attributes changed in place, besides {@code tags}
+     * @param computed attributes AWS sets
+     */
+    protected AwsResourceProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
+                                  Set<String> computed) {
+        this.clients = Objects.requireNonNull(clients);
+        this.type = type;
+        this.tagged = tagged;
+        Set<String> all = new HashSet<>(updatable);
+        if (tagged) {
+            all.add(TAGS);
+        }
+        this.schema = ResourceSchema.of(all, computed);
+    }
+
+    /** For a subclass constructor: list attributes whose order AWS does not keep (compared as sets). */
+    protected final void unordered(String... attributes) {
+        schema = schema.withUnordered(attributes);
+    }
+
+    /** For a subclass constructor: attributes sent on create that AWS does not report back (never diffed). */
+    protected final void writeOnly(String... attributes) {
+        schema = schema.withWriteOnly(attributes);
+    }
+
+    protected final AwsClients clients() {
+        return clients;
+    }
+
+    // ---- what each type supplies -------------------------------------------------------------------
+
+    /**
+     * The resources that may carry {@code infra:stack=stack}, read with about one call (the base keeps those that
+     * do). Types without tags have nothing to discover: the default reads nothing.
+     */
+    protected List<LiveResource> readStack(String stack) {
+        return List.of();
+    }
+
+    /** The resources with these ids (from state), whatever their tags; ids that are gone are left out. */
+    protected abstract List<LiveResource> readIds(Collection<String> ids);
+
+    /** The resource an earlier, interrupted create made for {@code spec}, by address tag or unique name. */
+    protected abstract Optional<LiveResource> find(String stack, ResourceSpec spec);
+
+    protected abstract LiveResource createResource(ResourceSpec spec, OperationContext ctx);
+
+    protected abstract LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                                   OperationContext ctx);
+
+    /** Deletes and waits until gone; an error {@link #isGone} accepts counts as success. */
+    protected abstract void deleteResource(LiveResource current, OperationContext ctx);
+
+    /** Whether AWS said the resource does not exist. Services whose codes do not end in NotFound override this. */
+    protected boolean isGone(AwsCallException e) {
+        return e.isNotFound();
+    }
+
+    // ---- ResourceProvider ---------------------------------------------------------------------------
+
+    @Override
+    public final String type() {
+        return type;
+    }
+
+    @Override
+    public final ResourceSchema schema() {
+        return schema;
+    }
+
+    @Override
+    public final List<LiveResource> readAll(ReadRequest request) {
+        return wrap(type + " (stack " + request.stack() + ")", () -> {
+            Map<String, LiveResource> found = new LinkedHashMap<>();
+            if (tagged) {
+                for (LiveResource r : readStack(request.stack())) {
+                    if (request.stack().equals(tags(r).get(STACK_TAG))) {
+                        found.putIfAbsent(r.id(), r);
+                    }
+                }
+            }
+            List<String> missing = request.ids().stream().filter(id -> !found.containsKey(id)).sorted().toList();
+            if (!missing.isEmpty()) {
+                for (LiveResource r : readIds(missing)) {
+                    if (missing.contains(r.id())) {
+                        found.putIfAbsent(r.id(), r);
+                    }
+                }
+            }
+            return List.copyOf(found.values());
+        });
+    }
+
+    @Override
+    public final Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
+        return wrap(spec.address(), () -> find(stack, spec));
+    }
+
+    @Override
+    public final LiveResource create(ResourceSpec spec, OperationContext ctx) {
+        return wrap(spec.address(), () -> createResource(spec, ctx));
+    }
+
+    @Override
+    public final LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        return wrap(spec.address(), () -> updateResource(current, spec, changed, ctx));
+    }
+
+    @Override
+    public final void delete(LiveResource current, OperationContext ctx) {
+        String address = ctx.address() != null ? ctx.address() : current.address() != null ? current.address() : current.id();
+        wrap(address, () -> {
+            try {
+                deleteResource(current, ctx);
+            } catch (AwsCallException e) {
+                if (!isGone(e)) {
+                    throw e;
+                }
+            }
+            return null;
+        });
+    }
+
+    // ---- helpers for subclasses ---------------------------------------------------------------------
+
+    /**
+     * A live resource: {@code attributes}, plus (for tagged types) {@code tags} without AWS's own {@code aws:…}
+     * keys, and the {@code infra:address} tag as its address.
+     */
+    protected final LiveResource live(String id, Map<String, String> tags, Map<String, Object> attributes) {
+        Map<String, Object> a = new TreeMap<>(attributes);
+        if (!tagged) {
+            return LiveResource.of(id, null, a);
+        }
+        Map<String, String> own = new TreeMap<>();
+        tags.forEach((k, v) -> {
+            if (k != null && !k.startsWith("aws:")) {
+                own.put(k, v == null ? "" : v);
+            }
+        });
+        a.put(TAGS, own);
+        return LiveResource.of(id, own.get(ADDRESS_TAG), a);
+    }
+
+    /** Whether {@code r} carries this stack's and this address's tags: the only kind findExisting adopts. */
+    protected static boolean isOurs(LiveResource r, String stack, String address) {
+        Map<String, String> t = tags(r);
+        return stack != null && stack.equals(t.get(STACK_TAG)) && address.equals(t.get(ADDRESS_TAG));
+    }
+
+    /** The {@code tags} attribute of a live resource (empty when absent). */
+    @SuppressWarnings("unchecked")
+    protected static Map<String, String> tags(LiveResource r) {
+        Object t = r.attributes().get(TAGS);
+        return t instanceof Map<?, ?> m ? (Map<String, String>) m : Map.of();
+    }
+
+    /** A copy of {@code live} with {@code name} set to {@code value} when not null: for write-only attributes. */
+    protected static LiveResource with(LiveResource live, String name, Object value) {
+        if (value == null) {
+            return live;
+        }
+        Map<String, Object> a = new TreeMap<>(live.attributes());
+        a.put(name, value);
+        return LiveResource.of(live.id(), live.address(), a);
+    }
+
+    /** Runs a call whose target may already be gone (detaching, disassociating): {@link #isGone} errors are ignored. */
+    protected final void ignoreGone(Supplier<?> call) {
+        try {
+            call.get();
+        } catch (AwsCallException e) {
+            if (!isGone(e)) {
+                throw e;
+            }
+        }
+    }
+
+    /** Puts {@code value} unless it is null, so absent values stay absent rather than null. */
+    protected static void putIfPresent(Map<String, Object> attributes, String name, Object value) {
+        if (value != null) {
+            attributes.put(name, value);
+        }
+    }
+
+    /** The tags to add or change and the keys to remove to go from {@code current} to {@code desired}. */
+    protected static TagChanges tagChanges(Map<String, String> current, Map<String, String> desired) {
+        Map<String, String> put = new TreeMap<>();
+        desired.forEach((k, v) -> {
+            if (!Objects.equals(current.get(k), v)) {
+                put.put(k, v);
+            }
+        });
+        List<String> remove = current.keySet().stream()
+                .filter(k -> !desired.containsKey(k) && !k.startsWith("aws:"))
+                .sorted()
+                .toList();
+        return new TagChanges(put, remove);
+    }
+
+    /** See {@link #tagChanges}. */
+    public record TagChanges(Map<String, String> put, List<String> remove) {
+    }
+
+    /** Polls {@code poll} for up to {@link #PROPAGATION_TIMEOUT}: a resource just created becoming readable, or one just deleted going. */
+    protected static <T> T awaitPropagation(OperationContext ctx, String what, Supplier<Optional<T>> poll) {
+        return ctx.await(what, PROPAGATION_TIMEOUT, PROPAGATION_INTERVAL, poll);
+    }
+
+    /** Waits until {@code read} finds nothing: what "delete waits until gone" means for most types. */
+    protected static void awaitGone(OperationContext ctx, String what, Supplier<? extends Optional<?>> read) {
+        awaitGone(ctx, what, PROPAGATION_TIMEOUT, PROPAGATION_INTERVAL, read);
+    }
+
+    /** {@link #awaitGone(OperationContext, String, Supplier)} for deletes that take longer (instances terminating). */
+    protected static void awaitGone(OperationContext ctx, String what, Duration timeout, Duration interval,
+                                    Supplier<? extends Optional<?>> read) {
+        ctx.await(what + " to be gone", timeout, interval,
+                () -> read.get().isEmpty() ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
+    /**
+     * Runs {@code call}, trying again every {@code interval} while it fails with an error {@code retry} accepts, for
+     * up to {@code timeout}; a timeout reports AWS's last answer rather than only that time ran out.
+     */
+    protected static <T> T retrying(OperationContext ctx, String what, Duration timeout, Duration interval,
+                                    Predicate<AwsCallException> retry, Supplier<T> call) {
+        AtomicReference<AwsCallException> last = new AtomicReference<>();
+        try {
+            return ctx.await(what, timeout, interval, () -> {
+                try {
+                    return Optional.of(call.get());
+                } catch (AwsCallException e) {
+                    if (!retry.test(e)) {
+                        throw e;
+                    }
+                    last.set(e);
+                    return Optional.empty();
+                }
+            });
+        } catch (AwsCallException e) {
+            throw e;
+        } catch (RuntimeException timedOut) {
+            AwsCallException cause = last.get();
+            if (cause == null) {
+                throw timedOut;
+            }
+            ProviderException p = new ProviderException(ctx.address(),
+                    "gave up after " + timeout.toSeconds() + " s: " + cause.getMessage(), cause);
+            p.addSuppressed(timedOut);
+            throw p;
+        }
+    }
+
+    /** {@link #retrying} for {@link #PROPAGATION_TIMEOUT}: a call naming something just created elsewhere. */
+    protected static <T> T whenPropagated(OperationContext ctx, String what, Predicate<AwsCallException> notYet,
+                                          Supplier<T> call) {
+        return retrying(ctx, what, PROPAGATION_TIMEOUT, PROPAGATION_INTERVAL, notYet, call);
+    }
+
+    /**
+     * The create call, never repeated blindly. {@code create} must use a client that does not retry by itself
+     * ({@link AwsClients#singleAttempt}). After a failure that may have taken effect (no answer, 5xx, throttling),
+     * {@code lookup} looks for what it made, which is adopted; the call is made again only when nothing is there, up
+     * to the settings' maxAttempts calls. Failures {@code notYet} accepts (something the call names is not visible
+     * yet) are retried for {@link #PROPAGATION_TIMEOUT}.
+     */
+    protected final <T> T createOnce(OperationContext ctx, String address, Supplier<T> create,
+                                     Supplier<Optional<T>> lookup, Predicate<AwsCallException> notYet) {
+        int maxAttempts = clients.settings().maxAttempts();
+        AtomicInteger attempts = new AtomicInteger();
+        AtomicReference<AwsCallException> tookEffect = new AtomicReference<>();
+        Predicate<AwsCallException> retry = e -> e == tookEffect.get() || notYet.test(e);
+        return retrying(ctx, "create of " + address, PROPAGATION_TIMEOUT, PROPAGATION_INTERVAL, retry, () -> {
+            AwsCallException earlier = tookEffect.getAndSet(null);
+            if (earlier != null) {
+                Optional<T> made = lookup.get();
+                if (made.isPresent()) {
+                    return made.get();
+                }
+                if (attempts.get() >= maxAttempts) {
+                    throw earlier;
+                }
+            }
+            attempts.incrementAndGet();
+            try {
+                return create.get();
+            } catch (AwsCallException e) {
+                if (e.isTransient()) {
+                    tookEffect.set(e);
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Runs {@code body}, turning a failed AWS call into a {@link ProviderException} naming {@code address}. */
+    protected static <T> T wrap(String address, Supplier<T> body) {
+        try {
+            return body.get();
+        } catch (AwsCallException e) {
+            throw e.toProviderException(address);
+        }
+    }
+}

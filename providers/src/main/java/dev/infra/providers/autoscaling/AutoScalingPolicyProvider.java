@@ -1,0 +1,153 @@
+package dev.infra.providers.autoscaling;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.services.autoscaling.model.MetricType;
+import software.amazon.awssdk.services.autoscaling.model.ScalingPolicy;
+import software.amazon.awssdk.services.autoscaling.model.TargetTrackingConfiguration;
+
+/**
+ * {@code aws_autoscaling_policy}: autoScalingGroupName, name, targetCpu (target tracking on the group's average CPU);
+ * no tags. The id is the policy ARN.
+ *
+ * <p>Policies carry no tags, so readAll reads only the policies state holds: one DescribePolicies per group those
+ * ARNs name (usually one or two; none when state holds no policy). findExisting looks the policy up by group and
+ * name, which are unique together.
+ */
+public final class AutoScalingPolicyProvider extends AutoScalingProvider {
+
+    public static final String TYPE = "aws_autoscaling_policy";
+    static final String GROUP = "autoScalingGroupName";
+    static final String NAME = "name";
+    static final String TARGET_CPU = "targetCpu";
+    static final String TARGET_TRACKING = "TargetTrackingScaling";
+
+    /** {@code arn:aws:autoscaling:<region>:<account>:scalingPolicy:<uuid>:autoScalingGroupName/<group>:policyName/<name>}. */
+    private static final Pattern ARN = Pattern.compile(":autoScalingGroupName/(.+):policyName/(.+)$");
+
+    public AutoScalingPolicyProvider(AwsClients clients) {
+        super(clients, TYPE, false, Set.of(TARGET_CPU), Set.of());
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        Set<String> groups = new TreeSet<>();
+        boolean unparsable = false;
+        for (String arn : ids) {
+            Matcher m = ARN.matcher(arn);
+            if (m.find()) {
+                groups.add(m.group(1));
+            } else {
+                unparsable = true;
+            }
+        }
+        List<ScalingPolicy> policies = new ArrayList<>();
+        if (unparsable) {
+            policies.addAll(describe(null, null));
+        } else {
+            groups.forEach(g -> policies.addAll(describe(g, null)));
+        }
+        return policies.stream().filter(p -> ids.contains(p.policyARN())).map(this::toLive).toList();
+    }
+
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        return read(SpecValues.string(spec, GROUP), SpecValues.string(spec, NAME));
+    }
+
+    private Optional<LiveResource> read(String group, String name) {
+        return describe(group, name).stream().filter(p -> name.equals(p.policyName())).findFirst().map(this::toLive);
+    }
+
+    /** DescribePolicies (all pages) of one group (all groups when null), of one policy name when not null. */
+    private List<ScalingPolicy> describe(String group, String name) {
+        try {
+            return call("DescribePolicies", () -> autoScaling().describePoliciesPaginator(b -> b
+                    .autoScalingGroupName(group).policyNames(name == null ? null : List.of(name)))
+                    .scalingPolicies().stream().toList());
+        } catch (AwsCallException e) {
+            if (isGone(e)) {
+                return List.of(); // the group is gone, and its policies with it
+            }
+            throw e;
+        }
+    }
+
+    private LiveResource toLive(ScalingPolicy p) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(GROUP, p.autoScalingGroupName());
+        a.put(NAME, p.policyName());
+        TargetTrackingConfiguration c = p.targetTrackingConfiguration();
+        boolean cpuTracking = TARGET_TRACKING.equals(p.policyType()) && c != null && c.targetValue() != null
+                && c.predefinedMetricSpecification() != null
+                && c.predefinedMetricSpecification().predefinedMetricType() == MetricType.ASG_AVERAGE_CPU_UTILIZATION;
+        if (cpuTracking) {
+            double v = c.targetValue();
+            a.put(TARGET_CPU, v == Math.rint(v) ? (Object) (long) v : (Object) v);
+        }
+        return live(p.policyARN(), Map.of(), a);
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    /** PutScalingPolicy creates or replaces by group and name, so trying it again is harmless. */
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        return put(spec, ctx);
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        return put(spec, ctx);
+    }
+
+    private LiveResource put(ResourceSpec spec, OperationContext ctx) {
+        String group = SpecValues.string(spec, GROUP);
+        String name = SpecValues.string(spec, NAME);
+        double target = SpecValues.number(spec, TARGET_CPU);
+        TargetTrackingConfiguration config = TargetTrackingConfiguration.builder()
+                .predefinedMetricSpecification(m -> m.predefinedMetricType(MetricType.ASG_AVERAGE_CPU_UTILIZATION))
+                .targetValue(target)
+                .build();
+        // A group created just before may not be visible yet ("not found"): retried for a while.
+        whenPropagated(ctx, "PutScalingPolicy " + name, this::isGone, () -> call("PutScalingPolicy",
+                () -> autoScaling().putScalingPolicy(b -> b.autoScalingGroupName(group).policyName(name)
+                        .policyType(TARGET_TRACKING).targetTrackingConfiguration(config))));
+        Long want = (long) target;
+        return awaitPropagation(ctx, name + " to become readable",
+                () -> read(group, name).filter(p -> want.equals(p.attributes().get(TARGET_CPU))));
+    }
+
+    /** DeletePolicy by group and name (taken from the ARN when the attributes lack them); waits until gone. */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        Matcher m = ARN.matcher(current.id());
+        boolean parsed = m.find();
+        Object group = current.attributes().getOrDefault(GROUP, parsed ? m.group(1) : null);
+        Object name = current.attributes().getOrDefault(NAME, parsed ? m.group(2) : current.id());
+        call("DeletePolicy", () -> autoScaling().deletePolicy(b -> b
+                .autoScalingGroupName(group == null ? null : group.toString()).policyName(name.toString())));
+        if (group != null) {
+            awaitGone(ctx, name.toString(), () -> read(group.toString(), name.toString()));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.infra.providers.autoscaling;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsResourceProvider;
+import java.util.Collection;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.Filter;
+
+/**
+ * What the Auto Scaling types share: the client, DescribeAutoScalingGroups, and Auto Scaling's way of saying "gone"
+ * (a ValidationError whose message says the group or policy is not found; it has no NotFound codes).
+ */
+public abstract class AutoScalingProvider extends AwsResourceProvider {
+
+    protected AutoScalingProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
+                                  Set<String> computed) {
+        super(clients, type, tagged, updatable, computed);
+    }
+
+    protected final AutoScalingClient autoScaling() {
+        return clients().client(AutoScalingClient.class, AutoScalingClient::builder);
+    }
+
+    /** An Auto Scaling client that never retries by itself, for creates. */
+    protected final AutoScalingClient autoScalingOnce() {
+        return clients().singleAttempt(AutoScalingClient.class, AutoScalingClient::builder);
+    }
+
+    @Override
+    protected boolean isGone(AwsCallException e) {
+        return e.isNotFound() || ("ValidationError".equals(e.code()) && mentions(e, "not found"));
+    }
+
+    /** Whether AWS's message contains {@code text}, ignoring case: for errors only told apart by their message. */
+    protected static boolean mentions(AwsCallException e, String text) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains(text.toLowerCase(Locale.ROOT));
+    }
+
+    /** One DescribeAutoScalingGroups (all pages) with these filters and, when not empty, these names. */
+    protected final List<AutoScalingGroup> describeGroups(List<Filter> filters, Collection<String> names) {
+        return call("DescribeAutoScalingGroups", () -> autoScaling().describeAutoScalingGroupsPaginator(b -> b
+                .filters(filters.isEmpty() ? null : filters)
+                .autoScalingGroupNames(names.isEmpty() ? null : List.copyOf(names))
+                .maxRecords(100)).autoScalingGroups().stream().toList());
+    }
+
+    /** Whether the group counts as existing: not being deleted. */
+    protected static boolean isLive(AutoScalingGroup g) {
+        return g.status() == null || !g.status().toLowerCase(Locale.ROOT).startsWith("delete");
+    }
+}

@@ -1,0 +1,172 @@
+package dev.infra.providers.elbv2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Listener;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.RedirectActionStatusCodeEnum;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+
+/**
+ * {@code aws_lb_listener}: loadBalancerArn, port (Long), protocol, certificateArn (absent for HTTP), defaultAction
+ * ({@code {type: redirect, port, protocol}} — a permanent redirect, port a Long — or
+ * {@code {type: forward, targetGroupArn}}), tags. Found again by load balancer and port (one listener per port).
+ * readAll: the stack's load balancers (DescribeLoadBalancers + DescribeTags, 20 ARNs a call), one DescribeListeners
+ * per stack load balancer, then DescribeTags over the listeners, 20 a call.
+ */
+public final class ListenerProvider extends Elbv2Provider<Listener> {
+
+    public static final String TYPE = "aws_lb_listener";
+    static final String REDIRECT = "redirect";
+    static final String FORWARD = "forward";
+    /** What ModifyListener changes. */
+    static final Set<String> MODIFIABLE = Set.of("protocol", "certificateArn", "defaultAction");
+
+    public ListenerProvider(AwsClients clients) {
+        super(clients, TYPE, Listener::listenerArn, MODIFIABLE, Set.of());
+    }
+
+    @Override
+    protected List<Listener> candidates(String stack) {
+        List<LoadBalancer> all = allLoadBalancers();
+        Map<String, Map<String, String>> tags = describeTags(all.stream().map(LoadBalancer::loadBalancerArn).toList());
+        List<Listener> out = new ArrayList<>();
+        for (LoadBalancer lb : all) {
+            Map<String, String> t = tags.get(lb.loadBalancerArn());
+            if (t != null && stack.equals(t.get(STACK_TAG))) {
+                out.addAll(listenersOf(lb.loadBalancerArn()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    protected List<Listener> describeArns(List<String> arns) {
+        return call("DescribeListeners", () -> elbv2().describeListeners(b -> b.listenerArns(arns)).listeners());
+    }
+
+    /** By load balancer and port: a load balancer has one listener per port. */
+    @Override
+    protected Optional<Listener> byNaturalKey(ResourceSpec spec) {
+        long port = SpecValues.number(spec, "port");
+        return listenersOf(SpecValues.string(spec, "loadBalancerArn")).stream()
+                .filter(l -> l.port() != null && l.port() == port)
+                .findFirst();
+    }
+
+    @Override
+    protected String naturalKey(Listener l) {
+        return "on port " + l.port() + " of " + l.loadBalancerArn();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(Listener l) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put("loadBalancerArn", l.loadBalancerArn());
+        putIfPresent(a, "port", l.port() == null ? null : l.port().longValue());
+        putIfPresent(a, "protocol", l.protocolAsString());
+        l.certificates().stream().map(Certificate::certificateArn).findFirst()
+                .ifPresent(arn -> a.put("certificateArn", arn));
+        l.defaultActions().stream()
+                .min(Comparator.comparing(x -> x.order() == null ? Integer.MAX_VALUE : x.order()))
+                .ifPresent(x -> a.put("defaultAction", actionAttribute(x)));
+        return a;
+    }
+
+    @Override
+    protected String create(ResourceSpec spec, List<Tag> tags) {
+        String certificate = SpecValues.optionalString(spec, "certificateArn");
+        return call("CreateListener", () -> elbv2().createListener(b -> b
+                .loadBalancerArn(SpecValues.string(spec, "loadBalancerArn"))
+                .port(Math.toIntExact(SpecValues.number(spec, "port")))
+                .protocol(SpecValues.string(spec, "protocol"))
+                .certificates(certificate == null ? null : List.of(Certificate.builder().certificateArn(certificate).build()))
+                .defaultActions(action(spec))
+                .tags(tags))).listeners().get(0).listenerArn();
+    }
+
+    /** ModifyListener with the protocol, the certificate (when there is one) and the default action as specified. */
+    @Override
+    protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        if (changed.stream().noneMatch(MODIFIABLE::contains)) {
+            return;
+        }
+        String certificate = SpecValues.optionalString(spec, "certificateArn");
+        call("ModifyListener", () -> elbv2().modifyListener(b -> b
+                .listenerArn(current.id())
+                .protocol(SpecValues.string(spec, "protocol"))
+                .certificates(certificate == null ? null : List.of(Certificate.builder().certificateArn(certificate).build()))
+                .defaultActions(action(spec))));
+    }
+
+    @Override
+    protected void delete(String arn, OperationContext ctx) {
+        call("DeleteListener", () -> elbv2().deleteListener(b -> b.listenerArn(arn)));
+    }
+
+    private List<Listener> listenersOf(String loadBalancerArn) {
+        return ProviderSupport.unless(this::isGone, () -> Optional.of(call("DescribeListeners", () -> elbv2()
+                .describeListenersPaginator(b -> b.loadBalancerArn(loadBalancerArn).pageSize(PAGE_SIZE))
+                .listeners().stream().toList()))).orElse(List.of());
+    }
+
+    /** The spec's defaultAction as the SDK's Action. */
+    private static Action action(ResourceSpec spec) {
+        Object value = spec.attributes().get("defaultAction");
+        if (!(value instanceof Map<?, ?> m) || !(m.get("type") instanceof String type)) {
+            throw new ProviderException(spec.address(), "attribute defaultAction must be a map with a type, got " + value);
+        }
+        return switch (type) {
+            case REDIRECT -> Action.builder().type(ActionTypeEnum.REDIRECT).redirectConfig(r -> r
+                    .port(text(spec, m, "port"))
+                    .protocol(text(spec, m, "protocol"))
+                    .statusCode(RedirectActionStatusCodeEnum.HTTP_301)).build();
+            case FORWARD -> Action.builder().type(ActionTypeEnum.FORWARD)
+                    .targetGroupArn(text(spec, m, "targetGroupArn")).build();
+            default -> throw new ProviderException(spec.address(),
+                    "defaultAction type must be " + REDIRECT + " or " + FORWARD + ", got " + type);
+        };
+    }
+
+    private static String text(ResourceSpec spec, Map<?, ?> action, String key) {
+        Object v = action.get(key);
+        if (v instanceof String || v instanceof Number) {
+            return v.toString();
+        }
+        throw new ProviderException(spec.address(), "defaultAction." + key + " is required, got " + v);
+    }
+
+    /** AWS's action in the spec's shape; a type the tool does not make reads back as just its type. */
+    private static Map<String, Object> actionAttribute(Action x) {
+        Map<String, Object> out = new TreeMap<>();
+        out.put("type", x.typeAsString());
+        if (x.type() == ActionTypeEnum.REDIRECT && x.redirectConfig() != null) {
+            putIfPresent(out, "port", number(x.redirectConfig().port()));
+            putIfPresent(out, "protocol", x.redirectConfig().protocol());
+        } else if (x.type() == ActionTypeEnum.FORWARD) {
+            String arn = x.targetGroupArn();
+            if (arn == null && x.forwardConfig() != null && x.forwardConfig().targetGroups().size() == 1) {
+                arn = x.forwardConfig().targetGroups().get(0).targetGroupArn();
+            }
+            putIfPresent(out, "targetGroupArn", arn);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,97 @@
+package dev.infra.providers.elbv2;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
+
+/**
+ * {@code aws_lb_target_group}: name, port (Long), protocol, vpcId, targetType, healthCheckPath (updatable through
+ * ModifyTargetGroup), tags. Delete retries while a listener or rule still forwards to the group (ResourceInUse).
+ * readAll: DescribeTargetGroups (400 a page) + DescribeTags (20 ARNs a call) over every target group in the region.
+ */
+public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
+
+    public static final String TYPE = "aws_lb_target_group";
+
+    public TargetGroupProvider(AwsClients clients) {
+        super(clients, TYPE, TargetGroup::targetGroupArn, Set.of("healthCheckPath"), Set.of());
+    }
+
+    @Override
+    protected List<TargetGroup> candidates(String stack) {
+        return call("DescribeTargetGroups", () -> elbv2().describeTargetGroupsPaginator(b -> b.pageSize(PAGE_SIZE))
+                .targetGroups().stream().toList());
+    }
+
+    @Override
+    protected List<TargetGroup> describeArns(List<String> arns) {
+        return call("DescribeTargetGroups",
+                () -> elbv2().describeTargetGroups(b -> b.targetGroupArns(arns)).targetGroups());
+    }
+
+    /** By name, unique per region and account. */
+    @Override
+    protected Optional<TargetGroup> byNaturalKey(ResourceSpec spec) {
+        String name = SpecValues.string(spec, "name");
+        return ProviderSupport.unless(this::isGone, () -> call(
+                "DescribeTargetGroups", () -> elbv2().describeTargetGroups(b -> b.names(name)))
+                .targetGroups().stream().filter(tg -> name.equals(tg.targetGroupName())).findFirst());
+    }
+
+    @Override
+    protected String naturalKey(TargetGroup tg) {
+        return tg.targetGroupName();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(TargetGroup tg) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put("name", tg.targetGroupName());
+        putIfPresent(a, "port", tg.port() == null ? null : tg.port().longValue());
+        putIfPresent(a, "protocol", tg.protocolAsString());
+        putIfPresent(a, "vpcId", tg.vpcId());
+        putIfPresent(a, "targetType", tg.targetTypeAsString());
+        putIfPresent(a, "healthCheckPath", tg.healthCheckPath());
+        return a;
+    }
+
+    @Override
+    protected String create(ResourceSpec spec, List<Tag> tags) {
+        String targetType = SpecValues.optionalString(spec, "targetType");
+        return call("CreateTargetGroup", () -> elbv2().createTargetGroup(b -> b
+                .name(SpecValues.string(spec, "name"))
+                .port(Math.toIntExact(SpecValues.number(spec, "port")))
+                .protocol(SpecValues.string(spec, "protocol"))
+                .vpcId(SpecValues.string(spec, "vpcId"))
+                .targetType(targetType == null ? "instance" : targetType)
+                .healthCheckPath(SpecValues.optionalString(spec, "healthCheckPath"))
+                .tags(tags))).targetGroups().get(0).targetGroupArn();
+    }
+
+    @Override
+    protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        if (changed.contains("healthCheckPath")) {
+            call("ModifyTargetGroup", () -> elbv2().modifyTargetGroup(b -> b.targetGroupArn(current.id())
+                    .healthCheckPath(SpecValues.string(spec, "healthCheckPath"))));
+        }
+    }
+
+    /** ResourceInUse while a listener or rule still forwards here (the listener's delete may still be going on). */
+    @Override
+    protected void delete(String arn, OperationContext ctx) {
+        retrying(ctx, "DeleteTargetGroup " + arn, DELETE_TIMEOUT, POLL_INTERVAL, e -> "ResourceInUse".equals(e.code()),
+                () -> call("DeleteTargetGroup", () -> elbv2().deleteTargetGroup(b -> b.targetGroupArn(arn))));
+    }
+}

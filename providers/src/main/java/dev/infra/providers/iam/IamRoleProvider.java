@@ -1,0 +1,196 @@
+package dev.infra.providers.iam;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import software.amazon.awssdk.services.iam.model.AttachedPolicy;
+import software.amazon.awssdk.services.iam.model.InstanceProfile;
+import software.amazon.awssdk.services.iam.model.Role;
+
+/**
+ * {@code aws_iam_role}: name, assumeRolePolicy (JSON), managedPolicyArns (a set), tags; computed arn. The id is the
+ * role name; roles are created under {@link #pathOf the stack's path}.
+ *
+ * <p>readAll: one ListRoles under the stack's path, then per role ListRoleTags and ListAttachedRolePolicies (IAM has
+ * no batch form of either); roles state names outside that path cost a GetRole (tags included) and a
+ * ListAttachedRolePolicies each.
+ *
+ * <p>{@code assumeRolePolicy} is read back in {@link #canonicalPolicy canonical form} (AWS returns the document
+ * URL-encoded, and may reformat it), and compared in that form on update.
+ */
+public final class IamRoleProvider extends IamProvider {
+
+    public static final String TYPE = "aws_iam_role";
+    static final String POLICY = "assumeRolePolicy";
+    static final String MANAGED = "managedPolicyArns";
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    public IamRoleProvider(AwsClients clients) {
+        super(clients, TYPE, Set.of(POLICY, MANAGED), Set.of(ARN));
+        unordered(MANAGED);
+    }
+
+    /**
+     * A policy document in the form reads report it: URL-decoded when AWS sent it encoded, compact JSON with every
+     * object's keys sorted, arrays in their order. Not JSON: returned as given.
+     */
+    public static String canonicalPolicy(String document) {
+        if (document == null) {
+            return null;
+        }
+        String text = document.trim();
+        if (!text.startsWith("{")) {
+            text = URLDecoder.decode(text, StandardCharsets.UTF_8);
+        }
+        try {
+            return JSON.writeValueAsString(JSON.readValue(text, Object.class));
+        } catch (JsonProcessingException e) {
+            return text;
+        }
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        String path = pathOf(stack);
+        List<Role> roles = call("ListRoles",
+                () -> iam().listRolesPaginator(b -> b.pathPrefix(path)).roles().stream().toList());
+        List<LiveResource> out = new ArrayList<>();
+        for (Role role : roles) {
+            Map<String, String> tags = tagMap(call("ListRoleTags",
+                    () -> iam().listRoleTagsPaginator(b -> b.roleName(role.roleName())).tags().stream().toList()));
+            if (stack.equals(tags.get(STACK_TAG))) {
+                out.add(toLive(role, tags));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    protected Optional<LiveResource> read(String name) {
+        return getIfExists(() -> call("GetRole", () -> iam().getRole(b -> b.roleName(name))).role())
+                .map(role -> toLive(role, tagMap(role.tags())));
+    }
+
+    private LiveResource toLive(Role role, Map<String, String> tags) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(NAME, role.roleName());
+        putIfPresent(a, POLICY, canonicalPolicy(role.assumeRolePolicyDocument()));
+        a.put(MANAGED, List.copyOf(attachedPolicies(role.roleName())));
+        a.put(ARN, role.arn());
+        return live(role.roleName(), tags, a);
+    }
+
+    private Set<String> attachedPolicies(String roleName) {
+        Set<String> arns = new TreeSet<>();
+        call("ListAttachedRolePolicies", () -> iam().listAttachedRolePoliciesPaginator(b -> b.roleName(roleName))
+                .attachedPolicies().stream().map(AttachedPolicy::policyArn).toList()).forEach(arns::add);
+        return arns;
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        String name = SpecValues.string(spec, NAME);
+        String policy = SpecValues.string(spec, POLICY);
+        Set<String> managed = new TreeSet<>(SpecValues.strings(spec, MANAGED));
+        String path = pathOf(spec.tags().get(STACK_TAG));
+        createNamed(ctx, spec, name, () -> call("CreateRole", () -> iamOnce().createRole(b -> b.roleName(name)
+                .path(path).assumeRolePolicyDocument(policy).tags(iamTags(spec.tags())))), this::read);
+        for (String arn : managed) {
+            afterPropagation(ctx, "AttachRolePolicy " + arn,
+                    () -> call("AttachRolePolicy", () -> iam().attachRolePolicy(b -> b.roleName(name).policyArn(arn))));
+        }
+        return readBack(ctx, name);
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        String name = current.id();
+        LiveResource now = read(name).orElseThrow(
+                () -> new ProviderException(spec.address(), "IAM role " + name + " no longer exists"));
+        updateTags(tags(now), spec.tags(),
+                t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(t))),
+                keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
+        String policy = SpecValues.optionalString(spec, POLICY);
+        if (policy != null && !canonicalPolicy(policy).equals(now.attributes().get(POLICY))) {
+            call("UpdateAssumeRolePolicy",
+                    () -> iam().updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(policy)));
+        }
+        if (spec.attributes().containsKey(MANAGED)) {
+            Set<String> want = new TreeSet<>(SpecValues.strings(spec, MANAGED));
+            Set<String> have = managedOf(now);
+            for (String arn : want) {
+                if (!have.contains(arn)) {
+                    call("AttachRolePolicy", () -> iam().attachRolePolicy(b -> b.roleName(name).policyArn(arn)));
+                }
+            }
+            for (String arn : have) {
+                if (!want.contains(arn)) {
+                    detach(name, arn);
+                }
+            }
+        }
+        return readBack(ctx, name);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Set<String> managedOf(LiveResource role) {
+        return new TreeSet<>((List<String>) role.attributes().getOrDefault(MANAGED, List.of()));
+    }
+
+    private LiveResource readBack(OperationContext ctx, String name) {
+        return awaitPropagation(ctx, name + " to become readable", () -> read(name));
+    }
+
+    /**
+     * IAM refuses to delete a role that has policies or is in an instance profile: detaches its managed policies,
+     * deletes its inline ones, takes it out of its instance profiles, then deletes it and waits until GetRole says
+     * NoSuchEntity.
+     */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String name = current.id();
+        attachedPolicies(name).forEach(arn -> detach(name, arn));
+        call("ListRolePolicies", () -> iam().listRolePoliciesPaginator(b -> b.roleName(name)).policyNames()
+                .stream().toList()).forEach(policy -> ignoreGone(() -> call("DeleteRolePolicy",
+                        () -> iam().deleteRolePolicy(b -> b.roleName(name).policyName(policy)))));
+        List<InstanceProfile> profiles = call("ListInstanceProfilesForRole", () -> iam()
+                .listInstanceProfilesForRolePaginator(b -> b.roleName(name)).instanceProfiles().stream().toList());
+        profiles.forEach(p -> ignoreGone(() -> call("RemoveRoleFromInstanceProfile", () -> iam()
+                .removeRoleFromInstanceProfile(b -> b.roleName(name).instanceProfileName(p.instanceProfileName())))));
+        // DeleteConflict while IAM still sees what was just detached.
+        retrying(ctx, "DeleteRole " + name, PROPAGATION_TIMEOUT, PROPAGATION_INTERVAL,
+                e -> "DeleteConflict".equals(e.code()),
+                () -> call("DeleteRole", () -> iam().deleteRole(b -> b.roleName(name))));
+        awaitGone(ctx, name, () -> read(name));
+    }
+
+    private void detach(String roleName, String arn) {
+        ignoreGone(() -> call("DetachRolePolicy", () -> iam().detachRolePolicy(b -> b.roleName(roleName).policyArn(arn))));
+    }
+}

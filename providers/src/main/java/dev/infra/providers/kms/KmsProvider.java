@@ -1,0 +1,32 @@
+package dev.infra.providers.kms;
+
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsResourceProvider;
+import java.util.Set;
+import software.amazon.awssdk.services.kms.KmsClient;
+
+/** What the KMS types share: the client, and KMS's NotFoundException meaning "gone". */
+public abstract class KmsProvider extends AwsResourceProvider {
+
+    /** KMS's error for an unknown key or alias. */
+    static final String NOT_FOUND = "NotFoundException";
+
+    protected KmsProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable, Set<String> computed) {
+        super(clients, type, tagged, updatable, computed);
+    }
+
+    protected final KmsClient kms() {
+        return clients().client(KmsClient.class, KmsClient::builder);
+    }
+
+    /** A KMS client that never retries by itself, for creates AWS does not de-duplicate. */
+    protected final KmsClient kmsOnce() {
+        return clients().singleAttempt(KmsClient.class, KmsClient::builder);
+    }
+
+    @Override
+    protected boolean isGone(AwsCallException e) {
+        return NOT_FOUND.equals(e.code()) || e.isNotFound();
+    }
+}

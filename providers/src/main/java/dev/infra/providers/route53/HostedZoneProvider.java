@@ -1,0 +1,305 @@
+package dev.infra.providers.route53;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import software.amazon.awssdk.services.route53.model.ChangeInfo;
+import software.amazon.awssdk.services.route53.model.CreateHostedZoneResponse;
+import software.amazon.awssdk.services.route53.model.GetHostedZoneResponse;
+import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.ListHostedZonesByNameResponse;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.route53.model.ResourceTagSet;
+import software.amazon.awssdk.services.route53.model.Tag;
+import software.amazon.awssdk.services.route53.model.TagResourceType;
+import software.amazon.awssdk.services.route53.model.VPC;
+
+/**
+ * {@code aws_route53_zone}: name (read back as Route 53 reports it, with its trailing dot), vpcId (present = a private
+ * zone associated with that VPC of the client's region), comment, tags. Id: the zone id without {@code /hostedzone/}.
+ *
+ * <p>CreateHostedZone takes no tags, and its CallerReference must be new: the reference is
+ * {@code infra-<hash of stack and address>-<random per create>}, so an SDK retry of a create that took effect gets
+ * HostedZoneAlreadyExists (and the zone it made is adopted), and {@link #find} recognises a zone whose create was
+ * interrupted before it was tagged. Route 53 has no tag filter: readAll is ListHostedZones (100 zones a page) +
+ * ListTagsForResources (10 zones a call) + one GetHostedZone per private zone of the stack, for its VPC.
+ */
+public final class HostedZoneProvider extends Route53Provider {
+
+    public static final String TYPE = "aws_route53_zone";
+    static final String NAME = "name";
+    static final String VPC_ID = "vpcId";
+    static final String COMMENT = "comment";
+    /** ListTagsForResources takes at most 10 ids, ChangeTagsForResource at most 10 tags to add and 10 to remove. */
+    static final int TAG_BATCH = 10;
+    static final String REFERENCE_PREFIX = "infra-";
+    private static final String ALREADY_EXISTS = "HostedZoneAlreadyExists";
+    private static final String NOT_EMPTY = "HostedZoneNotEmpty";
+
+    public HostedZoneProvider(AwsClients clients) {
+        super(clients, TYPE, true, Set.of(COMMENT), Set.of());
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        List<HostedZone> zones = call("ListHostedZones",
+                () -> route53().listHostedZonesPaginator(b -> { }).hostedZones().stream().toList());
+        Map<String, Map<String, String>> tagsById = tagsOf(zones.stream().map(z -> zoneId(z.id())).toList());
+        List<LiveResource> out = new ArrayList<>();
+        for (HostedZone zone : zones) {
+            Map<String, String> tags = tagsById.getOrDefault(zoneId(zone.id()), Map.of());
+            if (stack.equals(tags.get(STACK_TAG))) {
+                out.add(toLive(zone, isPrivate(zone) ? vpcsOf(zone.id()) : List.of(), tags));
+            }
+        }
+        return out;
+    }
+
+    /** Zones of the state that no longer carry the stack's tag: one GetHostedZone each. */
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        List<LiveResource> out = new ArrayList<>();
+        for (String id : ids) {
+            try {
+                out.add(read(zoneId(id)));
+            } catch (AwsCallException e) {
+                if (!isGone(e)) {
+                    throw e;
+                }
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The zone of this name tagged with this stack and address; else one whose CallerReference says a create for this
+     * stack and address made it, and which carries no stack tag yet (the create was interrupted before tagging).
+     */
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        List<HostedZone> named = zonesNamed(fqdn(SpecValues.string(spec, NAME)));
+        Map<String, Map<String, String>> tagsById = tagsOf(named.stream().map(z -> zoneId(z.id())).toList());
+        String prefix = referencePrefix(stack, spec.address());
+        Comparator<HostedZone> byId = Comparator.comparing(HostedZone::id);
+        Optional<HostedZone> found = named.stream()
+                .filter(z -> {
+                    Map<String, String> t = tagsById.getOrDefault(zoneId(z.id()), Map.of());
+                    return spec.address().equals(t.get(ADDRESS_TAG)) && stack.equals(t.get(STACK_TAG));
+                })
+                .min(byId)
+                .or(() -> named.stream()
+                        .filter(z -> z.callerReference() != null && z.callerReference().startsWith(prefix))
+                        .filter(z -> !tagsById.getOrDefault(zoneId(z.id()), Map.of()).containsKey(STACK_TAG))
+                        .min(byId));
+        return found.map(z -> read(zoneId(z.id())));
+    }
+
+    private LiveResource read(String id) {
+        GetHostedZoneResponse r = call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(id)));
+        return toLive(r.hostedZone(), r.vpCs(), tagsOf(List.of(id)).getOrDefault(id, Map.of()));
+    }
+
+    private List<VPC> vpcsOf(String id) {
+        return call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(zoneId(id)))).vpCs();
+    }
+
+    private LiveResource toLive(HostedZone zone, List<VPC> vpcs, Map<String, String> tags) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(NAME, unescape(zone.name()));
+        putIfPresent(a, COMMENT, zone.config() == null ? null : zone.config().comment());
+        if (isPrivate(zone)) {
+            // The VPC of this region it was created with; any other association is made outside this tool.
+            putIfPresent(a, VPC_ID, vpcs.stream().filter(v -> clients().region().equals(v.vpcRegionAsString()))
+                    .map(VPC::vpcId).findFirst().orElse(vpcs.stream().map(VPC::vpcId).findFirst().orElse(null)));
+        }
+        return live(zoneId(zone.id()), tags, a);
+    }
+
+    private static boolean isPrivate(HostedZone zone) {
+        return zone.config() != null && Boolean.TRUE.equals(zone.config().privateZone());
+    }
+
+    /** The zones of exactly this name (several may share one), from ListHostedZonesByName. */
+    private List<HostedZone> zonesNamed(String name) {
+        List<HostedZone> out = new ArrayList<>();
+        String dnsName = name;
+        String fromZone = null;
+        while (true) {
+            String start = dnsName;
+            String startZone = fromZone;
+            ListHostedZonesByNameResponse page = call("ListHostedZonesByName",
+                    () -> route53().listHostedZonesByName(b -> b.dnsName(start).hostedZoneId(startZone)));
+            page.hostedZones().stream().filter(z -> sameName(z.name(), name)).forEach(out::add);
+            if (!Boolean.TRUE.equals(page.isTruncated()) || !sameName(page.nextDNSName(), name)) {
+                return out;
+            }
+            dnsName = page.nextDNSName();
+            fromZone = page.nextHostedZoneId();
+        }
+    }
+
+    /** Tags by zone id, ten zones a ListTagsForResources call; a zone gone meanwhile is left out. */
+    private Map<String, Map<String, String>> tagsOf(List<String> ids) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i += TAG_BATCH) {
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + TAG_BATCH));
+            List<ResourceTagSet> sets;
+            try {
+                sets = call("ListTagsForResources", () -> route53().listTagsForResources(
+                        b -> b.resourceType(TagResourceType.HOSTEDZONE).resourceIds(batch))).resourceTagSets();
+            } catch (AwsCallException e) {
+                if (!isGone(e)) {
+                    throw e;
+                }
+                if (batch.size() > 1) {
+                    // One of them went away and Route 53 failed the whole batch: ask one by one.
+                    batch.forEach(id -> out.putAll(tagsOf(List.of(id))));
+                }
+                continue;
+            }
+            for (ResourceTagSet set : sets) {
+                Map<String, String> tags = new TreeMap<>();
+                set.tags().forEach(t -> tags.put(t.key(), t.value()));
+                out.put(zoneId(set.resourceId()), tags);
+            }
+        }
+        return out;
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        String name = fqdn(SpecValues.string(spec, NAME));
+        String vpcId = SpecValues.optionalString(spec, VPC_ID);
+        String comment = SpecValues.optionalString(spec, COMMENT);
+        String reference = referencePrefix(spec.tags().get(STACK_TAG), spec.address())
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String id;
+        ChangeInfo change = null;
+        try {
+            CreateHostedZoneResponse r = call("CreateHostedZone", () -> route53().createHostedZone(b -> {
+                b.name(name).callerReference(reference)
+                        .hostedZoneConfig(c -> c.comment(comment).privateZone(vpcId != null));
+                if (vpcId != null) {
+                    b.vpc(v -> v.vpcId(vpcId).vpcRegion(clients().region()));
+                }
+            }));
+            id = zoneId(r.hostedZone().id());
+            change = r.changeInfo();
+        } catch (AwsCallException e) {
+            if (!ALREADY_EXISTS.equals(e.code())) {
+                throw e;
+            }
+            // The reference is new to this create, so an earlier attempt of this very call (an SDK retry after a lost
+            // answer) made the zone: Route 53 documents the reference as the way to retry without a second zone.
+            id = zonesNamed(name).stream().filter(z -> reference.equals(z.callerReference())).findFirst()
+                    .map(z -> zoneId(z.id())).orElseThrow(() -> e);
+        }
+        changeTags(id, Map.of(), spec.tags());
+        awaitInSync(change, ctx);
+        return read(id);
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        String id = zoneId(current.id());
+        String comment = SpecValues.optionalString(spec, COMMENT);
+        if (spec.attributes().containsKey(COMMENT) && !Objects.equals(comment, current.attributes().get(COMMENT))) {
+            // Without a comment, UpdateHostedZoneComment removes the one there is.
+            call("UpdateHostedZoneComment", () -> route53().updateHostedZoneComment(b -> b.id(id).comment(comment)));
+        }
+        changeTags(id, tags(current), spec.tags());
+        return read(id);
+    }
+
+    /**
+     * DeleteHostedZone, then waits for the change. Route 53 refuses to delete a zone that still holds records other than
+     * its SOA and NS: records this tool manages are their own resources, deleted before their zone, so any left are
+     * someone else's, and they are named in the error rather than deleted.
+     */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String id = zoneId(current.id());
+        try {
+            change(ctx, "DeleteHostedZone " + id,
+                    () -> call("DeleteHostedZone", () -> route53().deleteHostedZone(b -> b.id(id))).changeInfo());
+        } catch (AwsCallException e) {
+            if (NOT_EMPTY.equals(e.code())) {
+                throw new ProviderException(ctx.address(), "hosted zone " + id + " still holds records this stack does"
+                        + " not manage: " + foreignRecords(id) + "; delete them, or add them to the topology, first", e);
+            }
+            throw e;
+        }
+    }
+
+    /** ChangeTagsForResource calls bringing the zone's tags from {@code current} to {@code desired}, ten at a time. */
+    private void changeTags(String id, Map<String, String> current, Map<String, String> desired) {
+        TagChanges changes = tagChanges(current, desired);
+        List<Tag> add = changes.put().entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
+        List<String> remove = changes.remove();
+        for (int i = 0; i < Math.max(add.size(), remove.size()); i += TAG_BATCH) {
+            List<Tag> addNow = add.subList(Math.min(i, add.size()), Math.min(add.size(), i + TAG_BATCH));
+            List<String> removeNow = remove.subList(Math.min(i, remove.size()), Math.min(remove.size(), i + TAG_BATCH));
+            call("ChangeTagsForResource", () -> route53().changeTagsForResource(b -> b
+                    .resourceType(TagResourceType.HOSTEDZONE)
+                    .resourceId(id)
+                    .addTags(addNow.isEmpty() ? null : addNow)
+                    .removeTagKeys(removeNow.isEmpty() ? null : removeNow)));
+        }
+    }
+
+    /** The zone's records other than its own SOA and NS, for an error message (at most ten named). */
+    private String foreignRecords(String id) {
+        try {
+            HostedZone zone = call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(id))).hostedZone();
+            List<ResourceRecordSet> sets = call("ListResourceRecordSets",
+                    () -> route53().listResourceRecordSets(b -> b.hostedZoneId(id))).resourceRecordSets();
+            List<String> names = sets.stream()
+                    .filter(s -> !(sameName(s.name(), zone.name()) && Set.of("SOA", "NS").contains(s.typeAsString())))
+                    .map(s -> unescape(s.name()) + " " + s.typeAsString())
+                    .toList();
+            return names.size() <= 10 ? String.join(", ", names)
+                    : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
+        } catch (AwsCallException e) {
+            return "(could not list them: " + e.getMessage() + ")";
+        }
+    }
+
+    /** {@code infra-<24 hex digits of SHA-256(stack, address)>-}: the CallerReference prefix of this stack and address. */
+    static String referencePrefix(String stack, String address) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((stack + "\n" + address).getBytes(StandardCharsets.UTF_8));
+            return REFERENCE_PREFIX + HexFormat.of().formatHex(digest).substring(0, 24) + "-";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}
