@@ -9,6 +9,7 @@ import dev.infra.core.topology.TopologyLoader;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
 import dev.infra.providers.AwsSettings;
+import dev.infra.providers.ec2.Ec2RegionCatalog;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
@@ -68,7 +69,7 @@ abstract class BaseCommand implements Callable<Integer> {
 
     Engine engine(Topology t) {
         clients = AwsClients.create(new AwsSettings(t.region(), global.profile, global.endpointUrl, global.maxAttempts));
-        return Engine.create(AwsProviders.registry(clients), backend(t));
+        return Engine.create(AwsProviders.registry(clients), backend(t), new Ec2RegionCatalog(clients));
     }
 
     void warn(Diagnostic d) {

@@ -112,6 +112,15 @@ class NetworkIT {
     }
 
     @Test
+    @Order(0)
+    void aZoneTheRegionLacksFailsThePlan() throws IOException {
+        topology("10.20.0.0/16", 4, "platform");
+        Cli.Result r = infra("plan", "--region", "eu-central-1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().strip()).endsWith("error: network.zones: eu-central-1d is not available in eu-central-1 (it has 3 zones: a, b, c)");
+    }
+
+    @Test
     @Order(1)
     void applyWithoutTerminalIsRefusedAndChangesNothing() throws IOException {
         topology("10.20.0.0/16", 3, "platform");

@@ -165,25 +165,39 @@ class SeedArchitectureIT {
         assertThat(r.out()).contains("No changes.");
     }
 
+    static List<Volume> dataVolumes() {
+        return ec2.describeVolumes(b -> b.filters(stack())).volumes().stream()
+                .filter(v -> tag(v.tags(), "infra:address") != null && tag(v.tags(), "infra:address").startsWith("access-proxy/auth-data."))
+                .toList();
+    }
+
     @Test
     @Order(6)
     void updatesInPlaceAndReplacements() throws IOException {
+        Set<String> volumesBefore = dataVolumes().stream().map(Volume::volumeId).collect(Collectors.toSet());
+        Set<String> attachedBefore = dataVolumes().stream().map(v -> v.attachments().get(0).instanceId()).collect(Collectors.toSet());
         Files.writeString(dir.resolve("infra.yaml"), seed
                 .replace("capacity: {min: 2, max: 6, cpuTarget: 60}", "capacity: {min: 2, max: 8, cpuTarget: 60}")
                 .replace("allowedDomains: [.amazonaws.com, .github.com, .docker.io]", "allowedDomains: [.amazonaws.com, .github.com]")
                 .replace("[AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet]", "[AWSManagedRulesCommonRuleSet]")
-                .replace("ingress: {nodePort: 30080}", "ingress: {nodePort: 30443}"));
+                .replace("authServers: {count: 2, instanceType: t3.medium", "authServers: {count: 2, instanceType: t3.large"));
         Cli.Result plan = infra("plan");
         assertThat(plan.out()).as(plan.toString())
                 .contains("~ access-proxy/group").contains("~ maxSize: 6 -> 8")
                 .contains("~ egress-proxy/launch-template")
                 .contains("~ firewall/web-acl")
-                .contains("-/+ load-balancer.public/target-group").contains("forces replacement: port");
+                .contains("-/+ access-proxy/auth-server.0").contains("forces replacement: instanceType")
+                .doesNotContain("access-proxy/auth-data.0 (");
         Cli.Result apply = infra("apply", "--auto-approve");
         assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
         assertThat(group("shop-access-proxy").maxSize()).isEqualTo(8);
+        // The data volumes survive the auth servers' replacement and are attached to the new instances.
+        List<Volume> after = dataVolumes();
+        assertThat(after.stream().map(Volume::volumeId).collect(Collectors.toSet())).isEqualTo(volumesBefore);
+        assertThat(after).allSatisfy(v -> assertThat(v.attachments()).singleElement()
+                .satisfies(a -> assertThat(attachedBefore).doesNotContain(a.instanceId())));
         assertThat(infra("plan", "--detailed-exitcode").exit()).isEqualTo(0);
-        assertThat(infra("output", "cluster_apps_helm").out()).contains("controller.service.nodePorts.http=30443");
+        assertThat(infra("output", "cluster_apps_helm").out()).contains("controller.service.nodePorts.http=30080");
     }
 
     @Test

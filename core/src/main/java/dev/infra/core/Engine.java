@@ -11,14 +11,17 @@ import dev.infra.core.graph.ResourceGraph;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.Planner;
 import dev.infra.core.provider.ProviderRegistry;
+import dev.infra.core.provider.RegionCatalog;
 import dev.infra.core.state.State;
 import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateRecorder;
+import dev.infra.core.topology.Network;
 import dev.infra.core.topology.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 /**
  * The workflow the commands share: topology → graph → plan → (confirm) → apply, under the stack's
@@ -28,14 +31,16 @@ public final class Engine {
 
     private final ProviderRegistry providers;
     private final StateBackend backend;
+    private final RegionCatalog region;
 
-    private Engine(ProviderRegistry providers, StateBackend backend) {
+    private Engine(ProviderRegistry providers, StateBackend backend, RegionCatalog region) {
         this.providers = providers;
         this.backend = backend;
+        this.region = region;
     }
 
-    public static Engine create(ProviderRegistry providers, StateBackend backend) {
-        return new Engine(providers, backend);
+    public static Engine create(ProviderRegistry providers, StateBackend backend, RegionCatalog region) {
+        return new Engine(providers, backend, region);
     }
 
     /** How an apply runs. */
@@ -58,6 +63,9 @@ public final class Engine {
 
     /** Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). */
     public Plan plan(Topology topology, boolean destroy) {
+        if (!destroy) {
+            checkZones(topology);
+        }
         ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : graph(topology);
         return new Planner(providers).plan(desired, state(topology), topology.digest(), destroy);
     }
@@ -69,7 +77,12 @@ public final class Engine {
     public Outcome planAndApply(Topology topology, boolean destroy, Predicate<Plan> confirm, ApplyOptions options) {
         try (StateBackend.Lock lock = backend.lock(destroy ? "destroy" : "apply")) {
             Plan plan = plan(topology, destroy);
-            if (!plan.hasChanges() || !confirm.test(plan)) {
+            if (!plan.hasChanges()) {
+                // Nothing to confirm, but an adoption or a changed dependency still belongs in state.
+                Applier.recordUnchanged(plan, new StateRecorder(backend, state(topology)));
+                return new Outcome(plan, null);
+            }
+            if (!confirm.test(plan)) {
                 return new Outcome(plan, null);
             }
             return new Outcome(plan, run(plan, state(topology), options));
@@ -96,6 +109,22 @@ public final class Engine {
                 throw stale(planFile, "is stale: " + topology.file() + " changed since it was made; make a new plan");
             }
             return run(plan, current, options);
+        }
+    }
+
+    /** A zone the region lacks fails here, before anything is created, not halfway through an apply. */
+    private void checkZones(Topology topology) {
+        Network n = topology.network();
+        if (n == null) {
+            return;
+        }
+        List<String> available = region.availabilityZones();
+        List<String> missing = n.zones().stream().map(z -> topology.region() + z).filter(z -> !available.contains(z)).toList();
+        if (!missing.isEmpty()) {
+            String letters = available.stream().map(z -> z.substring(topology.region().length())).collect(Collectors.joining(", "));
+            throw InvalidInputException.of(Diagnostic.error(n.at(), "network.zones", String.join(", ", missing)
+                    + (missing.size() == 1 ? " is" : " are") + " not available in " + topology.region()
+                    + " (it has " + available.size() + " zones: " + letters + ")"));
         }
     }
 

@@ -26,10 +26,22 @@ public final class AwsProviders {
                 new RouteTableProvider(clients),
                 new SecurityGroupProvider(clients),
                 new SecurityGroupRuleProvider(clients),
+                new dev.infra.providers.ec2.LaunchTemplateProvider(clients),
+                new dev.infra.providers.ec2.InstanceProvider(clients),
+                new dev.infra.providers.ec2.EbsVolumeProvider(clients),
+                new dev.infra.providers.ec2.VolumeAttachmentProvider(clients),
+                new dev.infra.providers.ec2.EbsEncryptionByDefaultProvider(clients),
                 new dev.infra.providers.kms.KmsKeyProvider(clients), new dev.infra.providers.kms.KmsAliasProvider(clients),
                 new dev.infra.providers.iam.IamRoleProvider(clients),
                 new dev.infra.providers.iam.IamInstanceProfileProvider(clients),
                 new dev.infra.providers.autoscaling.AutoScalingGroupProvider(clients),
-                new dev.infra.providers.autoscaling.AutoScalingPolicyProvider(clients)));
+                new dev.infra.providers.autoscaling.AutoScalingPolicyProvider(clients),
+                new dev.infra.providers.elbv2.LoadBalancerProvider(clients),
+                new dev.infra.providers.elbv2.TargetGroupProvider(clients),
+                new dev.infra.providers.elbv2.ListenerProvider(clients),
+                new dev.infra.providers.wafv2.WebAclProvider(clients),
+                new dev.infra.providers.wafv2.WebAclAssociationProvider(clients),
+                new dev.infra.providers.wafv2.LoggingConfigurationProvider(clients),
+                new dev.infra.providers.s3.BucketProvider(clients)));
     }
 }

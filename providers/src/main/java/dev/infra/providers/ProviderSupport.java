@@ -109,18 +109,19 @@ public final class ProviderSupport {
     }
 
     /**
-     * Whether a resource found by its unique name may be adopted for {@code address} in {@code stack}: yes when its
-     * tags name this stack and address, or no stack or address at all (a create interrupted before tagging). A
-     * resource that belongs to another address or stack is not taken: the name is in use, which is an error.
+     * Checks that a resource found by its unique name (a load balancer, a web ACL, a bucket, a cluster) may be adopted
+     * for {@code address} in {@code stack}: its tags name this stack and address, or no stack nor address at all (a
+     * create interrupted before it tagged). One that belongs to another address or stack is not taken: its name is
+     * in use, which fails with a {@link ProviderException} saying by what.
+     *
+     * @param what how messages name the resource, e.g. {@code "web ACL edge"}
      */
-    public static boolean adoptable(String address, String stack, String what, Map<String, String> tags) {
+    public static void claim(String address, String stack, String what, Map<String, String> tags) {
         String taggedStack = tags.get(STACK_TAG);
         String taggedAddress = tags.get(ADDRESS_TAG);
-        if (taggedStack == null && taggedAddress == null) {
-            return true;
-        }
-        if (Objects.equals(taggedStack, stack) && Objects.equals(taggedAddress, address)) {
-            return true;
+        boolean untagged = taggedStack == null && taggedAddress == null;
+        if (untagged || (Objects.equals(taggedStack, stack) && Objects.equals(taggedAddress, address))) {
+            return;
         }
         throw new ProviderException(address, what + " already exists and belongs to "
                 + (taggedAddress == null ? "another resource" : taggedAddress)

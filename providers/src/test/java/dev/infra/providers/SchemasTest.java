@@ -45,4 +45,17 @@ class SchemasTest {
         assertSchema("aws_security_group_rule", Set.of("tags"), Set.of(), "securityGroupId", "direction", "protocol",
                 "fromPort", "toPort", "cidrIpv4", "referencedGroupId", "description");
     }
+
+    @Test
+    void compute() {
+        assertSchema("aws_launch_template", Set.of("tags", "imageId", "instanceType", "userData", "securityGroupIds",
+                "iamInstanceProfileArn", "rootVolumeSize", "kmsKeyId"), Set.of("latestVersion"), "name");
+        assertThat(REGISTRY.get("aws_launch_template").schema().unordered()).containsExactly("securityGroupIds");
+        assertSchema("aws_instance", Set.of("tags"), Set.of("privateIp", "launchTemplateVersion"),
+                "launchTemplateId", "subnetId", "instanceType");
+        assertSchema("aws_ebs_volume", Set.of("tags", "size", "volumeType"), Set.of(),
+                "availabilityZone", "encrypted", "kmsKeyId");
+        assertSchema("aws_volume_attachment", Set.of(), Set.of(), "volumeId", "instanceId", "deviceName");
+        assertSchema("aws_ebs_encryption_by_default", Set.of("enabled", "kmsKeyId"), Set.of());
+    }
 }

@@ -37,6 +37,14 @@ public final class PlanRenderer {
             }
             sb.append('\n');
         }
+        List<ResourceChange> adopted = plan.changes().stream()
+                .filter(c -> c.action() == Action.NO_OP && c.reason().startsWith("adopting")).toList();
+        if (!adopted.isEmpty()) {
+            sb.append("infra will adopt these resources, found by their infra:address tag (left by an interrupted apply):\n\n");
+            adopted.forEach(c -> sb.append("  = ").append(c.address()).append(" (").append(c.type()).append(") ")
+                    .append(c.id()).append('\n'));
+            sb.append('\n');
+        }
         if (!plan.hasChanges()) {
             return sb.append(plan.summary()).append('\n').toString();
         }

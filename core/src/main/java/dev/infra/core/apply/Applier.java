@@ -145,16 +145,17 @@ public final class Applier {
         g.findCycle().ifPresent(c -> {
             throw new IllegalStateException("operation cycle: " + String.join(" -> ", c));
         });
-        recordAdopted(plan, state);
+        recordUnchanged(plan, state);
         return new Walk(plan.stack(), g, ops, state).run();
     }
 
     /**
-     * A resource the plan adopted as it is (found by its {@code infra:address} tag, state lacking it or
-     * holding only the intent record of an interrupted create) has no operation; record it now, so that
-     * state owns it and what depends on it can resolve its id.
+     * Resources the plan leaves as they are have no operation, but state may still lag: one adopted
+     * as it is (found by its {@code infra:address} tag, state lacking it or holding only the intent
+     * record of an interrupted create) must be recorded so state owns it and dependents resolve its
+     * id; one whose dependencies changed must record them, as they order its deletion.
      */
-    private static void recordAdopted(Plan plan, StateRecorder state) {
+    public static void recordUnchanged(Plan plan, StateRecorder state) {
         for (ResourceChange c : plan.changes()) {
             if (c.action() != Action.NO_OP || c.id() == null) {
                 continue;
@@ -162,6 +163,8 @@ public final class Applier {
             ResourceState known = state.current().resources().get(c.address());
             if (known == null || !c.id().equals(known.id())) {
                 state.put(ResourceState.created(c.address(), c.type(), c.id(), c.prior(), c.dependencies()));
+            } else if (!known.dependencies().equals(c.dependencies())) {
+                state.put(ResourceState.created(c.address(), c.type(), c.id(), known.attributes(), c.dependencies()));
             }
         }
     }

@@ -209,6 +209,9 @@ final class NetworkBinder {
             }
             if (cidr != null && Cidrs.parse(cidr).isEmpty()) {
                 diags.error(r.get("cidr").at(), p + ".cidr", "'" + cidr + "' is not a valid IPv4 CIDR block");
+            } else if (cidr != null && !Cidrs.isNetworkAddress(Cidrs.parse(cidr).get())) {
+                diags.error(r.get("cidr").at(), p + ".cidr", "'" + cidr + "' has host bits set; did you mean '"
+                        + Cidrs.canonical(Cidrs.parse(cidr).get()) + "'?");
             }
             if (source != null && !groupNames.contains(source)) {
                 diags.error(r.get("source").at(), p + ".source", "no security group named '" + source + "'"

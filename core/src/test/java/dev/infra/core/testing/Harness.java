@@ -35,7 +35,9 @@ public final class Harness {
         this.cloud = cloud;
         this.backend = LocalBackend.of(stateDir, "shop", "us-east-1");
         ProviderRegistry registry = cloud.registry();
-        this.engine = Engine.create(registry, backend);
+        // The fake region has six zones, as us-east-1 does.
+        this.engine = Engine.create(registry, backend,
+                () -> List.of("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"));
     }
 
     public Harness parallelism(int n) {

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.AttachVolumeResponse;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.TagSpecification;
 import software.amazon.awssdk.services.ec2.model.Volume;
@@ -94,7 +95,7 @@ public final class VolumeAttachmentProvider extends Ec2Provider<VolumeAttachment
         String volumeId = SpecValues.string(spec, "volumeId");
         String instanceId = SpecValues.string(spec, "instanceId");
         String device = SpecValues.string(spec, "deviceName");
-        VolumeAttachment a = call("AttachVolume",
+        AttachVolumeResponse a = call("AttachVolume",
                 () -> once.attachVolume(b -> b.volumeId(volumeId).instanceId(instanceId).device(device)));
         return id(a.volumeId(), a.instanceId());
     }

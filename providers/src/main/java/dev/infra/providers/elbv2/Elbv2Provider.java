@@ -120,8 +120,8 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
         return byNaturalKey(spec).flatMap(r -> {
             Map<String, String> t = tagsOf(arnOf.apply(r));
-            return ProviderSupport.adoptable(spec.address(), stack, type() + " " + naturalKey(r), t)
-                    ? Optional.of(toLive(r, t)) : Optional.empty();
+            ProviderSupport.claim(spec.address(), stack, type() + " " + naturalKey(r), t);
+            return Optional.of(toLive(r, t));
         });
     }
 

@@ -49,7 +49,7 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     record Key(String zoneId, String name, String type) {
 
         static Key of(ResourceSpec spec) {
-            return new Key(zoneId(SpecValues.string(spec, ZONE_ID)), fqdn(SpecValues.string(spec, NAME)),
+            return new Key(Route53Provider.zoneId(SpecValues.string(spec, ZONE_ID)), fqdn(SpecValues.string(spec, NAME)),
                     SpecValues.string(spec, RECORD_TYPE).toUpperCase(Locale.ROOT));
         }
 

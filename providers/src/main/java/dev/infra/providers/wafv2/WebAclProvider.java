@@ -70,8 +70,8 @@ public final class WebAclProvider extends Wafv2Provider {
     protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
         return byName(SpecValues.string(spec, "name")).flatMap(acl -> {
             Map<String, String> tags = tagsOf(acl.arn());
-            return ProviderSupport.adoptable(spec.address(), stack, "web ACL " + acl.name(), tags)
-                    ? get(acl.name(), acl.id()).map(r -> toLive(r.webACL(), tags)) : Optional.empty();
+            ProviderSupport.claim(spec.address(), stack, "web ACL " + acl.name(), tags);
+            return get(acl.name(), acl.id()).map(r -> toLive(r.webACL(), tags));
         });
     }
 
@@ -93,10 +93,11 @@ public final class WebAclProvider extends Wafv2Provider {
                     .tags(sdkTags(spec.tags())))).summary().id();
         } catch (AwsCallException e) {
             Optional<WebACLSummary> made = "WAFDuplicateItemException".equals(e.code()) ? byName(name) : Optional.empty();
-            if (made.isEmpty() || !ProviderSupport.adoptable(spec.address(), spec.tags().get(STACK_TAG),
-                    "web ACL " + name, tagsOf(made.get().arn()))) {
+            if (made.isEmpty()) {
                 throw e;
             }
+            ProviderSupport.claim(spec.address(), spec.tags().get(STACK_TAG), "web ACL " + name,
+                    tagsOf(made.get().arn()));
             id = made.get().id();
         }
         String madeId = id;

@@ -62,7 +62,9 @@ class ReadAllCallsIT extends Ec2TestBase {
 
         try (AwsClients counted = Emulator.clients(region())) {
             ApiCallCounter counter = counted.counter();
-            for (ResourceProvider provider : AwsProviders.registry(counted).all()) {
+            // The network types this test makes resources of (other types have their own readAll call tests).
+            for (ResourceProvider provider : AwsProviders.registry(counted).all().stream()
+                    .filter(p -> DESCRIBE.containsKey(p.type())).toList()) {
                 counter.reset();
                 // The ids from state are all in the stack: no second call for them.
                 List<LiveResource> found = provider.readAll(ReadRequest.of(stack, Set.copyOf(ids.get(provider.type()))));

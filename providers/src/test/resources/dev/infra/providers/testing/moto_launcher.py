@@ -177,9 +177,38 @@ def patch_autoscaling_instance_refresh():
     AutoScalingResponse.cancel_instance_refresh = cancel_instance_refresh
 
 
+def patch_s3_create_bucket_tags():
+    """Tags given to CreateBucket, for general purpose buckets.
+
+    AWS: CreateBucketConfiguration.Tags is "An array of tags that you can apply to the bucket that
+    you're creating" (https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucketConfiguration.html),
+    applied to general purpose buckets as well as directory buckets (it needs the s3:TagResource
+    permission, https://docs.aws.amazon.com/AmazonS3/latest/API/API_CreateBucket.html); the bucket
+    then has them, as GetBucketTagging and the Resource Groups Tagging API report. moto 5.2.x reads
+    only LocationConstraint from the configuration and drops the tags.
+    """
+    import xmltodict
+    from moto.s3.responses import S3Response
+
+    original = S3Response._bucket_response_put
+
+    def bucket_response_put(self, request, bucket_name, querystring):
+        response = original(self, request, bucket_name, querystring)
+        if self.data.get("Action") == "CreateBucket" and self.body:
+            configuration = xmltodict.parse(self.body).get("CreateBucketConfiguration") or {}
+            tags = (configuration.get("Tags") or {}).get("Tag") or []
+            tags = tags if isinstance(tags, list) else [tags]
+            if tags:
+                self.backend.put_bucket_tagging(bucket_name, {t["Key"]: t.get("Value") or "" for t in tags})
+        return response
+
+    S3Response._bucket_response_put = bucket_response_put
+
+
 PATCHES = [patch_security_group_rule_description, patch_ebs_default_kms_key_id,
            patch_nat_gateway_delete_releases_association,
-           patch_autoscaling_instance_refresh]
+           patch_autoscaling_instance_refresh,
+           patch_s3_create_bucket_tags]
 
 
 def main():

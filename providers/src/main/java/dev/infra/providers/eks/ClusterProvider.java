@@ -1,0 +1,177 @@
+package dev.infra.providers.eks;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import software.amazon.awssdk.services.eks.model.Cluster;
+import software.amazon.awssdk.services.eks.model.EncryptionConfig;
+import software.amazon.awssdk.services.eks.model.Update;
+import software.amazon.awssdk.services.eks.model.VpcConfigResponse;
+
+/**
+ * {@code aws_eks_cluster}: name, version, roleArn, subnetIds (set), securityGroupIds (set), secretsKmsKeyArn (envelope
+ * encryption of Kubernetes secrets), bootstrapSelfManagedAddons (write-only: DescribeCluster does not report it),
+ * endpointPrivateAccess, endpointPublicAccess, tags; computed endpoint, arn, certificateAuthority (the CA data). Id:
+ * the cluster name.
+ *
+ * <p>A version change is UpdateClusterVersion, an endpoint access change UpdateClusterConfig, each waited for. readAll:
+ * ListClusters + one DescribeCluster per cluster of the region (tags come with it; EKS has no tag filter).
+ */
+public final class ClusterProvider extends EksProvider<Cluster> {
+
+    public static final String TYPE = "aws_eks_cluster";
+    static final String NAME = "name";
+    static final String VERSION = "version";
+    static final String ROLE_ARN = "roleArn";
+    static final String SUBNET_IDS = "subnetIds";
+    static final String SECURITY_GROUP_IDS = "securityGroupIds";
+    static final String SECRETS_KEY = "secretsKmsKeyArn";
+    static final String BOOTSTRAP_ADDONS = "bootstrapSelfManagedAddons";
+    static final String PRIVATE_ACCESS = "endpointPrivateAccess";
+    static final String PUBLIC_ACCESS = "endpointPublicAccess";
+    static final String ENDPOINT = "endpoint";
+    static final String ARN = "arn";
+    static final String CERTIFICATE_AUTHORITY = "certificateAuthority";
+    /** The encryptionConfig resource for Kubernetes secrets, the only one EKS supports. */
+    static final String SECRETS = "secrets";
+
+    public ClusterProvider(AwsClients clients) {
+        super(clients, TYPE, Set.of(VERSION, PRIVATE_ACCESS, PUBLIC_ACCESS), Set.of(ENDPOINT, ARN, CERTIFICATE_AUTHORITY));
+        unordered(SUBNET_IDS, SECURITY_GROUP_IDS);
+        writeOnly(BOOTSTRAP_ADDONS);
+    }
+
+    @Override
+    protected String noun() {
+        return "EKS cluster";
+    }
+
+    @Override
+    protected String idOf(ResourceSpec spec) {
+        return SpecValues.string(spec, NAME);
+    }
+
+    @Override
+    protected String idOf(Cluster cluster) {
+        return cluster.name();
+    }
+
+    /** Every cluster of the region (the base keeps the stack's). */
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        return describeClusters().stream().filter(this::isLive).map(this::toLive).toList();
+    }
+
+    @Override
+    protected Optional<Cluster> describe(String id) {
+        return describeCluster(id);
+    }
+
+    @Override
+    protected String statusOf(Cluster cluster) {
+        return cluster.statusAsString();
+    }
+
+    @Override
+    protected List<String> issuesOf(Cluster cluster) {
+        return cluster.health() == null ? List.of()
+                : cluster.health().issues().stream().map(i -> i.codeAsString() + ": " + i.message()).toList();
+    }
+
+    @Override
+    protected String arnOf(Cluster cluster) {
+        return cluster.arn();
+    }
+
+    @Override
+    protected Map<String, String> tagsOf(Cluster cluster) {
+        return cluster.tags();
+    }
+
+    @Override
+    protected Map<String, Object> attributesOf(Cluster c) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(NAME, c.name());
+        putIfPresent(a, VERSION, c.version());
+        putIfPresent(a, ROLE_ARN, c.roleArn());
+        VpcConfigResponse vpc = c.resourcesVpcConfig();
+        a.put(SUBNET_IDS, vpc == null ? List.of() : List.copyOf(vpc.subnetIds()));
+        a.put(SECURITY_GROUP_IDS, vpc == null ? List.of() : List.copyOf(vpc.securityGroupIds()));
+        if (vpc != null) {
+            putIfPresent(a, PRIVATE_ACCESS, vpc.endpointPrivateAccess());
+            putIfPresent(a, PUBLIC_ACCESS, vpc.endpointPublicAccess());
+        }
+        c.encryptionConfig().stream()
+                .filter(e -> e.resources().contains(SECRETS) && e.provider() != null)
+                .map(e -> e.provider().keyArn())
+                .findFirst()
+                .ifPresent(key -> a.put(SECRETS_KEY, key));
+        putIfPresent(a, ENDPOINT, c.endpoint());
+        putIfPresent(a, ARN, c.arn());
+        putIfPresent(a, CERTIFICATE_AUTHORITY, c.certificateAuthority() == null ? null : c.certificateAuthority().data());
+        return a;
+    }
+
+    @Override
+    protected void submitCreate(ResourceSpec spec, String clientRequestToken) {
+        String key = SpecValues.optionalString(spec, SECRETS_KEY);
+        List<EncryptionConfig> encryption = key == null ? null
+                : List.of(EncryptionConfig.builder().resources(SECRETS).provider(p -> p.keyArn(key)).build());
+        call("CreateCluster", () -> eks().createCluster(b -> b
+                .name(SpecValues.string(spec, NAME))
+                .version(SpecValues.optionalString(spec, VERSION))
+                .roleArn(SpecValues.string(spec, ROLE_ARN))
+                .resourcesVpcConfig(v -> v
+                        .subnetIds(SpecValues.strings(spec, SUBNET_IDS))
+                        .securityGroupIds(SpecValues.strings(spec, SECURITY_GROUP_IDS))
+                        .endpointPublicAccess(SpecValues.optionalBoolean(spec, PUBLIC_ACCESS))
+                        .endpointPrivateAccess(SpecValues.optionalBoolean(spec, PRIVATE_ACCESS)))
+                .encryptionConfig(encryption)
+                .bootstrapSelfManagedAddons(SpecValues.optionalBoolean(spec, BOOTSTRAP_ADDONS))
+                .tags(spec.tags())
+                .clientRequestToken(clientRequestToken)));
+    }
+
+    /** bootstrapSelfManagedAddons as sent: AWS does not report it back. */
+    @Override
+    protected LiveResource created(ResourceSpec spec, LiveResource live) {
+        return with(live, BOOTSTRAP_ADDONS, SpecValues.optionalBoolean(spec, BOOTSTRAP_ADDONS));
+    }
+
+    /** The version first (EKS runs one update at a time), then endpoint access; each waited for. */
+    @Override
+    protected void updateAttributes(Cluster now, ResourceSpec spec, OperationContext ctx) {
+        String name = now.name();
+        String version = SpecValues.optionalString(spec, VERSION);
+        if (version != null && !version.equals(now.version())) {
+            Update update = call("UpdateClusterVersion", () -> eks().updateClusterVersion(
+                    b -> b.name(name).version(version).clientRequestToken(UUID.randomUUID().toString()))).update();
+            awaitUpdate(ctx, update, name, null);
+        }
+        Boolean publicAccess = SpecValues.optionalBoolean(spec, PUBLIC_ACCESS);
+        Boolean privateAccess = SpecValues.optionalBoolean(spec, PRIVATE_ACCESS);
+        VpcConfigResponse vpc = now.resourcesVpcConfig();
+        if (differs(publicAccess, vpc == null ? null : vpc.endpointPublicAccess())
+                || differs(privateAccess, vpc == null ? null : vpc.endpointPrivateAccess())) {
+            Update update = call("UpdateClusterConfig", () -> eks().updateClusterConfig(b -> b.name(name)
+                    .resourcesVpcConfig(v -> v.endpointPublicAccess(publicAccess).endpointPrivateAccess(privateAccess))
+                    .clientRequestToken(UUID.randomUUID().toString()))).update();
+            awaitUpdate(ctx, update, name, null);
+        }
+    }
+
+    @Override
+    protected void submitDelete(String id) {
+        call("DeleteCluster", () -> eks().deleteCluster(b -> b.name(id)));
+    }
+}

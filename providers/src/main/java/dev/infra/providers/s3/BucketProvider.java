@@ -1,0 +1,295 @@
+package dev.infra.providers.s3;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.regions.RegionMetadata;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.ResourceTagMapping;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
+import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
+import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
+import software.amazon.awssdk.services.s3.model.Tag;
+
+/**
+ * {@code aws_s3_bucket} (id: the bucket name): bucket, kmsKeyArn (SSE-KMS with that key, a bucket key on; absent:
+ * SSE-S3), versioning (Boolean), blockPublicAccess (Boolean: all four public access block settings), tags; computed
+ * arn. Tagged at creation (CreateBucketConfiguration.Tags); encryption, public access block and versioning follow,
+ * each retried while the new bucket is not visible yet. Delete empties the bucket first (every object version and
+ * delete marker, 1000 a DeleteObjects call), then deletes it.
+ *
+ * <p>readAll: one GetResources call of the Resource Groups Tagging API (S3 has no tag filter on ListBuckets, and
+ * GetResources answers with the buckets located in the client's region only), then, per bucket of the stack,
+ * GetBucketEncryption, GetBucketVersioning and GetPublicAccessBlock (S3 has no batch form of these).
+ */
+public final class BucketProvider extends AwsResourceProvider {
+
+    public static final String TYPE = "aws_s3_bucket";
+    /** DeleteObjects takes at most 1000 keys a call. */
+    static final int DELETE_BATCH = 1000;
+    static final Duration EMPTY_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration EMPTY_INTERVAL = Duration.ofSeconds(5);
+    static final Set<String> GONE = Set.of("NoSuchBucket");
+
+    public BucketProvider(AwsClients clients) {
+        super(clients, TYPE, true, Set.of("kmsKeyArn", "versioning", "blockPublicAccess"), Set.of("arn"));
+    }
+
+    private S3Client s3() {
+        return clients().s3();
+    }
+
+    @Override
+    protected boolean isGone(AwsCallException e) {
+        return GONE.contains(e.code()) || e.isNotFound();
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        List<ResourceTagMapping> mappings = call("GetResources", () -> clients().resourceGroupsTagging()
+                .getResourcesPaginator(b -> b.resourceTypeFilters("s3").tagFilters(f -> f.key(STACK_TAG).values(stack)))
+                .resourceTagMappingList().stream().toList());
+        List<LiveResource> out = new ArrayList<>();
+        for (ResourceTagMapping m : mappings) {
+            Map<String, String> tags = new TreeMap<>();
+            m.tags().forEach(t -> tags.put(t.key(), t.value()));
+            String bucket = m.resourceARN().substring(m.resourceARN().lastIndexOf(':') + 1);
+            // A bucket deleted since the tagging API indexed it reads as gone.
+            ProviderSupport.unless(this::isGone, () -> Optional.of(read(bucket, tags))).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    /** Per bucket: GetBucketTagging and the three configuration reads. */
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        List<LiveResource> out = new ArrayList<>();
+        ids.forEach(bucket -> readBucket(bucket).ifPresent(out::add));
+        return out;
+    }
+
+    /** By name (unique across AWS): adopted when untagged or tagged for this address and stack. */
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        String bucket = SpecValues.string(spec, "bucket");
+        return ProviderSupport.unless(this::isGone, () -> {
+            Map<String, String> tags = tagsOf(bucket);
+            ProviderSupport.claim(spec.address(), stack, "bucket " + bucket, tags);
+            return Optional.of(read(bucket, tags));
+        });
+    }
+
+    private Optional<LiveResource> readBucket(String bucket) {
+        return ProviderSupport.unless(this::isGone, () -> Optional.of(read(bucket, tagsOf(bucket))));
+    }
+
+    private LiveResource read(String bucket, Map<String, String> tags) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put("bucket", bucket);
+        a.put("arn", arn(bucket));
+        kmsKeyOf(bucket).ifPresent(k -> a.put("kmsKeyArn", k));
+        a.put("versioning", call("GetBucketVersioning",
+                () -> s3().getBucketVersioning(b -> b.bucket(bucket))).status() == BucketVersioningStatus.ENABLED);
+        a.put("blockPublicAccess", blocksPublicAccess(bucket));
+        return live(bucket, tags, a);
+    }
+
+    /** The KMS key of default SSE-KMS encryption; "alias/aws/s3" for AWS's own key; absent for SSE-S3 or none. */
+    private Optional<String> kmsKeyOf(String bucket) {
+        return ProviderSupport.unless(e -> "ServerSideEncryptionConfigurationNotFoundError".equals(e.code()),
+                () -> call("GetBucketEncryption", () -> s3().getBucketEncryption(b -> b.bucket(bucket)))
+                        .serverSideEncryptionConfiguration().rules().stream()
+                        .map(ServerSideEncryptionRule::applyServerSideEncryptionByDefault)
+                        .filter(d -> d != null && d.sseAlgorithm() != ServerSideEncryption.AES256)
+                        .map(d -> d.kmsMasterKeyID() == null ? "alias/aws/s3" : d.kmsMasterKeyID())
+                        .findFirst());
+    }
+
+    private boolean blocksPublicAccess(String bucket) {
+        return ProviderSupport.unless(e -> "NoSuchPublicAccessBlockConfiguration".equals(e.code()),
+                () -> Optional.of(call("GetPublicAccessBlock", () -> s3().getPublicAccessBlock(b -> b.bucket(bucket)))
+                        .publicAccessBlockConfiguration()))
+                .map(c -> Boolean.TRUE.equals(c.blockPublicAcls()) && Boolean.TRUE.equals(c.ignorePublicAcls())
+                        && Boolean.TRUE.equals(c.blockPublicPolicy()) && Boolean.TRUE.equals(c.restrictPublicBuckets()))
+                .orElse(false);
+    }
+
+    private Map<String, String> tagsOf(String bucket) {
+        Map<String, String> tags = new TreeMap<>();
+        ProviderSupport.unless(e -> "NoSuchTagSet".equals(e.code()), () -> Optional.of(call("GetBucketTagging",
+                () -> s3().getBucketTagging(b -> b.bucket(bucket))).tagSet()))
+                .ifPresent(set -> set.forEach(t -> tags.put(t.key(), t.value())));
+        return tags;
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    /**
+     * CreateBucket in the client's region, tagged; then encryption, the public access block and (when on)
+     * versioning. A BucketAlreadyOwnedByYou after a retried call whose first attempt took effect adopts the bucket
+     * when its tags say it is this resource.
+     */
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        String bucket = SpecValues.string(spec, "bucket");
+        String region = clients().region();
+        CreateBucketConfiguration.Builder configuration = CreateBucketConfiguration.builder().tags(sdkTags(spec.tags()));
+        if (!Region.US_EAST_1.id().equals(region)) {
+            configuration.locationConstraint(region);
+        }
+        try {
+            call("CreateBucket", () -> s3().createBucket(b -> b.bucket(bucket).createBucketConfiguration(configuration.build())));
+        } catch (AwsCallException e) {
+            if (!"BucketAlreadyOwnedByYou".equals(e.code())) {
+                throw e;
+            }
+            ProviderSupport.claim(spec.address(), spec.tags().get(STACK_TAG), "bucket " + bucket, tagsOf(bucket));
+        }
+        String what = "configuration of new bucket " + bucket;
+        whenPropagated(ctx, what, this::isGone, () -> putEncryption(bucket, spec));
+        whenPropagated(ctx, what, this::isGone, () -> putPublicAccessBlock(bucket, spec));
+        if (SpecValues.bool(spec, "versioning", false)) {
+            whenPropagated(ctx, what, this::isGone, () -> putVersioning(bucket, spec));
+        }
+        return awaitPropagation(ctx, "bucket " + bucket + " to become readable", () -> readBucket(bucket));
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        String bucket = current.id();
+        TagChanges t = tagChanges(tags(current), spec.tags());
+        if (!t.put().isEmpty() || !t.remove().isEmpty()) {
+            // PutBucketTagging replaces the whole set.
+            if (spec.tags().isEmpty()) {
+                call("DeleteBucketTagging", () -> s3().deleteBucketTagging(b -> b.bucket(bucket)));
+            } else {
+                call("PutBucketTagging", () -> s3().putBucketTagging(b -> b.bucket(bucket)
+                        .tagging(x -> x.tagSet(sdkTags(spec.tags())))));
+            }
+        }
+        if (changed.contains("kmsKeyArn")) {
+            putEncryption(bucket, spec);
+        }
+        if (changed.contains("blockPublicAccess")) {
+            putPublicAccessBlock(bucket, spec);
+        }
+        if (changed.contains("versioning")) {
+            putVersioning(bucket, spec);
+        }
+        return awaitPropagation(ctx, "bucket " + bucket + " to become readable", () -> readBucket(bucket));
+    }
+
+    /** Empties the bucket (all versions and delete markers), deletes it, waits until it is gone. */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String bucket = current.id();
+        // BucketNotEmpty: an object was written while emptying; empty again.
+        retrying(ctx, "DeleteBucket " + bucket, EMPTY_TIMEOUT, EMPTY_INTERVAL, e -> "BucketNotEmpty".equals(e.code()), () -> {
+            empty(bucket, ctx.address());
+            return call("DeleteBucket", () -> s3().deleteBucket(b -> b.bucket(bucket)));
+        });
+        awaitPropagation(ctx, "bucket " + bucket + " to be deleted", () -> ProviderSupport.unless(this::isGone,
+                () -> Optional.of(call("GetBucketLocation", () -> s3().getBucketLocation(b -> b.bucket(bucket))))
+        ).isPresent() ? Optional.empty() : Optional.of(Boolean.TRUE));
+    }
+
+    /** Deletes every object version and delete marker, up to 1000 a DeleteObjects call. */
+    private void empty(String bucket, String address) {
+        List<ObjectIdentifier> batch = new ArrayList<>();
+        call("ListObjectVersions", () -> {
+            s3().listObjectVersionsPaginator(b -> b.bucket(bucket)).forEach(page -> {
+                page.versions().forEach(v -> batch.add(id(v.key(), v.versionId())));
+                page.deleteMarkers().forEach(m -> batch.add(id(m.key(), m.versionId())));
+                while (batch.size() >= DELETE_BATCH) {
+                    deleteObjects(bucket, batch.subList(0, DELETE_BATCH), address);
+                }
+            });
+            return null;
+        });
+        if (!batch.isEmpty()) {
+            deleteObjects(bucket, batch, address);
+        }
+    }
+
+    /** Deletes these keys and removes them from {@code keys}; fails on any key S3 could not delete. */
+    private void deleteObjects(String bucket, List<ObjectIdentifier> keys, String address) {
+        List<ObjectIdentifier> now = List.copyOf(keys);
+        DeleteObjectsResponse r = call("DeleteObjects", () -> s3().deleteObjects(b -> b.bucket(bucket)
+                .delete(d -> d.objects(now).quiet(true))));
+        if (!r.errors().isEmpty()) {
+            var first = r.errors().get(0);
+            throw new ProviderException(address, "DeleteObjects failed for " + r.errors().size() + " keys of " + bucket
+                    + ", e.g. " + first.key() + ": " + first.code() + ": " + first.message());
+        }
+        keys.clear();
+    }
+
+    private Object putEncryption(String bucket, ResourceSpec spec) {
+        String key = SpecValues.optionalString(spec, "kmsKeyArn");
+        ServerSideEncryptionByDefault byDefault = key == null
+                ? ServerSideEncryptionByDefault.builder().sseAlgorithm(ServerSideEncryption.AES256).build()
+                : ServerSideEncryptionByDefault.builder().sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID(key).build();
+        return call("PutBucketEncryption", () -> s3().putBucketEncryption(b -> b.bucket(bucket)
+                .serverSideEncryptionConfiguration(c -> c.rules(ServerSideEncryptionRule.builder()
+                        .applyServerSideEncryptionByDefault(byDefault)
+                        .bucketKeyEnabled(key != null)
+                        .build()))));
+    }
+
+    private Object putPublicAccessBlock(String bucket, ResourceSpec spec) {
+        boolean block = SpecValues.bool(spec, "blockPublicAccess", true);
+        return call("PutPublicAccessBlock", () -> s3().putPublicAccessBlock(b -> b.bucket(bucket)
+                .publicAccessBlockConfiguration(PublicAccessBlockConfiguration.builder()
+                        .blockPublicAcls(block).ignorePublicAcls(block)
+                        .blockPublicPolicy(block).restrictPublicBuckets(block).build())));
+    }
+
+    /** Enabled, or Suspended: a bucket once versioned never goes back to unversioned. */
+    private Object putVersioning(String bucket, ResourceSpec spec) {
+        BucketVersioningStatus status = SpecValues.bool(spec, "versioning", false)
+                ? BucketVersioningStatus.ENABLED : BucketVersioningStatus.SUSPENDED;
+        return call("PutBucketVersioning", () -> s3().putBucketVersioning(b -> b.bucket(bucket)
+                .versioningConfiguration(v -> v.status(status))));
+    }
+
+    private String arn(String bucket) {
+        RegionMetadata metadata = Region.of(clients().region()).metadata();
+        String partition = metadata == null ? "aws" : metadata.partition().id();
+        return "arn:" + partition + ":s3:::" + bucket;
+    }
+
+    private static ObjectIdentifier id(String key, String versionId) {
+        return ObjectIdentifier.builder().key(key).versionId(versionId).build();
+    }
+
+    private static List<Tag> sdkTags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
+    }
+}
