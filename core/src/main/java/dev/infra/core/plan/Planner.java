@@ -46,7 +46,8 @@ public final class Planner {
 
     /** Plans the topology's resources; {@code desired} is empty for a destroy plan. */
     public Plan plan(ResourceGraph desired, State state, String topologyDigest, boolean destroy) {
-        Live live = readLive(state);
+        Live live = readLive(state, destroy ? null : desired.specs().values().stream()
+                .map(ResourceSpec::type).collect(Collectors.toSet()));
         Map<String, ResourceChange> changes = new LinkedHashMap<>();
         List<Drift> drift = new ArrayList<>();
         Set<String> claimed = new HashSet<>();
@@ -186,7 +187,11 @@ public final class Planner {
                 : java.util.Optional.of(new Drift(prior.address(), type, false, changed));
     }
 
-    private Live readLive(State state) {
+    /**
+     * Reads the types the topology or the state has ({@code types} plus the state's); a destroy
+     * ({@code types} null) reads every type, so nothing tagged with the stack is left behind.
+     */
+    private Live readLive(State state, Set<String> types) {
         Map<String, Set<String>> idsByType = new TreeMap<>();
         state.resources().values().forEach(r -> {
             Set<String> ids = idsByType.computeIfAbsent(r.type(), t -> new TreeSet<>());
@@ -198,6 +203,9 @@ public final class Planner {
         try {
             Map<String, CompletableFuture<List<LiveResource>>> reads = new TreeMap<>();
             for (ResourceProvider p : providers.all()) {
+                if (types != null && !types.contains(p.type()) && !idsByType.containsKey(p.type())) {
+                    continue;
+                }
                 ReadRequest req = ReadRequest.of(state.stack(), idsByType.getOrDefault(p.type(), Set.of()));
                 reads.put(p.type(), CompletableFuture.supplyAsync(() -> p.readAll(req), pool));
             }

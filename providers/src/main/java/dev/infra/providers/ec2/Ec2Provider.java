@@ -453,7 +453,8 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         return tagMap(tagsOf.apply(r));
     }
 
-    private void updateTags(String id, Map<String, String> current, Map<String, String> desired) {
+    /** Makes the resource's tags {@code desired}: CreateTags for new or changed ones, DeleteTags for the rest. */
+    protected final void updateTags(String id, Map<String, String> current, Map<String, String> desired) {
         Map<String, String> put = new TreeMap<>();
         desired.forEach((k, v) -> {
             if (!Objects.equals(current.get(k), v)) {

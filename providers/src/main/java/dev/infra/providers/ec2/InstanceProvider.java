@@ -114,10 +114,13 @@ public final class InstanceProvider extends Ec2Provider<Instance> {
         return launched.get(0).instanceId();
     }
 
-    /** Waits until {@code running}; an instance that ends instead fails the create with AWS's reason. */
+    /**
+     * Waits until {@code running}; an instance that ends instead fails the create with AWS's reason. Then drops the
+     * tags the launch template added (EC2 merges them with RunInstances' own), so the instance has the spec's tags.
+     */
     @Override
     protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
-        ctx.await(id + " to be running", RUNNING_TIMEOUT, POLL_INTERVAL, () -> {
+        Instance running = ctx.await(id + " to be running", RUNNING_TIMEOUT, POLL_INTERVAL, () -> {
             Optional<Instance> instance = describeOne(id);
             if (instance.isPresent() && ended(instance.get())) {
                 Instance i = instance.get();
@@ -126,6 +129,7 @@ public final class InstanceProvider extends Ec2Provider<Instance> {
             }
             return instance.filter(i -> i.state().name() == InstanceStateName.RUNNING);
         });
+        updateTags(id, tagMap(running.tags()), spec.tags());
     }
 
     @Override

@@ -62,11 +62,11 @@ public final class VolumeAttachmentProvider extends Ec2Provider<VolumeAttachment
         if (volumes.isEmpty()) {
             return List.of();
         }
-        return call("DescribeVolumes", () -> ec2().describeVolumesPaginator(b -> b.volumeIds(volumes)))
+        return call("DescribeVolumes", () -> ec2().describeVolumesPaginator(b -> b.volumeIds(volumes))
                 .volumes().stream()
                 .map(Volume::attachments)
                 .flatMap(List::stream)
-                .toList();
+                .toList());
     }
 
     @Override

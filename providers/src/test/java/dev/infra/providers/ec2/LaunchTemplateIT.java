@@ -98,7 +98,8 @@ class LaunchTemplateIT extends ComputeTestBase {
         assertThat(current.attributes()).doesNotContainKey("iamInstanceProfileArn");
         assertMatchesSpec(current, spec);
 
-        // Tags: on the template, and (minus infra:address) for what it launches, so a new version too.
+        // Tags: on the template, and (minus infra:address) for what it launches, so a new version too. DescribeLaunchTemplates
+        // reports the current tags (moto_launcher.py's patch_launch_template_tags: moto kept those of the creation).
         spec = spec(address, LaunchTemplateProvider.TYPE, attributes, Map.of("team", "api"));
         current = templates.update(current, spec, Set.of("tags"), ctx(address));
         version++;

@@ -76,6 +76,21 @@ def patch_ebs_default_kms_key_id():
     Settings.get_ebs_default_kms_key_id = get_ebs_default_kms_key_id
     Settings.reset_ebs_default_kms_key_id = reset_ebs_default_kms_key_id
 
+def patch_launch_template_tags():
+    """A launch template's current tags in DescribeLaunchTemplates (and Create/ModifyLaunchTemplate).
+
+    AWS: LaunchTemplate.Tags is "The tags for the launch template"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_LaunchTemplate.html), and CreateTags and
+    DeleteTags change the tags of a launch template as of any EC2 resource
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateTags.html). moto 5.2.x copies the
+    tags once, when the template is created, so tags changed afterwards never show there (tag filters,
+    which read the tag store, do see them).
+    """
+    from moto.ec2.models.launch_templates import LaunchTemplate
+
+    LaunchTemplate.tags = property(lambda self: self.get_tags(), lambda self, value: None)
+
+
 def patch_nat_gateway_delete_releases_association():
     """Deleting a NAT gateway disassociates its Elastic IP address and deletes its network interface.
 
@@ -205,10 +220,245 @@ def patch_s3_create_bucket_tags():
     S3Response._bucket_response_put = bucket_response_put
 
 
-PATCHES = [patch_security_group_rule_description, patch_ebs_default_kms_key_id,
+
+def patch_route53_caller_reference():
+    """CreateHostedZone refuses a CallerReference used before.
+
+    AWS: CallerReference is "A unique string that identifies the request and that allows failed
+    CreateHostedZone requests to be retried without the risk of executing the operation twice. You
+    must use a unique CallerReference string every time you submit a CreateHostedZone request"
+    (https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html), and
+    HostedZoneAlreadyExists (HTTP 409) is returned "when a hosted zone has already been created with
+    the specified CallerReference" (same page, Errors). moto 5.2.x creates a second zone instead.
+    """
+    from moto.route53.exceptions import Route53ClientError
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.create_hosted_zone
+
+    def create_hosted_zone(self, name, private_zone, caller_reference=None, *args, **kwargs):
+        if caller_reference and any(z.caller_reference == caller_reference for z in self.zones.values()):
+            raise Route53ClientError(
+                "HostedZoneAlreadyExists",
+                f"A hosted zone has already been created with the specified caller reference: {caller_reference}")
+        return original(self, name, private_zone, caller_reference, *args, **kwargs)
+
+    Route53Backend.create_hosted_zone = create_hosted_zone
+
+
+def _eks_updates(backend):
+    """The EKS updates of one backend, by (cluster name, node group name or None, update id)."""
+    if not hasattr(backend, "infra_updates"):
+        backend.infra_updates = {}
+    return backend.infra_updates
+
+
+def _eks_update(backend, cluster, nodegroup, update_type, params):
+    """Records and returns an Update object. moto's clusters and node groups change at once, so
+    the update has ended, Successful, by the time the call that starts it returns."""
+    from moto.core.utils import utcnow
+    from moto.moto_api._internal import mock_random as random
+
+    update = {
+        "id": str(random.uuid4()),
+        "status": "Successful",
+        "type": update_type,
+        "params": [{"type": t, "value": v} for t, v in params],
+        "createdAt": utcnow(),
+        "errors": [],
+    }
+    _eks_updates(backend)[(cluster, nodegroup, update["id"])] = update
+    return update
+
+
+def patch_eks_describe_update():
+    """DescribeUpdate, for the updates of clusters and node groups.
+
+    AWS: DescribeUpdate (GET /clusters/{name}/updates/{updateId}?nodegroupName=…) "Describes an
+    update to an Amazon EKS resource. When the status of the update is Successful, the update is
+    complete. If an update fails, the status is Failed, and an error detail explains the reason for
+    the failure"; nodegroupName "is required if the update is a node group update"; an unknown
+    update is ResourceNotFoundException
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_DescribeUpdate.html).
+    UpdateNodegroupConfig returns the Update it started
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html).
+    moto 5.2.x does not route DescribeUpdate (HTTP 404) and forgets the updates it returns; this
+    patch keeps them (see _eks_update) and describes them.
+    """
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.exceptions import ResourceNotFoundException
+    from moto.eks.models import EKSBackend
+    from moto.eks.responses import EKSResponse
+
+    original = EKSBackend.update_nodegroup_config
+
+    def update_nodegroup_config(self, cluster_name, nodegroup_name, *args, **kwargs):
+        update = original(self, cluster_name, nodegroup_name, *args, **kwargs)
+        _eks_updates(self)[(cluster_name, nodegroup_name, update["id"])] = update
+        return update
+
+    def describe_update(self):
+        name = self._get_param("name")
+        update_id = self._get_param("updateId")
+        nodegroup = self._get_param("nodegroupName") or None
+        self.eks_backend.describe_cluster(name)  # ResourceNotFoundException for an unknown cluster
+        if nodegroup:
+            self.eks_backend.describe_nodegroup(name, nodegroup)
+        update = _eks_updates(self.eks_backend).get((name, nodegroup, update_id))
+        if update is None:
+            raise ResourceNotFoundException(clusterName=name, nodegroupName=nodegroup, fargateProfileName=None,
+                                            addonName=None, message=f"No update found for ID: {update_id}")
+        return ActionResult({"update": update})
+
+    EKSBackend.update_nodegroup_config = update_nodegroup_config
+    EKSResponse.describe_update = describe_update
+    urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates/(?P<updateId>[^/]+)$"] = urls.response.dispatch
+
+
+def patch_eks_update_cluster_version():
+    """UpdateClusterVersion.
+
+    AWS: UpdateClusterVersion (POST /clusters/{name}/updates, body {"version": …}) "Updates an
+    Amazon EKS cluster to the specified Kubernetes version … The response output includes an update
+    ID that you can use to track the status of your cluster update with the DescribeUpdate API
+    operation"; the Update's type is VersionUpdate, its params Version and PlatformVersion; a
+    cluster that is not ACTIVE gives InvalidRequestException
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterVersion.html,
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_Update.html).
+    moto 5.2.x does not route it (HTTP 404).
+    """
+    from moto.core.responses import ActionResult
+    from moto.eks import urls
+    from moto.eks.exceptions import InvalidRequestException
+    from moto.eks.responses import EKSResponse
+
+    def update_cluster_version(self):
+        name = self._get_param("name")
+        version = self._get_param("version")
+        cluster = self.eks_backend.describe_cluster(name)
+        if not cluster.is_active:
+            raise InvalidRequestException(message=f"Cluster '{name}' is not in ACTIVE status")
+        cluster.version = version
+        update = _eks_update(self.eks_backend, name, None, "VersionUpdate",
+                             [("Version", version), ("PlatformVersion", cluster.platformVersion)])
+        return ActionResult({"update": update})
+
+    EKSResponse.update_cluster_version = update_cluster_version
+    urls.url_paths["{0}/clusters/(?P<name>[^/]+)/updates$"] = urls.response.dispatch
+
+
+def patch_eks_update_cluster_config():
+    """UpdateClusterConfig changes only what it names, and answers with an Update.
+
+    AWS: UpdateClusterConfig "Updates an Amazon EKS cluster configuration … The response output
+    includes an update ID that you can use to track the status of your cluster update with
+    DescribeUpdate"; its response is {"update": Update}, e.g. of type EndpointAccessUpdate with
+    params EndpointPublicAccess / EndpointPrivateAccess for a resourcesVpcConfig change of endpoint
+    access, which leaves the cluster's subnets and security groups as they are
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html,
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+    moto 5.2.x replaces the whole resourcesVpcConfig with the request's (dropping subnetIds and
+    securityGroupIds) and answers {"cluster": …}.
+    """
+    import json
+
+    from moto.core.responses import ActionResult
+    from moto.eks.models import EKSBackend
+    from moto.eks.responses import EKSResponse
+
+    original = EKSBackend.update_cluster_config
+
+    def update_cluster_config(self, name, resources_vpc_config, *args, **kwargs):
+        if resources_vpc_config:
+            cluster = self.describe_cluster(name)
+            resources_vpc_config = {**(cluster.resources_vpc_config or {}), **resources_vpc_config}
+        return original(self, name, resources_vpc_config, *args, **kwargs)
+
+    def update_cluster_config_response(self):
+        name = self._get_param("name")
+        vpc = self._get_param("resourcesVpcConfig") or {}
+        logging = self._get_param("logging")
+        self.eks_backend.update_cluster_config(
+            name=name,
+            resources_vpc_config=vpc,
+            logging=logging,
+            client_request_token=self._get_param("clientRequestToken"),
+            kubernetes_network_config=self._get_param("kubernetesNetworkConfig"),
+            remote_network_config=self._get_param("remoteNetworkConfig"),
+        )
+        params = [(kind, json.dumps(vpc[key])) for key, kind in (
+            ("endpointPublicAccess", "EndpointPublicAccess"),
+            ("endpointPrivateAccess", "EndpointPrivateAccess"),
+            ("publicAccessCidrs", "PublicAccessCidrs"),
+            ("subnetIds", "Subnets"),
+            ("securityGroupIds", "SecurityGroups")) if key in vpc]
+        if "subnetIds" in vpc or "securityGroupIds" in vpc:
+            update_type = "VpcConfigUpdate"
+        elif vpc:
+            update_type = "EndpointAccessUpdate"
+        elif logging:
+            update_type, params = "LoggingUpdate", [("ClusterLogging", json.dumps(logging.get("clusterLogging")))]
+        else:
+            update_type = "ConfigUpdate"
+        return ActionResult({"update": _eks_update(self.eks_backend, name, None, update_type, params)})
+
+    EKSBackend.update_cluster_config = update_cluster_config
+    EKSResponse.update_cluster_config = update_cluster_config_response
+
+
+def patch_eks_nodegroup_tags():
+    """TagResource, UntagResource and ListTagsForResource on managed node groups.
+
+    AWS: TagResource "Associates the specified tags to an Amazon EKS resource with the specified
+    resourceArn"; the supported resources are "Amazon EKS clusters and managed node groups", and
+    DescribeNodegroup reports the node group's tags
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_TagResource.html,
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_UntagResource.html,
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_ListTagsForResource.html).
+    moto 5.2.x looks the ARN up among clusters only (NotFoundException for a node group).
+    """
+    from moto.eks.models import EKSBackend
+
+    def nodegroup_by_arn(backend, arn):
+        for cluster in backend.clusters.values():
+            for nodegroup in cluster.nodegroups.values():
+                if nodegroup.arn == arn:
+                    return nodegroup
+        return None
+
+    original_tag = EKSBackend.tag_resource
+    original_untag = EKSBackend.untag_resource
+    original_list = EKSBackend.list_tags_for_resource
+
+    def tag_resource(self, resource_arn, tags):
+        nodegroup = nodegroup_by_arn(self, resource_arn)
+        if nodegroup is None:
+            return original_tag(self, resource_arn, tags)
+        nodegroup.tags.update(tags)
+
+    def untag_resource(self, resource_arn, tag_keys):
+        nodegroup = nodegroup_by_arn(self, resource_arn)
+        if nodegroup is None:
+            return original_untag(self, resource_arn, tag_keys)
+        for key in tag_keys if isinstance(tag_keys, list) else [tag_keys]:
+            nodegroup.tags.pop(key, None)
+
+    def list_tags_for_resource(self, resource_arn):
+        nodegroup = nodegroup_by_arn(self, resource_arn)
+        return original_list(self, resource_arn) if nodegroup is None else nodegroup.tags
+
+    EKSBackend.tag_resource = tag_resource
+    EKSBackend.untag_resource = untag_resource
+    EKSBackend.list_tags_for_resource = list_tags_for_resource
+
+
+PATCHES = [patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
-           patch_s3_create_bucket_tags]
+           patch_s3_create_bucket_tags,
+           patch_route53_caller_reference, patch_eks_describe_update, patch_eks_update_cluster_version,
+           patch_eks_update_cluster_config, patch_eks_nodegroup_tags]
 
 
 def main():

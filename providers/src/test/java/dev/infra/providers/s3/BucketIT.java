@@ -1,0 +1,194 @@
+package dev.infra.providers.s3;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.core.provider.ReadRequest;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.ProviderTestSupport;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
+import software.amazon.awssdk.services.s3.model.S3Exception;
+import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
+
+/** S3 buckets against the emulator, in ap-south-2 (and us-east-1, where CreateBucket takes no location). */
+class BucketIT extends ProviderTestSupport {
+
+    @Override
+    protected String region() {
+        return "ap-south-2";
+    }
+
+    private S3Client s3() {
+        return clients.s3();
+    }
+
+    private Map<String, String> rawTags(String bucket) {
+        Map<String, String> out = new TreeMap<>();
+        s3().getBucketTagging(b -> b.bucket(bucket)).tagSet().forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    private ServerSideEncryptionByDefault rawEncryption(String bucket) {
+        return s3().getBucketEncryption(b -> b.bucket(bucket)).serverSideEncryptionConfiguration().rules().get(0)
+                .applyServerSideEncryptionByDefault();
+    }
+
+    private PublicAccessBlockConfiguration rawPublicAccessBlock(String bucket) {
+        return s3().getPublicAccessBlock(b -> b.bucket(bucket)).publicAccessBlockConfiguration();
+    }
+
+    private static void assertAwsError(Executable call, String code) {
+        assertThatThrownBy(call::execute)
+                .isInstanceOf(S3Exception.class)
+                .satisfies(e -> assertThat(((S3Exception) e).awsErrorDetails().errorCode()).isEqualTo(code));
+    }
+
+    private ResourceSpec bucketSpec(String address, String bucket, String kmsKeyArn, boolean versioning,
+                                    boolean blockPublicAccess, Map<String, String> userTags) {
+        Map<String, Object> a = new TreeMap<>(Map.of("bucket", bucket, "versioning", versioning,
+                "blockPublicAccess", blockPublicAccess));
+        if (kmsKeyArn != null) {
+            a.put("kmsKeyArn", kmsKeyArn);
+        }
+        return spec(address, BucketProvider.TYPE, a, userTags);
+    }
+
+    @Test
+    void bucketLifecycle() {
+        String address = "edge/bucket.logs";
+        String bucket = stack + "-logs";
+        ResourceSpec spec = bucketSpec(address, bucket, null, false, true, Map.of("a", "1"));
+        assertThat(new BucketProvider(clients).findExisting(stack, spec)).isEmpty();
+
+        LiveResource created;
+        try (AwsClients counted = Emulator.clients(region())) {
+            created = new BucketProvider(counted).create(spec, ctx(address));
+            // Tagged by CreateBucket itself: no window in which the bucket exists untagged.
+            assertThat(counted.counter().count("S3", "PutBucketTagging")).isZero();
+        }
+
+        assertThat(s3().getBucketLocation(b -> b.bucket(bucket)).locationConstraintAsString()).isEqualTo("ap-south-2");
+        assertThat(rawTags(bucket)).isEqualTo(spec.tags());
+        assertThat(rawEncryption(bucket).sseAlgorithmAsString()).isEqualTo("AES256");
+        assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isNull();
+        PublicAccessBlockConfiguration block = rawPublicAccessBlock(bucket);
+        assertThat(block.blockPublicAcls() && block.ignorePublicAcls() && block.blockPublicPolicy()
+                && block.restrictPublicBuckets()).isTrue();
+        assertThat(created.id()).isEqualTo(bucket);
+        assertMatchesSpec(created, spec);
+        assertThat(created.attributes()).containsEntry("arn", "arn:aws:s3:::" + bucket).doesNotContainKey("kmsKeyArn");
+
+        BucketProvider buckets = new BucketProvider(clients);
+        KmsClient kms = clients.client(KmsClient.class, KmsClient::builder);
+        String key = kms.createKey(b -> b.description("bucket key")).keyMetadata().arn();
+        ResourceSpec changed = bucketSpec(address, bucket, key, true, false, Map.of("b", "2"));
+        LiveResource updated = buckets.update(created, changed,
+                Set.of("kmsKeyArn", "versioning", "blockPublicAccess", "tags"), ctx(address));
+        assertThat(rawEncryption(bucket).sseAlgorithmAsString()).isEqualTo("aws:kms");
+        assertThat(rawEncryption(bucket).kmsMasterKeyID()).isEqualTo(key);
+        assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+        block = rawPublicAccessBlock(bucket);
+        assertThat(block.blockPublicAcls() || block.ignorePublicAcls() || block.blockPublicPolicy()
+                || block.restrictPublicBuckets()).isFalse();
+        assertThat(rawTags(bucket)).isEqualTo(changed.tags());
+        assertMatchesSpec(updated, changed);
+
+        // Versioning off again suspends it: a bucket once versioned never goes back to unversioned.
+        ResourceSpec suspended = bucketSpec(address, bucket, key, false, false, Map.of("b", "2"));
+        LiveResource updatedAgain = buckets.update(updated, suspended, Set.of("versioning"), ctx(address));
+        assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.SUSPENDED);
+        assertMatchesSpec(updatedAgain, suspended);
+
+        assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).containsExactly(updatedAgain);
+        assertThat(buckets.findExisting(stack, suspended)).contains(updatedAgain);
+        assertThatThrownBy(() -> buckets.findExisting("other-" + stack, suspended))
+                .isInstanceOf(ProviderException.class).hasMessageContaining(bucket);
+
+        // Versions, an overwritten key and a delete marker: delete empties them all first.
+        s3().putObject(b -> b.bucket(bucket).key("a.log"), RequestBody.fromString("one"));
+        s3().putObject(b -> b.bucket(bucket).key("a.log"), RequestBody.fromString("two"));
+        s3().putObject(b -> b.bucket(bucket).key("b.log"), RequestBody.fromString("three"));
+        s3().deleteObject(b -> b.bucket(bucket).key("b.log"));
+        buckets.delete(updatedAgain, ctx(address));
+        assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
+        assertThat(buckets.findExisting(stack, suspended)).isEmpty();
+        buckets.delete(updatedAgain, ctx(address)); // already gone
+    }
+
+    /** One GetResources call finds the stack's buckets; each then costs its three configuration reads. */
+    @Test
+    void readAllFindsTheStacksBucketsThroughTheTaggingApi() {
+        BucketProvider buckets = new BucketProvider(clients);
+        LiveResource first = buckets.create(bucketSpec("edge/bucket.a", stack + "-a", null, false, true, Map.of()),
+                ctx("a"));
+        LiveResource second = buckets.create(bucketSpec("edge/bucket.b", stack + "-b", null, true, true, Map.of()),
+                ctx("b"));
+        // A bucket of the stack's state whose tags were removed is still read, by name.
+        String untagged = stack + "-c";
+        LiveResource third = buckets.create(bucketSpec("edge/bucket.c", untagged, null, false, true, Map.of()), ctx("c"));
+        s3().deleteBucketTagging(b -> b.bucket(untagged));
+
+        try (AwsClients counted = Emulator.clients(region())) {
+            assertThat(new BucketProvider(counted).readAll(ReadRequest.of(stack, Set.of(first.id(), second.id()))))
+                    .containsExactlyInAnyOrder(first, second);
+            assertThat(counted.counter().snapshot()).isEqualTo(Map.of(
+                    "Resource Groups Tagging API", Map.of("GetResources", 1L),
+                    "S3", Map.of("GetBucketEncryption", 2L, "GetBucketVersioning", 2L, "GetPublicAccessBlock", 2L)));
+
+            counted.counter().reset();
+            assertThat(new BucketProvider(counted).readAll(ReadRequest.of(stack, Set.of(untagged))))
+                    .extracting(LiveResource::id).containsExactlyInAnyOrder(first.id(), second.id(), untagged);
+            assertThat(counted.counter().count("S3", "GetBucketTagging")).isEqualTo(1);
+        }
+
+        buckets.delete(first, ctx("a"));
+        buckets.delete(second, ctx("b"));
+        buckets.delete(third, ctx("c"));
+    }
+
+    /** DeleteObjects takes 1000 keys a call: 1001 versions cost two. */
+    @Test
+    void deleteEmptiesInBatchesOfAThousand() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String bucket = stack + "-full";
+        LiveResource full = buckets.create(bucketSpec("edge/bucket.full", bucket, null, false, true, Map.of()), ctx("f"));
+        for (int i = 0; i < 1001; i++) {
+            String key = "k" + i;
+            s3().putObject(b -> b.bucket(bucket).key(key), RequestBody.fromString(key));
+        }
+
+        try (AwsClients counted = Emulator.clients(region())) {
+            new BucketProvider(counted).delete(full, ctx("f"));
+            assertThat(counted.counter().count("S3", "DeleteObjects")).isEqualTo(2);
+        }
+        assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
+    }
+
+    /** In us-east-1, CreateBucket takes no location constraint (AWS refuses one naming us-east-1). */
+    @Test
+    void bucketInUsEast1() {
+        try (AwsClients east = Emulator.clients("us-east-1")) {
+            BucketProvider buckets = new BucketProvider(east);
+            String bucket = stack + "-east";
+            ResourceSpec spec = bucketSpec("edge/bucket.east", bucket, null, false, true, Map.of());
+            LiveResource created = buckets.create(spec, ctx("east"));
+            assertThat(east.s3().getBucketLocation(b -> b.bucket(bucket)).locationConstraintAsString()).isNullOrEmpty();
+            assertMatchesSpec(created, spec);
+            buckets.delete(created, ctx("east"));
+            assertAwsError(() -> east.s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
+        }
+    }
+}
