@@ -42,6 +42,10 @@ public final class AwsProviders {
                 new dev.infra.providers.wafv2.WebAclProvider(clients),
                 new dev.infra.providers.wafv2.WebAclAssociationProvider(clients),
                 new dev.infra.providers.wafv2.LoggingConfigurationProvider(clients),
-                new dev.infra.providers.s3.BucketProvider(clients)));
+                new dev.infra.providers.s3.BucketProvider(clients),
+                new dev.infra.providers.route53.HostedZoneProvider(clients),
+                new dev.infra.providers.route53.ResourceRecordSetProvider(clients),
+                new dev.infra.providers.eks.ClusterProvider(clients),
+                new dev.infra.providers.eks.NodegroupProvider(clients)));
     }
 }

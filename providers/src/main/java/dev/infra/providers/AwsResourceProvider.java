@@ -8,6 +8,7 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.core.provider.ResourceProvider;
 import dev.infra.core.provider.ResourceSchema;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -19,6 +20,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -231,6 +234,33 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         if (value != null) {
             attributes.put(name, value);
         }
+    }
+
+    /** The resource as AWS has it now, which an update works from (state may lag behind); fails when it is gone. */
+    protected final LiveResource readNow(ResourceSpec spec, String id, Function<String, Optional<LiveResource>> read) {
+        return read.apply(id).orElseThrow(() -> new ProviderException(spec.address(), type + " " + id + " no longer exists"));
+    }
+
+    /**
+     * Brings {@code live}'s tags to the spec's with the service's calls: {@code tag} gets the tags to add or change,
+     * {@code untag} the keys to remove (each called only when there is something to do).
+     */
+    protected static void updateTags(LiveResource live, ResourceSpec spec, Consumer<Map<String, String>> tag,
+                                     Consumer<List<String>> untag) {
+        TagChanges t = tagChanges(tags(live), spec.tags());
+        if (!t.put().isEmpty()) {
+            tag.accept(t.put());
+        }
+        if (!t.remove().isEmpty()) {
+            untag.accept(t.remove());
+        }
+    }
+
+    /** The resources {@code read} finds by id, one call each: for services without a batch read. */
+    protected static List<LiveResource> readEach(Collection<String> ids, Function<String, Optional<LiveResource>> read) {
+        List<LiveResource> out = new ArrayList<>();
+        ids.forEach(id -> read.apply(id).ifPresent(out::add));
+        return out;
     }
 
     /** The tags to add or change and the keys to remove to go from {@code current} to {@code desired}. */

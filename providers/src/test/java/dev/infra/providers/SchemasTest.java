@@ -58,4 +58,36 @@ class SchemasTest {
         assertSchema("aws_volume_attachment", Set.of(), Set.of(), "volumeId", "instanceId", "deviceName");
         assertSchema("aws_ebs_encryption_by_default", Set.of("enabled", "kmsKeyId"), Set.of());
     }
+
+    @Test
+    void loadBalancingFirewallAndBuckets() {
+        assertSchema("aws_lb", Set.of("tags", "subnetIds", "securityGroupIds"), Set.of("dnsName", "canonicalHostedZoneId"),
+                "name", "scheme", "type");
+        assertThat(REGISTRY.get("aws_lb").schema().unordered()).containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
+        assertSchema("aws_lb_target_group", Set.of("tags", "healthCheckPath"), Set.of(),
+                "name", "port", "protocol", "vpcId", "targetType");
+        assertSchema("aws_lb_listener", Set.of("tags", "protocol", "certificateArn", "defaultAction"), Set.of(),
+                "loadBalancerArn", "port");
+        assertSchema("aws_wafv2_web_acl", Set.of("tags", "managedRuleGroups", "rateLimit"), Set.of("arn"), "name", "scope");
+        assertThat(REGISTRY.get("aws_wafv2_web_acl").schema().unordered()).isEmpty();
+        assertSchema("aws_wafv2_web_acl_association", Set.of(), Set.of(), "webAclArn", "resourceArn");
+        assertSchema("aws_wafv2_logging_configuration", Set.of("logDestination"), Set.of(), "webAclArn");
+        assertSchema("aws_s3_bucket", Set.of("tags", "kmsKeyArn", "versioning", "blockPublicAccess"), Set.of("arn"),
+                "bucket");
+    }
+
+    @Test
+    void dnsAndKubernetes() {
+        assertSchema("aws_route53_zone", Set.of("tags", "comment"), Set.of(), "name", "vpcId");
+        assertSchema("aws_route53_record", Set.of("aliasDnsName", "aliasZoneId"), Set.of(), "zoneId", "name", "type");
+        assertSchema("aws_eks_cluster", Set.of("tags", "version", "endpointPrivateAccess", "endpointPublicAccess"),
+                Set.of("endpoint", "arn", "certificateAuthority"),
+                "name", "roleArn", "subnetIds", "securityGroupIds", "secretsKmsKeyArn");
+        assertThat(REGISTRY.get("aws_eks_cluster").schema().unordered())
+                .containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
+        assertThat(REGISTRY.get("aws_eks_cluster").schema().writeOnly()).containsExactly("bootstrapSelfManagedAddons");
+        assertSchema("aws_eks_node_group", Set.of("tags", "minSize", "maxSize", "desiredSize"), Set.of(),
+                "clusterName", "name", "nodeRoleArn", "subnetIds", "instanceTypes", "amiType");
+        assertThat(REGISTRY.get("aws_eks_node_group").schema().unordered()).containsExactly("subnetIds");
+    }
 }

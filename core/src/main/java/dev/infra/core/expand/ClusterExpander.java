@@ -43,7 +43,7 @@ final class ClusterExpander implements ComponentExpander {
                 "managedPolicyArns", List.of(POLICY + "AmazonEKSWorkerNodePolicy",
                         POLICY + "AmazonEC2ContainerRegistryReadOnly", POLICY + "AmazonSSMManagedInstanceCore")), c.at());
         out.add(p + "/node-instance-profile", "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
-                "name", out.name(c.name() + "-node-" + t.region()),
+                "name", out.name(c.name() + "-node-profile-" + t.region()),
                 "roleName", Ref.id(nodeRole)), c.at());
 
         String cluster = p + "/cluster";
@@ -74,8 +74,9 @@ final class ClusterExpander implements ComponentExpander {
         }
     }
 
+    /** A trust policy in canonical form (compact, keys sorted), the form IAM reads are compared in. */
     static String trust(String service) {
-        return "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"Service\":\""
-                + service + "\"},\"Action\":\"sts:AssumeRole\"}]}";
+        return "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\""
+                + service + "\"}}],\"Version\":\"2012-10-17\"}";
     }
 }

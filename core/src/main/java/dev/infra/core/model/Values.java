@@ -57,10 +57,20 @@ public final class Values {
         return false;
     }
 
-    /** Equality that treats all integral numbers alike (JSON gives Integer, the SDK Long). */
+    /**
+     * Equality that treats all integral numbers alike (JSON gives Integer, the SDK Long), and a number
+     * like its decimal string (AWS APIs disagree: a launch template version is a Long in one, a String
+     * in another).
+     */
     public static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
             return x.longValue() == y.longValue();
+        }
+        if (a instanceof Number x && b instanceof String y) {
+            return String.valueOf(x.longValue()).equals(y);
+        }
+        if (a instanceof String x && b instanceof Number y) {
+            return x.equals(String.valueOf(y.longValue()));
         }
         if (a instanceof Map<?, ?> x && b instanceof Map<?, ?> y) {
             if (!x.keySet().equals(y.keySet())) {

@@ -56,9 +56,9 @@ public final class Planner {
             for (String address : desired.order()) {
                 ResourceSpec spec = desired.spec(address);
                 ResourceState prior = state.resources().get(address);
-                LiveResource current = live.forAddress(address, prior);
+                LiveResource current = live.forAddress(spec.type(), address, prior);
                 if (current != null) {
-                    claimed.add(current.id());
+                    claimed.add(Live.key(spec.type(), current.id()));
                 }
                 driftOf(spec.type(), prior, current).ifPresent(drift::add);
                 changes.put(address, change(spec, prior, current, changes, live));
@@ -70,7 +70,8 @@ public final class Planner {
             if (changes.containsKey(r.address())) {
                 continue;
             }
-            LiveResource current = r.id() == null ? live.firstTagged(r.address(), claimed) : live.byId.get(r.id());
+            LiveResource current = r.id() == null ? live.firstTagged(r.type(), r.address(), claimed)
+                    : live.get(r.type(), r.id());
             if (destroy && current != null) {
                 driftOf(r.type(), r, current).ifPresent(drift::add);
             }
@@ -78,17 +79,18 @@ public final class Planner {
                 drift.add(new Drift(r.address(), r.type(), true, List.of()));
             }
             if (current != null) {
-                claimed.add(current.id());
+                claimed.add(Live.key(r.type(), current.id()));
             }
             deletes.put(r.address(), deletion(r.address(), r.type(), current == null ? r.id() : current.id(),
-                    current == null ? r.attributes() : current.attributes(), r.dependencies(),
+                    withRecorded(current == null ? Map.of() : current.attributes(), r), r.dependencies(),
                     destroy ? "destroy" : "no longer in the topology"));
         }
         for (LiveResource orphan : live.all) {
-            if (!claimed.contains(orphan.id()) && orphan.address() != null) {
+            String orphanType = live.typeOf.get(orphan);
+            if (!claimed.contains(Live.key(orphanType, orphan.id())) && orphan.address() != null) {
                 String address = orphan.address() + (deletes.containsKey(orphan.address()) || changes.containsKey(orphan.address())
                         ? " (duplicate " + orphan.id() + ")" : "");
-                deletes.put(address, deletion(address, live.typeOf.get(orphan.id()), orphan.id(), orphan.attributes(),
+                deletes.put(address, deletion(address, orphanType, orphan.id(), orphan.attributes(),
                         List.of(), "tagged with this stack but not in state (left by an interrupted apply)"));
             }
         }
@@ -97,6 +99,16 @@ public final class Planner {
                 .forEach(d -> changes.put(d.address(), d));
         return new Plan(Plan.FORMAT_VERSION, state.stack(), state.region(), destroy, topologyDigest,
                 state.lineage(), state.serial(), List.copyOf(changes.values()), drift);
+    }
+
+    /**
+     * What a delete needs to know: the live attributes, plus what only state holds (write-only
+     * attributes such as a key's deletion window, which AWS does not report back).
+     */
+    private static Map<String, Object> withRecorded(Map<String, Object> live, ResourceState recorded) {
+        Map<String, Object> merged = new LinkedHashMap<>(recorded == null ? Map.of() : recorded.attributes());
+        merged.putAll(live);
+        return merged;
     }
 
     private static ResourceChange deletion(String address, String type, String id, Map<String, Object> prior,
@@ -130,7 +142,7 @@ public final class Planner {
             reason = "adopting " + current.id() + " found by its infra:address tag; " + reason;
         }
         return new ResourceChange(spec.address(), spec.type(), action, current.id(), spec.attributes(),
-                current.attributes(), diffs, deps, priorDeps, reason);
+                withRecorded(current.attributes(), prior), diffs, deps, priorDeps, reason);
     }
 
     /**
@@ -148,7 +160,7 @@ public final class Planner {
         if (dep.action() == Action.UPDATE && providers.get(dep.type()).schema().computed().contains(ref.attribute())) {
             return Unknown.VALUE;
         }
-        LiveResource l = live.byId.get(dep.id());
+        LiveResource l = live.get(dep.type(), dep.id());
         return l == null ? Unknown.VALUE : l.attributes().get(ref.attribute());
     }
 
@@ -219,20 +231,28 @@ public final class Planner {
         }
     }
 
-    /** Everything read, indexed by id and by infra:address tag. */
+    /** Everything read, indexed by type and id (names double as ids across types: a role, a profile) and by address tag. */
     private static final class Live {
         final List<LiveResource> all = new ArrayList<>();
-        final Map<String, LiveResource> byId = new HashMap<>();
-        final Map<String, String> typeOf = new HashMap<>();
+        final Map<String, LiveResource> byKey = new HashMap<>();
+        final Map<LiveResource, String> typeOf = new java.util.IdentityHashMap<>();
         final Map<String, List<LiveResource>> byAddress = new HashMap<>();
+
+        static String key(String type, String id) {
+            return type + "\u0000" + id;
+        }
+
+        LiveResource get(String type, String id) {
+            return byKey.get(key(type, id));
+        }
 
         void add(String type, List<LiveResource> resources) {
             for (LiveResource r : resources) {
-                if (byId.put(r.id(), r) == null) {
+                if (byKey.putIfAbsent(key(type, r.id()), r) == null) {
                     all.add(r);
-                    typeOf.put(r.id(), type);
+                    typeOf.put(r, type);
                     if (r.address() != null) {
-                        byAddress.computeIfAbsent(r.address(), a -> new ArrayList<>()).add(r);
+                        byAddress.computeIfAbsent(key(type, r.address()), a -> new ArrayList<>()).add(r);
                     }
                 }
             }
@@ -240,20 +260,20 @@ public final class Planner {
                     .thenComparing(LiveResource::id));
         }
 
-        /** The resource state names, else one carrying the address tag (adoption). */
-        LiveResource forAddress(String address, ResourceState prior) {
+        /** The resource state names, else one of the type carrying the address tag (adoption). */
+        LiveResource forAddress(String type, String address, ResourceState prior) {
             if (prior != null && prior.id() != null) {
-                LiveResource known = byId.get(prior.id());
+                LiveResource known = get(type, prior.id());
                 if (known != null) {
                     return known;
                 }
             }
-            return firstTagged(address, Set.of());
+            return firstTagged(type, address, Set.of());
         }
 
-        LiveResource firstTagged(String address, Set<String> claimed) {
-            return byAddress.getOrDefault(address, List.of()).stream()
-                    .filter(r -> !claimed.contains(r.id()))
+        LiveResource firstTagged(String type, String address, Set<String> claimed) {
+            return byAddress.getOrDefault(key(type, address), List.of()).stream()
+                    .filter(r -> !claimed.contains(key(type, r.id())))
                     .min(Comparator.comparing(LiveResource::id)).orElse(null);
         }
     }

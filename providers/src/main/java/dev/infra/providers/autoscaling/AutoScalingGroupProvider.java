@@ -6,7 +6,6 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
@@ -53,7 +52,7 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(20);
     static final Duration DELETE_INTERVAL = Duration.ofSeconds(10);
     static final Duration REFRESH_TIMEOUT = Duration.ofMinutes(10);
-    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(10);
+    static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
 
     public AutoScalingGroupProvider(AwsClients clients) {
         super(clients, TYPE, true, Set.of(TEMPLATE, VERSION, MIN, MAX, DESIRED, SUBNETS, TARGET_GROUPS), Set.of());
@@ -142,19 +141,12 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = read(name).orElseThrow(
-                () -> new ProviderException(spec.address(), "auto-scaling group " + name + " no longer exists"));
+        LiveResource now = readNow(spec, name, this::read);
         Map<String, Object> have = now.attributes();
-
-        TagChanges t = tagChanges(tags(now), spec.tags());
-        if (!t.put().isEmpty()) {
-            call("CreateOrUpdateTags", () -> autoScaling().createOrUpdateTags(b -> b.tags(asgTags(name, t.put()))));
-        }
-        if (!t.remove().isEmpty()) {
-            List<Tag> remove = t.remove().stream()
-                    .map(k -> Tag.builder().resourceId(name).resourceType("auto-scaling-group").key(k).build()).toList();
-            call("DeleteTags", () -> autoScaling().deleteTags(b -> b.tags(remove)));
-        }
+        updateTags(now, spec,
+                t -> call("CreateOrUpdateTags", () -> autoScaling().createOrUpdateTags(b -> b.tags(asgTags(name, t)))),
+                keys -> call("DeleteTags", () -> autoScaling().deleteTags(b -> b.tags(keys.stream().map(k -> Tag.builder()
+                        .resourceId(name).resourceType("auto-scaling-group").key(k).build()).toList()))));
 
         boolean newTemplate = differs(spec, TEMPLATE, have) || differs(spec, VERSION, have);
         boolean resize = differs(spec, MIN, have) || differs(spec, MAX, have) || differs(spec, DESIRED, have);

@@ -15,7 +15,6 @@ import java.util.Base64;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -90,16 +89,45 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
 
     @Override
     protected List<Template> describe(List<Filter> filters, Collection<String> ids) {
-        List<LaunchTemplate> templates = call("DescribeLaunchTemplates", () -> ec2().describeLaunchTemplatesPaginator(b -> b
-                        .filters(filtersOrNull(filters))
-                        .launchTemplateIds(idsOrNull(ids))
-                        .maxResults(ids.isEmpty() ? PAGE_SIZE : null))
-                .launchTemplates().stream().toList());
+        List<LaunchTemplate> templates = new ArrayList<>();
+        try {
+            templates.addAll(describeTemplates(filters, ids));
+        } catch (AwsCallException e) {
+            if (!isMissing(e) || ids.isEmpty()) {
+                throw e;
+            }
+            // One of the ids is gone and EC2 failed the whole call: ask one by one.
+            for (String id : ids) {
+                try {
+                    templates.addAll(describeTemplates(filters, List.of(id)));
+                } catch (AwsCallException one) {
+                    if (!isMissing(one)) {
+                        throw one;
+                    }
+                }
+            }
+        }
         List<Template> out = new ArrayList<>();
         for (LaunchTemplate t : templates) {
             defaultVersionData(t.launchTemplateId()).ifPresent(data -> out.add(new Template(t, data)));
         }
         return out;
+    }
+
+    private List<LaunchTemplate> describeTemplates(List<Filter> filters, Collection<String> ids) {
+        return call("DescribeLaunchTemplates", () -> ec2().describeLaunchTemplatesPaginator(b -> b
+                        .filters(filtersOrNull(filters))
+                        .launchTemplateIds(idsOrNull(ids))
+                        .maxResults(ids.isEmpty() ? PAGE_SIZE : null))
+                .launchTemplates().stream().toList());
+    }
+
+    /**
+     * Whether EC2 said the template does not exist: InvalidLaunchTemplateId.NotFound, or (for some calls, even when
+     * asked by id) InvalidLaunchTemplateName.NotFoundException.
+     */
+    private static boolean isMissing(AwsCallException e) {
+        return e.isNotFound() || "InvalidLaunchTemplateName.NotFoundException".equals(e.code());
     }
 
     /** The default version's data; empty when the template was deleted since it was listed. */
@@ -111,7 +139,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
                     .findFirst()
                     .map(LaunchTemplateVersion::launchTemplateData);
         } catch (AwsCallException e) {
-            if (e.isNotFound()) {
+            if (isMissing(e)) {
                 return Optional.empty();
             }
             throw e;
@@ -227,8 +255,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
         try {
             call("DeleteLaunchTemplate", () -> ec2().deleteLaunchTemplate(b -> b.launchTemplateId(current.id())));
         } catch (AwsCallException e) {
-            // EC2 answers a missing template with InvalidLaunchTemplateName.NotFoundException, even when asked by id.
-            if (!Objects.equals(e.code(), "InvalidLaunchTemplateName.NotFoundException")) {
+            if (!isMissing(e)) {
                 throw e;
             }
         }

@@ -30,8 +30,8 @@ import software.amazon.awssdk.services.eks.model.UpdateStatus;
  * minutes): a create waits for {@code ACTIVE}, an update for its Update ({@code DescribeUpdate} → Successful), a delete
  * until the resource is gone, each through {@link OperationContext#await}; failures carry EKS's health issues or update
  * errors. Names are unique, so an interrupted create is found by name and adopted when its tags say it is ours. Tags are
- * given at creation and changed with TagResource / UntagResource. EKS has no tag filter and the Resource Groups Tagging
- * API does not cover it everywhere, so the stack's clusters are found with ListClusters + one DescribeCluster each.
+ * given at creation and changed with TagResource / UntagResource. EKS's list calls have no tag filter and return names
+ * only, so the stack's clusters are found with ListClusters + one DescribeCluster each, which brings the tags along.
  *
  * @param <R> the SDK's model class, {@code Cluster} or {@code Nodegroup}
  */

@@ -192,19 +192,6 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
         return out;
     }
 
-    /** A numeric string as a Long (ports), anything else as it is. */
-    protected static Object number(String s) {
-        if (s != null && s.matches("\\d{1,9}")) {
-            return Long.valueOf(s);
-        }
-        return s;
-    }
-
-    /** Sorted, so that a set reads the same however AWS orders it. */
-    static List<String> sorted(Collection<String> values) {
-        return values.stream().sorted().toList();
-    }
-
     // ---- internals ----------------------------------------------------------------------------------
 
     private Map<String, Map<String, String>> tagBatch(List<String> arns) {

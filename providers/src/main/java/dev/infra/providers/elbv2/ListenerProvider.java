@@ -26,7 +26,7 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
 /**
  * {@code aws_lb_listener}: loadBalancerArn, port (Long), protocol, certificateArn (absent for HTTP), defaultAction
- * ({@code {type: redirect, port, protocol}} — a permanent redirect, port a Long — or
+ * ({@code {type: redirect, port, protocol}} — a permanent redirect; port a string as AWS keeps it, e.g. "443" — or
  * {@code {type: forward, targetGroupArn}}), tags. Found again by load balancer and port (one listener per port).
  * readAll: the stack's load balancers (DescribeLoadBalancers + DescribeTags, 20 ARNs a call), one DescribeListeners
  * per stack load balancer, then DescribeTags over the listeners, 20 a call.
@@ -158,7 +158,7 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
         Map<String, Object> out = new TreeMap<>();
         out.put("type", x.typeAsString());
         if (x.type() == ActionTypeEnum.REDIRECT && x.redirectConfig() != null) {
-            putIfPresent(out, "port", number(x.redirectConfig().port()));
+            putIfPresent(out, "port", x.redirectConfig().port());
             putIfPresent(out, "protocol", x.redirectConfig().protocol());
         } else if (x.type() == ActionTypeEnum.FORWARD) {
             String arn = x.targetGroupArn();

@@ -10,6 +10,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -115,5 +116,10 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     @Override
     protected void delete(String arn, OperationContext ctx) {
         call("DeleteLoadBalancer", () -> elbv2().deleteLoadBalancer(b -> b.loadBalancerArn(arn)));
+    }
+
+    /** Sorted, so that a set reads the same however AWS orders it. */
+    private static List<String> sorted(Collection<String> values) {
+        return values.stream().sorted().toList();
     }
 }

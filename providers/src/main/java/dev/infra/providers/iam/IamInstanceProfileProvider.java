@@ -5,7 +5,6 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
@@ -82,10 +81,9 @@ public final class IamInstanceProfileProvider extends IamProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = read(name).orElseThrow(
-                () -> new ProviderException(spec.address(), "instance profile " + name + " no longer exists"));
-        updateTags(tags(now), spec.tags(),
-                t -> call("TagInstanceProfile", () -> iam().tagInstanceProfile(b -> b.instanceProfileName(name).tags(t))),
+        LiveResource now = readNow(spec, name, this::read);
+        updateTags(now, spec, t -> call("TagInstanceProfile",
+                        () -> iam().tagInstanceProfile(b -> b.instanceProfileName(name).tags(iamTags(t)))),
                 keys -> call("UntagInstanceProfile",
                         () -> iam().untagInstanceProfile(b -> b.instanceProfileName(name).tagKeys(keys))));
         String want = SpecValues.optionalString(spec, ROLE);

@@ -7,7 +7,6 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -15,7 +14,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.iam.IamClient;
@@ -64,9 +62,7 @@ public abstract class IamProvider extends AwsResourceProvider {
 
     @Override
     protected final List<LiveResource> readIds(Collection<String> ids) {
-        List<LiveResource> out = new ArrayList<>();
-        ids.forEach(name -> read(name).ifPresent(out::add));
-        return out;
+        return readEach(ids, this::read);
     }
 
     /** By the unique name, adopted only when it carries this stack's and this address's tags. */
@@ -104,18 +100,6 @@ public abstract class IamProvider extends AwsResourceProvider {
     /** A call naming something just created (here or by another resource): retried while IAM says NoSuchEntity. */
     protected final <T> T afterPropagation(OperationContext ctx, String what, Supplier<T> call) {
         return whenPropagated(ctx, what, this::isGone, call);
-    }
-
-    /** Applies the tag changes from {@code current} to {@code desired} with the type's Tag… and Untag… calls. */
-    protected static void updateTags(Map<String, String> current, Map<String, String> desired,
-                                     Consumer<List<Tag>> tag, Consumer<List<String>> untag) {
-        TagChanges t = tagChanges(current, desired);
-        if (!t.put().isEmpty()) {
-            tag.accept(iamTags(t.put()));
-        }
-        if (!t.remove().isEmpty()) {
-            untag.accept(t.remove());
-        }
     }
 
     protected static List<Tag> iamTags(Map<String, String> tags) {

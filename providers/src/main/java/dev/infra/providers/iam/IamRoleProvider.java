@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import java.net.URLDecoder;
@@ -131,10 +130,9 @@ public final class IamRoleProvider extends IamProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = read(name).orElseThrow(
-                () -> new ProviderException(spec.address(), "IAM role " + name + " no longer exists"));
-        updateTags(tags(now), spec.tags(),
-                t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(t))),
+        LiveResource now = readNow(spec, name, this::read);
+        updateTags(now, spec,
+                t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(iamTags(t)))),
                 keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
         String policy = SpecValues.optionalString(spec, POLICY);
         if (policy != null && !canonicalPolicy(policy).equals(now.attributes().get(POLICY))) {

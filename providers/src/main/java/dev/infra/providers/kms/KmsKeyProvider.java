@@ -62,9 +62,7 @@ public final class KmsKeyProvider extends KmsProvider {
 
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
-        List<LiveResource> out = new ArrayList<>();
-        ids.forEach(id -> readKey(id).ifPresent(out::add));
-        return out;
+        return readEach(ids, this::readKey);
     }
 
     @Override
@@ -159,15 +157,9 @@ public final class KmsKeyProvider extends KmsProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String keyId = current.id();
-        LiveResource now = readKey(keyId).orElseThrow(
-                () -> new ProviderException(spec.address(), "KMS key " + keyId + " no longer exists"));
-        TagChanges t = tagChanges(tags(now), spec.tags());
-        if (!t.put().isEmpty()) {
-            call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId).tags(kmsTags(t.put()))));
-        }
-        if (!t.remove().isEmpty()) {
-            call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(t.remove())));
-        }
+        LiveResource now = readNow(spec, keyId, this::readKey);
+        updateTags(now, spec, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId).tags(kmsTags(t)))),
+                keys -> call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(keys))));
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         if (description != null && !description.equals(now.attributes().get(DESCRIPTION))) {
             call("UpdateKeyDescription", () -> kms().updateKeyDescription(b -> b.keyId(keyId).description(description)));

@@ -228,12 +228,13 @@ public final class HostedZoneProvider extends Route53Provider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String id = zoneId(current.id());
+        LiveResource now = read(id);
         String comment = SpecValues.optionalString(spec, COMMENT);
-        if (spec.attributes().containsKey(COMMENT) && !Objects.equals(comment, current.attributes().get(COMMENT))) {
+        if (spec.attributes().containsKey(COMMENT) && !Objects.equals(comment, now.attributes().get(COMMENT))) {
             // Without a comment, UpdateHostedZoneComment removes the one there is.
             call("UpdateHostedZoneComment", () -> route53().updateHostedZoneComment(b -> b.id(id).comment(comment)));
         }
-        changeTags(id, tags(current), spec.tags());
+        changeTags(id, tags(now), spec.tags());
         return read(id);
     }
 

@@ -82,6 +82,11 @@ public final class WebAclProvider extends Wafv2Provider {
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, "name");
+        String scope = SpecValues.optionalString(spec, "scope");
+        if (scope != null && !SCOPE.equals(scope)) {
+            throw new ProviderException(spec.address(), "scope must be " + SCOPE + " (web ACLs for load balancers), got "
+                    + scope);
+        }
         String id;
         try {
             id = call("CreateWebACL", () -> wafv2().createWebACL(b -> b

@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.plan.Planner;
 import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.ResourceProvider;
 import java.util.Comparator;
 import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.Image;
@@ -72,6 +74,12 @@ abstract class ComputeTestBase extends Ec2TestBase {
     /** A resolved spec of a type without tags, as the engine hands it over. */
     protected static ResourceSpec untaggedSpec(String address, String type, Map<String, Object> attributes) {
         return ResourceSpec.of(address, type, attributes, SourceLocation.wholeFile("test.yaml"));
+    }
+
+    /** The engine would plan nothing for {@code spec} given {@code live} (set-like lists compared as sets). */
+    protected static void assertNoDiff(ResourceProvider provider, LiveResource live, ResourceSpec spec) {
+        assertThat(live.address()).isEqualTo(spec.address());
+        assertThat(Planner.diff(provider.schema(), spec.attributes(), live.attributes())).isEmpty();
     }
 
     /** An untagged resource reads back every spec attribute as given, no tags and no address. */

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.SdkResponse;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -109,6 +110,33 @@ class InstanceIT extends ComputeTestBase {
         assertThat(instances.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         assertThat(instances.findExisting(stack, changed)).isEmpty();
         instances.delete(updated, ctx(address)); // terminated already: no second TerminateInstances
+    }
+
+    /** An Auto Scaling group's instances carry the stack's tags (propagated) but are the group's, not aws_instances. */
+    @Test
+    void autoScalingGroupInstancesAreLeftToTheGroup() {
+        AutoScalingClient autoscaling = clients.client(AutoScalingClient.class, AutoScalingClient::builder);
+        String group = stack + "-web";
+        autoscaling.createAutoScalingGroup(b -> b.autoScalingGroupName(group)
+                .launchTemplate(t -> t.launchTemplateId(template.id()).version("$Default"))
+                .minSize(1).maxSize(1).desiredCapacity(1).vpcZoneIdentifier(subnetId)
+                .tags(asgTag(group, "infra:stack", stack), asgTag(group, "infra:address", "compute/asg.web")));
+        try {
+            List<Instance> launched = ec2.describeInstances(b -> b.filters(Ec2Provider.tagFilter("infra:stack", stack)))
+                    .reservations().stream().flatMap(r -> r.instances().stream()).toList();
+            assertThat(launched).isNotEmpty();
+
+            assertThat(new InstanceProvider(clients).readAll(ReadRequest.of(stack, Set.of()))).isEmpty();
+            assertThat(new EbsVolumeProvider(clients).readAll(ReadRequest.of(stack, Set.of())))
+                    .allSatisfy(v -> assertThat(v.address()).isNull());
+        } finally {
+            autoscaling.deleteAutoScalingGroup(b -> b.autoScalingGroupName(group).forceDelete(true));
+        }
+    }
+
+    private static software.amazon.awssdk.services.autoscaling.model.Tag asgTag(String group, String key, String value) {
+        return software.amazon.awssdk.services.autoscaling.model.Tag.builder().resourceId(group)
+                .resourceType("auto-scaling-group").key(key).value(value).propagateAtLaunch(true).build();
     }
 
     @Test

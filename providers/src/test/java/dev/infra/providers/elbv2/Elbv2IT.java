@@ -233,7 +233,7 @@ class Elbv2IT extends ProviderTestSupport {
         ListenerProvider listeners = new ListenerProvider(clients);
 
         String httpAddress = "edge/listener.http";
-        Map<String, Object> redirect = Map.of("type", "redirect", "port", 443L, "protocol", "HTTPS");
+        Map<String, Object> redirect = Map.of("type", "redirect", "port", "443", "protocol", "HTTPS");
         ResourceSpec http = listenerSpec(httpAddress, lb.id(), 80, "HTTP", null, redirect, Map.of("a", "1"));
         String httpsAddress = "edge/listener.https";
         Map<String, Object> forward = Map.of("type", "forward", "targetGroupArn", tg.id());
@@ -309,7 +309,7 @@ class Elbv2IT extends ProviderTestSupport {
             LiveResource lb = loadBalancer("edge/lb.n" + i, stack + "-n" + i);
             ours.add(lb.id());
             ourListeners.add(new ListenerProvider(clients).create(listenerSpec("edge/listener.n" + i, lb.id(), 80, "HTTP",
-                    null, Map.of("type", "redirect", "port", 443, "protocol", "HTTPS"), Map.of()), ctx("l" + i)).id());
+                    null, Map.of("type", "redirect", "port", "443", "protocol", "HTTPS"), Map.of()), ctx("l" + i)).id());
         }
         List<String> others = new ArrayList<>();
         for (int i = 0; i < 20; i++) {

@@ -18,9 +18,6 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.endpoints.AwsEndpointAttribute;
 import software.amazon.awssdk.awscore.endpoints.authscheme.SigV4AuthScheme;
-import software.amazon.awssdk.core.SdkResponse;
-import software.amazon.awssdk.core.interceptor.Context;
-import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.endpoints.Endpoint;
 import software.amazon.awssdk.regions.Region;
@@ -31,6 +28,7 @@ import software.amazon.awssdk.services.route53.model.ChangeResourceRecordSetsRes
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
 import software.amazon.awssdk.services.route53.model.GetHostedZoneResponse;
 import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.HostedZoneAlreadyExistsException;
 import software.amazon.awssdk.services.route53.model.ListResourceRecordSetsResponse;
 import software.amazon.awssdk.services.route53.model.NoSuchHostedZoneException;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
@@ -187,7 +185,7 @@ class Route53IT extends ProviderTestSupport {
         route53().createHostedZone(b -> b.name(zoneName()).callerReference(reference));
 
         assertThatThrownBy(() -> route53().createHostedZone(b -> b.name(zoneName()).callerReference(reference)))
-                .isInstanceOfSatisfying(software.amazon.awssdk.services.route53.model.HostedZoneAlreadyExistsException.class,
+                .isInstanceOfSatisfying(HostedZoneAlreadyExistsException.class,
                         e -> assertThat(e.statusCode()).isEqualTo(409));
         assertThat(rawZonesNamed(zoneName())).hasSize(1);
         route53().deleteHostedZone(b -> b.id(Route53Provider.zoneId(rawZonesNamed(zoneName()).get(0).id())));
@@ -198,7 +196,8 @@ class Route53IT extends ProviderTestSupport {
     void zoneLeftUntaggedByAnInterruptedCreateIsAdopted() {
         String address = "dns/zone.interrupted";
         ResourceSpec spec = zoneSpec(address, null, "adopted", Map.of());
-        try (AwsClients failing = Emulator.clients(region(), Faults.awsError("ChangeTagsForResource", 1, 400, "InvalidInput"))) {
+        ExecutionInterceptor tagsRefused = Faults.awsError("ChangeTagsForResource", 1, 400, "InvalidInput");
+        try (AwsClients failing = Emulator.clients(region(), tagsRefused)) {
             assertThatThrownBy(() -> new HostedZoneProvider(failing).create(spec, ctx(address)))
                     .isInstanceOf(ProviderException.class)
                     .hasMessageStartingWith(address + ": ")
@@ -303,23 +302,15 @@ class Route53IT extends ProviderTestSupport {
      */
     @Test
     void pendingChangesAndEscapedNamesAsAwsAnswers() {
-        ExecutionInterceptor likeAws = new ExecutionInterceptor() {
-            @Override
-            public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
-                if (context.response() instanceof ChangeResourceRecordSetsResponse r) {
-                    return r.toBuilder().changeInfo(r.changeInfo().toBuilder().status(ChangeStatus.PENDING).build()).build();
-                }
-                if (context.response() instanceof ListResourceRecordSetsResponse r) {
-                    return r.toBuilder().resourceRecordSets(r.resourceRecordSets().stream()
-                            .map(s -> s.toBuilder().name(s.name().replace("*", "\\052")).build()).toList()).build();
-                }
-                return context.response();
-            }
-        };
+        ExecutionInterceptor pending = Faults.rewrite(ChangeResourceRecordSetsResponse.class, r -> r.toBuilder()
+                .changeInfo(r.changeInfo().toBuilder().status(ChangeStatus.PENDING).build()).build());
+        ExecutionInterceptor escaped = Faults.rewrite(ListResourceRecordSetsResponse.class, r -> r.toBuilder()
+                .resourceRecordSets(r.resourceRecordSets().stream()
+                        .map(s -> s.toBuilder().name(s.name().replace("*", "\\052")).build()).toList()).build());
         LiveResource zone = new HostedZoneProvider(clients).create(zoneSpec("dns/zone.escaped", null, null, Map.of()),
                 ctx("dns/zone.escaped"));
         String wildcard = "*.apps_v2." + zoneName();
-        try (AwsClients aws = Emulator.clients(region(), likeAws)) {
+        try (AwsClients aws = Emulator.clients(region(), pending, escaped)) {
             ResourceRecordSetProvider records = new ResourceRecordSetProvider(aws);
             ResourceSpec spec = recordSpec("dns/record.apps", zone.id(), wildcard, "apps-1.elb.amazonaws.com", LB_ZONE);
 

@@ -9,6 +9,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
 import java.util.Map;
 import java.util.Set;
@@ -128,6 +129,22 @@ class BucketIT extends ProviderTestSupport {
         buckets.delete(updatedAgain, ctx(address)); // already gone
     }
 
+    /** A CreateBucket whose answer was lost is retried; BucketAlreadyOwnedByYou then adopts the bucket, ours by its tags. */
+    @Test
+    void aRetriedCreateAdoptsTheBucketItsFirstAttemptMade() {
+        String address = "edge/bucket.retried";
+        String bucket = stack + "-retried";
+        ResourceSpec spec = bucketSpec(address, bucket, null, true, true, Map.of());
+        LiveResource created;
+        try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("CreateBucket", 1))) {
+            created = new BucketProvider(lossy).create(spec, ctx(address));
+        }
+        assertThat(rawTags(bucket)).isEqualTo(spec.tags());
+        assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
+        assertMatchesSpec(created, spec);
+        new BucketProvider(clients).delete(created, ctx(address));
+    }
+
     /** One GetResources call finds the stack's buckets; each then costs its three configuration reads. */
     @Test
     void readAllFindsTheStacksBucketsThroughTheTaggingApi() {
@@ -145,7 +162,7 @@ class BucketIT extends ProviderTestSupport {
             assertThat(new BucketProvider(counted).readAll(ReadRequest.of(stack, Set.of(first.id(), second.id()))))
                     .containsExactlyInAnyOrder(first, second);
             assertThat(counted.counter().snapshot()).isEqualTo(Map.of(
-                    "Resource Groups Tagging API", Map.of("GetResources", 1L),
+                    "ResourceGroupsTaggingApi", Map.of("GetResources", 1L),
                     "S3", Map.of("GetBucketEncryption", 2L, "GetBucketVersioning", 2L, "GetPublicAccessBlock", 2L)));
 
             counted.counter().reset();

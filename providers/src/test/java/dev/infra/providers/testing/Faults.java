@@ -2,8 +2,10 @@ package dev.infra.providers.testing;
 
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
+import software.amazon.awssdk.core.SdkResponse;
 import software.amazon.awssdk.core.exception.SdkClientException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -24,6 +26,20 @@ public final class Faults {
         return beforeSending(operation, times, () -> AwsServiceException.builder().statusCode(status)
                 .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("injected " + code).build())
                 .build());
+    }
+
+    /**
+     * Every answer of type {@code type} reaches the caller as {@code rewrite} makes it: what AWS answers and the
+     * emulator never does (a resource still creating, a failed update, escaped names).
+     */
+    public static <R extends SdkResponse> ExecutionInterceptor rewrite(Class<R> type, UnaryOperator<R> rewrite) {
+        return new ExecutionInterceptor() {
+            @Override
+            public SdkResponse modifyResponse(Context.ModifyResponse context, ExecutionAttributes attributes) {
+                return type.isInstance(context.response()) ? rewrite.apply(type.cast(context.response()))
+                        : context.response();
+            }
+        };
     }
 
     /** The first {@code times} calls of {@code operation} fail as if the connection dropped before sending. */

@@ -9,6 +9,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
 import java.util.List;
 import java.util.Map;
@@ -141,6 +142,22 @@ class Wafv2IT extends ProviderTestSupport {
         assertAwsError(() -> rawAcl(name, created.id()), "WAFNonexistentItemException");
         assertThat(acls.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         acls.delete(updated, ctx(address)); // already gone
+    }
+
+    /** A create whose answer was lost is retried; the retry's WAFDuplicateItemException adopts what the first made. */
+    @Test
+    void aRetriedCreateAdoptsTheWebAclItsFirstAttemptMade() {
+        String address = "edge/waf.main";
+        ResourceSpec spec = aclSpec(address, stack + "-retried", List.of(COMMON), 1000, Map.of());
+        LiveResource created;
+        try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("CreateWebACL", 1))) {
+            created = new WebAclProvider(lossy).create(spec, ctx(address));
+        }
+        assertThat(waf().listWebACLs(b -> b.scope("REGIONAL").limit(100)).webACLs())
+                .filteredOn(acl -> acl.name().equals(stack + "-retried")).singleElement()
+                .satisfies(acl -> assertThat(acl.id()).isEqualTo(created.id()));
+        assertMatchesSpec(created, spec);
+        new WebAclProvider(clients).delete(created, ctx(address));
     }
 
     /** ListWebACLs once, the tags of every ACL in the region, the rules of the stack's only. */

@@ -453,12 +453,34 @@ def patch_eks_nodegroup_tags():
     EKSBackend.list_tags_for_resource = list_tags_for_resource
 
 
+def patch_wafv2_duplicate_item_code():
+    """The error code of a WAFv2 create whose name is taken.
+
+    AWS: CreateWebACL (like the other WAFv2 creates) fails with WAFDuplicateItemException, HTTP 400,
+    "AWS WAF couldn't perform the operation because the resource that you tried to save is a
+    duplicate of an existing one" (https://docs.aws.amazon.com/waf/latest/APIReference/API_CreateWebACL.html#API_CreateWebACL_Errors).
+    moto 5.2.x answers the same condition with the code "WafV2DuplicateItem", which no AWS SDK
+    knows.
+    """
+    from moto.wafv2.exceptions import WAFV2DuplicateItemException, WAFv2ClientError
+
+    def __init__(self):
+        WAFv2ClientError.__init__(
+            self,
+            "WAFDuplicateItemException",
+            "AWS WAF couldn't perform the operation because the resource that you tried to save is a "
+            "duplicate of an existing one.",
+        )
+
+    WAFV2DuplicateItemException.__init__ = __init__
+
+
 PATCHES = [patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_s3_create_bucket_tags,
            patch_route53_caller_reference, patch_eks_describe_update, patch_eks_update_cluster_version,
-           patch_eks_update_cluster_config, patch_eks_nodegroup_tags]
+           patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code]
 
 
 def main():
