@@ -65,6 +65,26 @@ public final class AwsClients implements AutoCloseable {
         return counter;
     }
 
+    /** The caller's ARN, from STS GetCallerIdentity on first need: its partition and account make {@link #arn}s. */
+    private volatile String callerArn;
+
+    /**
+     * The ARN of {@code resource} (e.g. {@code workgroup/etl}) of {@code service} (e.g. {@code athena}) in this region
+     * and account, for APIs that take an ARN they never return. Partition and account come from STS
+     * GetCallerIdentity, asked once per instance.
+     */
+    public String arn(String service, String resource) {
+        String caller = callerArn;
+        if (caller == null) {
+            caller = AwsCallException.call("GetCallerIdentity", () -> client(
+                    software.amazon.awssdk.services.sts.StsClient.class,
+                    software.amazon.awssdk.services.sts.StsClient::builder).getCallerIdentity().arn());
+            callerArn = caller;
+        }
+        String[] parts = caller.split(":", 6); // arn:partition:sts::account:assumed-role/…
+        return "arn:" + parts[1] + ":" + service + ":" + region() + ":" + parts[4] + ":" + resource;
+    }
+
     public Ec2Client ec2() {
         return client(Ec2Client.class, Ec2Client::builder);
     }

@@ -24,6 +24,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 
 /**
  * What the providers of the non-EC2 services share (KMS, IAM, Auto Scaling…): the {@link ResourceProvider} methods
@@ -254,6 +255,37 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         if (!t.remove().isEmpty()) {
             untag.accept(t.remove());
         }
+    }
+
+    /**
+     * For services whose list calls have no tag filter: the resources the Resource Groups Tagging API finds with
+     * {@code resourceType} (e.g. {@code cloudwatch:alarm}, or a whole service, {@code sns}) and every tag in
+     * {@code tags}, as ARN → all their tags, from one GetResources call (all its pages).
+     */
+    protected final Map<String, Map<String, String>> taggedResources(String resourceType, Map<String, String> tags) {
+        List<TagFilter> filters = tags.entrySet().stream()
+                .map(e -> TagFilter.builder().key(e.getKey()).values(e.getValue()).build())
+                .toList();
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        AwsCallException.call("GetResources", () -> clients.resourceGroupsTagging()
+                .getResourcesPaginator(b -> b.resourceTypeFilters(resourceType).tagFilters(filters))
+                .resourceTagMappingList().stream().toList())
+                .forEach(m -> {
+                    Map<String, String> t = new TreeMap<>();
+                    m.tags().forEach(tag -> t.put(tag.key(), tag.value()));
+                    out.put(m.resourceARN(), t);
+                });
+        return out;
+    }
+
+    /**
+     * {@code found}, a resource looked up by its unique name, once {@link ProviderSupport#claim} accepts it for
+     * {@code address} in {@code stack}: a resource of another address or stack fails, saying its name is taken.
+     */
+    protected static Optional<LiveResource> claimed(String address, String stack, String what,
+                                                    Optional<LiveResource> found) {
+        found.ifPresent(r -> ProviderSupport.claim(address, stack, what, tags(r)));
+        return found;
     }
 
     /** The resources {@code read} finds by id, one call each: for services without a batch read. */

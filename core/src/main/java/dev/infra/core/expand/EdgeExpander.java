@@ -101,11 +101,11 @@ final class EdgeExpander implements ComponentExpander {
 
     private static void dns(Topology t, Dns d, Expansion out) {
         out.add("dns/zone", "aws_route53_zone", "zone", Map.of(
-                "name", d.zone(),
+                "name", d.zone() + ".",
                 "comment", "infra stack " + t.stack()), d.at());
         if (d.privateZone() != null) {
             out.add("dns/private-zone", "aws_route53_zone", "private-zone", Map.of(
-                    "name", d.privateZone(),
+                    "name", d.privateZone() + ".",
                     "vpcId", Ref.id("network/vpc"),
                     "comment", "infra stack " + t.stack() + " (private)"), d.at());
         }

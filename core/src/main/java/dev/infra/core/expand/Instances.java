@@ -6,6 +6,7 @@ import dev.infra.core.topology.Edge.Capacity;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Launch templates (encrypted root volume) and auto-scaling groups, shared by the proxies. */
 final class Instances {
@@ -38,6 +39,41 @@ final class Instances {
         attrs.put("subnetIds", List.copyOf(subnets));
         attrs.put("targetGroupArns", List.copyOf(targetGroups));
         out.add(address, "aws_autoscaling_group", nameSuffix, attrs, at);
+    }
+
+    /**
+     * An instance from a launch template in the private subnet of {@code zone}, and its data on an
+     * encrypted volume that is a resource of its own, attached: replacing the instance re-attaches
+     * the same volume.
+     */
+    static void serverWithVolume(Expansion out, String instance, String volume, String attachment, String nameSuffix,
+                                 String launchTemplate, String instanceType, String region, String zone, int volumeSize,
+                                 SourceLocation at) {
+        out.add(instance, "aws_instance", nameSuffix, Map.of(
+                "launchTemplateId", Ref.id(launchTemplate),
+                "subnetId", Ref.id("network/subnet.private-" + zone),
+                "instanceType", instanceType), at);
+        out.add(volume, "aws_ebs_volume", nameSuffix + "-data", Map.of(
+                "availabilityZone", region + zone,
+                "size", (long) volumeSize,
+                "volumeType", "gp3",
+                "encrypted", true,
+                "kmsKeyId", EncryptionExpander.keyArn()), at);
+        out.addUntagged(attachment, "aws_volume_attachment", Map.of(
+                "volumeId", Ref.id(volume),
+                "instanceId", Ref.id(instance),
+                "deviceName", DATA_DEVICE), Set.of(), at);
+    }
+
+    /** Where the data volume appears; Nitro instances show it as the second NVMe disk instead. */
+    static final String DATA_DEVICE = "/dev/sdf";
+
+    /** User-data lines that wait for the data volume, format it once, and mount it at {@code mountPoint}. */
+    static String mountDataVolume(String mountPoint) {
+        return "until [ -e /dev/sdf ] || [ -e /dev/nvme1n1 ]; do sleep 2; done\n"
+                + "dev=$( [ -e /dev/nvme1n1 ] && echo /dev/nvme1n1 || echo /dev/sdf )\n"
+                + "blkid \"$dev\" || mkfs.ext4 \"$dev\"\nmkdir -p " + mountPoint + "\n"
+                + "echo \"$dev " + mountPoint + " ext4 defaults,nofail 0 2\" >> /etc/fstab\nmount -a\n";
     }
 
     static List<Ref> subnets(String kind, List<String> zones) {

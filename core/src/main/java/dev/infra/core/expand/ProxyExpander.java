@@ -91,23 +91,9 @@ final class ProxyExpander implements ComponentExpander {
                 p.authServers().instanceType(), teleportUserData(t, "auth"), List.of(Ref.id(authSg)), p.at());
         List<String> zones = t.network().zones();
         for (int i = 0; i < p.authServers().count(); i++) {
-            String zone = zones.get(i % zones.size());
-            String server = "access-proxy/auth-server." + i;
-            String volume = "access-proxy/auth-data." + i;
-            out.add(server, "aws_instance", "teleport-auth-" + i, Map.of(
-                    "launchTemplateId", Ref.id("access-proxy/auth-launch-template"),
-                    "subnetId", Ref.id("network/subnet.private-" + zone),
-                    "instanceType", p.authServers().instanceType()), p.at());
-            out.add(volume, "aws_ebs_volume", "teleport-auth-data-" + i, Map.of(
-                    "availabilityZone", t.region() + zone,
-                    "size", (long) p.authServers().volumeSize(),
-                    "volumeType", "gp3",
-                    "encrypted", true,
-                    "kmsKeyId", EncryptionExpander.keyArn()), p.at());
-            out.addUntagged("access-proxy/auth-data-attachment." + i, "aws_volume_attachment", Map.of(
-                    "volumeId", Ref.id(volume),
-                    "instanceId", Ref.id(server),
-                    "deviceName", "/dev/sdf"), Set.of(), p.at());
+            Instances.serverWithVolume(out, "access-proxy/auth-server." + i, "access-proxy/auth-data." + i,
+                    "access-proxy/auth-data-attachment." + i, "teleport-auth-" + i, "access-proxy/auth-launch-template",
+                    p.authServers().instanceType(), t.region(), zones.get(i % zones.size()), p.authServers().volumeSize(), p.at());
         }
     }
 
@@ -129,12 +115,7 @@ final class ProxyExpander implements ComponentExpander {
                         "  tunnel_listen_addr: 0.0.0.0:3024",
                         "  listen_addr: 0.0.0.0:3023",
                         "ssh_service: {enabled: false}");
-        String data = role.equals("auth")
-                ? "until [ -e /dev/sdf ] || [ -e /dev/nvme1n1 ]; do sleep 2; done\n"
-                + "dev=$( [ -e /dev/nvme1n1 ] && echo /dev/nvme1n1 || echo /dev/sdf )\n"
-                + "blkid \"$dev\" || mkfs.ext4 \"$dev\"\nmkdir -p /var/lib/teleport\n"
-                + "echo \"$dev /var/lib/teleport ext4 defaults,nofail 0 2\" >> /etc/fstab\nmount -a\n"
-                : "";
+        String data = role.equals("auth") ? Instances.mountDataVolume("/var/lib/teleport") : "";
         return "#!/bin/bash\nset -euo pipefail\n" + data
                 + "dnf install -y https://cdn.teleport.dev/teleport-v16.4.0-1.x86_64.rpm\n"
                 + "cat > /etc/teleport.yaml <<'CONF'\nversion: v3\nteleport:\n  data_dir: /var/lib/teleport\n"

@@ -1,5 +1,6 @@
 package dev.infra.core.topology;
 
+import static dev.infra.core.topology.TopologyLoader.intOr;
 import static dev.infra.core.topology.TopologyLoader.items;
 import static dev.infra.core.topology.TopologyLoader.text;
 import static dev.infra.core.topology.TopologyLoader.texts;
@@ -205,8 +206,4 @@ final class EdgeBinder {
                 "true".equals(text(c.get("endpointPublicAccess"))), groups, c.at());
     }
 
-    private static int intOr(YNode node, int fallback) {
-        String t = text(node);
-        return t == null ? fallback : (int) ShapeChecker.parseLong(t);
-    }
 }

@@ -11,11 +11,13 @@ import java.util.Map;
 public record Topology(String file, String digest, String stack, String region, Map<String, String> tags,
                        Network network, Edge.Encryption encryption, Edge.EgressProxy egressProxy,
                        Edge.AccessProxy accessProxy, Map<String, Edge.LoadBalancer> loadBalancers,
-                       Edge.Firewall firewall, Edge.Dns dns, Map<String, Edge.Cluster> clusters, SourceLocation at) {
+                       Edge.Firewall firewall, Edge.Dns dns, Map<String, Edge.Cluster> clusters,
+                       Map<String, Data.Table> tables, Map<String, Data.Cache> caches, Map<String, Data.Bucket> buckets,
+                       Map<String, Data.Service> services, Data.Monitoring monitoring, SourceLocation at) {
 
     /** The same topology aimed at another region ({@code --region}). */
     public Topology inRegion(String newRegion) {
         return new Topology(file, digest, stack, newRegion, tags, network, encryption, egressProxy, accessProxy,
-                loadBalancers, firewall, dns, clusters, at);
+                loadBalancers, firewall, dns, clusters, tables, caches, buckets, services, monitoring, at);
     }
 }

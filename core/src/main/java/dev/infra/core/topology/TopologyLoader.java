@@ -65,8 +65,10 @@ public final class TopologyLoader {
         Network network = root.get("network") instanceof YMap n
                 ? NetworkBinder.bind(n, region, diags) : null;
         EdgeBinder.Bound edge = EdgeBinder.bind(root, network, diags);
+        DataBinder.Bound data = DataBinder.bind(root, network, edge, diags);
         return new Topology(file, digest, stack, region, tags, network, edge.encryption(), edge.egressProxy(),
-                edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(), root.at());
+                edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(),
+                data.tables(), data.caches(), data.buckets(), data.services(), data.monitoring(), root.at());
     }
 
     static String text(YNode node) {
@@ -76,6 +78,12 @@ public final class TopologyLoader {
     static String text(YNode node, String fallback) {
         String t = text(node);
         return t == null ? fallback : t;
+    }
+
+    /** An integer the shape check has accepted (decimal, hex or with underscores), or {@code fallback} when absent. */
+    static int intOr(YNode node, int fallback) {
+        String t = text(node);
+        return t == null ? fallback : (int) ShapeChecker.parseLong(t);
     }
 
     static List<YNode> items(YNode node) {

@@ -116,6 +116,68 @@ public final class TopologyShape {
             optional("endpointPublicAccess", bool("a public API endpoint (default false)")),
             required("nodeGroups", mapOf("managed node groups by name", NODE_GROUP)));
 
+    static final Shape KEY = obj("A key attribute.",
+            required("name", pattern("an attribute name", "^[A-Za-z0-9_.-]{1,255}$")),
+            required("type", oneOf("S (string), N (number) or B (binary)", "S", "N", "B")));
+
+    static final Shape TABLE = obj("A DynamoDB table, encrypted with the stack key.",
+            required("partitionKey", KEY),
+            optional("sortKey", KEY),
+            optional("billing", oneOf("on-demand (default) or provisioned", "on-demand", "provisioned")),
+            optional("capacity", obj("Provisioned throughput.",
+                    required("read", integer("read capacity units", 1, 40000)),
+                    required("write", integer("write capacity units", 1, 40000)))),
+            optional("indexes", mapOf("global secondary indexes by name", obj("A global secondary index (projects all attributes).",
+                    required("partitionKey", KEY),
+                    optional("sortKey", KEY)))),
+            optional("pointInTimeRecovery", bool("continuous backups (default true)")),
+            optional("ttl", pattern("the attribute holding expiry times", "^[A-Za-z0-9_.-]{1,255}$")),
+            optional("deletionProtection", bool("refuse deletion (default true); destroy fails until it is turned off")));
+
+    static final Shape CACHE = obj("An ElastiCache Redis replication group in front of the tables.",
+            optional("engineVersion", pattern("a Redis version such as \"7.1\"", "^[0-9]+\\.[0-9]+$")),
+            optional("nodeType", pattern("a node type such as cache.t4g.small", "^cache\\.[a-z0-9]+\\.[a-z0-9]+$")),
+            optional("replicas", integer("read replicas besides the primary (at least 1 for failover)", 0, 5)),
+            required("clientsFrom", listOf("clusters whose nodes may connect; nothing else can",
+                    pattern("a cluster reference such as clusters.apps", "^clusters\\.[a-z][a-z0-9-]*$"))));
+
+    static final Shape LIFECYCLE = obj("A lifecycle rule.",
+            required("id", pattern("the rule's name", "^[A-Za-z0-9_.-]{1,255}$")),
+            optional("prefix", str("objects it applies to (default: all)")),
+            optional("transitionDays", integer("days before moving to storageClass", 1, 36500)),
+            optional("storageClass", oneOf("the class to move to", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")),
+            optional("expirationDays", integer("days before deletion", 1, 36500)));
+
+    static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
+            optional("name", pattern("a global S3 name (default <stack>-<key>-<region>)", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")),
+            optional("versioning", bool("keep object versions (default true)")),
+            optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)));
+
+    static final Shape SERVICE = obj("A service on its own instance in a private subnet, data on an encrypted EBS volume.",
+            optional("image", str("the container image (default: the official one for prometheus, grafana, vault)")),
+            optional("instanceType", pattern("an EC2 instance type", INSTANCE_TYPE)),
+            optional("volumeSize", integer("data volume size in GiB", 1, 16384)),
+            required("ports", listOf("ports the VPC may reach", integer("a port", 1, 65535))),
+            optional("zone", pattern("a zone letter of the network", "^[a-z]$")),
+            optional("ami", pattern("an AMI id or resolve:ssm:/parameter", AMI)));
+
+    static final Shape MONITORING = obj("CloudTrail, CloudWatch, GuardDuty, the ELK stack and Athena.",
+            optional("cloudTrail", obj("A multi-region trail with log file validation, encrypted with the stack key.",
+                    required("bucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))),
+            optional("logGroups", mapOf("CloudWatch log groups by name", obj("A log group, encrypted with the stack key.",
+                    optional("retentionDays", integer("days to keep events: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288 or 3653", 1, 3653))))),
+            optional("alarms", bool("alarms on NAT gateway errors, ALB 5xx and group capacity, to an SNS topic (default true)")),
+            optional("guardDuty", obj("The region's GuardDuty detector.",
+                    optional("findingFrequency", oneOf("how often findings are published", "FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")))),
+            optional("logSearch", obj("The ELK stack: an OpenSearch domain in the private subnets.",
+                    optional("engineVersion", pattern("such as OpenSearch_2.13", "^(OpenSearch|Elasticsearch)_[0-9]+\\.[0-9]+$")),
+                    optional("instanceType", pattern("such as r6g.large.search", "^[a-z0-9]+\\.[a-z0-9]+\\.search$")),
+                    optional("instanceCount", integer("data nodes", 1, 80)),
+                    optional("volumeSize", integer("EBS GiB per node", 10, 16384)),
+                    required("archiveBucket", pattern("a bucket reference such as buckets.elk-logs", "^buckets\\.[a-z][a-z0-9-]*$")))),
+            optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail and WAF logs.",
+                    required("resultsBucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))));
+
     public static final Shape.Obj TOPOLOGY = obj("An infra topology: one stack, one primary region.",
             required("stack", pattern("a stack name: lower-case letters, digits and dashes", Names.PATTERN)),
             required("region", pattern("an AWS region such as us-east-1", REGION)),
@@ -127,5 +189,10 @@ public final class TopologyShape {
             optional("loadBalancers", mapOf("application load balancers by name", LOAD_BALANCER)),
             optional("firewall", FIREWALL),
             optional("dns", DNS),
-            optional("clusters", mapOf("EKS clusters by name", CLUSTER)));
+            optional("clusters", mapOf("EKS clusters by name", CLUSTER)),
+            optional("tables", mapOf("DynamoDB tables by name", TABLE)),
+            optional("caches", mapOf("Redis caches by name", CACHE)),
+            optional("buckets", mapOf("S3 buckets by name", BUCKET)),
+            optional("services", mapOf("services on EBS (prometheus, grafana, vault…) by name", SERVICE)),
+            optional("monitoring", MONITORING));
 }

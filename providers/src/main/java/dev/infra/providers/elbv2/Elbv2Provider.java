@@ -9,6 +9,7 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,6 +20,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
@@ -44,15 +46,19 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(10);
 
     private final Function<R, String> arnOf;
+    private final Function<R, String> keyOf;
 
     /**
+     * @param arnOf the SDK model's ARN, e.g. {@code LoadBalancer::loadBalancerArn}
+     * @param keyOf how messages name a resource found by its natural key, e.g. {@code LoadBalancer::loadBalancerName}
      * @param updatable attributes changed in place, besides {@code tags}
      * @param computed attributes AWS sets
      */
-    protected Elbv2Provider(AwsClients clients, String type, Function<R, String> arnOf, Set<String> updatable,
-                            Set<String> computed) {
+    protected Elbv2Provider(AwsClients clients, String type, Function<R, String> arnOf, Function<R, String> keyOf,
+                            Set<String> updatable, Set<String> computed) {
         super(clients, type, true, updatable, computed);
         this.arnOf = arnOf;
+        this.keyOf = keyOf;
     }
 
     protected final ElasticLoadBalancingV2Client elbv2() {
@@ -69,9 +75,6 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
 
     /** The resource with the spec's natural key (its unique name; for a listener, its load balancer and port). */
     protected abstract Optional<R> byNaturalKey(ResourceSpec spec);
-
-    /** How messages name a resource found by its natural key. */
-    protected abstract String naturalKey(R resource);
 
     /** The attributes other than {@code tags}, named and shaped as in the spec. */
     protected abstract Map<String, Object> attributesOf(R resource);
@@ -120,7 +123,7 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
         return byNaturalKey(spec).flatMap(r -> {
             Map<String, String> t = tagsOf(arnOf.apply(r));
-            ProviderSupport.claim(spec.address(), stack, type() + " " + naturalKey(r), t);
+            ProviderSupport.claim(spec.address(), stack, type() + " " + keyOf.apply(r), t);
             return Optional.of(toLive(r, t));
         });
     }
@@ -161,6 +164,20 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     /** The resource by ARN; NotFound means absent. */
     protected final Optional<R> describeOne(String arn) {
         return describeSome(List.of(arn)).stream().findFirst();
+    }
+
+    /**
+     * The resource named {@code name}, for types whose names are unique per region: {@code describeByName} is the
+     * Describe call with that name, which answers NotFound when there is none.
+     */
+    protected final Optional<R> named(String name, Supplier<List<R>> describeByName) {
+        return ProviderSupport.unless(this::isGone,
+                () -> describeByName.get().stream().filter(r -> name.equals(keyOf.apply(r))).findFirst());
+    }
+
+    /** The spec's {@code port}, as the SDK wants it. */
+    protected static int port(ResourceSpec spec) {
+        return Math.toIntExact(SpecValues.number(spec, "port"));
     }
 
     /** Every load balancer in the region, all pages. */

@@ -40,7 +40,8 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
     static final Set<String> MODIFIABLE = Set.of("protocol", "certificateArn", "defaultAction");
 
     public ListenerProvider(AwsClients clients) {
-        super(clients, TYPE, Listener::listenerArn, MODIFIABLE, Set.of());
+        super(clients, TYPE, Listener::listenerArn, l -> "on port " + l.port() + " of " + l.loadBalancerArn(), MODIFIABLE,
+                Set.of());
     }
 
     @Override
@@ -72,11 +73,6 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
     }
 
     @Override
-    protected String naturalKey(Listener l) {
-        return "on port " + l.port() + " of " + l.loadBalancerArn();
-    }
-
-    @Override
     protected Map<String, Object> attributesOf(Listener l) {
         Map<String, Object> a = new TreeMap<>();
         a.put("loadBalancerArn", l.loadBalancerArn());
@@ -95,9 +91,9 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
         String certificate = SpecValues.optionalString(spec, "certificateArn");
         return call("CreateListener", () -> elbv2().createListener(b -> b
                 .loadBalancerArn(SpecValues.string(spec, "loadBalancerArn"))
-                .port(Math.toIntExact(SpecValues.number(spec, "port")))
+                .port(port(spec))
                 .protocol(SpecValues.string(spec, "protocol"))
-                .certificates(certificate == null ? null : List.of(Certificate.builder().certificateArn(certificate).build()))
+                .certificates(certificates(certificate))
                 .defaultActions(action(spec))
                 .tags(tags))).listeners().get(0).listenerArn();
     }
@@ -112,7 +108,7 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
         call("ModifyListener", () -> elbv2().modifyListener(b -> b
                 .listenerArn(current.id())
                 .protocol(SpecValues.string(spec, "protocol"))
-                .certificates(certificate == null ? null : List.of(Certificate.builder().certificateArn(certificate).build()))
+                .certificates(certificates(certificate))
                 .defaultActions(action(spec))));
     }
 
@@ -125,6 +121,11 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
         return ProviderSupport.unless(this::isGone, () -> Optional.of(call("DescribeListeners", () -> elbv2()
                 .describeListenersPaginator(b -> b.loadBalancerArn(loadBalancerArn).pageSize(PAGE_SIZE))
                 .listeners().stream().toList()))).orElse(List.of());
+    }
+
+    /** The listener's certificate as the SDK wants it; none ({@code null}, not sent) for HTTP. */
+    private static List<Certificate> certificates(String certificateArn) {
+        return certificateArn == null ? null : List.of(Certificate.builder().certificateArn(certificateArn).build());
     }
 
     /** The spec's defaultAction as the SDK's Action. */

@@ -7,7 +7,6 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
 import java.util.Collection;
@@ -33,7 +32,8 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     static final Duration ACTIVE_INTERVAL = Duration.ofSeconds(10);
 
     public LoadBalancerProvider(AwsClients clients) {
-        super(clients, TYPE, LoadBalancer::loadBalancerArn, Set.of("subnetIds", "securityGroupIds"),
+        super(clients, TYPE, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName,
+                Set.of("subnetIds", "securityGroupIds"),
                 Set.of("dnsName", "canonicalHostedZoneId"));
         unordered("subnetIds", "securityGroupIds");
     }
@@ -53,14 +53,8 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     @Override
     protected Optional<LoadBalancer> byNaturalKey(ResourceSpec spec) {
         String name = SpecValues.string(spec, "name");
-        return ProviderSupport.unless(this::isGone, () -> call(
-                "DescribeLoadBalancers", () -> elbv2().describeLoadBalancers(b -> b.names(name)))
-                .loadBalancers().stream().filter(lb -> name.equals(lb.loadBalancerName())).findFirst());
-    }
-
-    @Override
-    protected String naturalKey(LoadBalancer lb) {
-        return lb.loadBalancerName();
+        return named(name, () -> call("DescribeLoadBalancers",
+                () -> elbv2().describeLoadBalancers(b -> b.names(name)).loadBalancers()));
     }
 
     @Override
@@ -95,7 +89,8 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
         ctx.await(arn + " to become active", ACTIVE_TIMEOUT, ACTIVE_INTERVAL, () -> {
             Optional<LoadBalancer> lb = describeOne(arn);
             if (lb.isPresent() && lb.get().state() != null && lb.get().state().code() == LoadBalancerStateEnum.FAILED) {
-                throw new ProviderException(spec.address(), "load balancer " + arn + " failed: " + lb.get().state().reason());
+                throw new ProviderException(spec.address(),
+                        "load balancer " + arn + " failed: " + lb.get().state().reason());
             }
             return lb.filter(l -> l.state() != null && l.state().code() == LoadBalancerStateEnum.ACTIVE);
         });

@@ -6,7 +6,6 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +25,7 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
     public static final String TYPE = "aws_lb_target_group";
 
     public TargetGroupProvider(AwsClients clients) {
-        super(clients, TYPE, TargetGroup::targetGroupArn, Set.of("healthCheckPath"), Set.of());
+        super(clients, TYPE, TargetGroup::targetGroupArn, TargetGroup::targetGroupName, Set.of("healthCheckPath"), Set.of());
     }
 
     @Override
@@ -45,14 +44,8 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
     @Override
     protected Optional<TargetGroup> byNaturalKey(ResourceSpec spec) {
         String name = SpecValues.string(spec, "name");
-        return ProviderSupport.unless(this::isGone, () -> call(
-                "DescribeTargetGroups", () -> elbv2().describeTargetGroups(b -> b.names(name)))
-                .targetGroups().stream().filter(tg -> name.equals(tg.targetGroupName())).findFirst());
-    }
-
-    @Override
-    protected String naturalKey(TargetGroup tg) {
-        return tg.targetGroupName();
+        return named(name, () -> call("DescribeTargetGroups",
+                () -> elbv2().describeTargetGroups(b -> b.names(name)).targetGroups()));
     }
 
     @Override
@@ -72,7 +65,7 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
         String targetType = SpecValues.optionalString(spec, "targetType");
         return call("CreateTargetGroup", () -> elbv2().createTargetGroup(b -> b
                 .name(SpecValues.string(spec, "name"))
-                .port(Math.toIntExact(SpecValues.number(spec, "port")))
+                .port(port(spec))
                 .protocol(SpecValues.string(spec, "protocol"))
                 .vpcId(SpecValues.string(spec, "vpcId"))
                 .targetType(targetType == null ? "instance" : targetType)

@@ -162,7 +162,8 @@ public final class BucketProvider extends AwsResourceProvider {
             configuration.locationConstraint(region);
         }
         try {
-            call("CreateBucket", () -> s3().createBucket(b -> b.bucket(bucket).createBucketConfiguration(configuration.build())));
+            call("CreateBucket", () -> s3().createBucket(b -> b.bucket(bucket)
+                    .createBucketConfiguration(configuration.build())));
         } catch (AwsCallException e) {
             if (!"BucketAlreadyOwnedByYou".equals(e.code())) {
                 throw e;
@@ -209,13 +210,18 @@ public final class BucketProvider extends AwsResourceProvider {
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String bucket = current.id();
         // BucketNotEmpty: an object was written while emptying; empty again.
-        retrying(ctx, "DeleteBucket " + bucket, EMPTY_TIMEOUT, EMPTY_INTERVAL, e -> "BucketNotEmpty".equals(e.code()), () -> {
-            empty(bucket, ctx.address());
-            return call("DeleteBucket", () -> s3().deleteBucket(b -> b.bucket(bucket)));
-        });
-        awaitPropagation(ctx, "bucket " + bucket + " to be deleted", () -> ProviderSupport.unless(this::isGone,
-                () -> Optional.of(call("GetBucketLocation", () -> s3().getBucketLocation(b -> b.bucket(bucket))))
-        ).isPresent() ? Optional.empty() : Optional.of(Boolean.TRUE));
+        retrying(ctx, "DeleteBucket " + bucket, EMPTY_TIMEOUT, EMPTY_INTERVAL, e -> "BucketNotEmpty".equals(e.code()),
+                () -> {
+                    empty(bucket, ctx.address());
+                    return call("DeleteBucket", () -> s3().deleteBucket(b -> b.bucket(bucket)));
+                });
+        awaitPropagation(ctx, "bucket " + bucket + " to be deleted",
+                () -> exists(bucket) ? Optional.empty() : Optional.of(Boolean.TRUE));
+    }
+
+    private boolean exists(String bucket) {
+        return ProviderSupport.unless(this::isGone, () -> Optional.of(call("GetBucketLocation",
+                () -> s3().getBucketLocation(b -> b.bucket(bucket))))).isPresent();
     }
 
     /** Deletes every object version and delete marker, up to 1000 a DeleteObjects call. */
@@ -253,7 +259,8 @@ public final class BucketProvider extends AwsResourceProvider {
         String key = SpecValues.optionalString(spec, "kmsKeyArn");
         ServerSideEncryptionByDefault byDefault = key == null
                 ? ServerSideEncryptionByDefault.builder().sseAlgorithm(ServerSideEncryption.AES256).build()
-                : ServerSideEncryptionByDefault.builder().sseAlgorithm(ServerSideEncryption.AWS_KMS).kmsMasterKeyID(key).build();
+                : ServerSideEncryptionByDefault.builder().sseAlgorithm(ServerSideEncryption.AWS_KMS)
+                        .kmsMasterKeyID(key).build();
         return call("PutBucketEncryption", () -> s3().putBucketEncryption(b -> b.bucket(bucket)
                 .serverSideEncryptionConfiguration(c -> c.rules(ServerSideEncryptionRule.builder()
                         .applyServerSideEncryptionByDefault(byDefault)

@@ -7,7 +7,6 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -25,7 +24,6 @@ import software.amazon.awssdk.services.wafv2.model.LoggingConfiguration;
 public final class LoggingConfigurationProvider extends Wafv2Provider {
 
     public static final String TYPE = "aws_wafv2_logging_configuration";
-    static final int LIST_LIMIT = 100;
 
     public LoggingConfigurationProvider(AwsClients clients) {
         super(clients, TYPE, false, Set.of("logDestination"), Set.of());
@@ -33,18 +31,13 @@ public final class LoggingConfigurationProvider extends Wafv2Provider {
 
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
-        List<LiveResource> out = new ArrayList<>();
-        String marker = null;
-        do {
-            String m = marker;
-            ListLoggingConfigurationsResponse page = call("ListLoggingConfigurations",
-                    () -> wafv2().listLoggingConfigurations(b -> b.scope(SCOPE).limit(LIST_LIMIT).nextMarker(m)));
-            page.loggingConfigurations().stream()
-                    .filter(c -> ids.contains(c.resourceArn()))
-                    .forEach(c -> out.add(toLive(c)));
-            marker = page.loggingConfigurations().isEmpty() ? null : page.nextMarker();
-        } while (marker != null);
-        return out;
+        return allPages(marker -> call("ListLoggingConfigurations",
+                        () -> wafv2().listLoggingConfigurations(b -> b.scope(SCOPE).limit(LIST_LIMIT).nextMarker(marker))),
+                ListLoggingConfigurationsResponse::loggingConfigurations, ListLoggingConfigurationsResponse::nextMarker)
+                .stream()
+                .filter(c -> ids.contains(c.resourceArn()))
+                .map(this::toLive)
+                .toList();
     }
 
     /** The web ACL's logging configuration, whatever its destination (that one is updated in place). */

@@ -7,8 +7,11 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
@@ -26,6 +29,8 @@ public abstract class Wafv2Provider extends AwsResourceProvider {
     static final String UNAVAILABLE = "WAFUnavailableEntityException";
     /** The lock token sent is not the current one: someone changed the web ACL meanwhile. */
     static final String LOCK_CHANGED = "WAFOptimisticLockException";
+    /** The largest page WAF's list calls return. */
+    static final int LIST_LIMIT = 100;
     static final Duration TIMEOUT = Duration.ofMinutes(5);
     static final Duration INTERVAL = Duration.ofSeconds(5);
 
@@ -62,6 +67,23 @@ public abstract class Wafv2Provider extends AwsResourceProvider {
     /** Runs a lookup, counting {@code WAFNonexistentItemException} as "absent". */
     protected final <T> Optional<T> unlessGone(Supplier<Optional<T>> lookup) {
         return ProviderSupport.unless(this::isGone, lookup);
+    }
+
+    /**
+     * Every item of a list call paged with NextMarker ({@value #LIST_LIMIT} a page): {@code page} makes the call for
+     * a marker ({@code null} first), {@code items} and {@code nextMarker} read its answer.
+     */
+    protected static <P, T> List<T> allPages(Function<String, P> page, Function<P, List<T>> items,
+                                             Function<P, String> nextMarker) {
+        List<T> out = new ArrayList<>();
+        String marker = null;
+        do {
+            P answer = page.apply(marker);
+            List<T> some = items.apply(answer);
+            out.addAll(some);
+            marker = some.isEmpty() ? null : nextMarker.apply(answer);
+        } while (marker != null);
+        return out;
     }
 
     /** Runs a call that names a web ACL, retrying while AWS says that ACL is not available yet (just made). */

@@ -23,6 +23,7 @@ import software.amazon.awssdk.services.wafv2.model.AllowAction;
 import software.amazon.awssdk.services.wafv2.model.BlockAction;
 import software.amazon.awssdk.services.wafv2.model.DefaultAction;
 import software.amazon.awssdk.services.wafv2.model.GetWebAclResponse;
+import software.amazon.awssdk.services.wafv2.model.ListTagsForResourceResponse;
 import software.amazon.awssdk.services.wafv2.model.ListWebAcLsResponse;
 import software.amazon.awssdk.services.wafv2.model.NoneAction;
 import software.amazon.awssdk.services.wafv2.model.RateBasedStatementAggregateKeyType;
@@ -47,7 +48,6 @@ public final class WebAclProvider extends Wafv2Provider {
     public static final String TYPE = "aws_wafv2_web_acl";
     /** The rate-based rule's name; AWS's managed rule groups are all named AWSManagedRules…. */
     static final String RATE_RULE = "rate-limit";
-    static final int LIST_LIMIT = 100;
 
     public WebAclProvider(AwsClients clients) {
         super(clients, TYPE, true, Set.of("managedRuleGroups", "rateLimit"), Set.of("arn"));
@@ -166,16 +166,9 @@ public final class WebAclProvider extends Wafv2Provider {
 
     /** Every web ACL of the scope in the region, all pages. */
     private List<WebACLSummary> list() {
-        List<WebACLSummary> out = new ArrayList<>();
-        String marker = null;
-        do {
-            String m = marker;
-            ListWebAcLsResponse page = call("ListWebACLs",
-                    () -> wafv2().listWebACLs(b -> b.scope(SCOPE).limit(LIST_LIMIT).nextMarker(m)));
-            out.addAll(page.webACLs());
-            marker = page.webACLs().isEmpty() ? null : page.nextMarker();
-        } while (marker != null);
-        return out;
+        return allPages(marker -> call("ListWebACLs",
+                        () -> wafv2().listWebACLs(b -> b.scope(SCOPE).limit(LIST_LIMIT).nextMarker(marker))),
+                ListWebAcLsResponse::webACLs, ListWebAcLsResponse::nextMarker);
     }
 
     private Optional<WebACLSummary> byName(String name) {
@@ -206,17 +199,12 @@ public final class WebAclProvider extends Wafv2Provider {
     /** The ACL's tags without AWS's own; WAF has at most 50 a resource, so one page of 100 holds them. */
     private Map<String, String> tagsOf(String arn) {
         Map<String, String> out = new TreeMap<>();
-        String marker = null;
-        do {
-            String m = marker;
-            var page = call("ListTagsForResource",
-                    () -> wafv2().listTagsForResource(b -> b.resourceARN(arn).limit(LIST_LIMIT).nextMarker(m)));
-            if (page.tagInfoForResource() != null) {
-                page.tagInfoForResource().tagList().forEach(t -> out.put(t.key(), t.value()));
-            }
-            marker = page.tagInfoForResource() == null || page.tagInfoForResource().tagList().isEmpty()
-                    ? null : page.nextMarker();
-        } while (marker != null);
+        allPages(marker -> call("ListTagsForResource",
+                        () -> wafv2().listTagsForResource(b -> b.resourceARN(arn).limit(LIST_LIMIT).nextMarker(marker))),
+                (ListTagsForResourceResponse r) -> r.tagInfoForResource() == null
+                        ? List.<Tag>of() : r.tagInfoForResource().tagList(),
+                ListTagsForResourceResponse::nextMarker)
+                .forEach(t -> out.put(t.key(), t.value()));
         return out;
     }
 

@@ -157,6 +157,11 @@ class Wafv2IT extends ProviderTestSupport {
                 .filteredOn(acl -> acl.name().equals(stack + "-retried")).singleElement()
                 .satisfies(acl -> assertThat(acl.id()).isEqualTo(created.id()));
         assertMatchesSpec(created, spec);
+        // What AWS answers a second create of the same name (moto needs moto_launcher.py's patch for the code).
+        assertAwsError(() -> waf().createWebACL(b -> b.name(stack + "-retried").scope("REGIONAL")
+                .defaultAction(d -> d.allow(x -> { }))
+                .visibilityConfig(v -> v.metricName("m").cloudWatchMetricsEnabled(false).sampledRequestsEnabled(false))),
+                "WAFDuplicateItemException");
         new WebAclProvider(clients).delete(created, ctx(address));
     }
 

@@ -1,0 +1,204 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.state.Json;
+import dev.infra.core.topology.Data.Bucket;
+import dev.infra.core.topology.Data.Cache;
+import dev.infra.core.topology.Data.Index;
+import dev.infra.core.topology.Data.Key;
+import dev.infra.core.topology.Data.LifecycleRule;
+import dev.infra.core.topology.Data.Service;
+import dev.infra.core.topology.Data.Table;
+import dev.infra.core.topology.Topology;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * {@code tables:} → DynamoDB tables (SSE with the stack key, PITR, TTL, deletion protection).
+ * {@code caches:} → per cache a security group reachable only from the named clusters' nodes, a
+ * subnet group in the private subnets, the AUTH token generated into Secrets Manager, and a Redis
+ * replication group encrypted at rest (stack key) and in transit. {@code buckets:} → S3 buckets
+ * (SSE-KMS, public access blocked, versioning, lifecycle, the policy log deliveries need).
+ * {@code services:} → an instance per service in a private subnet, its data on its own volume.
+ */
+final class DataExpander implements ComponentExpander {
+
+    static final int REDIS_PORT = 6379;
+
+    static String bucket(String name) {
+        return "bucket." + name;
+    }
+
+    /** The S3 name of a topology bucket: given, or {@code <stack>-<name>-<region>}. */
+    static String bucketName(Topology t, String name) {
+        Bucket b = t.buckets().get(name);
+        return b.bucketName() != null ? b.bucketName() : t.stack() + "-" + name + "-" + t.region();
+    }
+
+    @Override
+    public void expand(Topology topology, Expansion out) {
+        topology.tables().values().forEach(t -> table(t, out));
+        topology.buckets().values().forEach(b -> bucket(topology, b, out));
+        topology.caches().values().forEach(c -> cache(topology, c, out));
+        topology.services().values().forEach(s -> service(topology, s, out));
+    }
+
+    private static Map<String, Object> key(Key k) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", k.name());
+        m.put("type", k.type());
+        return m;
+    }
+
+    private static void table(Table t, Expansion out) {
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("name", out.name(t.name()));
+        attrs.put("partitionKey", key(t.partitionKey()));
+        if (t.sortKey() != null) {
+            attrs.put("sortKey", key(t.sortKey()));
+        }
+        attrs.put("billingMode", t.onDemand() ? "PAY_PER_REQUEST" : "PROVISIONED");
+        if (!t.onDemand()) {
+            attrs.put("readCapacity", (long) t.readCapacity());
+            attrs.put("writeCapacity", (long) t.writeCapacity());
+        }
+        List<Map<String, Object>> indexes = new ArrayList<>();
+        t.indexes().stream().sorted(Comparator.comparing(Index::name)).forEach(i -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", i.name());
+            m.put("partitionKey", key(i.partitionKey()));
+            if (i.sortKey() != null) {
+                m.put("sortKey", key(i.sortKey()));
+            }
+            m.put("projection", "ALL");
+            indexes.add(m);
+        });
+        attrs.put("globalSecondaryIndexes", indexes);
+        attrs.put("pointInTimeRecovery", t.pointInTimeRecovery());
+        if (t.ttlAttribute() != null) {
+            attrs.put("ttlAttribute", t.ttlAttribute());
+        }
+        attrs.put("kmsKeyArn", EncryptionExpander.keyArn());
+        attrs.put("deletionProtection", t.deletionProtection());
+        out.add("table." + t.name(), "aws_dynamodb_table", "table-" + t.name(), attrs, t.at());
+    }
+
+    private static void bucket(Topology t, Bucket b, Expansion out) {
+        String name = bucketName(t, b.name());
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("bucket", name);
+        attrs.put("kmsKeyArn", EncryptionExpander.keyArn());
+        attrs.put("versioning", b.versioning());
+        attrs.put("blockPublicAccess", true);
+        List<Map<String, Object>> rules = new ArrayList<>();
+        b.lifecycle().stream().sorted(Comparator.comparing(LifecycleRule::id)).forEach(r -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", r.id());
+            m.put("prefix", r.prefix());
+            if (r.storageClass() != null) {
+                m.put("transitionDays", (long) r.transitionDays());
+                m.put("storageClass", r.storageClass());
+            }
+            if (r.expirationDays() > 0) {
+                m.put("expirationDays", (long) r.expirationDays());
+            }
+            rules.add(m);
+        });
+        attrs.put("lifecycleRules", rules);
+        if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
+            attrs.put("policy", cloudTrailPolicy(name));
+        }
+        out.add(bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
+    }
+
+    /** What CloudTrail needs to deliver (AWS CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"). */
+    static String cloudTrailPolicy(String bucket) {
+        Map<String, Object> principal = Map.of("Service", "cloudtrail.amazonaws.com");
+        List<Object> statements = List.of(
+                new TreeMap<>(Map.of("Sid", "AWSCloudTrailAclCheck", "Effect", "Allow", "Principal", principal,
+                        "Action", "s3:GetBucketAcl", "Resource", "arn:aws:s3:::" + bucket)),
+                new TreeMap<>(Map.of("Sid", "AWSCloudTrailWrite", "Effect", "Allow", "Principal", principal,
+                        "Action", "s3:PutObject", "Resource", "arn:aws:s3:::" + bucket + "/AWSLogs/*",
+                        "Condition", Map.of("StringEquals", Map.of("s3:x-amz-acl", "bucket-owner-full-control")))));
+        return canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+    }
+
+    /** Compact JSON with sorted keys: the form policies are compared in. */
+    static String canonicalJson(Object value) {
+        try {
+            return Json.COMPACT.writeValueAsString(value);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void cache(Topology t, Cache c, Expansion out) {
+        String p = "cache." + c.name();
+        String sg = p + "/security-group";
+        SecurityGroups.group(out, sg, "cache-" + c.name(), "Redis " + c.name() + ": from the cluster nodes only", Set.of(), c.at());
+        for (String cluster : c.clientsFrom()) {
+            SecurityGroups.rule(out, sg, "ingress", "tcp", REDIS_PORT, REDIS_PORT,
+                    Ref.to(ClusterExpander.prefix(cluster) + "/cluster", "clusterSecurityGroupId"), "nodes of cluster " + cluster, c.at());
+        }
+        out.add(p + "/subnet-group", "aws_elasticache_subnet_group", "cache-" + c.name(), Map.of(
+                "name", out.name(c.name()),
+                "description", "infra stack " + t.stack() + " cache " + c.name(),
+                "subnetIds", Instances.subnets("private", t.network().zones())), c.at());
+        out.add(p + "/auth-token", "aws_secretsmanager_secret", "cache-" + c.name() + "-auth-token", Map.of(
+                "name", "infra/" + t.stack() + "/" + c.name() + "/redis-auth-token",
+                "description", "AUTH token of the Redis cache " + c.name() + " (generated; never leaves AWS)",
+                "kmsKeyId", EncryptionExpander.keyArn(),
+                "generatedLength", 64L), c.at());
+        Map<String, Object> g = new LinkedHashMap<>();
+        g.put("replicationGroupId", out.name(c.name()));
+        g.put("description", "infra stack " + t.stack() + " cache " + c.name());
+        g.put("engine", "redis");
+        g.put("engineVersion", c.engineVersion());
+        g.put("nodeType", c.nodeType());
+        g.put("numCacheClusters", (long) (1 + c.replicas()));
+        g.put("automaticFailover", c.replicas() > 0);
+        g.put("multiAz", c.replicas() > 0);
+        g.put("subnetGroupName", Ref.id(p + "/subnet-group"));
+        g.put("securityGroupIds", List.of(Ref.id(sg)));
+        g.put("atRestEncryption", true);
+        g.put("kmsKeyId", EncryptionExpander.keyArn());
+        g.put("transitEncryption", true);
+        g.put("authTokenSecretArn", Ref.id(p + "/auth-token"));
+        out.add(p + "/replication-group", "aws_elasticache_replication_group", "cache-" + c.name(), g, c.at());
+    }
+
+    private static void service(Topology t, Service s, Expansion out) {
+        String p = "service." + s.name();
+        String sg = p + "/security-group";
+        SecurityGroups.group(out, sg, "service-" + s.name(), "service " + s.name(), Set.of(), s.at());
+        for (int port : s.ports()) {
+            SecurityGroups.rule(out, sg, "ingress", "tcp", port, port, t.network().cidr(), "from the VPC", s.at());
+        }
+        Instances.launchTemplate(out, p + "/launch-template", "service-" + s.name(), s.ami(), s.instanceType(),
+                serviceUserData(s), List.of(Ref.id(sg)), s.at());
+        Instances.serverWithVolume(out, p + "/instance", p + "/data", p + "/data-attachment", "service-" + s.name(),
+                p + "/launch-template", s.instanceType(), t.region(), s.zone(), s.volumeSize(), s.at());
+    }
+
+    /** Where the official images keep their data; other images get /data. */
+    static final Map<String, String> DATA_PATHS = Map.of(
+            "prometheus", "/prometheus", "grafana", "/var/lib/grafana", "vault", "/vault/file");
+
+    /** Mounts the data volume and runs the service's container with its data there, restarting always. */
+    static String serviceUserData(Service s) {
+        String data = "/var/lib/" + s.name();
+        StringBuilder ports = new StringBuilder();
+        s.ports().forEach(port -> ports.append(" -p ").append(port).append(':').append(port));
+        return "#!/bin/bash\nset -euo pipefail\n" + Instances.mountDataVolume(data)
+                + "dnf install -y docker\nsystemctl enable --now docker\n"
+                + "docker run -d --name " + s.name() + " --restart always -v " + data + ":"
+                + DATA_PATHS.getOrDefault(s.name(), "/data") + ports + " " + s.image() + "\n";
+    }
+}

@@ -1,0 +1,182 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.topology.Data.LogSearch;
+import dev.infra.core.topology.Data.Monitoring;
+import dev.infra.core.topology.Network.NatGateways;
+import dev.infra.core.topology.Topology;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * {@code monitoring:} → a multi-region CloudTrail trail (log file validation, stack key) to its
+ * bucket; CloudWatch log groups (retention, stack key); an SNS topic and alarms on NAT gateway
+ * errors, ALB 5xx and group capacity; the region's GuardDuty detector; the ELK stack as an
+ * OpenSearch domain in the private subnets; an Athena workgroup with encrypted results and a Glue
+ * database with tables over the CloudTrail and WAF logs.
+ */
+final class MonitoringExpander implements ComponentExpander {
+
+    static final String TOPIC = "monitoring/alarm-topic";
+    static final String HIVE_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+
+    @Override
+    public void expand(Topology t, Expansion out) {
+        Monitoring m = t.monitoring();
+        if (m == null) {
+            return;
+        }
+        if (m.trailBucket() != null) {
+            out.add("monitoring/trail", "aws_cloudtrail_trail", "trail", Map.of(
+                    "name", out.name("trail"),
+                    "s3BucketName", Ref.id(DataExpander.bucket(m.trailBucket())),
+                    "isMultiRegionTrail", true,
+                    "logFileValidation", true,
+                    "kmsKeyArn", EncryptionExpander.keyArn(),
+                    "logging", true), m.at());
+        }
+        m.logGroups().forEach((name, days) -> out.add("monitoring/log-group." + name, "aws_cloudwatch_log_group",
+                "log-group-" + name, Map.of(
+                        "name", "/infra/" + t.stack() + "/" + name,
+                        "retentionDays", (long) days,
+                        "kmsKeyArn", EncryptionExpander.keyArn()), m.at()));
+        if (m.alarms()) {
+            alarms(t, m, out);
+        }
+        if (m.guardDutyFrequency() != null) {
+            out.add("monitoring/guardduty", "aws_guardduty_detector", "guardduty", Map.of(
+                    "enable", true,
+                    "findingPublishingFrequency", m.guardDutyFrequency()), m.at());
+        }
+        if (m.logSearch() != null) {
+            logSearch(t, m.logSearch(), m, out);
+        }
+        if (m.athenaBucket() != null) {
+            athena(t, m, out);
+        }
+    }
+
+    private static void alarms(Topology t, Monitoring m, Expansion out) {
+        out.add(TOPIC, "aws_sns_topic", "alarms", Map.of(
+                "name", out.name("alarms"),
+                "kmsKeyId", EncryptionExpander.keyArn()), m.at());
+        if (t.network() != null && t.network().natGateways() != NatGateways.NONE) {
+            List<String> zones = t.network().natGateways() == NatGateways.SINGLE
+                    ? t.network().zones().subList(0, 1) : t.network().zones();
+            for (String z : zones) {
+                alarm(out, "nat-" + z + "-errors", "AWS/NATGateway", "ErrorPortAllocation",
+                        Map.of("NatGatewayId", Ref.id("network/nat-gateway." + z)), "Sum", 0, "GreaterThanThreshold", m);
+            }
+        }
+        for (String lb : t.loadBalancers().keySet()) {
+            alarm(out, "alb-" + lb + "-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count",
+                    Map.of("LoadBalancer", Ref.to(EdgeExpander.alb(lb), "arnSuffix")), "Sum", 10, "GreaterThanThreshold", m);
+        }
+        if (t.egressProxy() != null) {
+            alarm(out, "egress-proxy-capacity", "AWS/AutoScaling", "GroupInServiceInstances",
+                    Map.of("AutoScalingGroupName", Ref.id("egress-proxy/group")), "Minimum",
+                    t.egressProxy().capacity().min(), "LessThanThreshold", m);
+        }
+        if (t.accessProxy() != null) {
+            alarm(out, "access-proxy-capacity", "AWS/AutoScaling", "GroupInServiceInstances",
+                    Map.of("AutoScalingGroupName", Ref.id("access-proxy/group")), "Minimum",
+                    t.accessProxy().capacity().min(), "LessThanThreshold", m);
+        }
+    }
+
+    private static void alarm(Expansion out, String name, String namespace, String metric, Map<String, Object> dimensions,
+                              String statistic, long threshold, String comparison, Monitoring m) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("name", out.name(name));
+        a.put("namespace", namespace);
+        a.put("metricName", metric);
+        a.put("dimensions", dimensions);
+        a.put("statistic", statistic);
+        a.put("period", 300L);
+        a.put("evaluationPeriods", 1L);
+        a.put("threshold", threshold);
+        a.put("comparisonOperator", comparison);
+        a.put("alarmActions", List.of(Ref.id(TOPIC)));
+        a.put("treatMissingData", "notBreaching");
+        out.add("monitoring/alarm." + name, "aws_cloudwatch_metric_alarm", "alarm-" + name, a, m.at());
+    }
+
+    private static void logSearch(Topology t, LogSearch s, Monitoring m, Expansion out) {
+        String sg = "monitoring/log-search/security-group";
+        SecurityGroups.group(out, sg, "log-search", "OpenSearch: HTTPS from the VPC", Set.of(), m.at());
+        SecurityGroups.rule(out, sg, "ingress", "tcp", 443, 443, t.network().cidr(), "HTTPS from the VPC", m.at());
+        // One subnet per zone the domain spreads over: two or three zones when it has several nodes.
+        int spread = s.instanceCount() > 1 ? Math.min(Math.min(3, s.instanceCount()), t.network().zones().size()) : 1;
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("name", out.name("logs"));
+        d.put("engineVersion", s.engineVersion());
+        d.put("instanceType", s.instanceType());
+        d.put("instanceCount", (long) s.instanceCount());
+        d.put("zoneAwareness", spread > 1);
+        d.put("subnetIds", Instances.subnets("private", t.network().zones().subList(0, spread)));
+        d.put("securityGroupIds", List.of(Ref.id(sg)));
+        d.put("ebsVolumeSize", (long) s.volumeSize());
+        d.put("encryptAtRest", true);
+        d.put("kmsKeyId", EncryptionExpander.keyArn());
+        d.put("nodeToNodeEncryption", true);
+        d.put("enforceHttps", true);
+        d.put("tlsPolicy", "Policy-Min-TLS-1-2-2019-07");
+        // The archive bucket holds the domain's snapshots; infra output prints the registration.
+        out.add("monitoring/log-search", "aws_opensearch_domain", "log-search", d,
+                Set.of(DataExpander.bucket(s.archiveBucket())), m.at());
+    }
+
+    private static void athena(Topology t, Monitoring m, Expansion out) {
+        String results = DataExpander.bucketName(t, m.athenaBucket());
+        out.add("monitoring/athena-workgroup", "aws_athena_workgroup", "athena", Map.of(
+                "name", out.name("logs"),
+                "outputLocation", "s3://" + results + "/athena-results/",
+                "kmsKeyArn", EncryptionExpander.keyArn(),
+                "enforceConfiguration", true), Set.of(DataExpander.bucket(m.athenaBucket())), m.at());
+        String database = t.stack().replace('-', '_') + "_logs";
+        out.addUntagged("monitoring/glue-database", "aws_glue_catalog_database", Map.of(
+                "name", database,
+                "description", "infra stack " + t.stack() + ": every log, queryable with Athena"), Set.of(), m.at());
+        if (m.trailBucket() != null) {
+            glueTable(out, database, "cloudtrail", "s3://" + DataExpander.bucketName(t, m.trailBucket()) + "/AWSLogs/",
+                    List.of(col("eventversion", "string"), col("useridentity", "struct<type:string,principalid:string,arn:string,accountid:string>"),
+                            col("eventtime", "string"), col("eventsource", "string"), col("eventname", "string"),
+                            col("awsregion", "string"), col("sourceipaddress", "string"), col("useragent", "string"),
+                            col("errorcode", "string"), col("errormessage", "string"), col("requestparameters", "string"),
+                            col("responseelements", "string"), col("requestid", "string"), col("eventid", "string"),
+                            col("readonly", "string"), col("eventtype", "string"), col("recipientaccountid", "string")),
+                    "com.amazon.emr.cloudtrail.CloudTrailInputFormat", "com.amazon.emr.hive.serde.CloudTrailSerde",
+                    Set.of(DataExpander.bucket(m.trailBucket())), m);
+        }
+        if (t.firewall() != null) {
+            glueTable(out, database, "waf", "s3://" + t.firewall().logBucket() + "/AWSLogs/",
+                    List.of(col("timestamp", "bigint"), col("formatversion", "int"), col("webaclid", "string"),
+                            col("terminatingruleid", "string"), col("terminatingruletype", "string"), col("action", "string"),
+                            col("httpsourcename", "string"), col("httpsourceid", "string"),
+                            col("httprequest", "struct<clientip:string,country:string,uri:string,args:string,httpmethod:string,requestid:string>")),
+                    "org.apache.hadoop.mapred.TextInputFormat", "org.openx.data.jsonserde.JsonSerDe",
+                    Set.of("firewall/log-bucket"), m);
+        }
+    }
+
+    private static Map<String, Object> col(String name, String type) {
+        return Map.of("name", name, "type", type);
+    }
+
+    private static void glueTable(Expansion out, String database, String name, String location, List<Map<String, Object>> columns,
+                                  String inputFormat, String serde, Set<String> dependsOn, Monitoring m) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("databaseName", Ref.id("monitoring/glue-database"));
+        a.put("name", name);
+        a.put("location", location);
+        a.put("columns", columns);
+        a.put("partitionKeys", List.of());
+        a.put("inputFormat", inputFormat);
+        a.put("outputFormat", HIVE_OUTPUT);
+        a.put("serde", serde);
+        a.put("serdeParameters", Map.of());
+        out.addUntagged("monitoring/glue-table." + name, "aws_glue_catalog_table", a, dependsOn, m.at());
+    }
+}

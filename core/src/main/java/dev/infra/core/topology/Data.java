@@ -1,0 +1,41 @@
+package dev.infra.core.topology;
+
+import dev.infra.core.diag.SourceLocation;
+import java.util.List;
+import java.util.Map;
+
+/** The seed's data, storage and observability components (§5, §6, Monitoring 1–4). */
+public final class Data {
+
+    private Data() {}
+
+    public record Key(String name, String type) {}
+
+    public record Index(String name, Key partitionKey, Key sortKey) {}
+
+    /** @param readCapacity, writeCapacity 0 when billing is on demand */
+    public record Table(String name, Key partitionKey, Key sortKey, boolean onDemand, int readCapacity, int writeCapacity,
+                       List<Index> indexes, boolean pointInTimeRecovery, String ttlAttribute, boolean deletionProtection,
+                       SourceLocation at) {}
+
+    /** @param clientsFrom clusters whose nodes may reach the cache; nothing else can */
+    public record Cache(String name, String engineVersion, String nodeType, int replicas, List<String> clientsFrom,
+                        SourceLocation at) {}
+
+    public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
+
+    /** @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global) */
+    public record Bucket(String name, String bucketName, boolean versioning, List<LifecycleRule> lifecycle,
+                         SourceLocation at) {}
+
+    /** An instance in a private subnet running one container, its data on an encrypted volume of its own. */
+    public record Service(String name, String image, String instanceType, int volumeSize, List<Integer> ports,
+                          String zone, String ami, SourceLocation at) {}
+
+    public record Monitoring(String trailBucket, Map<String, Integer> logGroups, boolean alarms, String guardDutyFrequency,
+                             LogSearch logSearch, String athenaBucket, SourceLocation at) {}
+
+    /** The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}. */
+    public record LogSearch(String engineVersion, String instanceType, int instanceCount, int volumeSize,
+                            String archiveBucket) {}
+}

@@ -1,0 +1,204 @@
+package dev.infra.core.topology;
+
+import static dev.infra.core.topology.TopologyLoader.intOr;
+import static dev.infra.core.topology.TopologyLoader.items;
+import static dev.infra.core.topology.TopologyLoader.text;
+import static dev.infra.core.topology.TopologyLoader.texts;
+
+import dev.infra.core.diag.Diagnostics;
+import dev.infra.core.topology.Data.Bucket;
+import dev.infra.core.topology.Data.Cache;
+import dev.infra.core.topology.Data.Index;
+import dev.infra.core.topology.Data.Key;
+import dev.infra.core.topology.Data.LifecycleRule;
+import dev.infra.core.topology.Data.LogSearch;
+import dev.infra.core.topology.Data.Monitoring;
+import dev.infra.core.topology.Data.Service;
+import dev.infra.core.topology.Data.Table;
+import dev.infra.core.yaml.YNode;
+import dev.infra.core.yaml.YNode.YMap;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** Semantic checks and binding of tables, caches, buckets, services and monitoring. */
+final class DataBinder {
+
+    static final Set<Integer> RETENTION_DAYS = Set.of(1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731,
+            1096, 1827, 2192, 2557, 2922, 3288, 3653);
+    /** Official images for the seed's services; any other service names its image. */
+    static final Map<String, String> KNOWN_IMAGES = Map.of(
+            "prometheus", "prom/prometheus:v2.54.1",
+            "grafana", "grafana/grafana:11.2.2",
+            "vault", "hashicorp/vault:1.17.6");
+
+    private DataBinder() {}
+
+    record Bound(Map<String, Table> tables, Map<String, Cache> caches, Map<String, Bucket> buckets,
+                 Map<String, Service> services, Monitoring monitoring) {}
+
+    static Bound bind(YMap root, Network network, EdgeBinder.Bound edge, Diagnostics diags) {
+        Map<String, Table> tables = new LinkedHashMap<>();
+        each(root, "tables", (name, m) -> tables.put(name, table(name, m, diags)));
+        Map<String, Bucket> buckets = new LinkedHashMap<>();
+        each(root, "buckets", (name, m) -> buckets.put(name, bucket(name, m, diags)));
+        Map<String, Cache> caches = new LinkedHashMap<>();
+        each(root, "caches", (name, m) -> caches.put(name, cache(name, m, edge, diags)));
+        Map<String, Service> services = new LinkedHashMap<>();
+        each(root, "services", (name, m) -> services.put(name, service(name, m, network, diags)));
+        Monitoring monitoring = root.get("monitoring") instanceof YMap m ? monitoring(m, buckets, diags) : null;
+
+        for (String key : List.of("caches", "services")) {
+            if (network == null && root.get(key) != null) {
+                diags.error(root.entries().get(key).keyAt(), key, "needs the VPC it lives in: add 'network:'");
+            }
+        }
+        if (monitoring != null && monitoring.logSearch() != null && network == null) {
+            diags.error(monitoring.at(), "monitoring.logSearch", "needs the VPC it lives in: add 'network:'");
+        }
+        // Seed §6 and the data issue: every store is encrypted with the stack's key.
+        for (String key : List.of("tables", "caches", "buckets", "services", "monitoring")) {
+            if (root.get(key) != null && edge.encryption() == null) {
+                diags.error(root.entries().get(key).keyAt(), key, "is encrypted with the stack's key: add 'encryption:'");
+            }
+        }
+        return new Bound(tables, caches, buckets, services, monitoring);
+    }
+
+    private static void each(YMap root, String key, java.util.function.BiConsumer<String, YMap> f) {
+        if (root.get(key) instanceof YMap m) {
+            m.entries().forEach((name, e) -> f.accept(name, (YMap) e.value()));
+        }
+    }
+
+    private static Key key(YNode node) {
+        return node instanceof YMap m ? new Key(text(m.get("name")), text(m.get("type"))) : null;
+    }
+
+    private static Table table(String name, YMap t, Diagnostics diags) {
+        String path = "tables." + name;
+        boolean onDemand = !"provisioned".equals(text(t.get("billing")));
+        YMap capacity = t.get("capacity") instanceof YMap c ? c : null;
+        if (!onDemand && capacity == null) {
+            diags.error(t.at(), path, "provisioned billing needs 'capacity: {read, write}'");
+        }
+        if (onDemand && capacity != null) {
+            diags.error(capacity.at(), path + ".capacity", "on-demand tables have no provisioned capacity; remove it or set 'billing: provisioned'");
+        }
+        List<Index> indexes = new ArrayList<>();
+        if (t.get("indexes") instanceof YMap ix) {
+            ix.entries().forEach((iname, e) -> {
+                YMap i = (YMap) e.value();
+                indexes.add(new Index(iname, key(i.get("partitionKey")), key(i.get("sortKey"))));
+            });
+        }
+        Key pk = key(t.get("partitionKey"));
+        Key sk = key(t.get("sortKey"));
+        if (sk != null && sk.name().equals(pk.name())) {
+            diags.error(t.get("sortKey").at(), path + ".sortKey", "the sort key must differ from the partition key '" + pk.name() + "'");
+        }
+        return new Table(name, pk, sk, onDemand,
+                capacity == null ? 0 : intOr(capacity.get("read"), 0), capacity == null ? 0 : intOr(capacity.get("write"), 0),
+                indexes, !"false".equals(text(t.get("pointInTimeRecovery"))), text(t.get("ttl")),
+                !"false".equals(text(t.get("deletionProtection"))), t.at());
+    }
+
+    private static Cache cache(String name, YMap c, EdgeBinder.Bound edge, Diagnostics diags) {
+        List<String> clients = new ArrayList<>();
+        List<YNode> refs = items(c.get("clientsFrom"));
+        for (int i = 0; i < refs.size(); i++) {
+            String cluster = text(refs.get(i)).substring("clusters.".length());
+            if (!edge.clusters().containsKey(cluster)) {
+                diags.error(refs.get(i).at(), "caches." + name + ".clientsFrom[" + i + "]", "no cluster named '" + cluster + "'"
+                        + Names.didYouMean(cluster, edge.clusters().keySet()));
+            }
+            clients.add(cluster);
+        }
+        return new Cache(name, text(c.get("engineVersion"), "7.1"), text(c.get("nodeType"), "cache.t4g.small"),
+                intOr(c.get("replicas"), 1), clients, c.at());
+    }
+
+    private static Bucket bucket(String name, YMap b, Diagnostics diags) {
+        List<LifecycleRule> rules = new ArrayList<>();
+        Set<String> ids = new HashSet<>();
+        List<YNode> list = items(b.get("lifecycle"));
+        for (int i = 0; i < list.size(); i++) {
+            YMap r = (YMap) list.get(i);
+            String path = "buckets." + name + ".lifecycle[" + i + "]";
+            String id = text(r.get("id"));
+            if (!ids.add(id)) {
+                diags.error(r.get("id").at(), path + ".id", "another rule of this bucket is named '" + id + "'");
+            }
+            boolean transition = r.get("transitionDays") != null;
+            if (transition != (r.get("storageClass") != null)) {
+                diags.error(r.at(), path, "'transitionDays' and 'storageClass' go together");
+            }
+            if (!transition && r.get("expirationDays") == null) {
+                diags.error(r.at(), path, "a rule needs a transition or an expiration");
+            }
+            int transitionDays = intOr(r.get("transitionDays"), 0);
+            int expirationDays = intOr(r.get("expirationDays"), 0);
+            if (transition && expirationDays > 0 && expirationDays <= transitionDays) {
+                diags.error(r.get("expirationDays").at(), path + ".expirationDays", "expires after " + expirationDays
+                        + " days, before its transition at " + transitionDays);
+            }
+            rules.add(new LifecycleRule(id, text(r.get("prefix"), ""), transitionDays, text(r.get("storageClass")), expirationDays));
+        }
+        return new Bucket(name, text(b.get("name")), !"false".equals(text(b.get("versioning"))), rules, b.at());
+    }
+
+    private static Service service(String name, YMap s, Network network, Diagnostics diags) {
+        String path = "services." + name;
+        String image = text(s.get("image"), KNOWN_IMAGES.get(name));
+        if (image == null) {
+            diags.error(s.at(), path, "name the container image ('image:'); only " + String.join(", ",
+                    new java.util.TreeSet<>(KNOWN_IMAGES.keySet())) + " have a default");
+        }
+        String zone = text(s.get("zone"), network == null || network.zones().isEmpty() ? "a" : network.zones().get(0));
+        if (network != null && !network.zones().contains(zone)) {
+            diags.error(s.get("zone").at(), path + ".zone", "the network has no zone '" + zone + "' (zones: "
+                    + String.join(", ", network.zones()) + ")");
+        }
+        List<Integer> ports = new ArrayList<>();
+        texts(s.get("ports")).forEach(p -> ports.add((int) ShapeChecker.parseLong(p)));
+        return new Service(name, image, text(s.get("instanceType"), "t3.medium"), intOr(s.get("volumeSize"), 20), ports,
+                zone, text(s.get("ami"), EdgeBinder.AMAZON_LINUX), s.at());
+    }
+
+    private static Monitoring monitoring(YMap m, Map<String, Bucket> buckets, Diagnostics diags) {
+        String trail = m.get("cloudTrail") instanceof YMap t ? bucketRef(t.get("bucket"), "monitoring.cloudTrail.bucket", buckets, diags) : null;
+        Map<String, Integer> groups = new LinkedHashMap<>();
+        if (m.get("logGroups") instanceof YMap lg) {
+            lg.entries().forEach((name, e) -> {
+                YNode r = ((YMap) e.value()).get("retentionDays");
+                int days = intOr(r, 30);
+                if (!RETENTION_DAYS.contains(days)) {
+                    diags.error(r.at(), "monitoring.logGroups." + name + ".retentionDays", days
+                            + " is not a retention CloudWatch offers; use one of " + new java.util.TreeSet<>(RETENTION_DAYS));
+                }
+                groups.put(name, days);
+            });
+        }
+        LogSearch search = null;
+        if (m.get("logSearch") instanceof YMap ls) {
+            search = new LogSearch(text(ls.get("engineVersion"), "OpenSearch_2.13"), text(ls.get("instanceType"), "r6g.large.search"),
+                    intOr(ls.get("instanceCount"), 2), intOr(ls.get("volumeSize"), 100),
+                    bucketRef(ls.get("archiveBucket"), "monitoring.logSearch.archiveBucket", buckets, diags));
+        }
+        String athena = m.get("athena") instanceof YMap a ? bucketRef(a.get("resultsBucket"), "monitoring.athena.resultsBucket", buckets, diags) : null;
+        String frequency = m.get("guardDuty") instanceof YMap g ? text(g.get("findingFrequency"), "FIFTEEN_MINUTES") : null;
+        return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, m.at());
+    }
+
+    private static String bucketRef(YNode node, String path, Map<String, Bucket> buckets, Diagnostics diags) {
+        String name = text(node).substring("buckets.".length());
+        if (!buckets.containsKey(name)) {
+            diags.error(node.at(), path, "no bucket named '" + name + "'" + Names.didYouMean(name, buckets.keySet()));
+        }
+        return name;
+    }
+
+}
