@@ -237,6 +237,17 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         }
     }
 
+    /**
+     * The attributes {@code spec} sets that differ from {@code now} as the planner compares them (sets as sets, numbers
+     * by value), skipping computed and write-only ones: what an update has to change, read against AWS's current
+     * state rather than the engine's {@code changed} (state may lag behind).
+     */
+    protected final Set<String> differing(LiveResource now, ResourceSpec spec) {
+        Set<String> out = new java.util.TreeSet<>();
+        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), now.attributes()).forEach(c -> out.add(c.name()));
+        return out;
+    }
+
     /** The resource as AWS has it now, which an update works from (state may lag behind); fails when it is gone. */
     protected final LiveResource readNow(ResourceSpec spec, String id, Function<String, Optional<LiveResource>> read) {
         return read.apply(id).orElseThrow(() -> new ProviderException(spec.address(), type + " " + id + " no longer exists"));

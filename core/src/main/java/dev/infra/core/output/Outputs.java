@@ -10,8 +10,9 @@ import java.util.Map;
 
 /**
  * What users connect to, read from the state after an apply: the VPC, the load balancers' DNS
- * names, the cluster endpoints, and the in-cluster step (Cilium, then the NGINX ingress on the
- * NodePort the ALB target groups forward to) as exact Helm commands.
+ * names, table and bucket names, the Redis and OpenSearch endpoints, the cluster endpoints, and
+ * the in-cluster step (Cilium, then the NGINX ingress on the NodePort the ALB target groups
+ * forward to) as exact Helm commands. Secrets are named, never shown.
  */
 public final class Outputs {
 
@@ -31,6 +32,25 @@ public final class Outputs {
         if (topology.dns() != null) {
             put(out, "dns_zone_id", id(state, "dns/zone"));
             put(out, "dns_private_zone_id", id(state, "dns/private-zone"));
+        }
+        topology.tables().keySet().forEach(tb -> put(out, "table_" + tb + "_name", id(state, "table." + tb)));
+        topology.buckets().keySet().forEach(b -> put(out, "bucket_" + b + "_name", id(state, "bucket." + b)));
+        topology.caches().keySet().forEach(c -> {
+            String g = "cache." + c + "/replication-group";
+            put(out, "cache_" + c + "_endpoint", attr(state, g, "primaryEndpoint"));
+            put(out, "cache_" + c + "_reader_endpoint", attr(state, g, "readerEndpoint"));
+            put(out, "cache_" + c + "_auth_token_secret", id(state, "cache." + c + "/auth-token"));
+        });
+        topology.services().keySet().forEach(sv ->
+                put(out, "service_" + sv + "_private_ip", attr(state, "service." + sv + "/instance", "privateIp")));
+        if (topology.monitoring() != null && topology.monitoring().logSearch() != null) {
+            Object endpoint = attr(state, "monitoring/log-search", "endpoint");
+            put(out, "log_search_endpoint", endpoint);
+            put(out, "log_search_archive_bucket", id(state, "bucket." + topology.monitoring().logSearch().archiveBucket()));
+        }
+        if (topology.monitoring() != null && topology.monitoring().athenaBucket() != null) {
+            put(out, "athena_workgroup", id(state, "monitoring/athena-workgroup"));
+            put(out, "athena_database", id(state, "monitoring/glue-database"));
         }
         for (Cluster c : topology.clusters().values()) {
             String p = "cluster." + c.name() + "/cluster";

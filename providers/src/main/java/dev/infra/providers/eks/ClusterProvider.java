@@ -21,7 +21,8 @@ import software.amazon.awssdk.services.eks.model.VpcConfigResponse;
 /**
  * {@code aws_eks_cluster}: name, version, roleArn, subnetIds (set), securityGroupIds (set), secretsKmsKeyArn (envelope
  * encryption of Kubernetes secrets), bootstrapSelfManagedAddons (write-only: DescribeCluster does not report it),
- * endpointPrivateAccess, endpointPublicAccess, tags; computed endpoint, arn, certificateAuthority (the CA data). Id:
+ * endpointPrivateAccess, endpointPublicAccess, tags; computed endpoint, arn, certificateAuthority (the CA data),
+ * clusterSecurityGroupId (the group EKS makes for the control plane and managed nodes). Id:
  * the cluster name.
  *
  * <p>A version change is UpdateClusterVersion, an endpoint access change UpdateClusterConfig, each waited for. readAll:
@@ -42,11 +43,12 @@ public final class ClusterProvider extends EksProvider<Cluster> {
     static final String ENDPOINT = "endpoint";
     static final String ARN = "arn";
     static final String CERTIFICATE_AUTHORITY = "certificateAuthority";
+    static final String CLUSTER_SECURITY_GROUP = "clusterSecurityGroupId";
     /** The encryptionConfig resource for Kubernetes secrets, the only one EKS supports. */
     static final String SECRETS = "secrets";
 
     public ClusterProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(VERSION, PRIVATE_ACCESS, PUBLIC_ACCESS), Set.of(ENDPOINT, ARN, CERTIFICATE_AUTHORITY));
+        super(clients, TYPE, Set.of(VERSION, PRIVATE_ACCESS, PUBLIC_ACCESS), Set.of(ENDPOINT, ARN, CERTIFICATE_AUTHORITY, CLUSTER_SECURITY_GROUP));
         unordered(SUBNET_IDS, SECURITY_GROUP_IDS);
         writeOnly(BOOTSTRAP_ADDONS);
     }
@@ -119,6 +121,7 @@ public final class ClusterProvider extends EksProvider<Cluster> {
         putIfPresent(a, ENDPOINT, c.endpoint());
         putIfPresent(a, ARN, c.arn());
         putIfPresent(a, CERTIFICATE_AUTHORITY, c.certificateAuthority() == null ? null : c.certificateAuthority().data());
+        putIfPresent(a, CLUSTER_SECURITY_GROUP, c.resourcesVpcConfig() == null ? null : c.resourcesVpcConfig().clusterSecurityGroupId());
         return a;
     }
 

@@ -475,7 +475,52 @@ def patch_wafv2_duplicate_item_code():
     WAFV2DuplicateItemException.__init__ = __init__
 
 
-PATCHES = [patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+def patch_eks_cluster_security_group():
+    """The cluster security group EKS creates for every cluster.
+
+    AWS: "Amazon EKS creates a cluster security group when you create a cluster" and uses it for the
+    control plane's network interfaces and managed node groups; DescribeCluster reports its id in
+    resourcesVpcConfig.clusterSecurityGroupId (https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigResponse.html,
+    https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html). EKS deletes it with the
+    cluster. moto 5.2.x creates no such group and reports no id.
+    """
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import EKSBackend
+
+    original_create = EKSBackend.create_cluster
+    original_delete = EKSBackend.delete_cluster
+
+    def create_cluster(self, name, role_arn, resources_vpc_config, *args, **kwargs):
+        cluster = original_create(self, name, role_arn, resources_vpc_config, *args, **kwargs)
+        ec2 = ec2_backends[self.account_id][self.region_name]
+        subnets = (cluster.resources_vpc_config or {}).get("subnetIds") or []
+        try:
+            vpc_id = ec2.get_subnet(subnets[0]).vpc_id if subnets else None
+        except Exception:  # an unknown subnet: AWS would have refused the cluster; report no group
+            vpc_id = None
+        if vpc_id:
+            group = ec2.create_security_group(
+                name=f"eks-cluster-sg-{name}", description="EKS created security group applied to ENI that is "
+                "attached to EKS Control Plane master nodes, as well as any managed workloads.",
+                vpc_id=vpc_id, tags={"aws:eks:cluster-name": name, f"kubernetes.io/cluster/{name}": "owned"})
+            cluster.resources_vpc_config = dict(cluster.resources_vpc_config, clusterSecurityGroupId=group.id)
+        return cluster
+
+    def delete_cluster(self, name):
+        cluster = original_delete(self, name)
+        group_id = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
+        if group_id:
+            try:
+                ec2_backends[self.account_id][self.region_name].delete_security_group(group_id=group_id)
+            except Exception:  # already gone
+                pass
+        return cluster
+
+    EKSBackend.create_cluster = create_cluster
+    EKSBackend.delete_cluster = delete_cluster
+
+
+PATCHES = [patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_s3_create_bucket_tags,
