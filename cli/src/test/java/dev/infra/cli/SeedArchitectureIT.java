@@ -30,6 +30,16 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalanci
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
+import software.amazon.awssdk.services.athena.AthenaClient;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
+import software.amazon.awssdk.services.cloudwatch.CloudWatchClient;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.glue.GlueClient;
+import software.amazon.awssdk.services.guardduty.GuardDutyClient;
+import software.amazon.awssdk.services.opensearch.OpenSearchClient;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 
 /**
  * samples/seed-architecture.yaml end to end against the emulator: apply to an empty region, read
@@ -94,7 +104,7 @@ class SeedArchitectureIT {
     void applyBuildsTheSeed() {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Apply complete! Resources: 66 added");
+        assertThat(r.err()).contains("Apply complete! Resources: 112 added");
     }
 
     @Test
@@ -159,16 +169,107 @@ class SeedArchitectureIT {
 
     @Test
     @Order(5)
+    void dataStoresAndMonitoringAreWiredAndEncrypted() {
+        KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
+        String keyArn = kms.describeKey(b -> b.keyId("alias/infra-shop")).keyMetadata().arn();
+        DynamoDbClient ddb = aws.client(DynamoDbClient.class, DynamoDbClient::builder);
+        var table = ddb.describeTable(b -> b.tableName("shop-orders")).table();
+        assertThat(table.sseDescription().kmsMasterKeyArn()).isEqualTo(keyArn);
+        assertThat(table.deletionProtectionEnabled()).isTrue();
+        assertThat(table.globalSecondaryIndexes()).singleElement().satisfies(i -> assertThat(i.indexName()).isEqualTo("by-customer"));
+        assertThat(ddb.describeContinuousBackups(b -> b.tableName("shop-orders")).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).isEqualTo("ENABLED");
+
+        ElastiCacheClient cache = aws.client(ElastiCacheClient.class, ElastiCacheClient::builder);
+        var group = cache.describeReplicationGroups(b -> b.replicationGroupId("shop-sessions")).replicationGroups().get(0);
+        assertThat(group.atRestEncryptionEnabled()).isTrue();
+        assertThat(group.transitEncryptionEnabled()).isTrue();
+        assertThat(group.kmsKeyId()).isEqualTo(keyArn);
+        // Reachable only from the cluster's nodes: the one ingress rule names the EKS cluster security group.
+        EksClient eks = aws.client(EksClient.class, EksClient::builder);
+        String nodes = eks.describeCluster(b -> b.name("shop-apps")).cluster().resourcesVpcConfig().clusterSecurityGroupId();
+        String cacheSg = ec2.describeSecurityGroups(b -> b.filters(stack())).securityGroups().stream()
+                .filter(g -> "cache.sessions/security-group".equals(tag(g.tags(), "infra:address"))).findFirst().orElseThrow().groupId();
+        assertThat(ec2.describeSecurityGroupRules(b -> b.filters(Filter.builder().name("group-id").values(cacheSg).build()))
+                .securityGroupRules().stream().filter(x -> !x.isEgress()))
+                .singleElement().satisfies(x -> assertThat(x.referencedGroupInfo().groupId()).isEqualTo(nodes));
+
+        S3Client s3 = aws.s3();
+        String audit = "shop-audit-" + REGION;
+        assertThat(s3.getBucketEncryption(b -> b.bucket(audit)).serverSideEncryptionConfiguration().rules().get(0)
+                .applyServerSideEncryptionByDefault().kmsMasterKeyID()).isEqualTo(keyArn);
+        assertThat(s3.getBucketPolicy(b -> b.bucket(audit)).policy()).contains("cloudtrail.amazonaws.com");
+        assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket(audit)).rules()).singleElement()
+                .satisfies(rule -> assertThat(rule.id()).isEqualTo("archive"));
+
+        CloudTrailClient trail = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
+        var t = trail.describeTrails(b -> b.trailNameList("shop-trail")).trailList().get(0);
+        assertThat(t.isMultiRegionTrail()).isTrue();
+        assertThat(t.logFileValidationEnabled()).isTrue();
+        assertThat(t.s3BucketName()).isEqualTo(audit);
+        assertThat(t.kmsKeyId()).isEqualTo(keyArn);
+
+        GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
+        assertThat(gd.listDetectors(b -> { }).detectorIds()).hasSize(1);
+
+        OpenSearchClient os = aws.client(OpenSearchClient.class, OpenSearchClient::builder);
+        var domain = os.describeDomain(b -> b.domainName("shop-logs")).domainStatus();
+        assertThat(domain.encryptionAtRestOptions().kmsKeyId()).isEqualTo(keyArn);
+        assertThat(domain.nodeToNodeEncryptionOptions().enabled()).isTrue();
+        assertThat(domain.domainEndpointOptions().enforceHTTPS()).isTrue();
+        assertThat(Set.copyOf(domain.vpcOptions().subnetIds())).isSubsetOf(subnetsOf("private"));
+
+        AthenaClient athena = aws.client(AthenaClient.class, AthenaClient::builder);
+        assertThat(athena.getWorkGroup(b -> b.workGroup("shop-logs")).workGroup().configuration().resultConfiguration()
+                .outputLocation()).isEqualTo("s3://" + audit + "/athena-results/");
+        GlueClient glue = aws.client(GlueClient.class, GlueClient::builder);
+        assertThat(glue.getTables(b -> b.databaseName("shop_logs")).tableList().stream().map(x -> x.name()))
+                .containsExactlyInAnyOrder("cloudtrail", "waf");
+
+        CloudWatchClient cw = aws.client(CloudWatchClient.class, CloudWatchClient::builder);
+        assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("shop-")).metricAlarms().stream().map(a -> a.alarmName()))
+                .contains("shop-nat-a-errors", "shop-alb-public-5xx", "shop-access-proxy-capacity");
+
+        // Services: each on its own encrypted volume, attached.
+        assertThat(dataVolumes("service.")).hasSize(3).allSatisfy(v -> {
+            assertThat(v.encrypted()).isTrue();
+            assertThat(v.attachments()).hasSize(1);
+        });
+    }
+
+    @Test
+    @Order(5)
+    void secretsNeverReachPlanOutputOrState() throws IOException {
+        SecretsManagerClient sm = aws.client(SecretsManagerClient.class, SecretsManagerClient::builder);
+        String token = sm.getSecretValue(b -> b.secretId("infra/shop/sessions/redis-auth-token")).secretString();
+        assertThat(token).hasSizeGreaterThanOrEqualTo(32);
+        try (var files = Files.walk(dir.resolve(".infra"))) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                assertThat(Files.readString(f)).doesNotContain(token);
+            }
+        }
+        Cli.Result plan = infra("plan", "--json");
+        assertThat(plan.out() + plan.err()).doesNotContain(token);
+        assertThat(infra("output", "--json").out()).doesNotContain(token);
+    }
+
+    @Test
+    @Order(5)
     void planAgainHasNoChanges() {
         Cli.Result r = infra("plan", "--detailed-exitcode", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(r.out()).contains("No changes.");
     }
 
-    static List<Volume> dataVolumes() {
+    static List<Volume> dataVolumes(String addressPrefix) {
         return ec2.describeVolumes(b -> b.filters(stack())).volumes().stream()
-                .filter(v -> tag(v.tags(), "infra:address") != null && tag(v.tags(), "infra:address").startsWith("access-proxy/auth-data."))
+                .filter(v -> tag(v.tags(), "infra:address") != null && tag(v.tags(), "infra:address").startsWith(addressPrefix))
+                .filter(v -> tag(v.tags(), "infra:address").contains("data"))
                 .toList();
+    }
+
+    static List<Volume> dataVolumes() {
+        return dataVolumes("access-proxy/auth-data.");
     }
 
     @Test
@@ -202,7 +303,22 @@ class SeedArchitectureIT {
 
     @Test
     @Order(7)
-    void destroyLeavesNothing() {
+    void destroyIsRefusedWhileATableIsProtected() {
+        Cli.Result r = infra("destroy", "--auto-approve");
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err()).contains("table.orders").contains("deletion protection is on");
+        DynamoDbClient ddb = aws.client(DynamoDbClient.class, DynamoDbClient::builder);
+        assertThat(ddb.describeTable(b -> b.tableName("shop-orders")).table().tableName()).isEqualTo("shop-orders");
+    }
+
+    @Test
+    @Order(8)
+    void destroyLeavesNothing() throws IOException {
+        String keyArnBefore = aws.client(KmsClient.class, KmsClient::builder).describeKey(b -> b.keyId("alias/infra-shop")).keyMetadata().arn();
+        Files.writeString(dir.resolve("infra.yaml"), Files.readString(dir.resolve("infra.yaml"))
+                .replace("deletionProtection: true", "deletionProtection: false"));
+        Cli.Result unprotect = infra("apply", "--auto-approve");
+        assertThat(unprotect.exit()).as(unprotect.toString()).isEqualTo(0);
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).isEmpty();
@@ -212,6 +328,9 @@ class SeedArchitectureIT {
         assertThat(ec2.describeVolumes(b -> b.filters(stack())).volumes()).isEmpty();
         KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
         assertThat(kms.listAliases().aliases()).noneMatch(a -> a.aliasName().equals("alias/infra-shop"));
+        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().startsWith("shop-") || b.name().equals("aws-waf-logs-shop-it"));
         assertThat(infra("state", "list").out()).isEmpty();
+        assertThat(aws.client(DynamoDbClient.class, DynamoDbClient::builder).listTables().tableNames()).doesNotContain("shop-orders");
+        assertThat(kms.describeKey(b -> b.keyId(keyArnBefore)).keyMetadata().keyStateAsString()).isEqualTo("PendingDeletion");
     }
 }

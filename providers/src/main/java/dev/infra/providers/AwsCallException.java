@@ -19,12 +19,15 @@ public final class AwsCallException extends RuntimeException {
     private final String operation;
     private final String code;
     private final int statusCode;
+    /** AWS's message (or the client's), without the operation and code. */
+    private final String detail;
 
     private AwsCallException(String operation, String code, int statusCode, String message, Throwable cause) {
         super(operation + " failed: " + (code == null ? "" : code + ": ") + message, cause);
         this.operation = operation;
         this.code = code;
         this.statusCode = statusCode;
+        this.detail = message;
     }
 
     /** Runs one SDK call, turning its failure into an {@code AwsCallException} naming {@code operation}. */
@@ -40,6 +43,42 @@ public final class AwsCallException extends RuntimeException {
         } catch (SdkException e) {
             throw new AwsCallException(operation, null, 0, e.getMessage(), e);
         }
+    }
+
+    /**
+     * {@link #call} for a call that sends or returns a secret value (a password, an AUTH token): its failure never
+     * carries {@code secret}. The message has it masked, and the SDK's exception is left out when its messages hold it;
+     * operation, code and status stay, so callers decide as for any failure.
+     */
+    public static <T> T callWithSecret(String operation, String secret, Supplier<T> call) {
+        try {
+            return call(operation, call);
+        } catch (AwsCallException e) {
+            throw e.without(secret);
+        }
+    }
+
+    private AwsCallException without(String secret) {
+        if (secret == null || secret.isEmpty() || !mentions(this, secret)) {
+            return this;
+        }
+        String masked = detail == null ? null : detail.replace(secret, "***");
+        return new AwsCallException(operation, code, statusCode, masked, mentions(getCause(), secret) ? null : getCause());
+    }
+
+    /** Whether {@code t}, its causes or what they suppressed (earlier attempts) say {@code secret}. */
+    private static boolean mentions(Throwable t, String secret) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (String.valueOf(c).contains(secret)) {
+                return true;
+            }
+            for (Throwable s : c.getSuppressed()) {
+                if (mentions(s, secret)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     public String operation() {

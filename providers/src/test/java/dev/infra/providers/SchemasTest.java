@@ -61,7 +61,7 @@ class SchemasTest {
 
     @Test
     void loadBalancingFirewallAndBuckets() {
-        assertSchema("aws_lb", Set.of("tags", "subnetIds", "securityGroupIds"), Set.of("dnsName", "canonicalHostedZoneId"),
+        assertSchema("aws_lb", Set.of("tags", "subnetIds", "securityGroupIds"), Set.of("dnsName", "canonicalHostedZoneId", "arnSuffix"),
                 "name", "scheme", "type");
         assertThat(REGISTRY.get("aws_lb").schema().unordered()).containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
         assertSchema("aws_lb_target_group", Set.of("tags", "healthCheckPath"), Set.of(),
@@ -72,8 +72,9 @@ class SchemasTest {
         assertThat(REGISTRY.get("aws_wafv2_web_acl").schema().unordered()).isEmpty();
         assertSchema("aws_wafv2_web_acl_association", Set.of(), Set.of(), "webAclArn", "resourceArn");
         assertSchema("aws_wafv2_logging_configuration", Set.of("logDestination"), Set.of(), "webAclArn");
-        assertSchema("aws_s3_bucket", Set.of("tags", "kmsKeyArn", "versioning", "blockPublicAccess"), Set.of("arn"),
-                "bucket");
+        assertSchema("aws_s3_bucket", Set.of("tags", "kmsKeyArn", "versioning", "blockPublicAccess", "lifecycleRules",
+                "policy"), Set.of("arn"), "bucket");
+        assertThat(REGISTRY.get("aws_s3_bucket").schema().unordered()).isEmpty();
     }
 
     @Test
@@ -81,7 +82,7 @@ class SchemasTest {
         assertSchema("aws_route53_zone", Set.of("tags", "comment"), Set.of(), "name", "vpcId");
         assertSchema("aws_route53_record", Set.of("aliasDnsName", "aliasZoneId"), Set.of(), "zoneId", "name", "type");
         assertSchema("aws_eks_cluster", Set.of("tags", "version", "endpointPrivateAccess", "endpointPublicAccess"),
-                Set.of("endpoint", "arn", "certificateAuthority"),
+                Set.of("endpoint", "arn", "certificateAuthority", "clusterSecurityGroupId"),
                 "name", "roleArn", "subnetIds", "securityGroupIds", "secretsKmsKeyArn");
         assertThat(REGISTRY.get("aws_eks_cluster").schema().unordered())
                 .containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
@@ -89,5 +90,18 @@ class SchemasTest {
         assertSchema("aws_eks_node_group", Set.of("tags", "minSize", "maxSize", "desiredSize"), Set.of(),
                 "clusterName", "name", "nodeRoleArn", "subnetIds", "instanceTypes", "amiType");
         assertThat(REGISTRY.get("aws_eks_node_group").schema().unordered()).containsExactly("subnetIds");
+    }
+
+    @Test
+    void auditAndMonitoring() {
+        assertSchema("aws_cloudtrail_trail", Set.of("tags", "s3BucketName", "isMultiRegionTrail", "logFileValidation",
+                "kmsKeyArn", "logging"), Set.of("arn"), "name");
+        assertSchema("aws_cloudwatch_log_group", Set.of("tags", "retentionDays", "kmsKeyArn"), Set.of("arn"), "name");
+        assertSchema("aws_sns_topic", Set.of("tags", "kmsKeyId"), Set.of(), "name");
+        assertSchema("aws_cloudwatch_metric_alarm", Set.of("tags", "namespace", "metricName", "dimensions", "statistic",
+                "period", "evaluationPeriods", "threshold", "comparisonOperator", "alarmActions", "treatMissingData"),
+                Set.of("arn"), "name");
+        assertThat(REGISTRY.get("aws_cloudwatch_metric_alarm").schema().unordered()).containsExactly("alarmActions");
+        assertSchema("aws_guardduty_detector", Set.of("tags", "enable", "findingPublishingFrequency"), Set.of());
     }
 }

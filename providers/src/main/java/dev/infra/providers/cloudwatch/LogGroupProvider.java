@@ -92,8 +92,8 @@ public final class LogGroupProvider extends AwsResourceProvider {
         List<LogGroup> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += DESCRIBE_BATCH) {
             List<String> batch = all.subList(i, Math.min(all.size(), i + DESCRIBE_BATCH));
-            call("DescribeLogGroups", () -> logs().describeLogGroupsPaginator(b -> b.logGroupIdentifiers(batch))
-                    .logGroups().stream().filter(g -> batch.contains(g.logGroupName())).forEach(out::add));
+            out.addAll(call("DescribeLogGroups", () -> logs().describeLogGroupsPaginator(b -> b.logGroupIdentifiers(batch))
+                    .logGroups().stream().filter(g -> batch.contains(g.logGroupName())).toList()));
         }
         return out;
     }

@@ -94,8 +94,8 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
         List<MetricAlarm> out = new ArrayList<>();
         for (int i = 0; i < all.size(); i += DESCRIBE_BATCH) {
             List<String> batch = all.subList(i, Math.min(all.size(), i + DESCRIBE_BATCH));
-            call("DescribeAlarms", () -> cloudWatch().describeAlarmsPaginator(b -> b.alarmNames(batch))
-                    .metricAlarms().stream().filter(a -> batch.contains(a.alarmName())).forEach(out::add));
+            out.addAll(call("DescribeAlarms", () -> cloudWatch().describeAlarmsPaginator(b -> b.alarmNames(batch))
+                    .metricAlarms().stream().filter(a -> batch.contains(a.alarmName())).toList()));
         }
         return out;
     }

@@ -21,8 +21,9 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
 /**
- * {@code aws_lb}: name, scheme, type, subnetIds (set), securityGroupIds (set), tags; computed dnsName and
- * canonicalHostedZoneId. Create waits until the load balancer is {@code active}; delete until it is gone.
+ * {@code aws_lb}: name, scheme, type, subnetIds (set), securityGroupIds (set), tags; computed dnsName,
+ * canonicalHostedZoneId and arnSuffix (the ARN after {@code :loadbalancer/}, e.g.
+ * {@code app/shop-public/50dc6c495c0c9188}: CloudWatch's LoadBalancer dimension). Create waits until the load balancer is {@code active}; delete until it is gone.
  * readAll: DescribeLoadBalancers (400 a page) + DescribeTags (20 ARNs a call) over every load balancer in the region.
  */
 public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
@@ -30,11 +31,14 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     public static final String TYPE = "aws_lb";
     static final Duration ACTIVE_TIMEOUT = Duration.ofMinutes(10);
     static final Duration ACTIVE_INTERVAL = Duration.ofSeconds(10);
+    static final String ARN_SUFFIX = "arnSuffix";
+    /** What precedes the ARN suffix in a load balancer's ARN. */
+    static final String ARN_RESOURCE = ":loadbalancer/";
 
     public LoadBalancerProvider(AwsClients clients) {
         super(clients, TYPE, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName,
                 Set.of("subnetIds", "securityGroupIds"),
-                Set.of("dnsName", "canonicalHostedZoneId"));
+                Set.of("dnsName", "canonicalHostedZoneId", ARN_SUFFIX));
         unordered("subnetIds", "securityGroupIds");
     }
 
@@ -67,7 +71,14 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
         a.put("securityGroupIds", sorted(lb.securityGroups()));
         putIfPresent(a, "dnsName", lb.dnsName());
         putIfPresent(a, "canonicalHostedZoneId", lb.canonicalHostedZoneId());
+        putIfPresent(a, ARN_SUFFIX, arnSuffix(lb.loadBalancerArn()));
         return a;
+    }
+
+    /** The part of a load balancer ARN after {@code :loadbalancer/}, e.g. {@code app/shop-public/50dc6c495c0c9188}. */
+    static String arnSuffix(String arn) {
+        int at = arn == null ? -1 : arn.indexOf(ARN_RESOURCE);
+        return at < 0 ? null : arn.substring(at + ARN_RESOURCE.length());
     }
 
     @Override

@@ -2,17 +2,12 @@ package dev.infra.providers.iam;
 
 import static dev.infra.providers.AwsCallException.call;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +27,7 @@ import software.amazon.awssdk.services.iam.model.Role;
  * no batch form of either); roles state names outside that path cost a GetRole (tags included) and a
  * ListAttachedRolePolicies each.
  *
- * <p>{@code assumeRolePolicy} is read back in {@link #canonicalPolicy canonical form} (AWS returns the document
+ * <p>{@code assumeRolePolicy} is read back in {@link Policies#canonical canonical form} (AWS returns the document
  * URL-encoded, and may reformat it), and compared in that form on update.
  */
 public final class IamRoleProvider extends IamProvider {
@@ -41,32 +36,9 @@ public final class IamRoleProvider extends IamProvider {
     static final String POLICY = "assumeRolePolicy";
     static final String MANAGED = "managedPolicyArns";
 
-    private static final ObjectMapper JSON = JsonMapper.builder()
-            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-            .build();
-
     public IamRoleProvider(AwsClients clients) {
         super(clients, TYPE, Set.of(POLICY, MANAGED), Set.of(ARN));
         unordered(MANAGED);
-    }
-
-    /**
-     * A policy document in the form reads report it: URL-decoded when AWS sent it encoded, compact JSON with every
-     * object's keys sorted, arrays in their order. Not JSON: returned as given.
-     */
-    public static String canonicalPolicy(String document) {
-        if (document == null) {
-            return null;
-        }
-        String text = document.trim();
-        if (!text.startsWith("{")) {
-            text = URLDecoder.decode(text, StandardCharsets.UTF_8);
-        }
-        try {
-            return JSON.writeValueAsString(JSON.readValue(text, Object.class));
-        } catch (JsonProcessingException e) {
-            return text;
-        }
     }
 
     // ---- reads ------------------------------------------------------------------------------------------
@@ -96,7 +68,7 @@ public final class IamRoleProvider extends IamProvider {
     private LiveResource toLive(Role role, Map<String, String> tags) {
         Map<String, Object> a = new TreeMap<>();
         a.put(NAME, role.roleName());
-        putIfPresent(a, POLICY, canonicalPolicy(role.assumeRolePolicyDocument()));
+        putIfPresent(a, POLICY, Policies.canonical(role.assumeRolePolicyDocument()));
         a.put(MANAGED, List.copyOf(attachedPolicies(role.roleName())));
         a.put(ARN, role.arn());
         return live(role.roleName(), tags, a);
@@ -135,7 +107,7 @@ public final class IamRoleProvider extends IamProvider {
                 t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(iamTags(t)))),
                 keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
         String policy = SpecValues.optionalString(spec, POLICY);
-        if (policy != null && !canonicalPolicy(policy).equals(now.attributes().get(POLICY))) {
+        if (policy != null && !Policies.canonical(policy).equals(now.attributes().get(POLICY))) {
             call("UpdateAssumeRolePolicy",
                     () -> iam().updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(policy)));
         }

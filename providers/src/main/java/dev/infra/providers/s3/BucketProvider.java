@@ -9,11 +9,13 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.Policies;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -21,28 +23,37 @@ import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.RegionMetadata;
-import software.amazon.awssdk.services.resourcegroupstaggingapi.model.ResourceTagMapping;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
 import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionRule;
 import software.amazon.awssdk.services.s3.model.Tag;
+import software.amazon.awssdk.services.s3.model.Transition;
 
 /**
  * {@code aws_s3_bucket} (id: the bucket name): bucket, kmsKeyArn (SSE-KMS with that key, a bucket key on; absent:
  * SSE-S3), versioning (Boolean), blockPublicAccess (Boolean: all four public access block settings), tags; computed
- * arn. Tagged at creation (CreateBucketConfiguration.Tags); encryption, public access block and versioning follow,
- * each retried while the new bucket is not visible yet. Delete empties the bucket first (every object version and
- * delete marker, 1000 a DeleteObjects call), then deletes it.
+ * arn. Tagged at creation (CreateBucketConfiguration.Tags); encryption, public access block, versioning, lifecycle
+ * rules and policy follow, each retried while the new bucket is not visible yet. Delete empties the bucket first
+ * (every object version and delete marker, 1000 a DeleteObjects call), then deletes it.
+ *
+ * <p>{@code lifecycleRules}: a list of {id, prefix, transitionDays?, storageClass?, expirationDays?} (numbers Long),
+ * sorted by id, each an enabled rule for the current versions of the objects under its prefix (a Filter prefix);
+ * an empty list means no lifecycle configuration (DeleteBucketLifecycle). Disabled rules are not read back, so a
+ * rule disabled outside the tool shows as a change. {@code policy}: the bucket policy, read back in
+ * {@link Policies#canonical canonical form} (compact, keys sorted); absent means none (DeleteBucketPolicy).
  *
  * <p>readAll: one GetResources call of the Resource Groups Tagging API (S3 has no tag filter on ListBuckets, and
  * GetResources answers with the buckets located in the client's region only), then, per bucket of the stack,
- * GetBucketEncryption, GetBucketVersioning and GetPublicAccessBlock (S3 has no batch form of these).
+ * GetBucketEncryption, GetBucketVersioning, GetPublicAccessBlock, GetBucketLifecycleConfiguration and GetBucketPolicy
+ * (S3 has no batch form of these, and each configuration has its own call).
  */
 public final class BucketProvider extends AwsResourceProvider {
 
@@ -52,9 +63,17 @@ public final class BucketProvider extends AwsResourceProvider {
     static final Duration EMPTY_TIMEOUT = Duration.ofMinutes(10);
     static final Duration EMPTY_INTERVAL = Duration.ofSeconds(5);
     static final Set<String> GONE = Set.of("NoSuchBucket");
+    static final String LIFECYCLE = "lifecycleRules";
+    static final String POLICY = "policy";
+    static final String RULE_ID = "id";
+    static final String RULE_PREFIX = "prefix";
+    static final String TRANSITION_DAYS = "transitionDays";
+    static final String STORAGE_CLASS = "storageClass";
+    static final String EXPIRATION_DAYS = "expirationDays";
 
     public BucketProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of("kmsKeyArn", "versioning", "blockPublicAccess"), Set.of("arn"));
+        super(clients, TYPE, true, Set.of("kmsKeyArn", "versioning", "blockPublicAccess", LIFECYCLE, POLICY),
+                Set.of("arn"));
     }
 
     private S3Client s3() {
@@ -70,21 +89,16 @@ public final class BucketProvider extends AwsResourceProvider {
 
     @Override
     protected List<LiveResource> readStack(String stack) {
-        List<ResourceTagMapping> mappings = call("GetResources", () -> clients().resourceGroupsTagging()
-                .getResourcesPaginator(b -> b.resourceTypeFilters("s3").tagFilters(f -> f.key(STACK_TAG).values(stack)))
-                .resourceTagMappingList().stream().toList());
         List<LiveResource> out = new ArrayList<>();
-        for (ResourceTagMapping m : mappings) {
-            Map<String, String> tags = new TreeMap<>();
-            m.tags().forEach(t -> tags.put(t.key(), t.value()));
-            String bucket = m.resourceARN().substring(m.resourceARN().lastIndexOf(':') + 1);
+        taggedResources("s3", Map.of(STACK_TAG, stack)).forEach((arn, tags) -> {
+            String bucket = arn.substring(arn.lastIndexOf(':') + 1);
             // A bucket deleted since the tagging API indexed it reads as gone.
             ProviderSupport.unless(this::isGone, () -> Optional.of(read(bucket, tags))).ifPresent(out::add);
-        }
+        });
         return out;
     }
 
-    /** Per bucket: GetBucketTagging and the three configuration reads. */
+    /** Per bucket: GetBucketTagging and the five configuration reads. */
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
         List<LiveResource> out = new ArrayList<>();
@@ -115,7 +129,44 @@ public final class BucketProvider extends AwsResourceProvider {
         a.put("versioning", call("GetBucketVersioning",
                 () -> s3().getBucketVersioning(b -> b.bucket(bucket))).status() == BucketVersioningStatus.ENABLED);
         a.put("blockPublicAccess", blocksPublicAccess(bucket));
+        a.put(LIFECYCLE, lifecycleRulesOf(bucket));
+        policyOf(bucket).ifPresent(p -> a.put(POLICY, p));
         return live(bucket, tags, a);
+    }
+
+    /** The enabled lifecycle rules in the attribute's shape, sorted by id; none: NoSuchLifecycleConfiguration. */
+    private List<Map<String, Object>> lifecycleRulesOf(String bucket) {
+        return ProviderSupport.unless(e -> "NoSuchLifecycleConfiguration".equals(e.code()),
+                () -> Optional.of(call("GetBucketLifecycleConfiguration",
+                        () -> s3().getBucketLifecycleConfiguration(b -> b.bucket(bucket))).rules()))
+                .orElse(List.of()).stream()
+                .filter(r -> r.status() == ExpirationStatus.ENABLED)
+                .map(BucketProvider::ruleAttribute)
+                .sorted(Comparator.comparing(r -> String.valueOf(r.get(RULE_ID))))
+                .toList();
+    }
+
+    /** One rule's current-version actions: its first transition by days, its expiration by days. */
+    private static Map<String, Object> ruleAttribute(LifecycleRule rule) {
+        Map<String, Object> r = new TreeMap<>();
+        r.put(RULE_ID, rule.id());
+        String prefix = rule.filter() == null ? null : rule.filter().prefix();
+        r.put(RULE_PREFIX, prefix == null ? "" : prefix);
+        rule.transitions().stream().filter(t -> t.days() != null).findFirst().ifPresent(t -> {
+            r.put(TRANSITION_DAYS, t.days().longValue());
+            r.put(STORAGE_CLASS, t.storageClassAsString());
+        });
+        if (rule.expiration() != null && rule.expiration().days() != null) {
+            r.put(EXPIRATION_DAYS, rule.expiration().days().longValue());
+        }
+        return r;
+    }
+
+    /** The bucket policy in canonical form; none: NoSuchBucketPolicy. */
+    private Optional<String> policyOf(String bucket) {
+        return ProviderSupport.unless(e -> "NoSuchBucketPolicy".equals(e.code()),
+                () -> Optional.ofNullable(Policies.canonical(call("GetBucketPolicy",
+                        () -> s3().getBucketPolicy(b -> b.bucket(bucket))).policy())));
     }
 
     /** The KMS key of default SSE-KMS encryption; "alias/aws/s3" for AWS's own key; absent for SSE-S3 or none. */
@@ -176,6 +227,12 @@ public final class BucketProvider extends AwsResourceProvider {
         if (SpecValues.bool(spec, "versioning", false)) {
             whenPropagated(ctx, what, this::isGone, () -> putVersioning(bucket, spec));
         }
+        if (!SpecValues.maps(spec, LIFECYCLE).isEmpty()) {
+            whenPropagated(ctx, what, this::isGone, () -> putLifecycleRules(bucket, spec));
+        }
+        if (SpecValues.optionalString(spec, POLICY) != null) {
+            whenPropagated(ctx, what, this::isGone, () -> putPolicy(bucket, spec));
+        }
         return awaitPropagation(ctx, "bucket " + bucket + " to become readable", () -> readBucket(bucket));
     }
 
@@ -201,6 +258,12 @@ public final class BucketProvider extends AwsResourceProvider {
         }
         if (changed.contains("versioning")) {
             putVersioning(bucket, spec);
+        }
+        if (changed.contains(LIFECYCLE)) {
+            putLifecycleRules(bucket, spec);
+        }
+        if (changed.contains(POLICY)) {
+            putPolicy(bucket, spec);
         }
         return awaitPropagation(ctx, "bucket " + bucket + " to become readable", () -> readBucket(bucket));
     }
@@ -282,6 +345,66 @@ public final class BucketProvider extends AwsResourceProvider {
                 ? BucketVersioningStatus.ENABLED : BucketVersioningStatus.SUSPENDED;
         return call("PutBucketVersioning", () -> s3().putBucketVersioning(b -> b.bucket(bucket)
                 .versioningConfiguration(v -> v.status(status))));
+    }
+
+    /** The spec's rules as the bucket's whole lifecycle configuration; none: DeleteBucketLifecycle. */
+    private Object putLifecycleRules(String bucket, ResourceSpec spec) {
+        List<LifecycleRule> rules = SpecValues.maps(spec, LIFECYCLE).stream().map(r -> lifecycleRule(spec, r)).toList();
+        if (rules.isEmpty()) {
+            return call("DeleteBucketLifecycle", () -> s3().deleteBucketLifecycle(b -> b.bucket(bucket)));
+        }
+        return call("PutBucketLifecycleConfiguration", () -> s3().putBucketLifecycleConfiguration(b -> b
+                .bucket(bucket).lifecycleConfiguration(c -> c.rules(rules))));
+    }
+
+    /** An enabled rule for the current versions under the prefix: transition and expiration by days, when given. */
+    private static LifecycleRule lifecycleRule(ResourceSpec spec, Map<?, ?> rule) {
+        Object id = rule.get(RULE_ID);
+        if (id == null) {
+            throw new ProviderException(spec.address(), LIFECYCLE + ": each rule needs an id, got " + rule);
+        }
+        Object prefix = rule.get(RULE_PREFIX);
+        LifecycleRule.Builder b = LifecycleRule.builder()
+                .id(id.toString())
+                .status(ExpirationStatus.ENABLED)
+                .filter(f -> f.prefix(prefix == null ? "" : prefix.toString()));
+        Integer transitionDays = days(spec, rule, TRANSITION_DAYS);
+        Object storageClass = rule.get(STORAGE_CLASS);
+        if ((transitionDays == null) != (storageClass == null)) {
+            throw new ProviderException(spec.address(), LIFECYCLE + " rule " + id + ": " + TRANSITION_DAYS + " and "
+                    + STORAGE_CLASS + " go together, got " + rule);
+        }
+        if (transitionDays != null) {
+            b.transitions(Transition.builder().days(transitionDays).storageClass(storageClass.toString()).build());
+        }
+        Integer expirationDays = days(spec, rule, EXPIRATION_DAYS);
+        if (expirationDays != null) {
+            b.expiration(e -> e.days(expirationDays));
+        }
+        return b.build();
+    }
+
+    /** A whole number of days of a lifecycle rule, or null when absent. */
+    private static Integer days(ResourceSpec spec, Map<?, ?> rule, String key) {
+        Object v = rule.get(key);
+        if (v == null) {
+            return null;
+        }
+        try {
+            return v instanceof Number n ? Math.toIntExact(n.longValue()) : Integer.valueOf(v.toString().trim());
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new ProviderException(spec.address(), LIFECYCLE + "." + key + " must be a whole number of days, got "
+                    + v);
+        }
+    }
+
+    /** The spec's policy document as the bucket policy; absent: DeleteBucketPolicy. */
+    private Object putPolicy(String bucket, ResourceSpec spec) {
+        String policy = SpecValues.optionalString(spec, POLICY);
+        if (policy == null) {
+            return call("DeleteBucketPolicy", () -> s3().deleteBucketPolicy(b -> b.bucket(bucket)));
+        }
+        return call("PutBucketPolicy", () -> s3().putBucketPolicy(b -> b.bucket(bucket).policy(policy)));
     }
 
     private String arn(String bucket) {

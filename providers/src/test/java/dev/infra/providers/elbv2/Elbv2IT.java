@@ -152,6 +152,9 @@ class Elbv2IT extends ProviderTestSupport {
         assertThat(created.attributes()).containsEntry("dnsName", raw.dnsName())
                 .containsEntry("canonicalHostedZoneId", raw.canonicalHostedZoneId());
         assertThat(raw.dnsName()).isNotBlank();
+        // CloudWatch's LoadBalancer dimension: the ARN after ":loadbalancer/", e.g. app/<name>/<id>.
+        assertThat(created.attributes().get("arnSuffix")).asString().matches("app/" + name + "/[0-9a-f]+");
+        assertThat(raw.loadBalancerArn()).endsWith(":loadbalancer/" + created.attributes().get("arnSuffix"));
         assertThat(lbs.schema().unordered()).containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
 
         ResourceSpec changed = lbSpec(address, name, sorted(subnets), sorted(groups), Map.of("team", "edge"));

@@ -6,6 +6,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Policies;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
@@ -71,16 +72,6 @@ class IamIT extends ProviderTestSupport {
     }
 
     @Test
-    void canonicalPolicyDecodesSortsAndCompacts() {
-        String canonical = "{\"Statement\":[{\"Action\":\"sts:AssumeRole\",\"Effect\":\"Allow\","
-                + "\"Principal\":{\"Service\":\"ec2.amazonaws.com\"}}],\"Version\":\"2012-10-17\"}";
-        assertThat(IamRoleProvider.canonicalPolicy(EC2_TRUST)).isEqualTo(canonical);
-        assertThat(IamRoleProvider.canonicalPolicy(java.net.URLEncoder.encode(EC2_TRUST, StandardCharsets.UTF_8)))
-                .isEqualTo(canonical);
-        assertThat(IamRoleProvider.canonicalPolicy(canonical)).isEqualTo(canonical);
-    }
-
-    @Test
     void roleLifecycle() {
         IamRoleProvider roles = new IamRoleProvider(clients);
         String address = "cluster.apps/node-role";
@@ -94,13 +85,13 @@ class IamIT extends ProviderTestSupport {
         assertThat(created.id()).isEqualTo(name);
         Role raw = rawRole(name);
         assertThat(raw.path()).isEqualTo("/infra/" + stack + "/");
-        assertThat(IamRoleProvider.canonicalPolicy(URLDecoder.decode(raw.assumeRolePolicyDocument(), StandardCharsets.UTF_8)))
-                .isEqualTo(IamRoleProvider.canonicalPolicy(EC2_TRUST));
+        assertThat(Policies.canonical(URLDecoder.decode(raw.assumeRolePolicyDocument(), StandardCharsets.UTF_8)))
+                .isEqualTo(Policies.canonical(EC2_TRUST));
         assertThat(tagMap(raw.tags())).isEqualTo(spec.tags());
         assertThat(rawAttached(name)).containsExactly(POLICY + "AmazonEC2ContainerRegistryReadOnly",
                 POLICY + "AmazonSSMManagedInstanceCore");
         assertMatchesSpec(created, spec, "assumeRolePolicy");
-        assertThat(created.attributes()).containsEntry("assumeRolePolicy", IamRoleProvider.canonicalPolicy(EC2_TRUST))
+        assertThat(created.attributes()).containsEntry("assumeRolePolicy", Policies.canonical(EC2_TRUST))
                 .containsEntry("arn", raw.arn());
 
         ResourceSpec changed = roleSpec(address, name, EKS_TRUST,
@@ -114,7 +105,7 @@ class IamIT extends ProviderTestSupport {
         assertThat(tagMap(raw.tags())).isEqualTo(changed.tags());
         assertThat(rawAttached(name)).containsExactly(POLICY + "AmazonEKSWorkerNodePolicy",
                 POLICY + "AmazonSSMManagedInstanceCore");
-        assertThat(updated.attributes()).containsEntry("assumeRolePolicy", IamRoleProvider.canonicalPolicy(EKS_TRUST))
+        assertThat(updated.attributes()).containsEntry("assumeRolePolicy", Policies.canonical(EKS_TRUST))
                 .containsEntry("managedPolicyArns", List.of(POLICY + "AmazonEKSWorkerNodePolicy",
                         POLICY + "AmazonSSMManagedInstanceCore"));
 

@@ -8,9 +8,11 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Policies;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -20,9 +22,12 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.BucketVersioningStatus;
+import software.amazon.awssdk.services.s3.model.ExpirationStatus;
+import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 import software.amazon.awssdk.services.s3.model.S3Exception;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryptionByDefault;
+import software.amazon.awssdk.services.s3.model.Transition;
 
 /** S3 buckets against the emulator, in ap-south-2 (and us-east-1, where CreateBucket takes no location). */
 class BucketIT extends ProviderTestSupport {
@@ -59,19 +64,76 @@ class BucketIT extends ProviderTestSupport {
 
     private ResourceSpec bucketSpec(String address, String bucket, String kmsKeyArn, boolean versioning,
                                     boolean blockPublicAccess, Map<String, String> userTags) {
+        return bucketSpec(address, bucket, kmsKeyArn, versioning, blockPublicAccess, List.of(), null, userTags);
+    }
+
+    private ResourceSpec bucketSpec(String address, String bucket, String kmsKeyArn, boolean versioning,
+                                    boolean blockPublicAccess, List<Map<String, Object>> lifecycleRules, String policy,
+                                    Map<String, String> userTags) {
         Map<String, Object> a = new TreeMap<>(Map.of("bucket", bucket, "versioning", versioning,
-                "blockPublicAccess", blockPublicAccess));
+                "blockPublicAccess", blockPublicAccess, "lifecycleRules", lifecycleRules));
         if (kmsKeyArn != null) {
             a.put("kmsKeyArn", kmsKeyArn);
         }
+        if (policy != null) {
+            a.put("policy", policy);
+        }
         return spec(address, BucketProvider.TYPE, a, userTags);
+    }
+
+    /** A lifecycle rule as the expander writes it: numbers Long, optional parts absent. */
+    private static Map<String, Object> rule(String id, String prefix, Long transitionDays, String storageClass,
+                                            Long expirationDays) {
+        Map<String, Object> r = new TreeMap<>(Map.of("id", id, "prefix", prefix));
+        if (transitionDays != null) {
+            r.put("transitionDays", transitionDays);
+            r.put("storageClass", storageClass);
+        }
+        if (expirationDays != null) {
+            r.put("expirationDays", expirationDays);
+        }
+        return r;
+    }
+
+    /** A bucket policy letting {@code service} write under {@code prefix}, in canonical form (compact, keys sorted). */
+    private static String canonicalPolicy(String bucket, String service, String prefix) {
+        return "{\"Statement\":[{\"Action\":\"s3:PutObject\",\"Effect\":\"Allow\",\"Principal\":{\"Service\":\""
+                + service + "\"},\"Resource\":\"arn:aws:s3:::" + bucket + "/" + prefix + "*\",\"Sid\":\"Write\"}],"
+                + "\"Version\":\"2012-10-17\"}";
+    }
+
+    private Map<String, LifecycleRule> rawRules(String bucket) {
+        Map<String, LifecycleRule> out = new TreeMap<>();
+        s3().getBucketLifecycleConfiguration(b -> b.bucket(bucket)).rules().forEach(r -> out.put(r.id(), r));
+        return out;
+    }
+
+    private static void assertRawRule(LifecycleRule raw, String prefix, Integer transitionDays, String storageClass,
+                                      Integer expirationDays) {
+        assertThat(raw.status()).isEqualTo(ExpirationStatus.ENABLED);
+        assertThat(raw.filter().prefix() == null ? "" : raw.filter().prefix()).isEqualTo(prefix);
+        if (transitionDays == null) {
+            assertThat(raw.transitions()).isEmpty();
+        } else {
+            assertThat(raw.transitions()).singleElement().satisfies(t -> {
+                assertThat(t.days()).isEqualTo(transitionDays);
+                assertThat(t.storageClassAsString()).isEqualTo(storageClass);
+            });
+        }
+        assertThat(raw.expiration() == null ? null : raw.expiration().days()).isEqualTo(expirationDays);
+        // Current versions only: nothing for noncurrent ones.
+        assertThat(raw.noncurrentVersionTransitions()).isEmpty();
+        assertThat(raw.noncurrentVersionExpiration()).isNull();
     }
 
     @Test
     void bucketLifecycle() {
         String address = "edge/bucket.logs";
         String bucket = stack + "-logs";
-        ResourceSpec spec = bucketSpec(address, bucket, null, false, true, Map.of("a", "1"));
+        String trailPolicy = canonicalPolicy(bucket, "cloudtrail.amazonaws.com", "AWSLogs/");
+        ResourceSpec spec = bucketSpec(address, bucket, null, false, true,
+                List.of(rule("all", "", null, null, 400L), rule("archive", "logs/", 30L, "STANDARD_IA", 365L)),
+                trailPolicy, Map.of("a", "1"));
         assertThat(new BucketProvider(clients).findExisting(stack, spec)).isEmpty();
 
         LiveResource created;
@@ -88,6 +150,11 @@ class BucketIT extends ProviderTestSupport {
         PublicAccessBlockConfiguration block = rawPublicAccessBlock(bucket);
         assertThat(block.blockPublicAcls() && block.ignorePublicAcls() && block.blockPublicPolicy()
                 && block.restrictPublicBuckets()).isTrue();
+        Map<String, LifecycleRule> rules = rawRules(bucket);
+        assertThat(rules).containsOnlyKeys("all", "archive");
+        assertRawRule(rules.get("all"), "", null, null, 400);
+        assertRawRule(rules.get("archive"), "logs/", 30, "STANDARD_IA", 365);
+        assertThat(Policies.canonical(s3().getBucketPolicy(b -> b.bucket(bucket)).policy())).isEqualTo(trailPolicy);
         assertThat(created.id()).isEqualTo(bucket);
         assertMatchesSpec(created, spec);
         assertThat(created.attributes()).containsEntry("arn", "arn:aws:s3:::" + bucket).doesNotContainKey("kmsKeyArn");
@@ -95,9 +162,11 @@ class BucketIT extends ProviderTestSupport {
         BucketProvider buckets = new BucketProvider(clients);
         KmsClient kms = clients.client(KmsClient.class, KmsClient::builder);
         String key = kms.createKey(b -> b.description("bucket key")).keyMetadata().arn();
-        ResourceSpec changed = bucketSpec(address, bucket, key, true, false, Map.of("b", "2"));
+        String otherPolicy = canonicalPolicy(bucket, "logging.s3.amazonaws.com", "access/");
+        ResourceSpec changed = bucketSpec(address, bucket, key, true, false,
+                List.of(rule("archive", "old/", 60L, "GLACIER", null)), otherPolicy, Map.of("b", "2"));
         LiveResource updated = buckets.update(created, changed,
-                Set.of("kmsKeyArn", "versioning", "blockPublicAccess", "tags"), ctx(address));
+                Set.of("kmsKeyArn", "versioning", "blockPublicAccess", "lifecycleRules", "policy", "tags"), ctx(address));
         assertThat(rawEncryption(bucket).sseAlgorithmAsString()).isEqualTo("aws:kms");
         assertThat(rawEncryption(bucket).kmsMasterKeyID()).isEqualTo(key);
         assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
@@ -105,13 +174,22 @@ class BucketIT extends ProviderTestSupport {
         assertThat(block.blockPublicAcls() || block.ignorePublicAcls() || block.blockPublicPolicy()
                 || block.restrictPublicBuckets()).isFalse();
         assertThat(rawTags(bucket)).isEqualTo(changed.tags());
+        rules = rawRules(bucket);
+        assertThat(rules).containsOnlyKeys("archive");
+        assertRawRule(rules.get("archive"), "old/", 60, "GLACIER", null);
+        assertThat(Policies.canonical(s3().getBucketPolicy(b -> b.bucket(bucket)).policy())).isEqualTo(otherPolicy);
         assertMatchesSpec(updated, changed);
 
-        // Versioning off again suspends it: a bucket once versioned never goes back to unversioned.
+        // Versioning off again suspends it: a bucket once versioned never goes back to unversioned. No rules: no
+        // lifecycle configuration; no policy: none.
         ResourceSpec suspended = bucketSpec(address, bucket, key, false, false, Map.of("b", "2"));
-        LiveResource updatedAgain = buckets.update(updated, suspended, Set.of("versioning"), ctx(address));
+        LiveResource updatedAgain = buckets.update(updated, suspended, Set.of("versioning", "lifecycleRules", "policy"),
+                ctx(address));
         assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.SUSPENDED);
+        assertAwsError(() -> s3().getBucketLifecycleConfiguration(b -> b.bucket(bucket)), "NoSuchLifecycleConfiguration");
+        assertAwsError(() -> s3().getBucketPolicy(b -> b.bucket(bucket)), "NoSuchBucketPolicy");
         assertMatchesSpec(updatedAgain, suspended);
+        assertThat(updatedAgain.attributes()).containsEntry("lifecycleRules", List.of()).doesNotContainKey("policy");
 
         assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).containsExactly(updatedAgain);
         assertThat(buckets.findExisting(stack, suspended)).contains(updatedAgain);
@@ -145,7 +223,7 @@ class BucketIT extends ProviderTestSupport {
         new BucketProvider(clients).delete(created, ctx(address));
     }
 
-    /** One GetResources call finds the stack's buckets; each then costs its three configuration reads. */
+    /** One GetResources call finds the stack's buckets; each then costs its five configuration reads. */
     @Test
     void readAllFindsTheStacksBucketsThroughTheTaggingApi() {
         BucketProvider buckets = new BucketProvider(clients);
@@ -163,7 +241,8 @@ class BucketIT extends ProviderTestSupport {
                     .containsExactlyInAnyOrder(first, second);
             assertThat(counted.counter().snapshot()).isEqualTo(Map.of(
                     "ResourceGroupsTaggingApi", Map.of("GetResources", 1L),
-                    "S3", Map.of("GetBucketEncryption", 2L, "GetBucketVersioning", 2L, "GetPublicAccessBlock", 2L)));
+                    "S3", Map.of("GetBucketEncryption", 2L, "GetBucketVersioning", 2L, "GetPublicAccessBlock", 2L,
+                            "GetBucketLifecycleConfiguration", 2L, "GetBucketPolicy", 2L)));
 
             counted.counter().reset();
             assertThat(new BucketProvider(counted).readAll(ReadRequest.of(stack, Set.of(untagged))))
@@ -174,6 +253,44 @@ class BucketIT extends ProviderTestSupport {
         buckets.delete(first, ctx("a"));
         buckets.delete(second, ctx("b"));
         buckets.delete(third, ctx("c"));
+    }
+
+    /**
+     * A policy and lifecycle rules written outside the tool read back in the attributes' shape: the policy canonical,
+     * the rules sorted by id with Long numbers, a disabled rule left out (so that it shows as a change).
+     */
+    @Test
+    void policyAndRulesWrittenElsewhereReadBackInTheAttributesShape() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String bucket = stack + "-drift";
+        LiveResource created = buckets.create(bucketSpec("edge/bucket.drift", bucket, null, false, true, Map.of()),
+                ctx("d"));
+        assertThat(created.attributes()).containsEntry("lifecycleRules", List.of()).doesNotContainKey("policy");
+
+        String pretty = """
+                {
+                  "Version": "2012-10-17",
+                  "Statement": [ { "Sid": "Write", "Resource": "arn:aws:s3:::%s/AWSLogs/*", "Effect": "Allow",
+                                   "Principal": { "Service": "cloudtrail.amazonaws.com" }, "Action": "s3:PutObject" } ]
+                }""".formatted(bucket);
+        s3().putBucketPolicy(b -> b.bucket(bucket).policy(pretty));
+        s3().putBucketLifecycleConfiguration(b -> b.bucket(bucket).lifecycleConfiguration(c -> c.rules(
+                LifecycleRule.builder().id("z-expire").status(ExpirationStatus.ENABLED).filter(f -> f.prefix("tmp/"))
+                        .expiration(e -> e.days(7)).build(),
+                LifecycleRule.builder().id("off").status(ExpirationStatus.DISABLED).filter(f -> f.prefix("x/"))
+                        .expiration(e -> e.days(1)).build(),
+                LifecycleRule.builder().id("a-archive").status(ExpirationStatus.ENABLED).filter(f -> f.prefix("logs/"))
+                        .transitions(Transition.builder().days(90).storageClass("GLACIER").build()).build())));
+
+        assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).singleElement().satisfies(live -> {
+            assertThat(live.attributes()).containsEntry("policy",
+                    canonicalPolicy(bucket, "cloudtrail.amazonaws.com", "AWSLogs/"));
+            assertThat(live.attributes().get("lifecycleRules")).isEqualTo(List.of(
+                    Map.of("id", "a-archive", "prefix", "logs/", "transitionDays", 90L, "storageClass", "GLACIER"),
+                    Map.of("id", "z-expire", "prefix", "tmp/", "expirationDays", 7L)));
+        });
+        buckets.delete(created, ctx("d"));
+        assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
     }
 
     /** DeleteObjects takes 1000 keys a call: 1001 versions cost two. */

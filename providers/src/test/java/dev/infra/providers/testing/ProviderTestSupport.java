@@ -65,6 +65,17 @@ public abstract class ProviderTestSupport {
         return ResourceSpec.of(address, type, attrs, SourceLocation.wholeFile("test.yaml"));
     }
 
+    /** Spec attributes from name, value pairs; a null value leaves its attribute out (absent, not null). */
+    protected static Map<String, Object> attributes(Object... namesAndValues) {
+        Map<String, Object> out = new TreeMap<>();
+        for (int i = 0; i + 1 < namesAndValues.length; i += 2) {
+            if (namesAndValues[i + 1] != null) {
+                out.put((String) namesAndValues[i], namesAndValues[i + 1]);
+            }
+        }
+        return out;
+    }
+
     /** A resolved spec of a type without tags. */
     protected static ResourceSpec untaggedSpec(String address, String type, Map<String, Object> attributes) {
         return ResourceSpec.of(address, type, attributes, SourceLocation.wholeFile("test.yaml"));

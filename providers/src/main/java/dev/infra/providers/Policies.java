@@ -1,0 +1,41 @@
+package dev.infra.providers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Policy documents (IAM trust policies, S3 bucket policies) in the one form reads report them and the planner
+ * compares them in: AWS may URL-encode a document, reformat it or reorder its keys, so neither side's text is
+ * compared as sent.
+ */
+public final class Policies {
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+            .build();
+
+    private Policies() {}
+
+    /**
+     * {@code document} in canonical form: URL-decoded when AWS sent it encoded, compact JSON with every object's keys
+     * sorted (at every level), arrays in their order. Not JSON: returned as given; null stays null.
+     */
+    public static String canonical(String document) {
+        if (document == null) {
+            return null;
+        }
+        String text = document.trim();
+        if (!text.startsWith("{")) {
+            text = URLDecoder.decode(text, StandardCharsets.UTF_8);
+        }
+        try {
+            return JSON.writeValueAsString(JSON.readValue(text, Object.class));
+        } catch (JsonProcessingException e) {
+            return text;
+        }
+    }
+}

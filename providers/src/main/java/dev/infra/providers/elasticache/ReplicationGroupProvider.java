@@ -1,0 +1,330 @@
+package dev.infra.providers.elasticache;
+
+import static dev.infra.providers.AwsCallException.call;
+import static dev.infra.providers.AwsCallException.callWithSecret;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import software.amazon.awssdk.services.elasticache.model.AutomaticFailoverStatus;
+import software.amazon.awssdk.services.elasticache.model.CacheCluster;
+import software.amazon.awssdk.services.elasticache.model.ModifyReplicationGroupRequest;
+import software.amazon.awssdk.services.elasticache.model.MultiAZStatus;
+import software.amazon.awssdk.services.elasticache.model.NodeGroup;
+import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
+import software.amazon.awssdk.services.elasticache.model.SecurityGroupMembership;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+
+/**
+ * {@code aws_elasticache_replication_group} (id: the group id), Redis with cluster mode disabled: replicationGroupId,
+ * description, engine, engineVersion, nodeType, numCacheClusters (primary + replicas), automaticFailover, multiAz,
+ * subnetGroupName, securityGroupIds (set), atRestEncryption, kmsKeyId, transitEncryption, authTokenSecretArn
+ * (write-only), tags; computed primaryEndpoint, readerEndpoint, port.
+ *
+ * <p>The AUTH token is the value of the Secrets Manager secret authTokenSecretArn, read (GetSecretValue) just before
+ * CreateReplicationGroup and then forgotten: it is never stored, logged, reported, nor put in a message
+ * ({@code AwsCallException.callWithSecret}). Create waits until the group is {@code available}; so does each change:
+ * replicas added first (IncreaseReplicaCount: automatic failover needs two clusters), then one ModifyReplicationGroup
+ * for description, engine version, failover, Multi-AZ and security groups, one more for the node type (a scaling), and
+ * replicas removed last (DecreaseReplicaCount), all applied immediately.
+ *
+ * <p>A replication group does not report engine version, subnet group nor security groups: its clusters do (as
+ * Terraform reads them, from the first member). So readAll is one GetResources call for the stack's ElastiCache
+ * resources, one DescribeReplicationGroups and one DescribeCacheClusters (all pages each): 3 calls; ids of state it
+ * misses cost a DescribeReplicationGroups, a DescribeCacheClusters and a ListTagsForResource each. The engine version
+ * is reported as major.minor, as given ("7.1"), though AWS reports the patch level it runs ("7.1.0"). A group being
+ * deleted counts as gone.
+ */
+public final class ReplicationGroupProvider extends ElastiCacheProvider {
+
+    public static final String TYPE = "aws_elasticache_replication_group";
+    static final String ID = "replicationGroupId";
+    static final String DESCRIPTION = "description";
+    static final String ENGINE = "engine";
+    static final String ENGINE_VERSION = "engineVersion";
+    static final String NODE_TYPE = "nodeType";
+    static final String NUM_CLUSTERS = "numCacheClusters";
+    static final String FAILOVER = "automaticFailover";
+    static final String MULTI_AZ = "multiAz";
+    static final String SUBNET_GROUP = "subnetGroupName";
+    static final String SECURITY_GROUPS = "securityGroupIds";
+    static final String AT_REST = "atRestEncryption";
+    static final String KMS_KEY = "kmsKeyId";
+    static final String TRANSIT = "transitEncryption";
+    static final String AUTH_TOKEN_SECRET = "authTokenSecretArn";
+    static final String PRIMARY_ENDPOINT = "primaryEndpoint";
+    static final String READER_ENDPOINT = "readerEndpoint";
+    static final String PORT = "port";
+
+    static final String AVAILABLE = "available";
+    static final String DELETING = "deleting";
+    static final String CREATE_FAILED = "create-failed";
+    static final String INVALID_STATE = "InvalidReplicationGroupState";
+    static final Duration CHANGE_TIMEOUT = Duration.ofMinutes(90);
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(15);
+
+    public ReplicationGroupProvider(AwsClients clients) {
+        super(clients, TYPE, "replicationgroup", Set.of(DESCRIPTION, ENGINE_VERSION, NODE_TYPE, NUM_CLUSTERS, FAILOVER,
+                MULTI_AZ, SECURITY_GROUPS), Set.of(PRIMARY_ENDPOINT, READER_ENDPOINT, PORT));
+        unordered(SECURITY_GROUPS);
+        writeOnly(AUTH_TOKEN_SECRET);
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        Map<String, Map<String, String>> tagsById = stackTags(stack);
+        if (tagsById.isEmpty()) {
+            return List.of();
+        }
+        List<ReplicationGroup> groups = call("DescribeReplicationGroups", () -> elasticache()
+                .describeReplicationGroupsPaginator(b -> { }).replicationGroups().stream()
+                .filter(g -> tagsById.containsKey(g.replicationGroupId()) && !DELETING.equals(g.status()))
+                .toList());
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        Map<String, CacheCluster> clusters = call("DescribeCacheClusters", () -> elasticache()
+                .describeCacheClustersPaginator(b -> { }).cacheClusters().stream()
+                .filter(c -> c.replicationGroupId() != null)
+                .collect(Collectors.toMap(CacheCluster::cacheClusterId, Function.identity(), (a, b) -> a)));
+        List<LiveResource> out = new ArrayList<>();
+        for (ReplicationGroup g : groups) {
+            CacheCluster member = g.memberClusters().stream().map(clusters::get).filter(Objects::nonNull)
+                    .findFirst().orElse(null);
+            out.add(toLive(g, member, tagsById.get(g.replicationGroupId())));
+        }
+        return out;
+    }
+
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        return readEach(ids, this::readGroup);
+    }
+
+    /** By id, unique in the region: adopted when untagged or tagged for this address and stack. */
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        String id = SpecValues.string(spec, ID);
+        return claimed(spec.address(), stack, "replication group " + id, readGroup(id));
+    }
+
+    /** The group in whatever status; empty when ElastiCache does not know it. */
+    private Optional<ReplicationGroup> describe(String id) {
+        return ProviderSupport.unless(this::isGone, () -> call("DescribeReplicationGroups",
+                        () -> elasticache().describeReplicationGroups(b -> b.replicationGroupId(id)))
+                .replicationGroups().stream().findFirst());
+    }
+
+    private Optional<LiveResource> readGroup(String id) {
+        return describe(id).filter(g -> !DELETING.equals(g.status())).map(this::toLive);
+    }
+
+    /** The group with its first member cluster and its tags. */
+    private LiveResource toLive(ReplicationGroup g) {
+        CacheCluster member = g.memberClusters().isEmpty() ? null
+                : ProviderSupport.unless(this::isGone, () -> call("DescribeCacheClusters",
+                                () -> elasticache().describeCacheClusters(b -> b.cacheClusterId(g.memberClusters().get(0))))
+                        .cacheClusters().stream().findFirst())
+                .orElse(null);
+        return toLive(g, member, tagsOf(g.arn()));
+    }
+
+    private LiveResource toLive(ReplicationGroup g, CacheCluster member, Map<String, String> tags) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(ID, g.replicationGroupId());
+        putIfPresent(a, DESCRIPTION, g.description());
+        putIfPresent(a, ENGINE, g.engine() != null ? g.engine() : member == null ? null : member.engine());
+        putIfPresent(a, NODE_TYPE, g.cacheNodeType());
+        a.put(NUM_CLUSTERS, (long) g.memberClusters().size());
+        a.put(FAILOVER, g.automaticFailover() == AutomaticFailoverStatus.ENABLED
+                || g.automaticFailover() == AutomaticFailoverStatus.ENABLING);
+        a.put(MULTI_AZ, g.multiAZ() == MultiAZStatus.ENABLED);
+        a.put(AT_REST, Boolean.TRUE.equals(g.atRestEncryptionEnabled()));
+        putIfPresent(a, KMS_KEY, g.kmsKeyId());
+        a.put(TRANSIT, Boolean.TRUE.equals(g.transitEncryptionEnabled()));
+        if (member != null) {
+            putIfPresent(a, ENGINE_VERSION, majorMinor(member.engineVersion()));
+            putIfPresent(a, SUBNET_GROUP, member.cacheSubnetGroupName());
+            a.put(SECURITY_GROUPS, member.securityGroups().stream().map(SecurityGroupMembership::securityGroupId)
+                    .sorted().toList());
+        }
+        if (!g.nodeGroups().isEmpty()) {
+            NodeGroup n = g.nodeGroups().get(0);
+            if (n.primaryEndpoint() != null) {
+                putIfPresent(a, PRIMARY_ENDPOINT, n.primaryEndpoint().address());
+                putIfPresent(a, PORT, n.primaryEndpoint().port() == null ? null : n.primaryEndpoint().port().longValue());
+            }
+            if (n.readerEndpoint() != null) {
+                putIfPresent(a, READER_ENDPOINT, n.readerEndpoint().address());
+            }
+        }
+        return live(g.replicationGroupId(), tags, a);
+    }
+
+    /** "7.1.0" → "7.1": the form engine versions are given in. */
+    static String majorMinor(String version) {
+        if (version == null) {
+            return null;
+        }
+        String[] parts = version.split("\\.");
+        return parts.length > 2 ? parts[0] + "." + parts[1] : version;
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    /**
+     * CreateReplicationGroup with the AUTH token read from Secrets Manager, then a wait for {@code available}. A subnet
+     * group created moments before may not be visible yet: that refusal is retried for a while.
+     */
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        String id = SpecValues.string(spec, ID);
+        String secretArn = SpecValues.optionalString(spec, AUTH_TOKEN_SECRET);
+        String token = secretArn == null ? null : authToken(spec.address(), secretArn);
+        List<String> securityGroups = SpecValues.strings(spec, SECURITY_GROUPS);
+        Long clusters = spec.attributes().get(NUM_CLUSTERS) == null ? null : SpecValues.number(spec, NUM_CLUSTERS);
+        createOnce(ctx, spec.address(), () -> callWithSecret("CreateReplicationGroup", token, () -> elasticacheOnce()
+                        .createReplicationGroup(b -> b.replicationGroupId(id)
+                                .replicationGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))
+                                .engine(SpecValues.optionalString(spec, ENGINE))
+                                .engineVersion(SpecValues.optionalString(spec, ENGINE_VERSION))
+                                .cacheNodeType(SpecValues.optionalString(spec, NODE_TYPE))
+                                .numCacheClusters(clusters == null ? null : clusters.intValue())
+                                .automaticFailoverEnabled(SpecValues.optionalBoolean(spec, FAILOVER))
+                                .multiAZEnabled(SpecValues.optionalBoolean(spec, MULTI_AZ))
+                                .cacheSubnetGroupName(SpecValues.optionalString(spec, SUBNET_GROUP))
+                                .securityGroupIds(securityGroups.isEmpty() ? null : securityGroups)
+                                .atRestEncryptionEnabled(SpecValues.optionalBoolean(spec, AT_REST))
+                                .kmsKeyId(SpecValues.optionalString(spec, KMS_KEY))
+                                .transitEncryptionEnabled(SpecValues.optionalBoolean(spec, TRANSIT))
+                                .authToken(token)
+                                .tags(cacheTags(spec.tags()))))
+                        .replicationGroup().replicationGroupId(),
+                () -> describe(id).map(ReplicationGroup::replicationGroupId),
+                e -> "CacheSubnetGroupNotFoundFault".equals(e.code()));
+        awaitAvailable(ctx, id, "to become available");
+        return with(readBack(ctx, id), AUTH_TOKEN_SECRET, secretArn);
+    }
+
+    /** The secret's value; failures name the secret, never a value. */
+    private String authToken(String address, String secretArn) {
+        SecretsManagerClient secrets = clients().client(SecretsManagerClient.class, SecretsManagerClient::builder);
+        String value = call("GetSecretValue", () -> secrets.getSecretValue(b -> b.secretId(secretArn))).secretString();
+        if (value == null || value.isEmpty()) {
+            throw new ProviderException(address, "secret " + secretArn + " has no string value to use as the AUTH token");
+        }
+        return value;
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        String id = current.id();
+        ReplicationGroup group = describe(id).orElseThrow(() -> gone(spec.address(), id));
+        LiveResource now = toLive(group);
+        updateTags(now, spec, group.arn());
+        Set<String> differ = differing(now, spec);
+        long have = group.memberClusters().size();
+        long want = differ.contains(NUM_CLUSTERS) ? SpecValues.number(spec, NUM_CLUSTERS) : have;
+        if (want > have) {
+            change(ctx, id, "to add replicas", () -> call("IncreaseReplicaCount", () -> elasticache().increaseReplicaCount(
+                    b -> b.replicationGroupId(id).newReplicaCount((int) want - 1).applyImmediately(true))));
+        }
+        List<Consumer<ModifyReplicationGroupRequest.Builder>> settings = new ArrayList<>();
+        if (differ.contains(DESCRIPTION)) {
+            settings.add(b -> b.replicationGroupDescription(SpecValues.string(spec, DESCRIPTION)));
+        }
+        if (differ.contains(ENGINE_VERSION)) {
+            settings.add(b -> b.engineVersion(SpecValues.string(spec, ENGINE_VERSION)));
+        }
+        if (differ.contains(FAILOVER)) {
+            settings.add(b -> b.automaticFailoverEnabled(SpecValues.bool(spec, FAILOVER, false)));
+        }
+        if (differ.contains(MULTI_AZ)) {
+            settings.add(b -> b.multiAZEnabled(SpecValues.bool(spec, MULTI_AZ, false)));
+        }
+        if (differ.contains(SECURITY_GROUPS)) {
+            settings.add(b -> b.securityGroupIds(SpecValues.strings(spec, SECURITY_GROUPS)));
+        }
+        if (!settings.isEmpty()) {
+            modify(ctx, id, "to take its new settings", b -> settings.forEach(s -> s.accept(b)));
+        }
+        if (differ.contains(NODE_TYPE)) {
+            modify(ctx, id, "to scale to " + SpecValues.string(spec, NODE_TYPE),
+                    b -> b.cacheNodeType(SpecValues.string(spec, NODE_TYPE)));
+        }
+        if (want < have) {
+            change(ctx, id, "to remove replicas", () -> call("DecreaseReplicaCount", () -> elasticache().decreaseReplicaCount(
+                    b -> b.replicationGroupId(id).newReplicaCount((int) want - 1).applyImmediately(true))));
+        }
+        Object secretArn = spec.attributes().get(AUTH_TOKEN_SECRET);
+        return with(readBack(ctx, id), AUTH_TOKEN_SECRET, secretArn);
+    }
+
+    private void modify(OperationContext ctx, String id, String what, Consumer<ModifyReplicationGroupRequest.Builder> set) {
+        change(ctx, id, what, () -> call("ModifyReplicationGroup", () -> elasticache().modifyReplicationGroup(b -> {
+            set.accept(b.replicationGroupId(id).applyImmediately(true));
+        })));
+    }
+
+    /** One change, retried while the group is busy with an earlier one, then a wait until it is available again. */
+    private void change(OperationContext ctx, String id, String what, Runnable call) {
+        retrying(ctx, id + ": " + what, CHANGE_TIMEOUT, POLL_INTERVAL, e -> INVALID_STATE.equals(e.code()), () -> {
+            call.run();
+            return Boolean.TRUE;
+        });
+        awaitAvailable(ctx, id, what);
+    }
+
+    private ReplicationGroup awaitAvailable(OperationContext ctx, String id, String what) {
+        return ctx.await("replication group " + id + " " + what, CHANGE_TIMEOUT, POLL_INTERVAL, () -> {
+            Optional<ReplicationGroup> g = describe(id); // may not be visible at once
+            if (g.isPresent() && (CREATE_FAILED.equals(g.get().status()) || DELETING.equals(g.get().status()))) {
+                throw new ProviderException(ctx.address(), "replication group " + id + " is " + g.get().status());
+            }
+            return g.filter(x -> AVAILABLE.equals(x.status()));
+        });
+    }
+
+    private LiveResource readBack(OperationContext ctx, String id) {
+        return readGroup(id).orElseThrow(() -> gone(ctx.address(), id));
+    }
+
+    /** DeleteReplicationGroup (retried while the group is busy), then a wait until ElastiCache no longer knows it. */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String id = current.id();
+        Optional<ReplicationGroup> g = describe(id);
+        if (g.isEmpty()) {
+            return;
+        }
+        if (!DELETING.equals(g.get().status())) {
+            retrying(ctx, "DeleteReplicationGroup " + id, CHANGE_TIMEOUT, POLL_INTERVAL, e -> INVALID_STATE.equals(e.code()),
+                    () -> call("DeleteReplicationGroup", () -> elasticache().deleteReplicationGroup(
+                            b -> b.replicationGroupId(id))));
+        }
+        awaitGone(ctx, "replication group " + id, CHANGE_TIMEOUT, POLL_INTERVAL, () -> describe(id));
+    }
+
+    private static ProviderException gone(String address, String id) {
+        return new ProviderException(address, "replication group " + id + " no longer exists");
+    }
+}

@@ -1,0 +1,392 @@
+package dev.infra.providers.opensearch;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.opensearch.OpenSearchClient;
+import software.amazon.awssdk.services.opensearch.model.ClusterConfig;
+import software.amazon.awssdk.services.opensearch.model.DomainEndpointOptions;
+import software.amazon.awssdk.services.opensearch.model.DomainInfo;
+import software.amazon.awssdk.services.opensearch.model.DomainStatus;
+import software.amazon.awssdk.services.opensearch.model.EBSOptions;
+import software.amazon.awssdk.services.opensearch.model.EncryptionAtRestOptions;
+import software.amazon.awssdk.services.opensearch.model.EngineType;
+import software.amazon.awssdk.services.opensearch.model.GetUpgradeStatusResponse;
+import software.amazon.awssdk.services.opensearch.model.NodeToNodeEncryptionOptions;
+import software.amazon.awssdk.services.opensearch.model.Tag;
+import software.amazon.awssdk.services.opensearch.model.UpdateDomainConfigRequest;
+import software.amazon.awssdk.services.opensearch.model.UpgradeStatus;
+import software.amazon.awssdk.services.opensearch.model.VPCDerivedInfo;
+import software.amazon.awssdk.services.opensearch.model.VPCOptions;
+import software.amazon.awssdk.services.opensearch.model.VolumeType;
+
+/**
+ * {@code aws_opensearch_domain}: name, engineVersion, instanceType, instanceCount, zoneAwareness, subnetIds (set),
+ * securityGroupIds (set), ebsVolumeSize (gp3, GiB), encryptAtRest, kmsKeyId, nodeToNodeEncryption, enforceHttps,
+ * tlsPolicy, tags; computed endpoint (the VPC endpoint, else the public one) and arn. Id: the domain name.
+ *
+ * <p>A create, a configuration change and an engine upgrade are asynchronous: each waits until the domain is no longer
+ * processing (and, after a create, has an endpoint). Configuration changes are one UpdateDomainConfig carrying whole
+ * sections (cluster, VPC, EBS, endpoint options) for those that differ; an engine version change is UpgradeDomain,
+ * which UpdateDomainConfig cannot do; its failure is read from GetUpgradeStatus. Tags are given at creation (TagList)
+ * and changed with AddTags / RemoveTags.
+ *
+ * <p>readAll: ListDomainNames (OpenSearch engine) + DescribeDomains in batches of {@value #DESCRIBE_BATCH} names (its
+ * limit) + one ListTags per domain, as no call filters by tag: 1 + ⌈n/5⌉ + n calls for n domains in the region. A
+ * domain being deleted counts as gone.
+ */
+public final class OpenSearchDomainProvider extends AwsResourceProvider {
+
+    public static final String TYPE = "aws_opensearch_domain";
+    static final String NAME = "name";
+    static final String ENGINE_VERSION = "engineVersion";
+    static final String INSTANCE_TYPE = "instanceType";
+    static final String INSTANCE_COUNT = "instanceCount";
+    static final String ZONE_AWARENESS = "zoneAwareness";
+    static final String SUBNET_IDS = "subnetIds";
+    static final String SECURITY_GROUP_IDS = "securityGroupIds";
+    static final String EBS_VOLUME_SIZE = "ebsVolumeSize";
+    static final String ENCRYPT_AT_REST = "encryptAtRest";
+    static final String KMS_KEY_ID = "kmsKeyId";
+    static final String NODE_TO_NODE = "nodeToNodeEncryption";
+    static final String ENFORCE_HTTPS = "enforceHttps";
+    static final String TLS_POLICY = "tlsPolicy";
+    static final String ENDPOINT = "endpoint";
+    static final String ARN = "arn";
+
+    /** OpenSearch's error for an unknown domain (HTTP 409). */
+    static final String NOT_FOUND = "ResourceNotFoundException";
+    /** DescribeDomains takes at most five names. */
+    static final int DESCRIBE_BATCH = 5;
+    /** The key of a VPC domain's endpoint in DomainStatus.Endpoints. */
+    static final String VPC_ENDPOINT = "vpc";
+    /** A create typically takes 15–30 minutes, a blue/green configuration change or an upgrade longer. */
+    static final Duration CREATE_TIMEOUT = Duration.ofMinutes(90);
+    static final Duration CHANGE_TIMEOUT = Duration.ofMinutes(180);
+    static final Duration DELETE_TIMEOUT = Duration.ofMinutes(60);
+    static final Duration POLL_INTERVAL = Duration.ofSeconds(30);
+
+    private static final Set<String> CLUSTER = Set.of(INSTANCE_TYPE, INSTANCE_COUNT, ZONE_AWARENESS);
+    private static final Set<String> ENDPOINT_OPTIONS = Set.of(ENFORCE_HTTPS, TLS_POLICY);
+
+    public OpenSearchDomainProvider(AwsClients clients) {
+        super(clients, TYPE, true, Set.of(ENGINE_VERSION, INSTANCE_TYPE, INSTANCE_COUNT, ZONE_AWARENESS,
+                SECURITY_GROUP_IDS, EBS_VOLUME_SIZE, ENFORCE_HTTPS, TLS_POLICY), Set.of(ENDPOINT, ARN));
+        unordered(SUBNET_IDS, SECURITY_GROUP_IDS);
+    }
+
+    private OpenSearchClient openSearch() {
+        return clients().client(OpenSearchClient.class, OpenSearchClient::builder);
+    }
+
+    /** A client that never retries by itself, for CreateDomain (see {@link #createOnce}). */
+    private OpenSearchClient openSearchOnce() {
+        return clients().singleAttempt(OpenSearchClient.class, OpenSearchClient::builder);
+    }
+
+    @Override
+    protected boolean isGone(AwsCallException e) {
+        return NOT_FOUND.equals(e.code()) || e.isNotFound();
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    /** Every OpenSearch domain of the region (the base keeps the stack's). */
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        List<String> names = call("ListDomainNames", () -> openSearch().listDomainNames(
+                b -> b.engineType(EngineType.OPEN_SEARCH))).domainNames().stream().map(DomainInfo::domainName).toList();
+        return read(names);
+    }
+
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        return read(ids);
+    }
+
+    /** The domains named that exist and are not being deleted, with their tags: DescribeDomains per five names. */
+    private List<LiveResource> read(Collection<String> names) {
+        List<String> all = List.copyOf(names);
+        List<LiveResource> out = new ArrayList<>();
+        for (int from = 0; from < all.size(); from += DESCRIBE_BATCH) {
+            List<String> batch = all.subList(from, Math.min(all.size(), from + DESCRIBE_BATCH));
+            for (DomainStatus s : call("DescribeDomains",
+                    () -> openSearch().describeDomains(b -> b.domainNames(batch))).domainStatusList()) {
+                if (!deleting(s)) {
+                    tagsOf(s).ifPresent(tags -> out.add(toLive(s, tags)));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** By its unique name; a domain that belongs to another address or stack is an error, not a match. */
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        String name = SpecValues.string(spec, NAME);
+        return describe(name).filter(s -> !deleting(s)).flatMap(s -> tagsOf(s).map(tags -> {
+            ProviderSupport.claim(spec.address(), stack, "OpenSearch domain " + name, tags);
+            return toLive(s, tags);
+        }));
+    }
+
+    /** The domain, also while it is being deleted; empty once OpenSearch no longer knows it. */
+    private Optional<DomainStatus> describe(String name) {
+        return ProviderSupport.unless(this::isGone, () -> Optional.of(
+                call("DescribeDomain", () -> openSearch().describeDomain(b -> b.domainName(name))).domainStatus()));
+    }
+
+    /** The domain's tags; empty when it went away meanwhile. */
+    private Optional<Map<String, String>> tagsOf(DomainStatus s) {
+        return ProviderSupport.unless(this::isGone, () -> {
+            Map<String, String> tags = new TreeMap<>();
+            call("ListTags", () -> openSearch().listTags(b -> b.arn(s.arn()))).tagList()
+                    .forEach(t -> tags.put(t.key(), t.value()));
+            return Optional.of(tags);
+        });
+    }
+
+    private LiveResource toLive(DomainStatus s, Map<String, String> tags) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(NAME, s.domainName());
+        putIfPresent(a, ENGINE_VERSION, s.engineVersion());
+        ClusterConfig cluster = s.clusterConfig();
+        if (cluster != null) {
+            putIfPresent(a, INSTANCE_TYPE, cluster.instanceTypeAsString());
+            putIfPresent(a, INSTANCE_COUNT, cluster.instanceCount() == null ? null : cluster.instanceCount().longValue());
+            a.put(ZONE_AWARENESS, Boolean.TRUE.equals(cluster.zoneAwarenessEnabled()));
+        }
+        VPCDerivedInfo vpc = s.vpcOptions();
+        a.put(SUBNET_IDS, vpc == null ? List.of() : List.copyOf(vpc.subnetIds()));
+        a.put(SECURITY_GROUP_IDS, vpc == null ? List.of() : List.copyOf(vpc.securityGroupIds()));
+        if (s.ebsOptions() != null && Boolean.TRUE.equals(s.ebsOptions().ebsEnabled())) {
+            putIfPresent(a, EBS_VOLUME_SIZE, s.ebsOptions().volumeSize() == null ? null
+                    : s.ebsOptions().volumeSize().longValue());
+        }
+        if (s.encryptionAtRestOptions() != null) {
+            a.put(ENCRYPT_AT_REST, Boolean.TRUE.equals(s.encryptionAtRestOptions().enabled()));
+            putIfPresent(a, KMS_KEY_ID, s.encryptionAtRestOptions().kmsKeyId());
+        }
+        a.put(NODE_TO_NODE, s.nodeToNodeEncryptionOptions() != null
+                && Boolean.TRUE.equals(s.nodeToNodeEncryptionOptions().enabled()));
+        DomainEndpointOptions endpoint = s.domainEndpointOptions();
+        if (endpoint != null) {
+            a.put(ENFORCE_HTTPS, Boolean.TRUE.equals(endpoint.enforceHTTPS()));
+            putIfPresent(a, TLS_POLICY, endpoint.tlsSecurityPolicyAsString());
+        }
+        putIfPresent(a, ENDPOINT, endpointOf(s));
+        a.put(ARN, s.arn());
+        return live(s.domainName(), tags, a);
+    }
+
+    /** The VPC endpoint of a domain in a VPC, else the public one; null until the domain has one. */
+    private static String endpointOf(DomainStatus s) {
+        String vpc = s.hasEndpoints() ? s.endpoints().get(VPC_ENDPOINT) : null;
+        return vpc != null ? vpc : s.endpoint();
+    }
+
+    private static boolean deleting(DomainStatus s) {
+        return Boolean.TRUE.equals(s.deleted());
+    }
+
+    /** Created, not processing a change or an upgrade, and reachable: what a create and a change wait for. */
+    private static boolean ready(DomainStatus s) {
+        return !Boolean.FALSE.equals(s.created()) && !Boolean.TRUE.equals(s.processing())
+                && !Boolean.TRUE.equals(s.upgradeProcessing()) && endpointOf(s) != null;
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        String name = SpecValues.string(spec, NAME);
+        createOnce(ctx, spec.address(), () -> {
+            call("CreateDomain", () -> openSearchOnce().createDomain(b -> b
+                    .domainName(name)
+                    .engineVersion(SpecValues.optionalString(spec, ENGINE_VERSION))
+                    .clusterConfig(clusterConfig(spec))
+                    .vpcOptions(vpcOptions(spec, SpecValues.strings(spec, SUBNET_IDS)))
+                    .ebsOptions(ebsOptions(spec))
+                    .encryptionAtRestOptions(encryptionAtRest(spec))
+                    .nodeToNodeEncryptionOptions(nodeToNode(spec))
+                    .domainEndpointOptions(endpointOptions(spec))
+                    .tagList(tags(spec.tags()))));
+            return name;
+        }, () -> describe(name).filter(s -> !deleting(s)).map(DomainStatus::domainName), e -> false);
+        return readBack(ctx, name, CREATE_TIMEOUT, "to be created");
+    }
+
+    /**
+     * Tags first, then one UpdateDomainConfig with the sections that differ (waited for), then an UpgradeDomain when the
+     * engine version differs (waited for): the domain takes one change at a time.
+     */
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        String name = current.id();
+        DomainStatus status = describe(name).filter(s -> !deleting(s))
+                .orElseThrow(() -> new ProviderException(spec.address(), "OpenSearch domain " + name + " no longer exists"));
+        LiveResource now = toLive(status, tagsOf(status).orElse(Map.of()));
+        updateTags(now, spec,
+                put -> call("AddTags", () -> openSearch().addTags(b -> b.arn(status.arn()).tagList(tags(put)))),
+                keys -> call("RemoveTags", () -> openSearch().removeTags(b -> b.arn(status.arn()).tagKeys(keys))));
+        Set<String> differ = differing(now, spec);
+        UpdateDomainConfigRequest.Builder config = UpdateDomainConfigRequest.builder().domainName(name);
+        boolean reconfigure = false;
+        if (differ.stream().anyMatch(CLUSTER::contains)) {
+            config.clusterConfig(clusterConfig(spec));
+            reconfigure = true;
+        }
+        if (differ.contains(SECURITY_GROUP_IDS)) {
+            config.vpcOptions(vpcOptions(spec, status.vpcOptions() == null ? List.of() : status.vpcOptions().subnetIds()));
+            reconfigure = true;
+        }
+        if (differ.contains(EBS_VOLUME_SIZE)) {
+            config.ebsOptions(ebsOptions(spec));
+            reconfigure = true;
+        }
+        if (differ.stream().anyMatch(ENDPOINT_OPTIONS::contains)) {
+            config.domainEndpointOptions(endpointOptions(spec));
+            reconfigure = true;
+        }
+        if (reconfigure) {
+            call("UpdateDomainConfig", () -> openSearch().updateDomainConfig(config.build()));
+            awaitReady(ctx, name, CHANGE_TIMEOUT, "to apply its configuration change");
+        }
+        if (differ.contains(ENGINE_VERSION)) {
+            upgrade(ctx, name, SpecValues.string(spec, ENGINE_VERSION));
+        }
+        return readBack(ctx, name, CHANGE_TIMEOUT, "to be ready");
+    }
+
+    /**
+     * UpgradeDomain to {@code version}, then a wait until the domain runs it. While the domain is not upgrading yet or
+     * any more but runs another version, GetUpgradeStatus tells whether the upgrade failed (then this fails with its
+     * step) or has not started.
+     */
+    private void upgrade(OperationContext ctx, String name, String version) {
+        call("UpgradeDomain", () -> openSearch().upgradeDomain(b -> b.domainName(name).targetVersion(version)));
+        ctx.await("OpenSearch domain " + name + " to run " + version, CHANGE_TIMEOUT, POLL_INTERVAL, () -> {
+            DomainStatus s = describe(name).orElseThrow(() -> new ProviderException(ctx.address(),
+                    "OpenSearch domain " + name + " disappeared during its upgrade to " + version));
+            if (version.equals(s.engineVersion()) && ready(s)) {
+                return Optional.of(s);
+            }
+            if (!Boolean.TRUE.equals(s.upgradeProcessing()) && !version.equals(s.engineVersion())) {
+                GetUpgradeStatusResponse u = call("GetUpgradeStatus",
+                        () -> openSearch().getUpgradeStatus(b -> b.domainName(name)));
+                if (u.stepStatus() == UpgradeStatus.FAILED) {
+                    throw new ProviderException(ctx.address(), "upgrade of OpenSearch domain " + name + " to " + version
+                            + " failed at step " + u.upgradeStepAsString() + " (" + u.upgradeName()
+                            + "); GetUpgradeHistory has the details");
+                }
+            }
+            return Optional.empty();
+        });
+    }
+
+    private DomainStatus awaitReady(OperationContext ctx, String name, Duration timeout, String what) {
+        return ctx.await("OpenSearch domain " + name + " " + what, timeout, POLL_INTERVAL, () -> {
+            Optional<DomainStatus> s = describe(name); // may not be visible at once
+            if (s.isPresent() && deleting(s.get())) {
+                throw new ProviderException(ctx.address(), "OpenSearch domain " + name + " is being deleted");
+            }
+            return s.filter(OpenSearchDomainProvider::ready);
+        });
+    }
+
+    private LiveResource readBack(OperationContext ctx, String name, Duration timeout, String what) {
+        DomainStatus s = awaitReady(ctx, name, timeout, what);
+        return toLive(s, tagsOf(s).orElse(Map.of()));
+    }
+
+    /** DeleteDomain (unless already being deleted), then a wait until OpenSearch no longer knows the domain. */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String name = current.id();
+        Optional<DomainStatus> now = describe(name);
+        if (now.isEmpty()) {
+            return;
+        }
+        if (!deleting(now.get())) {
+            call("DeleteDomain", () -> openSearch().deleteDomain(b -> b.domainName(name)));
+        }
+        awaitGone(ctx, "OpenSearch domain " + name, DELETE_TIMEOUT, POLL_INTERVAL, () -> describe(name));
+    }
+
+    // ---- request parts ----------------------------------------------------------------------------------
+
+    /** The whole cluster section; zone awareness spans as many zones as the domain has subnets (2 or 3). */
+    private static ClusterConfig clusterConfig(ResourceSpec spec) {
+        boolean zoneAware = SpecValues.bool(spec, ZONE_AWARENESS, false);
+        int zones = SpecValues.strings(spec, SUBNET_IDS).size();
+        ClusterConfig.Builder b = ClusterConfig.builder()
+                .instanceType(SpecValues.optionalString(spec, INSTANCE_TYPE))
+                .instanceCount(spec.attributes().containsKey(INSTANCE_COUNT)
+                        ? Math.toIntExact(SpecValues.number(spec, INSTANCE_COUNT)) : null)
+                .zoneAwarenessEnabled(zoneAware);
+        if (zoneAware && zones > 1) {
+            b.zoneAwarenessConfig(z -> z.availabilityZoneCount(zones));
+        }
+        return b.build();
+    }
+
+    private static VPCOptions vpcOptions(ResourceSpec spec, List<String> subnetIds) {
+        if (subnetIds.isEmpty()) {
+            return null;
+        }
+        return VPCOptions.builder().subnetIds(subnetIds).securityGroupIds(SpecValues.strings(spec, SECURITY_GROUP_IDS))
+                .build();
+    }
+
+    private static EBSOptions ebsOptions(ResourceSpec spec) {
+        if (!spec.attributes().containsKey(EBS_VOLUME_SIZE)) {
+            return null;
+        }
+        return EBSOptions.builder().ebsEnabled(true).volumeType(VolumeType.GP3)
+                .volumeSize(Math.toIntExact(SpecValues.number(spec, EBS_VOLUME_SIZE))).build();
+    }
+
+    private static EncryptionAtRestOptions encryptionAtRest(ResourceSpec spec) {
+        Boolean enabled = SpecValues.optionalBoolean(spec, ENCRYPT_AT_REST);
+        return enabled == null ? null : EncryptionAtRestOptions.builder().enabled(enabled)
+                .kmsKeyId(SpecValues.optionalString(spec, KMS_KEY_ID)).build();
+    }
+
+    private static NodeToNodeEncryptionOptions nodeToNode(ResourceSpec spec) {
+        Boolean enabled = SpecValues.optionalBoolean(spec, NODE_TO_NODE);
+        return enabled == null ? null : NodeToNodeEncryptionOptions.builder().enabled(enabled).build();
+    }
+
+    private static DomainEndpointOptions endpointOptions(ResourceSpec spec) {
+        Boolean https = SpecValues.optionalBoolean(spec, ENFORCE_HTTPS);
+        String policy = SpecValues.optionalString(spec, TLS_POLICY);
+        if (https == null && policy == null) {
+            return null;
+        }
+        return DomainEndpointOptions.builder().enforceHTTPS(https).tlsSecurityPolicy(policy).build();
+    }
+
+    private static List<Tag> tags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(Objects.toString(e.getValue(), "")).build())
+                .toList();
+    }
+}

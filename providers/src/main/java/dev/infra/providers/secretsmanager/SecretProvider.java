@@ -1,0 +1,182 @@
+package dev.infra.providers.secretsmanager;
+
+import static dev.infra.providers.AwsCallException.call;
+import static dev.infra.providers.AwsCallException.callWithSecret;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.FilterNameStringType;
+import software.amazon.awssdk.services.secretsmanager.model.SecretListEntry;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
+
+/**
+ * {@code aws_secretsmanager_secret} (id: the secret's ARN): name, description, kmsKeyId (absent: the AWS managed key
+ * aws/secretsmanager), generatedLength (write-only), tags; computed arn.
+ *
+ * <p>Create asks GetRandomPassword for a value of generatedLength characters, none of those a Redis AUTH token may not
+ * hold, and stores it with CreateSecret (tags and key given there). The value never leaves AWS through this class: it
+ * is never read back, reported, logged, nor put in a message ({@link AwsCallException#callWithSecret}). readAll: one
+ * ListSecrets filtered by the stack tag (tags, description and key come with it); ids of state it misses cost a
+ * DescribeSecret each. A secret scheduled for deletion counts as gone. Delete: DeleteSecret with
+ * ForceDeleteWithoutRecovery, then a wait until DescribeSecret no longer finds it.
+ */
+public final class SecretProvider extends AwsResourceProvider {
+
+    public static final String TYPE = "aws_secretsmanager_secret";
+    static final String NAME = "name";
+    static final String DESCRIPTION = "description";
+    static final String KMS_KEY = "kmsKeyId";
+    static final String LENGTH = "generatedLength";
+    static final String ARN = "arn";
+    /** The AWS managed key, which a secret without kmsKeyId uses. */
+    static final String DEFAULT_KEY = "alias/aws/secretsmanager";
+    /**
+     * The printable ASCII characters a Redis AUTH token must not contain: "The only permitted printable special
+     * characters are !, &amp;, #, $, ^, &lt;, &gt;, and -" (ElastiCache CreateReplicationGroup, AuthToken); these are
+     * the rest of GetRandomPassword's punctuation. Spaces stay out as well (IncludeSpace false).
+     */
+    static final String EXCLUDED = "\"%'()*+,./:;=?@[\\]_`{|}~";
+
+    public SecretProvider(AwsClients clients) {
+        super(clients, TYPE, true, Set.of(DESCRIPTION, KMS_KEY), Set.of(ARN));
+        writeOnly(LENGTH);
+    }
+
+    private SecretsManagerClient secrets() {
+        return clients().client(SecretsManagerClient.class, SecretsManagerClient::builder);
+    }
+
+    @Override
+    protected boolean isGone(AwsCallException e) {
+        return "ResourceNotFoundException".equals(e.code()) || e.isNotFound();
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    /** ListSecrets' tag filters match key and value separately and by prefix: the base keeps exact matches. */
+    @Override
+    protected List<LiveResource> readStack(String stack) {
+        return call("ListSecrets", () -> secrets().listSecretsPaginator(b -> b.filters(
+                        f -> f.key(FilterNameStringType.TAG_KEY).values(STACK_TAG),
+                        f -> f.key(FilterNameStringType.TAG_VALUE).values(stack)))
+                .stream().flatMap(page -> page.secretList().stream())
+                .filter(s -> s.deletedDate() == null)
+                .map(this::toLive)
+                .toList());
+    }
+
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        return readEach(ids, this::describe);
+    }
+
+    /** By name, unique in the region: adopted when untagged or tagged for this address and stack. */
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        String name = SpecValues.string(spec, NAME);
+        return claimed(spec.address(), stack, "secret " + name, describe(name));
+    }
+
+    /** The secret named or with this ARN, unless gone or scheduled for deletion. */
+    private Optional<LiveResource> describe(String secretId) {
+        return ProviderSupport.unless(this::isGone, () -> {
+            DescribeSecretResponse d = call("DescribeSecret", () -> secrets().describeSecret(b -> b.secretId(secretId)));
+            return d.deletedDate() != null ? Optional.empty()
+                    : Optional.of(toLive(d.arn(), d.name(), d.description(), d.kmsKeyId(), d.tags()));
+        });
+    }
+
+    private LiveResource toLive(SecretListEntry s) {
+        return toLive(s.arn(), s.name(), s.description(), s.kmsKeyId(), s.tags());
+    }
+
+    private LiveResource toLive(String arn, String name, String description, String kmsKeyId, List<Tag> tags) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(NAME, name);
+        putIfPresent(a, DESCRIPTION, description);
+        putIfPresent(a, KMS_KEY, kmsKeyId);
+        a.put(ARN, arn);
+        Map<String, String> t = new TreeMap<>();
+        tags.forEach(tag -> t.put(tag.key(), tag.value()));
+        return live(arn, t, a);
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    /**
+     * GetRandomPassword, then CreateSecret with that value, the key and the tags. The request token stays the same
+     * across attempts, so AWS does not store a second version; a lost answer is resolved by name ({@link #createOnce}).
+     */
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        String name = SpecValues.string(spec, NAME);
+        long length = SpecValues.number(spec, LENGTH);
+        String description = SpecValues.optionalString(spec, DESCRIPTION);
+        String kmsKeyId = SpecValues.optionalString(spec, KMS_KEY);
+        String value = call("GetRandomPassword", () -> secrets().getRandomPassword(
+                b -> b.passwordLength(length).excludeCharacters(EXCLUDED).includeSpace(false))).randomPassword();
+        String token = UUID.randomUUID().toString();
+        String arn = createOnce(ctx, spec.address(), () -> callWithSecret("CreateSecret", value, () -> clients()
+                        .singleAttempt(SecretsManagerClient.class, SecretsManagerClient::builder)
+                        .createSecret(b -> b.name(name).description(description).kmsKeyId(kmsKeyId).secretString(value)
+                                .tags(secretTags(spec.tags())).clientRequestToken(token))).arn(),
+                () -> describe(name).map(LiveResource::id), e -> false);
+        return with(readBack(ctx, arn), LENGTH, length);
+    }
+
+    /** Tags with TagResource / UntagResource; description and key with one UpdateSecret, which stores no new value. */
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        String arn = current.id();
+        LiveResource now = readNow(spec, arn, this::describe);
+        updateTags(now, spec,
+                t -> call("TagResource", () -> secrets().tagResource(b -> b.secretId(arn).tags(secretTags(t)))),
+                keys -> call("UntagResource", () -> secrets().untagResource(b -> b.secretId(arn).tagKeys(keys))));
+        String description = SpecValues.optionalString(spec, DESCRIPTION);
+        String kmsKeyId = SpecValues.optionalString(spec, KMS_KEY);
+        boolean newDescription = description != null && !description.equals(now.attributes().get(DESCRIPTION));
+        boolean newKey = !Objects.equals(kmsKeyId, now.attributes().get(KMS_KEY));
+        if (newDescription || newKey) {
+            call("UpdateSecret", () -> secrets().updateSecret(b -> b.secretId(arn)
+                    .description(newDescription ? description : null)
+                    .kmsKeyId(newKey ? Objects.requireNonNullElse(kmsKeyId, DEFAULT_KEY) : null)));
+        }
+        Object length = spec.attributes().get(LENGTH);
+        return with(readBack(ctx, arn), LENGTH, length == null ? null : SpecValues.number(spec, LENGTH));
+    }
+
+    private LiveResource readBack(OperationContext ctx, String arn) {
+        return awaitPropagation(ctx, arn + " to become readable", () -> describe(arn));
+    }
+
+    /** ForceDeleteWithoutRecovery: the name is free again at once, as a replacement needs. */
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        String arn = current.id();
+        call("DeleteSecret", () -> secrets().deleteSecret(b -> b.secretId(arn).forceDeleteWithoutRecovery(true)));
+        awaitGone(ctx, arn, () -> describe(arn));
+    }
+
+    private static List<Tag> secretTags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(Objects.toString(e.getValue(), "")).build())
+                .toList();
+    }
+}
