@@ -104,4 +104,23 @@ class SchemasTest {
         assertThat(REGISTRY.get("aws_cloudwatch_metric_alarm").schema().unordered()).containsExactly("alarmActions");
         assertSchema("aws_guardduty_detector", Set.of("tags", "enable", "findingPublishingFrequency"), Set.of());
     }
+
+    @Test
+    void tablesCachesAndSecrets() {
+        assertSchema("aws_dynamodb_table", Set.of("tags", "billingMode", "readCapacity", "writeCapacity",
+                "globalSecondaryIndexes", "pointInTimeRecovery", "ttlAttribute", "kmsKeyArn", "deletionProtection"),
+                Set.of("arn", "streamArn"), "name", "partitionKey", "sortKey");
+        assertThat(REGISTRY.get("aws_dynamodb_table").schema().unordered()).isEmpty(); // indexes: sorted by name
+        assertSchema("aws_elasticache_subnet_group", Set.of("tags", "description", "subnetIds"), Set.of(), "name");
+        assertThat(REGISTRY.get("aws_elasticache_subnet_group").schema().unordered()).containsExactly("subnetIds");
+        assertSchema("aws_elasticache_replication_group", Set.of("tags", "description", "engineVersion", "nodeType",
+                        "numCacheClusters", "automaticFailover", "multiAz", "securityGroupIds"),
+                Set.of("primaryEndpoint", "readerEndpoint", "port"),
+                "replicationGroupId", "engine", "subnetGroupName", "atRestEncryption", "kmsKeyId", "transitEncryption");
+        assertThat(REGISTRY.get("aws_elasticache_replication_group").schema().unordered()).containsExactly("securityGroupIds");
+        assertThat(REGISTRY.get("aws_elasticache_replication_group").schema().writeOnly())
+                .containsExactly("authTokenSecretArn");
+        assertSchema("aws_secretsmanager_secret", Set.of("tags", "description", "kmsKeyId"), Set.of("arn"), "name");
+        assertThat(REGISTRY.get("aws_secretsmanager_secret").schema().writeOnly()).containsExactly("generatedLength");
+    }
 }

@@ -178,6 +178,7 @@ public final class Applier {
         private final Semaphore slots = new Semaphore(parallelism);
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Map<String, Long> running = new ConcurrentHashMap<>();
+        private final Map<String, Long> beaten = new ConcurrentHashMap<>();
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private final List<String> skipped = new ArrayList<>();
         private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
@@ -195,8 +196,9 @@ public final class Applier {
         ApplyResult run() {
             ExecutorService workers = Executors.newCachedThreadPool(daemon("infra-apply"));
             ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(daemon("infra-heartbeat"));
-            long beat = Math.max(1, heartbeat.toMillis());
-            beats.scheduleAtFixedRate(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
+            // Tick faster than the interval so each operation's beat lands close to its own 10s, 20s…
+            long tick = Math.max(1, Math.min(heartbeat.toMillis(), 500));
+            beats.scheduleAtFixedRate(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
             try {
                 Map<String, Integer> waitingOn = new HashMap<>();
                 Set<String> blocked = new HashSet<>();
@@ -276,10 +278,16 @@ public final class Applier {
             });
         }
 
+        /** Each running operation reports once per full heartbeat interval it has run ("still creating… 10s"). */
         private void heartbeat() {
             running.forEach((key, start) -> {
-                Op op = ops.get(key);
-                listener.accept(new ApplyEvent.Waiting(op.change().address(), op.verb(), since(start)));
+                Duration elapsed = since(start);
+                long beats = elapsed.toMillis() / Math.max(1, heartbeat.toMillis());
+                if (beats > beaten.getOrDefault(key, 0L)) {
+                    beaten.put(key, beats);
+                    Op op = ops.get(key);
+                    listener.accept(new ApplyEvent.Waiting(op.change().address(), op.verb(), elapsed));
+                }
             });
         }
 

@@ -62,7 +62,7 @@ public final class LogGroupProvider extends AwsResourceProvider {
         taggedResources("logs", Map.of(STACK_TAG, stack)).forEach((arn, tags) -> {
             int at = arn.indexOf(LOG_GROUP);
             if (at >= 0) {
-                tagsByName.put(arn.substring(at + LOG_GROUP.length()), tags);
+                tagsByName.put(withoutWildcard(arn).substring(at + LOG_GROUP.length()), tags);
             }
         });
         return describe(tagsByName.keySet()).stream()
@@ -113,10 +113,11 @@ public final class LogGroupProvider extends AwsResourceProvider {
 
     /** The group's ARN as tagging takes it: logGroupArn, or the {@code arn} without its {@code :*}. */
     private static String arnOf(LogGroup g) {
-        if (g.logGroupArn() != null) {
-            return g.logGroupArn();
-        }
-        return g.arn().endsWith(":*") ? g.arn().substring(0, g.arn().length() - 2) : g.arn();
+        return g.logGroupArn() != null ? g.logGroupArn() : withoutWildcard(g.arn());
+    }
+
+    private static String withoutWildcard(String arn) {
+        return arn.endsWith(":*") ? arn.substring(0, arn.length() - 2) : arn;
     }
 
     // ---- changes ----------------------------------------------------------------------------------------

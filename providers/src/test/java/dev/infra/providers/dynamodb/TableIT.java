@@ -7,14 +7,20 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
+import software.amazon.awssdk.services.dynamodb.model.DescribeTableResponse;
 import software.amazon.awssdk.services.dynamodb.model.GlobalSecondaryIndexDescription;
 import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
@@ -223,6 +229,24 @@ class TableIT extends ProviderTestSupport {
         assertThat(rawTable(name).sseDescription()).isNull();
         assertThat(updated.attributes()).doesNotContainKey("kmsKeyArn");
         tables.delete(updated, ctx(address));
+    }
+
+    /** What AWS answers while a table is being created (the emulator's are ACTIVE at once): create waits. */
+    @Test
+    void createWaitsUntilTheTableIsActive() {
+        AtomicInteger creating = new AtomicInteger(3);
+        try (AwsClients slow = Emulator.clients(region(), Faults.rewrite(DescribeTableResponse.class,
+                r -> creating.getAndDecrement() > 0
+                        ? r.toBuilder().table(r.table().toBuilder().tableStatus(TableStatus.CREATING).build()).build()
+                        : r))) {
+            String address = "table.slow";
+            String name = "infra-" + stack + "-slow";
+            SleepingOperationContext ctx = SleepingOperationContext.pretending(address);
+            LiveResource created = new TableProvider(slow).create(tableSpec(address, name, Map.of()), ctx);
+            assertThat(ctx.sleeps()).isEqualTo(3);
+            assertThat(created.id()).isEqualTo(name);
+            new TableProvider(slow).delete(created, ctx);
+        }
     }
 
     /** The emulator's UpdateTable changes SSE as AWS documents (moto_launcher.py's patch_dynamodb_update_table_sse). */

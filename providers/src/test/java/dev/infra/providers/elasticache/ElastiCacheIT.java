@@ -10,12 +10,16 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.secretsmanager.SecretProvider;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.awscore.exception.AwsErrorDetails;
@@ -30,6 +34,7 @@ import software.amazon.awssdk.services.elasticache.model.CacheCluster;
 import software.amazon.awssdk.services.elasticache.model.CacheSubnetGroup;
 import software.amazon.awssdk.services.elasticache.model.CacheSubnetGroupNotFoundException;
 import software.amazon.awssdk.services.elasticache.model.CreateReplicationGroupRequest;
+import software.amazon.awssdk.services.elasticache.model.DescribeReplicationGroupsResponse;
 import software.amazon.awssdk.services.elasticache.model.ElastiCacheException;
 import software.amazon.awssdk.services.elasticache.model.MultiAZStatus;
 import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
@@ -113,6 +118,7 @@ class ElastiCacheIT extends ProviderTestSupport {
         a.put("transitEncryption", true);
         a.put("authTokenSecretArn", secretArn);
         a.putAll(changes);
+        a.values().removeIf(Objects::isNull);
         return spec(address, ReplicationGroupProvider.TYPE, a, Map.of("team", "cache"));
     }
 
@@ -263,6 +269,45 @@ class ElastiCacheIT extends ProviderTestSupport {
         assertThat(groups.readAll(ReadRequest.of(stack, Set.of(id)))).isEmpty();
         groups.delete(updated, ctx(address)); // already gone: fine
         elasticache().deleteCacheSubnetGroup(b -> b.cacheSubnetGroupName(subnetGroup)); // no longer in use
+    }
+
+    /**
+     * What AWS answers while a group is being created (the emulator's are available at once): create waits, and fails
+     * with the status when creation failed.
+     */
+    @Test
+    void createWaitsUntilAvailableAndReportsAFailedCreation() {
+        String subnetGroup = new CacheSubnetGroupProvider(clients).create(subnetGroupSpec("cache.slow/subnet-group",
+                "infra-" + stack + "-slow", "slow", List.of(subnets.get(0)), Map.of()), ctx("sg")).id();
+        AtomicInteger creating = new AtomicInteger(2);
+        try (AwsClients slow = Emulator.clients(region(), Faults.rewrite(DescribeReplicationGroupsResponse.class,
+                r -> r.toBuilder().replicationGroups(r.replicationGroups().stream()
+                        .map(g -> creating.getAndDecrement() > 0 ? g.toBuilder().status("creating").build() : g)
+                        .toList()).build()))) {
+            String address = "cache.slow/replication-group";
+            SleepingOperationContext ctx = SleepingOperationContext.pretending(address);
+            Map<String, Object> plain = new TreeMap<>();
+            plain.put("authTokenSecretArn", null);
+            plain.put("transitEncryption", false);
+            ResourceSpec spec = groupSpec(address, "infra-" + stack + "-slow", subnetGroup, null, plain);
+            LiveResource created = new ReplicationGroupProvider(slow).create(spec, ctx);
+            assertThat(ctx.sleeps()).isEqualTo(2);
+            assertThat(created.attributes()).containsEntry("transitEncryption", false)
+                    .doesNotContainKey("authTokenSecretArn");
+            new ReplicationGroupProvider(slow).delete(created, ctx);
+        }
+        try (AwsClients failing = Emulator.clients(region(), Faults.rewrite(DescribeReplicationGroupsResponse.class,
+                r -> r.toBuilder().replicationGroups(r.replicationGroups().stream()
+                        .map(g -> g.toBuilder().status("create-failed").build()).toList()).build()))) {
+            String address = "cache.failed/replication-group";
+            Map<String, Object> plain = new TreeMap<>();
+            plain.put("transitEncryption", false);
+            ResourceSpec spec = groupSpec(address, "infra-" + stack + "-failed", subnetGroup, null, plain);
+            assertThatThrownBy(() -> new ReplicationGroupProvider(failing).create(spec, ctx(address)))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessage(address + ": replication group infra-" + stack + "-failed is create-failed");
+            elasticache().deleteReplicationGroup(b -> b.replicationGroupId("infra-" + stack + "-failed"));
+        }
     }
 
     /** Even when AWS's answer quotes the AUTH token, no message nor cause the provider raises carries it. */
