@@ -12,6 +12,11 @@ public final class Values {
 
     private Values() {}
 
+    private static boolean integral(Number n) {
+        return n instanceof Long || n instanceof Integer || n instanceof Short || n instanceof Byte
+                || n.doubleValue() == Math.rint(n.doubleValue()) && !Double.isInfinite(n.doubleValue());
+    }
+
     /** Every {@link Ref} in the value tree, in encounter order. */
     public static List<Ref> refs(Object value) {
         List<Ref> out = new ArrayList<>();
@@ -64,7 +69,8 @@ public final class Values {
      */
     public static boolean same(Object a, Object b) {
         if (a instanceof Number x && b instanceof Number y) {
-            return x.longValue() == y.longValue();
+            return integral(x) && integral(y) ? x.longValue() == y.longValue()
+                    : Double.compare(x.doubleValue(), y.doubleValue()) == 0;
         }
         if (a instanceof Number x && b instanceof String y) {
             return String.valueOf(x.longValue()).equals(y);

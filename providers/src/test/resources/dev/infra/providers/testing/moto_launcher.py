@@ -758,7 +758,6 @@ def patch_athena_list_tags_untagged():
     AthenaResponse.list_tags_for_resource = list_tags_for_resource
 
 
-
 def patch_dynamodb_update_table_sse():
     """UpdateTable with SSESpecification: a table's server-side encryption changes.
 
