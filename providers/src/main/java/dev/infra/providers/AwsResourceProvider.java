@@ -77,6 +77,11 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         schema = schema.withWriteOnly(attributes);
     }
 
+    /** The Boolean attribute that makes AWS refuse deletion while true: plans then refuse to delete. */
+    protected final void deletionProtection(String attribute) {
+        schema = schema.withDeletionProtection(attribute);
+    }
+
     protected final AwsClients clients() {
         return clients;
     }

@@ -16,6 +16,17 @@ final class EncryptionExpander implements ComponentExpander {
         return Ref.to(KEY, "arn");
     }
 
+    /**
+     * What anything that makes volumes waits for: with EBS encryption by default on, every volume,
+     * root volumes included, is encrypted with the stack key once the setting is in place.
+     */
+    static Set<String> volumesWait(Expansion out) {
+        Encryption e = out.topology().encryption();
+        return e != null && e.ebsDefault() ? Set.of(EBS_DEFAULT) : Set.of();
+    }
+
+    static final String EBS_DEFAULT = "encryption/ebs-default";
+
     @Override
     public void expand(Topology topology, Expansion out) {
         Encryption e = topology.encryption();
@@ -31,7 +42,7 @@ final class EncryptionExpander implements ComponentExpander {
                 "name", "alias/infra-" + topology.stack(),
                 "targetKeyId", Ref.id(KEY)), Set.of(), e.at());
         if (e.ebsDefault()) {
-            out.addUntagged("encryption/ebs-default", "aws_ebs_encryption_by_default", Map.of(
+            out.addUntagged(EBS_DEFAULT, "aws_ebs_encryption_by_default", Map.of(
                     "enabled", true,
                     "kmsKeyId", keyArn()), Set.of(), e.at());
         }

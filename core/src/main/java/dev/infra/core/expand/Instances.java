@@ -23,7 +23,7 @@ final class Instances {
         attrs.put("securityGroupIds", List.copyOf(securityGroups));
         attrs.put("rootVolumeSize", 20L);
         attrs.put("kmsKeyId", EncryptionExpander.keyArn());
-        out.add(address, "aws_launch_template", nameSuffix, attrs, at);
+        out.add(address, "aws_launch_template", nameSuffix, attrs, EncryptionExpander.volumesWait(out), at);
     }
 
     /** A group on the template's latest version: a new template version rolls the group. */
@@ -58,7 +58,7 @@ final class Instances {
                 "size", (long) volumeSize,
                 "volumeType", "gp3",
                 "encrypted", true,
-                "kmsKeyId", EncryptionExpander.keyArn()), at);
+                "kmsKeyId", EncryptionExpander.keyArn()), EncryptionExpander.volumesWait(out), at);
         out.addUntagged(attachment, "aws_volume_attachment", Map.of(
                 "volumeId", Ref.id(volume),
                 "instanceId", Ref.id(instance),

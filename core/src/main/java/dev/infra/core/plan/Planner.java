@@ -1,5 +1,8 @@
 package dev.infra.core.plan;
 
+import dev.infra.core.diag.Diagnostic;
+import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.graph.ResourceGraph;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
@@ -97,8 +100,26 @@ public final class Planner {
         deletes.values().stream()
                 .sorted(Comparator.comparing(ResourceChange::address))
                 .forEach(d -> changes.put(d.address(), d));
+        refuseProtectedDeletes(changes.values());
         return new Plan(Plan.FORMAT_VERSION, state.stack(), state.region(), destroy, topologyDigest,
                 state.lineage(), state.serial(), List.copyOf(changes.values()), drift);
+    }
+
+    /** Deleting what AWS protects would fail halfway through; fail the plan instead, naming each one. */
+    private void refuseProtectedDeletes(java.util.Collection<ResourceChange> changes) {
+        List<Diagnostic> refused = new ArrayList<>();
+        for (ResourceChange c : changes) {
+            if ((c.action() == Action.DELETE || c.action() == Action.REPLACE) && c.type() != null
+                    && providers.get(c.type()).schema().protectsFromDeletion(c.prior())) {
+                String attribute = providers.get(c.type()).schema().deletionProtection();
+                refused.add(Diagnostic.error(SourceLocation.wholeFile(c.address()), "", "deletion protection is on ("
+                        + attribute + "), so it cannot be " + (c.action() == Action.DELETE ? "deleted" : "replaced")
+                        + "; set " + attribute + ": false and apply first"));
+            }
+        }
+        if (!refused.isEmpty()) {
+            throw new InvalidInputException(refused);
+        }
     }
 
     /**

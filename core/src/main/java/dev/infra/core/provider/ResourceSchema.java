@@ -8,20 +8,31 @@ import java.util.Set;
  *
  * @param unordered list attributes whose order AWS does not keep (compared as sets)
  * @param writeOnly attributes sent on create that AWS does not report back (never diffed)
+ * @param deletionProtection a Boolean attribute that, while true, makes AWS refuse deletion (or
+ *     {@code null}): a plan that would delete or replace such a resource fails before anything changes
  */
 public record ResourceSchema(Set<String> updatable, Set<String> computed, Set<String> unordered,
-                             Set<String> writeOnly) {
+                             Set<String> writeOnly, String deletionProtection) {
 
     public static ResourceSchema of(Set<String> updatable, Set<String> computed) {
-        return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of());
+        return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of(), null);
     }
 
     public ResourceSchema withUnordered(String... attributes) {
-        return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly);
+        return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly, deletionProtection);
     }
 
     public ResourceSchema withWriteOnly(String... attributes) {
-        return new ResourceSchema(updatable, computed, unordered, Set.of(attributes));
+        return new ResourceSchema(updatable, computed, unordered, Set.of(attributes), deletionProtection);
+    }
+
+    public ResourceSchema withDeletionProtection(String attribute) {
+        return new ResourceSchema(updatable, computed, unordered, writeOnly, attribute);
+    }
+
+    /** Whether AWS will refuse to delete a resource with these live attributes. */
+    public boolean protectsFromDeletion(java.util.Map<String, Object> live) {
+        return deletionProtection != null && Boolean.TRUE.equals(live.get(deletionProtection));
     }
 
     /** Whether the planner compares this attribute with what AWS reports. */

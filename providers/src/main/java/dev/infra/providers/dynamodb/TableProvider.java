@@ -97,6 +97,7 @@ public final class TableProvider extends AwsResourceProvider {
     public TableProvider(AwsClients clients) {
         super(clients, TYPE, true, Set.of(BILLING_MODE, READ_CAPACITY, WRITE_CAPACITY, INDEXES, PITR, TTL, KMS_KEY,
                 DELETION_PROTECTION), Set.of(ARN, STREAM_ARN));
+        deletionProtection(DELETION_PROTECTION);
     }
 
     private DynamoDbClient dynamo() {

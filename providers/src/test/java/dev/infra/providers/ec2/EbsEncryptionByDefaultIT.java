@@ -47,6 +47,26 @@ class EbsEncryptionByDefaultIT extends ComputeTestBase {
         }
     }
 
+    /** New volumes follow the setting (covers moto_launcher.py's patch_ebs_encryption_by_default_applies). */
+    @Test
+    void newVolumesAreEncryptedWithTheDefaultKeyWhileTheSettingIsOn() {
+        String keyArn = kmsKeyArn();
+        ec2.enableEbsEncryptionByDefault(b -> { });
+        ec2.modifyEbsDefaultKmsKeyId(b -> b.kmsKeyId(keyArn));
+        String encrypted = ec2.createVolume(b -> b.availabilityZone(region() + "a").size(1)).volumeId();
+        ec2.disableEbsEncryptionByDefault(b -> { });
+        ec2.resetEbsDefaultKmsKeyId(b -> { });
+        String plain = ec2.createVolume(b -> b.availabilityZone(region() + "a").size(1)).volumeId();
+
+        assertThat(ec2.describeVolumes(b -> b.volumeIds(encrypted)).volumes()).singleElement().satisfies(v -> {
+            assertThat(v.encrypted()).isTrue();
+            assertThat(v.kmsKeyId()).isEqualTo(keyArn);
+        });
+        assertThat(ec2.describeVolumes(b -> b.volumeIds(plain)).volumes().get(0).encrypted()).isFalse();
+        ec2.deleteVolume(b -> b.volumeId(encrypted));
+        ec2.deleteVolume(b -> b.volumeId(plain));
+    }
+
     @Test
     void lifecycle() {
         String key1 = kmsKeyArn();

@@ -138,7 +138,8 @@ public final class Emulator implements BeforeAllCallback {
 
     private static void waitUntilUp(URI uri, Process process, Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        HttpRequest ping = HttpRequest.newBuilder(uri.resolve("/moto-api/data.json"))
+        // The dashboard page: cheap however much the emulator holds (data.json grows with every resource).
+        HttpRequest ping = HttpRequest.newBuilder(uri.resolve("/moto-api/"))
                 .timeout(Duration.ofSeconds(5)).GET().build();
         while (true) {
             if (process != null && !process.isAlive()) {
@@ -155,7 +156,7 @@ public final class Emulator implements BeforeAllCallback {
                 throw new IllegalStateException("interrupted while waiting for the emulator", e);
             }
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the emulator at " + uri + " did not answer GET /moto-api/data.json within "
+                throw new IllegalStateException("the emulator at " + uri + " did not answer GET /moto-api/ within "
                         + timeout.toSeconds() + " s");
             }
             try {

@@ -1065,7 +1065,29 @@ def patch_elasticache_modify_cache_subnet_group():
     ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group
 
 
-PATCHES = [patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+def patch_ebs_encryption_by_default_applies():
+    """With EBS encryption by default on, every new volume is encrypted with the default KMS key.
+
+    AWS: "After you enable encryption by default, the EBS volumes that you create are always
+    encrypted, either using the AWS managed key or a customer managed key that you specified when
+    you created the volume" — including the root volumes of new instances; the key is the one set
+    with ModifyEbsDefaultKmsKeyId (https://docs.aws.amazon.com/ebs/latest/userguide/encryption-by-default.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_EnableEbsEncryptionByDefault.html).
+    moto 5.2.x records the setting but creates unencrypted volumes regardless.
+    """
+    from moto.ec2.models.elastic_block_store import EBSBackend
+
+    original = EBSBackend.create_volume
+
+    def create_volume(self, size, zone_name, snapshot_id=None, encrypted=False, kms_key_id=None, *args, **kwargs):
+        if getattr(self, "ebs_encryption_by_default", False) and not encrypted:
+            encrypted = True
+        return original(self, size, zone_name, snapshot_id, encrypted, kms_key_id, *args, **kwargs)
+
+    EBSBackend.create_volume = create_volume
+
+
+PATCHES = [patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
