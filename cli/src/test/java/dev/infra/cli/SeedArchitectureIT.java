@@ -146,7 +146,8 @@ class SeedArchitectureIT {
             assertThat(v.encrypted()).isTrue();
             assertThat(v.kmsKeyId()).isEqualTo(keyArn);
         });
-        assertThat(volumes.stream().filter(v -> !v.attachments().isEmpty()).count()).isEqualTo(2);
+        // Root volumes too (encryption by default); the five data volumes are attached to their instances.
+        assertThat(dataVolumes("")).hasSize(5).allSatisfy(v -> assertThat(v.attachments()).hasSize(1));
         assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isTrue();
         assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(keyArn);
         EksClient eks = aws.client(EksClient.class, EksClient::builder);

@@ -168,7 +168,7 @@ public final class Planner {
 
     /**
      * At plan time a ref to a resource being created or replaced is unknown until apply, and so is a
-     * computed attribute of one being updated (a launch template's new version).
+     * computed attribute an update changes (a launch template's new version).
      */
     private Object resolveAtPlan(Ref ref, Map<String, ResourceChange> planned, Live live) {
         ResourceChange dep = planned.get(ref.address());
@@ -178,7 +178,7 @@ public final class Planner {
         if (ref.attribute().equals("id")) {
             return dep.id();
         }
-        if (dep.action() == Action.UPDATE && providers.get(dep.type()).schema().computed().contains(ref.attribute())) {
+        if (dep.action() == Action.UPDATE && providers.get(dep.type()).schema().recomputedOnUpdate().contains(ref.attribute())) {
             return Unknown.VALUE;
         }
         LiveResource l = live.get(dep.type(), dep.id());

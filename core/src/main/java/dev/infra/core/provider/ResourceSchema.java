@@ -10,24 +10,30 @@ import java.util.Set;
  * @param writeOnly attributes sent on create that AWS does not report back (never diffed)
  * @param deletionProtection a Boolean attribute that, while true, makes AWS refuse deletion (or
  *     {@code null}): a plan that would delete or replace such a resource fails before anything changes
+ * @param recomputedOnUpdate computed attributes an in-place update changes (a launch template's
+ *     latest version): what refers to them is planned as unknown, so it follows
  */
 public record ResourceSchema(Set<String> updatable, Set<String> computed, Set<String> unordered,
-                             Set<String> writeOnly, String deletionProtection) {
+                             Set<String> writeOnly, String deletionProtection, Set<String> recomputedOnUpdate) {
 
     public static ResourceSchema of(Set<String> updatable, Set<String> computed) {
-        return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of(), null);
+        return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of(), null, Set.of());
     }
 
     public ResourceSchema withUnordered(String... attributes) {
-        return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly, deletionProtection);
+        return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly, deletionProtection, recomputedOnUpdate);
     }
 
     public ResourceSchema withWriteOnly(String... attributes) {
-        return new ResourceSchema(updatable, computed, unordered, Set.of(attributes), deletionProtection);
+        return new ResourceSchema(updatable, computed, unordered, Set.of(attributes), deletionProtection, recomputedOnUpdate);
     }
 
     public ResourceSchema withDeletionProtection(String attribute) {
-        return new ResourceSchema(updatable, computed, unordered, writeOnly, attribute);
+        return new ResourceSchema(updatable, computed, unordered, writeOnly, attribute, recomputedOnUpdate);
+    }
+
+    public ResourceSchema withRecomputedOnUpdate(String... attributes) {
+        return new ResourceSchema(updatable, computed, unordered, writeOnly, deletionProtection, Set.of(attributes));
     }
 
     /** Whether AWS will refuse to delete a resource with these live attributes. */

@@ -114,6 +114,11 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         schema = schema.withUnordered(attributes);
     }
 
+    /** For a subclass constructor: computed attributes an in-place update changes (what refers to them follows). */
+    protected final void recomputedOnUpdate(String... attributes) {
+        schema = schema.withRecomputedOnUpdate(attributes);
+    }
+
     /** The EC2 client, built on first use. */
     protected final Ec2Client ec2() {
         return clients.ec2();

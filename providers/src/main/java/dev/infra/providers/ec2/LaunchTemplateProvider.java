@@ -85,6 +85,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
         super(clients, TYPE, ResourceType.LAUNCH_TEMPLATE, "InvalidLaunchTemplateId.NotFound",
                 Template::id, t -> t.template().tags(), DATA, Set.of(LATEST_VERSION));
         unordered(SECURITY_GROUP_IDS);
+        recomputedOnUpdate(LATEST_VERSION);
     }
 
     @Override

@@ -1087,7 +1087,28 @@ def patch_ebs_encryption_by_default_applies():
     EBSBackend.create_volume = create_volume
 
 
-PATCHES = [patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+def patch_launch_template_version_user_data():
+    """Instances launched from a launch template version made by CreateLaunchTemplateVersion.
+
+    AWS: CreateLaunchTemplateVersion takes LaunchTemplateData.UserData (base64) like
+    CreateLaunchTemplate, and Auto Scaling launches instances from any version
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_RequestLaunchTemplateData.html).
+    moto 5.2.x keeps a new version's UserData as a plain str, then fails an assertion (HTTP 500)
+    when an Auto Scaling group launches from that version (scale-out, instance refresh).
+    """
+    from moto.core.types import Base64EncodedString
+    from moto.ec2.models.launch_templates import LaunchTemplateVersion
+
+    def user_data(self):
+        value = self.data.get("UserData")
+        if isinstance(value, str):
+            value = Base64EncodedString(value)
+        return value
+
+    LaunchTemplateVersion.user_data = property(user_data)
+
+
+PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
