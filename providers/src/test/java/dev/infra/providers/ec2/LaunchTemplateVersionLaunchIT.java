@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.ec2.model.InstanceStateName;
 
 /**
  * An Auto Scaling group launches from a launch template version made by CreateLaunchTemplateVersion
@@ -34,8 +35,10 @@ class LaunchTemplateVersionLaunchIT extends ComputeTestBase {
                 .vpcZoneIdentifier(subnet).launchTemplate(t -> t.launchTemplateId(template).version(Long.toString(version))));
 
         var group = asg.describeAutoScalingGroups(b -> b.autoScalingGroupNames("lt-version-it")).autoScalingGroups().get(0);
-        assertThat(group.instances()).singleElement()
-                .satisfies(i -> assertThat(i.launchTemplate().version()).isEqualTo(Long.toString(version)));
+        assertThat(group.launchTemplate().version()).isEqualTo(Long.toString(version));
+        assertThat(group.instances()).hasSize(1);
+        String instance = group.instances().get(0).instanceId();
+        assertThat(describeInstance(instance).state().name()).isIn(InstanceStateName.PENDING, InstanceStateName.RUNNING);
         asg.deleteAutoScalingGroup(b -> b.autoScalingGroupName("lt-version-it").forceDelete(true));
     }
 }
