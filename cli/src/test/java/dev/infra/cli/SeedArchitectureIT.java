@@ -65,8 +65,7 @@ class SeedArchitectureIT {
         aws = Emulator.clients(REGION);
         ec2 = aws.ec2();
         seed = Files.readString(Path.of("../samples/seed-architecture.yaml"))
-                .replace("region: us-east-1", "region: " + REGION)
-                .replace("aws-waf-logs-shop-us-east-1", "aws-waf-logs-shop-it");
+                .replace("region: us-east-1", "region: " + REGION);
         Files.writeString(dir.resolve("infra.yaml"), seed);
     }
 
@@ -168,7 +167,7 @@ class SeedArchitectureIT {
             assertThat(waf.getWebACLForResource(b -> b.resourceArn(lb.loadBalancerArn())).webACL().arn()).isEqualTo(acl.arn());
         }
         assertThat(waf.getLoggingConfiguration(b -> b.resourceArn(acl.arn())).loggingConfiguration().logDestinationConfigs())
-                .containsExactly("arn:aws:s3:::aws-waf-logs-shop-it");
+                .containsExactly("arn:aws:s3:::aws-waf-logs-shop-" + REGION);
         assertThat(lbs.stream().filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow()
                 .availabilityZones().stream().map(z -> z.subnetId()).collect(Collectors.toSet())).isEqualTo(subnetsOf("public"));
     }
@@ -336,7 +335,7 @@ class SeedArchitectureIT {
         assertThat(ec2.describeVolumes(b -> b.filters(stack())).volumes()).isEmpty();
         KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
         assertThat(kms.listAliases().aliases()).noneMatch(a -> a.aliasName().equals("alias/infra-shop"));
-        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().startsWith("shop-") || b.name().equals("aws-waf-logs-shop-it"));
+        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().startsWith("shop-") || b.name().equals("aws-waf-logs-shop-" + REGION));
         assertThat(infra("state", "list").out()).isEmpty();
         assertThat(aws.client(DynamoDbClient.class, DynamoDbClient::builder).listTables().tableNames()).doesNotContain("shop-orders");
         assertThat(kms.describeKey(b -> b.keyId(keyArn)).keyMetadata().keyStateAsString()).isEqualTo("PendingDeletion");

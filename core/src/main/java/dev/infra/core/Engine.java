@@ -65,6 +65,7 @@ public final class Engine {
     public Plan plan(Topology topology, boolean destroy) {
         if (!destroy) {
             checkZones(topology);
+            checkCertificates(topology);
         }
         ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : graph(topology);
         return new Planner(providers).plan(desired, state(topology), topology.digest(), destroy);
@@ -125,6 +126,23 @@ public final class Engine {
             throw InvalidInputException.of(Diagnostic.error(n.at(), "network.zones", String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " not available in " + topology.region()
                     + " (it has " + available.size() + " zones: " + letters + ")"));
+        }
+    }
+
+    /** ACM certificates are regional: one from another region cannot serve this region's ALBs (--region copies). */
+    private static void checkCertificates(Topology topology) {
+        List<Diagnostic> wrong = new java.util.ArrayList<>();
+        topology.loadBalancers().values().forEach(lb -> {
+            String arn = lb.certificateArn();
+            String region = arn == null ? null : arn.split(":")[3];
+            if (region != null && !region.equals(topology.region())) {
+                wrong.add(Diagnostic.error(lb.at(), "loadBalancers." + lb.name() + ".certificateArn", "the certificate is in "
+                        + region + " but the load balancer in " + topology.region()
+                        + "; ACM certificates are regional: request one in " + topology.region()));
+            }
+        });
+        if (!wrong.isEmpty()) {
+            throw new InvalidInputException(wrong);
         }
     }
 

@@ -29,6 +29,26 @@ class EngineTest {
     }
 
     @Test
+    void planRefusesACertificateFromAnotherRegionBeforeReadingAnything() {
+        Harness h = new Harness(dir.resolve("state"));
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> h.engine.plan(Fixtures.load("certificate-other-region"), false));
+        assertThat(e).isNotNull();
+        assertThat(e.diagnostics()).singleElement().satisfies(d -> assertThat(d.render())
+                .contains("loadBalancers.public.certificateArn: the certificate is in eu-west-1 but the load balancer in us-east-1"));
+    }
+
+    @Test
+    void planRefusesAZoneTheRegionLacks() {
+        Harness h = new Harness(dir.resolve("state"));
+        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
+                () -> h.engine.plan(Fixtures.load("zone-missing"), false));
+        assertThat(e).isNotNull();
+        assertThat(e.diagnostics()).singleElement().satisfies(d -> assertThat(d.render())
+                .endsWith("network.zones: us-east-1g is not available in us-east-1 (it has 6 zones: a, b, c, d, e, f)"));
+    }
+
+    @Test
     void savedPlanAppliesWhenNothingChanged() {
         Harness h = new Harness(dir.resolve("state"));
         h.applyOk("network");

@@ -80,7 +80,7 @@ final class EdgeExpander implements ComponentExpander {
 
     private static void firewall(Topology t, Firewall f, Expansion out) {
         out.add("firewall/log-bucket", "aws_s3_bucket", "waf-logs", Map.of(
-                "bucket", f.logBucket(),
+                "bucket", f.logBucket(t),
                 "versioning", false,
                 "blockPublicAccess", true), f.at());
         out.add("firewall/web-acl", "aws_wafv2_web_acl", "web-acl", Map.of(

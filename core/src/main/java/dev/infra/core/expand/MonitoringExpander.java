@@ -151,7 +151,7 @@ final class MonitoringExpander implements ComponentExpander {
                     Set.of(DataExpander.bucket(m.trailBucket())), m);
         }
         if (t.firewall() != null) {
-            glueTable(out, database, "waf", "s3://" + t.firewall().logBucket() + "/AWSLogs/",
+            glueTable(out, database, "waf", "s3://" + t.firewall().logBucket(t) + "/AWSLogs/",
                     List.of(col("timestamp", "bigint"), col("formatversion", "int"), col("webaclid", "string"),
                             col("terminatingruleid", "string"), col("terminatingruletype", "string"), col("action", "string"),
                             col("httpsourcename", "string"), col("httpsourceid", "string"),

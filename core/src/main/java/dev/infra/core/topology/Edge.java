@@ -33,7 +33,14 @@ public final class Edge {
     public record LoadBalancer(String name, boolean internetFacing, String certificateArn, String cluster,
                                SourceLocation at) {}
 
-    public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {}
+    /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>} (see {@link #logBucket(Topology)}) */
+    public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {
+
+        /** The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its own). */
+        public String logBucket(Topology t) {
+            return logBucket != null ? logBucket : EdgeBinder.WAF_LOG_PREFIX + t.stack() + "-" + t.region();
+        }
+    }
 
     public record Dns(String zone, String privateZone, List<DnsRecord> records, SourceLocation at) {}
 

@@ -152,7 +152,7 @@ final class EdgeBinder {
 
     private static Firewall firewall(YMap f, Diagnostics diags) {
         String bucket = text(f.get("logBucket"));
-        if (!bucket.startsWith(WAF_LOG_PREFIX)) {
+        if (bucket != null && !bucket.startsWith(WAF_LOG_PREFIX)) {
             diags.error(f.get("logBucket").at(), "firewall.logBucket", "AWS WAF only logs to buckets whose name starts with '"
                     + WAF_LOG_PREFIX + "'; did you mean '" + WAF_LOG_PREFIX + bucket + "'?");
         }

@@ -92,7 +92,8 @@ public final class TopologyShape {
             optional("managedRuleGroups", listOf("AWS managed rule groups, in priority order",
                     pattern("a rule group name such as AWSManagedRulesCommonRuleSet", "^AWSManagedRules[A-Za-z0-9]+$"))),
             optional("rateLimit", integer("requests per 5 minutes per IP before blocking", 100, 2000000000)),
-            required("logBucket", pattern("an S3 bucket name", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")));
+            optional("logBucket", pattern("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>)",
+                    "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")));
 
     static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
             required("zone", pattern("a domain such as shop.example.com", "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
