@@ -74,6 +74,15 @@ public final class AwsClients implements AutoCloseable {
      * GetCallerIdentity, asked once per instance.
      */
     public String arn(String service, String resource) {
+        return arnIn(service, region(), resource);
+    }
+
+    /** The same for global services whose ARNs carry no region (IAM: {@code arn:aws:iam::123456789012:root}). */
+    public String globalArn(String service, String resource) {
+        return arnIn(service, "", resource);
+    }
+
+    private String arnIn(String service, String region, String resource) {
         String caller = callerArn;
         if (caller == null) {
             caller = AwsCallException.call("GetCallerIdentity", () -> client(
@@ -82,7 +91,7 @@ public final class AwsClients implements AutoCloseable {
             callerArn = caller;
         }
         String[] parts = caller.split(":", 6); // arn:partition:sts::account:assumed-role/…
-        return "arn:" + parts[1] + ":" + service + ":" + region() + ":" + parts[4] + ":" + resource;
+        return "arn:" + parts[1] + ":" + service + ":" + region + ":" + parts[4] + ":" + resource;
     }
 
     public Ec2Client ec2() {

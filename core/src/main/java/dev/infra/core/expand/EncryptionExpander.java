@@ -3,6 +3,9 @@ package dev.infra.core.expand;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.Encryption;
 import dev.infra.core.topology.Topology;
+import dev.infra.core.topology.Data.Monitoring;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -27,6 +30,26 @@ final class EncryptionExpander implements ComponentExpander {
 
     static final String EBS_DEFAULT = "encryption/ebs-default";
 
+    /**
+     * The services that encrypt with the key on the stack's behalf and so need it in the key policy:
+     * CloudTrail (the trail), CloudWatch Logs (the log groups), CloudWatch (alarms publish to the
+     * encrypted topic). Sorted: the policy's principals are a set.
+     */
+    static List<String> servicePrincipals(Topology t) {
+        Monitoring m = t.monitoring();
+        List<String> out = new ArrayList<>();
+        if (m != null && m.trailBucket() != null) {
+            out.add("cloudtrail.amazonaws.com");
+        }
+        if (m != null && m.alarms()) {
+            out.add("cloudwatch.amazonaws.com");
+        }
+        if (m != null && !m.logGroups().isEmpty()) {
+            out.add("logs." + t.region() + ".amazonaws.com");
+        }
+        return out;
+    }
+
     @Override
     public void expand(Topology topology, Expansion out) {
         Encryption e = topology.encryption();
@@ -37,7 +60,8 @@ final class EncryptionExpander implements ComponentExpander {
                 "description", "infra stack " + topology.stack() + ": volumes, cluster secrets, data stores",
                 "enableKeyRotation", e.rotation(),
                 "multiRegion", e.multiRegion(),
-                "deletionWindowDays", (long) e.deletionWindowDays()), e.at());
+                "deletionWindowDays", (long) e.deletionWindowDays(),
+                "servicePrincipals", servicePrincipals(topology)), e.at());
         out.addUntagged("encryption/alias", "aws_kms_alias", Map.of(
                 "name", "alias/infra-" + topology.stack(),
                 "targetKeyId", Ref.id(KEY)), Set.of(), e.at());

@@ -9,6 +9,9 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -26,8 +29,12 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.ResourceTa
 import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 
 /**
- * {@code aws_kms_key}: description, enableKeyRotation, multiRegion, deletionWindowDays (write-only), tags; computed
- * arn. The id is the key id.
+ * {@code aws_kms_key}: description, enableKeyRotation, multiRegion, deletionWindowDays (write-only),
+ * servicePrincipals (the AWS services allowed to use the key on the account's behalf, a set), tags; computed arn.
+ * The id is the key id.
+ *
+ * <p>The key policy is the account's root statement (what AWS's default policy holds) plus one statement,
+ * {@value #SERVICES_SID}, for the service principals; reads report the principals of that statement.
  *
  * <p>KMS has no tag filter on ListKeys, so the stack's keys come from the Resource Groups Tagging API (one
  * GetResources call, tags included); each key then costs a DescribeKey and a GetKeyRotationStatus, which have no
@@ -42,11 +49,66 @@ public final class KmsKeyProvider extends KmsProvider {
     static final String MULTI_REGION = "multiRegion";
     static final String WINDOW = "deletionWindowDays";
     static final String ARN = "arn";
+    static final String SERVICES = "servicePrincipals";
+    static final String SERVICES_SID = "InfraServices";
     static final long DEFAULT_WINDOW_DAYS = 7;
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     public KmsKeyProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(DESCRIPTION, ROTATION), Set.of(ARN));
+        super(clients, TYPE, true, Set.of(DESCRIPTION, ROTATION, SERVICES), Set.of(ARN));
         writeOnly(WINDOW);
+        unordered(SERVICES);
+    }
+
+    /**
+     * The key policy: the account root may administer and use the key (as in AWS's default policy, so IAM
+     * policies keep working), and the listed services may use it for encryption on the account's behalf.
+     */
+    String policy(List<String> services) {
+        Map<String, Object> root = new TreeMap<>(Map.of("Sid", "AccountRoot", "Effect", "Allow",
+                "Principal", Map.of("AWS", clients().globalArn("iam", "root")), "Action", "kms:*", "Resource", "*"));
+        List<Object> statements = new ArrayList<>(List.of(root));
+        if (!services.isEmpty()) {
+            statements.add(new TreeMap<>(Map.of("Sid", SERVICES_SID, "Effect", "Allow",
+                    "Principal", Map.of("Service", services.stream().sorted().toList()),
+                    "Action", List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
+                    "Resource", "*")));
+        }
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The principals of the services statement of the key's policy (empty when there is none). */
+    private List<String> servicesOf(String keyId) {
+        String document = call("GetKeyPolicy", () -> kms().getKeyPolicy(b -> b.keyId(keyId).policyName("default"))).policy();
+        List<String> out = new ArrayList<>();
+        try {
+            for (JsonNode statement : JSON.readTree(document).path("Statement")) {
+                if (SERVICES_SID.equals(statement.path("Sid").asText())) {
+                    JsonNode service = statement.path("Principal").path("Service");
+                    if (service.isArray()) {
+                        service.forEach(n -> out.add(n.asText()));
+                    } else if (service.isTextual()) {
+                        out.add(service.asText());
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // A policy AWS returned that is not JSON would be AWS's bug: report no services, so a plan shows it.
+        }
+        return out.stream().sorted().toList();
+    }
+
+    private static List<String> services(ResourceSpec spec) {
+        Object v = spec.attributes().get(SERVICES);
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
     }
 
     private ResourceGroupsTaggingApiClient tagging() {
@@ -127,6 +189,7 @@ public final class KmsKeyProvider extends KmsProvider {
         a.put(ROTATION, rotation);
         a.put(MULTI_REGION, Boolean.TRUE.equals(md.multiRegion()));
         a.put(ARN, md.arn());
+        a.put(SERVICES, servicesOf(md.keyId()));
         return live(md.keyId(), tags, a);
     }
 
@@ -143,7 +206,7 @@ public final class KmsKeyProvider extends KmsProvider {
         boolean multiRegion = SpecValues.bool(spec, MULTI_REGION, false);
         String stack = spec.tags().get(STACK_TAG);
         String keyId = createOnce(ctx, spec.address(),
-                () -> call("CreateKey", () -> kmsOnce().createKey(b -> b.description(description)
+                () -> call("CreateKey", () -> kmsOnce().createKey(b -> b.description(description).policy(policy(services(spec)))
                         .multiRegion(multiRegion).tags(kmsTags(spec.tags())))).keyMetadata().keyId(),
                 () -> stack == null ? Optional.empty() : lookup(stack, spec.address()).map(LiveResource::id),
                 e -> false);
@@ -163,6 +226,10 @@ public final class KmsKeyProvider extends KmsProvider {
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         if (description != null && !description.equals(now.attributes().get(DESCRIPTION))) {
             call("UpdateKeyDescription", () -> kms().updateKeyDescription(b -> b.keyId(keyId).description(description)));
+        }
+        if (spec.attributes().containsKey(SERVICES) && !services(spec).equals(now.attributes().get(SERVICES))) {
+            String document = policy(services(spec));
+            call("PutKeyPolicy", () -> kms().putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(document)));
         }
         Boolean rotation = SpecValues.optionalBoolean(spec, ROTATION);
         if (rotation != null && !rotation.equals(now.attributes().get(ROTATION))) {

@@ -13,6 +13,8 @@ import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
 import java.time.Duration;
 import java.time.Instant;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -62,6 +64,32 @@ class KmsIT extends ProviderTestSupport {
         return spec(address, KmsKeyProvider.TYPE, a, userTags);
     }
 
+    /** The services that may use the key are in its policy, beside the account root, and follow updates. */
+    @Test
+    void servicePrincipalsAreTheKeyPolicy() throws Exception {
+        KmsKeyProvider keys = new KmsKeyProvider(clients);
+        String address = "encryption/key.policy";
+        Map<String, Object> a = new TreeMap<>(Map.of("description", "k", "enableKeyRotation", false, "multiRegion", false,
+                "servicePrincipals", List.of("logs.ap-southeast-3.amazonaws.com", "cloudtrail.amazonaws.com")));
+        ResourceSpec spec = spec(address, KmsKeyProvider.TYPE, a, Map.of());
+
+        LiveResource created = keys.create(spec, ctx(address));
+
+        JsonNode policy = new ObjectMapper().readTree(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy());
+        assertThat(policy.toString()).contains(":iam::").contains(":root")
+                .contains("\"Service\":[\"cloudtrail.amazonaws.com\",\"logs.ap-southeast-3.amazonaws.com\"]");
+        assertThat(created.attributes().get("servicePrincipals"))
+                .isEqualTo(List.of("cloudtrail.amazonaws.com", "logs.ap-southeast-3.amazonaws.com"));
+
+        a.put("servicePrincipals", List.of("cloudwatch.amazonaws.com"));
+        LiveResource updated = keys.update(created, spec(address, KmsKeyProvider.TYPE, a, Map.of()),
+                Set.of("servicePrincipals"), ctx(address));
+        assertThat(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy())
+                .contains("cloudwatch.amazonaws.com").doesNotContain("cloudtrail.amazonaws.com");
+        assertThat(updated.attributes().get("servicePrincipals")).isEqualTo(List.of("cloudwatch.amazonaws.com"));
+        keys.delete(updated, ctx(address));
+    }
+
     private static void assertDeletionInDays(KeyMetadata raw, long days) {
         assertThat(raw.keyState()).isEqualTo(KeyState.PENDING_DELETION);
         assertThat(Duration.between(Instant.now(), raw.deletionDate()).toHours()).isBetween(days * 24 - 1, days * 24);
@@ -100,10 +128,10 @@ class KmsIT extends ProviderTestSupport {
             assertThat(r.id()).isEqualTo(created.id());
             assertMatchesSpec(r, changed, "deletionWindowDays"); // write-only: AWS does not report it
         });
-        // One GetResources for the stack, then DescribeKey and GetKeyRotationStatus per key (no batch forms).
+        // One GetResources for the stack, then DescribeKey, GetKeyRotationStatus, GetKeyPolicy per key (no batch forms).
         assertThat(clients.counter().snapshot()).isEqualTo(Map.of(
                 "ResourceGroupsTaggingApi", Map.of("GetResources", 1L),
-                "Kms", Map.of("DescribeKey", 1L, "GetKeyRotationStatus", 1L)));
+                "Kms", Map.of("DescribeKey", 1L, "GetKeyRotationStatus", 1L, "GetKeyPolicy", 1L)));
 
         assertThat(keys.findExisting(stack, changed)).hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(created.id()));
         assertThat(keys.findExisting("some-other-stack", changed)).isEmpty();
