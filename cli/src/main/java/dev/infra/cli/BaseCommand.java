@@ -4,13 +4,20 @@ import dev.infra.core.Engine;
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.state.LocalBackend;
 import dev.infra.core.state.StateBackend;
+import dev.infra.core.state.StateBackendException;
+import dev.infra.core.topology.Backend;
 import dev.infra.core.topology.Topology;
 import dev.infra.core.topology.TopologyLoader;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
 import dev.infra.providers.AwsSettings;
 import dev.infra.providers.ec2.Ec2RegionCatalog;
+import dev.infra.providers.state.S3Backend;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * What every command shares: the global options, the console, loading the topology, and building
- * the engine (AWS clients are made only when a command needs them).
+ * the engine and the state backend (AWS clients are made only when a command needs them).
  */
 abstract class BaseCommand implements Callable<Integer> {
 
@@ -29,18 +36,21 @@ abstract class BaseCommand implements Callable<Integer> {
     CommandSpec spec;
 
     private Console console;
-    private AwsClients clients;
+    /** One set of clients per region: the stack's, and the state bucket's when that is elsewhere. */
+    private final Map<String, AwsClients> clients = new LinkedHashMap<>();
+    /** The topology file's own region, before --region: the default region of the state bucket. */
+    private String fileRegion;
 
     @Override
     public final Integer call() throws Exception {
         try {
             return execute();
         } finally {
-            if (clients != null) {
+            if (!clients.isEmpty()) {
                 if (global.stats) {
                     printStats();
                 }
-                clients.close();
+                clients.values().forEach(AwsClients::close);
             }
         }
     }
@@ -60,16 +70,63 @@ abstract class BaseCommand implements Callable<Integer> {
         TopologyLoader.Loaded loaded = TopologyLoader.load(global.file);
         loaded.warnings().forEach(w -> console().progress(w.render()));
         Topology t = loaded.topology();
+        fileRegion = t.region();
         return global.region == null ? t : t.inRegion(global.region);
     }
 
+    /**
+     * Where the state lives: in S3 when the topology's {@code backend:} or {@code --backend-bucket} says so, else in
+     * {@code --state-dir}. A local state left behind once the state moved to S3 is refused: applying from either
+     * would fork the stack's history, so it must be migrated (or removed) first.
+     */
     StateBackend backend(Topology t) {
+        Optional<Backend.S3> remote = remote(t);
+        if (remote.isEmpty()) {
+            return local(t);
+        }
+        S3Backend s3 = s3(t, remote.get());
+        LocalBackend local = local(t);
+        if (Files.exists(local.file())) {
+            throw new StateBackendException("the state of stack " + t.stack() + " in " + t.region() + " is kept in "
+                    + s3.describe() + ", but a local state " + local.file() + " exists: run 'infra state migrate' to move"
+                    + " it there, or delete it if it is obsolete");
+        }
+        return s3;
+    }
+
+    LocalBackend local(Topology t) {
         return LocalBackend.of(global.stateDir, t.stack(), t.region());
     }
 
+    S3Backend s3(Topology t, Backend.S3 config) {
+        return S3Backend.of(clients(config.region()), config, t.stack(), t.region());
+    }
+
+    /** The S3 backend's settings: the topology's {@code backend.s3} with the command line's overrides; empty: local. */
+    Optional<Backend.S3> remote(Topology t) {
+        Backend.S3 configured = t.backend() == null ? null : t.backend().s3();
+        if (configured == null && global.backendBucket == null) {
+            if (global.backendLockTable != null) {
+                throw new UsageException("--backend-lock-table locks a state in S3: pass --backend-bucket too, or add"
+                        + " 'backend: {s3: {bucket: …}}' to the topology");
+            }
+            return Optional.empty();
+        }
+        return Optional.of(new Backend.S3(
+                global.backendBucket != null ? global.backendBucket : configured.bucket(),
+                configured == null ? "" : configured.prefix(),
+                global.backendLockTable != null ? global.backendLockTable : configured == null ? null : configured.lockTable(),
+                configured == null ? fileRegion : configured.region(),
+                configured == null ? null : configured.at()));
+    }
+
     Engine engine(Topology t) {
-        clients = AwsClients.create(new AwsSettings(t.region(), global.profile, global.endpointUrl, global.maxAttempts));
-        return Engine.create(AwsProviders.registry(clients), backend(t), new Ec2RegionCatalog(clients));
+        return Engine.create(AwsProviders.registry(clients(t.region())), backend(t), new Ec2RegionCatalog(clients(t.region())));
+    }
+
+    AwsClients clients(String region) {
+        return clients.computeIfAbsent(region, r ->
+                AwsClients.create(new AwsSettings(r, global.profile, global.endpointUrl, global.maxAttempts)));
     }
 
     void warn(Diagnostic d) {
@@ -77,8 +134,11 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     private void printStats() {
-        Map<String, Map<String, Long>> calls = clients.counter().snapshot();
-        StringBuilder sb = new StringBuilder("AWS API calls: " + clients.counter().total());
+        Map<String, Map<String, Long>> calls = new TreeMap<>();
+        clients.values().forEach(c -> c.counter().snapshot().forEach((service, ops) -> ops.forEach((op, n) ->
+                calls.computeIfAbsent(service, s -> new TreeMap<>()).merge(op, n, Long::sum))));
+        long total = clients.values().stream().mapToLong(c -> c.counter().total()).sum();
+        StringBuilder sb = new StringBuilder("AWS API calls: " + total);
         calls.forEach((service, ops) -> {
             long n = ops.values().stream().mapToLong(Long::longValue).sum();
             sb.append("\n  ").append(service).append(": ").append(n);

@@ -26,6 +26,14 @@ public final class GlobalOptions {
             description = "Directory of the local state and lock files (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 
+    @Option(names = "--backend-bucket", paramLabel = "BUCKET",
+            description = "Keep the state in this S3 bucket (versioned, encrypted); overrides backend.s3.bucket.")
+    String backendBucket;
+
+    @Option(names = "--backend-lock-table", paramLabel = "TABLE",
+            description = "Lock with an item of this DynamoDB table (partition key LockID); overrides backend.s3.lockTable.")
+    String backendLockTable;
+
     @Option(names = "--no-color", description = "No ANSI colours (also when NO_COLOR is set).")
     boolean noColor;
 

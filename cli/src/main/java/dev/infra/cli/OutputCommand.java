@@ -12,7 +12,7 @@ import picocli.CommandLine.Parameters;
 
 @Command(name = "output", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Print what to connect to, from the state: VPC, load balancer DNS names, cluster endpoints,",
-                "and the Helm commands of the in-cluster step (Cilium, NGINX ingress). No AWS call."})
+                "and the Helm commands of the in-cluster step (Cilium, NGINX ingress). No AWS call but reading a state kept in S3."})
 final class OutputCommand extends BaseCommand {
 
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "Print only this output's value.")

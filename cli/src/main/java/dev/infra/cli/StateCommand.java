@@ -4,14 +4,17 @@ import dev.infra.core.state.Json;
 import dev.infra.core.state.LockInfo;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
+import dev.infra.core.state.StateMigration;
+import dev.infra.core.topology.Backend;
 import dev.infra.core.topology.Topology;
 import java.util.Optional;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "state", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
-        description = "Inspect the stack's state, or clear a lock left by a process that died.",
-        subcommands = {StateCommand.ListCommand.class, StateCommand.ShowCommand.class, StateCommand.UnlockCommand.class})
+        description = "Inspect the stack's state, clear a lock left by a process that died, or move the state to S3.",
+        subcommands = {StateCommand.ListCommand.class, StateCommand.ShowCommand.class, StateCommand.UnlockCommand.class,
+                StateCommand.MigrateCommand.class})
 final class StateCommand implements Runnable {
 
     @picocli.CommandLine.Spec
@@ -19,7 +22,7 @@ final class StateCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, show or unlock");
+        throw new picocli.CommandLine.ParameterException(spec.commandLine(), "a subcommand is required: list, show, unlock or migrate");
     }
 
     /** The state of the topology's stack and region (empty when never applied). */
@@ -67,6 +70,30 @@ final class StateCommand implements Runnable {
         int execute() {
             Optional<LockInfo> was = backend(topology()).forceUnlock();
             console().result(was.map(h -> "Removed the lock held by " + h.describe()).orElse("The state was not locked."));
+            return ExitCodes.OK;
+        }
+    }
+
+    @Command(name = "migrate", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+            description = {"Move the local state (--state-dir) to the S3 backend (backend: or --backend-bucket), under both",
+                    "locks. Refused if the bucket already holds another state of the stack (a different lineage).",
+                    "The local file is then renamed to <name>.migrated, so that nothing uses it by mistake."})
+    static final class MigrateCommand extends BaseCommand {
+        @Override
+        int execute() {
+            Topology t = topology();
+            Backend.S3 remote = remote(t).orElseThrow(() -> new UsageException("no S3 backend to migrate to: add"
+                    + " 'backend: {s3: {bucket: …}}' to the topology or pass --backend-bucket"));
+            StateMigration.Result r = StateMigration.migrate(local(t), s3(t, remote));
+            State s = r.state();
+            String stack = "the state of stack " + s.stack() + " in " + s.region() + " (lineage " + s.lineage();
+            console().result(switch (r.outcome()) {
+                case COPIED -> "Copied " + stack + ", serial " + s.serial() + ", " + s.resources().size() + " resources) from "
+                        + r.from() + " to " + r.to() + ".";
+                case ALREADY_THERE -> r.to() + " already holds " + stack + ", serial " + r.remoteSerial() + "; the local copy is at "
+                        + s.serial() + "); nothing copied.";
+            });
+            console().result("Renamed " + r.from() + " to " + r.retiredAs() + "; from now on the state lives in " + r.to() + ".");
             return ExitCodes.OK;
         }
     }

@@ -145,4 +145,35 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(0);
         assertThat(r.out()).contains("complete -F");
     }
+
+    @Test
+    void aLockTableWithoutABucketIsAUsageError() throws IOException {
+        Cli.Result r = Cli.run("state", "list", "-f", "../samples/network.yaml", "--state-dir", dir.toString(),
+                "--backend-lock-table", "locks");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err().strip()).isEqualTo("error: --backend-lock-table locks a state in S3: pass --backend-bucket too,"
+                + " or add 'backend: {s3: {bucket: …}}' to the topology");
+    }
+
+    @Test
+    void migrateNeedsAnS3Backend() throws IOException {
+        Cli.Result r = Cli.run("state", "migrate", "-f", "../samples/network.yaml", "--state-dir", dir.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(r.err()).contains("error: no S3 backend to migrate to");
+        assertThat(dir.resolve("shop.us-east-1.json")).doesNotExist();
+    }
+
+    @Test
+    void backendIsValidatedWithTheTopology() throws IOException {
+        Path f = write("backend.yaml", """
+                stack: shop
+                region: us-east-1
+                backend:
+                  s3: {bucket: team-state, lockTabel: locks}
+                """);
+        Cli.Result r = Cli.run("validate", "-f", f.toString());
+        assertThat(r.exit()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo(f + ":4:28: error: backend.s3.lockTabel: unknown key 'lockTabel'; did you mean 'lockTable'?");
+        assertThat(Cli.run("schema").out()).contains("\"backend\"").contains("\"lockTable\"");
+    }
 }

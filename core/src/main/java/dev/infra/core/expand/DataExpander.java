@@ -38,8 +38,7 @@ final class DataExpander implements ComponentExpander {
 
     /** The S3 name of a topology bucket: given, or {@code <stack>-<name>-<region>}. */
     static String bucketName(Topology t, String name) {
-        Bucket b = t.buckets().get(name);
-        return b.bucketName() != null ? b.bucketName() : t.stack() + "-" + name + "-" + t.region();
+        return t.buckets().get(name).s3Name(t.stack(), t.region());
     }
 
     @Override

@@ -2,8 +2,6 @@ package dev.infra.core.state;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.lang.management.ManagementFactory;
-import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -14,9 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.time.Instant;
 import java.util.Optional;
-import java.util.UUID;
 
 /**
  * State in {@code <dir>/<stack>.<region>.json}. Writes go to a temp file that is fsynced and renamed
@@ -73,13 +69,33 @@ public final class LocalBackend implements StateBackend {
             if (Files.exists(file)) {
                 Files.copy(file, file.resolveSibling(file.getFileName() + ".backup"), StandardCopyOption.REPLACE_EXISTING);
             }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
+            replace(tmp, file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Renames the state file to {@code <name>.migrated} once its content lives in another backend, so that no
+     * later run reads it by mistake; returns the new path. An older {@code .migrated} copy is replaced: it too was
+     * migrated, and the remote backend keeps its history.
+     */
+    public Path retire() {
+        Path retired = file.resolveSibling(file.getFileName() + ".migrated");
+        try {
+            replace(file, retired);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot rename " + file + ": " + e.getMessage(), e);
+        }
+        return retired;
+    }
+
+    /** Moves {@code from} over {@code to} atomically where the file system can, so a reader sees one or the other. */
+    private static void replace(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(from, to, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 
@@ -99,10 +115,8 @@ public final class LocalBackend implements StateBackend {
                 ch.close();
                 throw new StateLockedException(file.toString(), readHolder());
             }
-            LockInfo info = new LockInfo(UUID.randomUUID().toString(), whoAmI(), operation,
-                    Instant.now().toString(), ProcessHandle.current().pid());
             ch.truncate(0);
-            ch.write(ByteBuffer.wrap(Json.COMPACT.writeValueAsBytes(info)), 0);
+            ch.write(ByteBuffer.wrap(LockInfo.forThisProcess(operation).toJson().getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(true);
             FileLock lock = held;
             return () -> {
@@ -134,31 +148,15 @@ public final class LocalBackend implements StateBackend {
     }
 
     private LockInfo readHolder() {
-        return recordedHolder().orElseGet(() ->
-                new LockInfo("?", "another process", "unknown operation", "unknown time", -1));
+        return recordedHolder().orElseGet(LockInfo::unknown);
     }
 
     /** The holder the lock file names; empty when it names nobody (released, or not yet written). */
     private Optional<LockInfo> recordedHolder() {
         try {
-            String text = Files.readString(lockFile, StandardCharsets.UTF_8);
-            if (!text.isBlank()) {
-                return Optional.of(Json.MAPPER.readValue(text, LockInfo.class));
-            }
+            return LockInfo.parse(Files.readString(lockFile, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            // fall through: the holder wrote nothing readable yet
+            return Optional.empty(); // the holder wrote nothing readable yet
         }
-        return Optional.empty();
-    }
-
-    static String whoAmI() {
-        String user = System.getProperty("user.name", "unknown");
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = ManagementFactory.getRuntimeMXBean().getName();
-        }
-        return user + "@" + host;
     }
 }

@@ -26,7 +26,13 @@ public final class Data {
 
     /** @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global) */
     public record Bucket(String name, String bucketName, boolean versioning, List<LifecycleRule> lifecycle,
-                         SourceLocation at) {}
+                         SourceLocation at) {
+
+        /** The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>}. */
+        public String s3Name(String stack, String region) {
+            return bucketName != null ? bucketName : stack + "-" + name + "-" + region;
+        }
+    }
 
     /** An instance in a private subnet running one container, its data on an encrypted volume of its own. */
     public record Service(String name, String image, String instanceType, int volumeSize, List<Integer> ports,

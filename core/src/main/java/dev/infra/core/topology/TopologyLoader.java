@@ -66,7 +66,9 @@ public final class TopologyLoader {
                 ? NetworkBinder.bind(n, region, diags) : null;
         EdgeBinder.Bound edge = EdgeBinder.bind(root, network, diags);
         DataBinder.Bound data = DataBinder.bind(root, network, edge, diags);
-        return new Topology(file, digest, stack, region, tags, network, edge.encryption(), edge.egressProxy(),
+        Backend backend = root.get("backend") instanceof YMap b
+                ? BackendBinder.bind(b, stack, region, data.buckets(), diags) : null;
+        return new Topology(file, digest, stack, region, tags, backend, network, edge.encryption(), edge.egressProxy(),
                 edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(),
                 data.tables(), data.caches(), data.buckets(), data.services(), data.monitoring(), root.at());
     }

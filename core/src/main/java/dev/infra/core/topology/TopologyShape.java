@@ -18,6 +18,7 @@ public final class TopologyShape {
 
     static final String CIDR = "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$";
     static final String REGION = "^[a-z]{2}(-[a-z]+)+-[0-9]$";
+    static final String BUCKET_NAME = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
     private TopologyShape() {}
 
@@ -93,7 +94,7 @@ public final class TopologyShape {
                     pattern("a rule group name such as AWSManagedRulesCommonRuleSet", "^AWSManagedRules[A-Za-z0-9]+$"))),
             optional("rateLimit", integer("requests per 5 minutes per IP before blocking", 100, 2000000000)),
             optional("logBucket", pattern("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>)",
-                    "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")));
+                    BUCKET_NAME)));
 
     static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
             required("zone", pattern("a domain such as shop.example.com", "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
@@ -150,7 +151,7 @@ public final class TopologyShape {
             optional("expirationDays", integer("days before deletion", 1, 36500)));
 
     static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
-            optional("name", pattern("a global S3 name (default <stack>-<key>-<region>)", "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")),
+            optional("name", pattern("a global S3 name (default <stack>-<key>-<region>)", BUCKET_NAME)),
             optional("versioning", bool("keep object versions (default true)")),
             optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)));
 
@@ -179,10 +180,20 @@ public final class TopologyShape {
             optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail and WAF logs.",
                     required("resultsBucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))));
 
+    static final Shape BACKEND = obj("Where the state lives for a team; absent, it is local (--state-dir).",
+            required("s3", obj("State in s3://<bucket>/<prefix>/<stack>/<region>.json, locked while an operation runs.",
+                    required("bucket", pattern("an S3 bucket name (an existing bucket, versioned and encrypted by default)", BUCKET_NAME)),
+                    optional("prefix", pattern("a key prefix such as teams/platform, without leading or trailing slash",
+                            "^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")),
+                    optional("lockTable", pattern("a DynamoDB table name (partition key LockID, a String) for the lock item;"
+                            + " absent, a lock object beside the state (S3 conditional write)", "^[A-Za-z0-9_.-]{3,255}$")),
+                    optional("region", pattern("the bucket's and table's region (default: the topology's region)", REGION)))));
+
     public static final Shape.Obj TOPOLOGY = obj("An infra topology: one stack, one primary region.",
             required("stack", pattern("a stack name: lower-case letters, digits and dashes", Names.PATTERN)),
             required("region", pattern("an AWS region such as us-east-1", REGION)),
             optional("tags", tagMap("tags added to every resource")),
+            optional("backend", BACKEND),
             optional("network", NETWORK),
             optional("encryption", ENCRYPTION),
             optional("egressProxy", EGRESS_PROXY),

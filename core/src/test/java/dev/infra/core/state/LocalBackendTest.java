@@ -92,9 +92,9 @@ class LocalBackendTest {
             assertThat(e).isNotNull();
             assertThat(e.holder().operation()).isEqualTo("apply");
             assertThat(e.holder().pid()).isEqualTo(ProcessHandle.current().pid());
-            assertThat(e.holder().who()).isEqualTo(LocalBackend.whoAmI());
+            assertThat(e.holder().who()).isEqualTo(LockInfo.whoAmI());
             assertThat(e.getMessage())
-                    .contains("locked by " + LocalBackend.whoAmI())
+                    .contains("locked by " + LockInfo.whoAmI())
                     .contains("apply")
                     .contains("pid " + ProcessHandle.current().pid())
                     .contains("infra state unlock");

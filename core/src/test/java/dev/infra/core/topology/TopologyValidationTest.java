@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.testing.Fixtures;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -135,5 +136,37 @@ class TopologyValidationTest {
         assertThat(t.network().zones()).containsExactly("a", "b", "c");
         assertThat(t.network().securityGroups()).containsOnlyKeys("public-alb", "nodes");
         assertThat(t.digest()).hasSize(64);
+    }
+
+    @Test
+    void backendBindsWithItsOwnRegion() {
+        Topology t = TopologyLoader.load(topologyFile("backend-s3")).topology();
+
+        assertThat(t.backend().s3()).satisfies(s3 -> {
+            assertThat(s3.bucket()).isEqualTo("acme-infra-state");
+            assertThat(s3.prefix()).isEqualTo("teams/platform");
+            assertThat(s3.lockTable()).isEqualTo("infra-locks");
+            assertThat(s3.region()).isEqualTo("eu-west-1");
+            assertThat(s3.at().line()).isEqualTo(5);
+        });
+        assertThat(t.inRegion("ap-south-1").backend()).as("one bucket serves every region").isEqualTo(t.backend());
+        assertThat(Fixtures.load("network").backend()).as("absent: local state").isNull();
+    }
+
+    @Test
+    void backendShapeErrorsPointAtTheirLines() {
+        String f = file("invalid-backend-shape");
+        assertThat(rendered(invalid("invalid-backend-shape"))).containsExactly(
+                f + ":5:13: error: backend.s3.bucket: 'Acme_State' is not an S3 bucket name (an existing bucket, versioned and encrypted by default)",
+                f + ":6:13: error: backend.s3.prefix: '/teams/' is not a key prefix such as teams/platform, without leading or trailing slash",
+                f + ":7:5: error: backend.s3.lockTabel: unknown key 'lockTabel'; did you mean 'lockTable'?");
+    }
+
+    @Test
+    void theStateBucketMustNotBeOneTheStackOwns() {
+        String f = file("invalid-backend-own-bucket");
+        assertThat(rendered(invalid("invalid-backend-own-bucket"))).containsExactly(
+                f + ":4:16: error: backend.s3.bucket: 'shop-audit-us-east-1' is the stack's own bucket buckets.audit: keep the"
+                        + " state in a bucket made apart from the stack, or a destroy would delete the state with it");
     }
 }
