@@ -3,6 +3,7 @@ package dev.infra.cli;
 import dev.infra.cli.render.PlanRenderer;
 import dev.infra.core.Engine;
 import dev.infra.core.apply.ApplyResult;
+import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
@@ -27,7 +28,8 @@ final class ApplyCommand extends BaseCommand {
         Engine engine = engine(t);
         Engine.ApplyOptions options = applying.toEngine(console());
         if (planFile != null) {
-            return finish(engine.applySaved(PlanCodec.read(planFile), t, planFile.toString(), options));
+            Plan saved = PlanCodec.read(planFile);
+            return finish(engine.applySaved(saved, t, planFile.toString(), options), saved.destroy());
         }
         Engine.Outcome outcome = engine.planAndApply(t, false, plan -> {
             console().progress(new PlanRenderer(console()).render(plan));
@@ -37,8 +39,8 @@ final class ApplyCommand extends BaseCommand {
         return report(console(), outcome);
     }
 
-    private int finish(ApplyResult result) {
-        console().progress(result.summary());
+    private int finish(ApplyResult result, boolean destroy) {
+        console().progress(result.summary(destroy));
         return result.ok() ? ExitCodes.OK : ExitCodes.ERROR;
     }
 
@@ -51,7 +53,7 @@ final class ApplyCommand extends BaseCommand {
             console.progress("Cancelled; nothing was changed.");
             return ExitCodes.ERROR;
         }
-        console.progress(outcome.result().summary());
+        console.progress(outcome.result().summary(outcome.plan().destroy()));
         return outcome.result().ok() ? ExitCodes.OK : ExitCodes.ERROR;
     }
 }

@@ -281,6 +281,7 @@ class NetworkIT {
     void destroyLeavesNothingOfTheStack() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.err()).contains("Destroy complete! Resources: 27 destroyed.");
         assertThat(vpcs()).isEmpty();
         assertThat(subnets()).isEmpty();
         assertThat(natGateways()).isEmpty();

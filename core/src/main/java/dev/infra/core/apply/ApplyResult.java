@@ -11,8 +11,14 @@ public record ApplyResult(int created, int updated, int replaced, int deleted, L
     }
 
     public String summary() {
-        String done = "Apply " + (ok() ? "complete" : "failed") + "! Resources: " + created + " added, " + updated
-                + " changed, " + replaced + " replaced, " + deleted + " destroyed.";
+        return summary(false);
+    }
+
+    /** The closing line, Terraform's way: a destroy reports what it destroyed. */
+    public String summary(boolean destroy) {
+        String counts = destroy ? deleted + " destroyed."
+                : created + " added, " + updated + " changed, " + replaced + " replaced, " + deleted + " destroyed.";
+        String done = (destroy ? "Destroy " : "Apply ") + (ok() ? "complete" : "failed") + "! Resources: " + counts;
         return ok() ? done : done + " " + failures.size() + " failed, " + skipped.size() + " skipped.";
     }
 }
