@@ -11,6 +11,9 @@ import dev.infra.core.topology.TopologyLoader;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
 import dev.infra.providers.AwsSettings;
+import dev.infra.providers.RequestLog;
+import java.util.List;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import dev.infra.providers.ec2.Ec2RegionCatalog;
 import dev.infra.providers.state.S3Backend;
 import java.nio.file.Files;
@@ -125,8 +128,9 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     AwsClients clients(String region) {
+        List<ExecutionInterceptor> logging = global.verbose ? List.of(new RequestLog(console()::progress)) : List.of();
         return clients.computeIfAbsent(region, r ->
-                AwsClients.create(new AwsSettings(r, global.profile, global.endpointUrl, global.maxAttempts)));
+                AwsClients.create(new AwsSettings(r, global.profile, global.endpointUrl, global.maxAttempts), logging));
     }
 
     void warn(Diagnostic d) {

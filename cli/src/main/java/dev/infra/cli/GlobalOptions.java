@@ -37,7 +37,7 @@ public final class GlobalOptions {
     @Option(names = "--no-color", description = "No ANSI colours (also when NO_COLOR is set).")
     boolean noColor;
 
-    @Option(names = {"-v", "--verbose"}, description = "More detail on stderr.")
+    @Option(names = {"-v", "--verbose"}, description = "Log every AWS request on stderr.")
     boolean verbose;
 
     @Option(names = "--stacktrace", description = "Show the stack trace of an unexpected error.")

@@ -192,9 +192,10 @@ class NetworkIT {
     @Test
     @Order(3)
     void planAgainHasNoChanges() {
-        Cli.Result r = infra("plan", "--detailed-exitcode", "--stats");
+        Cli.Result r = infra("plan", "--detailed-exitcode", "--stats", "-v");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(r.out()).contains("No changes.");
+        assertThat(r.err()).containsPattern("aws: Ec2\\.DescribeVpcs us-east-1 -> 200 in \\d+ ms");
         assertThat(r.err()).contains("DescribeVpcs: 1").contains("DescribeSubnets: 1").contains("DescribeNatGateways: 1");
     }
 
