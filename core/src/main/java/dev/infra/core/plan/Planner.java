@@ -97,12 +97,54 @@ public final class Planner {
                         List.of(), "tagged with this stack but not in state (left by an interrupted apply)"));
             }
         }
-        deletes.values().stream()
+        orderLeftovers(deletes).values().stream()
                 .sorted(Comparator.comparing(ResourceChange::address))
                 .forEach(d -> changes.put(d.address(), d));
         refuseProtectedDeletes(changes.values());
         return new Plan(Plan.FORMAT_VERSION, state.stack(), state.region(), destroy, topologyDigest,
                 state.lineage(), state.serial(), List.copyOf(changes.values()), drift);
+    }
+
+    /**
+     * Leftovers (found by tag, unknown to state) carry no recorded dependencies. One whose attributes
+     * name another leftover's id (a duplicate subnet's vpcId) depends on it, so it is deleted first.
+     */
+    private static Map<String, ResourceChange> orderLeftovers(Map<String, ResourceChange> deletes) {
+        Map<String, String> addressById = new HashMap<>();
+        deletes.values().forEach(d -> {
+            if (d.id() != null) {
+                addressById.put(d.id(), d.address());
+            }
+        });
+        Map<String, ResourceChange> out = new TreeMap<>();
+        deletes.forEach((address, d) -> {
+            if (!d.priorDependencies().isEmpty()) {
+                out.put(address, d);
+                return;
+            }
+            Set<String> deps = new TreeSet<>();
+            collectIds(d.prior(), addressById, deps);
+            deps.remove(address);
+            // Two leftovers naming each other would make a cycle: neither then goes first (the deletes retry).
+            deps.removeIf(other -> {
+                Set<String> back = new TreeSet<>();
+                collectIds(deletes.get(other).prior(), addressById, back);
+                return deletes.get(other).priorDependencies().isEmpty() && back.contains(address);
+            });
+            out.put(address, new ResourceChange(d.address(), d.type(), d.action(), d.id(), d.desired(), d.prior(),
+                    d.changes(), d.dependencies(), List.copyOf(deps), d.reason()));
+        });
+        return out;
+    }
+
+    private static void collectIds(Object value, Map<String, String> addressById, Set<String> out) {
+        if (value instanceof String s && addressById.containsKey(s)) {
+            out.add(addressById.get(s));
+        } else if (value instanceof Map<?, ?> m) {
+            m.values().forEach(v -> collectIds(v, addressById, out));
+        } else if (value instanceof List<?> l) {
+            l.forEach(v -> collectIds(v, addressById, out));
+        }
     }
 
     /** Deleting what AWS protects would fail halfway through; fail the plan instead, naming each one. */

@@ -39,7 +39,7 @@ class AdoptionTest {
         Files.delete(h.backend.file());
         FakeCloud.Stored vpc = h.cloud.get(applied.resources().get("network/vpc").id()).orElseThrow();
         FakeCloud.Stored duplicate = h.cloud.put("aws_vpc", vpc.attributes());
-        FakeCloud.Stored leftover = h.cloud.put("aws_subnet", Map.of("cidrBlock", "10.0.240.0/20",
+        FakeCloud.Stored leftover = h.cloud.put("aws_subnet", Map.of("cidrBlock", "10.0.240.0/20", "vpcId", duplicate.id(),
                 "tags", Map.of("infra:stack", "shop", "infra:address", "network/subnet.private-z")));
         FakeCloud.Stored otherStack = h.cloud.put("aws_subnet", Map.of("cidrBlock", "10.9.0.0/20",
                 "tags", Map.of("infra:stack", "other", "infra:address", "network/subnet.private-a")));
@@ -71,6 +71,9 @@ class AdoptionTest {
         assertThat(dup.reason()).contains("tagged with this stack but not in state");
         ResourceChange left = change(plan, "network/subnet.private-z");
         assertThat(left.action()).isEqualTo(Action.DELETE);
+        // The leftover subnet sits in the duplicate VPC: it goes first.
+        assertThat(left.priorDependencies()).containsExactly(dup.address());
+        assertThat(dup.priorDependencies()).isEmpty();
         assertThat(left.id()).isEqualTo(leftover.id());
         assertThat(plan.changes()).noneMatch(c -> otherStack.id().equals(c.id()));
         assertThat(plan.counts()).containsEntry(Action.DELETE, 2).containsEntry(Action.UPDATE, 1)
