@@ -88,16 +88,18 @@ public final class Planner {
                     withRecorded(current == null ? Map.of() : current.attributes(), r), r.dependencies(),
                     destroy ? "destroy" : "no longer in the topology"));
         }
+        Set<String> leftovers = new HashSet<>();
         for (LiveResource orphan : live.all) {
             String orphanType = live.typeOf.get(orphan);
             if (!claimed.contains(Live.key(orphanType, orphan.id())) && orphan.address() != null) {
                 String address = orphan.address() + (deletes.containsKey(orphan.address()) || changes.containsKey(orphan.address())
                         ? " (duplicate " + orphan.id() + ")" : "");
+                leftovers.add(address);
                 deletes.put(address, deletion(address, orphanType, orphan.id(), orphan.attributes(),
                         List.of(), "tagged with this stack but not in state (left by an interrupted apply)"));
             }
         }
-        orderLeftovers(deletes).values().stream()
+        orderLeftovers(deletes, leftovers).values().stream()
                 .sorted(Comparator.comparing(ResourceChange::address))
                 .forEach(d -> changes.put(d.address(), d));
         refuseProtectedDeletes(changes.values());
@@ -109,7 +111,7 @@ public final class Planner {
      * Leftovers (found by tag, unknown to state) carry no recorded dependencies. One whose attributes
      * name another leftover's id (a duplicate subnet's vpcId) depends on it, so it is deleted first.
      */
-    private static Map<String, ResourceChange> orderLeftovers(Map<String, ResourceChange> deletes) {
+    private static Map<String, ResourceChange> orderLeftovers(Map<String, ResourceChange> deletes, Set<String> leftovers) {
         Map<String, String> addressById = new HashMap<>();
         deletes.values().forEach(d -> {
             if (d.id() != null) {
@@ -118,7 +120,7 @@ public final class Planner {
         });
         Map<String, ResourceChange> out = new TreeMap<>();
         deletes.forEach((address, d) -> {
-            if (!d.priorDependencies().isEmpty()) {
+            if (!leftovers.contains(address)) {
                 out.put(address, d);
                 return;
             }
@@ -129,7 +131,7 @@ public final class Planner {
             deps.removeIf(other -> {
                 Set<String> back = new TreeSet<>();
                 collectIds(deletes.get(other).prior(), addressById, back);
-                return deletes.get(other).priorDependencies().isEmpty() && back.contains(address);
+                return leftovers.contains(other) && back.contains(address);
             });
             out.put(address, new ResourceChange(d.address(), d.type(), d.action(), d.id(), d.desired(), d.prior(),
                     d.changes(), d.dependencies(), List.copyOf(deps), d.reason()));
