@@ -10,7 +10,6 @@ import dev.infra.core.provider.ResourceSchema;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -60,11 +59,7 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         this.clients = Objects.requireNonNull(clients);
         this.type = type;
         this.tagged = tagged;
-        Set<String> all = new HashSet<>(updatable);
-        if (tagged) {
-            all.add(TAGS);
-        }
-        this.schema = ResourceSchema.of(all, computed);
+        this.schema = ResourceSchema.of(tagged, updatable, computed);
     }
 
     /** For a subclass constructor: list attributes whose order AWS does not keep (compared as sets). */

@@ -20,6 +20,15 @@ public record ResourceSchema(Set<String> updatable, Set<String> computed, Set<St
         return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of(), null, Set.of());
     }
 
+    /** A type's schema: with {@code tagged}, its {@code tags} attribute is updatable like every tag map. */
+    public static ResourceSchema of(boolean tagged, Set<String> updatable, Set<String> computed) {
+        Set<String> all = new java.util.HashSet<>(updatable);
+        if (tagged) {
+            all.add("tags");
+        }
+        return of(all, computed);
+    }
+
     public ResourceSchema withUnordered(String... attributes) {
         return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly, deletionProtection, recomputedOnUpdate);
     }

@@ -102,11 +102,7 @@ public abstract class Ec2Provider<R> implements ResourceProvider {
         this.idOf = idOf;
         this.tagsOf = tagsOf;
         this.tagged = tagged;
-        Set<String> all = new HashSet<>(updatable);
-        if (tagged) {
-            all.add(TAGS);
-        }
-        this.schema = ResourceSchema.of(all, computed);
+        this.schema = ResourceSchema.of(tagged, updatable, computed);
     }
 
     /** For a subclass constructor: list attributes whose order AWS does not keep (the planner compares them as sets). */

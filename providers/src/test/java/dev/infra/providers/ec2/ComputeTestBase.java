@@ -2,13 +2,11 @@ package dev.infra.providers.ec2;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.plan.Planner;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ResourceProvider;
 import java.util.Comparator;
-import java.util.Map;
 import software.amazon.awssdk.services.ec2.model.Image;
 import software.amazon.awssdk.services.ec2.model.Instance;
 import software.amazon.awssdk.services.ec2.model.InstanceStateName;
@@ -69,11 +67,6 @@ abstract class ComputeTestBase extends Ec2TestBase {
         ec2.terminateInstances(b -> b.instanceIds(instanceId));
         assertThat(describeInstance(instanceId).state().name()).isIn(InstanceStateName.SHUTTING_DOWN,
                 InstanceStateName.TERMINATED);
-    }
-
-    /** A resolved spec of a type without tags, as the engine hands it over. */
-    protected static ResourceSpec untaggedSpec(String address, String type, Map<String, Object> attributes) {
-        return ResourceSpec.of(address, type, attributes, SourceLocation.wholeFile("test.yaml"));
     }
 
     /** The engine would plan nothing for {@code spec} given {@code live} (set-like lists compared as sets). */

@@ -56,6 +56,12 @@ public abstract class ProviderTestSupport {
 
     /** A resolved, tagged spec: tags carry stack, address and Name besides {@code userTags}. */
     protected ResourceSpec spec(String address, String type, Map<String, Object> attributes, Map<String, String> userTags) {
+        return spec(stack, address, type, attributes, userTags);
+    }
+
+    /** The same for another stack's resource (to check that reads keep to their own stack). */
+    protected static ResourceSpec spec(String stack, String address, String type, Map<String, Object> attributes,
+                                       Map<String, String> userTags) {
         Map<String, String> tags = new TreeMap<>(userTags);
         tags.put("infra:stack", stack);
         tags.put("infra:address", address);
