@@ -30,8 +30,11 @@ import software.amazon.awssdk.services.wafv2.Wafv2Client;
 public final class AwsClients implements AutoCloseable {
 
     private final AwsSettings settings;
-    private final ApiCallCounter counter = new ApiCallCounter();
-    private final SdkHttpClient http = UrlConnectionHttpClient.builder().build();
+    private final ApiCallCounter counter;
+    private final SdkHttpClient http;
+    /** The same settings in other regions, for the few calls a resource makes elsewhere (a replica added at its source). */
+    private final Map<String, AwsClients> otherRegions = new ConcurrentHashMap<>();
+    private final boolean ownsHttp;
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
     private final Map<Class<?>, SdkClient> singleAttemptClients = new ConcurrentHashMap<>();
     /** An explicit profile wins over environment credentials, as with the AWS CLI; else the SDK default chain. */
@@ -39,7 +42,15 @@ public final class AwsClients implements AutoCloseable {
     private final List<ExecutionInterceptor> interceptors;
 
     private AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors) {
+        this(settings, interceptors, new ApiCallCounter(), UrlConnectionHttpClient.builder().build(), true);
+    }
+
+    private AwsClients(AwsSettings settings, List<ExecutionInterceptor> interceptors, ApiCallCounter counter,
+                       SdkHttpClient http, boolean ownsHttp) {
         this.settings = settings;
+        this.counter = counter;
+        this.http = http;
+        this.ownsHttp = ownsHttp;
         this.interceptors = List.copyOf(interceptors);
         this.credentials = settings.profile() == null ? null : ProfileCredentialsProvider.create(settings.profile());
     }
@@ -63,6 +74,19 @@ public final class AwsClients implements AutoCloseable {
 
     public ApiCallCounter counter() {
         return counter;
+    }
+
+    /**
+     * Clients for {@code otherRegion} with the same credentials, endpoint, retries and interceptors, counted in this
+     * instance's {@link #counter} and closed with it: for a replica, which is made by calling its source's region.
+     */
+    public AwsClients in(String otherRegion) {
+        if (otherRegion.equals(region())) {
+            return this;
+        }
+        return otherRegions.computeIfAbsent(otherRegion, r -> new AwsClients(
+                new AwsSettings(r, settings.profile(), settings.endpoint(), settings.maxAttempts()),
+                interceptors, counter, http, false));
     }
 
     /** The caller's ARN, from STS GetCallerIdentity on first need: its partition and account make {@link #arn}s. */
@@ -186,10 +210,14 @@ public final class AwsClients implements AutoCloseable {
 
     @Override
     public void close() {
+        otherRegions.values().forEach(AwsClients::close);
+        otherRegions.clear();
         clients.values().forEach(SdkClient::close);
         clients.clear();
         singleAttemptClients.values().forEach(SdkClient::close);
         singleAttemptClients.clear();
-        http.close();
+        if (ownsHttp) {
+            http.close();
+        }
     }
 }
