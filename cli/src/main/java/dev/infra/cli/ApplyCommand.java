@@ -1,10 +1,10 @@
 package dev.infra.cli;
 
-import dev.infra.cli.render.PlanRenderer;
-import dev.infra.core.Engine;
+import dev.infra.cli.render.StackRenderer;
 import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
+import dev.infra.core.stack.StackEngine;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
@@ -12,7 +12,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "apply", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
-        description = {"Plan, confirm, and carry out the changes in dependency order, in parallel.",
+        description = {"Plan, confirm, and carry out the changes in dependency order, in parallel: in the stack's"
+                + " primary region and every replica, primary first (or only in --region).",
                 "With PLAN, carry out exactly that saved plan (refused if the state changed since)."})
 final class ApplyCommand extends BaseCommand {
 
@@ -24,36 +25,45 @@ final class ApplyCommand extends BaseCommand {
 
     @Override
     int execute() {
-        Topology t = topology();
-        Engine engine = engine(t);
-        Engine.ApplyOptions options = applying.toEngine(console());
+        Topology t = fileTopology();
+        StackEngine stack = stack(t);
         if (planFile != null) {
             Plan saved = PlanCodec.read(planFile);
-            return finish(engine.applySaved(saved, t, planFile.toString(), options), saved.destroy());
+            // The plan names its region; --region, when given, must agree.
+            ApplyResult result = stack.applySaved(saved, t, global.region != null ? global.region : saved.region(),
+                    planFile.toString(), applying.toEngine(console()));
+            console().progress(result.summary(saved.destroy()));
+            return result.ok() ? ExitCodes.OK : ExitCodes.ERROR;
         }
-        Engine.Outcome outcome = engine.planAndApply(t, false, plan -> {
-            console().progress(new PlanRenderer(console()).render(plan));
+        StackEngine.Outcome outcome = stack.apply(t, global.region, false, plan -> {
+            console().progress(new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you want to perform these actions on stack " + t.stack()
-                    + " in " + t.region() + "?", applying.autoApprove);
-        }, options);
+                    + " in " + regions(plan) + "?", applying.autoApprove);
+        }, applying.toEngine(console()));
         return report(console(), outcome);
     }
 
-    private int finish(ApplyResult result, boolean destroy) {
-        console().progress(result.summary(destroy));
-        return result.ok() ? ExitCodes.OK : ExitCodes.ERROR;
+    static String regions(StackEngine.StackPlan plan) {
+        return String.join(" and ", plan.regions().stream().map(StackEngine.RegionPlan::region).toList());
     }
 
-    static int report(Console console, Engine.Outcome outcome) {
-        if (!outcome.plan().hasChanges()) {
-            console.progress(outcome.plan().summary());
+    /** Each region's closing line; the exit code says whether every region succeeded. */
+    static int report(Console console, StackEngine.Outcome outcome) {
+        StackEngine.StackPlan plan = outcome.plan();
+        if (!plan.hasChanges()) {
+            console.progress(plan.regions().size() == 1 ? plan.only().summary()
+                    : "No changes in " + regions(plan) + ". The infrastructure matches the topology.");
             return ExitCodes.OK;
         }
         if (!outcome.applied()) {
             console.progress("Cancelled; nothing was changed.");
             return ExitCodes.ERROR;
         }
-        console.progress(outcome.result().summary(outcome.plan().destroy()));
-        return outcome.result().ok() ? ExitCodes.OK : ExitCodes.ERROR;
+        boolean several = outcome.results().size() > 1;
+        plan.regions().forEach(r -> {
+            ApplyResult result = outcome.results().get(r.region());
+            console.progress((several ? r.region() + ": " : "") + result.summary(r.plan().destroy()));
+        });
+        return outcome.ok() ? ExitCodes.OK : ExitCodes.ERROR;
     }
 }

@@ -1,7 +1,7 @@
 package dev.infra.cli;
 
 import dev.infra.cli.render.ProgressRenderer;
-import dev.infra.core.Engine;
+import dev.infra.core.stack.Engine;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 

@@ -1,6 +1,7 @@
 package dev.infra.cli;
 
-import dev.infra.core.Engine;
+import dev.infra.core.stack.Engine;
+import dev.infra.core.stack.StackEngine;
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.state.LocalBackend;
 import dev.infra.core.state.StateBackend;
@@ -70,11 +71,22 @@ abstract class BaseCommand implements Callable<Integer> {
 
     /** The topology, with --region applied; warnings go to stderr. */
     Topology topology() {
+        Topology t = fileTopology();
+        return global.region == null ? t : t.inRegion(global.region);
+    }
+
+    /** The topology as the file has it, in its own region: the stack engine places it in each region itself. */
+    Topology fileTopology() {
         TopologyLoader.Loaded loaded = TopologyLoader.load(global.file);
         loaded.warnings().forEach(w -> console().progress(w.render()));
         Topology t = loaded.topology();
         fileRegion = t.region();
-        return global.region == null ? t : t.inRegion(global.region);
+        return t;
+    }
+
+    /** The engine over every region of the stack, each with its own clients, state and lock. */
+    StackEngine stack(Topology file) {
+        return StackEngine.create(region -> engine(file.inRegion(region)));
     }
 
     /**

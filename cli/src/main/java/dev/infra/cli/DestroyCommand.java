@@ -1,13 +1,15 @@
 package dev.infra.cli;
 
-import dev.infra.cli.render.PlanRenderer;
-import dev.infra.core.Engine;
+import dev.infra.cli.render.StackRenderer;
+import dev.infra.core.stack.StackEngine;
 import dev.infra.core.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 
 @Command(name = "destroy", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
-        description = "Delete everything the stack owns in the region, in reverse dependency order.")
+        description = {"Delete everything the stack owns, in reverse dependency order: its replicas first, then the"
+                + " primary.", "With --region R, only R: a replica is unlinked from its primary (its table replicas and"
+                + " replication rule go first) and the other regions are left as they are."})
 final class DestroyCommand extends BaseCommand {
 
     @Mixin
@@ -15,11 +17,11 @@ final class DestroyCommand extends BaseCommand {
 
     @Override
     int execute() {
-        Topology t = topology();
-        Engine.Outcome outcome = engine(t).planAndApply(t, true, plan -> {
-            console().progress(new PlanRenderer(console()).render(plan));
+        Topology t = fileTopology();
+        StackEngine.Outcome outcome = stack(t).apply(t, global.region, true, plan -> {
+            console().progress(new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you really want to destroy everything stack " + t.stack()
-                    + " owns in " + t.region() + "? There is no undo.", applying.autoApprove);
+                    + " owns in " + ApplyCommand.regions(plan) + "? There is no undo.", applying.autoApprove);
         }, applying.toEngine(console()));
         return ApplyCommand.report(console(), outcome);
     }

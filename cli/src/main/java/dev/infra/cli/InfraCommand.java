@@ -8,6 +8,7 @@ import picocli.CommandLine.Spec;
         description = "Provision a production AWS architecture from one YAML topology: plan, apply, replicate, destroy.",
         footer = ExitCodes.HELP,
         subcommands = {ValidateCommand.class, PlanCommand.class, ApplyCommand.class, DestroyCommand.class,
+                ReplicateCommand.class,
                 GraphCommand.class, OutputCommand.class, StateCommand.class, SchemaCommand.class, CompletionCommand.class})
 final class InfraCommand implements Runnable {
 

@@ -1,7 +1,8 @@
 package dev.infra.cli;
 
-import dev.infra.cli.render.PlanRenderer;
-import dev.infra.core.plan.Plan;
+import dev.infra.cli.render.StackRenderer;
+import dev.infra.core.stack.StackEngine;
+import java.util.List;
 import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
@@ -26,17 +27,24 @@ final class PlanCommand extends BaseCommand {
 
     @Override
     int execute() {
-        Topology t = topology();
-        Plan plan = engine(t).plan(t, destroy);
+        Topology t = fileTopology();
+        StackEngine.StackPlan plan = stack(t).plan(t, global.region, destroy);
+        if (out != null && plan.regions().size() > 1) {
+            throw new UsageException("the stack spans " + plan.regions().size() + " regions (" + ApplyCommand.regions(plan)
+                    + "); a saved plan holds one: add --region");
+        }
         if (json) {
-            console().result(PlanCodec.toJson(plan));
+            // One region: the plan object; several: an array of them, primary first.
+            List<String> each = plan.regions().stream().map(r -> PlanCodec.toJson(r.plan())).toList();
+            console().result(each.size() == 1 ? each.get(0) : "[" + String.join(",", each) + "]");
         } else {
-            console().out().print(new PlanRenderer(console()).render(plan));
+            console().out().print(new StackRenderer(console()).render(plan));
             console().out().flush();
         }
         if (out != null) {
-            PlanCodec.write(plan, out);
-            console().progress("Saved the plan to " + out + "; apply it with: infra apply " + out);
+            PlanCodec.write(plan.only(), out);
+            console().progress("Saved the plan to " + out + "; apply it with: infra apply " + out
+                    + (global.region == null ? "" : " --region " + global.region));
         }
         return detailedExitcode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
     }

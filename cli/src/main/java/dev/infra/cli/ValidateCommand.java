@@ -1,6 +1,6 @@
 package dev.infra.cli;
 
-import dev.infra.core.Engine;
+import dev.infra.core.stack.Engine;
 import dev.infra.core.graph.ResourceGraph;
 import dev.infra.core.topology.Topology;
 import picocli.CommandLine.Command;

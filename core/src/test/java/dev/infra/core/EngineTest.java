@@ -1,5 +1,6 @@
 package dev.infra.core;
 
+import dev.infra.core.stack.StackEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -32,7 +33,7 @@ class EngineTest {
     void planRefusesACertificateFromAnotherRegionBeforeReadingAnything() {
         Harness h = new Harness(dir.resolve("state"));
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.plan(Fixtures.load("certificate-other-region"), false));
+                () -> h.plan(Fixtures.load("certificate-other-region")));
         assertThat(e).isNotNull();
         assertThat(e.diagnostics()).singleElement().satisfies(d -> assertThat(d.render())
                 .contains("loadBalancers.public.certificateArn: the certificate is in eu-west-1 but the load balancer in us-east-1"));
@@ -42,7 +43,7 @@ class EngineTest {
     void planRefusesAZoneTheRegionLacks() {
         Harness h = new Harness(dir.resolve("state"));
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.plan(Fixtures.load("zone-missing"), false));
+                () -> h.plan(Fixtures.load("zone-missing")));
         assertThat(e).isNotNull();
         assertThat(e.diagnostics()).singleElement().satisfies(d -> assertThat(d.render())
                 .endsWith("network.zones: us-east-1g is not available in us-east-1 (it has 6 zones: a, b, c, d, e, f)"));
@@ -53,9 +54,9 @@ class EngineTest {
         Harness h = new Harness(dir.resolve("state"));
         h.applyOk("network");
         Topology retagged = Fixtures.load("network-retagged");
-        Plan plan = saveAndRead(h.engine.plan(retagged, false));
+        Plan plan = saveAndRead(h.plan(retagged));
 
-        ApplyResult result = h.engine.applySaved(plan, retagged, "plan.json", h.options());
+        ApplyResult result = h.engine.applySaved(plan, retagged, null, "plan.json", h.options());
 
         assertThat(result.ok()).isTrue();
         assertThat(result.updated()).isEqualTo(24);
@@ -66,9 +67,9 @@ class EngineTest {
     void firstEverSavedPlanAppliesToAnEmptyState() {
         Harness h = new Harness(dir.resolve("state"));
         Topology network = Fixtures.load("network");
-        Plan plan = saveAndRead(h.engine.plan(network, false));
+        Plan plan = saveAndRead(h.plan(network));
 
-        assertThat(h.engine.applySaved(plan, network, "plan.json", h.options()).created()).isEqualTo(24);
+        assertThat(h.engine.applySaved(plan, network, null, "plan.json", h.options()).created()).isEqualTo(24);
     }
 
     @Test
@@ -76,12 +77,12 @@ class EngineTest {
         Harness h = new Harness(dir.resolve("state"));
         h.applyOk("network");
         Topology retagged = Fixtures.load("network-retagged");
-        Plan plan = saveAndRead(h.engine.plan(retagged, false));
+        Plan plan = saveAndRead(h.plan(retagged));
         long serial = h.state().serial();
         h.applyOk("network-retagged"); // someone else applied in between
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(plan, retagged, "plan.json", h.options()));
+                () -> h.engine.applySaved(plan, retagged, null, "plan.json", h.options()));
 
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).startsWith("plan.json: error: is stale: the state changed since it was made (serial "
@@ -96,7 +97,7 @@ class EngineTest {
         Topology edited = Fixtures.load("network-dns-hostnames-off");
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(plan, edited, "plan.json", h.options()));
+                () -> h.engine.applySaved(plan, edited, null, "plan.json", h.options()));
 
         assertThat(e.getMessage()).isEqualTo("plan.json: error: is stale: " + edited.file()
                 + " changed since it was made; make a new plan");
@@ -112,7 +113,7 @@ class EngineTest {
         second.applyOk("network");
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> second.engine.applySaved(plan, Fixtures.load("network-retagged"), "plan.json", second.options()));
+                () -> second.engine.applySaved(plan, Fixtures.load("network-retagged"), null, "plan.json", second.options()));
 
         assertThat(e.getMessage()).contains("different lineage");
     }
@@ -121,10 +122,10 @@ class EngineTest {
     void planForAnotherRegionIsRefused() {
         Harness h = new Harness(dir.resolve("state"));
         Topology network = Fixtures.load("network");
-        Plan plan = h.engine.plan(network, false);
+        Plan plan = h.plan(network);
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(plan, network.inRegion("eu-west-1"), "plan.json", h.options()));
+                () -> h.engine.applySaved(plan, network, "eu-west-1", "plan.json", h.options()));
 
         assertThat(e.getMessage()).contains("was made for stack shop in us-east-1, not shop in eu-west-1");
     }
@@ -144,7 +145,7 @@ class EngineTest {
     void declinedPlanIsNotApplied() {
         Harness h = new Harness(dir.resolve("state"));
 
-        Engine.Outcome o = h.engine.planAndApply(Fixtures.load("network"), false, p -> false, h.options());
+        StackEngine.Outcome o = h.engine.apply(Fixtures.load("network"), null, false, p -> false, h.options());
 
         assertThat(o.applied()).isFalse();
         assertThat(o.plan().hasChanges()).isTrue();

@@ -1,6 +1,7 @@
 package dev.infra.core.apply;
 
 import dev.infra.core.graph.Graph;
+import dev.infra.core.model.OtherRegions;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
@@ -139,14 +140,14 @@ public final class Applier {
         }
     }
 
-    public ApplyResult apply(Plan plan, StateRecorder state) {
+    public ApplyResult apply(Plan plan, StateRecorder state, OtherRegions others) {
         Map<String, Op> ops = new HashMap<>();
         Graph<String> g = operations(plan, ops);
         g.findCycle().ifPresent(c -> {
             throw new IllegalStateException("operation cycle: " + String.join(" -> ", c));
         });
         recordUnchanged(plan, state);
-        return new Walk(plan.stack(), g, ops, state).run();
+        return new Walk(plan.stack(), g, ops, state, others).run();
     }
 
     /**
@@ -175,6 +176,7 @@ public final class Applier {
         private final Graph<String> graph;
         private final Map<String, Op> ops;
         private final StateRecorder state;
+        private final OtherRegions others;
         private final Semaphore slots = new Semaphore(parallelism);
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Map<String, Long> running = new ConcurrentHashMap<>();
@@ -184,8 +186,9 @@ public final class Applier {
         private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
         private int replaced;
 
-        Walk(String stack, Graph<String> graph, Map<String, Op> ops, StateRecorder state) {
+        Walk(String stack, Graph<String> graph, Map<String, Op> ops, StateRecorder state, OtherRegions others) {
             this.stack = stack;
+            this.others = others;
             this.graph = graph;
             this.ops = ops;
             this.state = state;
@@ -339,6 +342,9 @@ public final class Applier {
         }
 
         private Object valueOf(Ref ref) {
+            if (!ref.local()) {
+                return others.atApply(ref);
+            }
             ResourceState dep = state.current().resources().get(ref.address());
             if (dep == null || dep.id() == null) {
                 throw new IllegalStateException("apply reached a resource before its dependency " + ref.address());

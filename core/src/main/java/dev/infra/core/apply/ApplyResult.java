@@ -6,6 +6,16 @@ import java.util.List;
 public record ApplyResult(int created, int updated, int replaced, int deleted, List<String> failures,
                           List<String> skipped) {
 
+    /** A plan without changes: nothing to do. */
+    public static ApplyResult nothing() {
+        return new ApplyResult(0, 0, 0, 0, List.of(), List.of());
+    }
+
+    /** A region's plan that was not carried out because {@code why} (another region failed first). */
+    public static ApplyResult notRun(List<String> addresses, String why) {
+        return new ApplyResult(0, 0, 0, 0, List.of(why), List.copyOf(addresses));
+    }
+
     public boolean ok() {
         return failures.isEmpty();
     }

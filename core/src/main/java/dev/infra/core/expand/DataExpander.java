@@ -38,12 +38,18 @@ final class DataExpander implements ComponentExpander {
 
     /** The S3 name of a topology bucket: given, or {@code <stack>-<name>-<region>}. */
     static String bucketName(Topology t, String name) {
-        return t.buckets().get(name).s3Name(t.stack(), t.region());
+        return t.buckets().get(name).s3Name(t.stack(), t.region(), t.fileRegion());
     }
 
     @Override
     public void expand(Topology topology, Expansion out) {
-        topology.tables().values().forEach(t -> table(t, out));
+        topology.tables().values().forEach(t -> {
+            if (topology.replica()) {
+                Replication.tableReplica(t, out);
+            } else {
+                table(t, out);
+            }
+        });
         topology.buckets().values().forEach(b -> bucket(topology, b, out));
         topology.caches().values().forEach(c -> cache(topology, c, out));
         topology.services().values().forEach(s -> service(topology, s, out));
@@ -115,6 +121,7 @@ final class DataExpander implements ComponentExpander {
             attrs.put("policy", cloudTrailPolicy(name));
         }
         out.add(bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
+        Replication.bucket(b, bucket(b.name()), out);
     }
 
     /** What CloudTrail needs to deliver (AWS CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"). */

@@ -100,9 +100,12 @@ final class EdgeExpander implements ComponentExpander {
     }
 
     private static void dns(Topology t, Dns d, Expansion out) {
-        out.add("dns/zone", "aws_route53_zone", "zone", Map.of(
-                "name", d.zone() + ".",
-                "comment", "infra stack " + t.stack()), d.at());
+        // One public zone for every region: a replica adds its records to the primary's.
+        if (!t.replica()) {
+            out.add("dns/zone", "aws_route53_zone", "zone", Map.of(
+                    "name", d.zone() + ".",
+                    "comment", "infra stack " + t.stack()), d.at());
+        }
         if (d.privateZone() != null) {
             out.add("dns/private-zone", "aws_route53_zone", "private-zone", Map.of(
                     "name", d.privateZone() + ".",
@@ -113,12 +116,41 @@ final class EdgeExpander implements ComponentExpander {
             String zone = r.privateZone() ? d.privateZone() : d.zone();
             String fqdn = (r.name().equals("@") ? "" : r.name() + ".") + zone + ".";
             String address = (r.privateZone() ? "dns/private-record." : "dns/record.") + r.name().replace('@', '_');
-            out.addUntagged(address, "aws_route53_record", Map.of(
-                    "zoneId", Ref.id(r.privateZone() ? "dns/private-zone" : "dns/zone"),
-                    "name", fqdn,
-                    "type", "A",
-                    "aliasDnsName", Ref.to(alb(r.loadBalancer()), "dnsName"),
-                    "aliasZoneId", Ref.to(alb(r.loadBalancer()), "canonicalHostedZoneId")), Set.of(), r.at());
+            Map<String, Object> record = new LinkedHashMap<>();
+            record.put("zoneId", r.privateZone() ? Ref.id("dns/private-zone") : Replication.shared(t, "dns/zone", "id"));
+            record.put("name", fqdn);
+            record.put("type", "A");
+            record.put("aliasDnsName", Ref.to(alb(r.loadBalancer()), "dnsName"));
+            record.put("aliasZoneId", Ref.to(alb(r.loadBalancer()), "canonicalHostedZoneId"));
+            if (!r.privateZone() && t.placement().replicated()) {
+                routed(t, d, r, address, record, out);
+            }
+            out.addUntagged(address, "aws_route53_record", record, Set.of(), r.at());
         }
+    }
+
+    /**
+     * Across regions a public name gets one record per region, told apart by the region as set identifier: failover
+     * (the primary's PRIMARY, each replica's SECONDARY) or latency. Each answers only while a health check on its
+     * region's load balancer passes (Route 53 Developer Guide, "Configuring DNS failover").
+     */
+    private static void routed(Topology t, Dns d, DnsRecord r, String address, Map<String, Object> record, Expansion out) {
+        boolean https = t.loadBalancers().get(r.loadBalancer()).certificateArn() != null;
+        String check = address.replace("dns/record.", "dns/health-check.");
+        out.add(check, "aws_route53_health_check", "health-check-" + r.name().replace('@', '_'), Map.of(
+                "type", https ? "HTTPS" : "HTTP",
+                "fqdn", Ref.to(alb(r.loadBalancer()), "dnsName"),
+                "port", https ? 443L : 80L,
+                "resourcePath", d.healthCheckPath(),
+                "requestInterval", 30L,
+                "failureThreshold", 3L), r.at());
+        record.put("setIdentifier", t.region());
+        if (d.latency()) {
+            record.put("region", t.region());
+        } else {
+            record.put("failover", t.replica() ? "SECONDARY" : "PRIMARY");
+        }
+        record.put("healthCheckId", Ref.id(check));
+        record.put("evaluateTargetHealth", true);
     }
 }

@@ -56,12 +56,22 @@ final class EncryptionExpander implements ComponentExpander {
         if (e == null) {
             return;
         }
-        out.add(KEY, "aws_kms_key", "key", Map.of(
-                "description", "infra stack " + topology.stack() + ": volumes, cluster secrets, data stores",
-                "enableKeyRotation", e.rotation(),
-                "multiRegion", e.multiRegion(),
-                "deletionWindowDays", (long) e.deletionWindowDays(),
-                "servicePrincipals", servicePrincipals(topology)), e.at());
+        String description = "infra stack " + topology.stack() + ": volumes, cluster secrets, data stores";
+        if (topology.replica() && e.multiRegion()) {
+            // The same key material in every region (rotation follows the primary); policy and aliases are per region.
+            out.add(KEY, "aws_kms_replica_key", "key", Map.of(
+                    "primaryKeyArn", Ref.in(topology.placement().primary(), KEY, "arn"),
+                    "description", description,
+                    "deletionWindowDays", (long) e.deletionWindowDays(),
+                    "servicePrincipals", servicePrincipals(topology)), e.at());
+        } else {
+            out.add(KEY, "aws_kms_key", "key", Map.of(
+                    "description", description,
+                    "enableKeyRotation", e.rotation(),
+                    "multiRegion", e.multiRegion(),
+                    "deletionWindowDays", (long) e.deletionWindowDays(),
+                    "servicePrincipals", servicePrincipals(topology)), e.at());
+        }
         out.addUntagged("encryption/alias", "aws_kms_alias", Map.of(
                 "name", "alias/infra-" + topology.stack(),
                 "targetKeyId", Ref.id(KEY)), Set.of(), e.at());

@@ -16,6 +16,6 @@ public final class Expander {
     public static List<ResourceSpec> expand(Topology topology) {
         Expansion out = new Expansion(topology);
         COMPONENTS.forEach(c -> c.expand(topology, out));
-        return out.specs();
+        return Replication.shareGlobals(topology, out.specs());
     }
 }

@@ -28,7 +28,9 @@ final class MonitoringExpander implements ComponentExpander {
         if (m == null) {
             return;
         }
-        if (m.trailBucket() != null) {
+        // The primary's trail is multi-region: it already records a replica's calls (and AWS refuses a second trail
+        // of the same name where the first one's shadow is).
+        if (m.trailBucket() != null && !t.replica()) {
             out.add("monitoring/trail", "aws_cloudtrail_trail", "trail", Map.of(
                     "name", out.name("trail"),
                     "s3BucketName", Ref.id(DataExpander.bucket(m.trailBucket())),
@@ -140,7 +142,8 @@ final class MonitoringExpander implements ComponentExpander {
                 "name", database,
                 "description", "infra stack " + t.stack() + ": every log, queryable with Athena"), Set.of(), m.at());
         if (m.trailBucket() != null) {
-            glueTable(out, database, "cloudtrail", "s3://" + DataExpander.bucketName(t, m.trailBucket()) + "/AWSLogs/",
+            String trailBucket = t.buckets().get(m.trailBucket()).s3Name(t.stack(), t.placement().primary(), t.fileRegion());
+            glueTable(out, database, "cloudtrail", "s3://" + trailBucket + "/AWSLogs/",
                     List.of(col("eventversion", "string"), col("useridentity", "struct<type:string,principalid:string,arn:string,accountid:string>"),
                             col("eventtime", "string"), col("eventsource", "string"), col("eventname", "string"),
                             col("awsregion", "string"), col("sourceipaddress", "string"), col("useragent", "string"),

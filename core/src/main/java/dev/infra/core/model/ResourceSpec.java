@@ -28,10 +28,10 @@ public record ResourceSpec(String address, String type, Map<String, Object> attr
         return new ResourceSpec(address, type, attributes, Set.of(), origin);
     }
 
-    /** Every address this resource depends on: explicit ones and those its attribute refs name. */
+    /** Every address this resource depends on: explicit ones and those its attribute refs name in its own region. */
     public Set<String> dependencies() {
         Set<String> all = new TreeSet<>(dependsOn);
-        Values.refs(attributes).forEach(r -> all.add(r.address()));
+        Values.refs(attributes).stream().filter(Ref::local).forEach(r -> all.add(r.address()));
         return all;
     }
 

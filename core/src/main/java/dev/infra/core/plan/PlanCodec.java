@@ -78,6 +78,9 @@ public final class PlanCodec {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put(REF, r.address());
                     m.put("attribute", r.attribute());
+                    if (!r.local()) {
+                        m.put("region", r.region());
+                    }
                     return m;
                 }), c.prior(), unknowns(c.changes(), true), c.dependencies(), c.priorDependencies(), c.reason())));
         return new Plan(plan.formatVersion(), plan.stack(), plan.region(), plan.destroy(), plan.topologyDigest(),
@@ -111,8 +114,8 @@ public final class PlanCodec {
     @SuppressWarnings("unchecked")
     private static <T> T decodeRefs(T value) {
         if (value instanceof Map<?, ?> m) {
-            if (m.containsKey(REF) && m.size() == 2) {
-                return (T) Ref.to((String) m.get(REF), (String) m.get("attribute"));
+            if (m.containsKey(REF) && (m.size() == 2 || m.size() == 3 && m.containsKey("region"))) {
+                return (T) new Ref((String) m.get(REF), (String) m.get("attribute"), (String) m.get("region"));
             }
             Map<Object, Object> out = new LinkedHashMap<>();
             m.forEach((k, v) -> out.put(k, decodeRefs(v)));

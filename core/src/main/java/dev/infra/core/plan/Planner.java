@@ -4,6 +4,7 @@ import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.model.OtherRegions;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Unknown;
@@ -42,9 +43,11 @@ public final class Planner {
     private static final int READ_THREADS = 4;
 
     private final ProviderRegistry providers;
+    private final OtherRegions others;
 
-    public Planner(ProviderRegistry providers) {
+    public Planner(ProviderRegistry providers, OtherRegions others) {
         this.providers = providers;
+        this.others = others;
     }
 
     /** Plans the topology's resources; {@code desired} is empty for a destroy plan. */
@@ -215,6 +218,9 @@ public final class Planner {
      * computed attribute an update changes (a launch template's new version).
      */
     private Object resolveAtPlan(Ref ref, Map<String, ResourceChange> planned, Live live) {
+        if (!ref.local()) {
+            return others.atPlan(ref);
+        }
         ResourceChange dep = planned.get(ref.address());
         if (dep == null || dep.action() == Action.CREATE || dep.action() == Action.REPLACE) {
             return Unknown.VALUE;

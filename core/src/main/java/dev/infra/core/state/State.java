@@ -1,6 +1,8 @@
 package dev.infra.core.state;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.UUID;
@@ -8,29 +10,62 @@ import java.util.UUID;
 /**
  * What a stack owns in one region. {@code lineage} is chosen at the first write and never changes;
  * {@code serial} grows with every change, so a saved plan can tell it is stale.
+ *
+ * @param primary for a replica region's state, the region it replicates; else {@code null}
+ * @param replicas in the primary's state, the regions replicating it, in the order they were added
  */
 public record State(int version, String lineage, long serial, String stack, String region,
-                    Map<String, ResourceState> resources) {
+                    Map<String, ResourceState> resources, String primary, List<Replica> replicas) {
 
     public static final int VERSION = 1;
 
+    /**
+     * A replica region as its primary records it: the network it was given stays the same across plans, even when
+     * the topology's defaults or other replicas change.
+     */
+    public record Replica(String region, String cidr, List<String> zones) {
+        public Replica {
+            zones = zones == null ? List.of() : List.copyOf(zones);
+        }
+    }
+
     public State {
         resources = Collections.unmodifiableMap(new TreeMap<>(resources));
+        replicas = replicas == null ? List.of() : List.copyOf(replicas);
     }
 
     public static State empty(String stack, String region) {
-        return new State(VERSION, UUID.randomUUID().toString(), 0, stack, region, Map.of());
+        return new State(VERSION, UUID.randomUUID().toString(), 0, stack, region, Map.of(), null, List.of());
     }
 
     public State with(ResourceState r) {
         Map<String, ResourceState> m = new TreeMap<>(resources);
         m.put(r.address(), r);
-        return new State(version, lineage, serial + 1, stack, region, m);
+        return new State(version, lineage, serial + 1, stack, region, m, primary, replicas);
     }
 
     public State without(String address) {
         Map<String, ResourceState> m = new TreeMap<>(resources);
         m.remove(address);
-        return new State(version, lineage, serial + 1, stack, region, m);
+        return new State(version, lineage, serial + 1, stack, region, m, primary, replicas);
+    }
+
+    /** This (primary) state with {@code replica} added, or its entry replaced. */
+    public State withReplica(Replica replica) {
+        List<Replica> list = new ArrayList<>(replicas);
+        list.removeIf(r -> r.region().equals(replica.region()));
+        list.add(replica);
+        return new State(version, lineage, serial + 1, stack, region, resources, primary, list);
+    }
+
+    public State withoutReplica(String replicaRegion) {
+        List<Replica> list = new ArrayList<>(replicas);
+        list.removeIf(r -> r.region().equals(replicaRegion));
+        return new State(version, lineage, serial + 1, stack, region, resources, primary, list);
+    }
+
+    /** This state marked as a replica of {@code primaryRegion}. */
+    public State replicating(String primaryRegion) {
+        return new State(version, lineage, serial + 1, stack, region, resources, primaryRegion, replicas);
     }
 }

@@ -28,7 +28,8 @@ public final class StateRecorder {
         change(s -> s.resources().containsKey(address) ? s.without(address) : s);
     }
 
-    private synchronized void change(UnaryOperator<State> f) {
+    /** Writes {@code f} of the current state through to the backend (replica bookkeeping, besides resources). */
+    public synchronized void change(UnaryOperator<State> f) {
         State next = f.apply(current);
         if (next != current) {
             backend.write(next);

@@ -17,7 +17,7 @@ final class BackendBinder {
         String bucket = text(s3.get("bucket"));
         // A stack must not own the bucket that holds its state: its destroy would delete its own history.
         buckets.values().stream()
-                .filter(b -> b.s3Name(stack, region).equals(bucket))
+                .filter(b -> b.s3Name(stack, region, region).equals(bucket))
                 .findFirst()
                 .ifPresent(b -> diags.error(s3.get("bucket").at(), "backend.s3.bucket", "'" + bucket
                         + "' is the stack's own bucket buckets." + b.name() + ": keep the state in a bucket made apart from"

@@ -2,6 +2,7 @@ package dev.infra.core.topology;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
+import inet.ipaddr.ipv4.IPv4Address;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -45,5 +46,36 @@ public final class Cidrs {
             }
         }
         return out;
+    }
+
+    /** {@code subnet} moved with its VPC from {@code fromVpc} to {@code toVpc} (same prefix length): the same offset inside. */
+    public static String moved(String subnet, String fromVpc, String toVpc) {
+        IPv4Address s = parse(subnet).orElseThrow().toIPv4();
+        int shift = lower(toVpc) - lower(fromVpc);
+        return new IPv4Address(s.intValue() + shift, s.getNetworkPrefixLength()).toPrefixBlock().toCanonicalString();
+    }
+
+    /**
+     * The first block as long as {@code like} in its private range (10/8, 172.16/12, 192.168/16; else its /8) that
+     * overlaps none of {@code taken}: a replica region's VPC, so the regions can later be peered.
+     */
+    public static Optional<String> firstFree(String like, List<String> taken) {
+        IPAddress block = parse(like).orElseThrow().toPrefixBlock();
+        int prefix = block.getNetworkPrefixLength();
+        IPAddress range = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16").stream()
+                .map(r -> parse(r).orElseThrow()).filter(r -> r.contains(block)).findFirst()
+                .orElse(block.setPrefixLength(Math.min(8, prefix), false).toPrefixBlock());
+        Iterator<? extends IPAddress> it = range.setPrefixLength(prefix, false).prefixBlockIterator();
+        while (it.hasNext()) {
+            IPAddress candidate = it.next();
+            if (taken.stream().map(t -> parse(t).orElseThrow()).noneMatch(t -> overlaps(t, candidate))) {
+                return Optional.of(candidate.toCanonicalString());
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static int lower(String block) {
+        return parse(block).orElseThrow().toPrefixBlock().getLower().toIPv4().intValue();
     }
 }

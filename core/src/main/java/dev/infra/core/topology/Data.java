@@ -25,12 +25,19 @@ public final class Data {
     public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
 
     /** @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global) */
-    public record Bucket(String name, String bucketName, boolean versioning, List<LifecycleRule> lifecycle,
+    /** @param replicate copied by S3 replication to its twin in each replica region */
+    public record Bucket(String name, String bucketName, boolean versioning, boolean replicate, List<LifecycleRule> lifecycle,
                          SourceLocation at) {
 
-        /** The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>}. */
-        public String s3Name(String stack, String region) {
-            return bucketName != null ? bucketName : stack + "-" + name + "-" + region;
+        /**
+         * The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>}. A given name belongs to the file's
+         * region; S3 names are global, so in another region it gets that region as a suffix.
+         */
+        public String s3Name(String stack, String region, String fileRegion) {
+            if (bucketName == null) {
+                return stack + "-" + name + "-" + region;
+            }
+            return region.equals(fileRegion) ? bucketName : bucketName + "-" + region;
         }
     }
 

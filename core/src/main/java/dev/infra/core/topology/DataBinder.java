@@ -147,7 +147,13 @@ final class DataBinder {
             }
             rules.add(new LifecycleRule(id, text(r.get("prefix"), ""), transitionDays, text(r.get("storageClass")), expirationDays));
         }
-        return new Bucket(name, text(b.get("name")), !"false".equals(text(b.get("versioning"))), rules, b.at());
+        boolean versioning = !"false".equals(text(b.get("versioning")));
+        boolean replicate = "true".equals(text(b.get("replicate")));
+        if (replicate && !versioning) {
+            diags.error(b.get("versioning").at(), "buckets." + name + ".versioning", "a replicated bucket needs"
+                    + " versioning (S3 replication copies object versions): remove 'versioning: false' or 'replicate: true'");
+        }
+        return new Bucket(name, text(b.get("name")), versioning, replicate, rules, b.at());
     }
 
     private static Service service(String name, YMap s, Network network, Diagnostics diags) {

@@ -31,18 +31,32 @@ public final class Edge {
      * @param cluster the cluster whose ingress NodePort the target group forwards to
      */
     public record LoadBalancer(String name, boolean internetFacing, String certificateArn, String cluster,
-                               SourceLocation at) {}
+                               SourceLocation at) {
+
+        public LoadBalancer withCertificate(String arn) {
+            return new LoadBalancer(name, internetFacing, arn, cluster, at);
+        }
+    }
 
     /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>} (see {@link #logBucket(Topology)}) */
     public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {
 
         /** The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its own). */
         public String logBucket(Topology t) {
-            return logBucket != null ? logBucket : EdgeBinder.WAF_LOG_PREFIX + t.stack() + "-" + t.region();
+            if (logBucket == null) {
+                return EdgeBinder.WAF_LOG_PREFIX + t.stack() + "-" + t.region();
+            }
+            return t.region().equals(t.fileRegion()) ? logBucket : logBucket + "-" + t.region();
         }
     }
 
-    public record Dns(String zone, String privateZone, List<DnsRecord> records, SourceLocation at) {}
+    /**
+     * @param latency public records route by latency across the stack's regions; else by failover (primary region
+     *     first). Either applies only once the stack has replicas: a single region keeps simple records.
+     * @param healthCheckPath what the health checks of routed records request on each public load balancer
+     */
+    public record Dns(String zone, String privateZone, List<DnsRecord> records, boolean latency, String healthCheckPath,
+                      SourceLocation at) {}
 
     /** An alias A record to a load balancer, in the public or the private zone. */
     public record DnsRecord(String name, String loadBalancer, boolean privateZone, SourceLocation at) {}

@@ -183,7 +183,8 @@ final class EdgeBinder {
             }
             records.add(new DnsRecord(text(r.get("name")), lb, inPrivate, r.at()));
         }
-        return new Dns(text(d.get("zone")), privateZone, records, d.at());
+        return new Dns(text(d.get("zone")), privateZone, records, "latency".equals(text(d.get("routing"))),
+                text(d.get("healthCheckPath"), "/"), d.at());
     }
 
     private static Cluster cluster(String name, YMap c, Diagnostics diags) {

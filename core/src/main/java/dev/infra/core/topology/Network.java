@@ -39,6 +39,13 @@ public record Network(String cidr, List<String> zones, NatGateways natGateways, 
         }
     }
 
+    /** The network with its VPC at {@code newCidr} (same prefix length) in {@code newZones}: subnets keep their offsets. */
+    public Network moved(String newCidr, List<String> newZones) {
+        return new Network(newCidr, List.copyOf(newZones), natGateways, enableDnsHostnames,
+                publicSubnets.stream().map(s -> Cidrs.moved(s, cidr, newCidr)).toList(),
+                privateSubnets.stream().map(s -> Cidrs.moved(s, cidr, newCidr)).toList(), securityGroups, at);
+    }
+
     /** @param dependsOn component references this group must be created after */
     public record SecurityGroup(String name, String description, List<Rule> ingress, List<Rule> egress,
                                 List<String> dependsOn, SourceLocation at) {}

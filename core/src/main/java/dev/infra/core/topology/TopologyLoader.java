@@ -68,9 +68,12 @@ public final class TopologyLoader {
         DataBinder.Bound data = DataBinder.bind(root, network, edge, diags);
         Backend backend = root.get("backend") instanceof YMap b
                 ? BackendBinder.bind(b, stack, region, data.buckets(), diags) : null;
-        return new Topology(file, digest, stack, region, tags, backend, network, edge.encryption(), edge.egressProxy(),
-                edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(),
-                data.tables(), data.caches(), data.buckets(), data.services(), data.monitoring(), root.at());
+        Map<String, Regions.Settings> regions = root.get("regions") instanceof YMap r
+                ? RegionsBinder.bind(r, region, network, edge.loadBalancers(), diags) : Map.of();
+        return new Topology(file, digest, stack, region, region, tags, backend, network, edge.encryption(),
+                edge.egressProxy(), edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(),
+                data.tables(), data.caches(), data.buckets(), data.services(), data.monitoring(), regions,
+                Regions.Placement.single(region), root.at());
     }
 
     static String text(YNode node) {

@@ -102,7 +102,11 @@ public final class TopologyShape {
             optional("records", listOf("alias records to load balancers", obj("An alias A record.",
                     required("name", pattern("a record name such as www, or @ for the apex", "^(@|[a-z0-9-]+(\\.[a-z0-9-]+)*)$")),
                     required("target", pattern("a load balancer reference such as loadBalancers.public", "^loadBalancers\\.[a-z][a-z0-9-]*$")),
-                    optional("private", bool("in the private zone (default false)"))))));
+                    optional("private", bool("in the private zone (default false)"))))),
+            optional("routing", oneOf("how public records route across the stack's regions once it has replicas:"
+                    + " failover (PRIMARY/SECONDARY, default) or latency", "failover", "latency")),
+            optional("healthCheckPath", pattern("the path Route53 health checks request on each region's public load"
+                    + " balancer (default /)", "^/[^\\s]*$")));
 
     static final Shape NODE_GROUP = obj("A managed node group in the private subnets.",
             optional("instanceTypes", listOf("instance types", pattern("an EC2 instance type", INSTANCE_TYPE))),
@@ -153,6 +157,8 @@ public final class TopologyShape {
     static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
             optional("name", pattern("a global S3 name (default <stack>-<key>-<region>)", BUCKET_NAME)),
             optional("versioning", bool("keep object versions (default true)")),
+            optional("replicate", bool("copy new objects to this bucket's twin in each replica region (S3 replication;"
+                    + " needs versioning; default false: the bucket stays regional)")),
             optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)));
 
     static final Shape SERVICE = obj("A service on its own instance in a private subnet, data on an encrypted EBS volume.",
@@ -189,6 +195,15 @@ public final class TopologyShape {
                             + " absent, a lock object beside the state (S3 conditional write)", "^[A-Za-z0-9_.-]{3,255}$")),
                     optional("region", pattern("the bucket's and table's region (default: the topology's region)", REGION)))));
 
+    static final Shape REGION_SETTINGS = obj("What differs in one other region, for 'apply --region' and 'replicate --to'.",
+            optional("network", obj("The network in that region.",
+                    optional("cidr", pattern("the VPC block there, as long as network.cidr (default for a replica: the"
+                            + " first free block that overlaps no other region's)", CIDR)),
+                    optional("zones", listOf("zone letters there, as many as network.zones (default: the same letters,"
+                            + " or the region's first zones)", pattern("a zone letter such as a", "^[a-z]$"))))),
+            optional("certificates", mapOf("ACM certificate ARNs in that region, by load balancer name",
+                    pattern("an ACM certificate ARN in that region", "^arn:aws[a-z-]*:acm:[a-z0-9-]+:.+$"))));
+
     public static final Shape.Obj TOPOLOGY = obj("An infra topology: one stack, one primary region.",
             required("stack", pattern("a stack name: lower-case letters, digits and dashes", Names.PATTERN)),
             required("region", pattern("an AWS region such as us-east-1", REGION)),
@@ -206,5 +221,6 @@ public final class TopologyShape {
             optional("caches", mapOf("Redis caches by name", CACHE)),
             optional("buckets", mapOf("S3 buckets by name", BUCKET)),
             optional("services", mapOf("services on EBS (prometheus, grafana, vault…) by name", SERVICE)),
-            optional("monitoring", MONITORING));
+            optional("monitoring", MONITORING),
+            optional("regions", mapOf("settings for other regions, by region name such as us-east-1", REGION_SETTINGS)));
 }

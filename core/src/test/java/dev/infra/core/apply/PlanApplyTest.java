@@ -6,7 +6,7 @@ import static dev.infra.core.testing.Harness.changed;
 import static dev.infra.core.testing.Harness.withAction;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.infra.core.Engine;
+import dev.infra.core.stack.StackEngine;
 import dev.infra.core.model.Unknown;
 import dev.infra.core.plan.Action;
 import dev.infra.core.plan.AttributeChange;
@@ -208,7 +208,7 @@ class PlanApplyTest {
         Plan plan = h.planDestroy("network");
         assertThat(plan.destroy()).isTrue();
         assertThat(plan.changes()).hasSize(RESOURCES).allSatisfy(c -> assertThat(c.reason()).isEqualTo("destroy"));
-        Engine.Outcome outcome = h.destroy("network");
+        StackEngine.Outcome outcome = h.destroy("network");
 
         assertThat(outcome.result().ok()).isTrue();
         assertThat(h.cloud.size()).isZero();
@@ -230,7 +230,7 @@ class PlanApplyTest {
         Harness h = new Harness(dir);
         h.cloud.failCreate("network/subnet.public-a");
 
-        Engine.Outcome outcome = h.apply("network");
+        StackEngine.Outcome outcome = h.apply("network");
 
         ApplyResult result = outcome.result();
         assertThat(result.ok()).isFalse();

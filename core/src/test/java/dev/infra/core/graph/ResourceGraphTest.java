@@ -3,7 +3,7 @@ package dev.infra.core.graph;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-import dev.infra.core.Engine;
+import dev.infra.core.stack.Engine;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.Ref;

@@ -136,7 +136,7 @@ class AdoptionTest {
                 .filter(s -> s.address().equals("network/vpc")).findFirst().orElseThrow().attributes();
         FakeCloud.Stored early = h.cloud.put("aws_vpc", vpc);
 
-        ApplyResult result = h.engine.applySaved(plan, topology, "plan.json", h.options());
+        ApplyResult result = h.engine.applySaved(plan, topology, null, "plan.json", h.options());
 
         assertThat(result.ok()).isTrue();
         assertThat(h.cloud.log()).doesNotContain("create network/vpc");

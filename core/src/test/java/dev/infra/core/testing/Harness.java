@@ -1,6 +1,7 @@
 package dev.infra.core.testing;
 
-import dev.infra.core.Engine;
+import dev.infra.core.stack.Engine;
+import dev.infra.core.stack.StackEngine;
 import dev.infra.core.apply.ApplyEvent;
 import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.plan.Action;
@@ -22,7 +23,7 @@ public final class Harness {
 
     public final FakeCloud cloud;
     public final LocalBackend backend;
-    public final Engine engine;
+    public final StackEngine engine;
     public final List<ApplyEvent> events = new CopyOnWriteArrayList<>();
     private int parallelism = 10;
     private Duration heartbeat = Duration.ofMinutes(5);
@@ -36,8 +37,8 @@ public final class Harness {
         this.backend = LocalBackend.of(stateDir, "shop", "us-east-1");
         ProviderRegistry registry = cloud.registry();
         // The fake region has six zones, as us-east-1 does.
-        this.engine = Engine.create(registry, backend,
-                () -> List.of("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f"));
+        this.engine = StackEngine.create(region -> Engine.create(registry, backend,
+                () -> List.of("us-east-1a", "us-east-1b", "us-east-1c", "us-east-1d", "us-east-1e", "us-east-1f")));
     }
 
     public Harness parallelism(int n) {
@@ -55,28 +56,32 @@ public final class Harness {
     }
 
     public Plan plan(String scenario) {
-        return engine.plan(Fixtures.load(scenario), false);
+        return plan(Fixtures.load(scenario));
+    }
+
+    public Plan plan(Topology topology) {
+        return engine.plan(topology, null, false).only();
     }
 
     public Plan planDestroy(String scenario) {
-        return engine.plan(Fixtures.load(scenario), true);
+        return engine.plan(Fixtures.load(scenario), null, true).only();
     }
 
     /** Plans and applies; returns the result (null when there was nothing to do). */
-    public Engine.Outcome apply(String scenario) {
+    public StackEngine.Outcome apply(String scenario) {
         return apply(Fixtures.load(scenario), false);
     }
 
-    public Engine.Outcome destroy(String scenario) {
+    public StackEngine.Outcome destroy(String scenario) {
         return apply(Fixtures.load(scenario), true);
     }
 
-    public Engine.Outcome apply(Topology topology, boolean destroy) {
-        return engine.planAndApply(topology, destroy, p -> true, options());
+    public StackEngine.Outcome apply(Topology topology, boolean destroy) {
+        return engine.apply(topology, null, destroy, p -> true, options());
     }
 
     public ApplyResult applyOk(String scenario) {
-        Engine.Outcome o = apply(scenario);
+        StackEngine.Outcome o = apply(scenario);
         if (o.result() == null || !o.result().ok()) {
             throw new AssertionError("apply of " + scenario + " failed: " + (o.result() == null ? "nothing applied" : o.result().failures()));
         }

@@ -4,7 +4,7 @@ import static dev.infra.core.testing.Fixtures.rendered;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
-import dev.infra.core.Engine;
+import dev.infra.core.stack.Engine;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.testing.Fixtures;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.infra.core;
+package dev.infra.core.stack;
 
 import dev.infra.core.apply.ApplyEvent;
 import dev.infra.core.apply.ApplyResult;
@@ -10,6 +10,7 @@ import dev.infra.core.expand.Expander;
 import dev.infra.core.graph.ResourceGraph;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.Planner;
+import dev.infra.core.model.OtherRegions;
 import dev.infra.core.provider.ProviderRegistry;
 import dev.infra.core.provider.RegionCatalog;
 import dev.infra.core.state.State;
@@ -20,12 +21,12 @@ import dev.infra.core.topology.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 /**
- * The workflow the commands share: topology → graph → plan → (confirm) → apply, under the stack's
- * lock. Knows nothing of AWS: providers and the state backend are handed in.
+ * One region's part of the workflow: topology → graph → plan → apply, against that region's state and lock.
+ * {@link StackEngine} runs it across the stack's regions. Knows nothing of AWS: providers and the state backend
+ * are handed in.
  */
 public final class Engine {
 
@@ -46,13 +47,6 @@ public final class Engine {
     /** How an apply runs. */
     public record ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {}
 
-    /** The outcome of a plan-and-apply: the plan shown, and the result if it was applied. */
-    public record Outcome(Plan plan, ApplyResult result) {
-        public boolean applied() {
-            return result != null;
-        }
-    }
-
     public static ResourceGraph graph(Topology topology) {
         return ResourceGraph.build(Expander.expand(topology));
     }
@@ -62,54 +56,58 @@ public final class Engine {
     }
 
     /** Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). */
-    public Plan plan(Topology topology, boolean destroy) {
+    public Plan plan(Topology topology, boolean destroy, OtherRegions others) {
         if (!destroy) {
             checkZones(topology);
             checkCertificates(topology);
         }
         ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : graph(topology);
-        return new Planner(providers).plan(desired, state(topology), topology.digest(), destroy);
+        return new Planner(providers, others).plan(desired, state(topology), topology.digest(), destroy);
     }
 
-    /**
-     * Plans and, when {@code confirm} accepts the plan, applies it, all under the lock so nothing
-     * changes between what was shown and what is done.
-     */
-    public Outcome planAndApply(Topology topology, boolean destroy, Predicate<Plan> confirm, ApplyOptions options) {
-        try (StateBackend.Lock lock = backend.lock(destroy ? "destroy" : "apply")) {
-            Plan plan = plan(topology, destroy);
-            if (!plan.hasChanges()) {
-                // Nothing to confirm, but an adoption or a changed dependency still belongs in state.
-                Applier.recordUnchanged(plan, new StateRecorder(backend, state(topology)));
-                return new Outcome(plan, null);
-            }
-            if (!confirm.test(plan)) {
-                return new Outcome(plan, null);
-            }
-            return new Outcome(plan, run(plan, state(topology), options));
+    /** Takes this region's state lock, failing at once when another process holds it. */
+    public StateBackend.Lock lock(String operation) {
+        return backend.lock(operation);
+    }
+
+    /** The availability zones of this region (for a replica's zones). */
+    public List<String> availabilityZones() {
+        return region.availabilityZones();
+    }
+
+    /** Carries out {@code plan} from the current state; an unchanged plan still records adoptions. */
+    public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others) {
+        StateRecorder recorder = new StateRecorder(backend, state);
+        if (!plan.hasChanges()) {
+            Applier.recordUnchanged(plan, recorder);
+            return ApplyResult.nothing();
         }
+        Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener());
+        return applier.apply(plan, recorder, others);
     }
 
-    /** Applies a saved plan, refusing it when the state or the topology changed since it was made. */
-    public ApplyResult applySaved(Plan plan, Topology topology, String planFile, ApplyOptions options) {
-        try (StateBackend.Lock lock = backend.lock("apply")) {
-            State current = state(topology);
-            boolean firstEver = plan.serial() == 0 && current.serial() == 0;
-            if (!plan.stack().equals(topology.stack()) || !plan.region().equals(topology.region())) {
-                throw stale(planFile, "was made for stack " + plan.stack() + " in " + plan.region()
-                        + ", not " + topology.stack() + " in " + topology.region());
-            }
-            if (!firstEver && !plan.lineage().equals(current.lineage())) {
-                throw stale(planFile, "does not match the state (different lineage); make a new plan");
-            }
-            if (plan.serial() != current.serial()) {
-                throw stale(planFile, "is stale: the state changed since it was made (serial " + plan.serial()
-                        + " → " + current.serial() + "); make a new plan");
-            }
-            if (!plan.destroy() && !plan.topologyDigest().equals(topology.digest())) {
-                throw stale(planFile, "is stale: " + topology.file() + " changed since it was made; make a new plan");
-            }
-            return run(plan, current, options);
+    /** Changes what the state records besides resources (which regions replicate which). */
+    public void record(Topology topology, java.util.function.UnaryOperator<State> change) {
+        new StateRecorder(backend, state(topology)).change(change);
+    }
+
+    /** Refuses a saved plan when the state or the topology changed since it was made. */
+    public void checkSaved(Plan plan, Topology topology, String planFile) {
+        State current = state(topology);
+        boolean firstEver = plan.serial() == 0 && current.serial() == 0;
+        if (!plan.stack().equals(topology.stack()) || !plan.region().equals(topology.region())) {
+            throw stale(planFile, "was made for stack " + plan.stack() + " in " + plan.region()
+                    + ", not " + topology.stack() + " in " + topology.region());
+        }
+        if (!firstEver && !plan.lineage().equals(current.lineage())) {
+            throw stale(planFile, "does not match the state (different lineage); make a new plan");
+        }
+        if (plan.serial() != current.serial()) {
+            throw stale(planFile, "is stale: the state changed since it was made (serial " + plan.serial()
+                    + " → " + current.serial() + "); make a new plan");
+        }
+        if (!plan.destroy() && !plan.topologyDigest().equals(topology.digest())) {
+            throw stale(planFile, "is stale: " + topology.file() + " changed since it was made; make a new plan");
         }
     }
 
@@ -144,11 +142,6 @@ public final class Engine {
         if (!wrong.isEmpty()) {
             throw new InvalidInputException(wrong);
         }
-    }
-
-    private ApplyResult run(Plan plan, State state, ApplyOptions options) {
-        Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener());
-        return applier.apply(plan, new StateRecorder(backend, state));
     }
 
     private static InvalidInputException stale(String planFile, String message) {

@@ -1,0 +1,112 @@
+package dev.infra.core.expand;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.model.Values;
+import dev.infra.core.topology.Data.Bucket;
+import dev.infra.core.topology.Data.Table;
+import dev.infra.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * How a stack spans regions. A replica region gets links instead of copies where AWS replicates (the primary's
+ * tables gain a replica, its bucket a replication rule, its multi-Region key a replica key), and reuses what is
+ * global (IAM roles and instance profiles, the public zone, the multi-region trail) through refs to the primary's
+ * state. The primary, once it has replicas, gets what those links need (the replication role).
+ */
+final class Replication {
+
+    /** Global resources a replica reuses from its primary instead of making its own. */
+    private static final Set<String> SHARED_TYPES = Set.of("aws_iam_role", "aws_iam_instance_profile");
+
+    private Replication() {}
+
+    /** In a replica, {@code address} of the primary's state; else the region's own. */
+    static Ref shared(Topology t, String address, String attribute) {
+        return t.replica() ? Ref.in(t.placement().primary(), address, attribute) : Ref.to(address, attribute);
+    }
+
+    /** The replica of the primary's table in this region (DynamoDB global tables, version 2019.11.21). */
+    static void tableReplica(Table table, Expansion out) {
+        Topology t = out.topology();
+        out.addUntagged("table." + table.name(), "aws_dynamodb_table_replica", Map.of(
+                "tableName", out.name(table.name()),
+                "sourceRegion", t.placement().primary(),
+                "kmsKeyId", EncryptionExpander.keyArn()), Set.of(), table.at());
+    }
+
+    /**
+     * A replicated bucket: in the primary, the role S3 replicates with (one per configuration, so the primary owns
+     * it and every replica's rule names it); in a replica, its rule in the primary bucket's configuration.
+     */
+    static void bucket(Bucket b, String address, Expansion out) {
+        Topology t = out.topology();
+        if (!b.replicate() || !t.placement().replicated()) {
+            return;
+        }
+        String role = address + "/replication-role";
+        if (t.replica()) {
+            Map<String, Object> rule = new LinkedHashMap<>();
+            rule.put("bucket", Ref.in(t.placement().primary(), address, "bucket"));
+            rule.put("sourceRegion", t.placement().primary());
+            rule.put("ruleId", "infra-" + t.region());
+            rule.put("destinationBucketArn", Ref.to(address, "arn"));
+            rule.put("roleArn", Ref.in(t.placement().primary(), role, "arn"));
+            rule.put("deleteMarkerReplication", true);
+            out.addUntagged(address + "/replication", "aws_s3_bucket_replication_rule", rule, Set.of(), b.at());
+            return;
+        }
+        String source = "arn:aws:s3:::" + b.s3Name(t.stack(), t.region(), t.fileRegion());
+        List<String> destinations = t.placement().replicas().stream()
+                .map(r -> "arn:aws:s3:::" + b.s3Name(t.stack(), r, t.fileRegion()) + "/*").toList();
+        // The S3 User Guide's replication role ("Setting up permissions for live replication"), with KMS for
+        // SSE-KMS objects: decrypt at the source, encrypt with each replica region's key.
+        List<Object> statements = List.of(
+                statement(List.of("s3:GetReplicationConfiguration", "s3:ListBucket"), source),
+                statement(List.of("s3:GetObjectVersionAcl", "s3:GetObjectVersionForReplication",
+                        "s3:GetObjectVersionTagging"), source + "/*"),
+                statement(List.of("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"), destinations),
+                new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:Encrypt"), "Resource", "*",
+                        "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*.amazonaws.com")))));
+        out.add(role, "aws_iam_role", "bucket-" + b.name() + "-replication", Map.of(
+                "name", out.name(b.name() + "-replication-" + t.region()),
+                "assumeRolePolicy", ClusterExpander.trust("s3.amazonaws.com"),
+                "managedPolicyArns", List.of(),
+                "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
+                        "Statement", statements)))), b.at());
+    }
+
+    private static Map<String, Object> statement(List<String> actions, Object resource) {
+        return new TreeMap<>(Map.of("Effect", "Allow", "Action", actions, "Resource", resource));
+    }
+
+    /**
+     * In a replica, drops the global resources the primary already has and points what used them at the primary's:
+     * a second copy of an IAM role would be a name clash at best and drift at worst.
+     */
+    static List<ResourceSpec> shareGlobals(Topology t, List<ResourceSpec> specs) {
+        if (!t.replica()) {
+            return specs;
+        }
+        Set<String> shared = new TreeSet<>();
+        specs.stream().filter(s -> SHARED_TYPES.contains(s.type())).forEach(s -> shared.add(s.address()));
+        List<ResourceSpec> out = new ArrayList<>();
+        for (ResourceSpec s : specs) {
+            if (shared.contains(s.address())) {
+                continue;
+            }
+            Map<String, Object> attrs = Values.resolve(s.attributes(), r -> r.local() && shared.contains(r.address())
+                    ? Ref.in(t.placement().primary(), r.address(), r.attribute()) : r);
+            Set<String> dependsOn = new TreeSet<>(s.dependsOn());
+            dependsOn.removeAll(shared);
+            out.add(new ResourceSpec(s.address(), s.type(), attrs, dependsOn, s.origin()));
+        }
+        return out;
+    }
+}

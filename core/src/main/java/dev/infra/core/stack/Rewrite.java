@@ -1,0 +1,83 @@
+package dev.infra.core.stack;
+
+import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.model.Values;
+import dev.infra.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * What {@code replicate} does to each component, read off the two regions' expansions (so it cannot disagree with
+ * the plans): copied as is, renamed (a global name made regional), shared (the primary's is reused), linked (a
+ * replica, a replication rule or a routed record tied to the primary's).
+ */
+public record Rewrite(String primary, String replica, List<Row> rows) {
+
+    public enum How { COPIED, RENAMED, SHARED, LINKED }
+
+    /** One component's resources treated one way; {@code detail} says which and how. */
+    public record Row(String component, How how, int count, String detail) {}
+
+    private static final Map<String, String> LINKS = Map.of(
+            "aws_dynamodb_table_replica", "replica of the global table",
+            "aws_kms_replica_key", "replica of the multi-Region key",
+            "aws_s3_bucket_replication_rule", "replication rule on the primary's bucket",
+            "aws_route53_record", "record in the primary's zone");
+
+    static Rewrite of(Collection<ResourceSpec> primarySpecs, Collection<ResourceSpec> replicaSpecs,
+                      Topology primary, Topology replica) {
+        Map<String, ResourceSpec> p = new LinkedHashMap<>();
+        primarySpecs.forEach(s -> p.put(s.address(), s));
+        Map<String, ResourceSpec> r = new LinkedHashMap<>();
+        replicaSpecs.forEach(s -> r.put(s.address(), s));
+        Map<String, Map<How, List<String>>> byComponent = new TreeMap<>();
+        p.values().stream().filter(s -> !r.containsKey(s.address())).forEach(s ->
+                add(byComponent, s.address(), How.SHARED, s.address() + " (" + primary.region() + "'s)"));
+        for (ResourceSpec s : r.values()) {
+            ResourceSpec before = p.get(s.address());
+            boolean external = Values.refs(s.attributes()).stream().anyMatch(ref -> !ref.local());
+            if (before == null || !before.type().equals(s.type()) || external) {
+                String what = LINKS.getOrDefault(s.type(), s.type());
+                add(byComponent, s.address(), How.LINKED, s.address() + ": " + what);
+            } else if (!Objects.equals(name(before), name(s))) {
+                add(byComponent, s.address(), How.RENAMED, name(before) + " → " + name(s));
+            } else {
+                add(byComponent, s.address(), How.COPIED, null);
+            }
+        }
+        List<Row> rows = new ArrayList<>();
+        byComponent.forEach((component, hows) -> hows.forEach((how, details) -> {
+            List<String> named = details.stream().filter(Objects::nonNull).toList();
+            String detail = named.isEmpty() ? copiedDetail(component, primary, replica) : String.join("; ", named);
+            rows.add(new Row(component, how, details.size(), detail));
+        }));
+        return new Rewrite(primary.region(), replica.region(), rows);
+    }
+
+    /** What differs in a plain copy: the network's block and zones. */
+    private static String copiedDetail(String component, Topology primary, Topology replica) {
+        if (component.equals("network") && replica.network() != null) {
+            return "VPC " + primary.network().cidr() + " → " + replica.network().cidr() + ", zones "
+                    + String.join(" ", replica.network().zones());
+        }
+        return "";
+    }
+
+    /** The component of an address: {@code network/subnet.a} → network, {@code bucket.static/replication} → bucket.static. */
+    private static void add(Map<String, Map<How, List<String>>> byComponent, String address, How how, String detail) {
+        int slash = address.indexOf('/');
+        String component = slash < 0 ? address : address.substring(0, slash);
+        byComponent.computeIfAbsent(component, c -> new TreeMap<>()).computeIfAbsent(how, h -> new ArrayList<>()).add(detail);
+    }
+
+    private static Object name(ResourceSpec s) {
+        Object bucket = s.attributes().get("bucket");
+        return bucket instanceof Ref ? null : bucket != null ? bucket : s.attributes().get("name");
+    }
+}

@@ -1,0 +1,323 @@
+package dev.infra.core.stack;
+
+import dev.infra.core.apply.ApplyResult;
+import dev.infra.core.diag.Diagnostic;
+import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.model.OtherRegions;
+import dev.infra.core.plan.Plan;
+import dev.infra.core.state.State;
+import dev.infra.core.state.StateBackend;
+import dev.infra.core.topology.Cidrs;
+import dev.infra.core.topology.Regions;
+import dev.infra.core.topology.Topology;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+/**
+ * The workflow the commands share, across the stack's regions: the primary (the file's region, or a copy made with
+ * {@code --region}) and the replicas its state lists. Plans cover every region involved, grouped by region, and are
+ * confirmed once; applies go primary first (replicas link to what it holds), destroys replicas first (a primary
+ * table or key cannot go while replicas hang on it). Each region's lock is held from plan to apply.
+ */
+public final class StackEngine {
+
+    private final Function<String, Engine> factory;
+    private final Map<String, Engine> engines = new LinkedHashMap<>();
+
+    private StackEngine(Function<String, Engine> factory) {
+        this.factory = factory;
+    }
+
+    /** @param engines the engine of a region (its providers, state backend and zones) */
+    public static StackEngine create(Function<String, Engine> engines) {
+        return new StackEngine(engines);
+    }
+
+    /** One region's part of a stack plan. */
+    public record RegionPlan(String region, Topology topology, Plan plan) {
+        public boolean replica() {
+            return topology.replica();
+        }
+    }
+
+    /** The plans of every region involved; {@code rewrite} only for {@code replicate}. */
+    public record StackPlan(List<RegionPlan> regions, Rewrite rewrite) {
+        public boolean hasChanges() {
+            return regions.stream().anyMatch(r -> r.plan().hasChanges());
+        }
+
+        /** The single region's plan (a saved plan is one region's). */
+        public Plan only() {
+            if (regions.size() != 1) {
+                throw new IllegalStateException("a plan of " + regions.size() + " regions");
+            }
+            return regions.get(0).plan();
+        }
+    }
+
+    /** What a plan-and-apply did: the plans shown, and each region's result (none when the plan was declined). */
+    public record Outcome(StackPlan plan, Map<String, ApplyResult> results) {
+        public boolean ok() {
+            return results.values().stream().allMatch(ApplyResult::ok);
+        }
+
+        /** Whether changes were carried out (false for a plan without changes, or a declined one). */
+        public boolean applied() {
+            return plan.hasChanges() && !results.isEmpty();
+        }
+
+        /** The result of a single-region outcome. */
+        public ApplyResult result() {
+            if (results.size() != 1) {
+                throw new IllegalStateException("results of " + results.size() + " regions");
+            }
+            return results.values().iterator().next();
+        }
+    }
+
+    /** A region to plan: its topology as planned there (placement included). */
+    private record Target(String region, Topology topology) {}
+
+    /** Plans the regions in scope: {@code only} one region, or (null) the file's primary and its replicas. */
+    public StackPlan plan(Topology t, String only, boolean destroy) {
+        return planTargets(targets(t, only, destroy), destroy, null);
+    }
+
+    /**
+     * Plans the regions in scope under their locks and, when {@code confirm} accepts the plans, applies them: the
+     * primary first, or for a destroy the replicas first. Destroying a replica also takes it off its primary's list.
+     */
+    public Outcome apply(Topology t, String only, boolean destroy, Predicate<StackPlan> confirm, Engine.ApplyOptions options) {
+        List<Target> targets = targets(t, only, destroy);
+        List<String> locked = new ArrayList<>(targets.stream().map(Target::region).toList());
+        targets.stream().filter(x -> x.topology().replica()).map(x -> x.topology().placement().primary())
+                .filter(p -> !locked.contains(p)).forEach(p -> locked.add(0, p));
+        try (Locks ignored = lock(locked, destroy ? "destroy" : "apply")) {
+            StackPlan plan = planTargets(targets, destroy, null);
+            if (plan.hasChanges() && !confirm.test(plan)) {
+                return new Outcome(plan, Map.of());
+            }
+            Outcome outcome = run(plan, destroy, options);
+            if (destroy && outcome.ok()) {
+                targets.stream().filter(x -> x.topology().replica()).forEach(x -> unlink(x.topology()));
+            }
+            return outcome;
+        }
+    }
+
+    /**
+     * Makes {@code to} a replica of {@code from} (null: the file's region): chooses its VPC block and zones (kept in
+     * the primary's state from then on), plans both regions with the rewrite table, and on confirmation records the
+     * replica and applies the primary, then the replica.
+     */
+    public Outcome replicate(Topology t, String to, String from, Predicate<StackPlan> confirm, Engine.ApplyOptions options) {
+        String primary = from == null ? t.fileRegion() : from;
+        if (to.equals(primary)) {
+            throw invalid(t, to + " is the primary region itself: replicate to another region");
+        }
+        Topology pt = t.inRegion(primary);
+        try (Locks ignored = lock(List.of(primary, to), "replicate")) {
+            State ps = engine(primary).state(pt);
+            if (ps.primary() != null) {
+                throw invalid(t, primary + " is itself a replica of " + ps.primary() + ": replicate from "
+                        + ps.primary() + " (--from " + ps.primary() + ")");
+            }
+            State rs = engine(to).state(t.inRegion(to));
+            if (rs.primary() != null && !rs.primary().equals(primary)) {
+                throw invalid(t, to + " is already a replica of " + rs.primary());
+            }
+            if (rs.primary() == null && !rs.resources().isEmpty()) {
+                throw invalid(t, to + " holds an independent copy of the stack (" + rs.resources().size()
+                        + " resources): destroy it first (infra destroy --region " + to + ")");
+            }
+            State.Replica replica = ps.replicas().stream().filter(r -> r.region().equals(to)).findFirst()
+                    .orElseGet(() -> newReplica(pt, to, ps.replicas()));
+            List<State.Replica> all = new ArrayList<>(ps.replicas());
+            all.removeIf(r -> r.region().equals(to));
+            all.add(replica);
+            List<String> regions = all.stream().map(State.Replica::region).toList();
+            Target p = new Target(primary, pt.withReplicas(regions));
+            Target r = new Target(to, pt.asReplica(to, replica.cidr(), replica.zones(), regions));
+            Rewrite rewrite = Rewrite.of(Engine.graph(p.topology()).specs().values(),
+                    Engine.graph(r.topology()).specs().values(), p.topology(), r.topology());
+            StackPlan plan = planTargets(List.of(p, r), false, rewrite);
+            if (plan.hasChanges() && !confirm.test(plan)) {
+                return new Outcome(plan, Map.of());
+            }
+            engine(primary).record(p.topology(), s -> s.withReplica(replica));
+            engine(to).record(r.topology(), s -> primary.equals(s.primary()) ? s : s.replicating(primary));
+            return run(plan, false, options);
+        }
+    }
+
+    /** Applies a plan saved by {@code plan -o}, refusing it when its region's state or the topology changed. */
+    public ApplyResult applySaved(Plan plan, Topology t, String only, String planFile, Engine.ApplyOptions options) {
+        Target target = targets(t, only == null ? t.region() : only, plan.destroy()).get(0);
+        Engine engine = engine(target.region());
+        try (StateBackend.Lock ignored = engine.lock("apply")) {
+            engine.checkSaved(plan, target.topology(), planFile);
+            return engine.apply(plan, engine.state(target.topology()), options, others(target, null));
+        }
+    }
+
+    private StackPlan planTargets(List<Target> targets, boolean destroy, Rewrite rewrite) {
+        List<RegionPlan> plans = new ArrayList<>();
+        Map<String, Plan> byRegion = new LinkedHashMap<>();
+        for (Target x : targets) {
+            Plan plan = engine(x.region()).plan(x.topology(), destroy, others(x, byRegion));
+            byRegion.put(x.region(), plan);
+            plans.add(new RegionPlan(x.region(), x.topology(), plan));
+        }
+        if (destroy) {
+            Collections.reverse(plans);
+        }
+        return new StackPlan(plans, rewrite);
+    }
+
+    private Outcome run(StackPlan plan, boolean destroy, Engine.ApplyOptions options) {
+        Map<String, ApplyResult> results = new LinkedHashMap<>();
+        Map<String, Plan> byRegion = new LinkedHashMap<>();
+        plan.regions().forEach(r -> byRegion.put(r.region(), r.plan()));
+        for (RegionPlan r : plan.regions()) {
+            Optional<String> failed = results.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().ok())
+                    .map(Map.Entry::getKey).findFirst();
+            if (failed.isPresent()) {
+                // A replica needs its primary whole; a primary cannot go while a replica still links to it.
+                results.put(r.region(), ApplyResult.notRun(r.plan().changes().stream()
+                        .filter(c -> c.action() != dev.infra.core.plan.Action.NO_OP).map(c -> c.address()).toList(),
+                        r.region() + " was not applied: " + failed.get() + " failed first"));
+                continue;
+            }
+            Engine engine = engine(r.region());
+            Target target = new Target(r.region(), r.topology());
+            results.put(r.region(), engine.apply(r.plan(), engine.state(r.topology()), options, others(target, null)));
+        }
+        return new Outcome(plan, results);
+    }
+
+    /** How a region resolves refs to its primary: from the primary's plan in this run, or its state alone. */
+    private OtherRegions others(Target target, Map<String, Plan> planned) {
+        if (!target.topology().replica()) {
+            return OtherRegions.NONE;
+        }
+        String primary = target.topology().placement().primary();
+        Topology pt = target.topology().inRegion(primary);
+        Engine engine = engine(primary);
+        return new PrimaryValues(primary, planned == null ? null : planned.get(primary), engine.state(pt),
+                () -> engine.state(pt));
+    }
+
+    /** The regions in scope, the primary first. */
+    private List<Target> targets(Topology t, String only, boolean destroy) {
+        if (only == null) {
+            State ps = engine(t.region()).state(t);
+            if (ps.primary() != null) {
+                throw invalid(t, "the state of " + t.region() + " says it is a replica of " + ps.primary()
+                        + ": plan it with --region " + t.region());
+            }
+            List<Target> out = new ArrayList<>();
+            out.add(new Target(t.region(), t.withReplicas(regions(ps.replicas()))));
+            ps.replicas().forEach(r -> out.add(replicaTarget(t, ps.replicas(), r)));
+            return out;
+        }
+        Topology copy = t.inRegion(only);
+        State s = engine(only).state(copy);
+        if (s.primary() == null) {
+            if (destroy && !s.replicas().isEmpty()) {
+                throw invalid(t, only + " has replicas (" + String.join(", ", regions(s.replicas()))
+                        + "): destroy them first with --region, or destroy the whole stack without --region");
+            }
+            return List.of(new Target(only, copy.withReplicas(regions(s.replicas()))));
+        }
+        Topology pt = t.inRegion(s.primary());
+        State ps = engine(s.primary()).state(pt);
+        State.Replica record = ps.replicas().stream().filter(r -> r.region().equals(only)).findFirst()
+                .orElseThrow(() -> invalid(t, "the state of " + only + " says it replicates " + s.primary()
+                        + ", but " + s.primary() + "'s state does not list it: run infra replicate --to " + only));
+        return List.of(replicaTarget(pt, ps.replicas(), record));
+    }
+
+    private static Target replicaTarget(Topology primary, List<State.Replica> all, State.Replica r) {
+        return new Target(r.region(), primary.asReplica(r.region(), r.cidr(), r.zones(), regions(all)));
+    }
+
+    private static List<String> regions(List<State.Replica> replicas) {
+        return replicas.stream().map(State.Replica::region).toList();
+    }
+
+    /**
+     * A new replica's network: the topology's {@code regions.R} settings, else a VPC block overlapping no other
+     * region's (so the regions can be peered later) and the primary's zone letters where R has them all, else R's
+     * first zones.
+     */
+    private State.Replica newReplica(Topology pt, String to, List<State.Replica> existing) {
+        if (pt.network() == null) {
+            return new State.Replica(to, null, List.of());
+        }
+        Regions.Settings settings = pt.regions().get(to);
+        String cidr = settings != null && settings.cidr() != null ? settings.cidr() : null;
+        if (cidr == null) {
+            List<String> taken = new ArrayList<>();
+            taken.add(pt.network().cidr());
+            existing.forEach(r -> taken.add(r.cidr()));
+            pt.regions().values().stream().filter(s -> s.cidr() != null && !s.region().equals(to)).forEach(s -> taken.add(s.cidr()));
+            cidr = Cidrs.firstFree(pt.network().cidr(), taken).orElseThrow(() -> invalid(pt, "no free block like "
+                    + pt.network().cidr() + " is left for " + to + ": give one in regions." + to + ".network.cidr"));
+        }
+        List<String> zones = settings != null && settings.zones() != null ? settings.zones() : null;
+        if (zones == null) {
+            List<String> available = engine(to).availabilityZones().stream().map(z -> z.substring(to.length())).sorted().toList();
+            List<String> wanted = pt.network().zones();
+            zones = available.containsAll(wanted) ? wanted : available.subList(0, Math.min(wanted.size(), available.size()));
+            if (zones.size() < wanted.size()) {
+                throw invalid(pt, to + " has " + available.size() + " zones, the network needs " + wanted.size());
+            }
+        }
+        return new State.Replica(to, cidr, zones);
+    }
+
+    /** After a replica's destroy: off its primary's list, and its (empty) state no longer a replica's. */
+    private void unlink(Topology replica) {
+        String primary = replica.placement().primary();
+        engine(primary).record(replica.inRegion(primary), s -> s.withoutReplica(replica.region()));
+        engine(replica.region()).record(replica, s -> s.replicating(null));
+    }
+
+    private Engine engine(String region) {
+        return engines.computeIfAbsent(region, factory);
+    }
+
+    private Locks lock(List<String> regions, String operation) {
+        Locks locks = new Locks();
+        try {
+            regions.stream().distinct().forEach(r -> locks.held.add(engine(r).lock(operation)));
+            return locks;
+        } catch (RuntimeException e) {
+            locks.close();
+            throw e;
+        }
+    }
+
+    /** The locks of several regions, taken in one order (primary first) and released together. */
+    private static final class Locks implements AutoCloseable {
+        final List<StateBackend.Lock> held = new ArrayList<>();
+
+        @Override
+        public void close() {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).close();
+            }
+        }
+    }
+
+    private static InvalidInputException invalid(Topology t, String message) {
+        return InvalidInputException.of(Diagnostic.error(SourceLocation.wholeFile(t.file()), "", message));
+    }
+}
