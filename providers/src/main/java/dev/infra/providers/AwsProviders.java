@@ -45,6 +45,7 @@ public final class AwsProviders {
                 new dev.infra.providers.s3.BucketProvider(clients),
                 new dev.infra.providers.route53.HostedZoneProvider(clients),
                 new dev.infra.providers.route53.ResourceRecordSetProvider(clients),
+                new dev.infra.providers.route53.HealthCheckProvider(clients),
                 new dev.infra.providers.eks.ClusterProvider(clients),
                 new dev.infra.providers.eks.NodegroupProvider(clients),
                 new dev.infra.providers.dynamodb.TableProvider(clients), new dev.infra.providers.elasticache.CacheSubnetGroupProvider(clients), new dev.infra.providers.elasticache.ReplicationGroupProvider(clients), new dev.infra.providers.secretsmanager.SecretProvider(clients),

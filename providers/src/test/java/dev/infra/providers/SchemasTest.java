@@ -80,7 +80,10 @@ class SchemasTest {
     @Test
     void dnsAndKubernetes() {
         assertSchema("aws_route53_zone", Set.of("tags", "comment"), Set.of(), "name", "vpcId");
-        assertSchema("aws_route53_record", Set.of("aliasDnsName", "aliasZoneId"), Set.of(), "zoneId", "name", "type");
+        assertSchema("aws_route53_record", Set.of("aliasDnsName", "aliasZoneId", "evaluateTargetHealth", "failover",
+                "region", "healthCheckId"), Set.of(), "zoneId", "name", "type", "setIdentifier");
+        assertSchema("aws_route53_health_check", Set.of("tags", "fqdn", "port", "resourcePath", "failureThreshold"),
+                Set.of(), "type", "requestInterval");
         assertSchema("aws_eks_cluster", Set.of("tags", "version", "endpointPrivateAccess", "endpointPublicAccess"),
                 Set.of("endpoint", "arn", "certificateAuthority", "clusterSecurityGroupId"),
                 "name", "roleArn", "subnetIds", "securityGroupIds", "secretsKmsKeyArn");

@@ -9,29 +9,20 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.CreateHostedZoneResponse;
 import software.amazon.awssdk.services.route53.model.GetHostedZoneResponse;
 import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.ListHostedZonesByNameResponse;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
-import software.amazon.awssdk.services.route53.model.ResourceTagSet;
-import software.amazon.awssdk.services.route53.model.Tag;
 import software.amazon.awssdk.services.route53.model.TagResourceType;
 import software.amazon.awssdk.services.route53.model.VPC;
 
@@ -51,9 +42,7 @@ public final class HostedZoneProvider extends Route53Provider {
     static final String NAME = "name";
     static final String VPC_ID = "vpcId";
     static final String COMMENT = "comment";
-    /** ListTagsForResources takes at most 10 ids, ChangeTagsForResource at most 10 tags to add and 10 to remove. */
-    static final int TAG_BATCH = 10;
-    static final String REFERENCE_PREFIX = "infra-";
+    private static final TagResourceType TAGGED_AS = TagResourceType.HOSTEDZONE;
     private static final String ALREADY_EXISTS = "HostedZoneAlreadyExists";
     private static final String NOT_EMPTY = "HostedZoneNotEmpty";
 
@@ -67,7 +56,7 @@ public final class HostedZoneProvider extends Route53Provider {
     protected List<LiveResource> readStack(String stack) {
         List<HostedZone> zones = call("ListHostedZones",
                 () -> route53().listHostedZonesPaginator(b -> { }).hostedZones().stream().toList());
-        Map<String, Map<String, String>> tagsById = tagsOf(zones.stream().map(z -> zoneId(z.id())).toList());
+        Map<String, Map<String, String>> tagsById = tagsOf(TAGGED_AS, zones.stream().map(z -> zoneId(z.id())).toList());
         List<LiveResource> out = new ArrayList<>();
         for (HostedZone zone : zones) {
             Map<String, String> tags = tagsById.getOrDefault(zoneId(zone.id()), Map.of());
@@ -101,25 +90,15 @@ public final class HostedZoneProvider extends Route53Provider {
     @Override
     protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
         List<HostedZone> named = zonesNamed(fqdn(SpecValues.string(spec, NAME)));
-        Map<String, Map<String, String>> tagsById = tagsOf(named.stream().map(z -> zoneId(z.id())).toList());
-        String prefix = referencePrefix(stack, spec.address());
-        Comparator<HostedZone> byId = Comparator.comparing(HostedZone::id);
-        Optional<HostedZone> found = named.stream()
-                .filter(z -> {
-                    Map<String, String> t = tagsById.getOrDefault(zoneId(z.id()), Map.of());
-                    return spec.address().equals(t.get(ADDRESS_TAG)) && stack.equals(t.get(STACK_TAG));
-                })
-                .min(byId)
-                .or(() -> named.stream()
-                        .filter(z -> z.callerReference() != null && z.callerReference().startsWith(prefix))
-                        .filter(z -> !tagsById.getOrDefault(zoneId(z.id()), Map.of()).containsKey(STACK_TAG))
-                        .min(byId));
+        Map<String, Map<String, String>> tagsById = tagsOf(TAGGED_AS, named.stream().map(z -> zoneId(z.id())).toList());
+        Optional<HostedZone> found = madeFor(stack, spec.address(), named, z -> zoneId(z.id()), HostedZone::callerReference,
+                tagsById);
         return found.map(z -> read(zoneId(z.id())));
     }
 
     private LiveResource read(String id) {
         GetHostedZoneResponse r = call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(id)));
-        return toLive(r.hostedZone(), r.vpCs(), tagsOf(List.of(id)).getOrDefault(id, Map.of()));
+        return toLive(r.hostedZone(), r.vpCs(), tagsOf(TAGGED_AS, List.of(id)).getOrDefault(id, Map.of()));
     }
 
     private List<VPC> vpcsOf(String id) {
@@ -161,34 +140,6 @@ public final class HostedZoneProvider extends Route53Provider {
         }
     }
 
-    /** Tags by zone id, ten zones a ListTagsForResources call; a zone gone meanwhile is left out. */
-    private Map<String, Map<String, String>> tagsOf(List<String> ids) {
-        Map<String, Map<String, String>> out = new LinkedHashMap<>();
-        for (int i = 0; i < ids.size(); i += TAG_BATCH) {
-            List<String> batch = ids.subList(i, Math.min(ids.size(), i + TAG_BATCH));
-            List<ResourceTagSet> sets;
-            try {
-                sets = call("ListTagsForResources", () -> route53().listTagsForResources(
-                        b -> b.resourceType(TagResourceType.HOSTEDZONE).resourceIds(batch))).resourceTagSets();
-            } catch (AwsCallException e) {
-                if (!isGone(e)) {
-                    throw e;
-                }
-                if (batch.size() > 1) {
-                    // One of them went away and Route 53 failed the whole batch: ask one by one.
-                    batch.forEach(id -> out.putAll(tagsOf(List.of(id))));
-                }
-                continue;
-            }
-            for (ResourceTagSet set : sets) {
-                Map<String, String> tags = new TreeMap<>();
-                set.tags().forEach(t -> tags.put(t.key(), t.value()));
-                out.put(zoneId(set.resourceId()), tags);
-            }
-        }
-        return out;
-    }
-
     // ---- changes ----------------------------------------------------------------------------------------
 
     @Override
@@ -196,8 +147,7 @@ public final class HostedZoneProvider extends Route53Provider {
         String name = fqdn(SpecValues.string(spec, NAME));
         String vpcId = SpecValues.optionalString(spec, VPC_ID);
         String comment = SpecValues.optionalString(spec, COMMENT);
-        String reference = referencePrefix(spec.tags().get(STACK_TAG), spec.address())
-                + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        String reference = newReference(spec);
         String id;
         ChangeInfo change = null;
         try {
@@ -219,7 +169,7 @@ public final class HostedZoneProvider extends Route53Provider {
             id = zonesNamed(name).stream().filter(z -> reference.equals(z.callerReference())).findFirst()
                     .map(z -> zoneId(z.id())).orElseThrow(() -> e);
         }
-        changeTags(id, Map.of(), spec.tags());
+        changeTags(TAGGED_AS, id, Map.of(), spec.tags());
         awaitInSync(change, ctx);
         return read(id);
     }
@@ -234,7 +184,7 @@ public final class HostedZoneProvider extends Route53Provider {
             // Without a comment, UpdateHostedZoneComment removes the one there is.
             call("UpdateHostedZoneComment", () -> route53().updateHostedZoneComment(b -> b.id(id).comment(comment)));
         }
-        changeTags(id, tags(now), spec.tags());
+        changeTags(TAGGED_AS, id, tags(now), spec.tags());
         return read(id);
     }
 
@@ -258,24 +208,6 @@ public final class HostedZoneProvider extends Route53Provider {
         }
     }
 
-    /** ChangeTagsForResource calls bringing the zone's tags from {@code current} to {@code desired}, ten at a time. */
-    private void changeTags(String id, Map<String, String> current, Map<String, String> desired) {
-        TagChanges changes = tagChanges(current, desired);
-        List<Tag> add = changes.put().entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
-                .toList();
-        List<String> remove = changes.remove();
-        for (int i = 0; i < Math.max(add.size(), remove.size()); i += TAG_BATCH) {
-            List<Tag> addNow = add.subList(Math.min(i, add.size()), Math.min(add.size(), i + TAG_BATCH));
-            List<String> removeNow = remove.subList(Math.min(i, remove.size()), Math.min(remove.size(), i + TAG_BATCH));
-            call("ChangeTagsForResource", () -> route53().changeTagsForResource(b -> b
-                    .resourceType(TagResourceType.HOSTEDZONE)
-                    .resourceId(id)
-                    .addTags(addNow.isEmpty() ? null : addNow)
-                    .removeTagKeys(removeNow.isEmpty() ? null : removeNow)));
-        }
-    }
-
     /** The zone's records other than its own SOA and NS, for an error message (at most ten named). */
     private String foreignRecords(String id) {
         try {
@@ -290,17 +222,6 @@ public final class HostedZoneProvider extends Route53Provider {
                     : String.join(", ", names.subList(0, 10)) + " and " + (names.size() - 10) + " more";
         } catch (AwsCallException e) {
             return "(could not list them: " + e.getMessage() + ")";
-        }
-    }
-
-    /** {@code infra-<24 hex digits of SHA-256(stack, address)>-}: the CallerReference prefix of this stack and address. */
-    static String referencePrefix(String stack, String address) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((stack + "\n" + address).getBytes(StandardCharsets.UTF_8));
-            return REFERENCE_PREFIX + HexFormat.of().formatHex(digest).substring(0, 24) + "-";
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
 }

@@ -14,6 +14,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -21,16 +22,21 @@ import java.util.stream.Collectors;
 import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
+import software.amazon.awssdk.services.route53.model.RRType;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
  * {@code aws_route53_record}: an alias record. zoneId, name (FQDN with its trailing dot), type, aliasDnsName (read
- * back lower-case without a trailing dot, as a load balancer reports its DNS name), aliasZoneId; no tags. Id:
- * {@code <zoneId>_<name>_<type>}.
+ * back lower-case without a trailing dot, as a load balancer reports its DNS name), aliasZoneId, evaluateTargetHealth
+ * (true when absent); routing: setIdentifier (absent = simple routing), failover (PRIMARY | SECONDARY), region
+ * (latency routing: the AWS region of the target), healthCheckId; no tags. Id: {@code <zoneId>_<name>_<type>}, and
+ * {@code <zoneId>_<name>_<type>_<setIdentifier>} for a record of a failover, latency… set, so that the records
+ * sharing a name and type have distinct ids.
  *
- * <p>Create and update are one UPSERT (alias target health evaluated); delete is a DELETE with the record's current
- * values, as Route 53 requires; each waits until the change is INSYNC. Records carry no tags, so readAll reads the
- * records the state names: one ListResourceRecordSets (300 records a page) per zone they are in.
+ * <p>Create and update are one UPSERT of the record set identified by name, type and set identifier; delete is a
+ * DELETE with the record's current values, as Route 53 requires; each waits until the change is INSYNC. Records
+ * carry no tags, so readAll reads the records the state names: one ListResourceRecordSets (300 records a page) per
+ * zone they are in.
  */
 public final class ResourceRecordSetProvider extends Route53Provider {
 
@@ -40,38 +46,71 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     static final String RECORD_TYPE = "type";
     static final String ALIAS_DNS_NAME = "aliasDnsName";
     static final String ALIAS_ZONE_ID = "aliasZoneId";
+    static final String EVALUATE_TARGET_HEALTH = "evaluateTargetHealth";
+    static final String SET_IDENTIFIER = "setIdentifier";
+    static final String FAILOVER = "failover";
+    static final String REGION = "region";
+    static final String HEALTH_CHECK_ID = "healthCheckId";
+    /** What an alias record evaluates when the spec does not say: its target's health (as it always did). */
+    static final boolean EVALUATE_TARGET_HEALTH_DEFAULT = true;
+    /** How many record sets one lookup asks for a page: those of one name and type (a latency set may be large). */
+    private static final String LOOKUP_PAGE = "100";
 
     public ResourceRecordSetProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(ALIAS_DNS_NAME, ALIAS_ZONE_ID), Set.of());
+        super(clients, TYPE, false,
+                Set.of(ALIAS_DNS_NAME, ALIAS_ZONE_ID, EVALUATE_TARGET_HEALTH, FAILOVER, REGION, HEALTH_CHECK_ID), Set.of());
     }
 
-    /** A record's natural key, which is also its id. */
-    record Key(String zoneId, String name, String type) {
+    /** A record's natural key, which is also its id; {@code setIdentifier} is null for a simple record. */
+    record Key(String zoneId, String name, String type, String setIdentifier) {
 
         static Key of(ResourceSpec spec) {
             return new Key(Route53Provider.zoneId(SpecValues.string(spec, ZONE_ID)), fqdn(SpecValues.string(spec, NAME)),
-                    SpecValues.string(spec, RECORD_TYPE).toUpperCase(Locale.ROOT));
+                    SpecValues.string(spec, RECORD_TYPE).toUpperCase(Locale.ROOT),
+                    SpecValues.optionalString(spec, SET_IDENTIFIER));
         }
 
-        /** Parses {@code <zoneId>_<name>_<type>}: zone ids and types hold no {@code _}, names may. */
+        /**
+         * Parses {@code <zoneId>_<name>_<type>[_<setIdentifier>]}. Zone ids hold no {@code _}; names may, and end with a
+         * dot; set identifiers may hold anything. The name ends at the first {@code ._<TYPE>} (a Route 53 record type,
+         * upper-case) followed by {@code _} or the end: only a name with an upper-case label {@code _<TYPE>_…} (such
+         * as {@code _A_x}) would be misread.
+         */
         static Key parse(String id) {
             int first = id.indexOf('_');
-            int last = id.lastIndexOf('_');
-            if (first <= 0 || last <= first + 1 || last == id.length() - 1) {
-                throw new IllegalArgumentException("not a record id (<zoneId>_<name>_<type>): " + id);
+            if (first > 0) {
+                for (int dot = id.indexOf("._", first + 1); dot >= 0; dot = id.indexOf("._", dot + 1)) {
+                    int typeStart = dot + 2;
+                    int typeEnd = id.indexOf('_', typeStart);
+                    String type = id.substring(typeStart, typeEnd < 0 ? id.length() : typeEnd);
+                    boolean withSet = typeEnd >= 0;
+                    if (RECORD_TYPES.contains(type) && (!withSet || typeEnd < id.length() - 1)) {
+                        return new Key(id.substring(0, first), id.substring(first + 1, dot + 1), type,
+                                withSet ? id.substring(typeEnd + 1) : null);
+                    }
+                }
             }
-            return new Key(id.substring(0, first), id.substring(first + 1, last), id.substring(last + 1));
+            throw new IllegalArgumentException("not a record id (<zoneId>_<name>_<type>[_<setIdentifier>]): " + id);
         }
 
         String id() {
-            return zoneId + "_" + name + "_" + type;
+            return zoneId + "_" + name + "_" + type + (setIdentifier == null ? "" : "_" + setIdentifier);
         }
 
-        /** The simple record of this name and type (not one of a weighted, latency… set). */
+        /** Whether {@code set} is of this name and type. */
+        boolean named(ResourceRecordSet set) {
+            return type.equals(set.typeAsString()) && sameName(set.name(), name);
+        }
+
+        /** The record set of this name, type and set identifier (a simple record when it has none). */
         boolean matches(ResourceRecordSet set) {
-            return set.setIdentifier() == null && type.equals(set.typeAsString()) && sameName(set.name(), name);
+            return named(set) && Objects.equals(setIdentifier, set.setIdentifier());
         }
     }
+
+    /** Route 53's record types, as ids spell them. */
+    private static final Set<String> RECORD_TYPES = RRType.knownValues().stream().map(RRType::toString)
+            .collect(Collectors.toUnmodifiableSet());
 
     /** Records carry no tags: the ones state names, one ListResourceRecordSets (all pages) per zone they are in. */
     @Override
@@ -141,9 +180,17 @@ public final class ResourceRecordSetProvider extends Route53Provider {
         AliasTarget alias = AliasTarget.builder()
                 .dnsName(aliasName(SpecValues.string(spec, ALIAS_DNS_NAME)))
                 .hostedZoneId(SpecValues.string(spec, ALIAS_ZONE_ID))
-                .evaluateTargetHealth(true)
+                .evaluateTargetHealth(SpecValues.bool(spec, EVALUATE_TARGET_HEALTH, EVALUATE_TARGET_HEALTH_DEFAULT))
                 .build();
-        ResourceRecordSet record = ResourceRecordSet.builder().name(key.name()).type(key.type()).aliasTarget(alias).build();
+        ResourceRecordSet record = ResourceRecordSet.builder()
+                .name(key.name())
+                .type(key.type())
+                .setIdentifier(key.setIdentifier())
+                .failover(SpecValues.optionalString(spec, FAILOVER))
+                .region(SpecValues.optionalString(spec, REGION))
+                .healthCheckId(SpecValues.optionalString(spec, HEALTH_CHECK_ID))
+                .aliasTarget(alias)
+                .build();
         change(ctx, "UPSERT of " + key.id(), () -> call("ChangeResourceRecordSets",
                 () -> route53().changeResourceRecordSets(b -> b.hostedZoneId(key.zoneId()).changeBatch(
                         c -> c.changes(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(record).build()))))
@@ -152,12 +199,16 @@ public final class ResourceRecordSetProvider extends Route53Provider {
                 "record " + key.id() + " is not listed after its UPSERT was applied"));
     }
 
-    /** The record, from one ListResourceRecordSets starting at its name and type; empty when it or its zone is gone. */
+    /**
+     * The record, from ListResourceRecordSets starting at its name and type, read only as far as the record sets of
+     * that name and type go (one call unless they fill more than a page); empty when it or its zone is gone.
+     */
     private Optional<ResourceRecordSet> lookup(Key key) {
         try {
-            return call("ListResourceRecordSets", () -> route53().listResourceRecordSets(b -> b.hostedZoneId(key.zoneId())
-                    .startRecordName(key.name()).startRecordType(key.type()).maxItems("10")))
-                    .resourceRecordSets().stream().filter(key::matches).findFirst();
+            return call("ListResourceRecordSets", () -> route53().listResourceRecordSetsPaginator(b -> b
+                    .hostedZoneId(key.zoneId()).startRecordName(key.name()).startRecordType(key.type())
+                    .maxItems(LOOKUP_PAGE))
+                    .resourceRecordSets().stream().takeWhile(key::named).filter(key::matches).findFirst());
         } catch (AwsCallException e) {
             if (super.isGone(e)) {
                 return Optional.empty();
@@ -175,7 +226,12 @@ public final class ResourceRecordSetProvider extends Route53Provider {
         if (alias != null) {
             a.put(ALIAS_DNS_NAME, aliasName(alias.dnsName()));
             a.put(ALIAS_ZONE_ID, alias.hostedZoneId());
+            putIfPresent(a, EVALUATE_TARGET_HEALTH, alias.evaluateTargetHealth());
         }
+        putIfPresent(a, SET_IDENTIFIER, set.setIdentifier());
+        putIfPresent(a, FAILOVER, set.failoverAsString());
+        putIfPresent(a, REGION, set.regionAsString());
+        putIfPresent(a, HEALTH_CHECK_ID, set.healthCheckId());
         return live(key.id(), Map.of(), a);
     }
 

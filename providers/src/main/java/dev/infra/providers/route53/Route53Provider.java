@@ -2,23 +2,40 @@ package dev.infra.providers.route53;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.route53.Route53Client;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.ChangeStatus;
+import software.amazon.awssdk.services.route53.model.ResourceTagSet;
+import software.amazon.awssdk.services.route53.model.Tag;
+import software.amazon.awssdk.services.route53.model.TagResourceType;
 
 /**
  * What the Route 53 types share: the one global client, NoSuchHostedZone meaning "gone", submitting a change and
  * waiting until it is {@code INSYNC}, and zone ids and DNS names as Route 53 spells them (ids with or without
- * {@code /hostedzone/}, names with a trailing dot and special characters escaped as {@code \ddd}).
+ * {@code /hostedzone/}, names with a trailing dot and special characters escaped as {@code \ddd}); for the tagged
+ * types (zones, health checks), whose create calls take no tags: tags read ten resources a call and changed ten at a
+ * time, and the CallerReference that lets a create interrupted before tagging be recognised.
  */
 public abstract class Route53Provider extends AwsResourceProvider {
 
@@ -29,6 +46,9 @@ public abstract class Route53Provider extends AwsResourceProvider {
     static final Duration BUSY_TIMEOUT = Duration.ofMinutes(5);
     static final Duration BUSY_INTERVAL = Duration.ofSeconds(5);
     static final String NO_SUCH_ZONE = "NoSuchHostedZone";
+    /** ListTagsForResources takes at most 10 ids, ChangeTagsForResource at most 10 tags to add and 10 to remove. */
+    static final int TAG_BATCH = 10;
+    static final String REFERENCE_PREFIX = "infra-";
     private static final String BUSY = "PriorRequestNotComplete";
 
     protected Route53Provider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
@@ -64,6 +84,96 @@ public abstract class Route53Provider extends AwsResourceProvider {
      */
     final void change(OperationContext ctx, String what, Supplier<ChangeInfo> submit) {
         awaitInSync(retrying(ctx, what, BUSY_TIMEOUT, BUSY_INTERVAL, e -> BUSY.equals(e.code()), submit), ctx);
+    }
+
+    /**
+     * Tags by resource id (without a {@code /hostedzone/} prefix), ten resources a ListTagsForResources call; a
+     * resource gone meanwhile ({@link #isGone}) is left out.
+     */
+    final Map<String, Map<String, String>> tagsOf(TagResourceType kind, List<String> ids) {
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
+        for (int i = 0; i < ids.size(); i += TAG_BATCH) {
+            List<String> batch = ids.subList(i, Math.min(ids.size(), i + TAG_BATCH));
+            List<ResourceTagSet> sets;
+            try {
+                sets = call("ListTagsForResources", () -> route53().listTagsForResources(
+                        b -> b.resourceType(kind).resourceIds(batch))).resourceTagSets();
+            } catch (AwsCallException e) {
+                if (!isGone(e)) {
+                    throw e;
+                }
+                if (batch.size() > 1) {
+                    // One of them went away and Route 53 failed the whole batch: ask one by one.
+                    batch.forEach(id -> out.putAll(tagsOf(kind, List.of(id))));
+                }
+                continue;
+            }
+            for (ResourceTagSet set : sets) {
+                Map<String, String> tags = new TreeMap<>();
+                set.tags().forEach(t -> tags.put(t.key(), t.value()));
+                out.put(lastSegment(set.resourceId()), tags);
+            }
+        }
+        return out;
+    }
+
+    /** ChangeTagsForResource calls bringing a resource's tags from {@code current} to {@code desired}, ten at a time. */
+    final void changeTags(TagResourceType kind, String id, Map<String, String> current, Map<String, String> desired) {
+        TagChanges changes = tagChanges(current, desired);
+        List<Tag> add = changes.put().entrySet().stream()
+                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                .toList();
+        List<String> remove = changes.remove();
+        for (int i = 0; i < Math.max(add.size(), remove.size()); i += TAG_BATCH) {
+            List<Tag> addNow = add.subList(Math.min(i, add.size()), Math.min(add.size(), i + TAG_BATCH));
+            List<String> removeNow = remove.subList(Math.min(i, remove.size()), Math.min(remove.size(), i + TAG_BATCH));
+            call("ChangeTagsForResource", () -> route53().changeTagsForResource(b -> b
+                    .resourceType(kind)
+                    .resourceId(id)
+                    .addTags(addNow.isEmpty() ? null : addNow)
+                    .removeTagKeys(removeNow.isEmpty() ? null : removeNow)));
+        }
+    }
+
+    /**
+     * Of {@code candidates} (with their tags by id), the one tagged with this stack and address; else one whose
+     * CallerReference says a create for this stack and address made it, and which carries no stack tag yet (the create
+     * was interrupted before tagging). The lowest id wins a tie.
+     */
+    static <T> Optional<T> madeFor(String stack, String address, List<T> candidates, Function<T, String> id,
+                                   Function<T, String> reference, Map<String, Map<String, String>> tagsById) {
+        String prefix = referencePrefix(stack, address);
+        Comparator<T> byId = Comparator.comparing(id);
+        Function<T, Map<String, String>> tags = c -> tagsById.getOrDefault(id.apply(c), Map.of());
+        return candidates.stream()
+                .filter(c -> address.equals(tags.apply(c).get(ADDRESS_TAG)) && stack.equals(tags.apply(c).get(STACK_TAG)))
+                .min(byId)
+                .or(() -> candidates.stream()
+                        .filter(c -> reference.apply(c) != null && reference.apply(c).startsWith(prefix))
+                        .filter(c -> !tags.apply(c).containsKey(STACK_TAG))
+                        .min(byId));
+    }
+
+    /** {@code infra-<24 hex digits of SHA-256(stack, address)>-}: the CallerReference prefix of this stack and address. */
+    static String referencePrefix(String stack, String address) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((stack + "\n" + address).getBytes(StandardCharsets.UTF_8));
+            return REFERENCE_PREFIX + HexFormat.of().formatHex(digest).substring(0, 24) + "-";
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    /**
+     * A CallerReference new to this create (47 characters, within both CreateHostedZone's 128 and CreateHealthCheck's
+     * 64): {@link #referencePrefix} of the spec's stack and address, then 16 random hex digits. Only the SDK's own
+     * retries of the one call send it again; a later create (after a delete, or a replacement) gets a new one, which
+     * Route 53 requires (it refuses a zone's reference used before, and a deleted health check's for some days).
+     */
+    static String newReference(ResourceSpec spec) {
+        return referencePrefix(spec.tags().get(STACK_TAG), spec.address())
+                + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
     }
 
     /** A zone id without its {@code /hostedzone/} prefix (the SDK strips it from answers; state may hold either). */

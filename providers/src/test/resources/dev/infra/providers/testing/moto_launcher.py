@@ -246,6 +246,72 @@ def patch_route53_caller_reference():
     Route53Backend.create_hosted_zone = create_hosted_zone
 
 
+def patch_route53_health_check_caller_reference():
+    """CreateHealthCheck honours its CallerReference.
+
+    AWS (https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHealthCheck.html,
+    CallerReference): the same CallerReference and settings as a previous request return the existing
+    health check (or create it when it does not exist); the same CallerReference as a deleted health
+    check, regardless of the settings, or as an existing one with different settings, returns
+    HealthCheckAlreadyExists (HTTP 409, same page, Errors). moto 5.2.x creates a new check every time.
+    """
+    import copy
+
+    from moto.route53.exceptions import Route53ClientError
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.create_health_check
+
+    def create_health_check(self, caller_reference, health_check_args):
+        used = self.__dict__.setdefault("_infra_health_check_references", {})  # reference -> (settings, id)
+        if caller_reference in used:
+            settings, check_id = used[caller_reference]
+            existing = self.health_checks.get(check_id)
+            if existing is not None and settings == health_check_args:
+                return existing
+            raise Route53ClientError(
+                "HealthCheckAlreadyExists",
+                f"A health check has already been created with the specified caller reference: {caller_reference}")
+        check = original(self, caller_reference, health_check_args)
+        used[caller_reference] = (copy.deepcopy(health_check_args), check.id)
+        return check
+
+    Route53Backend.create_health_check = create_health_check
+
+
+def patch_route53_delete_record_by_set_identifier():
+    """A DELETE of a record with a SetIdentifier deletes that record set only.
+
+    AWS: a record set of a weighted, latency, failover… group is identified by its name, type and
+    SetIdentifier ("SetIdentifier: ... An identifier that differentiates among multiple resource
+    record sets that have the same combination of name and type",
+    https://docs.aws.amazon.com/Route53/latest/APIReference/API_ResourceRecordSet.html), and DELETE
+    "Deletes an existing resource record set that has the specified values"
+    (https://docs.aws.amazon.com/Route53/latest/APIReference/API_Change.html). moto 5.2.x deletes every
+    record set of the zone carrying that SetIdentifier, whatever its name and type.
+    """
+    from moto.route53.models import Route53Backend
+
+    original = Route53Backend.change_resource_record_sets
+
+    def fqdn(name):
+        return (name if name.endswith(".") else name + ".").lower()
+
+    def change_resource_record_sets(self, zoneid, change_list):
+        zone = self.get_hosted_zone(zoneid)
+        deleted = {(fqdn(c["ResourceRecordSet"]["Name"]), c["ResourceRecordSet"].get("Type"),
+                    c["ResourceRecordSet"]["SetIdentifier"])
+                   for c in change_list
+                   if c.get("Action") == "DELETE" and c["ResourceRecordSet"].get("SetIdentifier") is not None}
+        ids = {key[2] for key in deleted}
+        spared = [r for r in zone.rrsets
+                  if r.set_identifier in ids and (fqdn(r.name), r.type, r.set_identifier) not in deleted]
+        original(self, zoneid, change_list)
+        zone.rrsets.extend(r for r in spared if all(r is not kept for kept in zone.rrsets))
+
+    Route53Backend.change_resource_record_sets = change_resource_record_sets
+
+
 def _eks_updates(backend):
     """The EKS updates of one backend, by (cluster name, node group name or None, update id)."""
     if not hasattr(backend, "infra_updates"):
@@ -1114,7 +1180,8 @@ PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_defa
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
            patch_athena_list_tags_untagged,
            patch_s3_create_bucket_tags,
-           patch_route53_caller_reference, patch_eks_describe_update, patch_eks_update_cluster_version,
+           patch_route53_caller_reference, patch_route53_health_check_caller_reference,
+           patch_route53_delete_record_by_set_identifier, patch_eks_describe_update, patch_eks_update_cluster_version,
            patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code,
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
            patch_dynamodb_update_table_sse, patch_elasticache_replication_group_members,
