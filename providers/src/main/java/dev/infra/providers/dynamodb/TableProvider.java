@@ -101,14 +101,12 @@ public final class TableProvider extends AwsResourceProvider {
     }
 
     private DynamoDbClient dynamo() {
-        return clients().client(DynamoDbClient.class, DynamoDbClient::builder);
+        return DynamoTables.client(clients());
     }
 
-    /** ResourceNotFoundException from the table calls, TableNotFoundException from the backup ones. */
     @Override
     protected boolean isGone(AwsCallException e) {
-        return "ResourceNotFoundException".equals(e.code()) || "TableNotFoundException".equals(e.code())
-                || e.isNotFound();
+        return DynamoTables.isGone(e);
     }
 
     // ---- the spec -------------------------------------------------------------------------------------------
@@ -221,8 +219,7 @@ public final class TableProvider extends AwsResourceProvider {
 
     /** The table in whatever status; empty when DynamoDB does not know it. */
     private Optional<TableDescription> describe(String name) {
-        return ProviderSupport.unless(this::isGone,
-                () -> Optional.of(call("DescribeTable", () -> dynamo().describeTable(b -> b.tableName(name))).table()));
+        return DynamoTables.describe(dynamo(), name);
     }
 
     /** The table unless being deleted, with {@code tags} (read with ListTagsOfResource when null). */

@@ -858,6 +858,173 @@ def patch_dynamodb_update_table_sse():
     DynamoHandler.update_table = update_table
 
 
+def patch_dynamodb_global_tables():
+    """Global tables version 2019.11.21: UpdateTable ReplicaUpdates, DescribeTable Replicas.
+
+    AWS: UpdateTable's ReplicaUpdates is "A list of replica update actions (create, delete, or
+    update) for the table", for global tables version 2019.11.21
+    (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTable.html). Create
+    (CreateReplicationGroupMemberAction: RegionName, KMSMasterKeyId "The KMS key that should be used
+    for KMS encryption in the new replica", only given when it differs from alias/aws/dynamodb)
+    creates the table's replica in that Region; Update (UpdateReplicationGroupMemberAction) changes
+    a replica's settings, its KMS key among them; Delete (DeleteReplicationGroupMemberAction)
+    "deleting the replica and all if its items in the destination Region"
+    (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicationGroupUpdate.html).
+    All replicas share the table's name, key schema and item data, one replica per Region
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_HowItWorks.html);
+    the replica here copies key schema, attribute definitions, billing mode, capacity and indexes.
+    Tags and deletion protection are set per replica, so the new replica has none
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/globaltables-bestpractices.html).
+    MREC global tables replicate through DynamoDB Streams, which DynamoDB enables on every replica
+    (NEW_AND_OLD_IMAGES here when the table had none). DescribeTable reports "Replicas" (ReplicaDescription:
+    RegionName, ReplicaStatus, KMSMasterKeyId) - the table's other Regions, as the developer guide's
+    describe-table example shows - and GlobalTableVersion "2019.11.21" "if the table is replicated
+    across AWS Regions" (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_TableDescription.html,
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicaDescription.html,
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_versions.html).
+    DeleteTable deletes the table in its own Region only ("This operation only applies to Version
+    2019.11.21 (Current) of global tables",
+    https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_DeleteTable.html): the other
+    replicas stay and no longer list it. Refused with ValidationException, as AWS does: a replica in
+    the table's own Region ("Cannot add, delete, or update the local region through ReplicaUpdates"),
+    a Region that already has the replica or a table of that name, an Update or Delete of a Region
+    that is no replica, a KMS key unknown in the replica's Region. moto 5.2.x ignores ReplicaUpdates.
+    Replicas are ACTIVE at once, as moto's tables are.
+    """
+    from moto.dynamodb.exceptions import MockValidationException
+    from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoHandler, DynamoResult
+    from moto.kms.models import kms_backends
+
+    version = "2019.11.21"
+    local_region = ("Cannot add, delete, or update the local region through ReplicaUpdates. "
+                    "Use CreateTable, DeleteTable, or UpdateTable as required.")
+
+    def regions(table):
+        """The Regions of table's global table (a set its replicas share), or None when it has none."""
+        return getattr(table, "infra_replica_regions", None)
+
+    def key_arn(account, region, key_id):
+        try:
+            return kms_backends[account][region].describe_key(key_id).arn
+        except Exception:
+            raise MockValidationException(f"KMS key {key_id} does not exist in region {region}")
+
+    def sse_with(key_arn_in_region):
+        return {"Enabled": True, "SSEType": "KMS", "KMSMasterKeyId": key_arn_in_region}
+
+    def replica_description(table, region):
+        replica = dynamodb_backends[table.account_id][region].tables.get(table.name)
+        description = {"RegionName": region, "ReplicaStatus": "ACTIVE"}
+        if replica is not None and replica.sse_specification and replica.sse_specification.get("Enabled"):
+            description["KMSMasterKeyId"] = replica.sse_specification.get("KMSMasterKeyId")
+        return description
+
+    original_describe = Table.describe
+
+    def describe(self, base_key="TableDescription"):
+        result = original_describe(self, base_key)
+        members = regions(self)
+        if members and len(members) > 1:
+            result[base_key]["GlobalTableVersion"] = version
+            result[base_key]["Replicas"] = [replica_description(self, r) for r in sorted(members)
+                                            if r != self.region_name]
+        return result
+
+    def create_replica(table, action):
+        region = action["RegionName"]
+        members = regions(table) or {table.region_name}
+        target = dynamodb_backends[table.account_id][region]
+        if region in members or table.name in target.tables:
+            raise MockValidationException(
+                f"Failed to create a the new replica of table with name: '{table.name}' because one or more "
+                f"replicas already existed as tables: region {region}")
+        sse = None
+        if action.get("KMSMasterKeyId"):
+            sse = sse_with(key_arn(table.account_id, region, action["KMSMasterKeyId"]))
+        elif table.sse_specification and table.sse_specification.get("Enabled"):
+            sse = {"Enabled": True, "SSEType": "KMS"}  # moto fills in the Region's alias/aws/dynamodb key
+        if not table.latest_stream_label:
+            table.set_stream_specification({"StreamEnabled": True, "StreamViewType": "NEW_AND_OLD_IMAGES"})
+        provisioned = table.billing_mode == "PROVISIONED"
+
+        def throughput(t):
+            return {"ReadCapacityUnits": t["ReadCapacityUnits"], "WriteCapacityUnits": t["WriteCapacityUnits"]}
+
+        replica = target.create_table(
+            table.name,
+            schema=table.schema,
+            throughput=throughput(table.throughput) if provisioned else None,
+            attr=table.attr,
+            global_indexes=[dict({"IndexName": i.name, "KeySchema": i.schema, "Projection": i.projection},
+                                 **({"ProvisionedThroughput": throughput(i.throughput)} if provisioned else {}))
+                            for i in table.global_indexes],
+            indexes=[{"IndexName": i.name, "KeySchema": i.schema, "Projection": i.projection} for i in table.indexes],
+            streams={"StreamEnabled": True, "StreamViewType": table.stream_specification["StreamViewType"]},
+            billing_mode=table.billing_mode,
+            sse_specification=sse,
+            tags=[],
+            deletion_protection_enabled=False,
+            warm_throughput=None,
+        )
+        members.add(region)
+        table.infra_replica_regions = members
+        replica.infra_replica_regions = members
+
+    def member(table, action):
+        region = action["RegionName"]
+        if region not in (regions(table) or ()):
+            raise MockValidationException(f"Replica of table '{table.name}' does not exist in region {region}")
+        return region, dynamodb_backends[table.account_id][region]
+
+    def update_replica(table, action):
+        region, target = member(table, action)
+        if action.get("KMSMasterKeyId"):
+            target.get_table(table.name).sse_specification = sse_with(
+                key_arn(table.account_id, region, action["KMSMasterKeyId"]))
+
+    def delete_replica(table, action):
+        _, target = member(table, action)
+        target.delete_table(table.name)
+
+    original_update = DynamoHandler.update_table
+
+    def update_table(self):
+        updates = self.body.get("ReplicaUpdates")
+        if not updates:
+            return original_update(self)
+        table = self.dynamodb_backend.get_table(self.body["TableName"])
+        for update in updates:
+            action = update.get("Create") or update.get("Update") or update.get("Delete") or {}
+            if action.get("RegionName") == table.region_name:
+                raise MockValidationException(local_region)
+            if "Create" in update:
+                create_replica(table, action)
+            elif "Update" in update:
+                update_replica(table, action)
+            elif "Delete" in update:
+                delete_replica(table, action)
+        if any(k not in ("TableName", "ReplicaUpdates") for k in self.body):
+            self.body = {k: v for k, v in self.body.items() if k != "ReplicaUpdates"}
+            return original_update(self)
+        return DynamoResult(table.describe())
+
+    original_delete = DynamoDBBackend.delete_table
+
+    def delete_table(self, name):
+        table = original_delete(self, name)
+        members = regions(table)
+        if members:
+            members.discard(self.region_name)
+            table.infra_replica_regions = None
+        return table
+
+    Table.describe = describe
+    DynamoHandler.update_table = update_table
+    DynamoDBBackend.delete_table = delete_table
+
+
 def _elasticache_member_cluster(backend, group, cluster_id, role):
     """A cache cluster of replication group `group` (see patch_elasticache_replication_group_members)."""
     import inspect
@@ -1184,7 +1351,7 @@ PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_defa
            patch_route53_delete_record_by_set_identifier, patch_eks_describe_update, patch_eks_update_cluster_version,
            patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code,
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
-           patch_dynamodb_update_table_sse, patch_elasticache_replication_group_members,
+           patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group]
 
