@@ -1,0 +1,249 @@
+package dev.infra.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.core.topology.Cidrs;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.testing.Emulator;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.ReplicaDescription;
+import software.amazon.awssdk.services.dynamodb.model.TableDescription;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.Vpc;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Role;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
+import software.amazon.awssdk.services.route53.Route53Client;
+import software.amazon.awssdk.services.route53.model.HealthCheck;
+import software.amazon.awssdk.services.route53.model.HostedZone;
+import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ReplicationRule;
+import software.amazon.awssdk.services.wafv2.Wafv2Client;
+
+/**
+ * The seed as a two-region stack: apply it in a primary region, {@code replicate --to} a second one, read both back
+ * through the SDK (networks apart, each region's ALBs behind its own WAF, the table global, the bucket replicated,
+ * the key a multi-Region replica, failover records with health checks, IAM not duplicated), plan both (no changes),
+ * destroy the replica alone and check the primary is whole and unlinked.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class MultiRegionIT {
+
+    static final String PRIMARY = "eu-central-1";
+    static final String REPLICA = "ap-southeast-2";
+    static final String STACK = "globe";
+
+    @TempDir
+    static Path dir;
+
+    static AwsClients primary;
+    static AwsClients replica;
+    static String topology;
+
+    @BeforeAll
+    static void start() throws IOException {
+        primary = Emulator.clients(PRIMARY);
+        replica = Emulator.clients(REPLICA);
+        topology = Files.readString(Path.of("../samples/seed-architecture.yaml"))
+                .replace("stack: shop", "stack: " + STACK)
+                .replace("region: us-east-1", "region: " + PRIMARY)
+                .replace("zone: shop.example.com", "zone: globe.example.com")
+                .replace("deletionProtection: true", "deletionProtection: false");
+        Files.writeString(dir.resolve("infra.yaml"), topology);
+    }
+
+    @AfterAll
+    static void stop() {
+        primary.close();
+        replica.close();
+    }
+
+    static Cli.Result infra(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
+                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2"));
+        return Cli.run(all.toArray(String[]::new));
+    }
+
+    static List<Vpc> vpcs(AwsClients aws) {
+        return aws.ec2().describeVpcs(b -> b.filters(Filter.builder().name("tag:infra:stack").values(STACK).build())).vpcs();
+    }
+
+    static List<LoadBalancer> albs(AwsClients aws) {
+        return aws.client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder).describeLoadBalancers()
+                .loadBalancers().stream().filter(lb -> lb.loadBalancerName().startsWith(STACK + "-")).toList();
+    }
+
+    static TableDescription table(AwsClients aws) {
+        return aws.client(DynamoDbClient.class, DynamoDbClient::builder).describeTable(b -> b.tableName(STACK + "-orders")).table();
+    }
+
+    static List<ResourceRecordSet> wwwRecords() {
+        Route53Client r53 = primary.route53();
+        HostedZone zone = r53.listHostedZones().hostedZones().stream()
+                .filter(z -> z.name().equals("globe.example.com.")).findFirst().orElseThrow();
+        return r53.listResourceRecordSets(b -> b.hostedZoneId(zone.id())).resourceRecordSets().stream()
+                .filter(r -> r.name().equals("www.globe.example.com.")).toList();
+    }
+
+    static List<HealthCheck> healthChecks() {
+        Route53Client r53 = primary.route53();
+        return r53.listHealthChecks().healthChecks().stream().filter(h -> r53.listTagsForResource(b -> b
+                .resourceType("healthcheck").resourceId(h.id())).resourceTagSet().tags().stream()
+                .anyMatch(t -> t.key().equals("infra:stack") && t.value().equals(STACK))).toList();
+    }
+
+    static List<Role> roles() {
+        return primary.client(IamClient.class, IamClient::builder).listRoles().roles().stream()
+                .filter(r -> r.roleName().startsWith(STACK + "-")).toList();
+    }
+
+    @Test
+    @Order(1)
+    void applyThePrimary() {
+        Cli.Result r = infra("apply", "--auto-approve");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(wwwRecords()).singleElement().satisfies(rec -> assertThat(rec.setIdentifier()).isNull());
+    }
+
+    @Test
+    @Order(2)
+    void replicateShowsTheRewriteAndBuildsTheReplica() {
+        int rolesBefore = roles().size();
+        Cli.Result r = infra("replicate", "--to", REPLICA, "--auto-approve", "--stats");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.err())
+                .contains("How " + REPLICA + " replicates " + PRIMARY)
+                .containsPattern("table\\.orders\\s+linked\\s+1\\s+table\\.orders: replica of the global table")
+                .containsPattern("bucket\\.static\\s+renamed\\s+1\\s+globe-static-" + PRIMARY + " → globe-static-" + REPLICA)
+                .containsPattern("encryption\\s+linked\\s+1\\s+encryption/key: replica of the multi-Region key")
+                .containsPattern("cluster\\.apps\\s+shared\\s+3")
+                .contains("── " + PRIMARY + " (primary) ──").contains("── " + REPLICA + " (replica of " + PRIMARY + ") ──");
+        // IAM is global: the replica reuses the primary's roles; only the bucket's replication role is new.
+        assertThat(roles()).hasSize(rolesBefore + 1);
+    }
+
+    @Test
+    @Order(3)
+    void networksDoNotOverlapAndEachRegionHasItsAlbsBehindItsWaf() {
+        String primaryCidr = vpcs(primary).get(0).cidrBlock();
+        assertThat(vpcs(replica)).singleElement().satisfies(v -> {
+            assertThat(v.cidrBlock()).isNotEqualTo(primaryCidr);
+            assertThat(Cidrs.overlaps(Cidrs.parse(v.cidrBlock()).orElseThrow(), Cidrs.parse(primaryCidr).orElseThrow())).isFalse();
+        });
+        for (AwsClients aws : List.of(primary, replica)) {
+            List<LoadBalancer> lbs = albs(aws);
+            assertThat(lbs).hasSize(2).allSatisfy(lb -> assertThat(lb.loadBalancerArn()).contains(":" + aws.region() + ":"));
+            Wafv2Client waf = aws.wafv2();
+            for (LoadBalancer lb : lbs) {
+                assertThat(waf.getWebACLForResource(b -> b.resourceArn(lb.loadBalancerArn())).webACL().arn())
+                        .contains(":" + aws.region() + ":");
+            }
+        }
+    }
+
+    @Test
+    @Order(4)
+    void theTableIsGlobalTheBucketReplicatedAndTheKeyAReplica() {
+        assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
+        assertThat(table(replica).tableArn()).contains(":" + REPLICA + ":");
+
+        List<ReplicationRule> rules = primary.s3().getBucketReplication(b -> b.bucket(STACK + "-static-" + PRIMARY))
+                .replicationConfiguration().rules();
+        assertThat(rules).singleElement().satisfies(rule -> {
+            assertThat(rule.id()).isEqualTo("infra-" + REPLICA);
+            assertThat(rule.destination().bucket()).isEqualTo("arn:aws:s3:::" + STACK + "-static-" + REPLICA);
+        });
+        S3Client s3 = replica.s3();
+        assertThat(s3.getBucketVersioning(b -> b.bucket(STACK + "-static-" + REPLICA)).statusAsString()).isEqualTo("Enabled");
+
+        KmsClient kms = replica.client(KmsClient.class, KmsClient::builder);
+        KeyMetadata replicaKey = kms.describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata();
+        assertThat(replicaKey.multiRegionConfiguration().multiRegionKeyType()).isEqualTo(MultiRegionKeyType.REPLICA);
+        assertThat(replicaKey.multiRegionConfiguration().primaryKey().region()).isEqualTo(PRIMARY);
+        assertThat(table(replica).sseDescription().kmsMasterKeyArn()).isEqualTo(replicaKey.arn());
+    }
+
+    @Test
+    @Order(5)
+    void theSharedZoneRoutesByFailoverWithHealthChecks() {
+        Map<String, ResourceRecordSet> bySetId = wwwRecords().stream()
+                .collect(Collectors.toMap(ResourceRecordSet::setIdentifier, r -> r));
+        assertThat(bySetId).containsOnlyKeys(PRIMARY, REPLICA);
+        assertThat(bySetId.get(PRIMARY).failoverAsString()).isEqualTo("PRIMARY");
+        assertThat(bySetId.get(REPLICA).failoverAsString()).isEqualTo("SECONDARY");
+        List<HealthCheck> checks = healthChecks();
+        assertThat(checks).hasSize(2);
+        assertThat(bySetId.values()).extracting(ResourceRecordSet::healthCheckId)
+                .containsExactlyInAnyOrderElementsOf(checks.stream().map(HealthCheck::id).toList());
+        assertThat(checks).extracting(h -> h.healthCheckConfig().fullyQualifiedDomainName())
+                .containsExactlyInAnyOrderElementsOf(List.of(albs(primary).stream().filter(lb -> lb.schemeAsString()
+                        .equals("internet-facing")).findFirst().orElseThrow().dnsName(), albs(replica).stream()
+                        .filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow().dnsName()));
+        // One public zone for the stack, not one per region.
+        assertThat(primary.route53().listHostedZones().hostedZones()).filteredOn(z -> z.name().equals("globe.example.com."))
+                .hasSize(1);
+    }
+
+    @Test
+    @Order(6)
+    void aPlanCoversBothRegionsAndHasNoChanges() {
+        Cli.Result r = infra("plan", "--detailed-exitcode", "--stats");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.out()).contains("── " + PRIMARY + " (primary) ──").contains("── " + REPLICA + " (replica of " + PRIMARY + ") ──");
+        assertThat(r.out().split("No changes.", -1)).hasSize(3);
+    }
+
+    @Test
+    @Order(7)
+    void destroyingTheReplicaUnlinksItAndLeavesThePrimaryWhole() {
+        int primaryVpcs = vpcs(primary).size();
+        Cli.Result r = infra("destroy", "--region", REPLICA, "--auto-approve");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+
+        assertThat(vpcs(replica)).isEmpty();
+        assertThat(albs(replica)).isEmpty();
+        assertThat(vpcs(primary)).hasSize(primaryVpcs);
+        assertThat(albs(primary)).hasSize(2);
+        assertThat(table(primary).replicas()).isEmpty();
+        assertThat(primary.s3().getBucketVersioning(b -> b.bucket(STACK + "-static-" + PRIMARY)).statusAsString()).isEqualTo("Enabled");
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
+                primary.s3().getBucketReplication(b -> b.bucket(STACK + "-static-" + PRIMARY)))).isNotNull();
+        assertThat(wwwRecords()).singleElement().satisfies(rec -> assertThat(rec.setIdentifier()).isEqualTo(PRIMARY));
+        KeyMetadata key = primary.client(KmsClient.class, KmsClient::builder)
+                .describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata();
+        assertThat(key.keyStateAsString()).isEqualTo("Enabled");
+
+        // The primary no longer has a replica: its next plan goes back to single-region records.
+        Cli.Result plan = infra("plan");
+        assertThat(plan.out()).as(plan.toString()).doesNotContain(REPLICA).contains("dns/record.www");
+    }
+
+    @Test
+    @Order(8)
+    void destroyTheRest() {
+        Cli.Result r = infra("destroy", "--auto-approve");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(vpcs(primary)).isEmpty();
+        assertThat(healthChecks()).isEmpty();
+    }
+}
