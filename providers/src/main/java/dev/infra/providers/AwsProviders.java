@@ -43,6 +43,7 @@ public final class AwsProviders {
                 new dev.infra.providers.wafv2.WebAclAssociationProvider(clients),
                 new dev.infra.providers.wafv2.LoggingConfigurationProvider(clients),
                 new dev.infra.providers.s3.BucketProvider(clients),
+                new dev.infra.providers.s3.BucketReplicationRuleProvider(clients),
                 new dev.infra.providers.route53.HostedZoneProvider(clients),
                 new dev.infra.providers.route53.ResourceRecordSetProvider(clients),
                 new dev.infra.providers.eks.ClusterProvider(clients),

@@ -123,4 +123,12 @@ class SchemasTest {
         assertSchema("aws_secretsmanager_secret", Set.of("tags", "description", "kmsKeyId"), Set.of("arn"), "name");
         assertThat(REGISTRY.get("aws_secretsmanager_secret").schema().writeOnly()).containsExactly("generatedLength");
     }
+
+    @Test
+    void multiRegionLinks() {
+        assertSchema("aws_iam_role", Set.of("tags", "assumeRolePolicy", "managedPolicyArns", "inlinePolicy"),
+                Set.of("arn"), "name");
+        assertSchema("aws_s3_bucket_replication_rule", Set.of("destinationBucketArn", "roleArn",
+                "deleteMarkerReplication"), Set.of("priority"), "bucket", "sourceRegion", "ruleId");
+    }
 }

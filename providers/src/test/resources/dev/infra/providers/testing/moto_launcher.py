@@ -221,6 +221,47 @@ def patch_s3_create_bucket_tags():
 
 
 
+def patch_s3_replication_delete_marker_replication():
+    """GetBucketReplication reports each rule's DeleteMarkerReplication as PutBucketReplication set it.
+
+    AWS: a replication rule's DeleteMarkerReplication "Specifies whether Amazon S3 replicates delete
+    markers" (Status Enabled | Disabled; a rule with a Filter must include it)
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteMarkerReplication.html,
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html), and GetBucketReplication
+    returns the bucket's replication configuration, rules included
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html). moto 5.2.x keeps
+    the rule as put but answers every rule with DeleteMarkerReplication Disabled. This patch answers
+    with the stored Status (Disabled only when the rule had none); the rest of moto's answer stays.
+    """
+    from moto.core.responses import ActionResult
+    from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+    from moto.s3.responses import S3Response
+
+    def get_bucket_replication(self):
+        # moto's own method, but for DeleteMarkerReplication.
+        self.data["Action"] = "GetBucketReplication"
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+        rules = [
+            {
+                "ID": rule["ID"],
+                "Priority": rule["Priority"],
+                "Status": rule["Status"],
+                "DeleteMarkerReplication": {
+                    "Status": (rule.get("DeleteMarkerReplication") or {}).get("Status") or "Disabled"
+                },
+                "Filter": {"Prefix": ""},
+                "Destination": rule["Destination"],
+            }
+            for rule in replication["Rule"]
+        ]
+        return self.serialized(ActionResult(
+            {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))
+
+    S3Response.get_bucket_replication = get_bucket_replication
+
+
 def patch_route53_caller_reference():
     """CreateHostedZone refuses a CallerReference used before.
 
@@ -1113,7 +1154,7 @@ PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_defa
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
            patch_athena_list_tags_untagged,
-           patch_s3_create_bucket_tags,
+           patch_s3_create_bucket_tags, patch_s3_replication_delete_marker_replication,
            patch_route53_caller_reference, patch_eks_describe_update, patch_eks_update_cluster_version,
            patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code,
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
