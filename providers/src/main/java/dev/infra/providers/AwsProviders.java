@@ -32,6 +32,7 @@ public final class AwsProviders {
                 new dev.infra.providers.ec2.VolumeAttachmentProvider(clients),
                 new dev.infra.providers.ec2.EbsEncryptionByDefaultProvider(clients),
                 new dev.infra.providers.kms.KmsKeyProvider(clients), new dev.infra.providers.kms.KmsAliasProvider(clients),
+                new dev.infra.providers.kms.ReplicaKeyProvider(clients),
                 new dev.infra.providers.iam.IamRoleProvider(clients),
                 new dev.infra.providers.iam.IamInstanceProfileProvider(clients),
                 new dev.infra.providers.autoscaling.AutoScalingGroupProvider(clients),
