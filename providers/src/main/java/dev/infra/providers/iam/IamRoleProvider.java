@@ -20,24 +20,29 @@ import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
 
 /**
- * {@code aws_iam_role}: name, assumeRolePolicy (JSON), managedPolicyArns (a set), tags; computed arn. The id is the
- * role name; roles are created under {@link #pathOf the stack's path}.
+ * {@code aws_iam_role}: name, assumeRolePolicy (JSON), managedPolicyArns (a set), inlinePolicy (JSON; absent = none),
+ * tags; computed arn. The id is the role name; roles are created under {@link #pathOf the stack's path}.
  *
- * <p>readAll: one ListRoles under the stack's path, then per role ListRoleTags and ListAttachedRolePolicies (IAM has
- * no batch form of either); roles state names outside that path cost a GetRole (tags included) and a
- * ListAttachedRolePolicies each.
+ * <p>readAll: one ListRoles under the stack's path, then per role ListRoleTags, ListAttachedRolePolicies and
+ * GetRolePolicy (IAM has no batch form of any); roles state names outside that path cost a GetRole (tags included), a
+ * ListAttachedRolePolicies and a GetRolePolicy each.
  *
  * <p>{@code assumeRolePolicy} is read back in {@link Policies#canonical canonical form} (AWS returns the document
- * URL-encoded, and may reformat it), and compared in that form on update.
+ * URL-encoded, and may reformat it), and compared in that form on update. {@code inlinePolicy} is the one inline policy
+ * named {@value #INLINE_NAME} (PutRolePolicy / DeleteRolePolicy; GetRolePolicy, NoSuchEntity = none), in the same
+ * canonical form. Other inline policies a role may hold are left alone (delete removes them all).
  */
 public final class IamRoleProvider extends IamProvider {
 
     public static final String TYPE = "aws_iam_role";
     static final String POLICY = "assumeRolePolicy";
     static final String MANAGED = "managedPolicyArns";
+    static final String INLINE = "inlinePolicy";
+    /** The name of the inline policy {@code inlinePolicy} stands for. */
+    static final String INLINE_NAME = "infra";
 
     public IamRoleProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(POLICY, MANAGED), Set.of(ARN));
+        super(clients, TYPE, Set.of(POLICY, MANAGED, INLINE), Set.of(ARN));
         unordered(MANAGED);
     }
 
@@ -70,6 +75,7 @@ public final class IamRoleProvider extends IamProvider {
         a.put(NAME, role.roleName());
         putIfPresent(a, POLICY, Policies.canonical(role.assumeRolePolicyDocument()));
         a.put(MANAGED, List.copyOf(attachedPolicies(role.roleName())));
+        inlinePolicy(role.roleName()).ifPresent(p -> a.put(INLINE, p));
         a.put(ARN, role.arn());
         return live(role.roleName(), tags, a);
     }
@@ -79,6 +85,12 @@ public final class IamRoleProvider extends IamProvider {
         call("ListAttachedRolePolicies", () -> iam().listAttachedRolePoliciesPaginator(b -> b.roleName(roleName))
                 .attachedPolicies().stream().map(AttachedPolicy::policyArn).toList()).forEach(arns::add);
         return arns;
+    }
+
+    /** The {@value #INLINE_NAME} inline policy in canonical form (IAM returns it URL-encoded); none: NoSuchEntity. */
+    private Optional<String> inlinePolicy(String roleName) {
+        return getIfExists(() -> Policies.canonical(call("GetRolePolicy",
+                () -> iam().getRolePolicy(b -> b.roleName(roleName).policyName(INLINE_NAME))).policyDocument()));
     }
 
     // ---- changes ----------------------------------------------------------------------------------------
@@ -94,6 +106,10 @@ public final class IamRoleProvider extends IamProvider {
         for (String arn : managed) {
             afterPropagation(ctx, "AttachRolePolicy " + arn,
                     () -> call("AttachRolePolicy", () -> iam().attachRolePolicy(b -> b.roleName(name).policyArn(arn))));
+        }
+        String inline = SpecValues.optionalString(spec, INLINE);
+        if (inline != null) {
+            afterPropagation(ctx, "PutRolePolicy " + name, () -> putInline(name, inline));
         }
         return readBack(ctx, name);
     }
@@ -124,6 +140,14 @@ public final class IamRoleProvider extends IamProvider {
                     detach(name, arn);
                 }
             }
+        }
+        String inline = SpecValues.optionalString(spec, INLINE);
+        Object haveInline = now.attributes().get(INLINE);
+        if (inline == null && haveInline != null) {
+            ignoreGone(() -> call("DeleteRolePolicy",
+                    () -> iam().deleteRolePolicy(b -> b.roleName(name).policyName(INLINE_NAME))));
+        } else if (inline != null && !Policies.canonical(inline).equals(haveInline)) {
+            putInline(name, inline);
         }
         return readBack(ctx, name);
     }
@@ -158,6 +182,11 @@ public final class IamRoleProvider extends IamProvider {
                 e -> "DeleteConflict".equals(e.code()),
                 () -> call("DeleteRole", () -> iam().deleteRole(b -> b.roleName(name))));
         awaitGone(ctx, name, () -> read(name));
+    }
+
+    private Object putInline(String roleName, String document) {
+        return call("PutRolePolicy", () -> iam().putRolePolicy(
+                b -> b.roleName(roleName).policyName(INLINE_NAME).policyDocument(document)));
     }
 
     private void detach(String roleName, String arn) {

@@ -38,6 +38,13 @@ class IamIT extends ProviderTestSupport {
     private static final String EKS_TRUST = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
             + "\"Principal\":{\"Service\":\"eks.amazonaws.com\"},\"Action\":\"sts:AssumeRole\"}]}";
 
+    /** As a user might write it (key order, spaces); IAM returns it URL-encoded. */
+    private static final String S3_READ = """
+            { "Statement": [ { "Resource": "*", "Action": ["s3:GetObject", "s3:ListBucket"], "Effect": "Allow" } ],
+              "Version": "2012-10-17" }""";
+    private static final String DYNAMO_READ = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\","
+            + "\"Action\":\"dynamodb:GetItem\",\"Resource\":\"*\"}]}";
+
     @Override
     protected String region() {
         return "eu-south-1";
@@ -63,8 +70,24 @@ class IamIT extends ProviderTestSupport {
     }
 
     private ResourceSpec roleSpec(String address, String name, String trust, List<String> managed, Map<String, String> tags) {
-        return spec(address, IamRoleProvider.TYPE,
-                Map.of("name", name, "assumeRolePolicy", trust, "managedPolicyArns", managed), tags);
+        return roleSpec(address, name, trust, managed, null, tags);
+    }
+
+    /** {@code inline} null: no inlinePolicy attribute (the role has no inline policy). */
+    private ResourceSpec roleSpec(String address, String name, String trust, List<String> managed, String inline,
+                                  Map<String, String> tags) {
+        return spec(address, IamRoleProvider.TYPE, attributes("name", name, "assumeRolePolicy", trust,
+                "managedPolicyArns", managed, "inlinePolicy", inline), tags);
+    }
+
+    /** The role's inline policy {@code infra} as IAM returns it (URL-encoded), decoded and canonical; null if none. */
+    private String rawInline(String name) {
+        try {
+            return Policies.canonical(URLDecoder.decode(iam().getRolePolicy(b -> b.roleName(name).policyName("infra"))
+                    .policyDocument(), StandardCharsets.UTF_8));
+        } catch (NoSuchEntityException e) {
+            return null;
+        }
     }
 
     private ResourceSpec profileSpec(String address, String name, String role, Map<String, String> tags) {
@@ -78,7 +101,7 @@ class IamIT extends ProviderTestSupport {
         String name = stack + "-node";
         ResourceSpec spec = roleSpec(address, name, EC2_TRUST,
                 List.of(POLICY + "AmazonEC2ContainerRegistryReadOnly", POLICY + "AmazonSSMManagedInstanceCore"),
-                Map.of("team", "platform", "retired", "soon"));
+                S3_READ, Map.of("team", "platform", "retired", "soon"));
 
         LiveResource created = roles.create(spec, ctx(address));
 
@@ -90,31 +113,43 @@ class IamIT extends ProviderTestSupport {
         assertThat(tagMap(raw.tags())).isEqualTo(spec.tags());
         assertThat(rawAttached(name)).containsExactly(POLICY + "AmazonEC2ContainerRegistryReadOnly",
                 POLICY + "AmazonSSMManagedInstanceCore");
-        assertMatchesSpec(created, spec, "assumeRolePolicy");
+        assertThat(rawInline(name)).isEqualTo(Policies.canonical(S3_READ));
+        assertMatchesSpec(created, spec, "assumeRolePolicy", "inlinePolicy");
         assertThat(created.attributes()).containsEntry("assumeRolePolicy", Policies.canonical(EC2_TRUST))
+                .containsEntry("inlinePolicy", Policies.canonical(S3_READ))
                 .containsEntry("arn", raw.arn());
 
         ResourceSpec changed = roleSpec(address, name, EKS_TRUST,
                 List.of(POLICY + "AmazonSSMManagedInstanceCore", POLICY + "AmazonEKSWorkerNodePolicy"),
-                Map.of("team", "apps"));
-        LiveResource updated = roles.update(created, changed, Set.of("assumeRolePolicy", "managedPolicyArns", "tags"),
-                ctx(address));
+                DYNAMO_READ, Map.of("team", "apps"));
+        LiveResource updated = roles.update(created, changed,
+                Set.of("assumeRolePolicy", "managedPolicyArns", "inlinePolicy", "tags"), ctx(address));
 
         raw = rawRole(name);
         assertThat(URLDecoder.decode(raw.assumeRolePolicyDocument(), StandardCharsets.UTF_8)).contains("eks.amazonaws.com");
         assertThat(tagMap(raw.tags())).isEqualTo(changed.tags());
         assertThat(rawAttached(name)).containsExactly(POLICY + "AmazonEKSWorkerNodePolicy",
                 POLICY + "AmazonSSMManagedInstanceCore");
+        assertThat(rawInline(name)).isEqualTo(Policies.canonical(DYNAMO_READ));
         assertThat(updated.attributes()).containsEntry("assumeRolePolicy", Policies.canonical(EKS_TRUST))
+                .containsEntry("inlinePolicy", Policies.canonical(DYNAMO_READ))
                 .containsEntry("managedPolicyArns", List.of(POLICY + "AmazonEKSWorkerNodePolicy",
                         POLICY + "AmazonSSMManagedInstanceCore"));
 
         clients.counter().reset();
         assertThat(roles.readAll(ReadRequest.of(stack, Set.of(name)))).containsExactly(updated);
-        // One ListRoles under the stack's path; tags and attached policies per role listed (IAM has no batch reads).
-        assertThat(clients.counter().snapshot()).isEqualTo(Map.of("Iam",
-                Map.of("ListRoles", 1L, "ListRoleTags", 1L, "ListAttachedRolePolicies", 1L)));
+        // One ListRoles under the stack's path; tags, attached and inline policy per role listed (no batch reads).
+        assertThat(clients.counter().snapshot()).isEqualTo(Map.of("Iam", Map.of("ListRoles", 1L, "ListRoleTags", 1L,
+                "ListAttachedRolePolicies", 1L, "GetRolePolicy", 1L)));
         assertThat(roles.findExisting(stack, changed)).contains(updated);
+
+        // inlinePolicy absent: the inline policy goes.
+        ResourceSpec withoutInline = roleSpec(address, name, EKS_TRUST,
+                List.of(POLICY + "AmazonSSMManagedInstanceCore", POLICY + "AmazonEKSWorkerNodePolicy"),
+                Map.of("team", "apps"));
+        updated = roles.update(updated, withoutInline, Set.of(), ctx(address));
+        assertThat(rawInline(name)).isNull();
+        assertThat(updated.attributes()).doesNotContainKey("inlinePolicy");
         assertThat(roles.findExisting("some-other-stack", changed)).isEmpty();
 
         // Delete must first detach policies, delete inline ones and leave instance profiles.

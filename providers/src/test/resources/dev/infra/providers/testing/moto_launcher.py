@@ -221,6 +221,47 @@ def patch_s3_create_bucket_tags():
 
 
 
+def patch_s3_replication_delete_marker_replication():
+    """GetBucketReplication reports each rule's DeleteMarkerReplication as PutBucketReplication set it.
+
+    AWS: a replication rule's DeleteMarkerReplication "Specifies whether Amazon S3 replicates delete
+    markers" (Status Enabled | Disabled; a rule with a Filter must include it)
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_DeleteMarkerReplication.html,
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html), and GetBucketReplication
+    returns the bucket's replication configuration, rules included
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html). moto 5.2.x keeps
+    the rule as put but answers every rule with DeleteMarkerReplication Disabled. This patch answers
+    with the stored Status (Disabled only when the rule had none); the rest of moto's answer stays.
+    """
+    from moto.core.responses import ActionResult
+    from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+    from moto.s3.responses import S3Response
+
+    def get_bucket_replication(self):
+        # moto's own method, but for DeleteMarkerReplication.
+        self.data["Action"] = "GetBucketReplication"
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+        rules = [
+            {
+                "ID": rule["ID"],
+                "Priority": rule["Priority"],
+                "Status": rule["Status"],
+                "DeleteMarkerReplication": {
+                    "Status": (rule.get("DeleteMarkerReplication") or {}).get("Status") or "Disabled"
+                },
+                "Filter": {"Prefix": ""},
+                "Destination": rule["Destination"],
+            }
+            for rule in replication["Rule"]
+        ]
+        return self.serialized(ActionResult(
+            {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))
+
+    S3Response.get_bucket_replication = get_bucket_replication
+
+
 def patch_route53_caller_reference():
     """CreateHostedZone refuses a CallerReference used before.
 
@@ -1341,19 +1382,92 @@ def patch_launch_template_version_user_data():
     LaunchTemplateVersion.user_data = property(user_data)
 
 
+def patch_kms_multi_region_configuration():
+    """DescribeKey reports each multi-Region key's own MultiRegionConfiguration; reading a replica changes nothing.
+
+    AWS: KeyMetadata.MultiRegionConfiguration "Lists the primary and replica keys in same multi-Region
+    key", with MultiRegionKeyType "Indicates whether the KMS key is a PRIMARY or REPLICA key",
+    PrimaryKey "Displays the key ARN and Region of the primary key. This field includes the current
+    KMS key if it is the primary key" and ReplicaKeys "displays Regions and key ARNs for all replica
+    keys. This field includes the current KMS key if it is a replica key"
+    (https://docs.aws.amazon.com/kms/latest/APIReference/API_MultiRegionConfiguration.html); DescribeKey
+    only reads (https://docs.aws.amazon.com/kms/latest/APIReference/API_DescribeKey.html). moto 5.2.x
+    gives a primary and its replicas one shared configuration dict, and its describe_key sets that
+    dict's MultiRegionKeyType to REPLICA when it reads a replica: after a DescribeKey of a replica the
+    primary, too, reads as REPLICA. This patch leaves describe_key read-only and has each key report
+    PRIMARY when it is the primary key (its ARN is PrimaryKey.Arn), else REPLICA, with the shared
+    PrimaryKey and ReplicaKeys.
+    """
+    from moto.kms.models import Key, KmsBackend
+
+    def describe_key(self, key_id):
+        return self.keys[self.any_id_to_key_id(key_id)]
+
+    original_to_dict = Key.to_dict
+
+    def to_dict(self):
+        key_dict = original_to_dict(self)
+        if self.multi_region:
+            shared = self.multi_region_configuration
+            key_dict["KeyMetadata"]["MultiRegionConfiguration"] = {
+                "MultiRegionKeyType": "PRIMARY" if self.arn == shared["PrimaryKey"]["Arn"] else "REPLICA",
+                "PrimaryKey": dict(shared["PrimaryKey"]),
+                "ReplicaKeys": [dict(replica) for replica in shared["ReplicaKeys"]],
+            }
+        return key_dict
+
+    KmsBackend.describe_key = describe_key
+    Key.to_dict = to_dict
+
+
+def patch_kms_replicate_key():
+    """ReplicateKey takes the primary key by id or ARN, and gives the replica its own Description, Policy and Tags.
+
+    AWS: ReplicateKey's KeyId "Identifies the multi-Region primary key that is being replicated", given
+    as key ID or key ARN; Description is "A description of the KMS key. The default value is an empty
+    string (no description)"; Policy is the replica's key policy ("If you do not specify a key policy,
+    AWS KMS attaches the default key policy to the KMS key"); Tags "Assigns one or more tags to the
+    replica key"; the response has ReplicaKeyMetadata and ReplicaPolicy, the replica's key policy
+    (https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html). Description, key policy
+    and tags are not shared properties of multi-Region keys
+    (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html#mrk-sync-properties).
+    moto 5.2.x looks the key up by raw id only (an ARN fails) and ignores Description, Policy and Tags:
+    the replica copies the primary's description and policy and has no tags.
+    """
+    import json
+
+    from moto.kms.models import kms_backends
+    from moto.kms.responses import KmsResponse
+
+    def replicate_key(self):
+        key_id = self._get_param("KeyId")
+        self._validate_key_id(key_id)
+        replica_region = self._get_param("ReplicaRegion")
+        replica = self.kms_backend.replicate_key(self.kms_backend.get_key_id(key_id), replica_region)
+        replica.description = self._get_param("Description") or ""
+        replica.policy = self._get_param("Policy") or replica.generate_default_policy()
+        tags = self._get_param("Tags")
+        if tags:
+            kms_backends[self.current_account][replica_region].tag_resource(replica.id, tags)
+        return json.dumps({"ReplicaKeyMetadata": replica.to_dict()["KeyMetadata"], "ReplicaPolicy": replica.policy})
+
+    KmsResponse.replicate_key = replicate_key
+
+
 PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
            patch_athena_list_tags_untagged,
-           patch_s3_create_bucket_tags,
+           patch_s3_create_bucket_tags, patch_s3_replication_delete_marker_replication,
            patch_route53_caller_reference, patch_route53_health_check_caller_reference,
            patch_route53_delete_record_by_set_identifier, patch_eks_describe_update, patch_eks_update_cluster_version,
            patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code,
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
            patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
-           patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group]
+           patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group,
+           patch_kms_multi_region_configuration, patch_kms_replicate_key]
 
 
 def main():

@@ -1,0 +1,281 @@
+package dev.infra.providers.kms;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
+import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
+import software.amazon.awssdk.services.kms.model.Tag;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.ResourceTagMapping;
+import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
+
+/**
+ * What the key types share ({@code aws_kms_key}, {@code aws_kms_replica_key}): description, servicePrincipals (the key
+ * policy), deletionWindowDays (write-only), tags; computed arn. The id is the key id, in this provider's region.
+ *
+ * <p>The key policy is the account's root statement (what AWS's default policy holds) plus one statement,
+ * {@value #SERVICES_SID}, for the service principals; reads report the principals of that statement.
+ *
+ * <p>KMS has no tag filter on ListKeys, so the stack's keys come from the Resource Groups Tagging API (one
+ * GetResources call, tags included); each key then costs a DescribeKey and a GetKeyPolicy (and what the type reads
+ * besides), which have no batch form. A type {@link #owns} only some keys: a multi-Region replica belongs to
+ * {@code aws_kms_replica_key}, every other key to {@code aws_kms_key}, so discovery never takes one for the other. A
+ * key pending deletion counts as gone: delete is ScheduleKeyDeletion with a waiting period of deletionWindowDays (7
+ * when absent), after which AWS removes it.
+ */
+public abstract class KmsKeyBase extends KmsProvider {
+
+    static final String DESCRIPTION = "description";
+    static final String WINDOW = "deletionWindowDays";
+    static final String ARN = "arn";
+    static final String SERVICES = "servicePrincipals";
+    static final String SERVICES_SID = "InfraServices";
+    static final long DEFAULT_WINDOW_DAYS = 7;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    protected KmsKeyBase(AwsClients clients, String type, Set<String> updatable) {
+        super(clients, type, true, updatable, Set.of(ARN));
+        writeOnly(WINDOW);
+        unordered(SERVICES);
+    }
+
+    /** Whether a key of this metadata is of this type (discovery by tag skips the others). */
+    protected abstract boolean owns(KeyMetadata md);
+
+    /** The live resource of a key (usable, owned or named by state) and its tags. */
+    protected abstract LiveResource toLive(KeyMetadata md, Map<String, String> tags);
+
+    static boolean isReplica(KeyMetadata md) {
+        return md.multiRegionConfiguration() != null
+                && md.multiRegionConfiguration().multiRegionKeyType() == MultiRegionKeyType.REPLICA;
+    }
+
+    // ---- key policy -------------------------------------------------------------------------------------
+
+    /**
+     * The key policy: the account root may administer and use the key (as in AWS's default policy, so IAM
+     * policies keep working), and the listed services may use it for encryption on the account's behalf.
+     */
+    String policy(List<String> services) {
+        Map<String, Object> root = new TreeMap<>(Map.of("Sid", "AccountRoot", "Effect", "Allow",
+                "Principal", Map.of("AWS", clients().globalArn("iam", "root")), "Action", "kms:*", "Resource", "*"));
+        List<Object> statements = new ArrayList<>(List.of(root));
+        if (!services.isEmpty()) {
+            statements.add(new TreeMap<>(Map.of("Sid", SERVICES_SID, "Effect", "Allow",
+                    "Principal", Map.of("Service", services.stream().sorted().toList()),
+                    "Action", List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
+                    "Resource", "*")));
+        }
+        try {
+            return JSON.writeValueAsString(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The principals of the services statement of the key's policy (empty when there is none). */
+    private List<String> servicesOf(String keyId) {
+        String document = call("GetKeyPolicy", () -> kms().getKeyPolicy(b -> b.keyId(keyId).policyName("default"))).policy();
+        List<String> out = new ArrayList<>();
+        try {
+            for (JsonNode statement : JSON.readTree(document).path("Statement")) {
+                if (SERVICES_SID.equals(statement.path("Sid").asText())) {
+                    JsonNode service = statement.path("Principal").path("Service");
+                    if (service.isArray()) {
+                        service.forEach(n -> out.add(n.asText()));
+                    } else if (service.isTextual()) {
+                        out.add(service.asText());
+                    }
+                }
+            }
+        } catch (JsonProcessingException e) {
+            // A policy AWS returned that is not JSON would be AWS's bug: report no services, so a plan shows it.
+        }
+        return out.stream().sorted().toList();
+    }
+
+    static List<String> services(ResourceSpec spec) {
+        Object v = spec.attributes().get(SERVICES);
+        List<String> out = new ArrayList<>();
+        if (v instanceof List<?> l) {
+            l.forEach(x -> out.add(String.valueOf(x)));
+        }
+        return out;
+    }
+
+    /** The attributes both key types read: description, servicePrincipals, arn. */
+    protected final Map<String, Object> commonAttributes(KeyMetadata md) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(DESCRIPTION, md.description() == null ? "" : md.description());
+        a.put(ARN, md.arn());
+        a.put(SERVICES, servicesOf(md.keyId()));
+        return a;
+    }
+
+    // ---- reads ------------------------------------------------------------------------------------------
+
+    private ResourceGroupsTaggingApiClient tagging() {
+        return clients().client(ResourceGroupsTaggingApiClient.class, ResourceGroupsTaggingApiClient::builder);
+    }
+
+    @Override
+    protected final List<LiveResource> readStack(String stack) {
+        return keysTagged(TagFilter.builder().key(STACK_TAG).values(stack).build());
+    }
+
+    @Override
+    protected final List<LiveResource> readIds(Collection<String> ids) {
+        return readEach(ids, this::readKey);
+    }
+
+    @Override
+    protected final Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        return lookup(stack, spec.address());
+    }
+
+    /** The key of this type tagged with this stack and address (the lowest id if several). */
+    protected final Optional<LiveResource> lookup(String stack, String address) {
+        return keysTagged(TagFilter.builder().key(STACK_TAG).values(stack).build(),
+                TagFilter.builder().key(ADDRESS_TAG).values(address).build())
+                .stream()
+                .filter(r -> isOurs(r, stack, address))
+                .min(Comparator.comparing(LiveResource::id));
+    }
+
+    /** Keys of this type carrying all these tags (one GetResources call, all pages), skipping those pending deletion. */
+    private List<LiveResource> keysTagged(TagFilter... filters) {
+        List<ResourceTagMapping> mappings = call("GetResources", () -> tagging().getResourcesPaginator(
+                b -> b.resourceTypeFilters("kms:key").tagFilters(filters)).resourceTagMappingList().stream().toList());
+        List<LiveResource> out = new ArrayList<>();
+        for (ResourceTagMapping m : mappings) {
+            Map<String, String> tags = new TreeMap<>();
+            m.tags().forEach(t -> tags.put(t.key(), t.value()));
+            describe(keyIdOf(m.resourceARN())).filter(this::owns).ifPresent(md -> out.add(toLive(md, tags)));
+        }
+        return out;
+    }
+
+    /** The key in a usable state (neither pending deletion nor gone), with its tags. */
+    protected final Optional<LiveResource> readKey(String keyId) {
+        return describe(keyId).map(md -> toLive(md, tagsOf(md.keyId())));
+    }
+
+    protected final Optional<KeyMetadata> describe(String keyId) {
+        try {
+            KeyMetadata md = call("DescribeKey", () -> kms().describeKey(b -> b.keyId(keyId))).keyMetadata();
+            return isPendingDeletion(md) ? Optional.empty() : Optional.of(md);
+        } catch (AwsCallException e) {
+            if (isGone(e)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    private static boolean isPendingDeletion(KeyMetadata md) {
+        return md.keyState() == KeyState.PENDING_DELETION || md.keyState() == KeyState.PENDING_REPLICA_DELETION;
+    }
+
+    private Map<String, String> tagsOf(String keyId) {
+        Map<String, String> tags = new TreeMap<>();
+        call("ListResourceTags", () -> kms().listResourceTagsPaginator(b -> b.keyId(keyId)).tags().stream().toList())
+                .forEach(t -> tags.put(t.tagKey(), t.tagValue()));
+        return tags;
+    }
+
+    private static String keyIdOf(String arn) {
+        return arn.substring(arn.lastIndexOf('/') + 1);
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    /** Brings tags, description and the key policy to the spec's, against {@code now} (AWS's current state). */
+    protected final void updateCommon(LiveResource now, ResourceSpec spec) {
+        String keyId = now.id();
+        updateTags(now, spec, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId).tags(kmsTags(t)))),
+                keys -> call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(keys))));
+        String description = SpecValues.optionalString(spec, DESCRIPTION);
+        if (description != null && !description.equals(now.attributes().get(DESCRIPTION))) {
+            call("UpdateKeyDescription", () -> kms().updateKeyDescription(b -> b.keyId(keyId).description(description)));
+        }
+        if (spec.attributes().containsKey(SERVICES) && !services(spec).equals(now.attributes().get(SERVICES))) {
+            String document = policy(services(spec));
+            call("PutKeyPolicy", () -> kms().putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(document)));
+        }
+    }
+
+    /**
+     * Polls until the key reads as usable (not Creating: a replica is while KMS copies it), then returns it with
+     * {@code window} as deletionWindowDays (write-only; null: left out).
+     */
+    protected final LiveResource readBack(OperationContext ctx, String keyId, Long window) {
+        LiveResource key = awaitPropagation(ctx, keyId + " to become readable",
+                () -> describe(keyId).filter(md -> md.keyState() != KeyState.CREATING)
+                        .map(md -> toLive(md, tagsOf(keyId))));
+        return with(key, WINDOW, window);
+    }
+
+    /** The deletionWindowDays an update records: the spec's, checked; null when the spec has none. */
+    static Long updatedWindow(ResourceSpec spec) {
+        Object window = spec.attributes().get(WINDOW);
+        return window == null ? null : deletionWindow(spec, window);
+    }
+
+    /**
+     * ScheduleKeyDeletion with the key's deletionWindowDays (from the attributes the engine recorded at create; 7
+     * when they lack it), then waits until the key reads as pending deletion. A key already pending deletion is done.
+     */
+    @Override
+    protected final void deleteResource(LiveResource current, OperationContext ctx) {
+        String keyId = current.id();
+        Object recorded = current.attributes().get(WINDOW);
+        int window = (int) (recorded instanceof Number n ? n.longValue() : DEFAULT_WINDOW_DAYS);
+        try {
+            call("ScheduleKeyDeletion", () -> kms().scheduleKeyDeletion(b -> b.keyId(keyId).pendingWindowInDays(window)));
+        } catch (AwsCallException e) {
+            // KMSInvalidStateException: e.g. already pending deletion. Only that counts as done.
+            if (!"KMSInvalidStateException".equals(e.code()) || describe(keyId).isPresent()) {
+                throw e;
+            }
+        }
+        awaitGone(ctx, keyId, () -> describe(keyId));
+    }
+
+    /** The spec's deletionWindowDays (7 when absent), checked against what KMS allows (7–30) before any call. */
+    static long deletionWindow(ResourceSpec spec, Object value) {
+        if (value == null) {
+            return DEFAULT_WINDOW_DAYS;
+        }
+        long days = SpecValues.number(spec, WINDOW);
+        if (days < 7 || days > 30) {
+            throw new ProviderException(spec.address(), WINDOW + " must be between 7 and 30 days, got " + days);
+        }
+        return days;
+    }
+
+    static List<Tag> kmsTags(Map<String, String> tags) {
+        return new TreeMap<>(tags).entrySet().stream()
+                .map(e -> Tag.builder().tagKey(e.getKey()).tagValue(Objects.toString(e.getValue(), "")).build())
+                .toList();
+    }
+}

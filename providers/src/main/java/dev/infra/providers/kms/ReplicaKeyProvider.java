@@ -1,0 +1,103 @@
+package dev.infra.providers.kms;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.SpecValues;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.KeyMetadata;
+
+/**
+ * {@code aws_kms_replica_key}: a replica, in this provider's region R, of a multi-Region primary key in another
+ * region P: primaryKeyArn (F), description, servicePrincipals (a set: the key policy, as for {@code aws_kms_key}),
+ * deletionWindowDays (write-only), tags; computed arn (the replica's ARN in R). The id is the key id ({@code mrk-…}:
+ * the primary's id, but the key in R).
+ *
+ * <p>create: ReplicateKey, called in P (the region of primaryKeyArn, through {@link AwsClients#in}) with
+ * ReplicaRegion R, the description, the key policy and the tags; then waits until the replica in R is no longer
+ * Creating. Description, key policy and tags are not shared by multi-Region keys, so updates and reads are calls in R
+ * (UpdateKeyDescription, PutKeyPolicy, Tag/UntagResource); delete is ScheduleKeyDeletion in R. readAll and
+ * findExisting (in R): keys tagged with the stack whose MultiRegionConfiguration.MultiRegionKeyType is REPLICA, as
+ * in {@link KmsKeyBase}; {@code aws_kms_key} skips those.
+ */
+public final class ReplicaKeyProvider extends KmsKeyBase {
+
+    public static final String TYPE = "aws_kms_replica_key";
+    static final String PRIMARY = "primaryKeyArn";
+
+    public ReplicaKeyProvider(AwsClients clients) {
+        super(clients, TYPE, Set.of(DESCRIPTION, SERVICES));
+    }
+
+    @Override
+    protected boolean owns(KeyMetadata md) {
+        return isReplica(md);
+    }
+
+    @Override
+    protected LiveResource toLive(KeyMetadata md, Map<String, String> tags) {
+        Map<String, Object> a = commonAttributes(md);
+        if (md.multiRegionConfiguration() != null && md.multiRegionConfiguration().primaryKey() != null) {
+            a.put(PRIMARY, md.multiRegionConfiguration().primaryKey().arn());
+        }
+        return live(md.keyId(), tags, a);
+    }
+
+    // ---- changes ----------------------------------------------------------------------------------------
+
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        long window = deletionWindow(spec, spec.attributes().get(WINDOW));
+        String primary = SpecValues.string(spec, PRIMARY);
+        String primaryRegion = regionOf(spec, primary);
+        if (primaryRegion.equals(clients().region())) {
+            throw new ProviderException(spec.address(), "primary key " + primary + " is in " + primaryRegion
+                    + ", the replica's own region: a replica must be in another region");
+        }
+        String description = SpecValues.optionalString(spec, DESCRIPTION);
+        String policy = policy(services(spec));
+        String stack = spec.tags().get(STACK_TAG);
+        KmsClient inPrimaryRegion = clients().in(primaryRegion).singleAttempt(KmsClient.class, KmsClient::builder);
+        String keyId;
+        try {
+            keyId = createOnce(ctx, spec.address(),
+                    () -> call("ReplicateKey", () -> inPrimaryRegion.replicateKey(b -> b.keyId(primary)
+                            .replicaRegion(clients().region()).description(description).policy(policy)
+                            .tags(kmsTags(spec.tags())))).replicaKeyMetadata().keyId(),
+                    () -> stack == null ? Optional.empty() : lookup(stack, spec.address()).map(LiveResource::id),
+                    e -> false);
+        } catch (AwsCallException e) {
+            // AlreadyExistsException: the primary already has a replica in this region (made outside this resource).
+            throw new ProviderException(spec.address(), "could not replicate " + primary + " to " + clients().region()
+                    + ": " + e.getMessage(), e);
+        }
+        return readBack(ctx, keyId, window);
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        LiveResource now = readNow(spec, current.id(), this::readKey);
+        updateCommon(now, spec);
+        return readBack(ctx, current.id(), updatedWindow(spec));
+    }
+
+    /** The region of a KMS key ARN ({@code arn:aws:kms:<region>:<account>:key/<id>}). */
+    private static String regionOf(ResourceSpec spec, String keyArn) {
+        String[] parts = keyArn.split(":", 6);
+        if (parts.length < 6 || !"arn".equals(parts[0]) || !"kms".equals(parts[2]) || parts[3].isEmpty()
+                || !parts[5].startsWith("key/")) {
+            throw new ProviderException(spec.address(), PRIMARY + " must be a KMS key ARN (arn:aws:kms:<region>:"
+                    + "<account>:key/<id>), got " + keyArn);
+        }
+        return parts[3];
+    }
+}
