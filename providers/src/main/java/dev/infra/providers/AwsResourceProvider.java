@@ -72,6 +72,11 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         schema = schema.withWriteOnly(attributes);
     }
 
+    /** For a subclass constructor: optional attributes whose absence from a spec is a setting (see ResourceSchema). */
+    protected final void absentMeansNone(String... attributes) {
+        schema = schema.withAbsentMeansNone(attributes);
+    }
+
     /** The Boolean attribute that makes AWS refuse deletion while true: plans then refuse to delete. */
     protected final void deletionProtection(String attribute) {
         schema = schema.withDeletionProtection(attribute);

@@ -309,7 +309,9 @@ public final class Applier {
             LiveResource result;
             if (op.kind() == Kind.CREATE) {
                 state.put(ResourceState.creating(c.address(), c.type(), c.dependencies()));
-                Optional<LiveResource> existing = provider.findExisting(stack, spec);
+                Optional<LiveResource> existing = provider.findExisting(stack, spec)
+                        .filter(e -> !spec.tags().containsKey(LiveResource.REGION_TAG)
+                                || !e.ownedByOtherRegion(spec.tags().get(LiveResource.REGION_TAG)));
                 result = existing.isPresent() ? adopt(provider, existing.get(), spec, key)
                         : provider.create(spec, context(key));
                 if (c.action() == Action.REPLACE) {

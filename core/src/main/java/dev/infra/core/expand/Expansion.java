@@ -2,6 +2,7 @@ package dev.infra.core.expand;
 
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
 import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,6 +17,10 @@ public final class Expansion {
 
     public static final String TAG_STACK = "infra:stack";
     public static final String TAG_ADDRESS = "infra:address";
+
+    /** Types listed account-wide, not per region: they carry {@link LiveResource#REGION_TAG}. */
+    private static final Set<String> ACCOUNT_WIDE = Set.of("aws_s3_bucket", "aws_iam_role", "aws_iam_instance_profile",
+            "aws_route53_zone", "aws_route53_health_check");
 
     private final Topology topology;
     private final Map<String, ResourceSpec> specs = new LinkedHashMap<>();
@@ -40,6 +45,9 @@ public final class Expansion {
         tags.put("Name", name(nameSuffix));
         tags.put(TAG_STACK, topology.stack());
         tags.put(TAG_ADDRESS, address);
+        if (ACCOUNT_WIDE.contains(type)) {
+            tags.put(LiveResource.REGION_TAG, topology.region());
+        }
         attrs.put("tags", tags);
         if (specs.put(address, new ResourceSpec(address, type, attrs, dependsOn, origin)) != null) {
             throw new IllegalStateException("two resources expand to " + address);

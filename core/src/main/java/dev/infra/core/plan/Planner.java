@@ -248,6 +248,9 @@ public final class Planner {
                 out.add(new AttributeChange(name, have, want, schema.forcesReplacement(name)));
             }
         });
+        schema.absentMeansNone().stream().sorted()
+                .filter(name -> !desired.containsKey(name) && actual.get(name) != null)
+                .forEach(name -> out.add(new AttributeChange(name, actual.get(name), null, schema.forcesReplacement(name))));
         return out;
     }
 
@@ -293,7 +296,9 @@ public final class Planner {
                 reads.put(p.type(), CompletableFuture.supplyAsync(() -> p.readAll(req), pool));
             }
             Live live = new Live();
-            reads.forEach((type, f) -> live.add(type, f.join()));
+            // Another region's S3 buckets, IAM roles and Route 53 zones show in this region's listings too.
+            reads.forEach((type, f) -> live.add(type, f.join().stream()
+                    .filter(r -> !r.ownedByOtherRegion(state.region())).toList()));
             return live;
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException re ? re : e;

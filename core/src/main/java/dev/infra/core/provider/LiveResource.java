@@ -17,7 +17,20 @@ public record LiveResource(String id, String address, Map<String, Object> attrib
         attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
     }
 
+    /**
+     * The tag naming the region whose state owns a resource of an account-wide type (an S3 bucket, an IAM role, a
+     * Route 53 zone or health check): every region's listing shows it, and only its own region may adopt or delete it.
+     */
+    public static final String REGION_TAG = "infra:region";
+
     public static LiveResource of(String id, String address, Map<String, Object> attributes) {
         return new LiveResource(id, address, attributes);
+    }
+
+    /** Whether the resource is tagged as another region's than {@code region} (untagged: no region claims it). */
+    public boolean ownedByOtherRegion(String region) {
+        Object tags = attributes.get("tags");
+        Object owner = tags instanceof Map<?, ?> m ? m.get(REGION_TAG) : null;
+        return owner != null && !owner.equals(region);
     }
 }

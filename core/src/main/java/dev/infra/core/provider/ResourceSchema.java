@@ -12,12 +12,15 @@ import java.util.Set;
  *     {@code null}): a plan that would delete or replace such a resource fails before anything changes
  * @param recomputedOnUpdate computed attributes an in-place update changes (a launch template's
  *     latest version): what refers to them is planned as unknown, so it follows
+ * @param absentMeansNone optional attributes whose absence from a spec is itself a setting (a record without a set
+ *     identifier is a simple record): AWS holding one is then a change, not an attribute the spec leaves alone
  */
 public record ResourceSchema(Set<String> updatable, Set<String> computed, Set<String> unordered,
-                             Set<String> writeOnly, String deletionProtection, Set<String> recomputedOnUpdate) {
+                             Set<String> writeOnly, String deletionProtection, Set<String> recomputedOnUpdate,
+                             Set<String> absentMeansNone) {
 
     public static ResourceSchema of(Set<String> updatable, Set<String> computed) {
-        return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of(), null, Set.of());
+        return new ResourceSchema(Set.copyOf(updatable), Set.copyOf(computed), Set.of(), Set.of(), null, Set.of(), Set.of());
     }
 
     /** A type's schema: with {@code tagged}, its {@code tags} attribute is updatable like every tag map. */
@@ -30,19 +33,24 @@ public record ResourceSchema(Set<String> updatable, Set<String> computed, Set<St
     }
 
     public ResourceSchema withUnordered(String... attributes) {
-        return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly, deletionProtection, recomputedOnUpdate);
+        return new ResourceSchema(updatable, computed, Set.of(attributes), writeOnly, deletionProtection, recomputedOnUpdate, absentMeansNone);
     }
 
     public ResourceSchema withWriteOnly(String... attributes) {
-        return new ResourceSchema(updatable, computed, unordered, Set.of(attributes), deletionProtection, recomputedOnUpdate);
+        return new ResourceSchema(updatable, computed, unordered, Set.of(attributes), deletionProtection, recomputedOnUpdate, absentMeansNone);
     }
 
     public ResourceSchema withDeletionProtection(String attribute) {
-        return new ResourceSchema(updatable, computed, unordered, writeOnly, attribute, recomputedOnUpdate);
+        return new ResourceSchema(updatable, computed, unordered, writeOnly, attribute, recomputedOnUpdate, absentMeansNone);
     }
 
     public ResourceSchema withRecomputedOnUpdate(String... attributes) {
-        return new ResourceSchema(updatable, computed, unordered, writeOnly, deletionProtection, Set.of(attributes));
+        return new ResourceSchema(updatable, computed, unordered, writeOnly, deletionProtection, Set.of(attributes), absentMeansNone);
+    }
+
+    public ResourceSchema withAbsentMeansNone(String... attributes) {
+        return new ResourceSchema(updatable, computed, unordered, writeOnly, deletionProtection, recomputedOnUpdate,
+                Set.of(attributes));
     }
 
     /** Whether AWS will refuse to delete a resource with these live attributes. */

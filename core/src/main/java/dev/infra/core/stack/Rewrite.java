@@ -10,7 +10,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * What {@code replicate} does to each component, read off the two regions' expansions (so it cannot disagree with
@@ -37,15 +39,23 @@ public record Rewrite(String primary, String replica, List<Row> rows) {
         Map<String, ResourceSpec> r = new LinkedHashMap<>();
         replicaSpecs.forEach(s -> r.put(s.address(), s));
         Map<String, Map<How, List<String>>> byComponent = new TreeMap<>();
-        p.values().stream().filter(s -> !r.containsKey(s.address())).forEach(s ->
-                add(byComponent, s.address(), How.SHARED, s.address() + " (" + primary.region() + "'s)"));
+        Set<String> usedFromPrimary = new TreeSet<>();
+        r.values().forEach(s -> Values.refs(s.attributes()).stream().filter(ref -> !ref.local())
+                .forEach(ref -> usedFromPrimary.add(ref.address())));
+        Set<String> replicaTypes = new TreeSet<>();
+        r.values().forEach(s -> replicaTypes.add(s.type()));
+        // What the replica lacks is shared when it uses the primary's, or has nothing of the kind (the trail). Else
+        // it has its own under another address (a rule naming its own VPC block), counted below as a copy.
+        p.values().stream().filter(s -> !r.containsKey(s.address()))
+                .filter(s -> usedFromPrimary.contains(s.address()) || !replicaTypes.contains(s.type()))
+                .forEach(s -> add(byComponent, s.address(), How.SHARED, s.address() + " (" + primary.region() + "'s)"));
         for (ResourceSpec s : r.values()) {
             ResourceSpec before = p.get(s.address());
-            boolean external = Values.refs(s.attributes()).stream().anyMatch(ref -> !ref.local());
-            if (before == null || !before.type().equals(s.type()) || external) {
-                String what = LINKS.getOrDefault(s.type(), s.type());
-                add(byComponent, s.address(), How.LINKED, s.address() + ": " + what);
-            } else if (!Objects.equals(name(before), name(s))) {
+            boolean inPrimaryZone = s.type().equals("aws_route53_record")
+                    && s.attributes().get("zoneId") instanceof Ref zone && !zone.local();
+            if (LINKS.containsKey(s.type()) && (!s.type().equals("aws_route53_record") || inPrimaryZone)) {
+                add(byComponent, s.address(), How.LINKED, s.address() + ": " + LINKS.get(s.type()));
+            } else if (before != null && !Objects.equals(name(before), name(s))) {
                 add(byComponent, s.address(), How.RENAMED, name(before) + " → " + name(s));
             } else {
                 add(byComponent, s.address(), How.COPIED, null);

@@ -59,6 +59,8 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     public ResourceRecordSetProvider(AwsClients clients) {
         super(clients, TYPE, false,
                 Set.of(ALIAS_DNS_NAME, ALIAS_ZONE_ID, EVALUATE_TARGET_HEALTH, FAILOVER, REGION, HEALTH_CHECK_ID), Set.of());
+        // A record routed across regions that goes back to one region becomes a simple record again.
+        absentMeansNone(SET_IDENTIFIER, FAILOVER, REGION, HEALTH_CHECK_ID);
     }
 
     /** A record's natural key, which is also its id; {@code setIdentifier} is null for a simple record. */

@@ -201,6 +201,16 @@ class ReplicaKeyIT extends ProviderTestSupport {
         assertThat(rawTags(region(), primary.keyId())).isEqualTo(Map.of("k", "v"));
         assertThat(rawTags(PRIMARY_REGION, primary.keyId())).isEmpty();
 
+        // Aliases are per Region: one made, then deleted, in the replica's region never touches the primary's.
+        String alias = "alias/replica-key-it-" + primary.keyId().substring(4, 12);
+        kms(PRIMARY_REGION).createAlias(b -> b.aliasName(alias).targetKeyId(primary.keyId()));
+        kms(region()).createAlias(b -> b.aliasName(alias).targetKeyId(primary.keyId()));
+        kms(region()).deleteAlias(b -> b.aliasName(alias));
+        assertThat(kms(PRIMARY_REGION).listAliases(b -> b.keyId(primary.keyId())).aliases())
+                .extracting(a -> a.aliasName()).containsExactly(alias);
+        assertThat(kms(region()).listAliases(b -> b.keyId(primary.keyId())).aliases()).isEmpty();
+        kms(PRIMARY_REGION).deleteAlias(b -> b.aliasName(alias));
+
         // ScheduleKeyDeletion of the replica: the replica only.
         kms(region()).scheduleKeyDeletion(b -> b.keyId(primary.keyId()).pendingWindowInDays(7));
         assertThat(rawKey(region(), primary.keyId()).keyState()).isEqualTo(KeyState.PENDING_DELETION);

@@ -1432,7 +1432,10 @@ def patch_kms_replicate_key():
     and tags are not shared properties of multi-Region keys
     (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-overview.html#mrk-sync-properties).
     moto 5.2.x looks the key up by raw id only (an ARN fails) and ignores Description, Policy and Tags:
-    the replica copies the primary's description and policy and has no tags.
+    the replica copies the primary's description and policy and has no tags. Its replica is a shallow
+    copy, so primary and replica also shared one alias and one grant table: an alias made in the
+    replica's region showed in the primary's, and deleting it there deleted the primary's. Aliases and
+    grants are per-Region ("Aliases ... grants ... are not shared", same page), so the replica gets its own.
     """
     import json
 
@@ -1444,6 +1447,9 @@ def patch_kms_replicate_key():
         self._validate_key_id(key_id)
         replica_region = self._get_param("ReplicaRegion")
         replica = self.kms_backend.replicate_key(self.kms_backend.get_key_id(key_id), replica_region)
+        replica.aliases = {}
+        replica.grants = {}
+        replica.rotations = []
         replica.description = self._get_param("Description") or ""
         replica.policy = self._get_param("Policy") or replica.generate_default_policy()
         tags = self._get_param("Tags")
