@@ -38,7 +38,8 @@ final class RegionsBinder {
                 // Subnets move with the VPC block, keeping their offsets: that needs a block of the same size.
                 diags.error(net.get("cidr").at(), path + ".network.cidr", "must be a /" + prefix(network.cidr())
                         + " like network.cidr " + network.cidr() + ", so the subnets keep their layout");
-            } else if (zones != null && zones.size() != network.zones().size()) {
+            }
+            if (net != null && network != null && zones != null && zones.size() != network.zones().size()) {
                 diags.error(net.get("zones").at(), path + ".network.zones", "lists " + zones.size()
                         + " zones; network.zones has " + network.zones().size() + " and the subnets are laid out per zone");
             }
