@@ -24,5 +24,5 @@ measure() {   # NAME ARGS...: one run; prints wall s, peak RSS MiB, API calls
     --stats >out.txt 2>err.txt || { echo "$name failed:" >&2; tail -5 err.txt >&2; exit 1; }
   read -r wall rss < time.txt
   calls=$(sed -n 's/^AWS API calls: //p' err.txt)
-  printf '%-26s wall %6.2f s   peak %5d MiB   AWS calls %s\n' "$name" "$wall" $((rss / 1024)) "${calls:-0}"
+  printf '%-30s wall %6.2f s   peak %5d MiB   AWS calls %s\n' "$name" "$wall" $((rss / 1024)) "${calls:-0}"
 }

@@ -296,6 +296,39 @@ class RemoteStateIT {
         assertThat(inS3(SOLO + "/" + REGION + ".json").orElseThrow().resources()).isEmpty();
     }
 
+    @Test
+    @Order(9)
+    void ofTwoConcurrentAppliesOneIsRefusedNamingTheHolderAndNothingIsDuplicated() throws Exception {
+        String race = "race";
+        topology(race, "10.30.0.0/16", "platform", true);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService two = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<Cli.Result>> runs = new ArrayList<>();
+            for (int i = 0; i < 2; i++) {
+                runs.add(two.submit(() -> {
+                    start.await();
+                    return infra(race, "apply", "--auto-approve");
+                }));
+            }
+            start.countDown();
+            List<Cli.Result> results = new ArrayList<>();
+            for (java.util.concurrent.Future<Cli.Result> run : runs) {
+                results.add(run.get());
+            }
+            assertThat(results).extracting(Cli.Result::exit).as(results.toString()).containsExactlyInAnyOrder(0, 1);
+            Cli.Result refused = results.stream().filter(r -> r.exit() == 1).findFirst().orElseThrow();
+            assertThat(refused.err()).contains("error: state s3://" + bucket + "/infra/" + race + "/" + REGION
+                    + ".json is locked by ").contains("(apply, pid " + ProcessHandle.current().pid() + ") since ");
+        } finally {
+            two.shutdownNow();
+        }
+        assertThat(vpcs(race)).hasSize(1);
+        Cli.Result destroy = infra(race, "destroy", "--auto-approve");
+        assertThat(destroy.exit()).as(destroy.toString()).isEqualTo(0);
+        assertThat(vpcs(race)).isEmpty();
+    }
+
     static String[] concat(String first, String... rest) {
         return Stream.concat(Stream.of(first), Stream.of(rest)).toArray(String[]::new);
     }
