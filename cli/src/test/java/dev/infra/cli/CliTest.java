@@ -125,6 +125,19 @@ class CliTest {
     }
 
     @Test
+    void replicateNamesItsRegionsWithToAndFrom() {
+        Cli.Result noTo = Cli.run("replicate", "-f", "../samples/network.yaml");
+        assertThat(noTo.exit()).isEqualTo(64);
+        assertThat(noTo.err()).contains("Missing required option: '--to=REGION'");
+        Cli.Result withRegion = Cli.run("replicate", "-f", "../samples/network.yaml", "--to", "eu-west-1", "--region", "us-west-2");
+        assertThat(withRegion.exit()).isEqualTo(64);
+        assertThat(withRegion.err()).contains("name them with --from and --to, not --region");
+        Cli.Result toItself = Cli.run("replicate", "-f", "../samples/network.yaml", "--to", "us-east-1");
+        assertThat(toItself.exit()).isEqualTo(1);
+        assertThat(toItself.err()).contains("us-east-1 is the primary region itself: replicate to another region");
+    }
+
+    @Test
     void helpListsExitCodes() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isEqualTo(0);
