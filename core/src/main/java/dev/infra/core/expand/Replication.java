@@ -59,6 +59,8 @@ final class Replication {
             rule.put("destinationBucketArn", Ref.to(address, "arn"));
             rule.put("roleArn", Ref.in(t.placement().primary(), role, "arn"));
             rule.put("deleteMarkerReplication", true);
+            // The bucket encrypts with the stack key: its replicas are encrypted with this region's.
+            rule.put("replicaKmsKeyArn", EncryptionExpander.keyArn());
             out.addUntagged(address + "/replication", "aws_s3_bucket_replication_rule", rule, Set.of(), b.at());
             return;
         }

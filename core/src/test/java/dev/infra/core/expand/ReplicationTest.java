@@ -67,7 +67,8 @@ class ReplicationTest {
         assertThat(specs.get("bucket.static/replication").attributes())
                 .containsEntry("bucket", Ref.in("us-east-1", "bucket.static", "bucket"))
                 .containsEntry("roleArn", Ref.in("us-east-1", "bucket.static/replication-role", "arn"))
-                .containsEntry("ruleId", "infra-eu-west-2");
+                .containsEntry("ruleId", "infra-eu-west-2")
+                .containsEntry("replicaKmsKeyArn", Ref.to("encryption/key", "arn"));
         assertThat(specs.get("dns/record.www").attributes()).containsEntry("zoneId", Ref.in("us-east-1", "dns/zone", "id"))
                 .containsEntry("failover", "SECONDARY").containsEntry("setIdentifier", "eu-west-2");
         assertThat(specs.get("cluster.apps/cluster").attributes())

@@ -26,6 +26,7 @@ import software.amazon.awssdk.services.s3.model.DeleteMarkerReplicationStatus;
 import software.amazon.awssdk.services.s3.model.ReplicationConfiguration;
 import software.amazon.awssdk.services.s3.model.ReplicationRule;
 import software.amazon.awssdk.services.s3.model.ReplicationRuleStatus;
+import software.amazon.awssdk.services.s3.model.SseKmsEncryptedObjectsStatus;
 
 /**
  * {@code aws_s3_bucket_replication_rule}: ONE rule of the replication configuration of a source bucket in another
@@ -58,11 +59,12 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
     static final String DESTINATION = "destinationBucketArn";
     static final String ROLE = "roleArn";
     static final String DELETE_MARKERS = "deleteMarkerReplication";
+    static final String REPLICA_KEY = "replicaKmsKeyArn";
     static final String PRIORITY = "priority";
     static final String NO_CONFIGURATION = "ReplicationConfigurationNotFoundError";
 
     public BucketReplicationRuleProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(DESTINATION, ROLE, DELETE_MARKERS), Set.of(PRIORITY));
+        super(clients, TYPE, false, Set.of(DESTINATION, ROLE, DELETE_MARKERS, REPLICA_KEY), Set.of(PRIORITY));
     }
 
     /** Where a rule lives: the source bucket and its region, and the rule's id. */
@@ -140,6 +142,9 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
         a.put(DELETE_MARKERS, rule.deleteMarkerReplication() != null
                 && rule.deleteMarkerReplication().status() == DeleteMarkerReplicationStatus.ENABLED);
         putIfPresent(a, PRIORITY, rule.priority() == null ? null : rule.priority().longValue());
+        if (rule.destination() != null && rule.destination().encryptionConfiguration() != null) {
+            putIfPresent(a, REPLICA_KEY, rule.destination().encryptionConfiguration().replicaKmsKeyID());
+        }
         return live(ref.id(), Map.of(), a);
     }
 
@@ -161,30 +166,37 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
         String role = SpecValues.string(spec, ROLE);
         String destination = SpecValues.string(spec, DESTINATION);
         boolean deleteMarkers = SpecValues.bool(spec, DELETE_MARKERS, false);
+        String replicaKey = SpecValues.optionalString(spec, REPLICA_KEY);
         return converge(ctx, "rule " + ref.id() + " in the replication configuration", () -> {
             Optional<ReplicationConfiguration> config = configuration(ref);
             return config.flatMap(c -> ruleIn(c, ref)
                     .filter(r -> role.equals(c.role()) && r.status() == ReplicationRuleStatus.ENABLED)
                     .map(r -> toLive(ref, c, r))
                     .filter(l -> destination.equals(l.attributes().get(DESTINATION))
-                            && Boolean.valueOf(deleteMarkers).equals(l.attributes().get(DELETE_MARKERS))));
+                            && Boolean.valueOf(deleteMarkers).equals(l.attributes().get(DELETE_MARKERS))
+                            && Objects.equals(replicaKey, l.attributes().get(REPLICA_KEY))));
         }, () -> {
             List<ReplicationRule> rules = configuration(ref).map(ReplicationConfiguration::rules).orElse(List.of());
             Integer priority = rules.stream().filter(r -> ref.ruleId().equals(r.id())).map(ReplicationRule::priority)
                     .filter(Objects::nonNull).findFirst()
                     .orElseGet(() -> 1 + rules.stream().map(ReplicationRule::priority).filter(Objects::nonNull)
                             .mapToInt(Integer::intValue).max().orElse(0));
-            ReplicationRule rule = ReplicationRule.builder()
+            ReplicationRule.Builder rule = ReplicationRule.builder()
                     .id(ref.ruleId())
                     .priority(priority)
                     .filter(f -> f.prefix(""))
                     .status(ReplicationRuleStatus.ENABLED)
                     .deleteMarkerReplication(d -> d.status(deleteMarkers
                             ? DeleteMarkerReplicationStatus.ENABLED : DeleteMarkerReplicationStatus.DISABLED))
-                    .destination(d -> d.bucket(destination))
-                    .build();
+                    .destination(d -> d.bucket(destination));
+            if (replicaKey != null) {
+                // SSE-KMS objects replicate only when the rule selects them and names the key to encrypt replicas
+                // with (S3 User Guide, "Replicating objects created with server-side encryption (SSE-KMS)").
+                rule.sourceSelectionCriteria(s -> s.sseKmsEncryptedObjects(k -> k.status(SseKmsEncryptedObjectsStatus.ENABLED)))
+                        .destination(d -> d.bucket(destination).encryptionConfiguration(e -> e.replicaKmsKeyID(replicaKey)));
+            }
             List<ReplicationRule> next = new ArrayList<>(rules.stream().filter(r -> !ref.ruleId().equals(r.id())).toList());
-            next.add(rule);
+            next.add(rule.build());
             put(spec.address(), ref, role, next);
         });
     }

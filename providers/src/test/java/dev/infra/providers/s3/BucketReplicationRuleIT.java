@@ -136,10 +136,18 @@ class BucketReplicationRuleIT extends ProviderTestSupport {
         assertThat(rawRule("infra-ca-central-1").destination().bucket()).isEqualTo("arn:aws:s3:::" + replica);
         assertThat(secondRule.attributes()).containsEntry("priority", 2L).containsEntry("deleteMarkerReplication", true);
 
-        // Update: delete markers, destination and role; the rule keeps its priority, the other rule stays.
-        ResourceSpec changed = ruleSpec(address, source, "infra-ca-central-1", other, secondRoleArn, true);
+        // Update: delete markers, destination, role and the replica key (SSE-KMS objects replicate only with
+        // one); the rule keeps its priority, the other rule stays.
+        String replicaKey = "arn:aws:kms:ca-central-1:123456789012:key/mrk-1234abcd12ab34cd56ef1234567890ab";
+        Map<String, Object> changedAttributes = new java.util.HashMap<>(
+                ruleSpec(address, source, "infra-ca-central-1", other, secondRoleArn, true).attributes());
+        changedAttributes.put("replicaKmsKeyArn", replicaKey);
+        ResourceSpec changed = untaggedSpec(address, BucketReplicationRuleProvider.TYPE, changedAttributes);
         LiveResource updated = rules.update(created, changed,
-                Set.of("deleteMarkerReplication", "destinationBucketArn", "roleArn"), ctx(address));
+                Set.of("deleteMarkerReplication", "destinationBucketArn", "roleArn", "replicaKmsKeyArn"), ctx(address));
+        assertThat(rawRule("infra-ca-central-1").sourceSelectionCriteria().sseKmsEncryptedObjects().statusAsString())
+                .isEqualTo("Enabled");
+        assertThat(rawRule("infra-ca-central-1").destination().encryptionConfiguration().replicaKmsKeyID()).isEqualTo(replicaKey);
 
         ReplicationRule rawUpdated = rawRule("infra-ca-central-1");
         assertThat(rawUpdated.deleteMarkerReplication().status()).isEqualTo(DeleteMarkerReplicationStatus.ENABLED);

@@ -230,8 +230,11 @@ def patch_s3_replication_delete_marker_replication():
     https://docs.aws.amazon.com/AmazonS3/latest/API/API_ReplicationRule.html), and GetBucketReplication
     returns the bucket's replication configuration, rules included
     (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html). moto 5.2.x keeps
-    the rule as put but answers every rule with DeleteMarkerReplication Disabled. This patch answers
-    with the stored Status (Disabled only when the rule had none); the rest of moto's answer stays.
+    the rule as put but answers every rule with DeleteMarkerReplication Disabled, and leaves out its
+    SourceSelectionCriteria (how SSE-KMS objects are selected for replication,
+    https://docs.aws.amazon.com/AmazonS3/latest/API/API_SourceSelectionCriteria.html). This patch answers
+    with the stored Status (Disabled only when the rule had none) and the stored SourceSelectionCriteria;
+    the rest of moto's answer stays.
     """
     from moto.core.responses import ActionResult
     from moto.s3.exceptions import ReplicationConfigurationNotFoundError
@@ -243,8 +246,9 @@ def patch_s3_replication_delete_marker_replication():
         replication = self.backend.get_bucket_replication(self.bucket_name)
         if not replication:
             raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
-        rules = [
-            {
+        rules = []
+        for rule in replication["Rule"]:
+            answer = {
                 "ID": rule["ID"],
                 "Priority": rule["Priority"],
                 "Status": rule["Status"],
@@ -254,8 +258,9 @@ def patch_s3_replication_delete_marker_replication():
                 "Filter": {"Prefix": ""},
                 "Destination": rule["Destination"],
             }
-            for rule in replication["Rule"]
-        ]
+            if rule.get("SourceSelectionCriteria"):
+                answer["SourceSelectionCriteria"] = rule["SourceSelectionCriteria"]
+            rules.append(answer)
         return self.serialized(ActionResult(
             {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))
 
