@@ -7,12 +7,15 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ProviderSupport;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroup;
 import software.amazon.awssdk.services.elasticache.model.Tag;
 
 /**
@@ -22,8 +25,17 @@ import software.amazon.awssdk.services.elasticache.model.Tag;
  * Tagging API for all of ElastiCache (tags included), of which each type keeps its own ARNs
  * ({@code arn:aws:elasticache:<region>:<account>:<kind>:<name>}); a single resource's tags come from
  * ListTagsForResource. Tags are given at creation, then changed with AddTagsToResource / RemoveTagsFromResource.
+ *
+ * <p>Global Datastores (global replication groups) are the account's, not a Region's: DescribeGlobalReplicationGroups
+ * answers for them in any Region, which is how a secondary's Region follows its datastore.
  */
 public abstract class ElastiCacheProvider extends AwsResourceProvider {
+
+    /** Statuses of a Global Datastore ready for use and changes: with secondaries, or with its primary only. */
+    protected static final Set<String> GLOBAL_READY = Set.of("available", "primary-only");
+    protected static final String INVALID_GLOBAL_STATE = "InvalidGlobalReplicationGroupState";
+    protected static final String PRIMARY = "PRIMARY";
+    protected static final String SECONDARY = "SECONDARY";
 
     private final String arnKind;
 
@@ -32,7 +44,12 @@ public abstract class ElastiCacheProvider extends AwsResourceProvider {
      */
     protected ElastiCacheProvider(AwsClients clients, String type, String arnKind, Set<String> updatable,
                                   Set<String> computed) {
-        super(clients, type, true, updatable, computed);
+        this(clients, type, true, arnKind, updatable, computed);
+    }
+
+    protected ElastiCacheProvider(AwsClients clients, String type, boolean tagged, String arnKind,
+                                  Set<String> updatable, Set<String> computed) {
+        super(clients, type, tagged, updatable, computed);
         this.arnKind = ":" + arnKind + ":";
     }
 
@@ -60,6 +77,19 @@ public abstract class ElastiCacheProvider extends AwsResourceProvider {
             }
         });
         return out;
+    }
+
+    /** The Global Datastore with this id, with its members; empty when ElastiCache does not know it. */
+    protected final Optional<GlobalReplicationGroup> describeGlobal(String id) {
+        return ProviderSupport.unless(this::isGone, () -> call("DescribeGlobalReplicationGroups",
+                        () -> elasticache().describeGlobalReplicationGroups(b -> b.globalReplicationGroupId(id)
+                                .showMemberInfo(true)))
+                .globalReplicationGroups().stream().findFirst());
+    }
+
+    /** Whether a member role AWS reports ({@code PRIMARY}, {@code primary}…) is {@code role}. */
+    protected static boolean isRole(String reported, String role) {
+        return role.equalsIgnoreCase(reported);
     }
 
     protected final Map<String, String> tagsOf(String arn) {

@@ -24,6 +24,9 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 import software.amazon.awssdk.services.elasticache.model.AutomaticFailoverStatus;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
+import software.amazon.awssdk.services.elasticache.model.CreateReplicationGroupRequest;
+import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroup;
+import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroupInfo;
 import software.amazon.awssdk.services.elasticache.model.ModifyReplicationGroupRequest;
 import software.amazon.awssdk.services.elasticache.model.MultiAZStatus;
 import software.amazon.awssdk.services.elasticache.model.NodeGroup;
@@ -50,6 +53,19 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * misses cost a DescribeReplicationGroups, a DescribeCacheClusters and a ListTagsForResource each. The engine version
  * is reported as major.minor, as given ("7.1"), though AWS reports the patch level it runs ("7.1.0"). A group being
  * deleted counts as gone.
+ *
+ * <p>With globalReplicationGroupId the group is a SECONDARY member of that Global Datastore (created in the primary's
+ * Region by {@code aws_elasticache_global_replication_group}); absent, a standalone group (or a datastore's primary:
+ * only a secondary reports the attribute). A secondary takes from the datastore what all its members share, so its
+ * CreateReplicationGroup sends only the id, description, globalReplicationGroupId, numCacheClusters, subnet group,
+ * security groups, KMS key (one of the secondary's Region) and tags: AWS refuses the rest with InvalidParameterCombination.
+ * {@link #INHERITED} (engine, engineVersion, nodeType, automaticFailover, multiAz, atRestEncryption, transitEncryption,
+ * and the write-only authTokenSecretArn) are neither sent nor ever changed on a secondary: they read back as the
+ * datastore has them, the primary's, so a spec carrying the primary's values shows no difference; one asking a
+ * secondary for other values fails its update, naming them. Create then waits until the datastore lists the group.
+ * Delete of a secondary first disassociates it (DisassociateGlobalReplicationGroup, called in the secondary's Region
+ * with its id and Region) and waits until the datastore no longer lists it; a datastore's primary is not deleted
+ * (AWS refuses while it is one): that fails at once, naming the datastore.
  */
 public final class ReplicationGroupProvider extends ElastiCacheProvider {
 
@@ -71,6 +87,10 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     static final String PRIMARY_ENDPOINT = "primaryEndpoint";
     static final String READER_ENDPOINT = "readerEndpoint";
     static final String PORT = "port";
+    static final String GLOBAL_ID = "globalReplicationGroupId";
+    /** What a secondary takes from its Global Datastore: never sent for one, never changed on one. */
+    static final Set<String> INHERITED = Set.of(ENGINE, ENGINE_VERSION, NODE_TYPE, FAILOVER, MULTI_AZ, AT_REST, TRANSIT,
+            AUTH_TOKEN_SECRET);
 
     static final String AVAILABLE = "available";
     static final String DELETING = "deleting";
@@ -176,7 +196,20 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
                 putIfPresent(a, READER_ENDPOINT, n.readerEndpoint().address());
             }
         }
+        secondaryOf(g).ifPresent(global -> a.put(GLOBAL_ID, global));
         return live(g.replicationGroupId(), tags, a);
+    }
+
+    /** The Global Datastore this group is a secondary of. */
+    private static Optional<String> secondaryOf(ReplicationGroup g) {
+        return roleIn(g, SECONDARY);
+    }
+
+    private static Optional<String> roleIn(ReplicationGroup g, String role) {
+        GlobalReplicationGroupInfo info = g.globalReplicationGroupInfo();
+        return info == null || info.globalReplicationGroupId() == null || info.globalReplicationGroupId().isEmpty()
+                || !isRole(info.globalReplicationGroupMemberRole(), role)
+                ? Optional.empty() : Optional.of(info.globalReplicationGroupId());
     }
 
     /** "7.1.0" → "7.1": the form engine versions are given in. */
@@ -191,36 +224,43 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     // ---- changes ----------------------------------------------------------------------------------------
 
     /**
-     * CreateReplicationGroup with the AUTH token read from Secrets Manager, then a wait for {@code available}. A subnet
-     * group created moments before may not be visible yet: that refusal is retried for a while.
+     * CreateReplicationGroup with the AUTH token read from Secrets Manager (a secondary's comes with its datastore), then a
+     * wait for {@code available}. A subnet group created moments before may not be visible yet, a datastore may be busy
+     * with a change: those refusals are retried for a while.
      */
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String id = SpecValues.string(spec, ID);
         String secretArn = SpecValues.optionalString(spec, AUTH_TOKEN_SECRET);
-        String token = secretArn == null ? null : authToken(spec.address(), secretArn);
+        String global = SpecValues.optionalString(spec, GLOBAL_ID);
+        String token = secretArn == null || global != null ? null : authToken(spec.address(), secretArn);
         List<String> securityGroups = SpecValues.strings(spec, SECURITY_GROUPS);
         Long clusters = spec.attributes().get(NUM_CLUSTERS) == null ? null : SpecValues.number(spec, NUM_CLUSTERS);
+        Consumer<CreateReplicationGroupRequest.Builder> own = b -> b.replicationGroupId(id)
+                .replicationGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))
+                .numCacheClusters(clusters == null ? null : clusters.intValue())
+                .cacheSubnetGroupName(SpecValues.optionalString(spec, SUBNET_GROUP))
+                .securityGroupIds(securityGroups.isEmpty() ? null : securityGroups)
+                .kmsKeyId(SpecValues.optionalString(spec, KMS_KEY))
+                .tags(cacheTags(spec.tags()));
+        Consumer<CreateReplicationGroupRequest.Builder> settings = global != null ? b -> b.globalReplicationGroupId(global)
+                : b -> b.engine(SpecValues.optionalString(spec, ENGINE))
+                        .engineVersion(SpecValues.optionalString(spec, ENGINE_VERSION))
+                        .cacheNodeType(SpecValues.optionalString(spec, NODE_TYPE))
+                        .automaticFailoverEnabled(SpecValues.optionalBoolean(spec, FAILOVER))
+                        .multiAZEnabled(SpecValues.optionalBoolean(spec, MULTI_AZ))
+                        .atRestEncryptionEnabled(SpecValues.optionalBoolean(spec, AT_REST))
+                        .transitEncryptionEnabled(SpecValues.optionalBoolean(spec, TRANSIT))
+                        .authToken(token);
         createOnce(ctx, spec.address(), () -> callWithSecret("CreateReplicationGroup", token, () -> elasticacheOnce()
-                        .createReplicationGroup(b -> b.replicationGroupId(id)
-                                .replicationGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))
-                                .engine(SpecValues.optionalString(spec, ENGINE))
-                                .engineVersion(SpecValues.optionalString(spec, ENGINE_VERSION))
-                                .cacheNodeType(SpecValues.optionalString(spec, NODE_TYPE))
-                                .numCacheClusters(clusters == null ? null : clusters.intValue())
-                                .automaticFailoverEnabled(SpecValues.optionalBoolean(spec, FAILOVER))
-                                .multiAZEnabled(SpecValues.optionalBoolean(spec, MULTI_AZ))
-                                .cacheSubnetGroupName(SpecValues.optionalString(spec, SUBNET_GROUP))
-                                .securityGroupIds(securityGroups.isEmpty() ? null : securityGroups)
-                                .atRestEncryptionEnabled(SpecValues.optionalBoolean(spec, AT_REST))
-                                .kmsKeyId(SpecValues.optionalString(spec, KMS_KEY))
-                                .transitEncryptionEnabled(SpecValues.optionalBoolean(spec, TRANSIT))
-                                .authToken(token)
-                                .tags(cacheTags(spec.tags()))))
+                        .createReplicationGroup(b -> settings.accept(b.applyMutation(own))))
                         .replicationGroup().replicationGroupId(),
                 () -> describe(id).map(ReplicationGroup::replicationGroupId),
-                e -> "CacheSubnetGroupNotFoundFault".equals(e.code()));
+                e -> "CacheSubnetGroupNotFoundFault".equals(e.code()) || INVALID_GLOBAL_STATE.equals(e.code()));
         awaitAvailable(ctx, id, "to become available");
+        if (global != null) {
+            awaitMembership(ctx, global, id, true);
+        }
         return with(readBack(ctx, id), AUTH_TOKEN_SECRET, secretArn);
     }
 
@@ -242,6 +282,15 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         LiveResource now = toLive(group);
         updateTags(now, spec, group.arn());
         Set<String> differ = differing(now, spec);
+        Optional<String> global = secondaryOf(group);
+        if (global.isPresent()) {
+            List<String> inherited = differ.stream().filter(INHERITED::contains).sorted().toList();
+            if (!inherited.isEmpty()) {
+                throw new ProviderException(spec.address(), "replication group " + id + " is a secondary of global"
+                        + " datastore " + global.get() + ", whose " + String.join(", ", inherited) + " it follows: set"
+                        + " them as the primary has them (they change on the primary and its datastore)");
+            }
+        }
         long have = group.memberClusters().size();
         long want = differ.contains(NUM_CLUSTERS) ? SpecValues.number(spec, NUM_CLUSTERS) : have;
         if (want > have) {
@@ -316,12 +365,56 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         if (g.isEmpty()) {
             return;
         }
+        Optional<String> primaryOf = roleIn(g.get(), PRIMARY);
+        if (primaryOf.isPresent()) {
+            throw new ProviderException(ctx.address() != null ? ctx.address() : id, "replication group " + id
+                    + " is the primary of global datastore " + primaryOf.get()
+                    + ": AWS deletes it only once that datastore is deleted");
+        }
+        Optional<String> global = secondaryOf(g.get());
+        if (global.isPresent()) {
+            disassociate(ctx, global.get(), id);
+        }
         if (!DELETING.equals(g.get().status())) {
             retrying(ctx, "DeleteReplicationGroup " + id, CHANGE_TIMEOUT, POLL_INTERVAL, e -> INVALID_STATE.equals(e.code()),
                     () -> call("DeleteReplicationGroup", () -> elasticache().deleteReplicationGroup(
                             b -> b.replicationGroupId(id))));
         }
         awaitGone(ctx, "replication group " + id, CHANGE_TIMEOUT, POLL_INTERVAL, () -> describe(id));
+    }
+
+    /**
+     * Removes the secondary {@code id} (of this Region) from Global Datastore {@code global}, retried while the datastore
+     * is busy, then waits until the datastore no longer lists it. A datastore already gone is fine.
+     */
+    private void disassociate(OperationContext ctx, String global, String id) {
+        ignoreGone(() -> retrying(ctx, "DisassociateGlobalReplicationGroup " + id, CHANGE_TIMEOUT, POLL_INTERVAL,
+                e -> INVALID_GLOBAL_STATE.equals(e.code()), () -> call("DisassociateGlobalReplicationGroup",
+                        () -> elasticache().disassociateGlobalReplicationGroup(b -> b.globalReplicationGroupId(global)
+                                .replicationGroupId(id).replicationGroupRegion(clients().region())))));
+        awaitMembership(ctx, global, id, false);
+        ctx.await("replication group " + id + " to leave global datastore " + global, CHANGE_TIMEOUT, POLL_INTERVAL,
+                () -> describe(id).filter(x -> secondaryOf(x).isPresent()).isEmpty()
+                        ? Optional.of(Boolean.TRUE) : Optional.empty());
+    }
+
+    /** Waits until Global Datastore {@code global} is ready and lists this Region's group {@code id} (or no longer does). */
+    private void awaitMembership(OperationContext ctx, String global, String id, boolean member) {
+        ctx.await("global datastore " + global + (member ? " to list " : " to no longer list ") + id, CHANGE_TIMEOUT,
+                POLL_INTERVAL, () -> {
+                    Optional<GlobalReplicationGroup> g = describeGlobal(global);
+                    if (g.isEmpty()) {
+                        if (member) {
+                            throw new ProviderException(ctx.address(), "global datastore " + global + " no longer exists");
+                        }
+                        return Optional.of(Boolean.TRUE);
+                    }
+                    boolean listed = g.get().members().stream().anyMatch(m -> id.equals(m.replicationGroupId())
+                            && clients().region().equals(m.replicationGroupRegion())
+                            && (!member || m.status() == null || "associated".equals(m.status())));
+                    return listed == member && (!member || GLOBAL_READY.contains(g.get().status()))
+                            ? Optional.of(Boolean.TRUE) : Optional.empty();
+                });
     }
 
     private static ProviderException gone(String address, String id) {

@@ -1344,6 +1344,295 @@ def patch_elasticache_modify_cache_subnet_group():
     ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group
 
 
+def patch_elasticache_global_datastore():
+    """Global Datastore: CreateGlobalReplicationGroup, DescribeGlobalReplicationGroups,
+    ModifyGlobalReplicationGroup, DeleteGlobalReplicationGroup, DisassociateGlobalReplicationGroup,
+    and CreateReplicationGroup with GlobalReplicationGroupId (a secondary in another Region).
+
+    AWS: CreateGlobalReplicationGroup makes a Global datastore of PrimaryReplicationGroupId, "the
+    primary cluster that accepts writes and will replicate updates to the secondary cluster";
+    "Amazon ElastiCache automatically applies a prefix to the Global datastore ID when it is created.
+    Each Amazon Region has its own prefix" (errors: ReplicationGroupNotFoundFault,
+    GlobalReplicationGroupAlreadyExistsFault)
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateGlobalReplicationGroup.html);
+    the prefixes per Region, e.g. us-east-1 "ldgnf", give ids such as ldgnf-<suffix>
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-CLI.html).
+    DescribeGlobalReplicationGroups "Returns information about a particular global replication group.
+    If no identifier is specified, returns information about all Global datastores"; ShowMemberInfo
+    "Returns the list of members that comprise the Global datastore"; an unknown id is
+    GlobalReplicationGroupNotFoundFault (HTTP 404)
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DescribeGlobalReplicationGroups.html).
+    The GlobalReplicationGroup has GlobalReplicationGroupId, GlobalReplicationGroupDescription, Status,
+    CacheNodeType, Engine, EngineVersion, Members (GlobalReplicationGroupMember: ReplicationGroupId,
+    ReplicationGroupRegion, Role "primary or secondary", AutomaticFailover, Status), ClusterEnabled,
+    AuthTokenEnabled, TransitEncryptionEnabled, AtRestEncryptionEnabled, ARN
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_GlobalReplicationGroup.html,
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_GlobalReplicationGroupMember.html).
+    ModifyGlobalReplicationGroup "Modifies the settings for a Global datastore" (here its
+    GlobalReplicationGroupDescription; ApplyImmediately is required)
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ModifyGlobalReplicationGroup.html).
+    DeleteGlobalReplicationGroup: "First, you must DisassociateGlobalReplicationGroup to remove the
+    secondary clusters in the Global datastore. Once the Global datastore contains only the primary
+    cluster, you can use the DeleteGlobalReplicationGroup API to delete the Global datastore while
+    retainining the primary cluster"; "The primary cluster is never deleted when deleting a Global
+    Datastore. It can only be deleted when it no longer is associated with any Global Datastore";
+    errors GlobalReplicationGroupNotFoundFault and InvalidGlobalReplicationGroupState ("The Global
+    datastore is not available or in primary-only state")
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteGlobalReplicationGroup.html).
+    DisassociateGlobalReplicationGroup removes "a secondary cluster from the Global datastore ... The
+    secondary cluster will no longer receive updates from the primary cluster, but will remain as a
+    standalone cluster in that Amazon region" (GlobalReplicationGroupId, ReplicationGroupId,
+    ReplicationGroupRegion)
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DisassociateGlobalReplicationGroup.html).
+    CreateReplicationGroup's GlobalReplicationGroupId makes the new group a member of that Global
+    datastore (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html):
+    "All clusters—primary and secondary—in your global datastore should have the same number of
+    primary nodes, node type, engine version", and "the secondary cluster inherits the Multi-AZ and
+    automatic failover settings from the primary cluster"
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html);
+    AWS refuses the settings a secondary inherits with InvalidParameterCombination "Cannot use the given
+    parameters when creating new replication group in an existing global replication group". A member's
+    DescribeReplicationGroups shows GlobalReplicationGroupInfo (GlobalReplicationGroupId,
+    GlobalReplicationGroupMemberRole)
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_GlobalReplicationGroupInfo.html).
+    moto 5.2.x implements none of the Global datastore calls (HTTP 500) and takes a secondary's
+    GlobalReplicationGroupId without checking or inheriting anything.
+    A Global datastore belongs to the account, not to one Region: it is kept with its primary's
+    Region and found from any Region. As moto's groups change at once, every change here is complete
+    (status available) when the call returns. A Region the documentation lists no prefix for gets a
+    stand-in prefix of five letters derived from its name (AWS has one, unpublished).
+    """
+    import hashlib
+
+    from moto.core.responses import ActionResult
+    from moto.elasticache.exceptions import (
+        ElastiCacheException,
+        InvalidParameterCombinationException,
+        InvalidParameterValueException,
+        ReplicationGroupNotFound,
+    )
+    from moto.elasticache.models import ElastiCacheBackend, elasticache_backends
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    prefixes = {
+        "us-east-2": "fpkhr", "us-east-1": "ldgnf", "us-west-1": "virxk", "us-west-2": "sgaui",
+        "ca-central-1": "bxodz", "ap-south-1": "erpgt", "ap-northeast-1": "quwsw", "ap-northeast-2": "lfqnh",
+        "ap-northeast-3": "nlapn", "ap-southeast-1": "vlqxn", "ap-southeast-2": "vbgxd", "eu-central-1": "iudkw",
+        "eu-west-1": "gxeiz", "eu-west-2": "okuqm", "eu-west-3": "fgjhi", "sa-east-1": "juxlw",
+        "cn-north-1": "emvgo", "cn-northwest-1": "ckbem", "ap-east-1": "knjmp", "us-gov-west-1": "sgwui",
+    }
+    inherited = ("Engine", "EngineVersion", "CacheNodeType", "CacheParameterGroupName", "TransitEncryptionEnabled",
+                 "TransitEncryptionMode", "AtRestEncryptionEnabled", "NumNodeGroups", "SnapshotArns", "SnapshotName",
+                 "CacheSecurityGroupNames")
+
+    class GlobalReplicationGroupNotFound(ElastiCacheException):
+        code = "GlobalReplicationGroupNotFoundFault"
+
+        def __init__(self, global_id):
+            super().__init__(f"Global replication group {global_id} not found.")
+
+    class GlobalReplicationGroupAlreadyExists(ElastiCacheException):
+        code = "GlobalReplicationGroupAlreadyExistsFault"
+
+        def __init__(self, global_id):
+            super().__init__(f"Global replication group {global_id} already exists.")
+
+    class InvalidGlobalReplicationGroupState(ElastiCacheException):
+        code = "InvalidGlobalReplicationGroupState"
+
+    class InvalidReplicationGroupState(ElastiCacheException):
+        code = "InvalidReplicationGroupState"
+
+    def prefix(region):
+        if region in prefixes:
+            return prefixes[region]
+        digest = hashlib.sha256(region.encode()).digest()
+        return "".join(chr(ord("a") + b % 26) for b in digest[:5])
+
+    def stores(account_id):
+        """Every Region's Global datastores of the account (kept with their primary's Region)."""
+        return [getattr(b, "infra_global_groups", {}) for b in elasticache_backends[account_id].values()]
+
+    def find(account_id, global_id):
+        for store in stores(account_id):
+            if global_id in store:
+                return store[global_id]
+        raise GlobalReplicationGroupNotFound(global_id)
+
+    def group_in(account_id, region, group_id):
+        return elasticache_backends[account_id][region].replication_groups.get(group_id)
+
+    def set_info(group, global_id, role):
+        group.global_replication_group_id = global_id or ""
+        if role:
+            group.global_replication_group_member_role = role
+        elif "global_replication_group_member_role" in group.__dict__:
+            del group.global_replication_group_member_role
+
+    def view(account_id, g, members):
+        primary = next(m for m in g["Members"] if m["Role"] == "PRIMARY")
+        source = group_in(account_id, primary["ReplicationGroupRegion"], primary["ReplicationGroupId"])
+        out = {k: v for k, v in g.items() if k != "Members"}
+        out.update(
+            CacheNodeType=source.cache_node_type, Engine=source.engine, EngineVersion=source.engine_version,
+            ClusterEnabled=source.cluster_mode == "enabled", AuthTokenEnabled=source.auth_token_enabled,
+            TransitEncryptionEnabled=source.transit_encryption_enabled,
+            AtRestEncryptionEnabled=source.at_rest_encryption_enabled)
+        if members:
+            out["Members"] = [dict(m) for m in g["Members"]]
+            for m in out["Members"]:
+                member = group_in(account_id, m["ReplicationGroupRegion"], m["ReplicationGroupId"])
+                if member is not None:
+                    m["AutomaticFailover"] = member.automatic_failover
+        return out
+
+    def create_global_replication_group(self):
+        backend = self.elasticache_backend
+        primary_id = (self._get_param("PrimaryReplicationGroupId") or "").lower()
+        primary = backend.replication_groups.get(primary_id)
+        if primary is None:
+            raise ReplicationGroupNotFound(primary_id)
+        if getattr(primary, "global_replication_group_id", ""):
+            raise InvalidParameterValueException(
+                f"Replication group {primary_id} is already part of global replication group "
+                f"{primary.global_replication_group_id}.")
+        global_id = prefix(backend.region_name) + "-" + self._get_param("GlobalReplicationGroupIdSuffix")
+        if any(global_id in store for store in stores(backend.account_id)):
+            raise GlobalReplicationGroupAlreadyExists(global_id)
+        g = {
+            "GlobalReplicationGroupId": global_id,
+            "GlobalReplicationGroupDescription": self._get_param("GlobalReplicationGroupDescription") or "",
+            "Status": "available",
+            "ARN": f"arn:{self.partition}:elasticache::{backend.account_id}:globalreplicationgroup:{global_id}",
+            "Members": [{"ReplicationGroupId": primary_id, "ReplicationGroupRegion": backend.region_name,
+                         "Role": "PRIMARY", "Status": "associated"}],
+        }
+        if not hasattr(backend, "infra_global_groups"):
+            backend.infra_global_groups = {}
+        backend.infra_global_groups[global_id] = g
+        set_info(primary, global_id, "PRIMARY")
+        return ActionResult({"GlobalReplicationGroup": view(backend.account_id, g, True)})
+
+    def describe_global_replication_groups(self):
+        account_id = self.elasticache_backend.account_id
+        global_id = self._get_param("GlobalReplicationGroupId")
+        members = bool(self._get_bool_param("ShowMemberInfo"))
+        groups = [find(account_id, global_id)] if global_id else [
+            g for store in stores(account_id) for g in store.values()]
+        return ActionResult({"GlobalReplicationGroups": [view(account_id, g, members) for g in groups]})
+
+    def modify_global_replication_group(self):
+        account_id = self.elasticache_backend.account_id
+        g = find(account_id, self._get_param("GlobalReplicationGroupId"))
+        if self._get_bool_param("ApplyImmediately") is None:
+            raise InvalidParameterValueException("The parameter ApplyImmediately must be provided.")
+        description = self._get_param("GlobalReplicationGroupDescription")
+        if description is not None:
+            g["GlobalReplicationGroupDescription"] = description
+        return ActionResult({"GlobalReplicationGroup": view(account_id, g, False)})
+
+    def delete_global_replication_group(self):
+        account_id = self.elasticache_backend.account_id
+        global_id = self._get_param("GlobalReplicationGroupId")
+        g = find(account_id, global_id)
+        secondaries = [m["ReplicationGroupId"] + " (" + m["ReplicationGroupRegion"] + ")"
+                       for m in g["Members"] if m["Role"] != "PRIMARY"]
+        if secondaries:
+            raise InvalidGlobalReplicationGroupState(
+                f"Global replication group {global_id} still has secondary members: {', '.join(secondaries)}. "
+                "Disassociate them (DisassociateGlobalReplicationGroup) before deleting it.")
+        out = view(account_id, g, False)
+        out["Status"] = "deleting"
+        for m in g["Members"]:
+            member = group_in(account_id, m["ReplicationGroupRegion"], m["ReplicationGroupId"])
+            if member is not None:
+                set_info(member, None, None)
+        for store in stores(account_id):
+            store.pop(global_id, None)
+        return ActionResult({"GlobalReplicationGroup": out})
+
+    def disassociate_global_replication_group(self):
+        account_id = self.elasticache_backend.account_id
+        global_id = self._get_param("GlobalReplicationGroupId")
+        group_id = self._get_param("ReplicationGroupId")
+        region = self._get_param("ReplicationGroupRegion")
+        g = find(account_id, global_id)
+        member = next((m for m in g["Members"]
+                       if m["ReplicationGroupId"] == group_id and m["ReplicationGroupRegion"] == region), None)
+        if member is None:
+            raise InvalidParameterValueException(
+                f"Replication group {group_id} in {region} is not associated with Global Replication Group {global_id}.")
+        if member["Role"] == "PRIMARY":
+            raise InvalidParameterValueException(
+                f"Replication group {group_id} is the primary of Global Replication Group {global_id}; "
+                "only secondary clusters can be disassociated.")
+        g["Members"].remove(member)
+        secondary = group_in(account_id, region, group_id)
+        if secondary is not None:
+            set_info(secondary, None, None)
+        return ActionResult({"GlobalReplicationGroup": view(account_id, g, False)})
+
+    original_create = ElastiCacheResponse.create_replication_group
+
+    def create_replication_group(self):
+        global_id = self._get_param("GlobalReplicationGroupId")
+        if not global_id:
+            return original_create(self)
+        backend = self.elasticache_backend
+        g = find(backend.account_id, global_id)
+        if any(self._get_param(name) not in (None, [], "") for name in inherited):
+            raise InvalidParameterCombinationException(
+                "Cannot use the given parameters when creating new replication group in an existing global "
+                "replication group.")
+        primary_member = next(m for m in g["Members"] if m["Role"] == "PRIMARY")
+        if primary_member["ReplicationGroupRegion"] == backend.region_name:
+            raise InvalidParameterValueException(
+                "A secondary replication group must be in a different Region from the primary.")
+        primary = group_in(backend.account_id, primary_member["ReplicationGroupRegion"],
+                           primary_member["ReplicationGroupId"])
+        # The secondary takes the datastore's settings: what the primary runs.
+        self.params.update(
+            Engine=primary.engine, CacheNodeType=primary.cache_node_type,
+            TransitEncryptionEnabled=bool(primary.transit_encryption_enabled),
+            AtRestEncryptionEnabled=bool(primary.at_rest_encryption_enabled),
+            AutomaticFailoverEnabled=primary.automatic_failover == "enabled",
+            MultiAZEnabled=primary.multi_az == "enabled")
+        if primary.engine_version:
+            self.params["EngineVersion"] = primary.engine_version
+        for name in ("GlobalReplicationGroupId", "AuthToken", "AuthTokenEnabled"):
+            self.params.pop(name, None)
+        result = original_create(self)
+        group = backend.replication_groups[self._get_param("ReplicationGroupId")]
+        group.auth_token_enabled = primary.auth_token_enabled
+        for cluster_id in group.member_clusters:
+            cluster = backend.cache_clusters.get(cluster_id)
+            if cluster is not None:
+                cluster.auth_token_enabled = primary.auth_token_enabled
+        set_info(group, global_id, "SECONDARY")
+        g["Members"].append({"ReplicationGroupId": group.replication_group_id,
+                             "ReplicationGroupRegion": backend.region_name, "Role": "SECONDARY",
+                             "Status": "associated"})
+        return result
+
+    original_delete = ElastiCacheBackend.delete_replication_group
+
+    def delete_replication_group(self, replication_group_id, retain_primary_cluster):
+        group = self.replication_groups.get(replication_group_id)
+        if group is not None and getattr(group, "global_replication_group_id", ""):
+            raise InvalidReplicationGroupState(
+                f"Replication group {replication_group_id} is part of global replication group "
+                f"{group.global_replication_group_id}; it can only be deleted once it is no longer associated with it.")
+        return original_delete(self, replication_group_id, retain_primary_cluster)
+
+    ElastiCacheResponse.create_global_replication_group = create_global_replication_group
+    ElastiCacheResponse.describe_global_replication_groups = describe_global_replication_groups
+    ElastiCacheResponse.modify_global_replication_group = modify_global_replication_group
+    ElastiCacheResponse.delete_global_replication_group = delete_global_replication_group
+    ElastiCacheResponse.disassociate_global_replication_group = disassociate_global_replication_group
+    ElastiCacheResponse.create_replication_group = create_replication_group
+    ElastiCacheBackend.delete_replication_group = delete_replication_group
+
+
 def patch_ebs_encryption_by_default_applies():
     """With EBS encryption by default on, every new volume is encrypted with the default KMS key.
 
@@ -1477,7 +1766,7 @@ PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_defa
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
            patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
-           patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group,
+           patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
            patch_kms_multi_region_configuration, patch_kms_replicate_key]
 
 
