@@ -23,6 +23,8 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ReplicaDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroup;
 import software.amazon.awssdk.services.ec2.model.Vpc;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
@@ -181,6 +183,16 @@ class MultiRegionIT {
         assertThat(replicaKey.multiRegionConfiguration().multiRegionKeyType()).isEqualTo(MultiRegionKeyType.REPLICA);
         assertThat(replicaKey.multiRegionConfiguration().primaryKey().region()).isEqualTo(PRIMARY);
         assertThat(table(replica).sseDescription().kmsMasterKeyArn()).isEqualTo(replicaKey.arn());
+
+        // The cache is a Global Datastore: the primary's group and the replica's secondary.
+        assertThat(globalDatastore().members()).extracting(m -> m.replicationGroupRegion() + " " + m.role())
+                .containsExactlyInAnyOrder(PRIMARY + " PRIMARY", REPLICA + " SECONDARY");
+    }
+
+    static GlobalReplicationGroup globalDatastore() {
+        return primary.client(ElastiCacheClient.class, ElastiCacheClient::builder)
+                .describeGlobalReplicationGroups(b -> b.showMemberInfo(true)).globalReplicationGroups().stream()
+                .filter(g -> g.globalReplicationGroupId().endsWith(STACK + "-sessions")).findFirst().orElseThrow();
     }
 
     @Test
@@ -232,6 +244,8 @@ class MultiRegionIT {
         KeyMetadata key = primary.client(KmsClient.class, KmsClient::builder)
                 .describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata();
         assertThat(key.keyStateAsString()).isEqualTo("Enabled");
+        assertThat(globalDatastore().members()).extracting(m -> m.replicationGroupRegion() + " " + m.role())
+                .containsExactly(PRIMARY + " PRIMARY");
 
         // The primary no longer has a replica: its next plan goes back to single-region records.
         Cli.Result plan = infra("plan");

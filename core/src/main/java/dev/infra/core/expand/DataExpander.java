@@ -157,11 +157,14 @@ final class DataExpander implements ComponentExpander {
                 "name", out.name(c.name()),
                 "description", "infra stack " + t.stack() + " cache " + c.name(),
                 "subnetIds", Instances.subnets("private", t.network().zones())), c.at());
-        out.add(p + "/auth-token", "aws_secretsmanager_secret", "cache-" + c.name() + "-auth-token", Map.of(
-                "name", "infra/" + t.stack() + "/" + c.name() + "/redis-auth-token",
-                "description", "AUTH token of the Redis cache " + c.name() + " (generated; never leaves AWS)",
-                "kmsKeyId", EncryptionExpander.keyArn(),
-                "generatedLength", 64L), c.at());
+        boolean secondary = c.global() && t.replica();
+        if (!secondary) {
+            out.add(p + "/auth-token", "aws_secretsmanager_secret", "cache-" + c.name() + "-auth-token", Map.of(
+                    "name", "infra/" + t.stack() + "/" + c.name() + "/redis-auth-token",
+                    "description", "AUTH token of the Redis cache " + c.name() + " (generated; never leaves AWS)",
+                    "kmsKeyId", EncryptionExpander.keyArn(),
+                    "generatedLength", 64L), c.at());
+        }
         Map<String, Object> g = new LinkedHashMap<>();
         g.put("replicationGroupId", out.name(c.name()));
         g.put("description", "infra stack " + t.stack() + " cache " + c.name());
@@ -176,8 +179,19 @@ final class DataExpander implements ComponentExpander {
         g.put("atRestEncryption", true);
         g.put("kmsKeyId", EncryptionExpander.keyArn());
         g.put("transitEncryption", true);
-        g.put("authTokenSecretArn", Ref.id(p + "/auth-token"));
+        if (secondary) {
+            // A secondary takes its engine, version, node type and AUTH token from the Global Datastore.
+            g.put("globalReplicationGroupId", Ref.in(t.placement().primary(), p + "/global", "globalReplicationGroupId"));
+        } else {
+            g.put("authTokenSecretArn", Ref.id(p + "/auth-token"));
+        }
         out.add(p + "/replication-group", "aws_elasticache_replication_group", "cache-" + c.name(), g, c.at());
+        if (c.global() && t.placement().replicated() && !t.replica()) {
+            out.addUntagged(p + "/global", "aws_elasticache_global_replication_group", Map.of(
+                    "globalReplicationGroupIdSuffix", out.name(c.name()),
+                    "primaryReplicationGroupId", Ref.id(p + "/replication-group"),
+                    "description", "infra stack " + t.stack() + " cache " + c.name() + " across regions"), Set.of(), c.at());
+        }
     }
 
     private static void service(Topology t, Service s, Expansion out) {

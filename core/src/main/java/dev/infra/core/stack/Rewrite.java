@@ -26,11 +26,16 @@ public record Rewrite(String primary, String replica, List<Row> rows) {
     /** One component's resources treated one way; {@code detail} says which and how. */
     public record Row(String component, How how, int count, String detail) {}
 
+    /** What a link type is; and for types that are links only with a ref to the primary, that ref's attribute. */
     private static final Map<String, String> LINKS = Map.of(
             "aws_dynamodb_table_replica", "replica of the global table",
             "aws_kms_replica_key", "replica of the multi-Region key",
             "aws_s3_bucket_replication_rule", "replication rule on the primary's bucket",
-            "aws_route53_record", "record in the primary's zone");
+            "aws_route53_record", "routed record in the primary's zone",
+            "aws_elasticache_replication_group", "secondary of the primary's Global Datastore");
+    private static final Map<String, String> LINKED_BY = Map.of(
+            "aws_route53_record", "zoneId",
+            "aws_elasticache_replication_group", "globalReplicationGroupId");
 
     static Rewrite of(Collection<ResourceSpec> primarySpecs, Collection<ResourceSpec> replicaSpecs,
                       Topology primary, Topology replica) {
@@ -51,9 +56,10 @@ public record Rewrite(String primary, String replica, List<Row> rows) {
                 .forEach(s -> add(byComponent, s.address(), How.SHARED, s.address() + " (" + primary.region() + "'s)"));
         for (ResourceSpec s : r.values()) {
             ResourceSpec before = p.get(s.address());
-            boolean inPrimaryZone = s.type().equals("aws_route53_record")
-                    && s.attributes().get("zoneId") instanceof Ref zone && !zone.local();
-            if (LINKS.containsKey(s.type()) && (!s.type().equals("aws_route53_record") || inPrimaryZone)) {
+            String by = LINKED_BY.get(s.type());
+            boolean linked = LINKS.containsKey(s.type())
+                    && (by == null || s.attributes().get(by) instanceof Ref ref && !ref.local());
+            if (linked) {
                 add(byComponent, s.address(), How.LINKED, s.address() + ": " + LINKS.get(s.type()));
             } else if (before != null && !Objects.equals(name(before), name(s))) {
                 add(byComponent, s.address(), How.RENAMED, name(before) + " → " + name(s));

@@ -18,9 +18,12 @@ public final class Data {
                        List<Index> indexes, boolean pointInTimeRecovery, String ttlAttribute, boolean deletionProtection,
                        SourceLocation at) {}
 
-    /** @param clientsFrom clusters whose nodes may reach the cache; nothing else can */
+    /**
+     * @param clientsFrom clusters whose nodes may reach the cache; nothing else can
+     * @param global a Global Datastore across the stack's regions: replicas hold secondaries
+     */
     public record Cache(String name, String engineVersion, String nodeType, int replicas, List<String> clientsFrom,
-                        SourceLocation at) {}
+                        boolean global, SourceLocation at) {}
 
     public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
 

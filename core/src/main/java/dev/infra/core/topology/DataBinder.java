@@ -118,7 +118,7 @@ final class DataBinder {
             clients.add(cluster);
         }
         return new Cache(name, text(c.get("engineVersion"), "7.1"), text(c.get("nodeType"), "cache.t4g.small"),
-                intOr(c.get("replicas"), 1), clients, c.at());
+                intOr(c.get("replicas"), 1), clients, "true".equals(text(c.get("global"))), c.at());
     }
 
     private static Bucket bucket(String name, YMap b, Diagnostics diags) {

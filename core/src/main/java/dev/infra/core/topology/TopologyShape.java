@@ -145,7 +145,9 @@ public final class TopologyShape {
             optional("nodeType", pattern("a node type such as cache.t4g.small", "^cache\\.[a-z0-9]+\\.[a-z0-9]+$")),
             optional("replicas", integer("read replicas besides the primary (at least 1 for failover)", 0, 5)),
             required("clientsFrom", listOf("clusters whose nodes may connect; nothing else can",
-                    pattern("a cluster reference such as clusters.apps", "^clusters\\.[a-z][a-z0-9-]*$"))));
+                    pattern("a cluster reference such as clusters.apps", "^clusters\\.[a-z][a-z0-9-]*$"))),
+            optional("global", bool("a Global Datastore: each replica region holds a secondary of this cache, written"
+                    + " to through the primary (default false: each region its own cache)")));
 
     static final Shape LIFECYCLE = obj("A lifecycle rule.",
             required("id", pattern("the rule's name", "^[A-Za-z0-9_.-]{1,255}$")),

@@ -34,7 +34,8 @@ class ReplicationTest {
     @Test
     void aSingleRegionStackIsUnchangedByTheMultiRegionSettings() {
         Map<String, ResourceSpec> specs = byAddress(SEED);
-        assertThat(specs).hasSize(112).doesNotContainKeys("bucket.static/replication-role", "dns/health-check.www");
+        assertThat(specs).hasSize(112).doesNotContainKeys("bucket.static/replication-role", "dns/health-check.www",
+                "cache.sessions/global");
         assertThat(specs.get("dns/record.www").attributes()).doesNotContainKeys("setIdentifier", "failover");
     }
 
@@ -46,6 +47,8 @@ class ReplicationTest {
         assertThat(specs.get("dns/health-check.www").attributes()).containsEntry("type", "HTTP").containsEntry("resourcePath", "/healthz");
         assertThat((String) specs.get("bucket.static/replication-role").attributes().get("inlinePolicy"))
                 .contains("arn:aws:s3:::shop-static-eu-west-2/*").contains("arn:aws:s3:::shop-static-us-east-1");
+        assertThat(specs.get("cache.sessions/global").attributes())
+                .containsEntry("primaryReplicationGroupId", Ref.id("cache.sessions/replication-group"));
         // The private record stays simple: each region has its own private zone.
         assertThat(specs.get("dns/private-record.api").attributes()).doesNotContainKey("setIdentifier");
     }
@@ -71,6 +74,10 @@ class ReplicationTest {
                 .containsEntry("replicaKmsKeyArn", Ref.to("encryption/key", "arn"));
         assertThat(specs.get("dns/record.www").attributes()).containsEntry("zoneId", Ref.in("us-east-1", "dns/zone", "id"))
                 .containsEntry("failover", "SECONDARY").containsEntry("setIdentifier", "eu-west-2");
+        assertThat(specs).doesNotContainKey("cache.sessions/auth-token");
+        assertThat(specs.get("cache.sessions/replication-group").attributes())
+                .containsEntry("globalReplicationGroupId", Ref.in("us-east-1", "cache.sessions/global", "globalReplicationGroupId"))
+                .doesNotContainKey("authTokenSecretArn");
         assertThat(specs.get("cluster.apps/cluster").attributes())
                 .containsEntry("roleArn", Ref.in("us-east-1", "cluster.apps/cluster-role", "arn"));
         // A ref to the primary is no graph edge: the graphs are per region.
