@@ -46,7 +46,12 @@ public final class Data {
 
     /** An instance in a private subnet running one container, its data on an encrypted volume of its own. */
     public record Service(String name, String image, String instanceType, int volumeSize, List<Integer> ports,
-                          String zone, String ami, SourceLocation at) {}
+                          String zone, String ami, SourceLocation at) {
+
+        public Service inZone(String newZone) {
+            return new Service(name, image, instanceType, volumeSize, ports, newZone, ami, at);
+        }
+    }
 
     public record Monitoring(String trailBucket, Map<String, Integer> logGroups, boolean alarms, String guardDutyFrequency,
                              LogSearch logSearch, String athenaBucket, SourceLocation at) {}

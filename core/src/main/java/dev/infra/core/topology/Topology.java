@@ -56,8 +56,12 @@ public record Topology(String file, String digest, String stack, String region, 
                 ? lb.withCertificate(s.certificates().get(name)) : lb));
         Network net = network == null ? null : network.moved(cidr == null ? network.cidr() : cidr,
                 zones == null ? network.zones() : zones);
+        // Zones are remapped by position (the second zone here is the second there): what names a zone follows.
+        Map<String, Data.Service> placed = new LinkedHashMap<>();
+        services.forEach((name, svc) -> placed.put(name, net == null ? svc
+                : svc.inZone(net.zones().get(network.zones().indexOf(svc.zone())))));
         return new Topology(file, digest, stack, newRegion, fileRegion, tags, backend, net, encryption, egressProxy,
-                accessProxy, lbs, firewall, dns, clusters, tables, caches, buckets, services, monitoring, regions,
+                accessProxy, lbs, firewall, dns, clusters, tables, caches, buckets, placed, monitoring, regions,
                 newPlacement, at);
     }
 }

@@ -94,6 +94,15 @@ class ReplicationTest {
     }
 
     @Test
+    void zonesAreRemappedByPositionAndWhatNamesAZoneFollows() {
+        // grafana sits in zone b, the network's second; in a region whose second zone is c, it sits in c.
+        Map<String, ResourceSpec> specs = byAddress(SEED.asReplica("ap-northeast-1", "10.1.0.0/16", List.of("a", "c", "d"), List.of("ap-northeast-1")));
+        assertThat(specs).containsKeys("network/subnet.private-c", "network/subnet.private-d").doesNotContainKey("network/subnet.private-b");
+        assertThat(specs.get("service.grafana/data").attributes()).containsEntry("availabilityZone", "ap-northeast-1c");
+        assertThat(specs.get("service.vault/data").attributes()).containsEntry("availabilityZone", "ap-northeast-1d");
+    }
+
+    @Test
     void aCopyInAnotherRegionUsesItsRegionSettings() {
         Topology copy = SEED.inRegion("eu-west-1");
         assertThat(copy.network().cidr()).isEqualTo("10.1.0.0/16");

@@ -91,6 +91,10 @@ public final class BucketProvider extends AwsResourceProvider {
     protected List<LiveResource> readStack(String stack) {
         List<LiveResource> out = new ArrayList<>();
         taggedResources("s3", Map.of(STACK_TAG, stack)).forEach((arn, tags) -> {
+            String owner = tags.get(LiveResource.REGION_TAG);
+            if (owner != null && !owner.equals(clients().region())) {
+                return; // another region's bucket (S3 lists buckets account-wide): not worth its five reads
+            }
             String bucket = arn.substring(arn.lastIndexOf(':') + 1);
             // A bucket deleted since the tagging API indexed it reads as gone.
             ProviderSupport.unless(this::isGone, () -> Optional.of(read(bucket, tags))).ifPresent(out::add);
