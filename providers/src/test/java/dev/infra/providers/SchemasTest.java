@@ -132,7 +132,7 @@ class SchemasTest {
         assertSchema("aws_iam_role", Set.of("tags", "assumeRolePolicy", "managedPolicyArns", "inlinePolicy"),
                 Set.of("arn"), "name");
         assertSchema("aws_s3_bucket_replication_rule", Set.of("destinationBucketArn", "roleArn",
-                "deleteMarkerReplication"), Set.of("priority"), "bucket", "sourceRegion", "ruleId");
+                "deleteMarkerReplication", "replicaKmsKeyArn"), Set.of("priority"), "bucket", "sourceRegion", "ruleId");
         assertSchema("aws_kms_replica_key", Set.of("tags", "description", "servicePrincipals"), Set.of("arn"),
                 "primaryKeyArn");
         assertThat(REGISTRY.get("aws_kms_replica_key").schema().unordered()).containsExactly("servicePrincipals");
