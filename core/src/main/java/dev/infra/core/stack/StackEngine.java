@@ -144,7 +144,7 @@ public final class StackEngine {
             all.add(replica);
             List<String> regions = all.stream().map(State.Replica::region).toList();
             Target p = new Target(primary, pt.withReplicas(regions));
-            Target r = new Target(to, pt.asReplica(to, replica.cidr(), replica.zones(), regions));
+            Target r = replicaTarget(pt, all, replica);
             Rewrite rewrite = Rewrite.of(Engine.graph(p.topology()).specs().values(),
                     Engine.graph(r.topology()).specs().values(), p.topology(), r.topology());
             StackPlan plan = planTargets(List.of(p, r), false, rewrite);
@@ -244,8 +244,12 @@ public final class StackEngine {
         return List.of(replicaTarget(pt, ps.replicas(), record));
     }
 
+    /** A replica as its primary's state records it; the topology's {@code regions.R} settings, when given, win. */
     private static Target replicaTarget(Topology primary, List<State.Replica> all, State.Replica r) {
-        return new Target(r.region(), primary.asReplica(r.region(), r.cidr(), r.zones(), regions(all)));
+        Regions.Settings s = primary.regions().get(r.region());
+        String cidr = s != null && s.cidr() != null ? s.cidr() : r.cidr();
+        List<String> zones = s != null && s.zones() != null ? s.zones() : r.zones();
+        return new Target(r.region(), primary.asReplica(r.region(), cidr, zones, regions(all)));
     }
 
     private static List<String> regions(List<State.Replica> replicas) {
