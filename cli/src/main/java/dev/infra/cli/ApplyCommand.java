@@ -7,6 +7,7 @@ import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.stack.StackEngine;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
@@ -28,12 +29,10 @@ final class ApplyCommand extends BaseCommand {
         Topology t = fileTopology();
         StackEngine stack = stack(t);
         if (planFile != null) {
-            Plan saved = PlanCodec.read(planFile);
-            // The plan names its region; --region, when given, must agree.
-            ApplyResult result = stack.applySaved(saved, t, global.region != null ? global.region : saved.region(),
-                    planFile.toString(), applying.toEngine(console()));
-            console().progress(result.summary(saved.destroy()));
-            return result.ok() ? ExitCodes.OK : ExitCodes.ERROR;
+            // A saved plan names its regions; --region, when given, must agree.
+            List<Plan> saved = PlanCodec.readAll(planFile);
+            return report(console(), stack.applySaved(saved, t, global.region, planFile.toString(),
+                    applying.toEngine(console())));
         }
         StackEngine.Outcome outcome = stack.apply(t, global.region, false, plan -> {
             console().progress(new StackRenderer(console()).render(plan));

@@ -1,6 +1,7 @@
 package dev.infra.cli;
 
 import dev.infra.cli.render.StackRenderer;
+import dev.infra.core.plan.Plan;
 import dev.infra.core.stack.StackEngine;
 import java.util.List;
 import dev.infra.core.plan.PlanCodec;
@@ -29,20 +30,16 @@ final class PlanCommand extends BaseCommand {
     int execute() {
         Topology t = fileTopology();
         StackEngine.StackPlan plan = stack(t).plan(t, global.region, destroy);
-        if (out != null && plan.regions().size() > 1) {
-            throw new UsageException("the stack spans " + plan.regions().size() + " regions (" + ApplyCommand.regions(plan)
-                    + "); a saved plan holds one: add --region");
-        }
+        // One region: the plan object; several: an array of them, in the order they apply.
+        List<Plan> plans = plan.regions().stream().map(StackEngine.RegionPlan::plan).toList();
         if (json) {
-            // One region: the plan object; several: an array of them, primary first.
-            List<String> each = plan.regions().stream().map(r -> PlanCodec.toJson(r.plan())).toList();
-            console().result(each.size() == 1 ? each.get(0) : "[" + String.join(",", each) + "]");
+            console().result(PlanCodec.toJson(plans));
         } else {
             console().out().print(new StackRenderer(console()).render(plan));
             console().out().flush();
         }
         if (out != null) {
-            PlanCodec.write(plan.only(), out);
+            PlanCodec.write(plans, out);
             console().progress("Saved the plan to " + out + "; apply it with: infra apply " + out
                     + (global.region == null ? "" : " --region " + global.region));
         }

@@ -227,6 +227,31 @@ class MultiRegionIT {
 
     @Test
     @Order(7)
+    void aSavedPlanCoversBothRegionsAndIsAppliedOnce() throws IOException {
+        Files.writeString(dir.resolve("infra.yaml"), topology.replace("owner: platform", "owner: payments"));
+        Cli.Result plan = infra("plan", "-o", dir.resolve("both.json").toString());
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
+        assertThat(Files.readString(dir.resolve("both.json"))).startsWith("[")
+                .contains("\"region\" : \"" + PRIMARY + "\"").contains("\"region\" : \"" + REPLICA + "\"");
+
+        Cli.Result apply = infra("apply", dir.resolve("both.json").toString());
+        assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
+        assertThat(apply.err()).contains(PRIMARY + ": Apply complete!").contains(REPLICA + ": Apply complete!");
+        for (AwsClients aws : List.of(primary, replica)) {
+            assertThat(vpcs(aws).get(0).tags()).anySatisfy(tag -> {
+                assertThat(tag.key()).isEqualTo("owner");
+                assertThat(tag.value()).isEqualTo("payments");
+            });
+        }
+        Cli.Result again = infra("apply", dir.resolve("both.json").toString());
+        assertThat(again.exit()).isEqualTo(1);
+        assertThat(again.err()).contains("both.json: error: is stale: the state changed since it was made");
+        Cli.Result oneRegion = infra("apply", dir.resolve("both.json").toString(), "--region", REPLICA);
+        assertThat(oneRegion.err()).contains("holds the plans of 2 regions: apply it without --region");
+    }
+
+    @Test
+    @Order(8)
     void destroyingTheReplicaUnlinksItAndLeavesThePrimaryWhole() {
         int primaryVpcs = vpcs(primary).size();
         Cli.Result r = infra("destroy", "--region", REPLICA, "--auto-approve");
@@ -253,7 +278,7 @@ class MultiRegionIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void destroyTheRest() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);

@@ -1,6 +1,5 @@
 package dev.infra.core;
 
-import dev.infra.core.stack.StackEngine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
@@ -8,12 +7,14 @@ import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
+import dev.infra.core.stack.StackEngine;
 import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateLockedException;
 import dev.infra.core.testing.Fixtures;
 import dev.infra.core.testing.Harness;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,7 +26,7 @@ class EngineTest {
 
     private Plan saveAndRead(Plan plan) {
         Path file = dir.resolve("plan-" + System.nanoTime() + ".json");
-        PlanCodec.write(plan, file);
+        PlanCodec.write(List.of(plan), file);
         return PlanCodec.read(file);
     }
 
@@ -56,7 +57,7 @@ class EngineTest {
         Topology retagged = Fixtures.load("network-retagged");
         Plan plan = saveAndRead(h.plan(retagged));
 
-        ApplyResult result = h.engine.applySaved(plan, retagged, null, "plan.json", h.options());
+        ApplyResult result = h.engine.applySaved(List.of(plan), retagged, null, "plan.json", h.options()).result();
 
         assertThat(result.ok()).isTrue();
         assertThat(result.updated()).isEqualTo(24);
@@ -69,7 +70,7 @@ class EngineTest {
         Topology network = Fixtures.load("network");
         Plan plan = saveAndRead(h.plan(network));
 
-        assertThat(h.engine.applySaved(plan, network, null, "plan.json", h.options()).created()).isEqualTo(24);
+        assertThat(h.engine.applySaved(List.of(plan), network, null, "plan.json", h.options()).result().created()).isEqualTo(24);
     }
 
     @Test
@@ -82,7 +83,7 @@ class EngineTest {
         h.applyOk("network-retagged"); // someone else applied in between
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(plan, retagged, null, "plan.json", h.options()));
+                () -> h.engine.applySaved(List.of(plan), retagged, null, "plan.json", h.options()).result());
 
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).startsWith("plan.json: error: is stale: the state changed since it was made (serial "
@@ -97,7 +98,7 @@ class EngineTest {
         Topology edited = Fixtures.load("network-dns-hostnames-off");
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(plan, edited, null, "plan.json", h.options()));
+                () -> h.engine.applySaved(List.of(plan), edited, null, "plan.json", h.options()).result());
 
         assertThat(e.getMessage()).isEqualTo("plan.json: error: is stale: " + edited.file()
                 + " changed since it was made; make a new plan");
@@ -113,7 +114,7 @@ class EngineTest {
         second.applyOk("network");
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> second.engine.applySaved(plan, Fixtures.load("network-retagged"), null, "plan.json", second.options()));
+                () -> second.engine.applySaved(List.of(plan), Fixtures.load("network-retagged"), null, "plan.json", second.options()).result());
 
         assertThat(e.getMessage()).contains("different lineage");
     }
@@ -125,7 +126,7 @@ class EngineTest {
         Plan plan = h.plan(network);
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(plan, network, "eu-west-1", "plan.json", h.options()));
+                () -> h.engine.applySaved(List.of(plan), network, "eu-west-1", "plan.json", h.options()).result());
 
         assertThat(e.getMessage()).contains("was made for stack shop in us-east-1, not shop in eu-west-1");
     }

@@ -31,40 +31,69 @@ public final class PlanCodec {
     private PlanCodec() {}
 
     public static String toJson(Plan plan) {
+        return toJson(List.of(plan));
+    }
+
+    /** One region's plan as an object; the plans of several regions (primary first) as an array of them. */
+    public static String toJson(List<Plan> plans) {
         try {
-            return Json.MAPPER.writeValueAsString(encode(plan));
+            List<Plan> encoded = plans.stream().map(PlanCodec::encode).toList();
+            return Json.MAPPER.writeValueAsString(encoded.size() == 1 ? encoded.get(0) : encoded);
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    public static void write(Plan plan, Path file) {
+    public static void write(List<Plan> plans, Path file) {
         try {
-            Files.writeString(file, toJson(plan));
+            Files.writeString(file, toJson(plans));
         } catch (IOException e) {
             throw InvalidInputException.of(Diagnostic.error(SourceLocation.wholeFile(file.toString()), "",
                     "cannot write plan: " + e.getMessage()));
         }
     }
 
+    /** A saved plan of one region. */
     public static Plan read(Path file) {
+        List<Plan> plans = readAll(file);
+        if (plans.size() != 1) {
+            throw fail(file, "holds the plans of " + plans.size() + " regions, not one");
+        }
+        return plans.get(0);
+    }
+
+    /** A saved plan: one region's, or several regions' in the order they apply. */
+    public static List<Plan> readAll(Path file) {
         try {
             JsonNode tree = Json.MAPPER.readTree(Files.readString(file));
-            if (!(tree instanceof ObjectNode o) || o.path("formatVersion").asInt() != Plan.FORMAT_VERSION) {
-                throw fail(file, "is not an infra plan (format version " + Plan.FORMAT_VERSION + ")");
+            List<JsonNode> nodes = new ArrayList<>();
+            if (tree != null && tree.isArray() && !tree.isEmpty()) {
+                tree.forEach(nodes::add);
+            } else {
+                nodes.add(tree);
             }
-            Plan raw = Json.MAPPER.treeToValue(tree, Plan.class);
-            List<ResourceChange> changes = new ArrayList<>();
-            raw.changes().forEach(c -> changes.add(new ResourceChange(c.address(), c.type(), c.action(), c.id(),
-                    decodeRefs(c.desired()), c.prior(), unknowns(c.changes(), false), c.dependencies(),
-                    c.priorDependencies(), c.reason())));
-            return new Plan(raw.formatVersion(), raw.stack(), raw.region(), raw.destroy(), raw.topologyDigest(),
-                    raw.lineage(), raw.serial(), changes, raw.drift());
+            List<Plan> plans = new ArrayList<>();
+            for (JsonNode node : nodes) {
+                if (!(node instanceof ObjectNode o) || o.path("formatVersion").asInt() != Plan.FORMAT_VERSION) {
+                    throw fail(file, "is not an infra plan (format version " + Plan.FORMAT_VERSION + ")");
+                }
+                plans.add(decode(Json.MAPPER.treeToValue(node, Plan.class)));
+            }
+            return plans;
         } catch (NoSuchFileException e) {
             throw fail(file, "plan file not found");
         } catch (IOException e) {
             throw fail(file, "is not a readable infra plan: " + e.getMessage().lines().findFirst().orElse(""));
         }
+    }
+
+    private static Plan decode(Plan raw) {
+        List<ResourceChange> changes = new ArrayList<>();
+        raw.changes().forEach(c -> changes.add(new ResourceChange(c.address(), c.type(), c.action(), c.id(),
+                decodeRefs(c.desired()), c.prior(), unknowns(c.changes(), false), c.dependencies(),
+                c.priorDependencies(), c.reason())));
+        return new Plan(raw.formatVersion(), raw.stack(), raw.region(), raw.destroy(), raw.topologyDigest(),
+                raw.lineage(), raw.serial(), changes, raw.drift());
     }
 
     private static InvalidInputException fail(Path file, String message) {

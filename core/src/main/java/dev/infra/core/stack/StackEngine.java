@@ -96,20 +96,51 @@ public final class StackEngine {
      */
     public Outcome apply(Topology t, String only, boolean destroy, Predicate<StackPlan> confirm, Engine.ApplyOptions options) {
         List<Target> targets = targets(t, only, destroy);
-        List<String> locked = new ArrayList<>(targets.stream().map(Target::region).toList());
-        targets.stream().filter(x -> x.topology().replica()).map(x -> x.topology().placement().primary())
-                .filter(p -> !locked.contains(p)).forEach(p -> locked.add(0, p));
-        try (Locks ignored = lock(locked, destroy ? "destroy" : "apply")) {
+        try (Locks ignored = lock(targets, destroy ? "destroy" : "apply")) {
             StackPlan plan = planTargets(targets, destroy, null);
             if (plan.hasChanges() && !confirm.test(plan)) {
                 return new Outcome(plan, Map.of());
             }
-            Outcome outcome = run(plan, destroy, options);
-            if (destroy && outcome.ok()) {
-                targets.stream().filter(x -> x.topology().replica()).forEach(x -> unlink(x.topology()));
-            }
-            return outcome;
+            return runAndUnlink(targets, plan, destroy, options);
         }
+    }
+
+    /**
+     * Applies plans saved by {@code plan -o}: one region's (that region, or {@code only}), or every region's of the
+     * stack. Refused when the stack's regions, a region's state or the topology changed since.
+     */
+    public Outcome applySaved(List<Plan> plans, Topology t, String only, String planFile, Engine.ApplyOptions options) {
+        boolean destroy = plans.get(0).destroy();
+        if (plans.size() > 1 && only != null) {
+            throw invalidPlan(planFile, "holds the plans of " + plans.size() + " regions: apply it without --region");
+        }
+        List<Target> targets = targets(t, plans.size() == 1 ? (only != null ? only : plans.get(0).region()) : null, destroy);
+        List<String> planned = plans.stream().map(Plan::region).sorted().toList();
+        List<String> now = targets.stream().map(Target::region).sorted().toList();
+        if (plans.size() > 1 && !planned.equals(now)) {
+            throw invalidPlan(planFile, "is stale: it was made for " + String.join(", ", planned) + " but the stack now"
+                    + " spans " + String.join(", ", now) + "; make a new plan");
+        }
+        try (Locks ignored = lock(targets, "apply")) {
+            List<RegionPlan> regions = new ArrayList<>();
+            for (Plan plan : plans) {
+                // One region's plan is checked against the region asked for (checkSaved names a mismatch).
+                Target target = plans.size() == 1 ? targets.get(0)
+                        : targets.stream().filter(x -> x.region().equals(plan.region())).findFirst().orElseThrow();
+                engine(target.region()).checkSaved(plan, target.topology(), planFile);
+                regions.add(new RegionPlan(target.region(), target.topology(), plan));
+            }
+            return runAndUnlink(targets, new StackPlan(regions, null), destroy, options);
+        }
+    }
+
+    /** Runs the plans in order; after a whole destroy of replicas, they leave their primary's list. */
+    private Outcome runAndUnlink(List<Target> targets, StackPlan plan, boolean destroy, Engine.ApplyOptions options) {
+        Outcome outcome = run(plan, destroy, options);
+        if (destroy && outcome.ok()) {
+            targets.stream().filter(x -> x.topology().replica()).forEach(x -> unlink(x.topology()));
+        }
+        return outcome;
     }
 
     /**
@@ -123,7 +154,7 @@ public final class StackEngine {
             throw invalid(t, to + " is the primary region itself: replicate to another region");
         }
         Topology pt = t.inRegion(primary);
-        try (Locks ignored = lock(List.of(primary, to), "replicate")) {
+        try (Locks ignored = lockRegions(List.of(primary, to), "replicate")) {
             State ps = engine(primary).state(pt);
             if (ps.primary() != null) {
                 throw invalid(t, primary + " is itself a replica of " + ps.primary() + ": replicate from "
@@ -154,16 +185,6 @@ public final class StackEngine {
             engine(primary).record(p.topology(), s -> s.withReplica(replica));
             engine(to).record(r.topology(), s -> primary.equals(s.primary()) ? s : s.replicating(primary));
             return run(plan, false, options);
-        }
-    }
-
-    /** Applies a plan saved by {@code plan -o}, refusing it when its region's state or the topology changed. */
-    public ApplyResult applySaved(Plan plan, Topology t, String only, String planFile, Engine.ApplyOptions options) {
-        Target target = targets(t, only == null ? t.region() : only, plan.destroy()).get(0);
-        Engine engine = engine(target.region());
-        try (StateBackend.Lock ignored = engine.lock("apply")) {
-            engine.checkSaved(plan, target.topology(), planFile);
-            return engine.apply(plan, engine.state(target.topology()), options, others(target, null));
         }
     }
 
@@ -298,7 +319,15 @@ public final class StackEngine {
         return engines.computeIfAbsent(region, factory);
     }
 
-    private Locks lock(List<String> regions, String operation) {
+    /** The targets' locks, and their primaries' (a replica's link changes what the primary's state records). */
+    private Locks lock(List<Target> targets, String operation) {
+        List<String> regions = new ArrayList<>();
+        targets.stream().filter(x -> x.topology().replica()).map(x -> x.topology().placement().primary()).forEach(regions::add);
+        targets.forEach(x -> regions.add(x.region()));
+        return lockRegions(regions, operation);
+    }
+
+    private Locks lockRegions(List<String> regions, String operation) {
         Locks locks = new Locks();
         try {
             regions.stream().distinct().forEach(r -> locks.held.add(engine(r).lock(operation)));
@@ -319,6 +348,10 @@ public final class StackEngine {
                 held.get(i).close();
             }
         }
+    }
+
+    private static InvalidInputException invalidPlan(String planFile, String message) {
+        return InvalidInputException.of(Diagnostic.error(SourceLocation.wholeFile(planFile), "", message));
     }
 
     private static InvalidInputException invalid(Topology t, String message) {

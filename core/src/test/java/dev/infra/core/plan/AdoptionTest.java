@@ -14,6 +14,7 @@ import dev.infra.core.testing.Harness;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeMap;
@@ -136,7 +137,7 @@ class AdoptionTest {
                 .filter(s -> s.address().equals("network/vpc")).findFirst().orElseThrow().attributes();
         FakeCloud.Stored early = h.cloud.put("aws_vpc", vpc);
 
-        ApplyResult result = h.engine.applySaved(plan, topology, null, "plan.json", h.options());
+        ApplyResult result = h.engine.applySaved(List.of(plan), topology, null, "plan.json", h.options()).result();
 
         assertThat(result.ok()).isTrue();
         assertThat(h.cloud.log()).doesNotContain("create network/vpc");

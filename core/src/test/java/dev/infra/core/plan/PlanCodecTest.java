@@ -26,7 +26,7 @@ class PlanCodecTest {
         Plan plan = h.plan("network");
         Path file = dir.resolve("plan.json");
 
-        PlanCodec.write(plan, file);
+        PlanCodec.write(List.of(plan), file);
         Plan read = PlanCodec.read(file);
 
         assertThat(read).isEqualTo(plan);
@@ -52,7 +52,7 @@ class PlanCodecTest {
                         List.of(new AttributeChange("enableDnsHostnames", true, false, false)))));
         Path file = dir.resolve("plan.json");
 
-        PlanCodec.write(plan, file);
+        PlanCodec.write(List.of(plan), file);
 
         assertThat(PlanCodec.read(file)).isEqualTo(plan);
         assertThat(PlanCodec.toJson(plan)).contains("\"$unknown\" : true").doesNotContain("VALUE");
