@@ -133,9 +133,10 @@ class SchemasTest {
                 Set.of("arn"), "name");
         assertSchema("aws_s3_bucket_replication_rule", Set.of("destinationBucketArn", "roleArn",
                 "deleteMarkerReplication", "replicaKmsKeyArn"), Set.of("priority"), "bucket", "sourceRegion", "ruleId");
-        assertSchema("aws_kms_replica_key", Set.of("tags", "description", "servicePrincipals"), Set.of("arn"),
+        assertSchema("aws_kms_replica_key", Set.of("tags", "description", "servicePrincipals", "serviceLinkedRoles"), Set.of("arn"),
                 "primaryKeyArn");
-        assertThat(REGISTRY.get("aws_kms_replica_key").schema().unordered()).containsExactly("servicePrincipals");
+        assertThat(REGISTRY.get("aws_kms_replica_key").schema().unordered())
+                .containsExactlyInAnyOrder("servicePrincipals", "serviceLinkedRoles");
         assertThat(REGISTRY.get("aws_kms_replica_key").schema().writeOnly()).containsExactly("deletionWindowDays");
     }
 }

@@ -50,6 +50,15 @@ final class EncryptionExpander implements ComponentExpander {
         return out;
     }
 
+    /**
+     * Services whose service-linked role launches instances with volumes under the key: Auto Scaling, for the proxy
+     * groups and the clusters' managed node groups. Without it in the key policy, AWS cannot launch them.
+     */
+    static List<String> serviceLinkedRoles(Topology t) {
+        boolean groups = t.egressProxy() != null || t.accessProxy() != null || !t.clusters().isEmpty();
+        return groups ? List.of("autoscaling.amazonaws.com") : List.of();
+    }
+
     @Override
     public void expand(Topology topology, Expansion out) {
         Encryption e = topology.encryption();
@@ -63,14 +72,16 @@ final class EncryptionExpander implements ComponentExpander {
                     "primaryKeyArn", Ref.in(topology.placement().primary(), KEY, "arn"),
                     "description", description,
                     "deletionWindowDays", (long) e.deletionWindowDays(),
-                    "servicePrincipals", servicePrincipals(topology)), e.at());
+                    "servicePrincipals", servicePrincipals(topology),
+                    "serviceLinkedRoles", serviceLinkedRoles(topology)), e.at());
         } else {
             out.add(KEY, "aws_kms_key", "key", Map.of(
                     "description", description,
                     "enableKeyRotation", e.rotation(),
                     "multiRegion", e.multiRegion(),
                     "deletionWindowDays", (long) e.deletionWindowDays(),
-                    "servicePrincipals", servicePrincipals(topology)), e.at());
+                    "servicePrincipals", servicePrincipals(topology),
+                    "serviceLinkedRoles", serviceLinkedRoles(topology)), e.at());
         }
         out.addUntagged("encryption/alias", "aws_kms_alias", Map.of(
                 "name", "alias/infra-" + topology.stack(),

@@ -21,6 +21,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
@@ -34,7 +36,12 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  * policy), deletionWindowDays (write-only), tags; computed arn. The id is the key id, in this provider's region.
  *
  * <p>The key policy is the account's root statement (what AWS's default policy holds) plus one statement,
- * {@value #SERVICES_SID}, for the service principals; reads report the principals of that statement.
+ * {@value #SERVICES_SID}, for the service principals; reads report the principals of that statement. With
+ * serviceLinkedRoles, two more let those services' service-linked roles use the key and grant it to the resources
+ * they launch ({@value #LINKED_SID}, {@value #GRANTS_SID}): what Auto Scaling needs to launch instances whose volumes
+ * use the key (EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes"). KMS refuses
+ * a policy naming a role that does not exist, so the role is made first if the account has none yet
+ * (CreateServiceLinkedRole: what AWS does itself at an account's first Auto Scaling group).
  *
  * <p>KMS has no tag filter on ListKeys, so the stack's keys come from the Resource Groups Tagging API (one
  * GetResources call, tags included); each key then costs a DescribeKey and a GetKeyPolicy (and what the type reads
@@ -50,13 +57,18 @@ public abstract class KmsKeyBase extends KmsProvider {
     static final String ARN = "arn";
     static final String SERVICES = "servicePrincipals";
     static final String SERVICES_SID = "InfraServices";
+    static final String LINKED_ROLES = "serviceLinkedRoles";
+    static final String LINKED_SID = "InfraServiceLinkedRoles";
+    static final String GRANTS_SID = "InfraServiceLinkedRoleGrants";
+    private static final List<String> USE = List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
+            "kms:ReEncrypt*");
     static final long DEFAULT_WINDOW_DAYS = 7;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     protected KmsKeyBase(AwsClients clients, String type, Set<String> updatable) {
         super(clients, type, true, updatable, Set.of(ARN));
         writeOnly(WINDOW);
-        unordered(SERVICES);
+        unordered(SERVICES, LINKED_ROLES);
     }
 
     /** Whether a key of this metadata is of this type (discovery by tag skips the others). */
@@ -76,15 +88,22 @@ public abstract class KmsKeyBase extends KmsProvider {
      * The key policy: the account root may administer and use the key (as in AWS's default policy, so IAM
      * policies keep working), and the listed services may use it for encryption on the account's behalf.
      */
-    String policy(List<String> services) {
+    String policy(ResourceSpec spec) {
+        List<String> services = strings(spec, SERVICES);
         Map<String, Object> root = new TreeMap<>(Map.of("Sid", "AccountRoot", "Effect", "Allow",
                 "Principal", Map.of("AWS", clients().globalArn("iam", "root")), "Action", "kms:*", "Resource", "*"));
         List<Object> statements = new ArrayList<>(List.of(root));
         if (!services.isEmpty()) {
             statements.add(new TreeMap<>(Map.of("Sid", SERVICES_SID, "Effect", "Allow",
-                    "Principal", Map.of("Service", services.stream().sorted().toList()),
-                    "Action", List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"),
-                    "Resource", "*")));
+                    "Principal", Map.of("Service", services.stream().sorted().toList()), "Action", USE, "Resource", "*")));
+        }
+        List<String> roles = strings(spec, LINKED_ROLES).stream().sorted().map(this::serviceLinkedRole).toList();
+        if (!roles.isEmpty()) {
+            statements.add(new TreeMap<>(Map.of("Sid", LINKED_SID, "Effect", "Allow",
+                    "Principal", Map.of("AWS", roles), "Action", USE, "Resource", "*")));
+            statements.add(new TreeMap<>(Map.of("Sid", GRANTS_SID, "Effect", "Allow",
+                    "Principal", Map.of("AWS", roles), "Action", "kms:CreateGrant", "Resource", "*",
+                    "Condition", Map.of("Bool", Map.of("kms:GrantIsForAWSResource", true)))));
         }
         try {
             return JSON.writeValueAsString(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
@@ -93,29 +112,58 @@ public abstract class KmsKeyBase extends KmsProvider {
         }
     }
 
-    /** The principals of the services statement of the key's policy (empty when there is none). */
-    private List<String> servicesOf(String keyId) {
+    /**
+     * The ARN of {@code service}'s service-linked role (its path is {@code /aws-service-role/<service>/}), made when
+     * the account has none.
+     */
+    private String serviceLinkedRole(String service) {
+        String path = "/aws-service-role/" + service + "/";
+        Optional<Role> existing = call("ListRoles", () -> iam().listRolesPaginator(b -> b.pathPrefix(path)).roles().stream()
+                .min(Comparator.comparing(r -> r.roleName().length())));
+        return existing.orElseGet(() -> call("CreateServiceLinkedRole",
+                () -> iam().createServiceLinkedRole(b -> b.awsServiceName(service)).role())).arn();
+    }
+
+    private IamClient iam() {
+        return clients().client(IamClient.class, IamClient::builder);
+    }
+
+    /** The services of the key's policy: its services statement's principals, and whose service-linked roles it names. */
+    private Map<String, List<String>> principalsOf(String keyId) {
         String document = call("GetKeyPolicy", () -> kms().getKeyPolicy(b -> b.keyId(keyId).policyName("default"))).policy();
-        List<String> out = new ArrayList<>();
+        List<String> services = new ArrayList<>();
+        List<String> linked = new ArrayList<>();
         try {
             for (JsonNode statement : JSON.readTree(document).path("Statement")) {
-                if (SERVICES_SID.equals(statement.path("Sid").asText())) {
-                    JsonNode service = statement.path("Principal").path("Service");
-                    if (service.isArray()) {
-                        service.forEach(n -> out.add(n.asText()));
-                    } else if (service.isTextual()) {
-                        out.add(service.asText());
-                    }
+                String sid = statement.path("Sid").asText();
+                if (SERVICES_SID.equals(sid)) {
+                    texts(statement.path("Principal").path("Service")).forEach(services::add);
+                } else if (LINKED_SID.equals(sid)) {
+                    // arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling
+                    texts(statement.path("Principal").path("AWS")).forEach(arn -> {
+                        String[] parts = arn.split("/");
+                        linked.add(parts.length > 2 ? parts[2] : arn);
+                    });
                 }
             }
         } catch (JsonProcessingException e) {
             // A policy AWS returned that is not JSON would be AWS's bug: report no services, so a plan shows it.
         }
-        return out.stream().sorted().toList();
+        return Map.of(SERVICES, services.stream().sorted().toList(), LINKED_ROLES, linked.stream().sorted().toList());
     }
 
-    static List<String> services(ResourceSpec spec) {
-        Object v = spec.attributes().get(SERVICES);
+    private static List<String> texts(JsonNode node) {
+        List<String> out = new ArrayList<>();
+        if (node.isArray()) {
+            node.forEach(n -> out.add(n.asText()));
+        } else if (node.isTextual()) {
+            out.add(node.asText());
+        }
+        return out;
+    }
+
+    static List<String> strings(ResourceSpec spec, String attribute) {
+        Object v = spec.attributes().get(attribute);
         List<String> out = new ArrayList<>();
         if (v instanceof List<?> l) {
             l.forEach(x -> out.add(String.valueOf(x)));
@@ -128,7 +176,7 @@ public abstract class KmsKeyBase extends KmsProvider {
         Map<String, Object> a = new TreeMap<>();
         a.put(DESCRIPTION, md.description() == null ? "" : md.description());
         a.put(ARN, md.arn());
-        a.put(SERVICES, servicesOf(md.keyId()));
+        a.putAll(principalsOf(md.keyId()));
         return a;
     }
 
@@ -218,8 +266,11 @@ public abstract class KmsKeyBase extends KmsProvider {
         if (description != null && !description.equals(now.attributes().get(DESCRIPTION))) {
             call("UpdateKeyDescription", () -> kms().updateKeyDescription(b -> b.keyId(keyId).description(description)));
         }
-        if (spec.attributes().containsKey(SERVICES) && !services(spec).equals(now.attributes().get(SERVICES))) {
-            String document = policy(services(spec));
+        boolean principalsChanged = spec.attributes().containsKey(SERVICES)
+                && !strings(spec, SERVICES).stream().sorted().toList().equals(now.attributes().get(SERVICES))
+                || !strings(spec, LINKED_ROLES).stream().sorted().toList().equals(now.attributes().getOrDefault(LINKED_ROLES, List.of()));
+        if (principalsChanged) {
+            String document = policy(spec);
             call("PutKeyPolicy", () -> kms().putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(document)));
         }
     }

@@ -34,7 +34,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
     static final String PRIMARY = "primaryKeyArn";
 
     public ReplicaKeyProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(DESCRIPTION, SERVICES));
+        super(clients, TYPE, Set.of(DESCRIPTION, SERVICES, LINKED_ROLES));
     }
 
     @Override
@@ -63,7 +63,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
                     + ", the replica's own region: a replica must be in another region");
         }
         String description = SpecValues.optionalString(spec, DESCRIPTION);
-        String policy = policy(services(spec));
+        String policy = policy(spec);
         String stack = spec.tags().get(STACK_TAG);
         KmsClient inPrimaryRegion = clients().in(primaryRegion).singleAttempt(KmsClient.class, KmsClient::builder);
         String keyId;

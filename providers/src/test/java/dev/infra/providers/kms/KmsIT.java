@@ -22,6 +22,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.AliasListEntry;
+import software.amazon.awssdk.services.iam.IamClient;
+import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.ResourceGroupsTaggingApiClient;
@@ -88,6 +90,53 @@ class KmsIT extends ProviderTestSupport {
                 .contains("cloudwatch.amazonaws.com").doesNotContain("cloudtrail.amazonaws.com");
         assertThat(updated.attributes().get("servicePrincipals")).isEqualTo(List.of("cloudwatch.amazonaws.com"));
         keys.delete(updated, ctx(address));
+    }
+
+    /**
+     * Auto Scaling's service-linked role may use the key and grant it to the instances it launches; KMS needs the role
+     * to exist, so it is made when the account has none, and found when it has.
+     */
+    @Test
+    void serviceLinkedRolesAreInThePolicyAndMadeWhenMissing() throws Exception {
+        KmsKeyProvider keys = new KmsKeyProvider(clients);
+        String address = "encryption/key.linked";
+        Map<String, Object> a = new TreeMap<>(Map.of("description", "k", "enableKeyRotation", false, "multiRegion", false,
+                "servicePrincipals", List.of(), "serviceLinkedRoles", List.of("autoscaling.amazonaws.com")));
+
+        LiveResource created = keys.create(spec(address, KmsKeyProvider.TYPE, a, Map.of()), ctx(address));
+
+        IamClient iam = clients.client(IamClient.class, IamClient::builder);
+        List<Role> roles = iam.listRoles(b -> b.pathPrefix("/aws-service-role/autoscaling.amazonaws.com/")).roles();
+        assertThat(roles).extracting(Role::roleName).contains("AWSServiceRoleForAutoScaling");
+        String roleArn = roles.stream().filter(r -> r.roleName().equals("AWSServiceRoleForAutoScaling")).findFirst().orElseThrow().arn();
+        JsonNode policy = new ObjectMapper().readTree(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy());
+        JsonNode grants = null;
+        for (JsonNode statement : policy.path("Statement")) {
+            if (statement.path("Sid").asText().equals("InfraServiceLinkedRoleGrants")) {
+                grants = statement;
+            }
+        }
+        assertThat(grants).isNotNull();
+        assertThat(grants.path("Principal").path("AWS").toString()).contains(roleArn);
+        assertThat(grants.path("Action").asText()).isEqualTo("kms:CreateGrant");
+        assertThat(grants.path("Condition").path("Bool").path("kms:GrantIsForAWSResource").asBoolean()).isTrue();
+        assertThat(policy.toString()).contains("\"Sid\":\"InfraServiceLinkedRoles\"");
+        assertThat(created.attributes().get("serviceLinkedRoles")).isEqualTo(List.of("autoscaling.amazonaws.com"));
+
+        // A second key finds the role the first one made (one per account): no second CreateServiceLinkedRole.
+        clients.counter().reset();
+        LiveResource second = keys.create(spec("encryption/key.linked-2", KmsKeyProvider.TYPE, a, Map.of()),
+                ctx("encryption/key.linked-2"));
+        assertThat(clients.counter().snapshot().get("Iam")).doesNotContainKey("CreateServiceLinkedRole");
+
+        a.put("serviceLinkedRoles", List.of());
+        LiveResource updated = keys.update(created, spec(address, KmsKeyProvider.TYPE, a, Map.of()),
+                Set.of("serviceLinkedRoles"), ctx(address));
+        assertThat(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy())
+                .doesNotContain("InfraServiceLinkedRole");
+        assertThat(updated.attributes().get("serviceLinkedRoles")).isEqualTo(List.of());
+        keys.delete(updated, ctx(address));
+        keys.delete(second, ctx("encryption/key.linked-2"));
     }
 
     private static void assertDeletionInDays(KeyMetadata raw, long days) {
