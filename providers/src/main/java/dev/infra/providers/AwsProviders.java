@@ -37,6 +37,7 @@ public final class AwsProviders {
                 new dev.infra.providers.iam.IamInstanceProfileProvider(clients),
                 new dev.infra.providers.autoscaling.AutoScalingGroupProvider(clients),
                 new dev.infra.providers.autoscaling.AutoScalingPolicyProvider(clients),
+                new dev.infra.providers.autoscaling.AutoScalingAttachmentProvider(clients),
                 new dev.infra.providers.elbv2.LoadBalancerProvider(clients),
                 new dev.infra.providers.elbv2.TargetGroupProvider(clients),
                 new dev.infra.providers.elbv2.ListenerProvider(clients),

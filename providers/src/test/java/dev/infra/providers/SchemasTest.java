@@ -90,9 +90,10 @@ class SchemasTest {
         assertThat(REGISTRY.get("aws_eks_cluster").schema().unordered())
                 .containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
         assertThat(REGISTRY.get("aws_eks_cluster").schema().writeOnly()).containsExactly("bootstrapSelfManagedAddons");
-        assertSchema("aws_eks_node_group", Set.of("tags", "minSize", "maxSize", "desiredSize"), Set.of(),
+        assertSchema("aws_eks_node_group", Set.of("tags", "minSize", "maxSize", "desiredSize"), Set.of("autoScalingGroupName"),
                 "clusterName", "name", "nodeRoleArn", "subnetIds", "instanceTypes", "amiType");
         assertThat(REGISTRY.get("aws_eks_node_group").schema().unordered()).containsExactly("subnetIds");
+        assertSchema("aws_autoscaling_attachment", Set.of(), Set.of(), "autoScalingGroupName", "targetGroupArn");
     }
 
     @Test

@@ -176,12 +176,10 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
             List<String> attach = want.stream().filter(arn -> !attached.contains(arn)).toList();
             List<String> detach = attached.stream().filter(arn -> !want.contains(arn)).toList();
             if (!attach.isEmpty()) {
-                call("AttachLoadBalancerTargetGroups", () -> autoScaling().attachLoadBalancerTargetGroups(
-                        b -> b.autoScalingGroupName(name).targetGroupARNs(attach)));
+                attachTargetGroups(name, attach);
             }
             if (!detach.isEmpty()) {
-                call("DetachLoadBalancerTargetGroups", () -> autoScaling().detachLoadBalancerTargetGroups(
-                        b -> b.autoScalingGroupName(name).targetGroupARNs(detach)));
+                detachTargetGroups(name, detach);
             }
         }
 

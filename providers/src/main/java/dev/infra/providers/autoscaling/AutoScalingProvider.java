@@ -51,6 +51,18 @@ public abstract class AutoScalingProvider extends AwsResourceProvider {
                 .maxRecords(100)).autoScalingGroups().stream().toList());
     }
 
+    /** AttachLoadBalancerTargetGroups: the group's instances, and those it launches later, register with these. */
+    protected final void attachTargetGroups(String group, List<String> targetGroupArns) {
+        call("AttachLoadBalancerTargetGroups", () -> autoScaling().attachLoadBalancerTargetGroups(
+                b -> b.autoScalingGroupName(group).targetGroupARNs(targetGroupArns)));
+    }
+
+    /** DetachLoadBalancerTargetGroups: the group's instances deregister from these. */
+    protected final void detachTargetGroups(String group, List<String> targetGroupArns) {
+        call("DetachLoadBalancerTargetGroups", () -> autoScaling().detachLoadBalancerTargetGroups(
+                b -> b.autoScalingGroupName(group).targetGroupARNs(targetGroupArns)));
+    }
+
     /** Whether the group counts as existing: not being deleted. */
     protected static boolean isLive(AutoScalingGroup g) {
         return g.status() == null || !g.status().toLowerCase(Locale.ROOT).startsWith("delete");

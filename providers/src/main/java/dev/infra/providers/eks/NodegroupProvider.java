@@ -12,6 +12,7 @@ import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -23,7 +24,10 @@ import software.amazon.awssdk.services.eks.model.Update;
 
 /**
  * {@code aws_eks_node_group}: clusterName, name, nodeRoleArn, subnetIds (set), instanceTypes, minSize, maxSize,
- * desiredSize, amiType, tags. Id: {@code <cluster>:<nodegroup>}. A size change is UpdateNodegroupConfig, waited for.
+ * desiredSize, amiType, tags; computed autoScalingGroupName (the Auto Scaling group EKS made for the node group, the
+ * first of DescribeNodegroup's {@code resources.autoScalingGroups}; absent until EKS reports it, which it does by the
+ * time the node group is ACTIVE, so a create's result has it). Id: {@code <cluster>:<nodegroup>}. A size change is
+ * UpdateNodegroupConfig, waited for.
  *
  * <p>readAll: the stack's clusters (ListClusters + one DescribeCluster per cluster of the region), then per stack
  * cluster one ListNodegroups and one DescribeNodegroup per node group; node groups of the state in other clusters are
@@ -41,9 +45,10 @@ public final class NodegroupProvider extends EksProvider<Nodegroup> {
     static final String MAX_SIZE = "maxSize";
     static final String DESIRED_SIZE = "desiredSize";
     static final String AMI_TYPE = "amiType";
+    static final String AUTO_SCALING_GROUP = "autoScalingGroupName";
 
     public NodegroupProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(MIN_SIZE, MAX_SIZE, DESIRED_SIZE), Set.of());
+        super(clients, TYPE, Set.of(MIN_SIZE, MAX_SIZE, DESIRED_SIZE), Set.of(AUTO_SCALING_GROUP));
         unordered(SUBNET_IDS);
     }
 
@@ -131,6 +136,10 @@ public final class NodegroupProvider extends EksProvider<Nodegroup> {
             putIfPresent(a, MIN_SIZE, toLong(scaling.minSize()));
             putIfPresent(a, MAX_SIZE, toLong(scaling.maxSize()));
             putIfPresent(a, DESIRED_SIZE, toLong(scaling.desiredSize()));
+        }
+        if (n.resources() != null) {
+            n.resources().autoScalingGroups().stream().map(g -> g.name()).filter(Objects::nonNull).findFirst()
+                    .ifPresent(name -> a.put(AUTO_SCALING_GROUP, name));
         }
         return a;
     }

@@ -632,6 +632,131 @@ def patch_eks_cluster_security_group():
     EKSBackend.delete_cluster = delete_cluster
 
 
+def patch_eks_nodegroup_auto_scaling_group():
+    """The Auto Scaling group EKS creates for every managed node group.
+
+    AWS: "Every managed node is provisioned as part of an Amazon EC2 Auto Scaling group that's
+    managed for you by Amazon EKS"; EKS tags the group (eks:cluster-name, eks:nodegroup-name,
+    kubernetes.io/cluster/<cluster>=owned, and k8s.io/cluster-autoscaler/enabled=true,
+    k8s.io/cluster-autoscaler/<cluster>=owned for the Cluster Autoscaler), sizes it from the node
+    group's scaling config, launches it into the node group's subnets from a launch template of
+    its own when the node group names none, and deletes it with the node group
+    (https://docs.aws.amazon.com/eks/latest/userguide/managed-node-groups.html). DescribeNodegroup
+    reports it in resources.autoScalingGroups, "The Auto Scaling groups associated with the node
+    group" (https://docs.aws.amazon.com/eks/latest/APIReference/API_NodegroupResources.html); its
+    name is eks-<nodegroup name>-<the id that ends the node group's ARN>. UpdateNodegroupConfig's
+    scalingConfig resizes it
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateNodegroupConfig.html).
+    moto 5.2.x reports a name (eks-<id>) but creates no group.
+    """
+    from moto.autoscaling.models import autoscaling_backends
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import EKSBackend
+
+    original_create = EKSBackend.create_nodegroup
+    original_delete = EKSBackend.delete_nodegroup
+    original_update = EKSBackend.update_nodegroup_config
+
+    def create_nodegroup(self, cluster_name, node_role, nodegroup_name, subnets, *args, **kwargs):
+        nodegroup = original_create(self, cluster_name, node_role, nodegroup_name, subnets, *args, **kwargs)
+        ec2 = ec2_backends[self.account_id][self.region_name]
+        autoscaling = autoscaling_backends[self.account_id][self.region_name]
+        name = f"eks-{nodegroup_name}-{nodegroup.uuid}"
+        scaling = nodegroup.scaling_config or {}
+        own_template = None
+        try:
+            if nodegroup.launch_template and nodegroup.launch_template.get("id"):
+                template = {"LaunchTemplateId": nodegroup.launch_template["id"],
+                            "Version": nodegroup.launch_template.get("version")}
+            else:
+                own_template = ec2.create_launch_template(
+                    name=f"eks-{nodegroup.uuid}", description="", tag_spec={},
+                    template_data={"InstanceType": (nodegroup.instance_types or ["t3.medium"])[0]})
+                template = {"LaunchTemplateId": own_template.id, "Version": "1"}
+            tags = [{"Key": k, "Value": v, "PropagateAtLaunch": propagate} for k, v, propagate in (
+                ("eks:cluster-name", cluster_name, True),
+                ("eks:nodegroup-name", nodegroup_name, True),
+                (f"kubernetes.io/cluster/{cluster_name}", "owned", True),
+                ("k8s.io/cluster-autoscaler/enabled", "true", True),
+                (f"k8s.io/cluster-autoscaler/{cluster_name}", "owned", True))]
+            autoscaling.create_auto_scaling_group(
+                name=name, availability_zones=[], desired_capacity=scaling.get("desiredSize"),
+                max_size=scaling.get("maxSize"), min_size=scaling.get("minSize"), launch_config_name=None,
+                launch_template=template, vpc_zone_identifier=",".join(subnets or []), default_cooldown=None,
+                health_check_period=None, health_check_type="EC2", load_balancers=[], target_group_arns=[],
+                placement_group=None, termination_policies=[], tags=tags)
+        except Exception:  # unknown subnets: AWS would have refused the node group; report no group
+            if own_template is not None:
+                ec2.delete_launch_template(own_template.name, None)
+            nodegroup.resources = dict(nodegroup.resources, autoScalingGroups=[])
+            return nodegroup
+        nodegroup.resources = dict(nodegroup.resources, autoScalingGroups=[{"name": name}])
+        nodegroup.infra_launch_template = own_template
+        return nodegroup
+
+    def groups_of(nodegroup):
+        return [g["name"] for g in (getattr(nodegroup, "resources", None) or {}).get("autoScalingGroups", [])]
+
+    def update_nodegroup_config(self, cluster_name, nodegroup_name, *args, **kwargs):
+        update = original_update(self, cluster_name, nodegroup_name, *args, **kwargs)
+        nodegroup = self.clusters[cluster_name].nodegroups[nodegroup_name]
+        scaling = kwargs.get("scaling_config") or {}
+        autoscaling = autoscaling_backends[self.account_id][self.region_name]
+        for name in groups_of(nodegroup):
+            if scaling and name in autoscaling.autoscaling_groups:
+                group = autoscaling.autoscaling_groups[name]
+                group.min_size = scaling.get("minSize", group.min_size)
+                group.max_size = scaling.get("maxSize", group.max_size)
+                autoscaling.set_desired_capacity(name, scaling.get("desiredSize", group.desired_capacity))
+        return update
+
+    def delete_nodegroup(self, cluster_name, nodegroup_name):
+        nodegroup = original_delete(self, cluster_name, nodegroup_name)
+        autoscaling = autoscaling_backends[self.account_id][self.region_name]
+        for name in groups_of(nodegroup):
+            if name in autoscaling.autoscaling_groups:
+                autoscaling.delete_auto_scaling_group(name)
+        template = getattr(nodegroup, "infra_launch_template", None)
+        if template is not None:
+            try:
+                ec2_backends[self.account_id][self.region_name].delete_launch_template(template.name, None)
+            except Exception:  # already gone
+                pass
+        return nodegroup
+
+    EKSBackend.create_nodegroup = create_nodegroup
+    EKSBackend.update_nodegroup_config = update_nodegroup_config
+    EKSBackend.delete_nodegroup = delete_nodegroup
+
+
+def patch_autoscaling_target_groups_unknown_group():
+    """Attach-, Detach- and DescribeLoadBalancerTargetGroups of a group that does not exist.
+
+    AWS: these calls name one Auto Scaling group (AutoScalingGroupName); a request that names no
+    existing group fails with the common error ValidationError, HTTP 400, "The input fails to
+    satisfy the constraints specified by an AWS service", as every Auto Scaling call does for an
+    unknown group ("AutoScalingGroup name not found")
+    (https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DescribeLoadBalancerTargetGroups.html,
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_AttachLoadBalancerTargetGroups.html,
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/API_DetachLoadBalancerTargetGroups.html,
+    https://docs.aws.amazon.com/autoscaling/ec2/APIReference/CommonErrors.html).
+    moto 5.2.x looks the group up unguarded (KeyError, HTTP 500).
+    """
+    from moto.autoscaling.exceptions import ValidationError
+    from moto.autoscaling.models import AutoScalingBackend
+
+    def guarded(original):
+        def call(self, group_name, *args, **kwargs):
+            if group_name not in self.autoscaling_groups:
+                raise ValidationError(f"AutoScalingGroup name not found - AutoScalingGroup '{group_name}' not found")
+            return original(self, group_name, *args, **kwargs)
+        return call
+
+    for method in ("attach_load_balancer_target_groups", "detach_load_balancer_target_groups",
+                   "describe_load_balancer_target_groups"):
+        setattr(AutoScalingBackend, method, guarded(getattr(AutoScalingBackend, method)))
+
+
 def patch_logs_kms_key_association():
     """AssociateKmsKey and DisassociateKmsKey for log groups.
 
@@ -1767,7 +1892,8 @@ PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_defa
            patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
-           patch_kms_multi_region_configuration, patch_kms_replicate_key]
+           patch_kms_multi_region_configuration, patch_kms_replicate_key,
+           patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group]
 
 
 def main():
