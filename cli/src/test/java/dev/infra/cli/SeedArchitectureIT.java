@@ -108,7 +108,7 @@ class SeedArchitectureIT {
     void applyBuildsTheSeed() {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Apply complete! Resources: 112 added");
+        assertThat(r.err()).contains("Apply complete! Resources: 116 added");
     }
 
     @Test
@@ -170,6 +170,28 @@ class SeedArchitectureIT {
                 .containsExactly("arn:aws:s3:::aws-waf-logs-shop-" + REGION);
         assertThat(lbs.stream().filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow()
                 .availabilityZones().stream().map(z -> z.subnetId()).collect(Collectors.toSet())).isEqualTo(subnetsOf("public"));
+    }
+
+    /** Each ALB's target group has the node group's Auto Scaling group attached, and the nodes let the ALB in. */
+    @Test
+    @Order(4)
+    void theNodesAreTheAlbsTargetsAndReachableOnTheIngressNodePort() {
+        ElasticLoadBalancingV2Client elb = aws.client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder);
+        String nodeGroup = aws.eks().describeNodegroup(b -> b.clusterName("shop-apps").nodegroupName("shop-apps-general"))
+                .nodegroup().resources().autoScalingGroups().get(0).name();
+        AutoScalingClient asg = aws.client(AutoScalingClient.class, AutoScalingClient::builder);
+        List<String> attached = asg.describeLoadBalancerTargetGroups(b -> b.autoScalingGroupName(nodeGroup))
+                .loadBalancerTargetGroups().stream().map(t -> t.loadBalancerTargetGroupARN()).toList();
+        List<String> targetGroups = elb.describeTargetGroups(b -> b.names("shop-public-ingress", "shop-internal-ingress"))
+                .targetGroups().stream().map(t -> t.targetGroupArn()).toList();
+        assertThat(attached).containsExactlyInAnyOrderElementsOf(targetGroups);
+        for (String tg : targetGroups) {
+            assertThat(elb.describeTargetHealth(b -> b.targetGroupArn(tg)).targetHealthDescriptions()).isNotEmpty();
+        }
+        String clusterGroup = aws.eks().describeCluster(b -> b.name("shop-apps")).cluster().resourcesVpcConfig().clusterSecurityGroupId();
+        var rules = ec2.describeSecurityGroupRules(b -> b.filters(Filter.builder().name("group-id").values(clusterGroup).build()))
+                .securityGroupRules().stream().filter(r -> !r.isEgress() && r.fromPort() != null && r.fromPort() == 30080).toList();
+        assertThat(rules).hasSize(2).allSatisfy(r -> assertThat(r.referencedGroupInfo()).isNotNull());
     }
 
     @Test

@@ -60,6 +60,17 @@ final class EdgeExpander implements ComponentExpander {
                 "vpcId", Ref.id("network/vpc"),
                 "targetType", "instance",
                 "healthCheckPath", "/healthz"), lb.at());
+        // The nodes register as their node groups' Auto Scaling groups launch them, and let the ALB reach the
+        // ingress NodePort through the group EKS puts them in.
+        String clusterPrefix = ClusterExpander.prefix(cluster.name());
+        for (String group : cluster.nodeGroups().keySet()) {
+            out.addUntagged(prefix + "/attachment." + group, "aws_autoscaling_attachment", Map.of(
+                    "autoScalingGroupName", Ref.to(clusterPrefix + "/node-group." + group, "autoScalingGroupName"),
+                    "targetGroupArn", Ref.id(tg)), Set.of(), lb.at());
+        }
+        SecurityGroups.ruleOn(out, prefix + "/nodes", Ref.to(clusterPrefix + "/cluster", "clusterSecurityGroupId"),
+                "ingress", "tcp", cluster.ingressNodePort(), cluster.ingressNodePort(), Ref.id(sg),
+                "ALB " + lb.name() + " to the ingress NodePort", lb.at());
         Map<String, Object> forward = Map.of("type", "forward", "targetGroupArn", Ref.id(tg));
         Map<String, Object> http = new LinkedHashMap<>();
         http.put("loadBalancerArn", Ref.id(alb(lb.name())));

@@ -30,13 +30,19 @@ final class SecurityGroups {
      */
     static void rule(Expansion out, String group, String direction, String protocol, int fromPort, int toPort,
                      Object peer, String description, SourceLocation at) {
+        ruleOn(out, group, Ref.id(group), direction, protocol, fromPort, toPort, peer, description, at);
+    }
+
+    /** As {@link #rule}, on a group the stack does not make ({@code groupId}: EKS's cluster group), under {@code owner}. */
+    static void ruleOn(Expansion out, String owner, Ref groupId, String direction, String protocol, int fromPort, int toPort,
+                       Object peer, String description, SourceLocation at) {
         String peerKey = peer instanceof Ref r ? "sg-" + r.address().substring(r.address().lastIndexOf('.') + 1)
                 .replace('/', '-') : ((String) peer).replace('/', '_');
         String ports = fromPort < 0 ? "all" : fromPort == toPort ? "" + fromPort : fromPort + "-" + toPort;
         String proto = protocol.equals("-1") ? "all" : protocol;
         String key = direction + "-" + proto + "-" + ports + "-" + peerKey;
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("securityGroupId", Ref.id(group));
+        attrs.put("securityGroupId", groupId);
         attrs.put("direction", direction);
         attrs.put("protocol", protocol);
         attrs.put("fromPort", (long) fromPort);
@@ -45,7 +51,7 @@ final class SecurityGroups {
         if (description != null) {
             attrs.put("description", description);
         }
-        String groupSuffix = group.substring(group.indexOf('/') + 1).replace('/', '-').replace('.', '-');
-        out.add(group + "/rule." + key, "aws_security_group_rule", groupSuffix + "-" + key, attrs, at);
+        String groupSuffix = owner.substring(owner.indexOf('/') + 1).replace('/', '-').replace('.', '-');
+        out.add(owner + "/rule." + key, "aws_security_group_rule", groupSuffix + "-" + key, attrs, at);
     }
 }
