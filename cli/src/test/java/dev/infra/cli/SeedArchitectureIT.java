@@ -182,7 +182,7 @@ class SeedArchitectureIT {
         AutoScalingClient asg = aws.client(AutoScalingClient.class, AutoScalingClient::builder);
         List<String> attached = asg.describeLoadBalancerTargetGroups(b -> b.autoScalingGroupName(nodeGroup))
                 .loadBalancerTargetGroups().stream().map(t -> t.loadBalancerTargetGroupARN()).toList();
-        List<String> targetGroups = elb.describeTargetGroups(b -> b.names("shop-public-ingress", "shop-internal-ingress"))
+        List<String> targetGroups = elb.describeTargetGroups(b -> b.names("shop-public-30080", "shop-internal-30080"))
                 .targetGroups().stream().map(t -> t.targetGroupArn()).toList();
         assertThat(attached).containsExactlyInAnyOrderElementsOf(targetGroups);
         for (String tg : targetGroups) {
@@ -328,8 +328,41 @@ class SeedArchitectureIT {
         assertThat(infra("output", "cluster_apps_helm").out()).contains("controller.service.nodePorts.http=30080");
     }
 
+    /**
+     * A new ingress NodePort replaces the target groups while the listeners forward to them, which AWS refuses to
+     * delete: each new group is made first, the listener and the nodes move to it, then the old one goes.
+     */
     @Test
     @Order(7)
+    void targetGroupsInUseAreReplacedCreateBeforeDestroy() throws IOException {
+        ElasticLoadBalancingV2Client elb = aws.client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder);
+        String oldArn = elb.describeTargetGroups(b -> b.names("shop-public-30080")).targetGroups().get(0).targetGroupArn();
+        Files.writeString(dir.resolve("infra.yaml"), seed.replace("ingress: {nodePort: 30080}", "ingress: {nodePort: 30081}"));
+        Cli.Result plan = infra("plan");
+        assertThat(plan.out()).as(plan.toString()).contains("-/+ load-balancer.public/target-group")
+                .contains("forces replacement: name, port");
+
+        Cli.Result apply = infra("apply", "--auto-approve");
+        assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
+        assertThat(elb.describeTargetGroups().targetGroups()).extracting(t -> t.targetGroupName())
+                .contains("shop-public-30081", "shop-internal-30081").doesNotContain("shop-public-30080", "shop-internal-30080");
+        String newArn = elb.describeTargetGroups(b -> b.names("shop-public-30081")).targetGroups().get(0).targetGroupArn();
+        LoadBalancer lb = elb.describeLoadBalancers(b -> b.names("shop-public")).loadBalancers().get(0);
+        assertThat(elb.describeListeners(b -> b.loadBalancerArn(lb.loadBalancerArn())).listeners())
+                .allSatisfy(l -> assertThat(l.defaultActions().get(0).targetGroupArn()).isEqualTo(newArn));
+        String nodeGroup = aws.eks().describeNodegroup(b -> b.clusterName("shop-apps").nodegroupName("shop-apps-general"))
+                .nodegroup().resources().autoScalingGroups().get(0).name();
+        assertThat(aws.client(AutoScalingClient.class, AutoScalingClient::builder)
+                .describeLoadBalancerTargetGroups(b -> b.autoScalingGroupName(nodeGroup)).loadBalancerTargetGroups())
+                .extracting(t -> t.loadBalancerTargetGroupARN()).contains(newArn).doesNotContain(oldArn);
+        assertThat(infra("state", "show", "load-balancer.public/target-group").out()).contains(newArn);
+        assertThat(infra("plan", "--detailed-exitcode").exit()).isEqualTo(0);
+        Files.writeString(dir.resolve("infra.yaml"), seed);
+        assertThat(infra("apply", "--auto-approve").exit()).isEqualTo(0);
+    }
+
+    @Test
+    @Order(8)
     void destroyIsRefusedWhileATableIsProtected() {
         int before = infra("state", "list").out().split("\n").length;
         Cli.Result r = infra("destroy", "--auto-approve");
@@ -342,7 +375,7 @@ class SeedArchitectureIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void destroyLeavesNothing() throws IOException {
         Files.writeString(dir.resolve("infra.yaml"), Files.readString(dir.resolve("infra.yaml"))
                 .replace("deletionProtection: true", "deletionProtection: false"));

@@ -77,6 +77,11 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         schema = schema.withAbsentMeansNone(attributes);
     }
 
+    /** For a subclass constructor: replacements are created before the old one is deleted (see ResourceSchema). */
+    protected final void createBeforeDestroy() {
+        schema = schema.withCreateBeforeDestroy();
+    }
+
     /** The Boolean attribute that makes AWS refuse deletion while true: plans then refuse to delete. */
     protected final void deletionProtection(String attribute) {
         schema = schema.withDeletionProtection(attribute);

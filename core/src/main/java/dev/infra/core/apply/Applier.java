@@ -34,6 +34,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -85,8 +86,11 @@ public final class Applier {
         }
     }
 
-    /** The operations of a plan and the order between them. */
-    static Graph<String> operations(Plan plan, Map<String, Op> ops) {
+    /**
+     * The operations of a plan and the order between them; {@code createsFirst} says which types replace
+     * create-before-destroy.
+     */
+    static Graph<String> operations(Plan plan, Map<String, Op> ops, Predicate<String> createsFirst) {
         Map<String, ResourceChange> byAddress = new HashMap<>();
         for (ResourceChange c : plan.changes()) {
             byAddress.put(c.address(), c);
@@ -109,15 +113,24 @@ public final class Applier {
                 // Whoever depended on c goes first: its delete, or the update that stops using c. An
                 // update that keeps using c (now pointing at its replacement) follows c's create instead;
                 // ordering it before c's delete as well would be a cycle.
+                // Created first only while what it needs stays: a replacement needing a replaced VPC, say, could
+                // not exist before the old group (which holds the old VPC) is gone.
+                boolean createFirst = c.action() == Action.REPLACE && createsFirst.test(c.type())
+                        && c.dependencies().stream().noneMatch(d -> byAddress.containsKey(d)
+                        && byAddress.get(d).action() == Action.REPLACE);
                 for (ResourceChange other : plan.changes()) {
                     if (other.priorDependencies().contains(c.address())) {
                         edge(g, ops, other.address() + "#delete", op.key());
-                        if (!other.dependencies().contains(c.address())) {
+                        // Created first, the replacement is what an update points the dependent at: the old one goes
+                        // after that update.
+                        if (createFirst || !other.dependencies().contains(c.address())) {
                             edge(g, ops, other.address() + "#update", op.key());
                         }
                     }
                 }
-                if (c.action() == Action.REPLACE) {
+                if (createFirst) {
+                    g.putEdge(c.address() + "#create", op.key());
+                } else if (c.action() == Action.REPLACE) {
                     g.putEdge(op.key(), c.address() + "#create");
                 }
             } else {
@@ -142,7 +155,7 @@ public final class Applier {
 
     public ApplyResult apply(Plan plan, StateRecorder state, OtherRegions others) {
         Map<String, Op> ops = new HashMap<>();
-        Graph<String> g = operations(plan, ops);
+        Graph<String> g = operations(plan, ops, type -> providers.get(type).schema().createBeforeDestroy());
         g.findCycle().ifPresent(c -> {
             throw new IllegalStateException("operation cycle: " + String.join(" -> ", c));
         });
@@ -300,7 +313,11 @@ public final class Applier {
                 if (c.id() != null) {
                     providers.get(c.type()).delete(LiveResource.of(c.id(), c.address(), c.prior()), context(key));
                 }
-                state.remove(c.address());
+                // Replaced create-before-destroy, the address already holds its replacement: keep that.
+                ResourceState known = state.current().resources().get(c.address());
+                if (known == null || known.id() == null || known.id().equals(c.id())) {
+                    state.remove(c.address());
+                }
                 done.merge(Kind.DELETE, 1, Integer::sum);
                 return c.id();
             }
@@ -309,7 +326,9 @@ public final class Applier {
             LiveResource result;
             if (op.kind() == Kind.CREATE) {
                 state.put(ResourceState.creating(c.address(), c.type(), c.dependencies()));
+                // Never adopt what this replacement replaces (still there when created first), nor another region's.
                 Optional<LiveResource> existing = provider.findExisting(stack, spec)
+                        .filter(e -> !e.id().equals(c.id()))
                         .filter(e -> !spec.tags().containsKey(LiveResource.REGION_TAG)
                                 || !e.ownedByOtherRegion(spec.tags().get(LiveResource.REGION_TAG)));
                 result = existing.isPresent() ? adopt(provider, existing.get(), spec, key)

@@ -54,7 +54,8 @@ final class EdgeExpander implements ComponentExpander {
         Cluster cluster = t.clusters().get(lb.cluster());
         String tg = prefix + "/target-group";
         out.add(tg, "aws_lb_target_group", "tg-" + lb.name(), Map.of(
-                "name", out.name(lb.name() + "-ingress"),
+                // The port in the name: a new port is a new group, made before the old one goes (create-before-destroy).
+                "name", out.name(lb.name() + "-" + cluster.ingressNodePort()),
                 "port", (long) cluster.ingressNodePort(),
                 "protocol", "HTTP",
                 "vpcId", Ref.id("network/vpc"),

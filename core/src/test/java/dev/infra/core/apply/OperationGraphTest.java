@@ -15,13 +15,19 @@ import org.junit.jupiter.api.Test;
 class OperationGraphTest {
 
     private static ResourceChange change(String address, Action action, List<String> deps, List<String> priorDeps) {
-        return new ResourceChange(address, "aws_x", action, action == Action.CREATE ? null : "id-" + address,
+        return change(address, "aws_x", action, deps, priorDeps);
+    }
+
+    private static ResourceChange change(String address, String type, Action action, List<String> deps,
+                                         List<String> priorDeps) {
+        return new ResourceChange(address, type, action, action == Action.CREATE ? null : "id-" + address,
                 Map.of(), Map.of(), List.of(), deps, priorDeps, "test");
     }
 
+    /** Operations where type {@code aws_first} replaces create-before-destroy. */
     private static Graph<String> operations(ResourceChange... changes) {
         Plan plan = new Plan(Plan.FORMAT_VERSION, "shop", "us-east-1", false, "d", "l", 1, List.of(changes), List.of());
-        return Applier.operations(plan, new HashMap<>());
+        return Applier.operations(plan, new HashMap<>(), "aws_first"::equals);
     }
 
     @Test
@@ -61,6 +67,35 @@ class OperationGraphTest {
         assertThat(g.topologicalOrder()).containsExactly(
                 "nat#delete", "subnet#delete", "subnet#create", "nat#create", "rt#update");
         assertThat(g.hasEdge("rt#update", "nat#delete")).isFalse();
+    }
+
+    @Test
+    void createBeforeDestroyCreatesFirstAndDeletesOnceDependentsUseTheReplacement() {
+        // A target group behind a listener gets a new port: the listener moves to the new group, then the old goes.
+        Graph<String> g = operations(
+                change("tg", "aws_first", Action.REPLACE, List.of("vpc"), List.of("vpc")),
+                change("vpc", Action.NO_OP, List.of(), List.of()),
+                change("listener", Action.UPDATE, List.of("tg"), List.of("tg")),
+                change("attachment", Action.REPLACE, List.of("tg"), List.of("tg")));
+
+        assertThat(g.findCycle()).isEmpty();
+        assertThat(g.hasEdge("tg#create", "tg#delete")).isTrue();
+        assertThat(g.hasEdge("listener#update", "tg#delete")).isTrue();
+        assertThat(g.hasEdge("attachment#delete", "tg#delete")).isTrue();
+        List<String> order = g.topologicalOrder();
+        assertThat(order.indexOf("tg#create")).isLessThan(order.indexOf("listener#update"));
+        assertThat(order.indexOf("listener#update")).isLessThan(order.indexOf("tg#delete"));
+        assertThat(order.indexOf("tg#create")).isLessThan(order.indexOf("attachment#create"));
+    }
+
+    @Test
+    void createBeforeDestroyFallsBackToDeleteFirstWhenWhatItNeedsIsReplacedToo() {
+        Graph<String> g = operations(
+                change("vpc", Action.REPLACE, List.of(), List.of()),
+                change("tg", "aws_first", Action.REPLACE, List.of("vpc"), List.of("vpc")));
+
+        assertThat(g.findCycle()).isEmpty();
+        assertThat(g.topologicalOrder()).containsExactly("tg#delete", "vpc#delete", "vpc#create", "tg#create");
     }
 
     @Test

@@ -26,6 +26,9 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
 
     public TargetGroupProvider(AwsClients clients) {
         super(clients, TYPE, TargetGroup::targetGroupArn, TargetGroup::targetGroupName, Set.of("healthCheckPath"), Set.of());
+        // A listener forwarding to it makes AWS refuse its deletion (ResourceInUse): replace it under another name
+        // (the expansion puts the port in it), point the listener there, then delete it.
+        createBeforeDestroy();
     }
 
     @Override
