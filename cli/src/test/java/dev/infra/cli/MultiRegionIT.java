@@ -139,7 +139,8 @@ class MultiRegionIT {
                 .containsPattern("bucket\\.static\\s+renamed\\s+1\\s+globe-static-" + PRIMARY + " → globe-static-" + REPLICA)
                 .containsPattern("encryption\\s+linked\\s+1\\s+encryption/key: replica of the multi-Region key")
                 .containsPattern("cluster\\.apps\\s+shared\\s+3")
-                .contains("── " + PRIMARY + " (primary) ──").contains("── " + REPLICA + " (replica of " + PRIMARY + ") ──");
+                .contains("── " + PRIMARY + " (primary) ──").contains("── " + REPLICA + " (replica of " + PRIMARY + ") ──")
+                .contains("+ roleArn: (arn of cluster.apps/cluster-role in " + PRIMARY + ")");
         // IAM is global: the replica reuses the primary's roles; only the bucket's replication role is new.
         assertThat(roles()).hasSize(rolesBefore + 1);
     }

@@ -111,6 +111,10 @@ public final class PlanRenderer {
         if (v instanceof String s) {
             return "\"" + s + "\"";
         }
+        if (v instanceof Ref r && !r.local()) {
+            // A replica's value from its primary: say where it comes from.
+            return "(" + r.attribute() + " of " + r.address() + " in " + r.region() + ")";
+        }
         if (v instanceof Unknown || v instanceof Ref) {
             return "(known after apply)";
         }
