@@ -137,8 +137,7 @@ public final class CertificateProvider extends AcmProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         List<String> sans = SpecValues.strings(spec, SUBJECT_ALTERNATIVE_NAMES);
         String token = UUID.randomUUID().toString().replace("-", "");
-        List<Tag> tags = spec.tags().entrySet().stream()
-                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
+        List<Tag> tags = acmTags(spec.tags());
         String arn = call("RequestCertificate", () -> acm().requestCertificate(b -> b
                 .domainName(SpecValues.string(spec, DOMAIN_NAME))
                 .subjectAlternativeNames(sans.isEmpty() ? null : sans)
@@ -167,12 +166,15 @@ public final class CertificateProvider extends AcmProvider {
         LiveResource now = readNow(spec, arn, this::read);
         updateTags(now, spec,
                 put -> call("AddTagsToCertificate", () -> acm().addTagsToCertificate(b -> b.certificateArn(arn)
-                        .tags(put.entrySet().stream()
-                                .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList()))),
+                        .tags(acmTags(put)))),
                 remove -> call("RemoveTagsFromCertificate", () -> acm().removeTagsFromCertificate(b -> b
                         .certificateArn(arn).tags(remove.stream().map(k -> Tag.builder().key(k)
                                 .value(tags(now).get(k)).build()).toList()))));
         return readNow(spec, arn, this::read);
+    }
+
+    private static List<Tag> acmTags(Map<String, String> tags) {
+        return tags.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build()).toList();
     }
 
     @Override

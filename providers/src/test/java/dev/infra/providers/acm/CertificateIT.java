@@ -214,4 +214,40 @@ class CertificateIT extends ProviderTestSupport {
         }
         new CertificateProvider(clients).delete(created, ctx(address));
     }
+
+    /**
+     * The emulator patch (moto_launcher.patch_acm_dns_validation), raw calls only: a DNS-validated certificate stays
+     * PENDING_VALIDATION while its CNAME is nowhere, or only in a private zone, and is ISSUED once the CNAME ACM asked
+     * for is in a public zone answering for its name.
+     */
+    @Test
+    void emulatorIssuesOnlyOnceTheCnameIsInAPublicZone() {
+        var route53 = clients.route53();
+        String arn = acm().requestCertificate(b -> b.domainName(domain()).validationMethod(ValidationMethod.DNS))
+                .certificateArn();
+        var record = raw(arn).domainValidationOptions().get(0).resourceRecord();
+        assertThat(record.typeAsString()).isEqualTo("CNAME");
+        assertThat(raw(arn).status()).isEqualTo(CertificateStatus.PENDING_VALIDATION);
+
+        String vpc = clients.ec2().createVpc(b -> b.cidrBlock("10.9.0.0/16")).vpc().vpcId();
+        String privateZone = route53.createHostedZone(b -> b.name(zoneName()).callerReference(stack + "-private")
+                .vpc(v -> v.vpcId(vpc).vpcRegion(region())).hostedZoneConfig(c -> c.privateZone(true)))
+                .hostedZone().id();
+        java.util.function.Consumer<String> addCname = zone -> route53.changeResourceRecordSets(b -> b.hostedZoneId(zone)
+                .changeBatch(c -> c.changes(ch -> ch.action(software.amazon.awssdk.services.route53.model.ChangeAction.CREATE)
+                        .resourceRecordSet(r -> r.name(record.name()).type(RRType.CNAME).ttl(300L)
+                                .resourceRecords(v -> v.value(record.value()))))));
+        addCname.accept(privateZone);
+        assertThat(raw(arn).status()).isEqualTo(CertificateStatus.PENDING_VALIDATION);
+
+        String publicZone = route53.createHostedZone(b -> b.name(zoneName()).callerReference(stack + "-public"))
+                .hostedZone().id();
+        addCname.accept(publicZone);
+        CertificateDetail issued = raw(arn);
+        assertThat(issued.status()).isEqualTo(CertificateStatus.ISSUED);
+        assertThat(issued.domainValidationOptions().get(0).validationStatusAsString()).isEqualTo("SUCCESS");
+
+        acm().deleteCertificate(b -> b.certificateArn(arn));
+        clients.ec2().deleteVpc(b -> b.vpcId(vpc));
+    }
 }
