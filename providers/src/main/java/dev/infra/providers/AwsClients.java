@@ -145,6 +145,11 @@ public final class AwsClients implements AutoCloseable {
         return client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder);
     }
 
+    public software.amazon.awssdk.services.acm.AcmClient acm() {
+        return client(software.amazon.awssdk.services.acm.AcmClient.class,
+                software.amazon.awssdk.services.acm.AcmClient::builder);
+    }
+
     public Wafv2Client wafv2() {
         return client(Wafv2Client.class, Wafv2Client::builder);
     }

@@ -49,6 +49,7 @@ public final class AwsProviders {
                 new dev.infra.providers.route53.HostedZoneProvider(clients),
                 new dev.infra.providers.route53.ResourceRecordSetProvider(clients),
                 new dev.infra.providers.route53.HealthCheckProvider(clients),
+                new dev.infra.providers.acm.CertificateProvider(clients), new dev.infra.providers.acm.CertificateValidationProvider(clients),
                 new dev.infra.providers.eks.ClusterProvider(clients),
                 new dev.infra.providers.eks.NodegroupProvider(clients),
                 new dev.infra.providers.dynamodb.TableProvider(clients), new dev.infra.providers.dynamodb.TableReplicaProvider(clients), new dev.infra.providers.elasticache.CacheSubnetGroupProvider(clients), new dev.infra.providers.elasticache.ReplicationGroupProvider(clients), new dev.infra.providers.elasticache.GlobalReplicationGroupProvider(clients), new dev.infra.providers.secretsmanager.SecretProvider(clients),

@@ -81,7 +81,12 @@ class SchemasTest {
     void dnsAndKubernetes() {
         assertSchema("aws_route53_zone", Set.of("tags", "comment"), Set.of(), "name", "vpcId");
         assertSchema("aws_route53_record", Set.of("aliasDnsName", "aliasZoneId", "evaluateTargetHealth", "failover",
-                "region", "healthCheckId"), Set.of(), "zoneId", "name", "type", "setIdentifier");
+                "region", "healthCheckId", "values", "ttl"), Set.of(), "zoneId", "name", "type", "setIdentifier");
+        assertThat(REGISTRY.get("aws_route53_record").schema().unordered()).containsExactly("values");
+        assertSchema("aws_acm_certificate", Set.of("tags"), Set.of("arn", "status", "validationRecordName",
+                "validationRecordType", "validationRecordValue"), "domainName", "subjectAlternativeNames", "validationMethod");
+        assertThat(REGISTRY.get("aws_acm_certificate").schema().unordered()).containsExactly("subjectAlternativeNames");
+        assertSchema("aws_acm_certificate_validation", Set.of(), Set.of(), "certificateArn");
         assertSchema("aws_route53_health_check", Set.of("tags", "fqdn", "port", "resourcePath", "failureThreshold"),
                 Set.of(), "type", "requestInterval");
         assertSchema("aws_eks_cluster", Set.of("tags", "version", "endpointPrivateAccess", "endpointPublicAccess"),

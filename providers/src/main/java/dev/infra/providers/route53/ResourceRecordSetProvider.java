@@ -23,12 +23,14 @@ import software.amazon.awssdk.services.route53.model.AliasTarget;
 import software.amazon.awssdk.services.route53.model.Change;
 import software.amazon.awssdk.services.route53.model.ChangeAction;
 import software.amazon.awssdk.services.route53.model.RRType;
+import software.amazon.awssdk.services.route53.model.ResourceRecord;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 
 /**
- * {@code aws_route53_record}: an alias record. zoneId, name (FQDN with its trailing dot), type, aliasDnsName (read
- * back lower-case without a trailing dot, as a load balancer reports its DNS name), aliasZoneId, evaluateTargetHealth
- * (true when absent); routing: setIdentifier (absent = simple routing), failover (PRIMARY | SECONDARY), region
+ * {@code aws_route53_record}: an alias record or a plain one. zoneId, name (FQDN with its trailing dot), type; an alias
+ * record: aliasDnsName (read back lower-case without a trailing dot, as a load balancer reports its DNS name),
+ * aliasZoneId, evaluateTargetHealth (true when absent); a plain record (no aliasDnsName): values (its ResourceRecords, a
+ * set) and ttl (Long seconds), e.g. the CNAME that validates an ACM certificate; routing: setIdentifier (absent = simple routing), failover (PRIMARY | SECONDARY), region
  * (latency routing: the AWS region of the target), healthCheckId; no tags. Id: {@code <zoneId>_<name>_<type>}, and
  * {@code <zoneId>_<name>_<type>_<setIdentifier>} for a record of a failover, latency… set, so that the records
  * sharing a name and type have distinct ids.
@@ -51,6 +53,8 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     static final String FAILOVER = "failover";
     static final String REGION = "region";
     static final String HEALTH_CHECK_ID = "healthCheckId";
+    static final String VALUES = "values";
+    static final String TTL = "ttl";
     /** What an alias record evaluates when the spec does not say: its target's health (as it always did). */
     static final boolean EVALUATE_TARGET_HEALTH_DEFAULT = true;
     /** How many record sets one lookup asks for a page: those of one name and type (a latency set may be large). */
@@ -58,7 +62,9 @@ public final class ResourceRecordSetProvider extends Route53Provider {
 
     public ResourceRecordSetProvider(AwsClients clients) {
         super(clients, TYPE, false,
-                Set.of(ALIAS_DNS_NAME, ALIAS_ZONE_ID, EVALUATE_TARGET_HEALTH, FAILOVER, REGION, HEALTH_CHECK_ID), Set.of());
+                Set.of(ALIAS_DNS_NAME, ALIAS_ZONE_ID, EVALUATE_TARGET_HEALTH, FAILOVER, REGION, HEALTH_CHECK_ID, VALUES,
+                        TTL), Set.of());
+        unordered(VALUES);
         // A record routed across regions that goes back to one region becomes a simple record again.
         absentMeansNone(SET_IDENTIFIER, FAILOVER, REGION, HEALTH_CHECK_ID);
     }
@@ -179,20 +185,29 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     // ---- internals ----------------------------------------------------------------------------------
 
     private LiveResource upsert(Key key, ResourceSpec spec, OperationContext ctx) {
-        AliasTarget alias = AliasTarget.builder()
-                .dnsName(aliasName(SpecValues.string(spec, ALIAS_DNS_NAME)))
-                .hostedZoneId(SpecValues.string(spec, ALIAS_ZONE_ID))
-                .evaluateTargetHealth(SpecValues.bool(spec, EVALUATE_TARGET_HEALTH, EVALUATE_TARGET_HEALTH_DEFAULT))
-                .build();
-        ResourceRecordSet record = ResourceRecordSet.builder()
+        ResourceRecordSet.Builder builder = ResourceRecordSet.builder()
                 .name(key.name())
                 .type(key.type())
                 .setIdentifier(key.setIdentifier())
                 .failover(SpecValues.optionalString(spec, FAILOVER))
                 .region(SpecValues.optionalString(spec, REGION))
-                .healthCheckId(SpecValues.optionalString(spec, HEALTH_CHECK_ID))
-                .aliasTarget(alias)
-                .build();
+                .healthCheckId(SpecValues.optionalString(spec, HEALTH_CHECK_ID));
+        if (SpecValues.optionalString(spec, ALIAS_DNS_NAME) != null) {
+            builder.aliasTarget(AliasTarget.builder()
+                    .dnsName(aliasName(SpecValues.string(spec, ALIAS_DNS_NAME)))
+                    .hostedZoneId(SpecValues.string(spec, ALIAS_ZONE_ID))
+                    .evaluateTargetHealth(SpecValues.bool(spec, EVALUATE_TARGET_HEALTH, EVALUATE_TARGET_HEALTH_DEFAULT))
+                    .build());
+        } else {
+            // A plain record: its values and TTL (Route 53 requires both when there is no alias target).
+            List<String> values = SpecValues.strings(spec, VALUES);
+            if (values.isEmpty()) {
+                throw new ProviderException(spec.address(), "a record needs aliasDnsName or values");
+            }
+            builder.ttl(SpecValues.number(spec, TTL))
+                    .resourceRecords(values.stream().map(v -> ResourceRecord.builder().value(v).build()).toList());
+        }
+        ResourceRecordSet record = builder.build();
         change(ctx, "UPSERT of " + key.id(), () -> call("ChangeResourceRecordSets",
                 () -> route53().changeResourceRecordSets(b -> b.hostedZoneId(key.zoneId()).changeBatch(
                         c -> c.changes(Change.builder().action(ChangeAction.UPSERT).resourceRecordSet(record).build()))))
@@ -229,6 +244,9 @@ public final class ResourceRecordSetProvider extends Route53Provider {
             a.put(ALIAS_DNS_NAME, aliasName(alias.dnsName()));
             a.put(ALIAS_ZONE_ID, alias.hostedZoneId());
             putIfPresent(a, EVALUATE_TARGET_HEALTH, alias.evaluateTargetHealth());
+        } else if (set.hasResourceRecords() && !set.resourceRecords().isEmpty()) {
+            a.put(VALUES, set.resourceRecords().stream().map(ResourceRecord::value).toList());
+            putIfPresent(a, TTL, set.ttl());
         }
         putIfPresent(a, SET_IDENTIFIER, set.setIdentifier());
         putIfPresent(a, FAILOVER, set.failoverAsString());

@@ -344,4 +344,45 @@ class Route53IT extends ProviderTestSupport {
                 .resolveEndpoint(p -> p.region(Region.CN_NORTH_1)).join();
         assertThat(fromBeijing.url().toString()).startsWith("https://route53.amazonaws.com.cn");
     }
+
+    /** A plain record (no alias): values (a set) and TTL, e.g. the CNAME validating an ACM certificate. */
+    @Test
+    void plainRecordLifecycle() {
+        HostedZoneProvider zones = new HostedZoneProvider(clients);
+        LiveResource zone = zones.create(zoneSpec("dns/zone.plain", null, null, Map.of()), ctx("dns/zone.plain"));
+        ResourceRecordSetProvider records = new ResourceRecordSetProvider(clients);
+        String address = "dns/record.txt";
+        String name = "_check." + zoneName();
+        ResourceSpec spec = untaggedSpec(address, ResourceRecordSetProvider.TYPE, Map.of("zoneId", zone.id(),
+                "name", name, "type", "TXT", "values", List.of("\"b=2\"", "\"a=1\""), "ttl", 300L));
+
+        LiveResource created = records.create(spec, ctx(address));
+
+        assertThat(created.id()).isEqualTo(zone.id() + "_" + name + "_TXT");
+        assertThat(rawRecords(zone.id(), name)).singleElement().satisfies(r -> {
+            assertThat(r.type()).isEqualTo(RRType.TXT);
+            assertThat(r.ttl()).isEqualTo(300L);
+            assertThat(r.aliasTarget()).isNull();
+            assertThat(r.resourceRecords()).extracting(v -> v.value()).containsExactlyInAnyOrder("\"a=1\"", "\"b=2\"");
+        });
+        assertMatchesSpec(created, spec);
+        assertThat(created.attributes()).doesNotContainKeys("aliasDnsName", "aliasZoneId", "evaluateTargetHealth");
+
+        ResourceSpec changed = untaggedSpec(address, ResourceRecordSetProvider.TYPE, Map.of("zoneId", zone.id(),
+                "name", name, "type", "TXT", "values", List.of("\"c=3\""), "ttl", 60L));
+        LiveResource updated = records.update(created, changed, Set.of("values", "ttl"), ctx(address));
+
+        assertThat(rawRecords(zone.id(), name)).singleElement().satisfies(r -> {
+            assertThat(r.ttl()).isEqualTo(60L);
+            assertThat(r.resourceRecords()).extracting(v -> v.value()).containsExactly("\"c=3\"");
+        });
+        assertMatchesSpec(updated, changed);
+        assertThat(records.readAll(ReadRequest.of(stack, Set.of(created.id())))).containsExactly(updated);
+        assertThat(records.findExisting(stack, changed)).contains(updated);
+
+        records.delete(updated, ctx(address));
+        assertThat(rawRecords(zone.id(), name)).isEmpty();
+        assertThat(records.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
+        zones.delete(zone, ctx("dns/zone.plain"));
+    }
 }

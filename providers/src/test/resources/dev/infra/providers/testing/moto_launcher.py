@@ -1879,7 +1879,56 @@ def patch_kms_replicate_key():
     KmsResponse.replicate_key = replicate_key
 
 
-PATCHES = [patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+def patch_acm_dns_validation():
+    """DNS validation of ACM certificates: issued once the validation CNAME is in DNS, not on a timer.
+
+    AWS: for a certificate requested with ValidationMethod DNS, DescribeCertificate reports per domain
+    name a DomainValidation whose ResourceRecord is "the CNAME record that you add to your DNS database
+    for domain validation" (https://docs.aws.amazon.com/acm/latest/APIReference/API_DomainValidation.html);
+    the certificate stays PENDING_VALIDATION until ACM finds that record in DNS and then becomes ISSUED
+    (ACM User Guide, DNS validation: https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html;
+    CertificateDetail.Status: https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html).
+    moto 5.2.x reports the record but issues every AMAZON_ISSUED certificate MOTO_ACM_VALIDATION_WAIT
+    seconds (60) after the request whether or not the record exists. With this patch a pending
+    certificate is issued when, for each of its names, the CNAME that DescribeCertificate reports (name
+    and value) is in a public hosted zone of the account that answers for it (the zone named as the
+    record or a parent of it: moto has no delegation to check), and stays pending otherwise. Expiry
+    stays as moto has it.
+    """
+    from moto.acm.models import CertBundle
+    from moto.core.utils import utcnow
+    from moto.route53.models import route53_backends
+
+    def fqdn(name):
+        return name.lower().rstrip(".") + "."
+
+    def in_public_zone(account, partition, name, value):
+        for zone in route53_backends[account][partition].zones.values():
+            zone_name = fqdn(zone.name)
+            if zone.private_zone or not (fqdn(name) == zone_name or fqdn(name).endswith("." + zone_name)):
+                continue
+            for rrset in zone.rrsets:
+                if rrset.type == "CNAME" and fqdn(rrset.name) == fqdn(name):
+                    values = [v["Value"] if isinstance(v, dict) else v for v in rrset.records or []]
+                    if any(fqdn(v) == fqdn(value) for v in values):
+                        return True
+        return False
+
+    def check(self):
+        if self._not_valid_after(self._cert) <= utcnow():
+            self.status = "EXPIRED"
+            return
+        if self.type == "AMAZON_ISSUED" and self.status == "PENDING_VALIDATION":
+            _, partition, _, _, account, _ = self.arn.split(":", 5)
+            options = self.describe()["Certificate"].get("DomainValidationOptions", [])
+            if options and all(in_public_zone(account, partition, o["ResourceRecord"]["Name"],
+                                              o["ResourceRecord"]["Value"]) for o in options):
+                self.status = "ISSUED"
+
+    CertBundle.check = check
+
+
+PATCHES = [patch_acm_dns_validation, patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
