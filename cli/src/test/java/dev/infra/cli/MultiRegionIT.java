@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.ReplicaDescription;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
@@ -69,7 +70,9 @@ class MultiRegionIT {
                 .replace("stack: shop", "stack: " + STACK)
                 .replace("region: us-east-1", "region: " + PRIMARY)
                 .replace("zone: shop.example.com", "zone: globe.example.com")
-                .replace("deletionProtection: true", "deletionProtection: false");
+                .replace("deletionProtection: true", "deletionProtection: false")
+                .replace("    scheme: internet-facing\n    target: clusters.apps\n",
+                        "    scheme: internet-facing\n    target: clusters.apps\n    domain: www.globe.example.com\n");
         Files.writeString(dir.resolve("infra.yaml"), topology);
     }
 
@@ -161,6 +164,13 @@ class MultiRegionIT {
                 assertThat(waf.getWebACLForResource(b -> b.resourceArn(lb.loadBalancerArn())).webACL().arn())
                         .contains(":" + aws.region() + ":");
             }
+            // Certificates are regional: each region's public ALB serves HTTPS with a certificate issued there.
+            LoadBalancer publicLb = lbs.stream().filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow();
+            String certificate = aws.elbv2().describeListeners(b -> b.loadBalancerArn(publicLb.loadBalancerArn())).listeners()
+                    .stream().filter(l -> l.port() == 443).findFirst().orElseThrow().certificates().get(0).certificateArn();
+            assertThat(certificate).contains(":acm:" + aws.region() + ":");
+            assertThat(aws.client(AcmClient.class, AcmClient::builder).describeCertificate(b -> b.certificateArn(certificate))
+                    .certificate().statusAsString()).isEqualTo("ISSUED");
         }
     }
 
@@ -205,7 +215,7 @@ class MultiRegionIT {
         assertThat(bySetId.get(PRIMARY).failoverAsString()).isEqualTo("PRIMARY");
         assertThat(bySetId.get(REPLICA).failoverAsString()).isEqualTo("SECONDARY");
         List<HealthCheck> checks = healthChecks();
-        assertThat(checks).hasSize(2);
+        assertThat(checks).hasSize(2).allSatisfy(h -> assertThat(h.healthCheckConfig().typeAsString()).isEqualTo("HTTPS"));
         assertThat(bySetId.values()).extracting(ResourceRecordSet::healthCheckId)
                 .containsExactlyInAnyOrderElementsOf(checks.stream().map(HealthCheck::id).toList());
         assertThat(checks).extracting(h -> h.healthCheckConfig().fullyQualifiedDomainName())

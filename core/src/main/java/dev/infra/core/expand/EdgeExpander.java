@@ -42,7 +42,7 @@ final class EdgeExpander implements ComponentExpander {
         SecurityGroups.group(out, sg, "alb-" + lb.name(), "ALB " + lb.name(), Set.of(), lb.at());
         String from = lb.internetFacing() ? "0.0.0.0/0" : t.network().cidr();
         SecurityGroups.rule(out, sg, "ingress", "tcp", 80, 80, from, "HTTP", lb.at());
-        if (lb.certificateArn() != null) {
+        if (lb.https()) {
             SecurityGroups.rule(out, sg, "ingress", "tcp", 443, 443, from, "HTTPS", lb.at());
         }
         out.add(alb(lb.name()), "aws_lb", "alb-" + lb.name(), Map.of(
@@ -77,17 +77,44 @@ final class EdgeExpander implements ComponentExpander {
         http.put("loadBalancerArn", Ref.id(alb(lb.name())));
         http.put("port", 80L);
         http.put("protocol", "HTTP");
-        http.put("defaultAction", lb.certificateArn() == null ? forward
+        http.put("defaultAction", !lb.https() ? forward
                 : Map.of("type", "redirect", "port", "443", "protocol", "HTTPS"));
         out.add(prefix + "/listener.http", "aws_lb_listener", "listener-" + lb.name() + "-http", http, lb.at());
-        if (lb.certificateArn() != null) {
+        if (lb.https()) {
             out.add(prefix + "/listener.https", "aws_lb_listener", "listener-" + lb.name() + "-https", Map.of(
                     "loadBalancerArn", Ref.id(alb(lb.name())),
                     "port", 443L,
                     "protocol", "HTTPS",
-                    "certificateArn", lb.certificateArn(),
+                    "certificateArn", lb.domain() != null ? certificate(t, lb, prefix, out) : lb.certificateArn(),
                     "defaultAction", forward), lb.at());
         }
+    }
+
+    /**
+     * An ACM certificate for the ALB's domain in this region (certificates are regional), validated by the CNAME ACM
+     * asks for in the public zone; the listener takes it once issued. ACM gives one account the same CNAME for a name
+     * in every region (ACM User Guide, "DNS validation"), so a replica's certificate is validated by the primary's
+     * record and the replica makes none of its own.
+     */
+    private static Ref certificate(Topology t, LoadBalancer lb, String prefix, Expansion out) {
+        String cert = prefix + "/certificate";
+        out.add(cert, "aws_acm_certificate", "certificate-" + lb.name(), Map.of(
+                "domainName", lb.domain(),
+                "subjectAlternativeNames", List.of(),
+                "validationMethod", "DNS"), lb.at());
+        String record = prefix + "/certificate-record";
+        if (!t.replica()) {
+            out.addUntagged(record, "aws_route53_record", Map.of(
+                    "zoneId", Ref.id("dns/zone"),
+                    "name", Ref.to(cert, "validationRecordName"),
+                    "type", Ref.to(cert, "validationRecordType"),
+                    "values", List.of(Ref.to(cert, "validationRecordValue")),
+                    "ttl", 300L), Set.of(), lb.at());
+        }
+        String validation = prefix + "/certificate-validation";
+        out.addUntagged(validation, "aws_acm_certificate_validation", Map.of("certificateArn", Ref.id(cert)),
+                t.replica() ? Set.of() : Set.of(record), lb.at());
+        return Ref.id(validation);
     }
 
     private static void firewall(Topology t, Firewall f, Expansion out) {
@@ -147,7 +174,7 @@ final class EdgeExpander implements ComponentExpander {
      * region's load balancer passes (Route 53 Developer Guide, "Configuring DNS failover").
      */
     private static void routed(Topology t, Dns d, DnsRecord r, String address, Map<String, Object> record, Expansion out) {
-        boolean https = t.loadBalancers().get(r.loadBalancer()).certificateArn() != null;
+        boolean https = t.loadBalancers().get(r.loadBalancer()).https();
         String check = address.replace("dns/record.", "dns/health-check.");
         out.add(check, "aws_route53_health_check", "health-check-" + r.name().replace('@', '_'), Map.of(
                 "type", https ? "HTTPS" : "HTTP",

@@ -28,13 +28,19 @@ public final class Edge {
 
     /**
      * @param internetFacing the public ALB (public subnets) or an internal one (private subnets)
+     * @param domain a name under the public zone: each region requests its own ACM certificate for it
      * @param cluster the cluster whose ingress NodePort the target group forwards to
      */
-    public record LoadBalancer(String name, boolean internetFacing, String certificateArn, String cluster,
+    public record LoadBalancer(String name, boolean internetFacing, String certificateArn, String domain, String cluster,
                                SourceLocation at) {
 
         public LoadBalancer withCertificate(String arn) {
-            return new LoadBalancer(name, internetFacing, arn, cluster, at);
+            return new LoadBalancer(name, internetFacing, arn, domain, cluster, at);
+        }
+
+        /** HTTPS: with a certificate given, or one infra requests for {@code domain}. */
+        public boolean https() {
+            return certificateArn != null || domain != null;
         }
     }
 

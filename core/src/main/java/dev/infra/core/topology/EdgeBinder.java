@@ -76,6 +76,18 @@ final class EdgeBinder {
             diags.error(second.at(), "loadBalancers." + second.name() + ".scheme", "only one public ALB may sit in the public subnets ('"
                     + publicLbs.get(0) + "' already does); make this one internal");
         }
+        // A requested certificate is validated by a record in the public zone: its name must be under it.
+        YMap lbNodes = root.get("loadBalancers") instanceof YMap m ? m : null;
+        lbs.values().stream().filter(lb -> lb.domain() != null).forEach(lb -> {
+            YNode at = ((YMap) lbNodes.get(lb.name())).get("domain");
+            if (dns == null) {
+                diags.error(at.at(), "loadBalancers." + lb.name() + ".domain", "a requested certificate is validated by"
+                        + " DNS in the stack's public zone: add 'dns: {zone: …}'");
+            } else if (!lb.domain().equals(dns.zone()) && !lb.domain().endsWith("." + dns.zone())) {
+                diags.error(at.at(), "loadBalancers." + lb.name() + ".domain", "'" + lb.domain() + "' is not under the"
+                        + " zone " + dns.zone() + ", where its certificate is validated");
+            }
+        });
         return new Bound(encryption, egress, access, lbs, firewall, dns, clusters);
     }
 
@@ -146,8 +158,12 @@ final class EdgeBinder {
             diags.error(l.get("target").at(), "loadBalancers." + name + ".target", "no cluster named '" + cluster + "'"
                     + Names.didYouMean(cluster, clusters.keySet()));
         }
+        if (l.get("domain") != null && l.get("certificateArn") != null) {
+            diags.error(l.get("domain").at(), "loadBalancers." + name + ".domain", "give 'certificateArn' or 'domain',"
+                    + " not both: with 'domain', infra requests the certificate itself");
+        }
         return new LoadBalancer(name, "internet-facing".equals(text(l.get("scheme"))), text(l.get("certificateArn")),
-                cluster, l.at());
+                text(l.get("domain")), cluster, l.at());
     }
 
     private static Firewall firewall(YMap f, Diagnostics diags) {

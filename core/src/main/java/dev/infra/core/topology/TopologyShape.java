@@ -87,6 +87,9 @@ public final class TopologyShape {
     static final Shape LOAD_BALANCER = obj("An application load balancer in front of a cluster's ingress.",
             required("scheme", oneOf("internet-facing or internal", "internet-facing", "internal")),
             optional("certificateArn", pattern("an ACM certificate ARN", "^arn:aws[a-z-]*:acm:.+$")),
+            optional("domain", pattern("its name under dns.zone, such as www.shop.example.com: infra requests an ACM"
+                    + " certificate for it in each region, validated by DNS in the zone, and serves HTTPS",
+                    "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
             required("target", pattern("a cluster reference such as clusters.apps", "^clusters\\.[a-z][a-z0-9-]*$")));
 
     static final Shape FIREWALL = obj("AWS WAF (REGIONAL) in front of every load balancer.",

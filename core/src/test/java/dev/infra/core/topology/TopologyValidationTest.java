@@ -169,4 +169,14 @@ class TopologyValidationTest {
                 f + ":4:16: error: backend.s3.bucket: 'shop-audit-us-east-1' is the stack's own bucket buckets.audit: keep the"
                         + " state in a bucket made apart from the stack, or a destroy would delete the state with it");
     }
+
+    @Test
+    void aRequestedCertificateNeedsItsNameUnderTheZoneAndNoGivenCertificate() {
+        String f = file("invalid-lb-domain");
+        assertThat(rendered(invalid("invalid-lb-domain"))).containsExactly(
+                f + ":7:68: error: loadBalancers.public.domain: 'www.shop.example.org' is not under the zone"
+                        + " shop.example.com, where its certificate is validated",
+                f + ":8:63: error: loadBalancers.internal.domain: give 'certificateArn' or 'domain', not both: with"
+                        + " 'domain', infra requests the certificate itself");
+    }
 }
