@@ -41,8 +41,21 @@ public final class AwsCallException extends RuntimeException {
                     : e.awsErrorDetails().errorMessage();
             throw new AwsCallException(operation, code, e.statusCode(), message, e);
         } catch (SdkException e) {
-            throw new AwsCallException(operation, null, 0, e.getMessage(), e);
+            throw new AwsCallException(operation, null, 0, clientMessage(e), e);
         }
+    }
+
+    /**
+     * The SDK's own failure in one readable line. Its message for missing credentials lists every provider of the
+     * chain and why each failed, a few hundred characters that bury the fix.
+     */
+    static String clientMessage(SdkException e) {
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (message.startsWith("Unable to load credentials from any of the providers in the chain")) {
+            return "no AWS credentials found (environment, shared config and credentials files, SSO, container or"
+                    + " instance role): set AWS_PROFILE or --profile, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY";
+        }
+        return message;
     }
 
     /**
