@@ -117,7 +117,19 @@ class NetworkIT {
         topology("10.20.0.0/16", 4, "platform");
         Cli.Result r = infra("plan", "--region", "eu-central-1");
         assertThat(r.exit()).as(r.toString()).isEqualTo(1);
-        assertThat(r.err().strip()).endsWith("error: network.zones: eu-central-1d is not available in eu-central-1 (it has 3 zones: a, b, c)");
+        assertThat(r.err().strip()).endsWith("error: network.zones: the network spans 4 zones but eu-central-1 has 3"
+                + " (a, b, c): give regions.eu-central-1.network.zones, or fewer zones");
+    }
+
+    /** A copy in a region without zone b takes that region's zones, in order: a, c, d. */
+    @Test
+    @Order(0)
+    void aCopyTakesTheZonesItsRegionHas() throws IOException {
+        topology("10.20.0.0/16", 3, "platform");
+        Cli.Result r = infra("plan", "--region", "ap-northeast-1");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.out()).contains("\"ap-northeast-1a\"").contains("\"ap-northeast-1c\"").contains("\"ap-northeast-1d\"")
+                .doesNotContain("ap-northeast-1b");
     }
 
     @Test

@@ -153,8 +153,8 @@ public final class StackEngine {
         if (to.equals(primary)) {
             throw invalid(t, to + " is the primary region itself: replicate to another region");
         }
-        Topology pt = t.inRegion(primary);
         try (Locks ignored = lockRegions(List.of(primary, to), "replicate")) {
+            Topology pt = placed(t, primary);
             State ps = engine(primary).state(pt);
             if (ps.primary() != null) {
                 throw invalid(t, primary + " is itself a replica of " + ps.primary() + ": replicate from "
@@ -248,7 +248,7 @@ public final class StackEngine {
             ps.replicas().forEach(r -> out.add(replicaTarget(t, ps.replicas(), r)));
             return out;
         }
-        Topology copy = t.inRegion(only);
+        Topology copy = placed(t, only);
         State s = engine(only).state(copy);
         if (s.primary() == null) {
             if (destroy && !s.replicas().isEmpty()) {
@@ -257,7 +257,7 @@ public final class StackEngine {
             }
             return List.of(new Target(only, copy.withReplicas(regions(s.replicas()))));
         }
-        Topology pt = t.inRegion(s.primary());
+        Topology pt = placed(t, s.primary());
         State ps = engine(s.primary()).state(pt);
         State.Replica record = ps.replicas().stream().filter(r -> r.region().equals(only)).findFirst()
                 .orElseThrow(() -> invalid(t, "the state of " + only + " says it replicates " + s.primary()
@@ -296,16 +296,38 @@ public final class StackEngine {
             cidr = Cidrs.firstFree(pt.network().cidr(), taken).orElseThrow(() -> invalid(pt, "no free block like "
                     + pt.network().cidr() + " is left for " + to + ": give one in regions." + to + ".network.cidr"));
         }
-        List<String> zones = settings != null && settings.zones() != null ? settings.zones() : null;
-        if (zones == null) {
-            List<String> available = engine(to).availabilityZones().stream().map(z -> z.substring(to.length())).sorted().toList();
-            List<String> wanted = pt.network().zones();
-            zones = available.containsAll(wanted) ? wanted : available.subList(0, Math.min(wanted.size(), available.size()));
-            if (zones.size() < wanted.size()) {
-                throw invalid(pt, to + " has " + available.size() + " zones, the network needs " + wanted.size());
-            }
+        return new State.Replica(to, cidr, zonesIn(pt, to));
+    }
+
+    /** The topology in {@code region}: the file's own, or a copy there (its zones looked up in that region). */
+    private Topology placed(Topology t, String region) {
+        return region.equals(t.fileRegion()) ? t : t.inRegion(region, zonesIn(t, region));
+    }
+
+    /**
+     * The network's zones in {@code region}: {@code regions.R.network.zones}, else the same letters when the region has
+     * them all, else its first zones (mapped by position).
+     */
+    private List<String> zonesIn(Topology t, String region) {
+        Regions.Settings settings = t.regions().get(region);
+        if (settings != null && settings.zones() != null) {
+            return settings.zones();
         }
-        return new State.Replica(to, cidr, zones);
+        if (t.network() == null) {
+            return null;
+        }
+        List<String> available = engine(region).availabilityZones().stream()
+                .map(z -> z.substring(region.length())).sorted().toList();
+        List<String> wanted = t.network().zones();
+        if (available.containsAll(wanted)) {
+            return wanted;
+        }
+        if (available.size() < wanted.size()) {
+            throw InvalidInputException.of(Diagnostic.error(t.network().at(), "network.zones", "the network spans "
+                    + wanted.size() + " zones but " + region + " has " + available.size() + " (" + String.join(", ", available)
+                    + "): give regions." + region + ".network.zones, or fewer zones"));
+        }
+        return available.subList(0, wanted.size());
     }
 
     /** After a replica's destroy: off its primary's list, and its (empty) state no longer a replica's. */

@@ -25,11 +25,17 @@ public record Topology(String file, String digest, String stack, String region, 
 
     /** The same topology as an independent copy in another region ({@code --region}), with its {@code regions.R} settings. */
     public Topology inRegion(String newRegion) {
+        Regions.Settings s = regions.get(newRegion);
+        return inRegion(newRegion, s == null ? null : s.zones());
+    }
+
+    /** As {@link #inRegion(String)}, in {@code zones} of that region ({@code null}: the same letters). */
+    public Topology inRegion(String newRegion, List<String> zones) {
         if (newRegion.equals(region)) {
             return this;
         }
         Regions.Settings s = regions.get(newRegion);
-        return moved(newRegion, s == null ? null : s.cidr(), s == null ? null : s.zones(), Regions.Placement.single(newRegion));
+        return moved(newRegion, s == null ? null : s.cidr(), zones, Regions.Placement.single(newRegion));
     }
 
     /** This (primary) topology knowing its replicas: its public records then route across regions. */
