@@ -108,7 +108,7 @@ class SeedArchitectureIT {
     void applyBuildsTheSeed() {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Apply complete! Resources: 116 added");
+        assertThat(r.err()).contains("Apply complete! Resources: 118 added");
     }
 
     @Test
