@@ -9,7 +9,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -108,7 +110,7 @@ class SeedArchitectureIT {
     void applyBuildsTheSeed() {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Apply complete! Resources: 116 added");
+        assertThat(r.err()).contains("Apply complete! Resources: 118 added");
     }
 
     @Test
@@ -168,6 +170,21 @@ class SeedArchitectureIT {
         }
         assertThat(waf.getLoggingConfiguration(b -> b.resourceArn(acl.arn())).loggingConfiguration().logDestinationConfigs())
                 .containsExactly("arn:aws:s3:::aws-waf-logs-shop-" + REGION);
+        // Access logs: each ALB to the region's log bucket under its name; the bucket lets ELB deliver (eu-west-2's
+        // Elastic Load Balancing account) and uses SSE-S3, the only encryption ALB log delivery supports.
+        String logs = "shop-lb-logs-" + REGION;
+        for (LoadBalancer lb : lbs) {
+            Map<String, String> attrs = new TreeMap<>();
+            elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())).attributes()
+                    .forEach(a -> attrs.put(a.key(), a.value()));
+            assertThat(attrs).containsEntry("access_logs.s3.enabled", "true").containsEntry("access_logs.s3.bucket", logs)
+                    .containsEntry("access_logs.s3.prefix", lb.loadBalancerName().substring("shop-".length()));
+        }
+        assertThat(aws.s3().getBucketPolicy(b -> b.bucket(logs)).policy())
+                .contains("\"Principal\":{\"AWS\":\"arn:aws:iam::652711504416:root\"}", "\"Action\":\"s3:PutObject\"",
+                        "arn:aws:s3:::" + logs + "/public/AWSLogs/*", "arn:aws:s3:::" + logs + "/internal/AWSLogs/*");
+        assertThat(aws.s3().getBucketEncryption(b -> b.bucket(logs)).serverSideEncryptionConfiguration().rules().get(0)
+                .applyServerSideEncryptionByDefault().sseAlgorithmAsString()).isEqualTo("AES256");
         assertThat(lbs.stream().filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow()
                 .availabilityZones().stream().map(z -> z.subnetId()).collect(Collectors.toSet())).isEqualTo(subnetsOf("public"));
     }
@@ -251,7 +268,9 @@ class SeedArchitectureIT {
                 .outputLocation()).isEqualTo("s3://" + audit + "/athena-results/");
         GlueClient glue = aws.client(GlueClient.class, GlueClient::builder);
         assertThat(glue.getTables(b -> b.databaseName("shop_logs")).tableList().stream().map(x -> x.name()))
-                .containsExactlyInAnyOrder("cloudtrail", "waf");
+                .containsExactlyInAnyOrder("cloudtrail", "waf", "alb");
+        assertThat(glue.getTable(b -> b.databaseName("shop_logs").name("alb")).table().storageDescriptor().location())
+                .isEqualTo("s3://shop-lb-logs-" + REGION + "/");
 
         CloudWatchClient cw = aws.client(CloudWatchClient.class, CloudWatchClient::builder);
         assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("shop-")).metricAlarms().stream().map(a -> a.alarmName()))

@@ -61,7 +61,8 @@ class SchemasTest {
 
     @Test
     void loadBalancingFirewallAndBuckets() {
-        assertSchema("aws_lb", Set.of("tags", "subnetIds", "securityGroupIds"), Set.of("dnsName", "canonicalHostedZoneId", "arnSuffix"),
+        assertSchema("aws_lb", Set.of("tags", "subnetIds", "securityGroupIds", "accessLogsBucket", "accessLogsPrefix"),
+                Set.of("dnsName", "canonicalHostedZoneId", "arnSuffix"),
                 "name", "scheme", "type");
         assertThat(REGISTRY.get("aws_lb").schema().unordered()).containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
         assertSchema("aws_lb_target_group", Set.of("tags", "healthCheckPath"), Set.of(),

@@ -15,7 +15,8 @@ import java.util.Set;
 /**
  * {@code loadBalancers:} → per ALB a security group, the load balancer (public subnets when
  * internet-facing, private otherwise), a target group on the cluster's ingress NodePort, an HTTP
- * listener (redirecting to HTTPS when a certificate is given) and an HTTPS listener.
+ * listener (redirecting to HTTPS when a certificate is given) and an HTTPS listener; with
+ * {@code monitoring.loadBalancerLogs}, access logs to the region's log bucket under the ALB's name.
  * {@code firewall:} → the WAF log bucket, one REGIONAL web ACL, its association with every ALB and
  * its logging. {@code dns:} → the public zone, the private zone in the VPC, alias records.
  */
@@ -45,12 +46,18 @@ final class EdgeExpander implements ComponentExpander {
         if (lb.https()) {
             SecurityGroups.rule(out, sg, "ingress", "tcp", 443, 443, from, "HTTPS", lb.at());
         }
-        out.add(alb(lb.name()), "aws_lb", "alb-" + lb.name(), Map.of(
-                "name", out.name(lb.name()),
-                "scheme", lb.internetFacing() ? "internet-facing" : "internal",
-                "type", "application",
-                "subnetIds", Instances.subnets(lb.internetFacing() ? "public" : "private", t.network().zones()),
-                "securityGroupIds", List.of(Ref.id(sg))), lb.at());
+        Map<String, Object> attrs = new LinkedHashMap<>();
+        attrs.put("name", out.name(lb.name()));
+        attrs.put("scheme", lb.internetFacing() ? "internet-facing" : "internal");
+        attrs.put("type", "application");
+        attrs.put("subnetIds", Instances.subnets(lb.internetFacing() ? "public" : "private", t.network().zones()));
+        attrs.put("securityGroupIds", List.of(Ref.id(sg)));
+        if (LoadBalancerLogging.on(t)) {
+            // The bucket's id: the load balancer waits for the bucket and its policy (AWS checks it may write there).
+            attrs.put("accessLogsBucket", Ref.id(LoadBalancerLogging.BUCKET));
+            attrs.put("accessLogsPrefix", LoadBalancerLogging.prefix(lb.name()));
+        }
+        out.add(alb(lb.name()), "aws_lb", "alb-" + lb.name(), attrs, lb.at());
         Cluster cluster = t.clusters().get(lb.cluster());
         String tg = prefix + "/target-group";
         out.add(tg, "aws_lb_target_group", "tg-" + lb.name(), Map.of(

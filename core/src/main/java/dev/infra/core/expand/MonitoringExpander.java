@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.topology.Data.LoadBalancerLogs;
 import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.Monitoring;
 import dev.infra.core.topology.Network.NatGateways;
@@ -14,8 +15,9 @@ import java.util.Set;
  * {@code monitoring:} → a multi-region CloudTrail trail (log file validation, stack key) to its
  * bucket; CloudWatch log groups (retention, stack key); an SNS topic and alarms on NAT gateway
  * errors, ALB 5xx and group capacity; the region's GuardDuty detector; the ELK stack as an
- * OpenSearch domain in the private subnets; an Athena workgroup with encrypted results and a Glue
- * database with tables over the CloudTrail and WAF logs.
+ * OpenSearch domain in the private subnets; the load balancers' access log bucket (see
+ * {@link LoadBalancerLogging}); an Athena workgroup with encrypted results and a Glue database with tables over the
+ * CloudTrail, WAF and ALB logs.
  */
 final class MonitoringExpander implements ComponentExpander {
 
@@ -54,6 +56,9 @@ final class MonitoringExpander implements ComponentExpander {
         }
         if (m.logSearch() != null) {
             logSearch(t, m.logSearch(), m, out);
+        }
+        if (m.loadBalancerLogs() != null) {
+            loadBalancerLogBucket(t, m.loadBalancerLogs(), out);
         }
         if (m.athenaBucket() != null) {
             athena(t, m, out);
@@ -130,6 +135,17 @@ final class MonitoringExpander implements ComponentExpander {
                 Set.of(DataExpander.bucket(s.archiveBucket())), m.at());
     }
 
+    /** SSE-S3 (no kmsKeyArn): the only encryption ALB log delivery supports. Each region has its own. */
+    private static void loadBalancerLogBucket(Topology t, LoadBalancerLogs l, Expansion out) {
+        Map<String, Object> a = new LinkedHashMap<>();
+        a.put("bucket", LoadBalancerLogging.bucketName(t));
+        a.put("versioning", false);
+        a.put("blockPublicAccess", true);
+        a.put("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", (long) l.expirationDays())));
+        a.put("policy", LoadBalancerLogging.policy(t));
+        out.add(LoadBalancerLogging.BUCKET, "aws_s3_bucket", "lb-logs", a, l.at());
+    }
+
     private static void athena(Topology t, Monitoring m, Expansion out) {
         String results = DataExpander.bucketName(t, m.athenaBucket());
         out.add("monitoring/athena-workgroup", "aws_athena_workgroup", "athena", Map.of(
@@ -151,7 +167,7 @@ final class MonitoringExpander implements ComponentExpander {
                             col("responseelements", "string"), col("requestid", "string"), col("eventid", "string"),
                             col("readonly", "string"), col("eventtype", "string"), col("recipientaccountid", "string")),
                     "com.amazon.emr.cloudtrail.CloudTrailInputFormat", "com.amazon.emr.hive.serde.CloudTrailSerde",
-                    Set.of(DataExpander.bucket(m.trailBucket())), m);
+                    Map.of(), Set.of(DataExpander.bucket(m.trailBucket())), m);
         }
         if (t.firewall() != null) {
             glueTable(out, database, "waf", "s3://" + t.firewall().logBucket(t) + "/AWSLogs/",
@@ -160,16 +176,50 @@ final class MonitoringExpander implements ComponentExpander {
                             col("httpsourcename", "string"), col("httpsourceid", "string"),
                             col("httprequest", "struct<clientip:string,country:string,uri:string,args:string,httpmethod:string,requestid:string>")),
                     "org.apache.hadoop.mapred.TextInputFormat", "org.openx.data.jsonserde.JsonSerDe",
-                    Set.of("firewall/log-bucket"), m);
+                    Map.of(), Set.of("firewall/log-bucket"), m);
+        }
+        if (m.loadBalancerLogs() != null) {
+            glueTable(out, database, "alb", "s3://" + LoadBalancerLogging.bucketName(t) + "/", ALB_COLUMNS,
+                    "org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.serde2.RegexSerDe",
+                    Map.of("serialization.format", "1", "input.regex", ALB_REGEX), Set.of(LoadBalancerLogging.BUCKET), m);
         }
     }
+
+    /**
+     * The ALB access log entry's fields, in order (Athena User Guide, "Query Application Load Balancer logs"; Elastic
+     * Load Balancing User Guide, "Access log entries").
+     */
+    static final List<Map<String, Object>> ALB_COLUMNS = List.of(
+            col("type", "string"), col("time", "string"), col("elb", "string"), col("client_ip", "string"),
+            col("client_port", "int"), col("target_ip", "string"), col("target_port", "int"),
+            col("request_processing_time", "double"), col("target_processing_time", "double"),
+            col("response_processing_time", "double"), col("elb_status_code", "int"), col("target_status_code", "string"),
+            col("received_bytes", "bigint"), col("sent_bytes", "bigint"), col("request_verb", "string"),
+            col("request_url", "string"), col("request_proto", "string"), col("user_agent", "string"),
+            col("ssl_cipher", "string"), col("ssl_protocol", "string"), col("target_group_arn", "string"),
+            col("trace_id", "string"), col("domain_name", "string"), col("chosen_cert_arn", "string"),
+            col("matched_rule_priority", "string"), col("request_creation_time", "string"),
+            col("actions_executed", "string"), col("redirect_url", "string"), col("lambda_error_reason", "string"),
+            col("target_port_list", "string"), col("target_status_code_list", "string"), col("classification", "string"),
+            col("classification_reason", "string"), col("conn_trace_id", "string"));
+
+    /**
+     * One group per column, as the Athena guide's RegexSerDe table has it; fields AWS appends to the entry later are
+     * matched by the trailing non-capturing group and left out.
+     */
+    static final String ALB_REGEX = "([^ ]*) ([^ ]*) ([^ ]*) ([^ ]*):([0-9]*) ([^ ]*)[:-]([0-9]*) ([-.0-9]*) ([-.0-9]*)"
+            + " ([-.0-9]*) (|[-0-9]*) (-|[-0-9]*) ([-0-9]*) ([-0-9]*) \"([^ ]*) (.*) (- |[^ ]*)\" \"([^\"]*)\""
+            + " ([A-Z0-9-_]+) ([A-Za-z0-9.-]*) ([^ ]*) \"([^\"]*)\" \"([^\"]*)\" \"([^\"]*)\" ([-.0-9]*) ([^ ]*)"
+            + " \"([^\"]*)\" \"([^\"]*)\" \"([^ ]*)\" \"([^\\s]+?)\" \"([^\\s]+)\" \"([^ ]*)\" \"([^ ]*)\""
+            + " ?([^ ]*)?(?: .*)?";
 
     private static Map<String, Object> col(String name, String type) {
         return Map.of("name", name, "type", type);
     }
 
     private static void glueTable(Expansion out, String database, String name, String location, List<Map<String, Object>> columns,
-                                  String inputFormat, String serde, Set<String> dependsOn, Monitoring m) {
+                                  String inputFormat, String serde, Map<String, Object> serdeParameters,
+                                  Set<String> dependsOn, Monitoring m) {
         Map<String, Object> a = new LinkedHashMap<>();
         a.put("databaseName", Ref.id("monitoring/glue-database"));
         a.put("name", name);
@@ -179,7 +229,7 @@ final class MonitoringExpander implements ComponentExpander {
         a.put("inputFormat", inputFormat);
         a.put("outputFormat", HIVE_OUTPUT);
         a.put("serde", serde);
-        a.put("serdeParameters", Map.of());
+        a.put("serdeParameters", serdeParameters);
         out.addUntagged("monitoring/glue-table." + name, "aws_glue_catalog_table", a, dependsOn, m.at());
     }
 }

@@ -53,8 +53,13 @@ public final class Data {
         }
     }
 
+    /** @param loadBalancerLogs the load balancers' access logs to a bucket of their own; null: off */
     public record Monitoring(String trailBucket, Map<String, Integer> logGroups, boolean alarms, String guardDutyFrequency,
-                             LogSearch logSearch, String athenaBucket, SourceLocation at) {}
+                             LogSearch logSearch, String athenaBucket, LoadBalancerLogs loadBalancerLogs,
+                             SourceLocation at) {}
+
+    /** Every ALB's access logs to the region's log bucket, kept {@code expirationDays}. */
+    public record LoadBalancerLogs(int expirationDays, SourceLocation at) {}
 
     /** The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}. */
     public record LogSearch(String engineVersion, String instanceType, int instanceCount, int volumeSize,

@@ -12,6 +12,7 @@ import dev.infra.core.topology.Data.Index;
 import dev.infra.core.topology.Data.Key;
 import dev.infra.core.topology.Data.LifecycleRule;
 import dev.infra.core.topology.Data.LogSearch;
+import dev.infra.core.topology.Data.LoadBalancerLogs;
 import dev.infra.core.topology.Data.Monitoring;
 import dev.infra.core.topology.Data.Service;
 import dev.infra.core.topology.Data.Table;
@@ -58,6 +59,10 @@ final class DataBinder {
         }
         if (monitoring != null && monitoring.logSearch() != null && network == null) {
             diags.error(monitoring.at(), "monitoring.logSearch", "needs the VPC it lives in: add 'network:'");
+        }
+        if (monitoring != null && monitoring.loadBalancerLogs() != null && edge.loadBalancers().isEmpty()) {
+            diags.error(monitoring.loadBalancerLogs().at(), "monitoring.loadBalancerLogs",
+                    "logs the load balancers' requests, and there are none: add 'loadBalancers:'");
         }
         // Seed §6 and the data issue: every store is encrypted with the stack's key.
         for (String key : List.of("tables", "caches", "buckets", "services", "monitoring")) {
@@ -196,7 +201,10 @@ final class DataBinder {
         }
         String athena = m.get("athena") instanceof YMap a ? bucketRef(a.get("resultsBucket"), "monitoring.athena.resultsBucket", buckets, diags) : null;
         String frequency = m.get("guardDuty") instanceof YMap g ? text(g.get("findingFrequency"), "FIFTEEN_MINUTES") : null;
-        return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, m.at());
+        LoadBalancerLogs lbLogs = m.get("loadBalancerLogs") instanceof YMap l
+                ? new LoadBalancerLogs(intOr(l.get("expirationDays"), 90), l.at()) : null;
+        return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, lbLogs,
+                m.at());
     }
 
     private static String bucketRef(YNode node, String path, Map<String, Bucket> buckets, Diagnostics diags) {

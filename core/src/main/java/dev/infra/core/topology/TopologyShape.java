@@ -174,7 +174,7 @@ public final class TopologyShape {
             optional("zone", pattern("a zone letter of the network", "^[a-z]$")),
             optional("ami", pattern("an AMI id or resolve:ssm:/parameter", AMI)));
 
-    static final Shape MONITORING = obj("CloudTrail, CloudWatch, GuardDuty, the ELK stack and Athena.",
+    static final Shape MONITORING = obj("CloudTrail, CloudWatch, GuardDuty, ALB access logs, the ELK stack and Athena.",
             optional("cloudTrail", obj("A multi-region trail with log file validation, encrypted with the stack key.",
                     required("bucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))),
             optional("logGroups", mapOf("CloudWatch log groups by name", obj("A log group, encrypted with the stack key.",
@@ -188,7 +188,11 @@ public final class TopologyShape {
                     optional("instanceCount", integer("data nodes", 1, 80)),
                     optional("volumeSize", integer("EBS GiB per node", 10, 16384)),
                     required("archiveBucket", pattern("a bucket reference such as buckets.elk-logs", "^buckets\\.[a-z][a-z0-9-]*$")))),
-            optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail and WAF logs.",
+            optional("loadBalancerLogs", obj("Every load balancer's access logs to a bucket of their own in each region"
+                    + " (<stack>-lb-logs-<region>, SSE-S3: the only encryption ALB log delivery supports), under the"
+                    + " load balancer's name; with athena, a Glue table alb over them.",
+                    optional("expirationDays", integer("days to keep the logs (default 90)", 1, 3650)))),
+            optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail, WAF and ALB logs.",
                     required("resultsBucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))));
 
     static final Shape BACKEND = obj("Where the state lives for a team; absent, it is local (--state-dir).",

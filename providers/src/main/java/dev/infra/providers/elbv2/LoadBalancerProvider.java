@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.AvailabilityZone;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 
@@ -24,7 +25,11 @@ import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
  * {@code aws_lb}: name, scheme, type, subnetIds (set), securityGroupIds (set), tags; computed dnsName,
  * canonicalHostedZoneId and arnSuffix (the ARN after {@code :loadbalancer/}, e.g.
  * {@code app/shop-public/50dc6c495c0c9188}: CloudWatch's LoadBalancer dimension). Create waits until the load balancer is {@code active}; delete until it is gone.
- * readAll: DescribeLoadBalancers (400 a page) + DescribeTags (20 ARNs a call) over every load balancer in the region.
+ * {@code accessLogsBucket} (absent: access logs off) and {@code accessLogsPrefix}: the {@code access_logs.s3.*}
+ * load balancer attributes, set with ModifyLoadBalancerAttributes once the load balancer is active (AWS checks there
+ * that it may write to the bucket) and read back with DescribeLoadBalancerAttributes, one call per load balancer of
+ * the stack. readAll: DescribeLoadBalancers (400 a page) + DescribeTags (20 ARNs a call) over every load balancer in
+ * the region, then DescribeLoadBalancerAttributes for each of the stack's.
  */
 public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
 
@@ -34,10 +39,15 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     static final String ARN_SUFFIX = "arnSuffix";
     /** What precedes the ARN suffix in a load balancer's ARN. */
     static final String ARN_RESOURCE = ":loadbalancer/";
+    static final String LOGS_BUCKET = "accessLogsBucket";
+    static final String LOGS_PREFIX = "accessLogsPrefix";
+    static final String LOGS_ENABLED_KEY = "access_logs.s3.enabled";
+    static final String LOGS_BUCKET_KEY = "access_logs.s3.bucket";
+    static final String LOGS_PREFIX_KEY = "access_logs.s3.prefix";
 
     public LoadBalancerProvider(AwsClients clients) {
         super(clients, TYPE, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName,
-                Set.of("subnetIds", "securityGroupIds"),
+                Set.of("subnetIds", "securityGroupIds", LOGS_BUCKET, LOGS_PREFIX),
                 Set.of("dnsName", "canonicalHostedZoneId", ARN_SUFFIX));
         unordered("subnetIds", "securityGroupIds");
     }
@@ -72,7 +82,41 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
         putIfPresent(a, "dnsName", lb.dnsName());
         putIfPresent(a, "canonicalHostedZoneId", lb.canonicalHostedZoneId());
         putIfPresent(a, ARN_SUFFIX, arnSuffix(lb.loadBalancerArn()));
+        a.putAll(accessLogsOf(lb.loadBalancerArn()));
         return a;
+    }
+
+    /** accessLogsBucket and accessLogsPrefix while access logs are on (an empty prefix is none); nothing while off. */
+    private Map<String, Object> accessLogsOf(String arn) {
+        Map<String, String> attrs = new TreeMap<>();
+        call("DescribeLoadBalancerAttributes", () -> elbv2().describeLoadBalancerAttributes(b -> b.loadBalancerArn(arn))
+                .attributes()).forEach(at -> attrs.put(at.key(), at.value()));
+        Map<String, Object> a = new TreeMap<>();
+        String bucket = attrs.get(LOGS_BUCKET_KEY);
+        if ("true".equals(attrs.get(LOGS_ENABLED_KEY)) && bucket != null && !bucket.isEmpty()) {
+            a.put(LOGS_BUCKET, bucket);
+            String prefix = attrs.get(LOGS_PREFIX_KEY);
+            if (prefix != null && !prefix.isEmpty()) {
+                a.put(LOGS_PREFIX, prefix);
+            }
+        }
+        return a;
+    }
+
+    /** Turns access logs on to the spec's bucket and prefix, or off when the spec names no bucket. */
+    private void setAccessLogs(String arn, ResourceSpec spec) {
+        String bucket = SpecValues.optionalString(spec, LOGS_BUCKET);
+        String prefix = SpecValues.optionalString(spec, LOGS_PREFIX);
+        List<LoadBalancerAttribute> attrs = bucket == null
+                ? List.of(attribute(LOGS_ENABLED_KEY, "false"))
+                : List.of(attribute(LOGS_ENABLED_KEY, "true"), attribute(LOGS_BUCKET_KEY, bucket),
+                        attribute(LOGS_PREFIX_KEY, prefix == null ? "" : prefix));
+        call("ModifyLoadBalancerAttributes", () -> elbv2().modifyLoadBalancerAttributes(b -> b
+                .loadBalancerArn(arn).attributes(attrs)));
+    }
+
+    private static LoadBalancerAttribute attribute(String key, String value) {
+        return LoadBalancerAttribute.builder().key(key).value(value).build();
     }
 
     /** The part of a load balancer ARN after {@code :loadbalancer/}, e.g. {@code app/shop-public/50dc6c495c0c9188}. */
@@ -105,6 +149,9 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
             }
             return lb.filter(l -> l.state() != null && l.state().code() == LoadBalancerStateEnum.ACTIVE);
         });
+        if (SpecValues.optionalString(spec, LOGS_BUCKET) != null) {
+            setAccessLogs(arn, spec);
+        }
     }
 
     @Override
@@ -116,6 +163,9 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
         if (changed.contains("securityGroupIds")) {
             call("SetSecurityGroups", () -> elbv2().setSecurityGroups(b -> b.loadBalancerArn(current.id())
                     .securityGroups(SpecValues.strings(spec, "securityGroupIds"))));
+        }
+        if (changed.contains(LOGS_BUCKET) || changed.contains(LOGS_PREFIX)) {
+            setAccessLogs(current.id(), spec);
         }
     }
 

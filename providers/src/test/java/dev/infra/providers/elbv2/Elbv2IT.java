@@ -73,6 +73,14 @@ class Elbv2IT extends ProviderTestSupport {
         return elb.describeListeners(b -> b.listenerArns(arn)).listeners().get(0);
     }
 
+    /** The load balancer's access_logs.s3.* attributes, as AWS reports them. */
+    private Map<String, String> rawAccessLogs(String arn) {
+        Map<String, String> out = new TreeMap<>();
+        elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(arn)).attributes().stream()
+                .filter(a -> a.key().startsWith("access_logs.s3.")).forEach(a -> out.put(a.key(), a.value()));
+        return out;
+    }
+
     private Map<String, String> rawTags(String arn) {
         Map<String, String> out = new TreeMap<>();
         elb.describeTags(b -> b.resourceArns(arn)).tagDescriptions().get(0).tags().forEach(t -> out.put(t.key(), t.value()));
@@ -93,8 +101,21 @@ class Elbv2IT extends ProviderTestSupport {
 
     private ResourceSpec lbSpec(String address, String name, List<String> subnetIds, List<String> groupIds,
                                 Map<String, String> userTags) {
-        return spec(address, LoadBalancerProvider.TYPE, Map.of("name", name, "scheme", "internet-facing",
-                "type", "application", "subnetIds", subnetIds, "securityGroupIds", groupIds), userTags);
+        return lbSpec(address, name, subnetIds, groupIds, null, null, userTags);
+    }
+
+    /** With access logs to {@code logsBucket} under {@code logsPrefix} (both optional). */
+    private ResourceSpec lbSpec(String address, String name, List<String> subnetIds, List<String> groupIds,
+                                String logsBucket, String logsPrefix, Map<String, String> userTags) {
+        Map<String, Object> a = new TreeMap<>(Map.of("name", name, "scheme", "internet-facing",
+                "type", "application", "subnetIds", subnetIds, "securityGroupIds", groupIds));
+        if (logsBucket != null) {
+            a.put("accessLogsBucket", logsBucket);
+        }
+        if (logsPrefix != null) {
+            a.put("accessLogsPrefix", logsPrefix);
+        }
+        return spec(address, LoadBalancerProvider.TYPE, a, userTags);
     }
 
     private ResourceSpec tgSpec(String address, String name, String healthCheckPath, Map<String, String> userTags) {
@@ -133,7 +154,9 @@ class Elbv2IT extends ProviderTestSupport {
         String address = "edge/lb.public";
         String name = stack + "-public";
         // Sets: the provider reads them back sorted, as the planner compares them regardless of order.
-        ResourceSpec spec = lbSpec(address, name, sorted(subnets.subList(0, 2)), List.of(groups.get(0)),
+        String logs = stack + "-lb-logs";
+        clients.s3().createBucket(b -> b.bucket(logs).createBucketConfiguration(c -> c.locationConstraint(region())));
+        ResourceSpec spec = lbSpec(address, name, sorted(subnets.subList(0, 2)), List.of(groups.get(0)), logs, "public",
                 Map.of("team", "web"));
         assertThat(lbs.findExisting(stack, spec)).isEmpty();
 
@@ -148,6 +171,8 @@ class Elbv2IT extends ProviderTestSupport {
                 .containsExactlyInAnyOrder(subnets.get(0), subnets.get(1));
         assertThat(raw.securityGroups()).containsExactly(groups.get(0));
         assertThat(rawTags(created.id())).isEqualTo(spec.tags());
+        assertThat(rawAccessLogs(created.id())).containsEntry("access_logs.s3.enabled", "true")
+                .containsEntry("access_logs.s3.bucket", logs).containsEntry("access_logs.s3.prefix", "public");
         assertMatchesSpec(created, spec);
         assertThat(created.attributes()).containsEntry("dnsName", raw.dnsName())
                 .containsEntry("canonicalHostedZoneId", raw.canonicalHostedZoneId());
@@ -157,8 +182,18 @@ class Elbv2IT extends ProviderTestSupport {
         assertThat(raw.loadBalancerArn()).endsWith(":loadbalancer/" + created.attributes().get("arnSuffix"));
         assertThat(lbs.schema().unordered()).containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
 
+        // Another prefix, then access logs off again.
+        ResourceSpec otherPrefix = lbSpec(address, name, sorted(subnets.subList(0, 2)), List.of(groups.get(0)), logs,
+                "edge", Map.of("team", "web"));
+        assertMatchesSpec(lbs.update(created, otherPrefix, Set.of("accessLogsPrefix"), ctx(address)), otherPrefix);
+        assertThat(rawAccessLogs(created.id())).containsEntry("access_logs.s3.enabled", "true")
+                .containsEntry("access_logs.s3.bucket", logs).containsEntry("access_logs.s3.prefix", "edge");
+
         ResourceSpec changed = lbSpec(address, name, sorted(subnets), sorted(groups), Map.of("team", "edge"));
-        LiveResource updated = lbs.update(created, changed, Set.of("subnetIds", "securityGroupIds", "tags"), ctx(address));
+        LiveResource updated = lbs.update(created, changed, Set.of("subnetIds", "securityGroupIds", "tags",
+                "accessLogsBucket", "accessLogsPrefix"), ctx(address));
+        assertThat(rawAccessLogs(created.id())).containsEntry("access_logs.s3.enabled", "false");
+        assertThat(updated.attributes()).doesNotContainKeys("accessLogsBucket", "accessLogsPrefix");
         raw = rawLb(created.id());
         assertThat(raw.availabilityZones()).extracting(AvailabilityZone::subnetId).containsExactlyInAnyOrderElementsOf(subnets);
         assertThat(raw.securityGroups()).containsExactlyInAnyOrder(groups.get(0), groups.get(1));
@@ -301,8 +336,9 @@ class Elbv2IT extends ProviderTestSupport {
     }
 
     /**
-     * readAll reads every load balancer of the region once, then their tags 20 ARNs a DescribeTags call; listeners
-     * cost one DescribeListeners per load balancer of the stack on top.
+     * readAll reads every load balancer of the region once, then their tags 20 ARNs a DescribeTags call, then the
+     * attributes (access logs) of each of the stack's; listeners cost one DescribeListeners per load balancer of the
+     * stack on top.
      */
     @Test
     void readAllReadsTagsTwentyArnsACall() {
@@ -327,7 +363,8 @@ class Elbv2IT extends ProviderTestSupport {
             assertThat(new LoadBalancerProvider(counted).readAll(ReadRequest.of(stack, Set.copyOf(ours))))
                     .extracting(LiveResource::id).containsExactlyInAnyOrderElementsOf(ours);
             assertThat(counted.counter().snapshot().get("ElasticLoadBalancingV2"))
-                    .isEqualTo(Map.of("DescribeLoadBalancers", 1L, "DescribeTags", tagCalls));
+                    .isEqualTo(Map.of("DescribeLoadBalancers", 1L, "DescribeTags", tagCalls,
+                            "DescribeLoadBalancerAttributes", 3L));
 
             counted.counter().reset();
             assertThat(new ListenerProvider(counted).readAll(ReadRequest.of(stack, Set.copyOf(ourListeners))))
@@ -335,13 +372,14 @@ class Elbv2IT extends ProviderTestSupport {
             assertThat(counted.counter().snapshot().get("ElasticLoadBalancingV2")).isEqualTo(Map.of(
                     "DescribeLoadBalancers", 1L, "DescribeTags", tagCalls + 1, "DescribeListeners", 3L));
 
-            // An id from state outside the stack costs one Describe and one DescribeTags more.
+            // An id from state outside the stack costs one Describe, one DescribeTags and its attributes more.
             counted.counter().reset();
             assertThat(new LoadBalancerProvider(counted).readAll(ReadRequest.of(stack, Set.of(ours.get(0), others.get(0)))))
                     .extracting(LiveResource::id).containsExactlyInAnyOrder(ours.get(0), ours.get(1), ours.get(2),
                             others.get(0));
             assertThat(counted.counter().snapshot().get("ElasticLoadBalancingV2"))
-                    .isEqualTo(Map.of("DescribeLoadBalancers", 2L, "DescribeTags", tagCalls + 1));
+                    .isEqualTo(Map.of("DescribeLoadBalancers", 2L, "DescribeTags", tagCalls + 1,
+                            "DescribeLoadBalancerAttributes", 4L));
         }
 
         others.forEach(arn -> elb.deleteLoadBalancer(b -> b.loadBalancerArn(arn)));
