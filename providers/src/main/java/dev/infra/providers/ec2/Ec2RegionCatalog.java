@@ -8,10 +8,12 @@ import java.util.List;
 import software.amazon.awssdk.services.ec2.model.AvailabilityZone;
 import software.amazon.awssdk.services.ec2.model.Filter;
 
-/** The region's availability zones, from DescribeAvailabilityZones (one call). */
+/** The region's availability zones, from DescribeAvailabilityZones (one call per instance). */
 public final class Ec2RegionCatalog implements RegionCatalog {
 
     private final AwsClients clients;
+    /** Read once per command: choosing a copy's zones and checking them both ask. */
+    private volatile List<String> zones;
 
     public Ec2RegionCatalog(AwsClients clients) {
         this.clients = clients;
@@ -19,8 +21,13 @@ public final class Ec2RegionCatalog implements RegionCatalog {
 
     @Override
     public List<String> availabilityZones() {
-        return call("DescribeAvailabilityZones", () -> clients.ec2().describeAvailabilityZones(b -> b
-                        .filters(Filter.builder().name("state").values("available").build())))
-                .availabilityZones().stream().map(AvailabilityZone::zoneName).sorted().toList();
+        List<String> known = zones;
+        if (known == null) {
+            known = call("DescribeAvailabilityZones", () -> clients.ec2().describeAvailabilityZones(b -> b
+                            .filters(Filter.builder().name("state").values("available").build())))
+                    .availabilityZones().stream().map(AvailabilityZone::zoneName).sorted().toList();
+            zones = known;
+        }
+        return known;
     }
 }
