@@ -1,7 +1,6 @@
 package dev.infra.core.topology;
 
 import dev.infra.core.diag.SourceLocation;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -40,14 +39,6 @@ public final class Regions {
 
         public boolean replicated() {
             return !replicas.isEmpty();
-        }
-
-        /** The primary first, then the replicas. */
-        public List<String> all() {
-            List<String> out = new ArrayList<>();
-            out.add(primary);
-            out.addAll(replicas);
-            return out;
         }
     }
 }
