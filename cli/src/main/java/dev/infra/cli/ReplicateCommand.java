@@ -10,8 +10,8 @@ import picocli.CommandLine.Option;
 @Command(name = "replicate", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
         description = {"Make region --to a replica of the stack's primary region: its own network (a VPC block that"
                 + " overlaps no other region's), load balancers, firewall and cluster; the primary's tables as global"
-                + " table replicas, replicated buckets, a replica of a multi-Region key, routed DNS records with"
-                + " health checks; IAM reused.",
+                + " table replicas, replicated buckets, a replica of a multi-Region key, Global Datastore secondaries"
+                + " for global caches, routed DNS records with health checks; IAM and the public zone reused.",
                 "Shows how each component is rewritten and the plans of both regions, then applies on confirmation."})
 final class ReplicateCommand extends BaseCommand {
 
