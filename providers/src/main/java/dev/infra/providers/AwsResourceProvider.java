@@ -26,12 +26,12 @@ import java.util.function.Supplier;
 import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
 
 /**
- * What the providers of the non-EC2 services share (KMS, IAM, Auto Scaling…): the {@link ResourceProvider} methods
- * with every AWS failure turned into a {@link ProviderException} naming the resource, readAll as "the stack's
- * resources plus the state ids they miss", {@code tags} and {@code infra:address} on {@link LiveResource}s, tag
- * diffs, bounded retries of calls AWS may refuse for a while (eventual consistency, propagation) and creates that
- * are never repeated blindly. A service's base class adds its client and its own NotFound codes; a type's class the
- * calls.
+ * What the providers of every service share (EC2's through {@code ec2.Ec2Provider}, KMS, IAM, Auto Scaling…): the
+ * {@link ResourceProvider} methods with every AWS failure turned into a {@link ProviderException} naming the
+ * resource, readAll as "the stack's resources plus the state ids they miss", {@code tags} and {@code infra:address}
+ * on {@link LiveResource}s, tag diffs, bounded retries of calls AWS may refuse for a while (eventual consistency,
+ * propagation) and creates that are never repeated blindly. A service's base class adds its client and its own
+ * NotFound codes; a type's class the calls.
  */
 public abstract class AwsResourceProvider implements ResourceProvider {
 
@@ -65,6 +65,11 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     /** For a subclass constructor: list attributes whose order AWS does not keep (compared as sets). */
     protected final void unordered(String... attributes) {
         schema = schema.withUnordered(attributes);
+    }
+
+    /** For a subclass constructor: computed attributes an in-place update changes (what refers to them follows). */
+    protected final void recomputedOnUpdate(String... attributes) {
+        schema = schema.withRecomputedOnUpdate(attributes);
     }
 
     /** For a subclass constructor: attributes sent on create that AWS does not report back (never diffed). */
