@@ -94,6 +94,21 @@ class ReplicationTest {
     }
 
     @Test
+    void latencyRoutingGivesEachRegionARecordForItsRegion(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path file = dir.resolve("infra.yaml");
+        java.nio.file.Files.writeString(file, java.nio.file.Files.readString(Path.of("../samples/seed-architecture.yaml"))
+                .replace("routing: failover", "routing: latency"));
+        Topology seed = TopologyLoader.load(file).topology();
+        Map<String, Object> primary = byAddress(seed.withReplicas(REPLICAS)).get("dns/record.www").attributes();
+        Map<String, Object> replica = byAddress(seed.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b", "c"), REPLICAS))
+                .get("dns/record.www").attributes();
+        assertThat(primary).containsEntry("region", "us-east-1").containsEntry("setIdentifier", "us-east-1")
+                .doesNotContainKey("failover");
+        assertThat(replica).containsEntry("region", "eu-west-2").containsEntry("setIdentifier", "eu-west-2")
+                .doesNotContainKey("failover").containsKey("healthCheckId");
+    }
+
+    @Test
     void zonesAreRemappedByPositionAndWhatNamesAZoneFollows() {
         // grafana sits in zone b, the network's second; in a region whose second zone is c, it sits in c.
         Map<String, ResourceSpec> specs = byAddress(SEED.asReplica("ap-northeast-1", "10.1.0.0/16", List.of("a", "c", "d"), List.of("ap-northeast-1")));
