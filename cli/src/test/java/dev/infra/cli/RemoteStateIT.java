@@ -329,6 +329,36 @@ class RemoteStateIT {
         assertThat(vpcs(race)).isEmpty();
     }
 
+    /** A stack in S3 with a replica: each region's state is its own object in the bucket, locked on its own. */
+    @Test
+    @Order(10)
+    void aReplicaKeepsItsStateBesideThePrimarysInS3() throws Exception {
+        String stack = "remir";
+        String replica = "us-east-2";
+        topology(stack, "10.40.0.0/16", "platform", true);
+        assertThat(infra(stack, "apply", "--auto-approve").exit()).isEqualTo(0);
+
+        Cli.Result replicate = infra(stack, "replicate", "--to", replica, "--auto-approve");
+        assertThat(replicate.exit()).as(replicate.toString()).isEqualTo(0);
+        State primary = inS3("infra/" + stack + "/" + REGION + ".json").orElseThrow();
+        State second = inS3("infra/" + stack + "/" + replica + ".json").orElseThrow();
+        assertThat(primary.replicas()).extracting(State.Replica::region).containsExactly(replica);
+        assertThat(primary.replicas().get(0).cidr()).isEqualTo("10.41.0.0/16");
+        assertThat(second.primary()).isEqualTo(REGION);
+        assertThat(second.resources()).isNotEmpty();
+        assertThat(localFiles()).noneMatch(f -> f.startsWith(stack + "."));
+
+        Cli.Result plan = infra(stack, "plan", "--detailed-exitcode");
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
+        assertThat(plan.out().split("No changes.", -1)).hasSize(3);
+
+        Cli.Result destroy = infra(stack, "destroy", "--auto-approve");
+        assertThat(destroy.exit()).as(destroy.toString()).isEqualTo(0);
+        assertThat(inS3("infra/" + stack + "/" + REGION + ".json").orElseThrow().replicas()).isEmpty();
+        assertThat(inS3("infra/" + stack + "/" + replica + ".json").orElseThrow().resources()).isEmpty();
+        assertThat(vpcs(stack)).isEmpty();
+    }
+
     static String[] concat(String first, String... rest) {
         return Stream.concat(Stream.of(first), Stream.of(rest)).toArray(String[]::new);
     }

@@ -56,8 +56,9 @@ public final class Cidrs {
     }
 
     /**
-     * The first block as long as {@code like} in its private range (10/8, 172.16/12, 192.168/16; else its /8) that
-     * overlaps none of {@code taken}: a replica region's VPC, so the regions can later be peered.
+     * The next block as long as {@code like}, after it in its private range (10/8, 172.16/12, 192.168/16; else its /8)
+     * and wrapping around, that overlaps none of {@code taken}: a replica region's VPC (10.40/16 → 10.41/16), so the
+     * regions can later be peered.
      */
     public static Optional<String> firstFree(String like, List<String> taken) {
         IPAddress block = parse(like).orElseThrow().toPrefixBlock();
@@ -65,14 +66,24 @@ public final class Cidrs {
         IPAddress range = List.of("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16").stream()
                 .map(r -> parse(r).orElseThrow()).filter(r -> r.contains(block)).findFirst()
                 .orElse(block.setPrefixLength(Math.min(8, prefix), false).toPrefixBlock());
+        List<IPAddress> used = taken.stream().map(t -> parse(t).orElseThrow()).toList();
+        List<IPAddress> before = new ArrayList<>();
         Iterator<? extends IPAddress> it = range.setPrefixLength(prefix, false).prefixBlockIterator();
+        boolean after = false;
         while (it.hasNext()) {
             IPAddress candidate = it.next();
-            if (taken.stream().map(t -> parse(t).orElseThrow()).noneMatch(t -> overlaps(t, candidate))) {
+            if (!after) {
+                after = candidate.equals(block);
+                before.add(candidate);
+            } else if (free(candidate, used)) {
                 return Optional.of(candidate.toCanonicalString());
             }
         }
-        return Optional.empty();
+        return before.stream().filter(c -> free(c, used)).findFirst().map(IPAddress::toCanonicalString);
+    }
+
+    private static boolean free(IPAddress candidate, List<IPAddress> used) {
+        return used.stream().noneMatch(t -> overlaps(t, candidate));
     }
 
     private static int lower(String block) {

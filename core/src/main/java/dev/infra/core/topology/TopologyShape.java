@@ -207,7 +207,7 @@ public final class TopologyShape {
     static final Shape REGION_SETTINGS = obj("What differs in one other region, for 'apply --region' and 'replicate --to'.",
             optional("network", obj("The network in that region.",
                     optional("cidr", pattern("the VPC block there, as long as network.cidr (default for a replica: the"
-                            + " first free block that overlaps no other region's)", CIDR)),
+                            + " next free block after network.cidr that overlaps no other region's)", CIDR)),
                     optional("zones", listOf("zone letters there, as many as network.zones (default: the same letters,"
                             + " or the region's first zones)", pattern("a zone letter such as a", "^[a-z]$"))))),
             optional("certificates", mapOf("ACM certificate ARNs in that region, by load balancer name",

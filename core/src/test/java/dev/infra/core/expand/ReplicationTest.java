@@ -130,6 +130,8 @@ class ReplicationTest {
         assertThat(Cidrs.firstFree("10.0.0.0/16", List.of("10.0.0.0/16", "10.1.0.0/16"))).contains("10.2.0.0/16");
         assertThat(Cidrs.firstFree("172.16.0.0/16", List.of("172.16.0.0/16"))).contains("172.17.0.0/16");
         assertThat(Cidrs.firstFree("10.0.0.0/8", List.of("10.0.0.0/8"))).isEmpty();
+        assertThat(Cidrs.firstFree("10.40.0.0/16", List.of("10.40.0.0/16", "10.41.0.0/16"))).contains("10.42.0.0/16");
+        assertThat(Cidrs.firstFree("10.255.0.0/16", List.of("10.255.0.0/16", "10.0.0.0/16"))).contains("10.1.0.0/16");
         assertThat(Cidrs.moved("10.0.32.0/20", "10.0.0.0/16", "10.5.0.0/16")).isEqualTo("10.5.32.0/20");
     }
 
