@@ -229,11 +229,20 @@ class MultiRegionIT {
 
     @Test
     @Order(6)
-    void aPlanCoversBothRegionsAndHasNoChanges() {
+    void aPlanCoversBothRegionsAndHasNoChanges() throws IOException {
         Cli.Result r = infra("plan", "--detailed-exitcode", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(r.out()).contains("── " + PRIMARY + " (primary) ──").contains("── " + REPLICA + " (replica of " + PRIMARY + ") ──");
         assertThat(r.out().split("No changes.", -1)).hasSize(3);
+
+        // Replicating again to a replica in sync changes nothing, not even the states' serials.
+        String primaryState = Files.readString(dir.resolve(".infra/" + STACK + "." + PRIMARY + ".json"));
+        String replicaState = Files.readString(dir.resolve(".infra/" + STACK + "." + REPLICA + ".json"));
+        Cli.Result again = infra("replicate", "--to", REPLICA, "--auto-approve");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(0);
+        assertThat(again.err()).contains("No changes in " + PRIMARY + " and " + REPLICA + ".");
+        assertThat(Files.readString(dir.resolve(".infra/" + STACK + "." + PRIMARY + ".json"))).isEqualTo(primaryState);
+        assertThat(Files.readString(dir.resolve(".infra/" + STACK + "." + REPLICA + ".json"))).isEqualTo(replicaState);
     }
 
     @Test

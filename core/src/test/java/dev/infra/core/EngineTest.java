@@ -27,7 +27,7 @@ class EngineTest {
     private Plan saveAndRead(Plan plan) {
         Path file = dir.resolve("plan-" + System.nanoTime() + ".json");
         PlanCodec.write(List.of(plan), file);
-        return PlanCodec.read(file);
+        return PlanCodec.readAll(file).get(0);
     }
 
     @Test

@@ -53,15 +53,6 @@ public final class PlanCodec {
         }
     }
 
-    /** A saved plan of one region. */
-    public static Plan read(Path file) {
-        List<Plan> plans = readAll(file);
-        if (plans.size() != 1) {
-            throw fail(file, "holds the plans of " + plans.size() + " regions, not one");
-        }
-        return plans.get(0);
-    }
-
     /** A saved plan: one region's, or several regions' in the order they apply. */
     public static List<Plan> readAll(Path file) {
         try {

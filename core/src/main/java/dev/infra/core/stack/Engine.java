@@ -21,6 +21,7 @@ import dev.infra.core.topology.Topology;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -87,7 +88,7 @@ public final class Engine {
     }
 
     /** Changes what the state records besides resources (which regions replicate which). */
-    public void record(Topology topology, java.util.function.UnaryOperator<State> change) {
+    public void record(Topology topology, UnaryOperator<State> change) {
         new StateRecorder(backend, state(topology)).change(change);
     }
 

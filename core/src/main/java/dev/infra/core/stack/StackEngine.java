@@ -183,7 +183,7 @@ public final class StackEngine {
                 return new Outcome(plan, Map.of());
             }
             engine(primary).record(p.topology(), s -> s.withReplica(replica));
-            engine(to).record(r.topology(), s -> primary.equals(s.primary()) ? s : s.replicating(primary));
+            engine(to).record(r.topology(), s -> s.replicating(primary));
             return run(plan, false, options);
         }
     }

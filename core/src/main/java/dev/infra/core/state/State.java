@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -50,8 +51,11 @@ public record State(int version, String lineage, long serial, String stack, Stri
         return new State(version, lineage, serial + 1, stack, region, m, primary, replicas);
     }
 
-    /** This (primary) state with {@code replica} added, or its entry replaced. */
+    /** This (primary) state with {@code replica} added, or its entry replaced; itself when it already has it. */
     public State withReplica(Replica replica) {
+        if (replicas.contains(replica)) {
+            return this;
+        }
         List<Replica> list = new ArrayList<>(replicas);
         list.removeIf(r -> r.region().equals(replica.region()));
         list.add(replica);
@@ -59,13 +63,19 @@ public record State(int version, String lineage, long serial, String stack, Stri
     }
 
     public State withoutReplica(String replicaRegion) {
+        if (replicas.stream().noneMatch(r -> r.region().equals(replicaRegion))) {
+            return this;
+        }
         List<Replica> list = new ArrayList<>(replicas);
         list.removeIf(r -> r.region().equals(replicaRegion));
         return new State(version, lineage, serial + 1, stack, region, resources, primary, list);
     }
 
-    /** This state marked as a replica of {@code primaryRegion}. */
+    /** This state marked as a replica of {@code primaryRegion} ({@code null}: of none); itself when it already is. */
     public State replicating(String primaryRegion) {
+        if (Objects.equals(primary, primaryRegion)) {
+            return this;
+        }
         return new State(version, lineage, serial + 1, stack, region, resources, primaryRegion, replicas);
     }
 }

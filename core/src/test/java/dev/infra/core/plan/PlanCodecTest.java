@@ -27,7 +27,7 @@ class PlanCodecTest {
         Path file = dir.resolve("plan.json");
 
         PlanCodec.write(List.of(plan), file);
-        Plan read = PlanCodec.read(file);
+        Plan read = PlanCodec.readAll(file).get(0);
 
         assertThat(read).isEqualTo(plan);
         ResourceChange rt = Harness.change(read, "network/route-table.private-b");
@@ -54,24 +54,24 @@ class PlanCodecTest {
 
         PlanCodec.write(List.of(plan), file);
 
-        assertThat(PlanCodec.read(file)).isEqualTo(plan);
+        assertThat(PlanCodec.readAll(file).get(0)).isEqualTo(plan);
         assertThat(PlanCodec.toJson(plan)).contains("\"$unknown\" : true").doesNotContain("VALUE");
     }
 
     @Test
     void missingOrForeignPlanFilesAreInputErrors() throws IOException {
         Path missing = dir.resolve("nope.json");
-        assertThat(catchThrowableOfType(InvalidInputException.class, () -> PlanCodec.read(missing)).getMessage())
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> PlanCodec.readAll(missing)).getMessage())
                 .isEqualTo(missing + ": error: plan file not found");
 
         Path foreign = dir.resolve("other.json");
         Files.writeString(foreign, "{\"formatVersion\": 99}");
-        assertThat(catchThrowableOfType(InvalidInputException.class, () -> PlanCodec.read(foreign)).getMessage())
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> PlanCodec.readAll(foreign)).getMessage())
                 .contains("is not an infra plan");
 
         Path garbage = dir.resolve("garbage.json");
         Files.writeString(garbage, "not json at all {");
-        assertThat(catchThrowableOfType(InvalidInputException.class, () -> PlanCodec.read(garbage)).getMessage())
+        assertThat(catchThrowableOfType(InvalidInputException.class, () -> PlanCodec.readAll(garbage)).getMessage())
                 .contains("is not a readable infra plan");
     }
 }
