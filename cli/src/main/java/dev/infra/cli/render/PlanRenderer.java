@@ -4,6 +4,7 @@ import dev.infra.cli.Console;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.Unknown;
 import dev.infra.core.plan.Action;
+import dev.infra.core.plan.Adoption;
 import dev.infra.core.plan.Drift;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.ResourceChange;
@@ -37,25 +38,37 @@ public final class PlanRenderer {
             }
             sb.append('\n');
         }
-        List<ResourceChange> adopted = plan.changes().stream()
-                .filter(c -> c.action() == Action.NO_OP && c.reason().startsWith("adopting")).toList();
-        if (!adopted.isEmpty()) {
-            sb.append("infra will adopt these resources, found by their infra:address tag (left by an interrupted apply):\n\n");
-            adopted.forEach(c -> sb.append("  = ").append(c.address()).append(" (").append(c.type()).append(") ")
-                    .append(c.id()).append('\n'));
-            sb.append('\n');
-        }
+        adoptions(sb, plan);
         if (!plan.hasChanges()) {
             return sb.append(plan.summary()).append('\n').toString();
         }
-        sb.append("infra will perform these actions on stack ").append(plan.stack()).append(" in ")
-                .append(plan.region()).append(":\n\n");
-        for (ResourceChange c : plan.changes()) {
-            if (c.action() != Action.NO_OP) {
-                change(sb, c);
-            }
+        List<ResourceChange> acting = plan.changes().stream().filter(c -> c.action() != Action.NO_OP).toList();
+        if (!acting.isEmpty()) {
+            sb.append("infra will perform these actions on stack ").append(plan.stack()).append(" in ")
+                    .append(plan.region()).append(":\n\n");
+            acting.forEach(c -> change(sb, c));
         }
         return sb.append(console.bold(plan.summary())).append('\n').toString();
+    }
+
+    /** Resources the state does not record but the stack's tags claim, grouped by why the state lacks them. */
+    private void adoptions(StringBuilder sb, Plan plan) {
+        Map<Adoption, List<ResourceChange>> byCause = new java.util.EnumMap<>(Adoption.class);
+        plan.changes().stream().filter(ResourceChange::adopts)
+                .forEach(c -> byCause.computeIfAbsent(c.adoption(), k -> new ArrayList<>()).add(c));
+        if (byCause.isEmpty()) {
+            return;
+        }
+        sb.append(console.bold("infra will adopt these resources into the state, found by their infra:address tag:"))
+                .append("\n\n");
+        byCause.forEach((cause, changes) -> {
+            sb.append("  because ").append(cause.cause()).append(":\n");
+            changes.forEach(c -> sb.append("    ").append(console.green("=")).append(' ').append(c.address())
+                    .append(" (").append(c.type()).append(") ").append(c.id())
+                    .append(c.action() == Action.NO_OP ? "" : ", then " + c.action().name().toLowerCase().replace('_', '-'))
+                    .append('\n'));
+        });
+        sb.append('\n');
     }
 
     private void change(StringBuilder sb, ResourceChange c) {

@@ -159,17 +159,19 @@ public final class Applier {
         g.findCycle().ifPresent(c -> {
             throw new IllegalStateException("operation cycle: " + String.join(" -> ", c));
         });
-        recordUnchanged(plan, state);
-        return new Walk(plan.stack(), g, ops, state, others).run();
+        Walk walk = new Walk(plan.stack(), g, ops, state, others);
+        walk.adopted.addAndGet(recordUnchanged(plan, state));
+        return walk.run();
     }
 
     /**
      * Resources the plan leaves as they are have no operation, but state may still lag: one adopted
      * as it is (found by its {@code infra:address} tag, state lacking it or holding only the intent
      * record of an interrupted create) must be recorded so state owns it and dependents resolve its
-     * id; one whose dependencies changed must record them, as they order its deletion.
+     * id; one whose dependencies changed must record them, as they order its deletion. Returns how many it adopted.
      */
-    public static void recordUnchanged(Plan plan, StateRecorder state) {
+    private static int recordUnchanged(Plan plan, StateRecorder state) {
+        int adopted = 0;
         for (ResourceChange c : plan.changes()) {
             if (c.action() != Action.NO_OP || c.id() == null) {
                 continue;
@@ -177,10 +179,12 @@ public final class Applier {
             ResourceState known = state.current().resources().get(c.address());
             if (known == null || !c.id().equals(known.id())) {
                 state.put(ResourceState.created(c.address(), c.type(), c.id(), c.prior(), c.dependencies()));
+                adopted++;
             } else if (!known.dependencies().equals(c.dependencies())) {
                 state.put(ResourceState.created(c.address(), c.type(), c.id(), known.attributes(), c.dependencies()));
             }
         }
+        return adopted;
     }
 
     /** One walk of the operation graph. */
@@ -197,6 +201,7 @@ public final class Applier {
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private final List<String> skipped = new ArrayList<>();
         private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
+        private final java.util.concurrent.atomic.AtomicInteger adopted = new java.util.concurrent.atomic.AtomicInteger();
         private int replaced;
 
         Walk(String stack, Graph<String> graph, Map<String, Op> ops, StateRecorder state, OtherRegions others) {
@@ -247,7 +252,8 @@ public final class Applier {
                 workers.shutdown();
             }
             return new ApplyResult(done.getOrDefault(Kind.CREATE, 0) - replaced, done.getOrDefault(Kind.UPDATE, 0),
-                    replaced, done.getOrDefault(Kind.DELETE, 0) - replaced, List.copyOf(failures), List.copyOf(skipped));
+                    replaced, done.getOrDefault(Kind.DELETE, 0) - replaced, adopted.get(), List.copyOf(failures),
+                    List.copyOf(skipped));
         }
 
         private void skipDependents(String failedKey, Set<String> blocked) {
@@ -324,6 +330,7 @@ public final class Applier {
             ResourceProvider provider = providers.get(c.type());
             ResourceSpec spec = new ResourceSpec(c.address(), c.type(), resolve(c.desired()), Set.of(), null);
             LiveResource result;
+            boolean counted = true;
             if (op.kind() == Kind.CREATE) {
                 state.put(ResourceState.creating(c.address(), c.type(), c.dependencies()));
                 // Never adopt what this replacement replaces (still there when created first), nor another region's.
@@ -333,21 +340,30 @@ public final class Applier {
                                 || !e.ownedByOtherRegion(spec.tags().get(LiveResource.REGION_TAG)));
                 result = existing.isPresent() ? adopt(provider, existing.get(), spec, key)
                         : provider.create(spec, context(key));
+                if (existing.isPresent()) {
+                    // Found, not made (an untagged resource known by its name, or one made since the plan).
+                    adopted.incrementAndGet();
+                    counted = c.action() == Action.REPLACE;
+                }
                 if (c.action() == Action.REPLACE) {
                     synchronized (this) {
                         replaced++;
                     }
                 }
             } else {
-                // State may not know the resource yet (an adopting update): then what the plan read is current.
-                ResourceState known = state.current().resources().get(c.address());
-                Map<String, Object> attributes = known != null && c.id().equals(known.id()) ? known.attributes() : c.prior();
-                LiveResource current = LiveResource.of(c.id(), c.address(), attributes);
+                // What the plan read from AWS is current, not the state's record: a change made outside infra
+                // (drift) differs from the record, and an update judged against the record would skip it.
+                LiveResource current = LiveResource.of(c.id(), c.address(), c.prior());
                 Set<String> changed = c.changes().stream().map(AttributeChange::name).collect(Collectors.toSet());
                 result = provider.update(current, spec, changed, context(key));
+                if (c.adopts()) {
+                    adopted.incrementAndGet();
+                }
             }
             state.put(ResourceState.created(c.address(), c.type(), result.id(), result.attributes(), c.dependencies()));
-            done.merge(op.kind(), 1, Integer::sum);
+            if (counted) {
+                done.merge(op.kind(), 1, Integer::sum);
+            }
             return result.id();
         }
 

@@ -18,8 +18,14 @@ public record Plan(int formatVersion, String stack, String region, boolean destr
         drift = List.copyOf(drift);
     }
 
+    /** Whether applying it changes anything, in AWS or in the state: adopting a resource is a change too. */
     public boolean hasChanges() {
-        return changes.stream().anyMatch(c -> c.action() != Action.NO_OP);
+        return changes.stream().anyMatch(c -> c.action() != Action.NO_OP || c.adopts());
+    }
+
+    /** How many resources it takes into the state, whatever else it does to them. */
+    public int adoptions() {
+        return (int) changes.stream().filter(ResourceChange::adopts).count();
     }
 
     /** How many of each action, in the order the summary line prints them. */
@@ -37,7 +43,9 @@ public record Plan(int formatVersion, String stack, String region, boolean destr
         if (!hasChanges()) {
             return "No changes. The infrastructure matches the topology.";
         }
+        int adopt = adoptions();
         return "Plan: " + c.get(Action.CREATE) + " to add, " + c.get(Action.UPDATE) + " to change, "
-                + c.get(Action.REPLACE) + " to replace, " + c.get(Action.DELETE) + " to destroy.";
+                + c.get(Action.REPLACE) + " to replace, " + c.get(Action.DELETE) + " to destroy"
+                + (adopt > 0 ? ", " + adopt + " to adopt." : ".");
     }
 }

@@ -57,6 +57,9 @@ public final class Planner {
         Map<String, ResourceChange> changes = new LinkedHashMap<>();
         List<Drift> drift = new ArrayList<>();
         Set<String> claimed = new HashSet<>();
+        // A state never written (serial 0, nothing in it): every tagged resource found is unknown to it.
+        Adoption unrecorded = state.serial() == 0 && state.resources().isEmpty() ? Adoption.STATE_MISSING
+                : Adoption.NOT_IN_STATE;
 
         if (!destroy) {
             for (String address : desired.order()) {
@@ -67,7 +70,7 @@ public final class Planner {
                     claimed.add(Live.key(spec.type(), current.id()));
                 }
                 driftOf(spec.type(), prior, current).ifPresent(drift::add);
-                changes.put(address, change(spec, prior, current, changes, live));
+                changes.put(address, change(spec, prior, current, changes, live, unrecorded));
             }
         }
         // What state or the stack's tags hold that the topology no longer wants: delete, dependents first.
@@ -87,19 +90,23 @@ public final class Planner {
             if (current != null) {
                 claimed.add(Live.key(r.type(), current.id()));
             }
+            Adoption found = r.id() == null && current != null ? Adoption.INTERRUPTED : null;
             deletes.put(r.address(), deletion(r.address(), r.type(), current == null ? r.id() : current.id(),
                     withRecorded(current == null ? Map.of() : current.attributes(), r), r.dependencies(),
-                    destroy ? "destroy" : "no longer in the topology"));
+                    destroy ? "destroy" : "no longer in the topology", found));
         }
         Set<String> leftovers = new HashSet<>();
         for (LiveResource orphan : live.all) {
             String orphanType = live.typeOf.get(orphan);
             if (!claimed.contains(Live.key(orphanType, orphan.id())) && orphan.address() != null) {
-                String address = orphan.address() + (deletes.containsKey(orphan.address()) || changes.containsKey(orphan.address())
-                        ? " (duplicate " + orphan.id() + ")" : "");
+                boolean duplicate = deletes.containsKey(orphan.address()) || changes.containsKey(orphan.address());
+                String address = orphan.address() + (duplicate ? " (duplicate " + orphan.id() + ")" : "");
                 leftovers.add(address);
-                deletes.put(address, deletion(address, orphanType, orphan.id(), orphan.attributes(),
-                        List.of(), "tagged with this stack but not in state (left by an interrupted apply)"));
+                deletes.put(address, deletion(address, orphanType, orphan.id(), orphan.attributes(), List.of(),
+                        duplicate ? "a second resource tagged with this address; the state or the topology has the first"
+                                : "tagged with this stack but not in the state (" + unrecorded.cause() + ")"
+                                + (destroy ? "" : ", and no longer in the topology"),
+                        unrecorded));
             }
         }
         orderLeftovers(deletes, leftovers).values().stream()
@@ -137,7 +144,7 @@ public final class Planner {
                 return leftovers.contains(other) && back.contains(address);
             });
             out.put(address, new ResourceChange(d.address(), d.type(), d.action(), d.id(), d.desired(), d.prior(),
-                    d.changes(), d.dependencies(), List.copyOf(deps), d.reason()));
+                    d.changes(), d.dependencies(), List.copyOf(deps), d.reason(), d.adoption()));
         });
         return out;
     }
@@ -180,20 +187,20 @@ public final class Planner {
     }
 
     private static ResourceChange deletion(String address, String type, String id, Map<String, Object> prior,
-                                           List<String> priorDeps, String reason) {
+                                           List<String> priorDeps, String reason, Adoption adoption) {
         return new ResourceChange(address, type, Action.DELETE, id, Map.of(), prior, List.of(), List.of(),
-                priorDeps, reason);
+                priorDeps, reason, adoption);
     }
 
     private ResourceChange change(ResourceSpec spec, ResourceState prior, LiveResource current,
-                                  Map<String, ResourceChange> planned, Live live) {
+                                  Map<String, ResourceChange> planned, Live live, Adoption unrecorded) {
         List<String> deps = List.copyOf(spec.dependencies());
         List<String> priorDeps = prior == null ? List.of() : prior.dependencies();
         if (current == null) {
             String reason = prior != null && prior.id() != null ? "deleted outside infra; will be created again"
                     : prior != null ? "creation was interrupted; no resource found, creating" : "new resource";
             return new ResourceChange(spec.address(), spec.type(), Action.CREATE, null, spec.attributes(),
-                    Map.of(), List.of(), deps, priorDeps, reason);
+                    Map.of(), List.of(), deps, priorDeps, reason, null);
         }
         ResourceSchema schema = providers.get(spec.type()).schema();
         Map<String, Object> resolved = Values.resolve(spec.attributes(), ref -> resolveAtPlan(ref, planned, live));
@@ -206,11 +213,12 @@ public final class Planner {
             case UPDATE -> "update in place";
             default -> "up to date";
         };
-        if (prior == null || prior.id() == null) {
-            reason = "adopting " + current.id() + " found by its infra:address tag; " + reason;
+        Adoption adoption = prior == null ? unrecorded : prior.id() == null ? Adoption.INTERRUPTED : null;
+        if (adoption != null) {
+            reason = "adopting " + current.id() + ", found by its infra:address tag (" + adoption.cause() + "); " + reason;
         }
         return new ResourceChange(spec.address(), spec.type(), action, current.id(), spec.attributes(),
-                withRecorded(current.attributes(), prior), diffs, deps, priorDeps, reason);
+                withRecorded(current.attributes(), prior), diffs, deps, priorDeps, reason, adoption);
     }
 
     /**
@@ -268,7 +276,9 @@ public final class Planner {
         if (current == null) {
             return java.util.Optional.of(new Drift(prior.address(), type, true, List.of()));
         }
-        List<AttributeChange> changed = diff(providers.get(type).schema(), prior.attributes(), current.attributes());
+        // What changed outside infra reads from the record to what AWS holds now (the plan's fix goes the other way).
+        List<AttributeChange> changed = diff(providers.get(type).schema(), prior.attributes(), current.attributes()).stream()
+                .map(a -> new AttributeChange(a.name(), a.after(), a.before(), a.forcesReplacement())).toList();
         return changed.isEmpty() ? java.util.Optional.empty()
                 : java.util.Optional.of(new Drift(prior.address(), type, false, changed));
     }

@@ -12,11 +12,13 @@ import java.util.Map;
  * @param dependencies what the desired resource depends on
  * @param priorDependencies what the existing resource depended on (from state): the order of deletes
  * @param reason why, in words (new resource, forced replacement, no longer in the topology…)
+ * @param adoption why a resource tagged with the stack is not in the state, when it is not (else null): the change
+ *     then also takes it into the state (or, for a delete, removes what the state never knew)
  */
 public record ResourceChange(String address, String type, Action action, String id,
                              Map<String, Object> desired, Map<String, Object> prior,
                              List<AttributeChange> changes, List<String> dependencies,
-                             List<String> priorDependencies, String reason) {
+                             List<String> priorDependencies, String reason, Adoption adoption) {
 
     public ResourceChange {
         desired = desired == null ? Map.of() : desired;
@@ -24,5 +26,10 @@ public record ResourceChange(String address, String type, Action action, String 
         changes = List.copyOf(changes);
         dependencies = List.copyOf(dependencies);
         priorDependencies = List.copyOf(priorDependencies);
+    }
+
+    /** Whether the change takes into the state a resource the state does not record (an adoption of any action). */
+    public boolean adopts() {
+        return adoption != null && action != Action.DELETE;
     }
 }

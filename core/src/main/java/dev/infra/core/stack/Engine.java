@@ -76,13 +76,9 @@ public final class Engine {
         return region.availabilityZones();
     }
 
-    /** Carries out {@code plan} from the current state; an unchanged plan still records adoptions. */
+    /** Carries out {@code plan} from the current state; a plan without changes still records new dependencies. */
     public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others) {
         StateRecorder recorder = new StateRecorder(backend, state);
-        if (!plan.hasChanges()) {
-            Applier.recordUnchanged(plan, recorder);
-            return ApplyResult.nothing();
-        }
         Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener());
         return applier.apply(plan, recorder, others);
     }

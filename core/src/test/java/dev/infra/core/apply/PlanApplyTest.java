@@ -109,6 +109,33 @@ class PlanApplyTest {
         assertThat(h.plan("network-retagged").hasChanges()).isFalse();
     }
 
+    /** A change made outside infra is corrected by one apply: the update is judged against AWS, not the state's record. */
+    @Test
+    void driftIsCorrectedInOneApply() {
+        Harness h = new Harness(dir);
+        h.applyOk("network");
+        String subnetId = h.state().resources().get("network/subnet.public-a").id();
+        FakeCloud.Stored subnet = h.cloud.get(subnetId).orElseThrow();
+        Map<String, Object> drifted = new java.util.TreeMap<>(subnet.attributes());
+        Map<String, String> tags = new java.util.TreeMap<>(subnet.tags());
+        tags.put("owner", "someone-else");
+        drifted.put("tags", tags);
+        h.cloud.replace(new FakeCloud.Stored(subnetId, subnet.type(), drifted));
+
+        Plan plan = h.plan("network");
+        assertThat(plan.drift()).singleElement().satisfies(d -> assertThat(d.changes()).singleElement().satisfies(a -> {
+            // Drift reads from what was recorded to what AWS holds now.
+            assertThat(a.name()).isEqualTo("tags");
+            assertThat(a.after()).asString().contains("someone-else");
+        }));
+        assertThat(change(plan, "network/subnet.public-a").action()).isEqualTo(Action.UPDATE);
+
+        h.applyOk("network");
+
+        assertThat(h.cloud.get(subnetId).orElseThrow().tags()).containsEntry("owner", "platform");
+        assertThat(h.plan("network").hasChanges()).isFalse();
+    }
+
     @Test
     void forceNewAttributeReplacesTheResourceAndDependentsWhoseRefsBecomeUnknown() {
         FakeCloud cloud = new FakeCloud()

@@ -57,9 +57,15 @@ class AdoptionTest {
         assertThat(plan.changes()).filteredOn(c -> c.action() == Action.CREATE).isEmpty();
         assertThat(plan.changes()).filteredOn(c -> c.action() != Action.DELETE).hasSize(RESOURCES).allSatisfy(c -> {
             assertThat(c.reason()).startsWith("adopting " + applied.resources().get(c.address()).id()
-                    + " found by its infra:address tag; ");
+                    + ", found by its infra:address tag (there is no state for this stack here");
+            assertThat(c.adoption()).isEqualTo(Adoption.STATE_MISSING);
             assertThat(c.id()).isEqualTo(applied.resources().get(c.address()).id());
         });
+        // Adoption is a change: counted, and it makes the plan one to apply (and to confirm).
+        assertThat(plan.adoptions()).isEqualTo(RESOURCES);
+        assertThat(plan.hasChanges()).isTrue();
+        assertThat(plan.summary()).isEqualTo("Plan: 0 to add, 1 to change, 0 to replace, 2 to destroy, "
+                + RESOURCES + " to adopt.");
         ResourceChange adoptedWithUpdate = change(plan, "network/subnet.public-b");
         assertThat(adoptedWithUpdate.action()).isEqualTo(Action.UPDATE);
         assertThat(adoptedWithUpdate.reason()).endsWith("; update in place");
@@ -69,9 +75,11 @@ class AdoptionTest {
         assertThat(dup.action()).isEqualTo(Action.DELETE);
         assertThat(dup.id()).isEqualTo(duplicate.id());
         assertThat(dup.type()).isEqualTo("aws_vpc");
-        assertThat(dup.reason()).contains("tagged with this stack but not in state");
+        assertThat(dup.reason()).startsWith("a second resource tagged with this address");
         ResourceChange left = change(plan, "network/subnet.private-z");
         assertThat(left.action()).isEqualTo(Action.DELETE);
+        assertThat(left.reason()).isEqualTo("tagged with this stack but not in the state (" + Adoption.STATE_MISSING.cause()
+                + "), and no longer in the topology");
         // The leftover subnet sits in the duplicate VPC: it goes first.
         assertThat(left.priorDependencies()).containsExactly(dup.address());
         assertThat(dup.priorDependencies()).isEmpty();
@@ -84,6 +92,8 @@ class AdoptionTest {
 
         assertThat(result.deleted()).isEqualTo(2);
         assertThat(result.updated()).isEqualTo(1);
+        assertThat(result.adopted()).isEqualTo(RESOURCES);
+        assertThat(result.summary()).endsWith(RESOURCES + " adopted.");
         assertThat(h.cloud.get(duplicate.id())).isEmpty();
         assertThat(h.cloud.get(leftover.id())).isEmpty();
         assertThat(h.cloud.get(otherStack.id())).isPresent();
@@ -116,6 +126,8 @@ class AdoptionTest {
         Plan plan = h.plan("network");
         assertThat(change(plan, "network/vpc").action()).isEqualTo(Action.NO_OP);
         assertThat(change(plan, "network/vpc").reason()).startsWith("adopting " + vpcId);
+        assertThat(change(plan, "network/vpc").adoption()).isEqualTo(Adoption.INTERRUPTED);
+        assertThat(plan.adoptions()).isEqualTo(1);
         assertThat(withAction(plan, Action.CREATE)).hasSize(RESOURCES - 4);
 
         h.applyOk("network");

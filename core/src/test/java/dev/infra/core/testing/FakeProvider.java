@@ -12,6 +12,7 @@ import dev.infra.core.provider.ResourceSchema;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -103,7 +104,10 @@ public final class FakeProvider implements ResourceProvider {
         FakeCloud.Stored s = cloud.get(current.id())
                 .orElseThrow(() -> new ProviderException(spec.address(), "NotFound: " + current.id()));
         Map<String, Object> attrs = new TreeMap<>(s.attributes());
-        changed.forEach(a -> attrs.put(a, spec.attributes().get(a)));
+        // As real providers do, write only what differs from what the engine says is current: an engine handing in a
+        // stale "current" (the state's record instead of what AWS holds) makes the update a silent no-op.
+        changed.stream().filter(a -> !Objects.equals(current.attributes().get(a), spec.attributes().get(a)))
+                .forEach(a -> attrs.put(a, spec.attributes().get(a)));
         FakeCloud.Stored updated = new FakeCloud.Stored(s.id(), type, attrs);
         cloud.replace(updated);
         cloud.log("update " + spec.address());

@@ -1,0 +1,27 @@
+package dev.infra.core.plan;
+
+/**
+ * Why a plan takes a live resource into the state (or deletes one) that the state does not record: the resource
+ * carries this stack's {@code infra:address} tag, and the state, as this run reads it, does not know it.
+ */
+public enum Adoption {
+    /** The state holds the intent record of a create whose id it never learnt. */
+    INTERRUPTED("an apply was interrupted after creating it, before recording it"),
+    /** No state exists for the stack in this region where this run looks for it. */
+    STATE_MISSING("there is no state for this stack here: it is lost, or kept elsewhere (another --state-dir or"
+            + " backend); if it is elsewhere, plan with that instead"),
+    /** A state exists but does not record this resource. */
+    NOT_IN_STATE("the state does not record it: an apply stopped before recording it, or the state was restored"
+            + " from an older copy");
+
+    private final String cause;
+
+    Adoption(String cause) {
+        this.cause = cause;
+    }
+
+    /** The cause in words, for the plan. */
+    public String cause() {
+        return cause;
+    }
+}
