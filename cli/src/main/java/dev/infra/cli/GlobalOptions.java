@@ -7,7 +7,10 @@ import picocli.CommandLine.Option;
 /** Options every command takes (mixed into each, so they go after the command name). */
 public final class GlobalOptions {
 
-    @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = "infra.yaml",
+    static final String DEFAULT_FILE = "infra.yaml";
+    static final String DEFAULT_STATE_DIR = ".infra";
+
+    @Option(names = {"-f", "--file"}, paramLabel = "FILE", defaultValue = DEFAULT_FILE,
             description = "Topology file (default: ${DEFAULT-VALUE}).")
     Path file;
 
@@ -22,7 +25,7 @@ public final class GlobalOptions {
             description = "Send every AWS call to this endpoint (an emulator); AWS_ENDPOINT_URL works too.")
     URI endpointUrl;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".infra",
+    @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = DEFAULT_STATE_DIR,
             description = "Directory of the local state and lock files (default: ${DEFAULT-VALUE}).")
     Path stateDir;
 

@@ -3,6 +3,8 @@ package dev.infra.cli;
 import dev.infra.core.output.Outputs;
 import dev.infra.core.state.Json;
 import dev.infra.core.state.State;
+import dev.infra.core.state.StateBackend;
+import dev.infra.core.state.StateBackendException;
 import dev.infra.core.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -18,20 +20,27 @@ final class OutputCommand extends BaseCommand {
     @Parameters(arity = "0..1", paramLabel = "NAME", description = "Print only this output's value.")
     String name;
 
-    @Option(names = "--json", description = "All outputs as one JSON object.")
+    @Option(names = "--json", description = "All outputs as one JSON object; with NAME, that output's JSON value.")
     boolean json;
 
     @Override
     int execute() throws Exception {
         Topology t = topology();
-        State state = backend(t).read().orElseGet(() -> State.empty(t.stack(), t.region()));
+        StateBackend backend = backend(t);
+        State state = backend.read().filter(s -> !s.resources().isEmpty()).orElseThrow(() -> new StateBackendException(
+                "stack " + t.stack() + " has nothing applied in " + t.region() + " (no resources in " + backend.describe()
+                        + "): run 'infra apply' first, or point at the state with --state-dir or the backend options"));
         Map<String, Object> outputs = Outputs.of(t, state);
         if (name != null) {
             Object v = outputs.get(name);
             if (v == null) {
                 throw new UsageException("no output " + name + dev.infra.core.topology.Names.didYouMean(name, outputs.keySet()));
             }
-            print(v);
+            if (json) {
+                console().result(Json.MAPPER.writeValueAsString(v));
+            } else {
+                print(v);
+            }
         } else if (json) {
             console().result(Json.MAPPER.writeValueAsString(outputs));
         } else {

@@ -40,9 +40,29 @@ final class PlanCommand extends BaseCommand {
         }
         if (out != null) {
             PlanCodec.write(plans, out);
-            console().progress("Saved the plan to " + out + "; apply it with: infra apply " + out
-                    + (global.region == null ? "" : " --region " + global.region));
+            console().progress("Saved the plan to " + out + "; apply it with: infra apply " + out + sameTarget());
         }
         return detailedExitcode && plan.hasChanges() ? ExitCodes.CHANGES : ExitCodes.OK;
+    }
+
+    /** The options that chose this plan's topology, region and state, as the apply of it must repeat them. */
+    private String sameTarget() {
+        StringBuilder sb = new StringBuilder();
+        if (!global.file.equals(java.nio.file.Path.of(GlobalOptions.DEFAULT_FILE))) {
+            sb.append(" -f ").append(global.file);
+        }
+        if (global.region != null) {
+            sb.append(" --region ").append(global.region);
+        }
+        if (!global.stateDir.equals(java.nio.file.Path.of(GlobalOptions.DEFAULT_STATE_DIR))) {
+            sb.append(" --state-dir ").append(global.stateDir);
+        }
+        if (global.backendBucket != null) {
+            sb.append(" --backend-bucket ").append(global.backendBucket);
+        }
+        if (global.backendLockTable != null) {
+            sb.append(" --backend-lock-table ").append(global.backendLockTable);
+        }
+        return sb.toString();
     }
 }
