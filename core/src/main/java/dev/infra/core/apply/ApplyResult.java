@@ -2,22 +2,31 @@ package dev.infra.core.apply;
 
 import java.util.List;
 
-/** How an apply ended: counts per outcome and the failures' messages. */
+/**
+ * How an apply ended: counts per outcome, the failures' messages, what was skipped (its dependency failed) and what
+ * was not started (the apply was interrupted: one address per operation).
+ */
 public record ApplyResult(int created, int updated, int replaced, int deleted, List<String> failures,
-                          List<String> skipped) {
+                          List<String> skipped, List<String> notStarted) {
 
     /** A plan without changes: nothing to do. */
     public static ApplyResult nothing() {
-        return new ApplyResult(0, 0, 0, 0, List.of(), List.of());
+        return new ApplyResult(0, 0, 0, 0, List.of(), List.of(), List.of());
     }
 
     /** A region's plan that was not carried out because {@code why} (another region failed first). */
     public static ApplyResult notRun(List<String> addresses, String why) {
-        return new ApplyResult(0, 0, 0, 0, List.of(why), List.copyOf(addresses));
+        return new ApplyResult(0, 0, 0, 0, List.of(why), List.copyOf(addresses), List.of());
     }
 
+    /** Everything planned was done. */
     public boolean ok() {
-        return failures.isEmpty();
+        return failures.isEmpty() && notStarted.isEmpty();
+    }
+
+    /** The operations that completed (a replace is two: its delete and its create). */
+    public int finished() {
+        return created + updated + deleted + 2 * replaced;
     }
 
     public String summary() {
@@ -28,7 +37,11 @@ public record ApplyResult(int created, int updated, int replaced, int deleted, L
     public String summary(boolean destroy) {
         String counts = destroy ? deleted + " destroyed."
                 : created + " added, " + updated + " changed, " + replaced + " replaced, " + deleted + " destroyed.";
-        String done = (destroy ? "Destroy " : "Apply ") + (ok() ? "complete" : "failed") + "! Resources: " + counts;
-        return ok() ? done : done + " " + failures.size() + " failed, " + skipped.size() + " skipped.";
+        String ending = ok() ? "complete" : failures.isEmpty() ? "interrupted" : "failed";
+        String done = (destroy ? "Destroy " : "Apply ") + ending + "! Resources: " + counts;
+        if (!failures.isEmpty()) {
+            done += " " + failures.size() + " failed, " + skipped.size() + " skipped.";
+        }
+        return notStarted.isEmpty() ? done : done + " " + notStarted.size() + " not started.";
     }
 }
