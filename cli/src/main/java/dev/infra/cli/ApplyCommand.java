@@ -82,7 +82,8 @@ final class ApplyCommand extends BaseCommand {
         int failed = results.stream().mapToInt(r -> r.failures().size()).sum();
         int notStarted = results.stream().mapToInt(r -> r.notStarted().size()).sum();
         String command = outcome.plan().regions().get(0).plan().destroy() ? "destroy" : "apply";
-        return "Interrupted: " + finished + " operations finished, " + (failed > 0 ? failed + " failed, " : "")
+        return "Interrupted: " + finished + (finished == 1 ? " operation" : " operations") + " finished, "
+                + (failed > 0 ? failed + " failed, " : "")
                 + notStarted + " not started; the state is saved; the lock is released"
                 + (notStarted > 0 ? "; run 'infra " + command + "' again to continue." : ".");
     }

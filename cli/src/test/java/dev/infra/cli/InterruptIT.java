@@ -34,7 +34,7 @@ class InterruptIT {
     static final String REGION = "eu-south-1";
     /** The sample's stack. */
     static final String STACK = "shop";
-    static final Pattern INTERRUPTED = Pattern.compile("Interrupted: (\\d+) operations finished, (\\d+) not started;"
+    static final Pattern INTERRUPTED = Pattern.compile("Interrupted: (\\d+) operations? finished, (\\d+) not started;"
             + " the state is saved; the lock is released; run 'infra apply' again to continue\\.");
 
     @TempDir
