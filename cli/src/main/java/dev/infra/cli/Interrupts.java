@@ -61,8 +61,9 @@ final class Interrupts {
                     + " released. Interrupt again to exit at once.");
             return;
         }
-        say("Interrupted again: exiting at once. The state holds every finished operation; one cut off is recorded as"
-                + " creating and adopted by the next apply. A lock kept in S3 stays: 'infra state unlock' removes it.");
+        say("Interrupted again: exiting at once. The state holds every finished operation; the next apply resolves those"
+                + " cut off (a create left its intent record; what it made is adopted). A lock kept in S3 stays:"
+                + " 'infra state unlock' removes it.");
         Runtime.getRuntime().halt(ExitCodes.INTERRUPTED);
     }
 
