@@ -7,6 +7,7 @@ import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.stack.StackEngine;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,22 +33,25 @@ final class ApplyCommand extends BaseCommand {
             // A saved plan names its regions; --region, when given, must agree.
             List<Plan> saved = PlanCodec.readAll(planFile);
             return report(console(), stack.applySaved(saved, t, global.region, planFile.toString(),
-                    applying.toEngine(console())));
+                    applyOptions(applying)), interrupted());
         }
         StackEngine.Outcome outcome = stack.apply(t, global.region, false, plan -> {
             console().progress(new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you want to perform these actions on stack " + t.stack()
                     + " in " + regions(plan) + "?", applying.autoApprove);
-        }, applying.toEngine(console()));
-        return report(console(), outcome);
+        }, applyOptions(applying));
+        return report(console(), outcome, interrupted());
     }
 
     static String regions(StackEngine.StackPlan plan) {
         return String.join(" and ", plan.regions().stream().map(StackEngine.RegionPlan::region).toList());
     }
 
-    /** Each region's closing line; the exit code says whether every region succeeded. */
-    static int report(Console console, StackEngine.Outcome outcome) {
+    /**
+     * Each region's closing line; the exit code says whether every region succeeded. Called once the locks are
+     * released, so an interrupted apply can say so.
+     */
+    static int report(Console console, StackEngine.Outcome outcome, boolean interrupted) {
         StackEngine.StackPlan plan = outcome.plan();
         if (!plan.hasChanges()) {
             console.progress(plan.regions().size() == 1 ? plan.only().summary()
@@ -55,14 +59,32 @@ final class ApplyCommand extends BaseCommand {
             return ExitCodes.OK;
         }
         if (!outcome.applied()) {
-            console.progress("Cancelled; nothing was changed.");
-            return ExitCodes.ERROR;
+            console.progress(interrupted ? "Interrupted before any change; the lock is released."
+                    : "Cancelled; nothing was changed.");
+            return interrupted ? ExitCodes.INTERRUPTED : ExitCodes.ERROR;
         }
         boolean several = outcome.results().size() > 1;
         plan.regions().forEach(r -> {
             ApplyResult result = outcome.results().get(r.region());
             console.progress((several ? r.region() + ": " : "") + result.summary(r.plan().destroy()));
         });
+        if (interrupted) {
+            console.progress(interruption(outcome));
+            return ExitCodes.INTERRUPTED;
+        }
         return outcome.ok() ? ExitCodes.OK : ExitCodes.ERROR;
+    }
+
+    /** What an interrupted apply did and left, over every region. */
+    private static String interruption(StackEngine.Outcome outcome) {
+        Collection<ApplyResult> results = outcome.results().values();
+        int finished = results.stream().mapToInt(ApplyResult::finished).sum();
+        int failed = results.stream().mapToInt(r -> r.failures().size()).sum();
+        int notStarted = results.stream().mapToInt(r -> r.notStarted().size()).sum();
+        String command = outcome.plan().regions().get(0).plan().destroy() ? "destroy" : "apply";
+        return "Interrupted: " + finished + (finished == 1 ? " operation" : " operations") + " finished, "
+                + (failed > 0 ? failed + " failed, " : "")
+                + notStarted + " not started; the state is saved; the lock is released"
+                + (notStarted > 0 ? "; run 'infra " + command + "' again to continue." : ".");
     }
 }

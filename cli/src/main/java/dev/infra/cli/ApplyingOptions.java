@@ -1,6 +1,7 @@
 package dev.infra.cli;
 
 import dev.infra.cli.render.ProgressRenderer;
+import dev.infra.core.apply.Cancellation;
 import dev.infra.core.stack.Engine;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -22,11 +23,11 @@ final class ApplyingOptions {
             description = "Seconds between 'still creating' lines (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
-    Engine.ApplyOptions toEngine(Console console) {
+    Engine.ApplyOptions toEngine(Console console, Cancellation cancellation) {
         if (parallelism < 1) {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
         return new Engine.ApplyOptions(parallelism, Duration.ofSeconds(Math.max(1, heartbeatSeconds)),
-                new ProgressRenderer(console, json));
+                new ProgressRenderer(console, json), cancellation);
     }
 }

@@ -61,6 +61,19 @@ abstract class BaseCommand implements Callable<Integer> {
 
     abstract int execute() throws Exception;
 
+    /** How an apply of this command runs; from here on, Ctrl-C stops it gracefully. */
+    Engine.ApplyOptions applyOptions(ApplyingOptions applying) {
+        return applying.toEngine(console(), interrupts().applying());
+    }
+
+    boolean interrupted() {
+        return interrupts().interrupted();
+    }
+
+    private Interrupts interrupts() {
+        return ((InfraCommand) spec.root().userObject()).interrupts;
+    }
+
     Console console() {
         if (console == null) {
             boolean color = !global.noColor && System.getenv("NO_COLOR") == null && System.console() != null;

@@ -22,7 +22,7 @@ final class DestroyCommand extends BaseCommand {
             console().progress(new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you really want to destroy everything stack " + t.stack()
                     + " owns in " + ApplyCommand.regions(plan) + "? There is no undo.", applying.autoApprove);
-        }, applying.toEngine(console()));
-        return ApplyCommand.report(console(), outcome);
+        }, applyOptions(applying));
+        return ApplyCommand.report(console(), outcome, interrupted());
     }
 }

@@ -12,13 +12,17 @@ public final class ExitCodes {
     /** {@code plan --detailed-exitcode} found changes. */
     public static final int CHANGES = 2;
     public static final int USAGE = 64;
+    /** Ctrl-C or SIGTERM (128 + SIGINT's number, the shell's convention). */
+    public static final int INTERRUPTED = 130;
 
     /** Shown in every command's --help. */
     public static final String HELP = "%nExit codes:%n"
             + "  0   success (no changes)%n"
             + "  1   error (invalid topology, AWS failure, failed apply, stale plan, lock held)%n"
             + "  2   success with changes present (plan --detailed-exitcode)%n"
-            + "  64  usage error (unknown option, missing argument)%n";
+            + "  64  usage error (unknown option, missing argument)%n"
+            + "  130 interrupted (Ctrl-C, SIGTERM): operations in flight finished, the state saved, the lock%n"
+            + "      released; apply again to continue. A second Ctrl-C exits at once.%n";
 
     private ExitCodes() {}
 

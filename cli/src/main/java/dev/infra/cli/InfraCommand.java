@@ -15,6 +15,13 @@ final class InfraCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
+    /** What Ctrl-C does: every command reaches it through the root. */
+    final Interrupts interrupts;
+
+    InfraCommand(Interrupts interrupts) {
+        this.interrupts = interrupts;
+    }
+
     @Override
     public void run() {
         spec.commandLine().usage(spec.commandLine().getErr());

@@ -9,13 +9,18 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        int code = run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true));
+        PrintWriter err = new PrintWriter(System.err, true);
+        int code = run(args, new PrintWriter(System.out, true), err, Interrupts.install(err));
         System.exit(code);
     }
 
     /** Runs one command line with the given streams and returns the exit code (tests call this). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new InfraCommand());
+        return run(args, out, err, Interrupts.none(err));
+    }
+
+    private static int run(String[] args, PrintWriter out, PrintWriter err, Interrupts interrupts) {
+        CommandLine cl = new CommandLine(new InfraCommand(interrupts));
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(ExitCodes::of);

@@ -35,7 +35,7 @@ final class ReplicateCommand extends BaseCommand {
             console().progress(new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you want to make " + to + " a replica of "
                     + plan.regions().get(0).region() + " and perform these actions?", applying.autoApprove);
-        }, applying.toEngine(console()));
-        return ApplyCommand.report(console(), outcome);
+        }, applyOptions(applying));
+        return ApplyCommand.report(console(), outcome, interrupted());
     }
 }

@@ -4,11 +4,13 @@ import dev.infra.core.state.Json;
 import dev.infra.core.state.LockInfo;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
+import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateMigration;
 import dev.infra.core.topology.Backend;
 import dev.infra.core.topology.Topology;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "state", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
@@ -63,14 +65,28 @@ final class StateCommand implements Runnable {
         }
     }
 
-    @Command(name = "unlock", mixinStandardHelpOptions = true,
-            description = "Remove the stack's lock. Only when no infra process holds it: a live holder keeps working unlocked.")
+    @Command(name = "unlock", mixinStandardHelpOptions = true, footer = ExitCodes.HELP,
+            description = {"Remove a lock left behind by an infra process that is gone (killed, or its machine lost).",
+                    "A lock whose holder still runs is never removed (the command fails naming it). A lock taken on",
+                    "another host (S3 backend) cannot be checked from here: it is removed only with --force."})
     static final class UnlockCommand extends StateReading {
+        @Option(names = "--force", description = "Also remove a lock held from another host, which infra cannot check:"
+                + " only once you know that process no longer runs.")
+        boolean force;
+
         @Override
         int execute() {
-            Optional<LockInfo> was = backend(topology()).forceUnlock();
-            console().result(was.map(h -> "Removed the lock held by " + h.describe()).orElse("The state was not locked."));
+            Optional<StateBackend.Unlocked> removed = backend(topology()).unlock(force);
+            console().result(removed.map(UnlockCommand::describe).orElse("The state was not locked."));
             return ExitCodes.OK;
+        }
+
+        private static String describe(StateBackend.Unlocked removed) {
+            LockInfo h = removed.holder();
+            return removed.forced()
+                    ? "Removed the lock of " + h.describe() + " (--force: its host " + h.host() + " was not checked)."
+                    : "The lock of " + h.who() + " pid " + h.pid() + " (" + h.operation() + ", since " + h.created()
+                            + ") was stale: its process is gone; removed.";
         }
     }
 

@@ -2,6 +2,9 @@ package dev.infra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.infra.core.state.LocalBackend;
+import dev.infra.core.state.LockInfo;
+import dev.infra.core.state.StateBackend;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -141,7 +144,35 @@ class CliTest {
     void helpListsExitCodes() {
         Cli.Result r = Cli.run("--help");
         assertThat(r.exit()).isEqualTo(0);
-        assertThat(r.out()).contains("Exit codes:").contains("64  usage error").contains("plan").contains("destroy");
+        assertThat(r.out()).contains("Exit codes:").contains("64  usage error").contains("plan").contains("destroy")
+                .contains("130 interrupted (Ctrl-C, SIGTERM)");
+    }
+
+    @Test
+    void stateUnlockRefusesAHeldLocalLockAndClearsAStaleOne() throws Exception {
+        Path stateDir = dir.resolve(".infra");
+        String[] unlock = {"state", "unlock", "-f", "../samples/network.yaml", "--state-dir", stateDir.toString()};
+        assertThat(Cli.run(unlock).out()).isEqualTo("The state was not locked.\n");
+
+        LocalBackend backend = LocalBackend.of(stateDir, "shop", "us-east-1");
+        long pid = ProcessHandle.current().pid();
+        try (StateBackend.Lock held = backend.lock("apply")) {
+            Cli.Result refused = Cli.run(unlock);
+            assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+            assertThat(refused.err()).startsWith("error: the lock of state " + backend.file() + " is held by ")
+                    .contains("(apply, pid " + pid + ")").contains("which is still running");
+        }
+
+        Process gone = new ProcessBuilder("true").start();
+        gone.waitFor();
+        LockInfo dead = new LockInfo("id-1", LockInfo.forThisProcess("x").who(), "destroy", "2030-01-01T00:00:00Z", gone.pid());
+        Files.writeString(stateDir.resolve("shop.us-east-1.lock"), dead.toJson());
+        Cli.Result stale = Cli.run(unlock);
+        assertThat(stale.exit()).as(stale.toString()).isEqualTo(0);
+        assertThat(stale.out()).isEqualTo("The lock of " + dead.who() + " pid " + gone.pid()
+                + " (destroy, since 2030-01-01T00:00:00Z) was stale: its process is gone; removed.\n");
+        assertThat(Cli.run(unlock).out()).isEqualTo("The state was not locked.\n");
+        assertThat(Cli.run("state", "unlock", "--help").out()).contains("--force");
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.state.Json;
 import dev.infra.core.state.LocalBackend;
+import dev.infra.core.state.LockInfo;
 import dev.infra.core.state.State;
 import dev.infra.core.state.StateBackend;
 import dev.infra.core.topology.Backend;
@@ -26,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -192,26 +194,103 @@ class RemoteStateIT {
             assertThat(r.exit()).as(r.toString()).isEqualTo(1);
             assertThat(r.err()).contains("error: state s3://" + bucket + "/" + teamKey() + " is locked by ")
                     .contains("(apply, pid " + ProcessHandle.current().pid() + ") since ")
-                    .contains("run 'infra state unlock'");
+                    .contains("which is still running: wait for it to finish");
         }
         assertThat(lockItem()).isEmpty();
     }
 
+    /** Both lock kinds: the team's stack (lock table: object and item) and one locked by the S3 object alone. */
     @Test
     @Order(4)
-    void stateUnlockClearsALockLeftBehind() {
-        StateBackend.Lock abandoned = teamBackend().lock("destroy");
-        assertThat(lockItem()).isPresent();
+    void stateUnlockNeverFreesALiveHolderClearsADeadOneAndNeedsForceForAnotherHost() throws Exception {
+        String objectOnly = "relock";
+        Files.writeString(dir.resolve(objectOnly + ".yaml"), """
+                stack: %s
+                region: %s
+                backend:
+                  s3: {bucket: %s, prefix: infra}
+                """.formatted(objectOnly, REGION, bucket));
+        for (String stack : List.of(TEAM, objectOnly)) {
+            boolean withTable = stack.equals(TEAM);
+            S3Backend backend = S3Backend.of(aws, new Backend.S3(bucket, "infra", withTable ? table : null, REGION, null),
+                    stack, REGION);
+            String key = "infra/" + stack + "/" + REGION + ".json";
 
-        Cli.Result unlock = infra(TEAM, "state", "unlock");
-        assertThat(unlock.exit()).as(unlock.toString()).isEqualTo(0);
-        assertThat(unlock.out()).startsWith("Removed the lock held by ").contains("(destroy, pid " + ProcessHandle.current().pid() + ")");
-        assertThat(lockItem()).isEmpty();
+            try (StateBackend.Lock live = backend.lock("apply")) {
+                Cli.Result refused = infra(stack, "state", "unlock", "--force");
+                assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+                assertThat(refused.err()).contains("(apply, pid " + ProcessHandle.current().pid() + ")")
+                        .contains("which is still running; a running holder's lock is never removed");
+                assertThat(lockObject(key)).isPresent();
+            }
 
+            LockInfo dead = holder(LockInfo.forThisProcess("x").who(), deadPid());
+            putLock(key, dead, withTable);
+            Cli.Result blocked = infra(stack, "apply", "--auto-approve");
+            assertThat(blocked.exit()).as(blocked.toString()).isEqualTo(1);
+            assertThat(blocked.err()).contains("whose process is gone: the lock is stale; 'infra state unlock' removes it");
+            Cli.Result stale = infra(stack, "state", "unlock");
+            assertThat(stale.exit()).as(stale.toString()).isEqualTo(0);
+            assertThat(stale.out()).isEqualTo("The lock of " + dead.who() + " pid " + dead.pid() + " (apply, since "
+                    + dead.created() + ") was stale: its process is gone; removed.\n");
+            assertThat(lockObject(key)).isEmpty();
+            if (withTable) {
+                assertThat(lockItem()).isEmpty();
+            }
+
+            LockInfo elsewhere = holder("ci@build-7.example.com", 4242);
+            putLock(key, elsewhere, withTable);
+            Cli.Result needsForce = infra(stack, "state", "unlock");
+            assertThat(needsForce.exit()).as(needsForce.toString()).isEqualTo(1);
+            assertThat(needsForce.err()).contains("is held by ci@build-7.example.com (apply, pid 4242) since ")
+                    .contains("on another host, where infra cannot tell whether it still runs; if it does not, run"
+                            + " 'infra state unlock --force'");
+            Cli.Result forced = infra(stack, "state", "unlock", "--force");
+            assertThat(forced.exit()).as(forced.toString()).isEqualTo(0);
+            assertThat(forced.out()).startsWith("Removed the lock of ci@build-7.example.com (apply, pid 4242) since ")
+                    .contains("(--force: its host build-7.example.com was not checked)");
+            assertThat(infra(stack, "state", "unlock").out()).isEqualTo("The state was not locked.\n");
+
+            // Release removes only the lock it took: here someone removed it and another operation took it since.
+            StateBackend.Lock first = backend.lock("apply");
+            s3.deleteObject(b -> b.bucket(bucket).key(key + ".tflock"));
+            dynamo.deleteItem(b -> b.tableName(table).key(Map.of("LockID", AttributeValue.fromS(bucket + "/" + key))));
+            try (StateBackend.Lock second = backend.lock("destroy")) {
+                first.close();
+                assertThat(LockInfo.parse(lockObject(key).orElseThrow()).orElseThrow().operation()).isEqualTo("destroy");
+            }
+            assertThat(lockObject(key)).isEmpty();
+        }
         Cli.Result apply = infra(TEAM, "apply", "--auto-approve");
         assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
-        abandoned.close(); // its item is gone: closing it removes nothing of anyone else's
-        assertThat(infra(TEAM, "state", "unlock").out()).contains("The state was not locked.");
+    }
+
+    /** A pid no process has: one of a process that ran and ended. */
+    static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
+    }
+
+    static LockInfo holder(String who, long pid) {
+        return new LockInfo(UUID.randomUUID().toString(), who, "apply", java.time.Instant.now().toString(), pid);
+    }
+
+    /** A lock as a process left it: the S3 object and, with a table, the item. */
+    static void putLock(String key, LockInfo info, boolean withTable) {
+        s3.putObject(b -> b.bucket(bucket).key(key + ".tflock"), RequestBody.fromString(info.toJson()));
+        if (withTable) {
+            dynamo.putItem(b -> b.tableName(table).item(Map.of("LockID", AttributeValue.fromS(bucket + "/" + key),
+                    "Info", AttributeValue.fromS(info.toJson()))));
+        }
+    }
+
+    static Optional<String> lockObject(String key) {
+        String lock = key + ".tflock";
+        if (s3.listObjectsV2(b -> b.bucket(bucket).prefix(lock)).contents().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(s3.getObjectAsBytes(b -> b.bucket(bucket).key(lock)).asUtf8String());
     }
 
     @Test

@@ -47,6 +47,9 @@ import java.util.stream.Collectors;
  * <p>Edges: creates and updates follow the creates and updates of their dependencies; a delete
  * follows the deletes of what depended on it and the updates that stop referring to it; a replace
  * deletes first, then creates (AWS names and CIDRs usually cannot exist twice).
+ *
+ * <p>Once {@link Cancellation#request() cancelled}, no operation starts; those in flight finish and are recorded,
+ * and the rest are reported as not started.
  */
 public final class Applier {
 
@@ -54,20 +57,23 @@ public final class Applier {
     private final int parallelism;
     private final Duration heartbeat;
     private final Consumer<ApplyEvent> listener;
+    private final Cancellation cancellation;
 
-    private Applier(ProviderRegistry providers, int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {
+    private Applier(ProviderRegistry providers, int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener,
+                    Cancellation cancellation) {
         this.providers = providers;
         this.parallelism = parallelism;
         this.heartbeat = heartbeat;
         this.listener = listener;
+        this.cancellation = cancellation;
     }
 
     public static Applier create(ProviderRegistry providers, int parallelism, Duration heartbeat,
-                                 Consumer<ApplyEvent> listener) {
+                                 Consumer<ApplyEvent> listener, Cancellation cancellation) {
         if (parallelism < 1) {
             throw new IllegalArgumentException("parallelism must be at least 1");
         }
-        return new Applier(providers, parallelism, heartbeat, listener);
+        return new Applier(providers, parallelism, heartbeat, listener, cancellation);
     }
 
     enum Kind { CREATE, UPDATE, DELETE }
@@ -200,6 +206,8 @@ public final class Applier {
         private final Map<String, Long> beaten = new ConcurrentHashMap<>();
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private final List<String> skipped = new ArrayList<>();
+        /** The operations that began (a provider call was made or about to be): the others were not started. */
+        private final Set<String> started = ConcurrentHashMap.newKeySet();
         private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
         private final java.util.concurrent.atomic.AtomicInteger adopted = new java.util.concurrent.atomic.AtomicInteger();
         private int replaced;
@@ -220,13 +228,13 @@ public final class Applier {
             // Tick faster than the interval so each operation's beat lands close to its own 10s, 20s…
             long tick = Math.max(1, Math.min(heartbeat.toMillis(), 500));
             beats.scheduleAtFixedRate(this::heartbeat, tick, tick, TimeUnit.MILLISECONDS);
+            Set<String> blocked = new HashSet<>();
             try {
                 Map<String, Integer> waitingOn = new HashMap<>();
-                Set<String> blocked = new HashSet<>();
                 int outstanding = 0;
                 for (String key : graph.topologicalOrder()) {
                     waitingOn.put(key, graph.predecessors(key).size());
-                    if (graph.predecessors(key).isEmpty()) {
+                    if (graph.predecessors(key).isEmpty() && !cancellation.requested()) {
                         submit(workers, key);
                         outstanding++;
                     }
@@ -238,7 +246,8 @@ public final class Applier {
                         skipDependents(f.key(), blocked);
                     }
                     for (String next : graph.successors(f.key())) {
-                        if (waitingOn.merge(next, -1, Integer::sum) == 0 && !blocked.contains(next)) {
+                        if (waitingOn.merge(next, -1, Integer::sum) == 0 && !blocked.contains(next)
+                                && !cancellation.requested()) {
                             submit(workers, next);
                             outstanding++;
                         }
@@ -251,9 +260,12 @@ public final class Applier {
                 beats.shutdownNow();
                 workers.shutdown();
             }
+            List<String> notStarted = graph.topologicalOrder().stream()
+                    .filter(k -> !started.contains(k) && !blocked.contains(k))
+                    .map(k -> ops.get(k).change().address()).toList();
             return new ApplyResult(done.getOrDefault(Kind.CREATE, 0) - replaced, done.getOrDefault(Kind.UPDATE, 0),
                     replaced, done.getOrDefault(Kind.DELETE, 0) - replaced, adopted.get(), List.copyOf(failures),
-                    List.copyOf(skipped));
+                    List.copyOf(skipped), notStarted);
         }
 
         private void skipDependents(String failedKey, Set<String> blocked) {
@@ -277,6 +289,11 @@ public final class Applier {
                 try {
                     slots.acquire();
                     try {
+                        if (cancellation.requested()) {
+                            ok = true; // not started, not failed: its dependents are not started either
+                            return;
+                        }
+                        started.add(key);
                         // Started first: a heartbeat must not report an operation before its start.
                         listener.accept(new ApplyEvent.Started(op.change().address(), op.verb()));
                         running.put(key, start);

@@ -3,24 +3,26 @@ package dev.infra.core.apply;
 import java.util.List;
 
 /**
- * How an apply ended: counts per outcome and the failures' messages. {@code adopted} counts the resources taken into
- * the state (found by their tags), whatever else was done to them.
+ * How an apply ended: counts per outcome, the failures' messages, what was skipped (its dependency failed) and what
+ * was not started (the apply was interrupted: one address per operation). {@code adopted} counts the resources taken
+ * into the state (found by their tags or names), whatever else was done to them.
  */
 public record ApplyResult(int created, int updated, int replaced, int deleted, int adopted, List<String> failures,
-                          List<String> skipped) {
-
-    /** A plan without changes: nothing to do. */
-    public static ApplyResult nothing() {
-        return new ApplyResult(0, 0, 0, 0, 0, List.of(), List.of());
-    }
+                          List<String> skipped, List<String> notStarted) {
 
     /** A region's plan that was not carried out because {@code why} (another region failed first). */
     public static ApplyResult notRun(List<String> addresses, String why) {
-        return new ApplyResult(0, 0, 0, 0, 0, List.of(why), List.copyOf(addresses));
+        return new ApplyResult(0, 0, 0, 0, 0, List.of(why), List.copyOf(addresses), List.of());
     }
 
+    /** Everything planned was done. */
     public boolean ok() {
-        return failures.isEmpty();
+        return failures.isEmpty() && notStarted.isEmpty();
+    }
+
+    /** The operations that completed (a replace is two: its delete and its create). */
+    public int finished() {
+        return created + updated + deleted + 2 * replaced;
     }
 
     public String summary() {
@@ -32,7 +34,11 @@ public record ApplyResult(int created, int updated, int replaced, int deleted, i
         String counts = destroy ? deleted + " destroyed."
                 : created + " added, " + updated + " changed, " + replaced + " replaced, " + deleted + " destroyed"
                 + (adopted > 0 ? ", " + adopted + " adopted." : ".");
-        String done = (destroy ? "Destroy " : "Apply ") + (ok() ? "complete" : "failed") + "! Resources: " + counts;
-        return ok() ? done : done + " " + failures.size() + " failed, " + skipped.size() + " skipped.";
+        String ending = ok() ? "complete" : failures.isEmpty() ? "interrupted" : "failed";
+        String done = (destroy ? "Destroy " : "Apply ") + ending + "! Resources: " + counts;
+        if (!failures.isEmpty()) {
+            done += " " + failures.size() + " failed, " + skipped.size() + " skipped.";
+        }
+        return notStarted.isEmpty() ? done : done + " " + notStarted.size() + " not started.";
     }
 }

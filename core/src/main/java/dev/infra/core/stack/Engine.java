@@ -3,6 +3,7 @@ package dev.infra.core.stack;
 import dev.infra.core.apply.ApplyEvent;
 import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.apply.Applier;
+import dev.infra.core.apply.Cancellation;
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
@@ -45,8 +46,14 @@ public final class Engine {
         return new Engine(providers, backend, region);
     }
 
-    /** How an apply runs. */
-    public record ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {}
+    /** How an apply runs; {@code cancellation} stops it early (Ctrl-C). */
+    public record ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener,
+                               Cancellation cancellation) {
+        /** An apply nothing cancels. */
+        public ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {
+            this(parallelism, heartbeat, listener, new Cancellation());
+        }
+    }
 
     public static ResourceGraph graph(Topology topology) {
         return ResourceGraph.build(Expander.expand(topology));
@@ -79,7 +86,8 @@ public final class Engine {
     /** Carries out {@code plan} from the current state; a plan without changes still records new dependencies. */
     public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others) {
         StateRecorder recorder = new StateRecorder(backend, state);
-        Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener());
+        Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener(),
+                options.cancellation());
         return applier.apply(plan, recorder, others);
     }
 

@@ -98,7 +98,7 @@ public final class StackEngine {
         List<Target> targets = targets(t, only, destroy);
         try (Locks ignored = lock(targets, destroy ? "destroy" : "apply")) {
             StackPlan plan = planTargets(targets, destroy, null);
-            if (plan.hasChanges() && !confirm.test(plan)) {
+            if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
             return runAndUnlink(targets, plan, destroy, options);
@@ -179,13 +179,18 @@ public final class StackEngine {
             Rewrite rewrite = Rewrite.of(Engine.graph(p.topology()).specs().values(),
                     Engine.graph(r.topology()).specs().values(), p.topology(), r.topology());
             StackPlan plan = planTargets(List.of(p, r), false, rewrite);
-            if (plan.hasChanges() && !confirm.test(plan)) {
+            if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
             engine(primary).record(p.topology(), s -> s.withReplica(replica));
             engine(to).record(r.topology(), s -> s.replicating(primary));
             return run(plan, false, options);
         }
+    }
+
+    /** Whether to carry out {@code plan}: nothing to confirm, or confirmed; not once cancelled (Ctrl-C while planning). */
+    private static boolean proceed(StackPlan plan, Predicate<StackPlan> confirm, Engine.ApplyOptions options) {
+        return !plan.hasChanges() || !options.cancellation().requested() && confirm.test(plan);
     }
 
     private StackPlan planTargets(List<Target> targets, boolean destroy, Rewrite rewrite) {
@@ -207,7 +212,9 @@ public final class StackEngine {
         Map<String, Plan> byRegion = new LinkedHashMap<>();
         plan.regions().forEach(r -> byRegion.put(r.region(), r.plan()));
         for (RegionPlan r : plan.regions()) {
-            Optional<String> failed = results.entrySet().stream().filter(e -> e.getValue() != null && !e.getValue().ok())
+            // Interrupted is not failed: the next region's walk, cancelled too, reports its operations as not started.
+            Optional<String> failed = results.entrySet().stream()
+                    .filter(e -> e.getValue() != null && !e.getValue().failures().isEmpty())
                     .map(Map.Entry::getKey).findFirst();
             if (failed.isPresent()) {
                 // A replica needs its primary whole; a primary cannot go while a replica still links to it.

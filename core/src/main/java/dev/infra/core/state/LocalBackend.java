@@ -17,7 +17,7 @@ import java.util.Optional;
 /**
  * State in {@code <dir>/<stack>.<region>.json}. Writes go to a temp file that is fsynced and renamed
  * over the old one, which is first kept as {@code .backup}. The lock is an OS file lock on
- * {@code .lock} (released by the OS if the process dies) plus the holder's details inside it.
+ * {@code .lock} (released by the OS if the process dies) plus the holder's details inside it, emptied on release.
  */
 public final class LocalBackend implements StateBackend {
 
@@ -105,24 +105,19 @@ public final class LocalBackend implements StateBackend {
             Files.createDirectories(lockFile.getParent());
             FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.READ,
                     StandardOpenOption.WRITE);
-            FileLock held;
-            try {
-                held = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                held = null; // this JVM already holds it
-            }
+            FileLock held = tryLock(ch);
             if (held == null) {
                 ch.close();
-                throw new StateLockedException(file.toString(), readHolder());
+                // The OS lock is held, so its holder runs: the OS drops the lock of a process that ends.
+                throw StateLockedException.held(file.toString(), readHolder(), LockInfo.Liveness.RUNNING);
             }
             ch.truncate(0);
             ch.write(ByteBuffer.wrap(LockInfo.forThisProcess(operation).toJson().getBytes(StandardCharsets.UTF_8)), 0);
             ch.force(true);
-            FileLock lock = held;
             return () -> {
                 try (ch) {
                     ch.truncate(0);
-                    lock.release();
+                    held.release();
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
@@ -132,19 +127,43 @@ public final class LocalBackend implements StateBackend {
         }
     }
 
+    /**
+     * The OS lock is the truth here: held, its holder runs, and nothing (not {@code force}) removes it; free, any
+     * holder the file still names died without releasing it (killed), and its record is cleared. The file itself
+     * stays: deleting a lock file lets one process lock the deleted file and another a new one, both "holding" it.
+     */
     @Override
-    public Optional<LockInfo> forceUnlock() {
+    public Optional<Unlocked> unlock(boolean force) {
         if (!Files.exists(lockFile)) {
             return Optional.empty();
         }
-        // A released lock leaves an empty file behind: nobody held it.
-        Optional<LockInfo> holder = recordedHolder();
-        try {
-            Files.delete(lockFile);
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            FileLock held = tryLock(ch);
+            if (held == null) {
+                throw StateLockedException.notRemoved(file.toString(), readHolder(), LockInfo.Liveness.RUNNING);
+            }
+            try {
+                Optional<LockInfo> stale = recordedHolder();
+                if (stale.isPresent()) {
+                    ch.truncate(0);
+                    ch.force(true);
+                }
+                return stale.map(h -> new Unlocked(h, false));
+            } finally {
+                held.release();
+            }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove " + lockFile + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot unlock " + lockFile + ": " + e.getMessage(), e);
         }
-        return holder;
+    }
+
+    /** The OS lock on {@code ch}, or null when another process (or another channel of this JVM) holds it. */
+    private static FileLock tryLock(FileChannel ch) throws IOException {
+        try {
+            return ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            return null;
+        }
     }
 
     private LockInfo readHolder() {

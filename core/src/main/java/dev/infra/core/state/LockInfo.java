@@ -5,12 +5,23 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Who holds a stack's lock: shown to whoever is refused. Every backend stores it as {@link #toJson() JSON}. */
 public record LockInfo(String id, String who, String operation, String created, long pid) {
+
+    /** Whether the process a lock names still runs, as far as this host can tell. */
+    public enum Liveness {
+        /** On this host, and its process runs. */
+        RUNNING,
+        /** On this host, and its process is gone (or its pid now belongs to a process started after the lock). */
+        GONE,
+        /** On another host (or a record that names none): nothing here can tell whether it still runs. */
+        ELSEWHERE
+    }
 
     /** A new lock for {@code operation} by this process: a fresh id, user@host, now, our pid. */
     public static LockInfo forThisProcess(String operation) {
@@ -49,14 +60,52 @@ public record LockInfo(String id, String who, String operation, String created, 
         return who + " (" + operation + ", pid " + pid + ") since " + created + ", lock id " + id;
     }
 
-    static String whoAmI() {
-        String user = System.getProperty("user.name", "unknown");
-        String host;
-        try {
-            host = InetAddress.getLocalHost().getHostName();
-        } catch (IOException e) {
-            host = ManagementFactory.getRuntimeMXBean().getName();
+    /** Where the holder ran: the part of {@code who} after the last '@'. */
+    public String host() {
+        return who == null ? "" : who.substring(who.lastIndexOf('@') + 1);
+    }
+
+    /**
+     * Whether the holder still runs. Only a holder on this host can be checked: by its pid, which counts only if the
+     * process with that pid started before the lock was taken (a pid reused since belongs to someone else).
+     */
+    public Liveness liveness() {
+        if (pid <= 0 || !host().equals(ThisHost.NAME)) {
+            return Liveness.ELSEWHERE;
         }
-        return user + "@" + host;
+        return ProcessHandle.of(pid).filter(this::couldHaveTaken).isPresent() ? Liveness.RUNNING : Liveness.GONE;
+    }
+
+    private boolean couldHaveTaken(ProcessHandle process) {
+        Optional<Instant> started = process.info().startInstant();
+        Optional<Instant> taken = createdInstant();
+        // The start time the OS reports is coarse: allow a second before calling it a newer process.
+        return started.isEmpty() || taken.isEmpty() || !started.get().isAfter(taken.get().plusSeconds(1));
+    }
+
+    private Optional<Instant> createdInstant() {
+        try {
+            return created == null ? Optional.empty() : Optional.of(Instant.parse(created));
+        } catch (DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    static String whoAmI() {
+        return System.getProperty("user.name", "unknown") + "@" + ThisHost.NAME;
+    }
+
+    /** Looked up once: a host name lookup can be slow, and a lock is judged more than once. */
+    private static final class ThisHost {
+        static final String NAME = lookUp();
+
+        private static String lookUp() {
+            try {
+                return InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                String name = ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+                return name.substring(name.indexOf('@') + 1);
+            }
+        }
     }
 }

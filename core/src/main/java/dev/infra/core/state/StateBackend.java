@@ -14,8 +14,12 @@ public interface StateBackend {
     /** Takes the lock at once or fails with {@link StateLockedException} naming the holder. */
     Lock lock(String operation);
 
-    /** Removes a lock left behind by a process that died; returns who held it. */
-    Optional<LockInfo> forceUnlock();
+    /**
+     * Removes a lock whose holder is gone ({@code infra state unlock}); empty when the state was not locked. A lock
+     * whose holder runs is never removed; one whose holder cannot be checked from here (another host) only with
+     * {@code force}. Either refusal is a {@link StateLockedException} naming the holder.
+     */
+    Optional<Unlocked> unlock(boolean force);
 
     /** Human description for messages (a path or URL). */
     String describe();
@@ -25,4 +29,7 @@ public interface StateBackend {
         @Override
         void close();
     }
+
+    /** A lock {@link #unlock} removed: whose it was, and whether only {@code force} allowed it (else it was stale). */
+    record Unlocked(LockInfo holder, boolean forced) {}
 }

@@ -72,7 +72,7 @@ class ParallelismTest {
     @Test
     void parallelismMustBePositive() {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> Applier.create(
-                        new FakeCloud().registry(), 0, Duration.ofSeconds(1), e -> { }))
+                        new FakeCloud().registry(), 0, Duration.ofSeconds(1), e -> { }, new Cancellation()))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }

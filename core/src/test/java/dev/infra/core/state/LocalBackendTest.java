@@ -97,7 +97,7 @@ class LocalBackendTest {
                     .contains("locked by " + LockInfo.whoAmI())
                     .contains("apply")
                     .contains("pid " + ProcessHandle.current().pid())
-                    .contains("infra state unlock");
+                    .contains("which is still running: wait for it to finish");
         }
     }
 
@@ -113,28 +113,89 @@ class LocalBackendTest {
     }
 
     @Test
-    void forceUnlockReportsTheHolderAndFreesTheLock() {
-        LocalBackend b = backend();
-        StateBackend.Lock abandoned = b.lock("apply");
-
-        assertThat(b.forceUnlock()).hasValueSatisfying(h -> {
-            assertThat(h.operation()).isEqualTo("apply");
-            assertThat(h.pid()).isEqualTo(ProcessHandle.current().pid());
-        });
-        try (StateBackend.Lock taken = b.lock("destroy")) {
-            assertThat(taken).isNotNull();
+    void unlockNeverRemovesALockAnotherProcessHolds() throws Exception {
+        Process holder = holdInAnotherProcess();
+        try {
+            LocalBackend b = backend();
+            for (boolean force : new boolean[] {false, true}) {
+                StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> b.unlock(force));
+                assertThat(e.holder().pid()).isEqualTo(holder.pid());
+                assertThat(e).hasMessageContaining("is held by " + LockInfo.whoAmI() + " (apply, pid " + holder.pid() + ")")
+                        .hasMessageContaining("which is still running; a running holder's lock is never removed");
+            }
+            StateLockedException refused = catchThrowableOfType(StateLockedException.class, () -> b.lock("destroy"));
+            assertThat(refused).hasMessageContaining("pid " + holder.pid()).hasMessageContaining("still running");
+            assertThat(lockFile()).as("the holder's record stays").content().contains("\"pid\":" + holder.pid());
+        } finally {
+            holder.getOutputStream().close();
+            holder.waitFor();
         }
-        abandoned.close();
+        assertThat(backend().unlock(false)).as("released on exit: nothing to remove").isEmpty();
     }
 
     @Test
-    void forceUnlockWithoutALockFindsNobody() {
+    void aKilledHoldersLockIsStaleAndRemovedWithoutForce() throws Exception {
+        Process holder = holdInAnotherProcess();
+        holder.destroyForcibly().waitFor(); // SIGKILL: no chance to release; the OS drops the lock, the record stays
         LocalBackend b = backend();
-        assertThat(b.forceUnlock()).isEmpty();
+
+        assertThat(b.unlock(false)).hasValueSatisfying(u -> {
+            assertThat(u.holder().pid()).isEqualTo(holder.pid());
+            assertThat(u.holder().operation()).isEqualTo("apply");
+            assertThat(u.forced()).isFalse();
+        });
+        assertThat(lockFile()).as("emptied, never deleted").exists().isEmptyFile();
+        assertThat(b.unlock(false)).isEmpty();
+        b.lock("apply").close();
+    }
+
+    @Test
+    void aRecordOfADeadProcessInAFreeLockFileIsStale() throws Exception {
+        Process gone = new ProcessBuilder(javaBin(), "-version").start();
+        gone.waitFor();
+        LockInfo dead = new LockInfo("id-1", LockInfo.whoAmI(), "destroy", java.time.Instant.now().toString(), gone.pid());
+        Files.createDirectories(lockFile().getParent());
+        Files.writeString(lockFile(), dead.toJson());
+
+        assertThat(backend().unlock(false)).contains(new StateBackend.Unlocked(dead, false));
+        assertThat(lockFile()).isEmptyFile();
+    }
+
+    @Test
+    void unlockRefusesALockThisProcessHolds() {
+        LocalBackend b = backend();
+        try (StateBackend.Lock held = b.lock("apply")) {
+            StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> b.unlock(true));
+            assertThat(e.holder().pid()).isEqualTo(ProcessHandle.current().pid());
+        }
+        assertThat(b.unlock(false)).isEmpty();
+    }
+
+    @Test
+    void unlockWithoutALockFindsNobody() {
+        LocalBackend b = backend();
+        assertThat(b.unlock(false)).isEmpty();
 
         b.lock("apply").close();
 
-        assertThat(b.forceUnlock()).as("a released lock has no holder").isEmpty();
+        assertThat(b.unlock(false)).as("a released lock has no holder").isEmpty();
+    }
+
+    private Path lockFile() {
+        return dir.resolve(".infra/shop.us-east-1.lock");
+    }
+
+    /** A child JVM holding the lock, once it says so. */
+    private Process holdInAnotherProcess() throws IOException {
+        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"), LockHolder.class.getName(),
+                dir.resolve(".infra").toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertThat(line).as("the holder took the lock").isEqualTo("locked");
+        return p;
+    }
+
+    private static String javaBin() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
     @Test

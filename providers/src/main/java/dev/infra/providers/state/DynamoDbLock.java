@@ -11,13 +11,14 @@ import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.ConditionalCheckFailedException;
-import software.amazon.awssdk.services.dynamodb.model.ReturnValue;
+import software.amazon.awssdk.services.dynamodb.model.DeleteItemRequest;
 import software.amazon.awssdk.services.dynamodb.model.ReturnValuesOnConditionCheckFailure;
 
 /**
  * The lock as an item of the user's table (partition key {@code LockID}, a String), the layout Terraform's S3
  * backend uses: {@code LockID = <bucket>/<key>}, {@code Info} = the holder as JSON. Taken by a PutItem that exists
- * only if no item has that LockID; the refused PutItem returns the holder's item in the same call.
+ * only if no item has that LockID; the refused PutItem returns the holder's item in the same call. Removed by a
+ * DeleteItem conditional on the holder's Info, so a lock someone else took meanwhile stays.
  */
 final class DynamoDbLock implements RemoteLock {
 
@@ -37,46 +38,54 @@ final class DynamoDbLock implements RemoteLock {
     }
 
     @Override
-    public void acquire(LockInfo info) {
+    public Held acquire(LockInfo info) {
+        String text = info.toJson();
         try {
             call("PutItem " + table, () -> dynamo.putItem(b -> b.tableName(table)
-                    .item(Map.of(LOCK_ID, s(lockId), INFO, s(info.toJson())))
+                    .item(Map.of(LOCK_ID, s(lockId), INFO, s(text)))
                     .conditionExpression("attribute_not_exists(" + LOCK_ID + ")")
                     .returnValuesOnConditionCheckFailure(ReturnValuesOnConditionCheckFailure.ALL_OLD)));
         } catch (AwsCallException e) {
             if (e.getCause() instanceof ConditionalCheckFailedException refused) {
-                LockInfo holder = holder(refused.item());
+                LockInfo holder = held(refused.item()).map(Held::holder).orElseGet(LockInfo::unknown);
                 if (!holder.id().equals(info.id())) {
-                    throw new StateLockedException(stateName, holder);
+                    throw StateLockedException.held(stateName, holder, holder.liveness());
                 }
-                return; // our own first attempt took the lock, and its answer was lost
+                // our own first attempt took the lock, and its answer was lost
+            } else {
+                throw missingTable(e);
             }
+        }
+        return new Held(info, text);
+    }
+
+    @Override
+    public Optional<Held> read() {
+        try {
+            return held(call("GetItem " + table, () -> dynamo.getItem(b -> b.tableName(table).consistentRead(true)
+                    .key(Map.of(LOCK_ID, s(lockId))))).item());
+        } catch (AwsCallException e) {
             throw missingTable(e);
         }
     }
 
     @Override
-    public void release(LockInfo info) {
+    public boolean delete(Held held) {
         try {
-            call("DeleteItem " + table, () -> dynamo.deleteItem(b -> b.tableName(table).key(Map.of(LOCK_ID, s(lockId)))
-                    .conditionExpression(INFO + " = :info")
-                    .expressionAttributeValues(Map.of(":info", s(info.toJson())))));
-        } catch (AwsCallException e) {
-            if (!(e.getCause() instanceof ConditionalCheckFailedException)) {
-                throw e;
+            // Conditional on the holder's record as stored (it carries the lock id): never someone else's lock.
+            DeleteItemRequest.Builder b = DeleteItemRequest.builder().tableName(table).key(Map.of(LOCK_ID, s(lockId)));
+            if (held.version() == null) {
+                b.conditionExpression("attribute_exists(" + LOCK_ID + ") AND attribute_not_exists(" + INFO + ")");
+            } else {
+                b.conditionExpression(INFO + " = :info").expressionAttributeValues(Map.of(":info", s(held.version())));
             }
-            // Someone force-unlocked us (and may hold it now): the item is not ours to delete.
-        }
-    }
-
-    @Override
-    public Optional<LockInfo> forceRelease() {
-        try {
-            // ALL_OLD: the item deleted, read in the same atomic call, so the holder named is the one removed.
-            Map<String, AttributeValue> old = call("DeleteItem " + table, () -> dynamo.deleteItem(b -> b.tableName(table)
-                    .key(Map.of(LOCK_ID, s(lockId))).returnValues(ReturnValue.ALL_OLD))).attributes();
-            return old == null || old.isEmpty() ? Optional.empty() : Optional.of(holder(old));
+            DeleteItemRequest request = b.build();
+            call("DeleteItem " + table, () -> dynamo.deleteItem(request));
+            return true;
         } catch (AwsCallException e) {
+            if (e.getCause() instanceof ConditionalCheckFailedException) {
+                return false;
+            }
             throw missingTable(e);
         }
     }
@@ -86,9 +95,14 @@ final class DynamoDbLock implements RemoteLock {
         return "item " + lockId + " of DynamoDB table " + table;
     }
 
-    private static LockInfo holder(Map<String, AttributeValue> item) {
-        AttributeValue info = item == null ? null : item.get(INFO);
-        return LockInfo.parse(info == null ? null : info.s()).orElseGet(LockInfo::unknown);
+    /** The lock an item holds; empty for no item. A record infra cannot read is an unknown holder's. */
+    private static Optional<Held> held(Map<String, AttributeValue> item) {
+        if (item == null || item.isEmpty()) {
+            return Optional.empty();
+        }
+        AttributeValue info = item.get(INFO);
+        String text = info == null ? null : info.s();
+        return Optional.of(new Held(LockInfo.parse(text).orElseGet(LockInfo::unknown), text));
     }
 
     private RuntimeException missingTable(AwsCallException e) {

@@ -8,16 +8,25 @@ import java.util.Optional;
 interface RemoteLock {
 
     /**
+     * A lock as it is stored: its holder, and the {@code version} a conditional delete names so that it removes this
+     * lock and no later one (the S3 object's ETag; the DynamoDB item's Info text).
+     */
+    record Held(LockInfo holder, String version) {}
+
+    /**
      * Records {@code info} as the holder if nobody holds the lock, else fails with {@link StateLockedException}
      * naming the holder. A holder with {@code info}'s id is us: a retried write whose first attempt took effect.
      */
-    void acquire(LockInfo info);
+    Held acquire(LockInfo info);
 
-    /** Removes the lock if {@code info} still holds it; a lock someone force-removed and retook stays theirs. */
-    void release(LockInfo info);
+    /** The lock as stored now; empty when nobody holds it. */
+    Optional<Held> read();
 
-    /** Removes the lock whoever holds it; returns the holder, empty when it was not locked. */
-    Optional<LockInfo> forceRelease();
+    /**
+     * Removes the lock if it is still {@code held}, in one conditional call; false when it is gone or another holder's
+     * (someone removed a stale lock and took it since), which then stays.
+     */
+    boolean delete(Held held);
 
     /** For messages: where the lock lives. */
     String describe();

@@ -5,19 +5,25 @@ import dev.infra.core.state.LockInfo;
 import dev.infra.core.state.State;
 import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateBackendException;
+import dev.infra.core.state.StateLockedException;
 import dev.infra.core.topology.Backend;
 import dev.infra.providers.AwsClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 
 /**
  * State in {@code s3://<bucket>/<prefix>/<stack>/<region>.json}, for teams. The bucket is the user's and must be
  * versioned and encrypted by default (checked on first use, never changed): S3 versioning keeps every earlier state,
- * which is the backup the local backend keeps as {@code .backup}. The lock is an item of a DynamoDB table when
- * {@code lockTable} is given, else an object beside the state taken with an S3 conditional write; either way a
- * second operation fails at once naming the holder. Lineage and serial behave as with the local backend.
+ * which is the backup the local backend keeps as {@code .backup}. The lock is an object beside the state taken with
+ * an S3 conditional write and, when {@code lockTable} is given, also an item of that DynamoDB table, taken second:
+ * so a user whose configuration has a lock table and one whose has none still exclude each other. A second operation
+ * fails at once naming the holder. Lineage and serial behave as with the local backend.
  */
 public final class S3Backend implements StateBackend {
 
@@ -25,12 +31,13 @@ public final class S3Backend implements StateBackend {
 
     private final StateBucket bucket;
     private final String key;
-    private final RemoteLock lock;
+    /** Taken in this order, released in the reverse. */
+    private final List<RemoteLock> locks;
 
-    private S3Backend(StateBucket bucket, String key, RemoteLock lock) {
+    private S3Backend(StateBucket bucket, String key, List<RemoteLock> locks) {
         this.bucket = bucket;
         this.key = key;
-        this.lock = lock;
+        this.locks = locks;
     }
 
     /**
@@ -42,11 +49,10 @@ public final class S3Backend implements StateBackend {
         StateBucket bucket = new StateBucket(clients.s3(), config.bucket(), config.region());
         String key = key(config.prefix(), stack, region);
         String name = bucket.url(key);
-        RemoteLock lock = config.lockTable() == null
-                ? new S3ObjectLock(bucket, key + LOCK_SUFFIX, name)
-                : new DynamoDbLock(clients.client(DynamoDbClient.class, DynamoDbClient::builder), config.lockTable(),
-                        config.bucket() + "/" + key, name);
-        return new S3Backend(bucket, key, lock);
+        RemoteLock object = new S3ObjectLock(bucket, key + LOCK_SUFFIX, name);
+        return new S3Backend(bucket, key, config.lockTable() == null ? List.of(object) : List.of(object,
+                new DynamoDbLock(clients.client(DynamoDbClient.class, DynamoDbClient::builder), config.lockTable(),
+                        config.bucket() + "/" + key, name)));
     }
 
     static String key(String prefix, String stack, String region) {
@@ -61,9 +67,9 @@ public final class S3Backend implements StateBackend {
 
     @Override
     public Optional<State> read() {
-        return bucket.get(key).map(text -> {
+        return bucket.get(key).map(stored -> {
             try {
-                return Json.MAPPER.readValue(text, State.class);
+                return Json.MAPPER.readValue(stored.text(), State.class);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read state " + describe() + ": " + e.getMessage(), e);
             }
@@ -82,19 +88,59 @@ public final class S3Backend implements StateBackend {
     @Override
     public Lock lock(String operation) {
         LockInfo info = LockInfo.forThisProcess(operation);
-        lock.acquire(info);
-        return () -> {
-            try {
-                lock.release(info);
-            } catch (RuntimeException e) {
-                throw new StateBackendException("could not release the lock (" + lock.describe() + "): " + e.getMessage()
-                        + "; once no infra process works on " + describe() + ", run 'infra state unlock'", e);
+        Deque<Taken> taken = new ArrayDeque<>();
+        try {
+            for (RemoteLock lock : locks) {
+                taken.push(new Taken(lock, lock.acquire(info)));
             }
-        };
+        } catch (RuntimeException e) {
+            release(taken);
+            throw e;
+        }
+        return () -> release(taken);
     }
 
+    /** One of a lock's parts, as taken. */
+    private record Taken(RemoteLock lock, RemoteLock.Held held) {}
+
+    /** Releases what was taken, last first; each part is removed only while it is still ours. */
+    private void release(Deque<Taken> taken) {
+        RuntimeException failed = null;
+        for (Taken t : taken) {
+            try {
+                t.lock().delete(t.held());
+            } catch (RuntimeException e) {
+                failed = new StateBackendException("could not release the lock (" + t.lock().describe() + "): "
+                        + e.getMessage() + "; once no infra process works on " + describe() + ", run 'infra state"
+                        + " unlock'", e);
+            }
+        }
+        if (failed != null) {
+            throw failed;
+        }
+    }
+
+    /**
+     * Only a holder on this host can be checked (its pid); one elsewhere, or a record infra cannot read, is removed
+     * only with {@code force}. With both lock kinds, each part is judged and removed on its own terms.
+     */
     @Override
-    public Optional<LockInfo> forceUnlock() {
-        return lock.forceRelease();
+    public Optional<Unlocked> unlock(boolean force) {
+        List<Taken> found = new ArrayList<>();
+        locks.forEach(lock -> lock.read().ifPresent(h -> found.add(new Taken(lock, h))));
+        for (Taken t : found) {
+            LockInfo.Liveness liveness = t.held().holder().liveness();
+            if (liveness == LockInfo.Liveness.RUNNING || liveness == LockInfo.Liveness.ELSEWHERE && !force) {
+                throw StateLockedException.notRemoved(describe(), t.held().holder(), liveness);
+            }
+        }
+        for (Taken t : found) {
+            // Not removed and still there: another operation took the lock since it was read.
+            if (!t.lock().delete(t.held()) && t.lock().read().isPresent()) {
+                throw StateLockedException.changed(describe(), t.held().holder());
+            }
+        }
+        boolean forced = found.stream().anyMatch(t -> t.held().holder().liveness() == LockInfo.Liveness.ELSEWHERE);
+        return found.stream().findFirst().map(t -> new Unlocked(t.held().holder(), forced));
     }
 }

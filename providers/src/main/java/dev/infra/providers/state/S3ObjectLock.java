@@ -8,8 +8,9 @@ import java.util.Optional;
 
 /**
  * The lock as an object beside the state ({@code <key>.tflock}), taken by a PutObject with If-None-Match: * (S3
- * conditional writes): S3 writes it only if the key has no object and answers 412 otherwise. No table needed; the
- * IAM actions are those on the state (GetObject, PutObject, DeleteObject).
+ * conditional writes): S3 writes it only if the key has no object and answers 412 otherwise. Removed by a
+ * DeleteObject with If-Match: its ETag (S3 conditional deletes), so a lock someone else took meanwhile stays. No
+ * table needed; the IAM actions are those on the state (GetObject, PutObject, DeleteObject).
  */
 final class S3ObjectLock implements RemoteLock {
 
@@ -24,46 +25,35 @@ final class S3ObjectLock implements RemoteLock {
     }
 
     @Override
-    public void acquire(LockInfo info) {
+    public Held acquire(LockInfo info) {
         try {
-            bucket.put(key, info.toJson().getBytes(StandardCharsets.UTF_8), true);
+            return new Held(info, bucket.put(key, info.toJson().getBytes(StandardCharsets.UTF_8), true).eTag());
         } catch (AwsCallException e) {
             // 412: someone holds it. 409 ConditionalRequestConflict: another conditional write to it is in flight.
             if (e.statusCode() != 412 && e.statusCode() != 409) {
                 throw e;
             }
-            LockInfo holder = holder().orElseGet(LockInfo::unknown);
+            Optional<Held> now = read();
+            LockInfo holder = now.map(Held::holder).orElseGet(LockInfo::unknown);
             if (!holder.id().equals(info.id())) {
-                throw new StateLockedException(stateName, holder);
+                throw StateLockedException.held(stateName, holder, holder.liveness());
             }
-            // our own first attempt took the lock, and its answer was lost
+            return now.get(); // our own first attempt took the lock, and its answer was lost
         }
     }
 
     @Override
-    public void release(LockInfo info) {
-        // S3 has no delete-if-content-matches for this, so read first: a lock someone force-removed and retook stays.
-        if (holder().map(h -> h.id().equals(info.id())).orElse(false)) {
-            bucket.delete(key);
-        }
+    public Optional<Held> read() {
+        return bucket.get(key).map(o -> new Held(LockInfo.parse(o.text()).orElseGet(LockInfo::unknown), o.eTag()));
     }
 
     @Override
-    public Optional<LockInfo> forceRelease() {
-        Optional<String> lock = bucket.get(key);
-        if (lock.isEmpty()) {
-            return Optional.empty();
-        }
-        bucket.delete(key);
-        return Optional.of(LockInfo.parse(lock.get()).orElseGet(LockInfo::unknown));
+    public boolean delete(Held held) {
+        return bucket.deleteIfMatch(key, held.version());
     }
 
     @Override
     public String describe() {
         return bucket.url(key);
-    }
-
-    private Optional<LockInfo> holder() {
-        return bucket.get(key).map(t -> LockInfo.parse(t).orElseGet(LockInfo::unknown));
     }
 }

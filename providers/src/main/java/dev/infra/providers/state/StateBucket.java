@@ -54,6 +54,9 @@ final class StateBucket {
         }
     }
 
+    /** An object's text and its ETag, which a conditional delete names. */
+    record Stored(String text, String eTag) {}
+
     private final S3Client s3;
     private final String bucket;
     private final String region;
@@ -73,13 +76,13 @@ final class StateBucket {
         return "s3://" + bucket + "/" + key;
     }
 
-    /** The object's text, or empty when there is none (never written, or deleted). */
-    Optional<String> get(String key) {
+    /** The object, or empty when there is none (never written, or deleted). */
+    Optional<Stored> get(String key) {
         encryption();
         return ProviderSupport.unless(e -> "NoSuchKey".equals(e.code()), () -> {
             ResponseBytes<GetObjectResponse> r = call("GetObject " + url(key),
                     () -> s3.getObjectAsBytes(b -> b.bucket(bucket).key(key)));
-            return Optional.of(r.asString(StandardCharsets.UTF_8));
+            return Optional.of(new Stored(r.asString(StandardCharsets.UTF_8), r.response().eTag()));
         });
     }
 
@@ -100,9 +103,22 @@ final class StateBucket {
         return call("PutObject " + url(key), () -> s3.putObject(request, RequestBody.fromBytes(body)));
     }
 
-    void delete(String key) {
+    /**
+     * Deletes the object if its ETag is still {@code eTag} (If-Match: S3 conditional deletes; in a versioned bucket
+     * it adds a delete marker, the earlier versions stay); false when it is gone or was replaced meanwhile.
+     */
+    boolean deleteIfMatch(String key, String eTag) {
         encryption();
-        call("DeleteObject " + url(key), () -> s3.deleteObject(b -> b.bucket(bucket).key(key)));
+        try {
+            call("DeleteObject " + url(key), () -> s3.deleteObject(b -> b.bucket(bucket).key(key).ifMatch(eTag)));
+            return true;
+        } catch (AwsCallException e) {
+            // 412: another object is there now; 404 (NoSuchKey): none is. Either way not the one named.
+            if (e.statusCode() == 412 || e.statusCode() == 404) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     /** The checked bucket's encryption; the first call checks versioning and default encryption. */

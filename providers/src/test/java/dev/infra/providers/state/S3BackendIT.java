@@ -16,6 +16,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -23,6 +24,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.AttributeValue;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
@@ -37,7 +39,8 @@ import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
 
 /**
  * The S3 backend against the emulator: the bucket checks, state in S3 with the bucket's KMS key and S3 versioning as
- * the backup, and both locks (a DynamoDB item, an S3 object with If-None-Match). Assertions read S3 and DynamoDB
+ * the backup, and both locks (an S3 object with If-None-Match, and with a table also a DynamoDB item), their release
+ * (conditional deletes) and {@code unlock}'s rules. Assertions read S3 and DynamoDB
  * back through the SDK.
  */
 @ExtendWith(Emulator.class)
@@ -150,61 +153,136 @@ class S3BackendIT {
     }
 
     @Test
-    void theDynamoDbLockNamesItsHolderAndGoesOnClose() {
+    void withALockTableBothTheObjectAndTheItemAreTakenAndBothGoOnClose() {
         S3Backend b = backend(bucket, table);
-        Map<String, AttributeValue> id = Map.of("LockID", AttributeValue.fromS(bucket + "/" + key()));
         try (StateBackend.Lock held = b.lock("apply")) {
-            Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(id).consistentRead(true)).item();
-            LockInfo recorded = LockInfo.parse(item.get("Info").s()).orElseThrow();
+            LockInfo recorded = LockInfo.parse(lockItem().orElseThrow().get("Info").s()).orElseThrow();
             assertThat(recorded.operation()).isEqualTo("apply");
+            assertThat(lockObject()).as("the same holder in the S3 lock object").contains(recorded.toJson());
 
             StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> backend(bucket, table).lock("destroy"));
 
             assertThat(e.holder()).isEqualTo(recorded);
             assertThat(e).hasMessageContaining("state s3://" + bucket + "/" + key() + " is locked by " + recorded.who()
-                    + " (apply, pid " + ProcessHandle.current().pid() + ")");
+                    + " (apply, pid " + ProcessHandle.current().pid() + ")").hasMessageContaining("which is still running");
+            // A configuration without the table sees the lock too: it meets the S3 object.
+            assertThat(catchThrowableOfType(StateLockedException.class, () -> backend(bucket, null).lock("plan")).holder())
+                    .isEqualTo(recorded);
         }
-        assertThat(dynamo.getItem(r -> r.tableName(table).key(id).consistentRead(true)).hasItem()).isFalse();
+        assertThat(lockItem()).isEmpty();
+        assertThat(lockObject()).isEmpty();
+        try (StateBackend.Lock s3Only = backend(bucket, null).lock("apply")) {
+            assertThat(catchThrowableOfType(StateLockedException.class, () -> b.lock("destroy")).holder().operation())
+                    .as("nor can a configuration with the table pass an S3-only holder").isEqualTo("apply");
+            assertThat(lockItem()).as("the refused lock left no item behind").isEmpty();
+        }
         b.lock("plan").close();
     }
 
     @Test
-    void forceUnlockRemovesTheDynamoDbLockAndTheOldHolderDoesNotTakeANewOnesLock() {
+    void unlockRefusesALiveHolderAndRemovesADeadOnesOfBothKinds() throws Exception {
         S3Backend b = backend(bucket, table);
-        StateBackend.Lock abandoned = b.lock("apply");
-
-        assertThat(b.forceUnlock()).hasValueSatisfying(h -> assertThat(h.operation()).isEqualTo("apply"));
-        assertThat(b.forceUnlock()).isEmpty();
-        try (StateBackend.Lock taken = b.lock("destroy")) {
-            abandoned.close();
-            StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> b.lock("apply"));
-            assertThat(e.holder().operation()).as("closing the abandoned lock left the new one").isEqualTo("destroy");
+        try (StateBackend.Lock held = b.lock("apply")) {
+            for (boolean force : new boolean[] {false, true}) {
+                StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> b.unlock(force));
+                assertThat(e).hasMessageContaining("which is still running; a running holder's lock is never removed");
+            }
+            assertThat(lockItem()).isPresent();
+            assertThat(lockObject()).isPresent();
         }
+
+        LockInfo dead = holder(LockInfo.forThisProcess("apply").who(), deadPid());
+        putLock(dead);
+        StateLockedException refused = catchThrowableOfType(StateLockedException.class, () -> b.lock("apply"));
+        assertThat(refused).hasMessageContaining("whose process is gone: the lock is stale; 'infra state unlock' removes it");
+
+        assertThat(b.unlock(false)).contains(new StateBackend.Unlocked(dead, false));
+        assertThat(lockItem()).isEmpty();
+        assertThat(lockObject()).isEmpty();
+        assertThat(b.unlock(false)).isEmpty();
     }
 
     @Test
-    void theS3LockIsAnObjectTakenWithIfNoneMatch() {
+    void aHolderOnAnotherHostIsRemovedOnlyWithForce() {
         S3Backend b = backend(bucket, null);
+        LockInfo elsewhere = holder("ci@build-7.example.com", ProcessHandle.current().pid());
+        putObjectLock(elsewhere);
+
+        StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> b.unlock(false));
+
+        assertThat(e).hasMessageContaining("is held by ci@build-7.example.com (apply, pid ")
+                .hasMessageContaining("on another host, where infra cannot tell whether it still runs; if it does not,"
+                        + " run 'infra state unlock --force'");
+        assertThat(lockObject()).isPresent();
+        assertThat(b.unlock(true)).contains(new StateBackend.Unlocked(elsewhere, true));
+        assertThat(lockObject()).isEmpty();
+    }
+
+    @Test
+    void releaseRemovesOnlyTheLockItTookOfEitherKind() {
+        for (String lockTable : new String[] {null, table}) {
+            newStack();
+            S3Backend b = backend(bucket, lockTable);
+            StateBackend.Lock first = b.lock("apply");
+            // Someone removes the lock (as unlock --force would) and another operation takes it.
+            s3.deleteObject(r -> r.bucket(bucket).key(key() + ".tflock"));
+            dynamo.deleteItem(r -> r.tableName(table).key(lockKey()));
+            try (StateBackend.Lock second = b.lock("destroy")) {
+                first.close();
+                assertThat(catchThrowableOfType(StateLockedException.class, () -> b.lock("plan")).holder().operation())
+                        .as("closing the first lock (%s) left the second", lockTable).isEqualTo("destroy");
+            }
+            assertThat(lockObject()).isEmpty();
+        }
+    }
+
+    /** A pid no process has: one of a process that ran and ended. */
+    static long deadPid() throws Exception {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        return p.pid();
+    }
+
+    static LockInfo holder(String who, long pid) {
+        return new LockInfo(UUID.randomUUID().toString(), who, "apply", java.time.Instant.now().toString(), pid);
+    }
+
+    /** Both kinds of lock, as a process that then died left them. */
+    void putLock(LockInfo info) {
+        putObjectLock(info);
+        dynamo.putItem(r -> r.tableName(table).item(Map.of("LockID", AttributeValue.fromS(bucket + "/" + key()),
+                "Info", AttributeValue.fromS(info.toJson()))));
+    }
+
+    void putObjectLock(LockInfo info) {
+        s3.putObject(r -> r.bucket(bucket).key(key() + ".tflock"), RequestBody.fromString(info.toJson()));
+    }
+
+    Map<String, AttributeValue> lockKey() {
+        return Map.of("LockID", AttributeValue.fromS(bucket + "/" + key()));
+    }
+
+    Optional<Map<String, AttributeValue>> lockItem() {
+        Map<String, AttributeValue> item = dynamo.getItem(r -> r.tableName(table).key(lockKey()).consistentRead(true)).item();
+        return item == null || item.isEmpty() ? Optional.empty() : Optional.of(item);
+    }
+
+    Optional<String> lockObject() {
         String lockKey = key() + ".tflock";
-        try (StateBackend.Lock held = b.lock("apply")) {
-            LockInfo recorded = LockInfo.parse(s3.getObjectAsBytes(r -> r.bucket(bucket).key(lockKey)).asUtf8String()).orElseThrow();
-            assertThat(s3.headObject(r -> r.bucket(bucket).key(lockKey)).serverSideEncryption()).isEqualTo(ServerSideEncryption.AWS_KMS);
-
-            StateLockedException e = catchThrowableOfType(StateLockedException.class, () -> backend(bucket, null).lock("destroy"));
-
-            assertThat(e.holder()).isEqualTo(recorded);
-            assertThat(e.holder().operation()).isEqualTo("apply");
+        if (s3.listObjectsV2(r -> r.bucket(bucket).prefix(lockKey)).contents().isEmpty()) {
+            return Optional.empty();
         }
-        assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix(lockKey)).contents()).isEmpty();
+        return Optional.of(s3.getObjectAsBytes(r -> r.bucket(bucket).key(lockKey)).asUtf8String());
+    }
 
-        StateBackend.Lock abandoned = b.lock("apply");
-        assertThat(b.forceUnlock()).hasValueSatisfying(h -> assertThat(h.operation()).isEqualTo("apply"));
-        try (StateBackend.Lock again = b.lock("destroy")) {
-            abandoned.close();
-            assertThat(catchThrowableOfType(StateLockedException.class, () -> b.lock("plan")).holder().operation())
-                    .isEqualTo("destroy");
+    @Test
+    void theS3LockObjectIsEncryptedWithTheBucketsKey() {
+        try (StateBackend.Lock held = backend(bucket, null).lock("apply")) {
+            assertThat(s3.headObject(r -> r.bucket(bucket).key(key() + ".tflock")).serverSideEncryption())
+                    .isEqualTo(ServerSideEncryption.AWS_KMS);
+            assertThat(lockItem()).as("no table configured: no item").isEmpty();
         }
-        assertThat(b.forceUnlock()).isEmpty();
+        assertThat(lockObject()).isEmpty();
     }
 
     @Test
