@@ -105,12 +105,21 @@ abstract class BaseCommand implements Callable<Integer> {
     /**
      * Where the state lives: in S3 when the topology's {@code backend:} or {@code --backend-bucket} says so, else in
      * {@code --state-dir}. A local state left behind once the state moved to S3 is refused: applying from either
-     * would fork the stack's history, so it must be migrated (or removed) first.
+     * would fork the stack's history, so it must be migrated (or removed) first. Likewise a run without the backend
+     * after {@code state migrate}: it would adopt everything into a new local state beside the real one.
      */
     StateBackend backend(Topology t) {
         Optional<Backend.S3> remote = remote(t);
         if (remote.isEmpty()) {
-            return local(t);
+            LocalBackend local = local(t);
+            local.movedTo().ifPresent(where -> {
+                throw new StateBackendException("the state of stack " + t.stack() + " in " + t.region() + " was moved to "
+                        + where + " by 'infra state migrate': use that backend ('backend: {s3: …}' in the topology, or"
+                        + " --backend-bucket); to go back to a local state deliberately, delete "
+                        + local.file().getFileName().toString().replaceFirst("\\.json$", "") + ".moved in "
+                        + global.stateDir);
+            });
+            return local;
         }
         S3Backend s3 = s3(t, remote.get());
         LocalBackend local = local(t);

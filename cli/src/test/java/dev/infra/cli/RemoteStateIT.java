@@ -342,6 +342,12 @@ class RemoteStateIT {
         Cli.Result plan = infra(SOLO, concat("plan", concat("--detailed-exitcode", remote)));
         assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
         assertThat(plan.out()).contains("No changes.");
+
+        // Forgetting the backend options must not adopt everything into a new local state beside the real one.
+        Cli.Result forgot = infra(SOLO, "plan");
+        assertThat(forgot.exit()).as(forgot.toString()).isEqualTo(1);
+        assertThat(forgot.err()).contains("was moved to s3://" + bucket + "/" + key + " by 'infra state migrate'");
+        assertThat(localFiles()).doesNotContain(SOLO + "." + REGION + ".json");
     }
 
     @Test

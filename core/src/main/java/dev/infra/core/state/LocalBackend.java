@@ -76,18 +76,36 @@ public final class LocalBackend implements StateBackend {
     }
 
     /**
-     * Renames the state file to {@code <name>.migrated} once its content lives in another backend, so that no
-     * later run reads it by mistake; returns the new path. An older {@code .migrated} copy is replaced: it too was
-     * migrated, and the remote backend keeps its history.
+     * Renames the state file to {@code <name>.migrated} once its content lives in {@code movedTo} (another backend),
+     * and writes {@code movedTo} into {@code <name>.moved}, so that no later run reads the old copy by mistake and
+     * {@link #movedTo} can say where the state went; returns the new path. An older {@code .migrated} copy is
+     * replaced: it too was migrated, and the remote backend keeps its history.
      */
-    public Path retire() {
+    public Path retire(String movedTo) {
         Path retired = file.resolveSibling(file.getFileName() + ".migrated");
         try {
+            Files.writeString(marker(), movedTo + "\n", StandardCharsets.UTF_8);
             replace(file, retired);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename " + file + ": " + e.getMessage(), e);
         }
         return retired;
+    }
+
+    /** Where {@code infra state migrate} moved this state, when it did and no local state was made since. */
+    public Optional<String> movedTo() {
+        if (Files.exists(file) || !Files.exists(marker())) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(Files.readString(marker(), StandardCharsets.UTF_8).strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + marker() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private Path marker() {
+        return file.resolveSibling(file.getFileName().toString().replaceFirst("\\.json$", "") + ".moved");
     }
 
     /** Moves {@code from} over {@code to} atomically where the file system can, so a reader sees one or the other. */

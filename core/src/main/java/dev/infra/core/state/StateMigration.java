@@ -41,7 +41,7 @@ public final class StateMigration {
                 outcome = Outcome.COPIED;
             }
             return new Result(outcome, state, existing == null ? -1 : existing.serial(), from.describe(), to.describe(),
-                    from.retire());
+                    from.retire(to.describe()));
         }
     }
 }
