@@ -102,7 +102,7 @@ final class DataBinder {
         }
         Key pk = key(t.get("partitionKey"));
         Key sk = key(t.get("sortKey"));
-        if (sk != null && sk.name().equals(pk.name())) {
+        if (sk != null && pk != null && sk.name() != null && sk.name().equals(pk.name())) {
             diags.error(t.get("sortKey").at(), path + ".sortKey", "the sort key must differ from the partition key '" + pk.name() + "'");
         }
         return new Table(name, pk, sk, onDemand,
@@ -115,7 +115,7 @@ final class DataBinder {
         List<String> clients = new ArrayList<>();
         List<YNode> refs = items(c.get("clientsFrom"));
         for (int i = 0; i < refs.size(); i++) {
-            String cluster = text(refs.get(i)).substring("clusters.".length());
+            String cluster = EdgeBinder.reference(refs.get(i), "clusters.");
             if (!edge.clusters().containsKey(cluster)) {
                 diags.error(refs.get(i).at(), "caches." + name + ".clientsFrom[" + i + "]", "no cluster named '" + cluster + "'"
                         + Names.didYouMean(cluster, edge.clusters().keySet()));
@@ -134,7 +134,7 @@ final class DataBinder {
             YMap r = (YMap) list.get(i);
             String path = "buckets." + name + ".lifecycle[" + i + "]";
             String id = text(r.get("id"));
-            if (!ids.add(id)) {
+            if (id != null && !ids.add(id)) {
                 diags.error(r.get("id").at(), path + ".id", "another rule of this bucket is named '" + id + "'");
             }
             boolean transition = r.get("transitionDays") != null;
@@ -169,7 +169,8 @@ final class DataBinder {
                     new java.util.TreeSet<>(KNOWN_IMAGES.keySet())) + " have a default");
         }
         String zone = text(s.get("zone"), network == null || network.zones().isEmpty() ? "a" : network.zones().get(0));
-        if (network != null && !network.zones().contains(zone)) {
+        // Without 'zone:' the service takes the network's first zone, and a network without zones is an error already.
+        if (network != null && s.get("zone") != null && !network.zones().contains(zone)) {
             diags.error(s.get("zone").at(), path + ".zone", "the network has no zone '" + zone + "' (zones: "
                     + String.join(", ", network.zones()) + ")");
         }
@@ -208,8 +209,8 @@ final class DataBinder {
     }
 
     private static String bucketRef(YNode node, String path, Map<String, Bucket> buckets, Diagnostics diags) {
-        String name = text(node).substring("buckets.".length());
-        if (!buckets.containsKey(name)) {
+        String name = EdgeBinder.reference(node, "buckets.");
+        if (name != null && !buckets.containsKey(name)) {
             diags.error(node.at(), path, "no bucket named '" + name + "'" + Names.didYouMean(name, buckets.keySet()));
         }
         return name;

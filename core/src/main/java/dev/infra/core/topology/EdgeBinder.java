@@ -83,12 +83,18 @@ final class EdgeBinder {
             if (dns == null) {
                 diags.error(at.at(), "loadBalancers." + lb.name() + ".domain", "a requested certificate is validated by"
                         + " DNS in the stack's public zone: add 'dns: {zone: …}'");
-            } else if (!lb.domain().equals(dns.zone()) && !lb.domain().endsWith("." + dns.zone())) {
+            } else if (dns.zone() != null && !lb.domain().equals(dns.zone()) && !lb.domain().endsWith("." + dns.zone())) {
                 diags.error(at.at(), "loadBalancers." + lb.name() + ".domain", "'" + lb.domain() + "' is not under the"
                         + " zone " + dns.zone() + ", where its certificate is validated");
             }
         });
         return new Bound(encryption, egress, access, lbs, firewall, dns, clusters);
+    }
+
+    /** The name a reference such as {@code clusters.apps} names (its pattern has the prefix); {@code null} when absent. */
+    static String reference(YNode node, String prefix) {
+        String ref = text(node);
+        return ref == null ? null : ref.substring(prefix.length());
     }
 
     private static void requireNetwork(YMap root, Network network, Diagnostics diags, String... keys) {
@@ -113,22 +119,25 @@ final class EdgeBinder {
                 e.at());
     }
 
+    /** The group's bounds; checked only when both are given (the shape check reports a missing one). */
     private static Capacity capacity(YMap parent, String path, Diagnostics diags) {
-        YMap c = (YMap) parent.get("capacity");
+        YMap c = parent.get("capacity") instanceof YMap m ? m : new YMap(Map.of(), parent.at());
         int min = intOr(c.get("min"), 1);
         int max = intOr(c.get("max"), 1);
         int desired = intOr(c.get("desired"), min);
-        if (min > max) {
-            diags.error(c.at(), path + ".capacity", "min (" + min + ") is larger than max (" + max + ")");
-        } else if (desired < min || desired > max) {
-            diags.error(c.get("desired").at(), path + ".capacity.desired", "must be between min (" + min + ") and max (" + max + ")");
+        if (c.get("min") != null && c.get("max") != null) {
+            if (min > max) {
+                diags.error(c.at(), path + ".capacity", "min (" + min + ") is larger than max (" + max + ")");
+            } else if (desired < min || desired > max) {
+                diags.error(c.get("desired").at(), path + ".capacity.desired", "must be between min (" + min + ") and max (" + max + ")");
+            }
         }
         return new Capacity(min, max, desired, intOr(c.get("cpuTarget"), 0));
     }
 
     private static EgressProxy egressProxy(YMap e, Diagnostics diags) {
         List<String> domains = texts(e.get("allowedDomains"));
-        if (domains.isEmpty()) {
+        if (e.get("allowedDomains") != null && domains.isEmpty()) {
             diags.error(e.get("allowedDomains").at(), "egressProxy.allowedDomains", "an empty allowlist denies everything; list at least one domain");
         }
         return new EgressProxy(text(e.get("instanceType"), "t3.small"), text(e.get("ami"), AMAZON_LINUX),
@@ -141,20 +150,13 @@ final class EdgeBinder {
                 auth == null ? "t3.medium" : text(auth.get("instanceType"), "t3.medium"),
                 auth == null ? 20 : intOr(auth.get("volumeSize"), 20));
         List<String> cidrs = a.get("allowedCidrs") == null ? List.of("0.0.0.0/0") : texts(a.get("allowedCidrs"));
-        List<YNode> cidrNodes = items(a.get("allowedCidrs"));
-        for (int i = 0; i < cidrNodes.size(); i++) {
-            if (Cidrs.parse(cidrs.get(i)).isEmpty()) {
-                diags.error(cidrNodes.get(i).at(), "accessProxy.allowedCidrs[" + i + "]", "'" + cidrs.get(i) + "' is not a valid IPv4 CIDR block");
-            }
-        }
         return new AccessProxy(text(a.get("instanceType"), "t3.medium"), text(a.get("ami"), AMAZON_LINUX),
                 capacity(a, "accessProxy", diags), cidrs, servers, a.at());
     }
 
     private static LoadBalancer loadBalancer(String name, YMap l, Map<String, Cluster> clusters, Diagnostics diags) {
-        String target = text(l.get("target"));
-        String cluster = target.substring("clusters.".length());
-        if (!clusters.containsKey(cluster)) {
+        String cluster = reference(l.get("target"), "clusters.");
+        if (cluster != null && !clusters.containsKey(cluster)) {
             diags.error(l.get("target").at(), "loadBalancers." + name + ".target", "no cluster named '" + cluster + "'"
                     + Names.didYouMean(cluster, clusters.keySet()));
         }
@@ -185,12 +187,12 @@ final class EdgeBinder {
         for (int i = 0; i < list.size(); i++) {
             YMap r = (YMap) list.get(i);
             String path = "dns.records[" + i + "]";
-            String lb = text(r.get("target")).substring("loadBalancers.".length());
+            String lb = reference(r.get("target"), "loadBalancers.");
             boolean inPrivate = "true".equals(text(r.get("private")));
-            if (!lbs.containsKey(lb)) {
+            if (lb != null && !lbs.containsKey(lb)) {
                 diags.error(r.get("target").at(), path + ".target", "no load balancer named '" + lb + "'"
                         + Names.didYouMean(lb, lbs.keySet()));
-            } else if (!inPrivate && !lbs.get(lb).internetFacing()) {
+            } else if (lb != null && !inPrivate && !lbs.get(lb).internetFacing()) {
                 diags.error(r.get("target").at(), path + ".target", "'" + lb
                         + "' is internal: a public record cannot reach it; set 'private: true'");
             }
@@ -205,12 +207,13 @@ final class EdgeBinder {
 
     private static Cluster cluster(String name, YMap c, Diagnostics diags) {
         Map<String, NodeGroup> groups = new LinkedHashMap<>();
-        ((YMap) c.get("nodeGroups")).entries().forEach((ng, e) -> {
+        YMap nodeGroups = c.get("nodeGroups") instanceof YMap m ? m : new YMap(Map.of(), c.at());
+        nodeGroups.entries().forEach((ng, e) -> {
             YMap g = (YMap) e.value();
             int min = intOr(g.get("min"), 1);
             int max = intOr(g.get("max"), 1);
             int desired = intOr(g.get("desired"), min);
-            if (min > max || desired < min || desired > max) {
+            if (g.get("min") != null && g.get("max") != null && (min > max || desired < min || desired > max)) {
                 diags.error(g.at(), "clusters." + name + ".nodeGroups." + ng, "needs min <= desired <= max, got "
                         + min + " <= " + desired + " <= " + max);
             }

@@ -155,19 +155,16 @@ class HostileInputTest {
                 .extracting(Network.Rule::fromPort).containsExactly(443, 8080);
     }
 
+    /** Every value problem of a group comes out in one run, the range's order with the rest. */
     @Test
     void portOutOfRangeInEitherNotation() throws IOException {
         Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  securityGroups:\n    web:\n      ingress:\n"
                 + "        - {ports: 99999999999, cidr: 0.0.0.0/0}\n        - {ports: \"8080-80\", cidr: 0.0.0.0/0}\n"
                 + "        - {protocol: all, ports: 80, cidr: 0.0.0.0/0}\n");
         assertThat(rendered(refused(f))).containsExactly(
-                f + ":8:19: error: network.securityGroups.web.ingress[0].ports: must be between 0 and 65535, got 99999999999");
-        Path g = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  securityGroups:\n    web:\n      ingress:\n"
-                + "        - {ports: \"8080-80\", cidr: 0.0.0.0/0}\n"
-                + "        - {protocol: all, ports: 80, cidr: 0.0.0.0/0}\n");
-        assertThat(rendered(refused(g))).containsExactly(
-                g + ":8:19: error: network.securityGroups.web.ingress[0].ports: '8080-80' is not a port range between 0 and 65535",
-                g + ":9:34: error: network.securityGroups.web.ingress[1].ports: protocol 'all' covers every port; remove 'ports'");
+                f + ":8:19: error: network.securityGroups.web.ingress[0].ports: must be between 0 and 65535, got 99999999999",
+                f + ":9:19: error: network.securityGroups.web.ingress[1].ports: '8080-80' runs backwards; did you mean '80-8080'?",
+                f + ":10:34: error: network.securityGroups.web.ingress[2].ports: protocol 'all' covers every port; remove 'ports'");
     }
 
     /** Two rules that allow the same flow would expand to one address twice: a validation error, not a crash. */

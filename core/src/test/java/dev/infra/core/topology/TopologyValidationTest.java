@@ -67,9 +67,10 @@ class TopologyValidationTest {
     }
 
     @Test
-    void overlappingExplicitSubnets() {
+    void overlappingExplicitSubnetsNameEachOther() {
         assertThat(rendered(invalid("invalid-overlapping-subnets"))).containsExactly(
-                file("invalid-overlapping-subnets") + ":7:18: error: network.publicSubnets: subnet 10.0.1.0/24 overlaps 10.0.1.0/24");
+                file("invalid-overlapping-subnets") + ":7:19: error: network.publicSubnets[0]: subnet 10.0.1.0/24 overlaps"
+                        + " network.privateSubnets[1] (10.0.1.0/24)");
     }
 
     @Test
@@ -83,7 +84,7 @@ class TopologyValidationTest {
     void moreZonesThanTheBlockHoldsIsReportedOnce() {
         assertThat(rendered(invalid("invalid-too-many-zones"))).containsExactly(
                 file("invalid-too-many-zones") + ":6:10: error: network.zones: 3 zones need 6 subnets of /26 but"
-                        + " 10.0.0.0/24 holds only 4; use a larger VPC block or a longer subnetPrefixLength");
+                        + " 10.0.0.0/24 holds only 4: use subnetPrefixLength 27, or a /23 VPC block, or at most 2 zones");
     }
 
     @Test
@@ -111,11 +112,12 @@ class TopologyValidationTest {
     }
 
     @Test
-    void severalShapeErrorsAreReportedTogetherInFileOrder() {
+    void shapeAndSemanticErrorsAreReportedTogetherInFileOrder() {
         String f = file("invalid-several-shape-errors");
         InvalidInputException e = invalid("invalid-several-shape-errors");
         assertThat(rendered(e)).containsExactly(
                 f + ":1:8: error: stack: 'Shop' is not a stack name: lower-case letters, digits and dashes",
+                f + ":4:3: error: tags.infra:stack: tag keys starting with 'infra:' or 'aws:' are reserved",
                 f + ":7:10: error: network.zones: must be between 1 and 6, got 9",
                 f + ":8:3: error: network.natGatways: unknown key 'natGatways'; did you mean 'natGateways'?",
                 f + ":11:7: error: network.securityGroups.web.ingres: unknown key 'ingres'; did you mean 'ingress'?");
@@ -157,7 +159,8 @@ class TopologyValidationTest {
     void backendShapeErrorsPointAtTheirLines() {
         String f = file("invalid-backend-shape");
         assertThat(rendered(invalid("invalid-backend-shape"))).containsExactly(
-                f + ":5:13: error: backend.s3.bucket: 'Acme_State' is not an S3 bucket name (an existing bucket, versioned and encrypted by default)",
+                f + ":5:13: error: backend.s3.bucket: 'Acme_State' is not an S3 bucket name: it may hold only lower-case"
+                        + " letters, digits, dots and dashes",
                 f + ":6:13: error: backend.s3.prefix: '/teams/' is not a key prefix such as teams/platform, without leading or trailing slash",
                 f + ":7:5: error: backend.s3.lockTabel: unknown key 'lockTabel'; did you mean 'lockTable'?");
     }
