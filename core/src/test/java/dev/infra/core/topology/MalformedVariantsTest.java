@@ -26,7 +26,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Property: whatever a sample's values are replaced with, validation fails cleanly or the topology expands.
  * Every key path of the sample (mapping entries and list items, at every depth) is set in turn to each
- * {@link #REPLACEMENTS replacement}, and deleted. For each variant:
+ * {@link #REPLACEMENTS replacement}, and deleted; and every two top-level components are left out together. For each
+ * variant:
  * <ul>
  *   <li>loading throws nothing but {@link InvalidInputException};</li>
  *   <li>every diagnostic (errors and warnings) is one line at a real {@code file:line:col} inside the file. A
@@ -55,6 +56,7 @@ class MalformedVariantsTest {
     @TempDir
     Path dir;
 
+    @SuppressWarnings("unchecked")
     @ParameterizedTest
     @ValueSource(strings = {"../samples/network.yaml", "../samples/seed-architecture.yaml"})
     void everyVariantFailsCleanlyOrExpands(String sample) throws IOException {
@@ -73,6 +75,15 @@ class MalformedVariantsTest {
             }
             accepted += check(variant(tree, path, DELETE), "delete " + render(path), problems);
             variants++;
+        }
+        // Components depend on each other (athena on the firewall's logs, records on load balancers): any two left out.
+        List<String> components = List.copyOf(((Map<String, Object>) tree).keySet());
+        for (int i = 0; i < components.size(); i++) {
+            for (int j = i + 1; j < components.size(); j++) {
+                Object without = variant(variant(tree, List.of(components.get(i)), DELETE), List.of(components.get(j)), DELETE);
+                accepted += check(without, "delete " + components.get(i) + " and " + components.get(j), problems);
+                variants++;
+            }
         }
         // Enough variants load that the expansion side of the property is exercised, not only the errors.
         assertThat(accepted).as("variants of " + sample + " that load").isGreaterThan(variants / 20);
