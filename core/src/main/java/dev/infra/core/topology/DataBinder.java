@@ -41,15 +41,17 @@ final class DataBinder {
     record Bound(Map<String, Table> tables, Map<String, Cache> caches, Map<String, Bucket> buckets,
                  Map<String, Service> services, Monitoring monitoring) {}
 
-    static Bound bind(YMap root, Network network, EdgeBinder.Bound edge, Diagnostics diags) {
+    static Bound bind(YMap root, Network network, EdgeBinder.Bound edge, ShapeChecker.Result shape, Diagnostics diags) {
         Map<String, Table> tables = new LinkedHashMap<>();
-        each(root, "tables", (name, m) -> tables.put(name, table(name, m, diags)));
+        each(root, "tables", (name, m) -> tables.put(name, table(name, m, shape, diags)));
         Map<String, Bucket> buckets = new LinkedHashMap<>();
         each(root, "buckets", (name, m) -> buckets.put(name, bucket(name, m, diags)));
         Map<String, Cache> caches = new LinkedHashMap<>();
         each(root, "caches", (name, m) -> caches.put(name, cache(name, m, edge, diags)));
         Map<String, Service> services = new LinkedHashMap<>();
-        each(root, "services", (name, m) -> services.put(name, service(name, m, network, diags)));
+        // Zones refused are zones unknown: a service's zone is then not held against the default ones.
+        boolean zonesKnown = !shape.refused("network.zones");
+        each(root, "services", (name, m) -> services.put(name, service(name, m, network, zonesKnown, diags)));
         Monitoring monitoring = root.get("monitoring") instanceof YMap m ? monitoring(m, buckets, diags) : null;
 
         for (String key : List.of("caches", "services")) {
@@ -83,14 +85,14 @@ final class DataBinder {
         return node instanceof YMap m ? new Key(text(m.get("name")), text(m.get("type"))) : null;
     }
 
-    private static Table table(String name, YMap t, Diagnostics diags) {
+    private static Table table(String name, YMap t, ShapeChecker.Result shape, Diagnostics diags) {
         String path = "tables." + name;
         boolean onDemand = !"provisioned".equals(text(t.get("billing")));
         YMap capacity = t.get("capacity") instanceof YMap c ? c : null;
         if (!onDemand && capacity == null) {
             diags.error(t.at(), path, "provisioned billing needs 'capacity: {read, write}'");
         }
-        if (onDemand && capacity != null) {
+        if (onDemand && capacity != null && !shape.refused(path + ".billing")) {
             diags.error(capacity.at(), path + ".capacity", "on-demand tables have no provisioned capacity; remove it or set 'billing: provisioned'");
         }
         List<Index> indexes = new ArrayList<>();
@@ -161,7 +163,7 @@ final class DataBinder {
         return new Bucket(name, text(b.get("name")), versioning, replicate, rules, b.at());
     }
 
-    private static Service service(String name, YMap s, Network network, Diagnostics diags) {
+    private static Service service(String name, YMap s, Network network, boolean zonesKnown, Diagnostics diags) {
         String path = "services." + name;
         String image = text(s.get("image"), KNOWN_IMAGES.get(name));
         if (image == null) {
@@ -170,7 +172,7 @@ final class DataBinder {
         }
         String zone = text(s.get("zone"), network == null || network.zones().isEmpty() ? "a" : network.zones().get(0));
         // Without 'zone:' the service takes the network's first zone, and a network without zones is an error already.
-        if (network != null && s.get("zone") != null && !network.zones().contains(zone)) {
+        if (network != null && zonesKnown && s.get("zone") != null && !network.zones().contains(zone)) {
             diags.error(s.get("zone").at(), path + ".zone", "the network has no zone '" + zone + "' (zones: "
                     + String.join(", ", network.zones()) + ")");
         }

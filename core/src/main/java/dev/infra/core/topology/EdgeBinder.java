@@ -37,7 +37,7 @@ final class EdgeBinder {
     record Bound(Encryption encryption, EgressProxy egressProxy, AccessProxy accessProxy,
                  Map<String, LoadBalancer> loadBalancers, Firewall firewall, Dns dns, Map<String, Cluster> clusters) {}
 
-    static Bound bind(YMap root, Network network, Diagnostics diags) {
+    static Bound bind(YMap root, Network network, ShapeChecker.Result shape, Diagnostics diags) {
         Encryption encryption = root.get("encryption") instanceof YMap e ? encryption(e) : null;
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         if (root.get("clusters") instanceof YMap cs) {
@@ -50,7 +50,7 @@ final class EdgeBinder {
             ls.entries().forEach((name, e) -> lbs.put(name, loadBalancer(name, (YMap) e.value(), clusters, diags)));
         }
         Firewall firewall = root.get("firewall") instanceof YMap f ? firewall(f, diags) : null;
-        Dns dns = root.get("dns") instanceof YMap d ? dns(d, lbs, diags) : null;
+        Dns dns = root.get("dns") instanceof YMap d ? dns(d, lbs, shape, diags) : null;
 
         requireNetwork(root, network, diags, "egressProxy", "accessProxy", "loadBalancers", "clusters");
         if (network == null && dns != null && dns.privateZone() != null) {
@@ -180,7 +180,7 @@ final class EdgeBinder {
         return new Firewall(groups, intOr(f.get("rateLimit"), 2000), bucket, f.at());
     }
 
-    private static Dns dns(YMap d, Map<String, LoadBalancer> lbs, Diagnostics diags) {
+    private static Dns dns(YMap d, Map<String, LoadBalancer> lbs, ShapeChecker.Result shape, Diagnostics diags) {
         String privateZone = text(d.get("privateZone"));
         List<DnsRecord> records = new ArrayList<>();
         List<YNode> list = items(d.get("records"));
@@ -192,11 +192,12 @@ final class EdgeBinder {
             if (lb != null && !lbs.containsKey(lb)) {
                 diags.error(r.get("target").at(), path + ".target", "no load balancer named '" + lb + "'"
                         + Names.didYouMean(lb, lbs.keySet()));
-            } else if (lb != null && !inPrivate && !lbs.get(lb).internetFacing()) {
+            } else if (lb != null && !inPrivate && !lbs.get(lb).internetFacing()
+                    && !shape.refused("loadBalancers." + lb + ".scheme")) {
                 diags.error(r.get("target").at(), path + ".target", "'" + lb
                         + "' is internal: a public record cannot reach it; set 'private: true'");
             }
-            if (inPrivate && privateZone == null) {
+            if (inPrivate && privateZone == null && !shape.refused("dns.privateZone")) {
                 diags.error(r.at(), path + ".private", "there is no private zone: add 'dns.privateZone'");
             }
             records.add(new DnsRecord(text(r.get("name")), lb, inPrivate, r.at()));

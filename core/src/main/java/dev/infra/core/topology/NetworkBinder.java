@@ -30,7 +30,7 @@ final class NetworkBinder {
 
     private NetworkBinder() {}
 
-    static Network bind(YMap n, String region, Diagnostics diags) {
+    static Network bind(YMap n, String region, ShapeChecker.Result shape, Diagnostics diags) {
         String cidr = text(n.get("cidr"));
         IPAddress vpc = cidr == null ? null : Cidrs.block(cidr);
         List<String> zones = zones(n.get("zones"), region, diags);
@@ -42,8 +42,11 @@ final class NetworkBinder {
         if (vpc != null) {
             int prefix = n.get("subnetPrefixLength") instanceof YScalar s
                     ? (int) ShapeChecker.parseLong(s.text()) : Math.min(vpc.getNetworkPrefixLength() + 4, MAX_PREFIX);
-            privateSubnets = subnetList(n, "privateSubnets", vpc, prefix, 0, zones, diags);
-            publicSubnets = subnetList(n, "publicSubnets", vpc, prefix, 1, zones, diags);
+            // With the zones or the subnet size refused, their defaults are not to be blamed for what does not fit.
+            boolean zonesGiven = !shape.refused("network.zones");
+            boolean sized = zonesGiven && !shape.refused("network.subnetPrefixLength");
+            privateSubnets = subnetList(n, "privateSubnets", vpc, prefix, 0, zones, zonesGiven, sized, diags);
+            publicSubnets = subnetList(n, "publicSubnets", vpc, prefix, 1, zones, zonesGiven, sized, diags);
             checkNoOverlap(privateSubnets, publicSubnets, diags);
         }
         Map<String, SecurityGroup> groups = securityGroups(n.get("securityGroups"), diags);
@@ -105,15 +108,17 @@ final class NetworkBinder {
     /**
      * Given subnets are checked; otherwise the VPC block is cut into blocks of {@code prefix}: private
      * subnets take the first half, public ones the second, so adding a zone adds subnets and moves none.
+     * {@code zonesGiven}: the zones are the user's, so a list of subnets must match them; {@code sized}: the subnet
+     * size too, so the subnets must fit.
      */
-    private static List<Subnet> subnetList(YMap n, String key, IPAddress vpc, int prefix, int half,
-                                           List<String> zones, Diagnostics diags) {
+    private static List<Subnet> subnetList(YMap n, String key, IPAddress vpc, int prefix, int half, List<String> zones,
+                                           boolean zonesGiven, boolean sized, Diagnostics diags) {
         String path = "network." + key;
         String kind = half == 0 ? "private" : "public";
         YNode given = n.get(key);
         List<Subnet> out = new ArrayList<>();
         if (given instanceof YSeq seq) {
-            if (seq.items().size() != zones.size()) {
+            if (zonesGiven && seq.items().size() != zones.size()) {
                 diags.error(seq.at(), path, "lists " + seq.items().size() + " subnets but the network has "
                         + zones.size() + " zones; give one per zone");
             }
@@ -137,7 +142,7 @@ final class NetworkBinder {
         }
         int blocks = 1 << (prefix - vpcPrefix);
         if (zones.size() * 2 > blocks) {
-            if (half == 0) {
+            if (sized && half == 0) {
                 diags.error(at(n.get("zones"), n.at()), "network.zones", zones.size() + " zones need "
                         + zones.size() * 2 + " subnets of /" + prefix + " but " + Cidrs.canonical(vpc) + " holds only "
                         + blocks + ": use " + String.join(", or ", fits(zones.size(), vpcPrefix, prefix, blocks)));

@@ -18,7 +18,8 @@ final class RegionsBinder {
     private RegionsBinder() {}
 
     static Map<String, Regions.Settings> bind(YMap regions, String fileRegion, Network network,
-                                               Map<String, LoadBalancer> lbs, Diagnostics diags) {
+                                               Map<String, LoadBalancer> lbs, ShapeChecker.Result shape,
+                                               Diagnostics diags) {
         Map<String, Regions.Settings> out = new LinkedHashMap<>();
         // The VPC blocks seen so far (the primary's first), by who has them: replicas must overlap none of them.
         Map<String, String> blocks = new LinkedHashMap<>();
@@ -53,7 +54,8 @@ final class RegionsBinder {
             } else if (cidr != null && network.cidr() != null) {
                 checkBlock(net.get("cidr"), path + ".network.cidr", network.cidr(), blocks, taken, diags);
             }
-            if (net != null && network != null && zones != null && zones.size() != network.zones().size()) {
+            if (net != null && network != null && zones != null && zones.size() != network.zones().size()
+                    && !shape.refused("network.zones")) {
                 diags.error(net.get("zones").at(), path + ".network.zones", "lists " + zones.size()
                         + " zones; network.zones has " + network.zones().size() + " and the subnets are laid out per zone");
             }

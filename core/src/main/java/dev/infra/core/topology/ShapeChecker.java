@@ -32,23 +32,22 @@ public final class ShapeChecker {
     public record Result(YNode accepted, Set<String> refused) {
 
         /**
-         * Whether a semantic problem at {@code path} may follow from a refused value, which the binders take as
-         * missing (or as its default): one at that path or under it (a rule whose refused {@code ports} look
-         * missing), or beside it in the same mapping (a table's refused {@code billing} taken as on-demand, which
-         * its {@code capacity} then contradicts). Not for a top-level key, whose semantic checks are about the
-         * component's presence alone ("add 'encryption:'"), which no refused value inside it changes.
+         * Whether a semantic problem at {@code path} may only follow from a refused value: one at that path or under
+         * it, which the binder took as missing (a rule whose refused {@code ports} look missing) or as its default.
+         * Not for a top-level key, whose semantic checks are about the component's presence alone ("add
+         * 'encryption:'"), which no refused value inside it changes. A check at one path that reads a value at another
+         * asks {@link #refused(String)} itself.
          */
         public boolean explains(String path) {
-            if (parent(path).isEmpty()) {
+            if (!path.contains(".") && !path.contains("[")) {
                 return false;
             }
-            return refused.stream().anyMatch(r -> r.equals(path) || r.startsWith(path + ".") || r.startsWith(path + "[")
-                    || parent(r).equals(parent(path)));
+            return refused.stream().anyMatch(r -> r.equals(path) || r.startsWith(path + ".") || r.startsWith(path + "["));
         }
 
-        /** {@code a.b} of {@code a.b.c} and of {@code a.b[2]}; empty for a top-level key. */
-        private static String parent(String path) {
-            return path.substring(0, Math.max(0, Math.max(path.lastIndexOf('.'), path.lastIndexOf('['))));
+        /** Whether the value at {@code path} was written but refused, so the binder sees it missing. */
+        public boolean refused(String path) {
+            return refused.contains(path);
         }
     }
 

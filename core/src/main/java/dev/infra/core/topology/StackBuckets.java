@@ -5,11 +5,14 @@ import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.yaml.YNode;
 import dev.infra.core.yaml.YNode.YMap;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * The S3 buckets a stack makes, and so destroys: its {@code buckets}, the WAF log bucket and the load balancers' log
@@ -25,6 +28,9 @@ public final class StackBuckets {
      * @param given the name is written in the file as it is (the shape check has looked at it)
      */
     private record Owned(String s3Name, String path, SourceLocation at, boolean given) {}
+
+    /** A bucket whose name in {@code region} breaks S3's rules. */
+    private record Broken(Owned bucket, String region, String problem) {}
 
     /**
      * Which of the stack's buckets is named {@code bucket}, in any region the stack may span: the file's, those under
@@ -51,14 +57,22 @@ public final class StackBuckets {
     static void check(YMap root, Topology t, Diagnostics diags) {
         Set<String> regions = new LinkedHashSet<>(List.of(t.fileRegion()));
         regions.addAll(t.regions().keySet());
+        // One error per bucket, in the first region where its name breaks a rule, the others named after it.
+        Map<String, List<Broken>> broken = new LinkedHashMap<>();
         for (String region : regions) {
             for (Owned o : in(t, region)) {
                 if (!o.given() || !region.equals(t.fileRegion())) {
-                    AwsNames.bucketProblem(o.s3Name()).ifPresent(p -> diags.error(o.at(), o.path(), "its S3 name in "
-                            + region + ", '" + o.s3Name() + "', " + p));
+                    AwsNames.bucketProblem(o.s3Name()).ifPresent(p ->
+                            broken.computeIfAbsent(o.path(), k -> new ArrayList<>()).add(new Broken(o, region, p)));
                 }
             }
         }
+        broken.values().forEach(all -> {
+            Broken b = all.get(0);
+            String others = all.stream().skip(1).map(Broken::region).collect(Collectors.joining(", "));
+            diags.error(b.bucket().at(), b.bucket().path(), "its S3 name in " + b.region() + ", '" + b.bucket().s3Name()
+                    + "', " + b.problem() + (others.isEmpty() ? "" : " (in " + others + " too)"));
+        });
         YNode bucket = root.get("backend") instanceof YMap b && b.get("s3") instanceof YMap s3 ? s3.get("bucket") : null;
         if (bucket != null) {
             String name = TopologyLoader.text(bucket);

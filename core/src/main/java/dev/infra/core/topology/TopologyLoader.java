@@ -41,7 +41,7 @@ public final class TopologyLoader {
         ShapeChecker.Result shape = ShapeChecker.check(root, TopologyShape.TOPOLOGY, diags);
         // The semantic checks run on what the shape accepted, in the same run: every problem is reported at once.
         Diagnostics semantic = new Diagnostics();
-        Topology topology = bind(name, digest(file), (YMap) shape.accepted(), semantic);
+        Topology topology = bind(name, digest(file), (YMap) shape.accepted(), shape, semantic);
         semantic.all().stream().filter(d -> !shape.explains(d.path())).forEach(diags::add);
         if (diags.hasErrors()) {
             throw new InvalidInputException(diags.all());
@@ -50,7 +50,7 @@ public final class TopologyLoader {
     }
 
     /** Binds the accepted tree: every value in it has its shape, but a required key may be missing. */
-    private static Topology bind(String file, String digest, YMap root, Diagnostics diags) {
+    private static Topology bind(String file, String digest, YMap root, ShapeChecker.Result shape, Diagnostics diags) {
         String stack = text(root.get("stack"));
         String region = text(root.get("region"));
         Map<String, String> tags = new LinkedHashMap<>();
@@ -63,11 +63,11 @@ public final class TopologyLoader {
             });
         }
         Network network = root.get("network") instanceof YMap n
-                ? NetworkBinder.bind(n, region, diags) : null;
-        EdgeBinder.Bound edge = EdgeBinder.bind(root, network, diags);
-        DataBinder.Bound data = DataBinder.bind(root, network, edge, diags);
+                ? NetworkBinder.bind(n, region, shape, diags) : null;
+        EdgeBinder.Bound edge = EdgeBinder.bind(root, network, shape, diags);
+        DataBinder.Bound data = DataBinder.bind(root, network, edge, shape, diags);
         Map<String, Regions.Settings> regions = root.get("regions") instanceof YMap r
-                ? RegionsBinder.bind(r, region, network, edge.loadBalancers(), diags) : Map.of();
+                ? RegionsBinder.bind(r, region, network, edge.loadBalancers(), shape, diags) : Map.of();
         Backend backend = root.get("backend") instanceof YMap b ? BackendBinder.bind(b, region) : null;
         Topology topology = new Topology(file, digest, stack, region, region, tags, backend, network, edge.encryption(),
                 edge.egressProxy(), edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(),
