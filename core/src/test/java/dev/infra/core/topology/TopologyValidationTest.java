@@ -315,4 +315,21 @@ class TopologyValidationTest {
         assertThat(rendered(invalid(replicated))).containsExactly(replicated + ":5:6: error: buckets.e: its S3 name in"
                 + " eu-west-1, '" + "x".repeat(60) + "-eu-west-1', has 70 characters, not 3 to 63");
     }
+
+    /**
+     * A refused value is left out of what the semantic checks see; what they would then say of it (missing, or its
+     * default) is not said: a malformed network is still a network, a refused billing is not taken as on-demand.
+     */
+    @Test
+    void whatOnlyFollowsFromARefusedValueIsNotReported() throws IOException {
+        Path f = write(HEAD + "network: 10.0.0.0/16\nencryption: {}\n"
+                + "egressProxy: {capacity: {min: 2, max: many}, allowedDomains: 5}\n"
+                + "tables:\n  orders: {partitionKey: {name: id, type: S}, billing: provisoned, capacity: {read: 1, write: 1}}\n");
+        assertThat(rendered(invalid(f))).containsExactly(
+                f + ":3:10: error: network: expected a mapping, got a string",
+                f + ":5:39: error: egressProxy.capacity.max: expected an integer, got a string",
+                f + ":5:62: error: egressProxy.allowedDomains: expected a list, got an integer",
+                f + ":7:56: error: tables.orders.billing: 'provisoned' is not one of on-demand, provisioned; did you mean"
+                        + " 'provisioned'?");
+    }
 }
