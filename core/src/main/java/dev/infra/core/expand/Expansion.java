@@ -1,9 +1,12 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.diag.Diagnostic;
+import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.topology.Topology;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +27,8 @@ public final class Expansion {
 
     private final Topology topology;
     private final Map<String, ResourceSpec> specs = new LinkedHashMap<>();
+    /** The address of each resource by its type and Name: AWS takes a name once (a VPC's security group names). */
+    private final Map<String, String> named = new HashMap<>();
 
     Expansion(Topology topology) {
         this.topology = topology;
@@ -49,6 +54,14 @@ public final class Expansion {
             tags.put(LiveResource.REGION_TAG, topology.region());
         }
         attrs.put("tags", tags);
+        // A user's name can meet one infra gives its own resources (a security group called egress-proxy).
+        String taken = named.putIfAbsent(type + " " + tags.get("Name"), address);
+        if (taken != null) {
+            String message = taken + " and " + address + " would both be the " + type + " named " + tags.get("Name")
+                    + ": rename the one that is yours";
+            throw new InvalidInputException(List.of(Diagnostic.error(specs.get(taken).origin(), taken, message),
+                    Diagnostic.error(origin, address, message)));
+        }
         if (specs.put(address, new ResourceSpec(address, type, attrs, dependsOn, origin)) != null) {
             throw new IllegalStateException("two resources expand to " + address);
         }

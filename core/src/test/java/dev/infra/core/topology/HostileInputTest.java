@@ -181,6 +181,22 @@ class HostileInputTest {
                 f + ":9:11: error: network.securityGroups.web.ingress[1]: allows the same flow as ingress[0]");
     }
 
+    /** AWS takes a security group name once per VPC: a group of the user's must not be named like one of infra's. */
+    @Test
+    void aNameInfraGivesItsOwnResourceIsAValidationError() throws IOException {
+        Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  securityGroups:\n    egress-proxy: {}\nencryption: {}\n"
+                + "egressProxy: {capacity: {min: 1, max: 2}, allowedDomains: [.github.com]}\n");
+
+        Throwable t = catchThrowable(() -> Engine.graph(TopologyLoader.load(f).topology()));
+
+        assertThat(t).isInstanceOf(InvalidInputException.class);
+        String clash = "network/security-group.egress-proxy and egress-proxy/security-group would both be the"
+                + " aws_security_group named shop-sg-egress-proxy: rename the one that is yours";
+        assertThat(rendered((InvalidInputException) t)).containsExactly(
+                f + ":6:19: error: network/security-group.egress-proxy: " + clash,
+                f + ":8:14: error: egress-proxy/security-group: " + clash);
+    }
+
     @Test
     void dependsOnWithoutThePrefixSuggestsTheFullReference() throws IOException {
         Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  securityGroups:\n    web: {}\n    db: {dependsOn: [web]}\n");
