@@ -41,7 +41,7 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains(f + ":3:1: error: netwrok: unknown key 'netwrok'; did you mean 'network'?")
-                .contains(f + ":6:3: error: owner: duplicate key 'owner' (first at line 5)")
+                .contains(f + ":6:3: error: tags.owner: duplicate key 'owner' (first at line 5)")
                 .contains("2 errors")
                 .doesNotContain("Exception");
     }

@@ -2,6 +2,7 @@ package dev.infra.core.topology;
 
 import static dev.infra.core.topology.TopologyLoader.intOr;
 import static dev.infra.core.topology.TopologyLoader.items;
+import static dev.infra.core.topology.TopologyLoader.mapOr;
 import static dev.infra.core.topology.TopologyLoader.text;
 import static dev.infra.core.topology.TopologyLoader.texts;
 
@@ -121,7 +122,7 @@ final class EdgeBinder {
 
     /** The group's bounds; checked only when both are given (the shape check reports a missing one). */
     private static Capacity capacity(YMap parent, String path, Diagnostics diags) {
-        YMap c = parent.get("capacity") instanceof YMap m ? m : new YMap(Map.of(), parent.at());
+        YMap c = mapOr(parent.get("capacity"), parent.at());
         int min = intOr(c.get("min"), 1);
         int max = intOr(c.get("max"), 1);
         int desired = intOr(c.get("desired"), min);
@@ -208,8 +209,7 @@ final class EdgeBinder {
 
     private static Cluster cluster(String name, YMap c, Diagnostics diags) {
         Map<String, NodeGroup> groups = new LinkedHashMap<>();
-        YMap nodeGroups = c.get("nodeGroups") instanceof YMap m ? m : new YMap(Map.of(), c.at());
-        nodeGroups.entries().forEach((ng, e) -> {
+        mapOr(c.get("nodeGroups"), c.at()).entries().forEach((ng, e) -> {
             YMap g = (YMap) e.value();
             int min = intOr(g.get("min"), 1);
             int max = intOr(g.get("max"), 1);

@@ -91,7 +91,7 @@ final class NetworkBinder {
                 out.add(letter);
             }
         }
-        if (out.isEmpty() && items(node).isEmpty()) {
+        if (items(node).isEmpty()) {
             diags.error(node.at(), "network.zones", "at least one zone is required");
         }
         return out;

@@ -94,6 +94,11 @@ public final class TopologyLoader {
         return t == null ? fallback : (int) ShapeChecker.parseLong(t);
     }
 
+    /** A required mapping, or an empty one where it is missing (the shape check has said so). */
+    static YMap mapOr(YNode node, SourceLocation at) {
+        return node instanceof YMap m ? m : new YMap(Map.of(), at);
+    }
+
     static List<YNode> items(YNode node) {
         return node instanceof YSeq s ? s.items() : List.of();
     }

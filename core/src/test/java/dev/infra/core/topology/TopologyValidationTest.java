@@ -54,7 +54,7 @@ class TopologyValidationTest {
     @Test
     void duplicateKeyNamesTheFirstOccurrence() {
         assertThat(rendered(invalid("invalid-duplicate-key"))).containsExactly(
-                file("invalid-duplicate-key") + ":6:3: error: cidr: duplicate key 'cidr' (first at line 4)");
+                file("invalid-duplicate-key") + ":6:3: error: network.cidr: duplicate key 'cidr' (first at line 4)");
     }
 
     @Test
