@@ -35,13 +35,6 @@ final class RegionsBinder {
         });
         regions.entries().forEach((region, e) -> {
             String path = "regions." + region;
-            AwsNames.region(region).ifPresent(f -> {
-                if (f.error()) {
-                    diags.error(e.keyAt(), path, f.message());
-                } else {
-                    diags.warning(e.keyAt(), path, f.message());
-                }
-            });
             if (region.equals(fileRegion)) {
                 diags.error(e.keyAt(), path, "this is the topology's own region: set its values at the top level");
             }

@@ -22,8 +22,8 @@ public sealed interface Shape {
         }
     }
 
-    /** A mapping from user-chosen names (matching {@code namePattern}) to values of one shape. */
-    record MapOf(String description, String namePattern, Shape values) implements Shape {}
+    /** A mapping from user-chosen names (matching {@code namePattern}, then passing {@code nameCheck}) to values of one shape. */
+    record MapOf(String description, String namePattern, ValueCheck nameCheck, Shape values) implements Shape {}
 
     record ListOf(String description, Shape items) implements Shape {}
 
@@ -78,11 +78,11 @@ public sealed interface Shape {
     }
 
     static MapOf mapOf(String description, Shape values) {
-        return new MapOf(description, Names.PATTERN, values);
+        return new MapOf(description, Names.PATTERN, ValueCheck.NONE, values);
     }
 
     static MapOf tagMap(String description) {
-        return new MapOf(description, "", str("tag value"));
+        return new MapOf(description, "", ValueCheck.NONE, str("tag value"));
     }
 
     static ListOf listOf(String description, Shape items) {

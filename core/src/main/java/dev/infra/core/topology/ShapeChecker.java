@@ -1,6 +1,7 @@
 package dev.infra.core.topology;
 
 import dev.infra.core.diag.Diagnostics;
+import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.yaml.YNode;
 import dev.infra.core.yaml.YNode.ScalarType;
 import dev.infra.core.yaml.YNode.YMap;
@@ -126,10 +127,12 @@ public final class ShapeChecker {
         Map<String, YNode.Entry> kept = new LinkedHashMap<>();
         for (YNode.Entry e : m.entries().values()) {
             String child = join(path, e.key());
+            // A bad name leaves the entry in: references to it still resolve, and its value is checked all the same.
             if (names != null && !names.matcher(e.key()).matches()) {
-                // The entry stays: references to it still resolve, and its value is checked all the same.
                 diags.error(e.keyAt(), child, "name '" + e.key()
                         + "' must be lower-case letters, digits and dashes, starting with a letter (at most 31)");
+            } else {
+                report(map.nameCheck().check(e.key()), e.keyAt(), child);
             }
             keep(kept, e, check(e.value(), map.values(), child));
         }
@@ -168,12 +171,23 @@ public final class ShapeChecker {
         if (!str.pattern().isEmpty() && !Pattern.compile(str.pattern()).matcher(s.text()).matches()) {
             return refuse(node, path, "'" + s.text() + "' is not " + str.description());
         }
-        Optional<Shape.Finding> finding = str.check().check(s.text());
-        if (finding.isPresent() && finding.get().error()) {
-            return refuse(node, path, finding.get().message());
+        if (report(str.check().check(s.text()), node.at(), path)) {
+            refused.add(path);
+            return null;
         }
-        finding.ifPresent(f -> diags.warning(node.at(), path, f.message()));
         return node;
+    }
+
+    /** Reports what a value check found; whether it is an error. */
+    private boolean report(Optional<Shape.Finding> finding, SourceLocation at, String path) {
+        finding.ifPresent(f -> {
+            if (f.error()) {
+                diags.error(at, path, f.message());
+            } else {
+                diags.warning(at, path, f.message());
+            }
+        });
+        return finding.isPresent() && finding.get().error();
     }
 
     /** Where a mapping was wanted: the error, and an empty mapping in the value's place. */

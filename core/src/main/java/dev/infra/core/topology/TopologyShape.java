@@ -263,7 +263,6 @@ public final class TopologyShape {
             optional("buckets", mapOf("S3 buckets by name", BUCKET)),
             optional("services", mapOf("services on EBS (prometheus, grafana, vault…) by name", SERVICE)),
             optional("monitoring", MONITORING),
-            // Region names are checked by the binder, which knows the region list (an unknown one is only a warning).
             optional("regions", new Shape.MapOf("settings for other regions, by region name such as us-east-1", "",
-                    REGION_SETTINGS)));
+                    AwsNames::region, REGION_SETTINGS)));
 }
