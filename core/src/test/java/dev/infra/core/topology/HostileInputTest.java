@@ -181,20 +181,32 @@ class HostileInputTest {
                 f + ":9:11: error: network.securityGroups.web.ingress[1]: allows the same flow as ingress[0]");
     }
 
-    /** AWS takes a security group name once per VPC: a group of the user's must not be named like one of infra's. */
+    /**
+     * AWS takes a security group name once per VPC and a bucket name once: a user's must not be one infra gives its own
+     * resources.
+     */
     @Test
     void aNameInfraGivesItsOwnResourceIsAValidationError() throws IOException {
         Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  securityGroups:\n    egress-proxy: {}\nencryption: {}\n"
                 + "egressProxy: {capacity: {min: 1, max: 2}, allowedDomains: [.github.com]}\n");
-
-        Throwable t = catchThrowable(() -> Engine.graph(TopologyLoader.load(f).topology()));
-
-        assertThat(t).isInstanceOf(InvalidInputException.class);
         String clash = "network/security-group.egress-proxy and egress-proxy/security-group would both be the"
-                + " aws_security_group named shop-sg-egress-proxy: rename the one that is yours";
-        assertThat(rendered((InvalidInputException) t)).containsExactly(
+                + " aws_security_group named shop-egress-proxy: rename the one that is yours";
+        assertThat(rendered(graphRefused(f))).containsExactly(
                 f + ":6:19: error: network/security-group.egress-proxy: " + clash,
                 f + ":8:14: error: egress-proxy/security-group: " + clash);
+
+        Path g = write(HEAD + "encryption: {}\nbuckets:\n  logs: {name: aws-waf-logs-shop-us-east-1}\n"
+                + "network: {cidr: 10.0.0.0/16}\nfirewall: {}\n");
+        assertThat(rendered(graphRefused(g))).extracting(line -> line.substring(0, line.indexOf(" error:")))
+                .containsExactly(g + ":5:9:", g + ":7:11:");
+        assertThat(rendered(graphRefused(g)).get(0)).endsWith("would both be the aws_s3_bucket named"
+                + " aws-waf-logs-shop-us-east-1: rename the one that is yours");
+    }
+
+    private static InvalidInputException graphRefused(Path file) {
+        Throwable t = catchThrowable(() -> Engine.graph(TopologyLoader.load(file).topology()));
+        assertThat(t).isInstanceOf(InvalidInputException.class);
+        return (InvalidInputException) t;
     }
 
     @Test
