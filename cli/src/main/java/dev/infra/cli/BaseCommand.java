@@ -6,7 +6,9 @@ import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.state.LocalBackend;
 import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateBackendException;
+import dev.infra.core.topology.AwsNames;
 import dev.infra.core.topology.Backend;
+import dev.infra.core.topology.StackBuckets;
 import dev.infra.core.topology.Topology;
 import dev.infra.core.topology.TopologyLoader;
 import dev.infra.providers.AwsClients;
@@ -48,6 +50,13 @@ abstract class BaseCommand implements Callable<Integer> {
     @Override
     public final Integer call() throws Exception {
         try {
+            // Option values are checked before anything else runs, AWS calls included.
+            checkRegion("--region", global.region);
+            if (global.backendBucket != null) {
+                AwsNames.bucket(global.backendBucket).ifPresent(f -> {
+                    throw new UsageException("--backend-bucket: " + f.message());
+                });
+            }
             return execute();
         } finally {
             if (!clients.isEmpty()) {
@@ -88,13 +97,39 @@ abstract class BaseCommand implements Callable<Integer> {
         return global.region == null ? t : t.inRegion(global.region);
     }
 
-    /** The topology as the file has it, in its own region: the stack engine places it in each region itself. */
+    /**
+     * The topology as the file has it, in its own region: the stack engine places it in each region itself. A state
+     * bucket given on the command line is checked against it as {@code backend.s3.bucket} is.
+     */
     Topology fileTopology() {
         TopologyLoader.Loaded loaded = TopologyLoader.load(global.file);
         loaded.warnings().forEach(w -> console().progress(w.render()));
         Topology t = loaded.topology();
+        if (global.backendBucket != null) {
+            StackBuckets.owner(t, global.backendBucket).ifPresent(owner -> {
+                throw new UsageException("--backend-bucket: '" + global.backendBucket + "' is the stack's own bucket "
+                        + owner + ": keep the state in a bucket made apart from the stack, or a destroy would delete"
+                        + " the state with it");
+            });
+        }
         fileRegion = t.region();
         return t;
+    }
+
+    /**
+     * A region option's value: not a region name is a usage error; a well-formed name infra does not know is only
+     * a warning, since AWS opens regions after this version of infra was built.
+     */
+    void checkRegion(String option, String value) {
+        if (value == null) {
+            return;
+        }
+        AwsNames.region(value).ifPresent(f -> {
+            if (f.error()) {
+                throw new UsageException(option + ": " + f.message());
+            }
+            console().progress("warning: " + option + ": " + f.message());
+        });
     }
 
     /** The engine over every region of the stack, each with its own clients, state and lock. */

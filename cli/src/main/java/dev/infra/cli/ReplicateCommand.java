@@ -30,6 +30,8 @@ final class ReplicateCommand extends BaseCommand {
         if (global.region != null) {
             throw new UsageException("replicate works on two regions: name them with --from and --to, not --region");
         }
+        checkRegion("--to", to);
+        checkRegion("--from", from);
         Topology t = fileTopology();
         StackEngine.Outcome outcome = stack(t).replicate(t, to, from, plan -> {
             console().progress(new StackRenderer(console()).render(plan));

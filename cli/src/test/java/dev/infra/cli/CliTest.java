@@ -44,7 +44,7 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(1);
         assertThat(r.out()).isEmpty();
         assertThat(r.err()).contains(f + ":3:1: error: netwrok: unknown key 'netwrok'; did you mean 'network'?")
-                .contains(f + ":6:3: error: owner: duplicate key 'owner' (first at line 5)")
+                .contains(f + ":6:3: error: tags.owner: duplicate key 'owner' (first at line 5)")
                 .contains("2 errors")
                 .doesNotContain("Exception");
     }
@@ -205,6 +205,51 @@ class CliTest {
         assertThat(r.exit()).as(r.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(r.err()).contains("error: no S3 backend to migrate to");
         assertThat(dir.resolve("shop.us-east-1.json")).doesNotExist();
+    }
+
+    @Test
+    void aRegionOptionThatIsNoRegionIsAUsageErrorWithDidYouMean() {
+        Cli.Result foo = Cli.run("validate", "-f", "../samples/network.yaml", "--region", "foo");
+        assertThat(foo.exit()).as(foo.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(foo.err().strip()).isEqualTo("error: --region: 'foo' is not an AWS region name such as us-east-1");
+        Cli.Result typo = Cli.run("plan", "-f", "../samples/network.yaml", "--region", "eu-wset-1x");
+        assertThat(typo.exit()).as(typo.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(typo.err().strip()).isEqualTo("error: --region: 'eu-wset-1x' is not an AWS region name such as"
+                + " us-east-1; did you mean 'eu-west-1'?");
+        Cli.Result to = Cli.run("replicate", "-f", "../samples/network.yaml", "--to", "euwest1");
+        assertThat(to.exit()).as(to.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(to.err().strip()).isEqualTo("error: --to: 'euwest1' is not an AWS region name such as us-east-1;"
+                + " did you mean 'eu-west-1'?");
+    }
+
+    /** AWS opens regions after infra is built: a well-formed name it does not know is a warning, and the command runs. */
+    @Test
+    void aWellFormedRegionInfraDoesNotKnowIsOnlyAWarning() {
+        Cli.Result r = Cli.run("validate", "-f", "../samples/network.yaml", "--region", "eu-west-9");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        assertThat(r.err().strip()).isEqualTo("warning: --region: 'eu-west-9' is not a region infra knows; did you mean"
+                + " 'eu-west-1'? (if it is newer than this version of infra, ignore this)");
+        assertThat(r.out()).contains("is valid: stack shop in eu-west-9");
+        assertThat(Cli.run("validate", "-f", "../samples/network.yaml", "--region", "us-gov-west-1").err()).isEmpty();
+        assertThat(Cli.run("validate", "-f", "../samples/network.yaml", "--region", "cn-northwest-1").err()).isEmpty();
+    }
+
+    @Test
+    void aBackendBucketMustBeAnS3NameAndNotOneTheStackOwns() {
+        Cli.Result bad = Cli.run("state", "list", "-f", "../samples/network.yaml", "--backend-bucket", "Team_State");
+        assertThat(bad.exit()).as(bad.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(bad.err().strip()).isEqualTo("error: --backend-bucket: 'Team_State' is not an S3 bucket name: it may"
+                + " hold only lower-case letters, digits, dots and dashes");
+        Cli.Result own = Cli.run("plan", "-f", "../samples/seed-architecture.yaml", "--backend-bucket", "shop-audit-us-east-1");
+        assertThat(own.exit()).as(own.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(own.err().strip()).isEqualTo("error: --backend-bucket: 'shop-audit-us-east-1' is the stack's own bucket"
+                + " buckets.audit: keep the state in a bucket made apart from the stack, or a destroy would delete the"
+                + " state with it");
+        // A replica's bucket is the stack's too, wherever the replica is.
+        Cli.Result replica = Cli.run("validate", "-f", "../samples/seed-architecture.yaml", "--backend-bucket",
+                "shop-lb-logs-ap-south-2");
+        assertThat(replica.exit()).as(replica.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(replica.err()).contains("is the stack's own bucket monitoring.loadBalancerLogs in ap-south-2");
     }
 
     @Test

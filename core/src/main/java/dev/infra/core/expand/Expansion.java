@@ -1,9 +1,12 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.diag.Diagnostics;
+import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.topology.Topology;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,7 +26,12 @@ public final class Expansion {
             "aws_route53_zone", "aws_route53_health_check");
 
     private final Topology topology;
+    /** The attribute AWS takes each value of once: a VPC's security group names, S3's (global) bucket names. */
+    private static final Map<String, String> UNIQUE_NAMES = Map.of("aws_security_group", "groupName", "aws_s3_bucket", "bucket");
+
     private final Map<String, ResourceSpec> specs = new LinkedHashMap<>();
+    /** The address of each resource with a unique name, by its type and that name. */
+    private final Map<String, String> named = new HashMap<>();
 
     Expansion(Topology topology) {
         this.topology = topology;
@@ -49,6 +57,17 @@ public final class Expansion {
             tags.put(LiveResource.REGION_TAG, topology.region());
         }
         attrs.put("tags", tags);
+        // A user's name can meet one infra gives its own resources (a security group egress-proxy, a bucket lb-logs).
+        Object unique = UNIQUE_NAMES.containsKey(type) ? attrs.get(UNIQUE_NAMES.get(type)) : null;
+        String taken = unique == null ? null : named.putIfAbsent(type + " " + unique, address);
+        if (taken != null) {
+            String message = taken + " and " + address + " would both be the " + type + " named " + unique
+                    + ": rename the one that is yours";
+            Diagnostics both = new Diagnostics();
+            both.error(specs.get(taken).origin(), taken, message);
+            both.error(origin, address, message);
+            throw new InvalidInputException(both.all());
+        }
         if (specs.put(address, new ResourceSpec(address, type, attrs, dependsOn, origin)) != null) {
             throw new IllegalStateException("two resources expand to " + address);
         }

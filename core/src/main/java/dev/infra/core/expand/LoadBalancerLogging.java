@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.topology.Data;
 import dev.infra.core.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -56,9 +57,8 @@ final class LoadBalancerLogging {
         return t.monitoring() != null && t.monitoring().loadBalancerLogs() != null;
     }
 
-    /** The region's log bucket: S3 names are global, so the name carries the region (a replica has its own). */
     static String bucketName(Topology t) {
-        return t.stack() + "-lb-logs-" + t.region();
+        return Data.LoadBalancerLogs.bucketName(t.stack(), t.region());
     }
 
     /** The key prefix of a load balancer's logs: its name in the topology. */

@@ -22,6 +22,33 @@ public final class Cidrs {
         return Optional.of(a);
     }
 
+    /**
+     * What is wrong with {@code text} as a block of /{@code minPrefix} to /{@code maxPrefix} without host bits, with
+     * a block that is right where one can be guessed; empty when nothing is.
+     */
+    static Optional<Shape.Finding> problem(String text, int minPrefix, int maxPrefix) {
+        IPAddress block = parse(text).orElse(null);
+        if (block == null) {
+            return Shape.Finding.error("'" + text + "' is not a valid IPv4 CIDR block");
+        }
+        int p = block.getNetworkPrefixLength();
+        if (p < minPrefix || p > maxPrefix) {
+            // The suggestion keeps the address and takes the nearest allowed size, so it is a valid block itself.
+            int allowed = Math.max(minPrefix, Math.min(maxPrefix, p));
+            return Shape.Finding.error("'" + text + "': AWS allows block sizes from /" + minPrefix + " to /" + maxPrefix
+                    + "; did you mean '" + canonical(block.setPrefixLength(allowed, false)) + "'?");
+        }
+        if (!isNetworkAddress(block)) {
+            return Shape.Finding.error("'" + text + "' has host bits set; did you mean '" + canonical(block) + "'?");
+        }
+        return Optional.empty();
+    }
+
+    /** A block the shape check has accepted. */
+    static IPAddress block(String text) {
+        return parse(text).orElseThrow(() -> new IllegalArgumentException("not a CIDR block: " + text));
+    }
+
     /** Whether the address has no bits set past its prefix (10.0.0.0/16, not 10.0.0.1/16). */
     public static boolean isNetworkAddress(IPAddress block) {
         return block.getLower().withoutPrefixLength().equals(block.toPrefixBlock().getLower().withoutPrefixLength());

@@ -59,7 +59,13 @@ public final class Data {
                              SourceLocation at) {}
 
     /** Every ALB's access logs to the region's log bucket, kept {@code expirationDays}. */
-    public record LoadBalancerLogs(int expirationDays, SourceLocation at) {}
+    public record LoadBalancerLogs(int expirationDays, SourceLocation at) {
+
+        /** The region's log bucket: S3 names are global, so the name carries the region (a replica has its own). */
+        public static String bucketName(String stack, String region) {
+            return stack + "-lb-logs-" + region;
+        }
+    }
 
     /** The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}. */
     public record LogSearch(String engineVersion, String instanceType, int instanceCount, int volumeSize,

@@ -41,15 +41,17 @@ final class DataBinder {
     record Bound(Map<String, Table> tables, Map<String, Cache> caches, Map<String, Bucket> buckets,
                  Map<String, Service> services, Monitoring monitoring) {}
 
-    static Bound bind(YMap root, Network network, EdgeBinder.Bound edge, Diagnostics diags) {
+    static Bound bind(YMap root, Network network, EdgeBinder.Bound edge, ShapeChecker.Result shape, Diagnostics diags) {
         Map<String, Table> tables = new LinkedHashMap<>();
-        each(root, "tables", (name, m) -> tables.put(name, table(name, m, diags)));
+        each(root, "tables", (name, m) -> tables.put(name, table(name, m, shape, diags)));
         Map<String, Bucket> buckets = new LinkedHashMap<>();
         each(root, "buckets", (name, m) -> buckets.put(name, bucket(name, m, diags)));
         Map<String, Cache> caches = new LinkedHashMap<>();
         each(root, "caches", (name, m) -> caches.put(name, cache(name, m, edge, diags)));
         Map<String, Service> services = new LinkedHashMap<>();
-        each(root, "services", (name, m) -> services.put(name, service(name, m, network, diags)));
+        // Zones refused are zones unknown: a service's zone is then not held against the default ones.
+        boolean zonesKnown = !shape.refused("network.zones");
+        each(root, "services", (name, m) -> services.put(name, service(name, m, network, zonesKnown, diags)));
         Monitoring monitoring = root.get("monitoring") instanceof YMap m ? monitoring(m, buckets, diags) : null;
 
         for (String key : List.of("caches", "services")) {
@@ -83,14 +85,14 @@ final class DataBinder {
         return node instanceof YMap m ? new Key(text(m.get("name")), text(m.get("type"))) : null;
     }
 
-    private static Table table(String name, YMap t, Diagnostics diags) {
+    private static Table table(String name, YMap t, ShapeChecker.Result shape, Diagnostics diags) {
         String path = "tables." + name;
         boolean onDemand = !"provisioned".equals(text(t.get("billing")));
         YMap capacity = t.get("capacity") instanceof YMap c ? c : null;
         if (!onDemand && capacity == null) {
             diags.error(t.at(), path, "provisioned billing needs 'capacity: {read, write}'");
         }
-        if (onDemand && capacity != null) {
+        if (onDemand && capacity != null && !shape.refused(path + ".billing")) {
             diags.error(capacity.at(), path + ".capacity", "on-demand tables have no provisioned capacity; remove it or set 'billing: provisioned'");
         }
         List<Index> indexes = new ArrayList<>();
@@ -102,7 +104,7 @@ final class DataBinder {
         }
         Key pk = key(t.get("partitionKey"));
         Key sk = key(t.get("sortKey"));
-        if (sk != null && sk.name().equals(pk.name())) {
+        if (sk != null && pk != null && sk.name() != null && sk.name().equals(pk.name())) {
             diags.error(t.get("sortKey").at(), path + ".sortKey", "the sort key must differ from the partition key '" + pk.name() + "'");
         }
         return new Table(name, pk, sk, onDemand,
@@ -115,7 +117,7 @@ final class DataBinder {
         List<String> clients = new ArrayList<>();
         List<YNode> refs = items(c.get("clientsFrom"));
         for (int i = 0; i < refs.size(); i++) {
-            String cluster = text(refs.get(i)).substring("clusters.".length());
+            String cluster = EdgeBinder.reference(refs.get(i), "clusters.");
             if (!edge.clusters().containsKey(cluster)) {
                 diags.error(refs.get(i).at(), "caches." + name + ".clientsFrom[" + i + "]", "no cluster named '" + cluster + "'"
                         + Names.didYouMean(cluster, edge.clusters().keySet()));
@@ -134,7 +136,7 @@ final class DataBinder {
             YMap r = (YMap) list.get(i);
             String path = "buckets." + name + ".lifecycle[" + i + "]";
             String id = text(r.get("id"));
-            if (!ids.add(id)) {
+            if (id != null && !ids.add(id)) {
                 diags.error(r.get("id").at(), path + ".id", "another rule of this bucket is named '" + id + "'");
             }
             boolean transition = r.get("transitionDays") != null;
@@ -161,7 +163,7 @@ final class DataBinder {
         return new Bucket(name, text(b.get("name")), versioning, replicate, rules, b.at());
     }
 
-    private static Service service(String name, YMap s, Network network, Diagnostics diags) {
+    private static Service service(String name, YMap s, Network network, boolean zonesKnown, Diagnostics diags) {
         String path = "services." + name;
         String image = text(s.get("image"), KNOWN_IMAGES.get(name));
         if (image == null) {
@@ -169,7 +171,8 @@ final class DataBinder {
                     new java.util.TreeSet<>(KNOWN_IMAGES.keySet())) + " have a default");
         }
         String zone = text(s.get("zone"), network == null || network.zones().isEmpty() ? "a" : network.zones().get(0));
-        if (network != null && !network.zones().contains(zone)) {
+        // Without 'zone:' the service takes the network's first zone, and a network without zones is an error already.
+        if (network != null && zonesKnown && s.get("zone") != null && !network.zones().contains(zone)) {
             diags.error(s.get("zone").at(), path + ".zone", "the network has no zone '" + zone + "' (zones: "
                     + String.join(", ", network.zones()) + ")");
         }
@@ -208,8 +211,8 @@ final class DataBinder {
     }
 
     private static String bucketRef(YNode node, String path, Map<String, Bucket> buckets, Diagnostics diags) {
-        String name = text(node).substring("buckets.".length());
-        if (!buckets.containsKey(name)) {
+        String name = EdgeBinder.reference(node, "buckets.");
+        if (name != null && !buckets.containsKey(name)) {
             diags.error(node.at(), path, "no bucket named '" + name + "'" + Names.didYouMean(name, buckets.keySet()));
         }
         return name;

@@ -47,12 +47,16 @@ public final class Edge {
     /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>} (see {@link #logBucket(Topology)}) */
     public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {
 
-        /** The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its own). */
         public String logBucket(Topology t) {
+            return logBucket(t.stack(), t.region(), t.fileRegion());
+        }
+
+        /** The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its own). */
+        public String logBucket(String stack, String region, String fileRegion) {
             if (logBucket == null) {
-                return EdgeBinder.WAF_LOG_PREFIX + t.stack() + "-" + t.region();
+                return EdgeBinder.WAF_LOG_PREFIX + stack + "-" + region;
             }
-            return t.region().equals(t.fileRegion()) ? logBucket : logBucket + "-" + t.region();
+            return region.equals(fileRegion) ? logBucket : logBucket + "-" + region;
         }
     }
 

@@ -2,6 +2,7 @@ package dev.infra.core.topology;
 
 import static dev.infra.core.topology.TopologyLoader.intOr;
 import static dev.infra.core.topology.TopologyLoader.items;
+import static dev.infra.core.topology.TopologyLoader.mapOr;
 import static dev.infra.core.topology.TopologyLoader.text;
 import static dev.infra.core.topology.TopologyLoader.texts;
 
@@ -37,7 +38,7 @@ final class EdgeBinder {
     record Bound(Encryption encryption, EgressProxy egressProxy, AccessProxy accessProxy,
                  Map<String, LoadBalancer> loadBalancers, Firewall firewall, Dns dns, Map<String, Cluster> clusters) {}
 
-    static Bound bind(YMap root, Network network, Diagnostics diags) {
+    static Bound bind(YMap root, Network network, ShapeChecker.Result shape, Diagnostics diags) {
         Encryption encryption = root.get("encryption") instanceof YMap e ? encryption(e) : null;
         Map<String, Cluster> clusters = new LinkedHashMap<>();
         if (root.get("clusters") instanceof YMap cs) {
@@ -50,7 +51,7 @@ final class EdgeBinder {
             ls.entries().forEach((name, e) -> lbs.put(name, loadBalancer(name, (YMap) e.value(), clusters, diags)));
         }
         Firewall firewall = root.get("firewall") instanceof YMap f ? firewall(f, diags) : null;
-        Dns dns = root.get("dns") instanceof YMap d ? dns(d, lbs, diags) : null;
+        Dns dns = root.get("dns") instanceof YMap d ? dns(d, lbs, shape, diags) : null;
 
         requireNetwork(root, network, diags, "egressProxy", "accessProxy", "loadBalancers", "clusters");
         if (network == null && dns != null && dns.privateZone() != null) {
@@ -83,12 +84,18 @@ final class EdgeBinder {
             if (dns == null) {
                 diags.error(at.at(), "loadBalancers." + lb.name() + ".domain", "a requested certificate is validated by"
                         + " DNS in the stack's public zone: add 'dns: {zone: …}'");
-            } else if (!lb.domain().equals(dns.zone()) && !lb.domain().endsWith("." + dns.zone())) {
+            } else if (dns.zone() != null && !lb.domain().equals(dns.zone()) && !lb.domain().endsWith("." + dns.zone())) {
                 diags.error(at.at(), "loadBalancers." + lb.name() + ".domain", "'" + lb.domain() + "' is not under the"
                         + " zone " + dns.zone() + ", where its certificate is validated");
             }
         });
         return new Bound(encryption, egress, access, lbs, firewall, dns, clusters);
+    }
+
+    /** The name a reference such as {@code clusters.apps} names (its pattern has the prefix); {@code null} when absent. */
+    static String reference(YNode node, String prefix) {
+        String ref = text(node);
+        return ref == null ? null : ref.substring(prefix.length());
     }
 
     private static void requireNetwork(YMap root, Network network, Diagnostics diags, String... keys) {
@@ -113,22 +120,25 @@ final class EdgeBinder {
                 e.at());
     }
 
+    /** The group's bounds; checked only when both are given (the shape check reports a missing one). */
     private static Capacity capacity(YMap parent, String path, Diagnostics diags) {
-        YMap c = (YMap) parent.get("capacity");
+        YMap c = mapOr(parent.get("capacity"), parent.at());
         int min = intOr(c.get("min"), 1);
         int max = intOr(c.get("max"), 1);
         int desired = intOr(c.get("desired"), min);
-        if (min > max) {
-            diags.error(c.at(), path + ".capacity", "min (" + min + ") is larger than max (" + max + ")");
-        } else if (desired < min || desired > max) {
-            diags.error(c.get("desired").at(), path + ".capacity.desired", "must be between min (" + min + ") and max (" + max + ")");
+        if (c.get("min") != null && c.get("max") != null) {
+            if (min > max) {
+                diags.error(c.at(), path + ".capacity", "min (" + min + ") is larger than max (" + max + ")");
+            } else if (desired < min || desired > max) {
+                diags.error(c.get("desired").at(), path + ".capacity.desired", "must be between min (" + min + ") and max (" + max + ")");
+            }
         }
         return new Capacity(min, max, desired, intOr(c.get("cpuTarget"), 0));
     }
 
     private static EgressProxy egressProxy(YMap e, Diagnostics diags) {
         List<String> domains = texts(e.get("allowedDomains"));
-        if (domains.isEmpty()) {
+        if (e.get("allowedDomains") != null && domains.isEmpty()) {
             diags.error(e.get("allowedDomains").at(), "egressProxy.allowedDomains", "an empty allowlist denies everything; list at least one domain");
         }
         return new EgressProxy(text(e.get("instanceType"), "t3.small"), text(e.get("ami"), AMAZON_LINUX),
@@ -141,20 +151,13 @@ final class EdgeBinder {
                 auth == null ? "t3.medium" : text(auth.get("instanceType"), "t3.medium"),
                 auth == null ? 20 : intOr(auth.get("volumeSize"), 20));
         List<String> cidrs = a.get("allowedCidrs") == null ? List.of("0.0.0.0/0") : texts(a.get("allowedCidrs"));
-        List<YNode> cidrNodes = items(a.get("allowedCidrs"));
-        for (int i = 0; i < cidrNodes.size(); i++) {
-            if (Cidrs.parse(cidrs.get(i)).isEmpty()) {
-                diags.error(cidrNodes.get(i).at(), "accessProxy.allowedCidrs[" + i + "]", "'" + cidrs.get(i) + "' is not a valid IPv4 CIDR block");
-            }
-        }
         return new AccessProxy(text(a.get("instanceType"), "t3.medium"), text(a.get("ami"), AMAZON_LINUX),
                 capacity(a, "accessProxy", diags), cidrs, servers, a.at());
     }
 
     private static LoadBalancer loadBalancer(String name, YMap l, Map<String, Cluster> clusters, Diagnostics diags) {
-        String target = text(l.get("target"));
-        String cluster = target.substring("clusters.".length());
-        if (!clusters.containsKey(cluster)) {
+        String cluster = reference(l.get("target"), "clusters.");
+        if (cluster != null && !clusters.containsKey(cluster)) {
             diags.error(l.get("target").at(), "loadBalancers." + name + ".target", "no cluster named '" + cluster + "'"
                     + Names.didYouMean(cluster, clusters.keySet()));
         }
@@ -178,23 +181,24 @@ final class EdgeBinder {
         return new Firewall(groups, intOr(f.get("rateLimit"), 2000), bucket, f.at());
     }
 
-    private static Dns dns(YMap d, Map<String, LoadBalancer> lbs, Diagnostics diags) {
+    private static Dns dns(YMap d, Map<String, LoadBalancer> lbs, ShapeChecker.Result shape, Diagnostics diags) {
         String privateZone = text(d.get("privateZone"));
         List<DnsRecord> records = new ArrayList<>();
         List<YNode> list = items(d.get("records"));
         for (int i = 0; i < list.size(); i++) {
             YMap r = (YMap) list.get(i);
             String path = "dns.records[" + i + "]";
-            String lb = text(r.get("target")).substring("loadBalancers.".length());
+            String lb = reference(r.get("target"), "loadBalancers.");
             boolean inPrivate = "true".equals(text(r.get("private")));
-            if (!lbs.containsKey(lb)) {
+            if (lb != null && !lbs.containsKey(lb)) {
                 diags.error(r.get("target").at(), path + ".target", "no load balancer named '" + lb + "'"
                         + Names.didYouMean(lb, lbs.keySet()));
-            } else if (!inPrivate && !lbs.get(lb).internetFacing()) {
+            } else if (lb != null && !inPrivate && !lbs.get(lb).internetFacing()
+                    && !shape.refused("loadBalancers." + lb + ".scheme")) {
                 diags.error(r.get("target").at(), path + ".target", "'" + lb
                         + "' is internal: a public record cannot reach it; set 'private: true'");
             }
-            if (inPrivate && privateZone == null) {
+            if (inPrivate && privateZone == null && !shape.refused("dns.privateZone")) {
                 diags.error(r.at(), path + ".private", "there is no private zone: add 'dns.privateZone'");
             }
             records.add(new DnsRecord(text(r.get("name")), lb, inPrivate, r.at()));
@@ -205,12 +209,12 @@ final class EdgeBinder {
 
     private static Cluster cluster(String name, YMap c, Diagnostics diags) {
         Map<String, NodeGroup> groups = new LinkedHashMap<>();
-        ((YMap) c.get("nodeGroups")).entries().forEach((ng, e) -> {
+        mapOr(c.get("nodeGroups"), c.at()).entries().forEach((ng, e) -> {
             YMap g = (YMap) e.value();
             int min = intOr(g.get("min"), 1);
             int max = intOr(g.get("max"), 1);
             int desired = intOr(g.get("desired"), min);
-            if (min > max || desired < min || desired > max) {
+            if (g.get("min") != null && g.get("max") != null && (min > max || desired < min || desired > max)) {
                 diags.error(g.at(), "clusters." + name + ".nodeGroups." + ng, "needs min <= desired <= max, got "
                         + min + " <= " + desired + " <= " + max);
             }

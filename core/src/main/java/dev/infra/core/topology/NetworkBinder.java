@@ -30,44 +30,44 @@ final class NetworkBinder {
 
     private NetworkBinder() {}
 
-    static Network bind(YMap n, String region, Diagnostics diags) {
-        String cidrText = text(n.get("cidr"));
-        IPAddress vpc = checkBlock(cidrText, n.get("cidr"), "network.cidr", diags);
+    static Network bind(YMap n, String region, ShapeChecker.Result shape, Diagnostics diags) {
+        String cidr = text(n.get("cidr"));
+        IPAddress vpc = cidr == null ? null : Cidrs.block(cidr);
         List<String> zones = zones(n.get("zones"), region, diags);
         NatGateways nat = NatGateways.fromYaml(TopologyLoader.text(n.get("natGateways"), "one-per-zone"));
         boolean dnsHostnames = !"false".equals(text(n.get("enableDnsHostnames")));
 
-        List<String> publicSubnets = List.of();
-        List<String> privateSubnets = List.of();
+        List<Subnet> publicSubnets = List.of();
+        List<Subnet> privateSubnets = List.of();
         if (vpc != null) {
             int prefix = n.get("subnetPrefixLength") instanceof YScalar s
                     ? (int) ShapeChecker.parseLong(s.text()) : Math.min(vpc.getNetworkPrefixLength() + 4, MAX_PREFIX);
-            privateSubnets = subnetList(n, "privateSubnets", vpc, prefix, 0, zones, diags);
-            publicSubnets = subnetList(n, "publicSubnets", vpc, prefix, 1, zones, diags);
-            checkNoOverlap(n, publicSubnets, privateSubnets, diags);
+            // With the zones or the subnet size refused, their defaults are not to be blamed for what does not fit.
+            boolean zonesGiven = !shape.refused("network.zones");
+            boolean sized = zonesGiven && !shape.refused("network.subnetPrefixLength");
+            privateSubnets = subnetList(n, "privateSubnets", vpc, prefix, 0, zones, zonesGiven, sized, diags);
+            publicSubnets = subnetList(n, "publicSubnets", vpc, prefix, 1, zones, zonesGiven, sized, diags);
+            checkNoOverlap(privateSubnets, publicSubnets, diags);
         }
         Map<String, SecurityGroup> groups = securityGroups(n.get("securityGroups"), diags);
-        return new Network(vpc == null ? cidrText : Cidrs.canonical(vpc), zones, nat, dnsHostnames,
-                publicSubnets, privateSubnets, groups, n.at());
+        return new Network(vpc == null ? null : Cidrs.canonical(vpc), zones, nat, dnsHostnames,
+                blocks(publicSubnets), blocks(privateSubnets), groups, n.at());
     }
 
-    private static IPAddress checkBlock(String text, YNode node, String path, Diagnostics diags) {
-        IPAddress block = Cidrs.parse(text).orElse(null);
-        SourceLocation at = node.at();
-        if (block == null) {
-            diags.error(at, path, "'" + text + "' is not a valid IPv4 CIDR block");
-            return null;
+    /**
+     * A subnet's block and where it comes from: an item of {@code privateSubnets}/{@code publicSubnets}, or computed.
+     *
+     * @param path the item's YAML path, or the list's when computed
+     */
+    private record Subnet(String block, String kind, String zone, boolean given, String path, SourceLocation at) {
+
+        String describe() {
+            return given ? path + " (" + block + ")" : "the computed " + kind + " subnet of zone " + zone + " (" + block + ")";
         }
-        int p = block.getNetworkPrefixLength();
-        if (p < MIN_PREFIX || p > MAX_PREFIX) {
-            diags.error(at, path, "'" + text + "': AWS allows block sizes from /" + MIN_PREFIX + " to /" + MAX_PREFIX);
-            return null;
-        }
-        if (!Cidrs.isNetworkAddress(block)) {
-            diags.error(at, path, "'" + text + "' has host bits set; did you mean '" + Cidrs.canonical(block) + "'?");
-            return null;
-        }
-        return block;
+    }
+
+    private static List<String> blocks(List<Subnet> subnets) {
+        return subnets.stream().map(Subnet::block).toList();
     }
 
     private static List<String> zones(YNode node, String region, Diagnostics diags) {
@@ -80,18 +80,18 @@ final class NetworkBinder {
         List<String> out = new ArrayList<>();
         for (YNode item : items(node)) {
             String z = text(item);
-            if (z.length() > 1 && !z.startsWith(region)) {
+            String letter = z.substring(z.length() - 1);
+            if (z.length() > 1 && region != null && !z.equals(region + letter)) {
                 diags.error(item.at(), "network.zones", "zone '" + z + "' is not in region " + region);
                 continue;
             }
-            String letter = z.substring(z.length() - 1);
             if (out.contains(letter)) {
                 diags.error(item.at(), "network.zones", "zone '" + z + "' is listed twice");
             } else {
                 out.add(letter);
             }
         }
-        if (out.isEmpty()) {
+        if (items(node).isEmpty()) {
             diags.error(node.at(), "network.zones", "at least one zone is required");
         }
         return out;
@@ -108,54 +108,82 @@ final class NetworkBinder {
     /**
      * Given subnets are checked; otherwise the VPC block is cut into blocks of {@code prefix}: private
      * subnets take the first half, public ones the second, so adding a zone adds subnets and moves none.
+     * {@code zonesGiven}: the zones are the user's, so a list of subnets must match them; {@code sized}: the subnet
+     * size too, so the subnets must fit.
      */
-    private static List<String> subnetList(YMap n, String key, IPAddress vpc, int prefix, int half,
-                                           List<String> zones, Diagnostics diags) {
+    private static List<Subnet> subnetList(YMap n, String key, IPAddress vpc, int prefix, int half, List<String> zones,
+                                           boolean zonesGiven, boolean sized, Diagnostics diags) {
         String path = "network." + key;
+        String kind = half == 0 ? "private" : "public";
         YNode given = n.get(key);
+        List<Subnet> out = new ArrayList<>();
         if (given instanceof YSeq seq) {
-            if (seq.items().size() != zones.size()) {
+            if (zonesGiven && seq.items().size() != zones.size()) {
                 diags.error(seq.at(), path, "lists " + seq.items().size() + " subnets but the network has "
                         + zones.size() + " zones; give one per zone");
             }
-            List<String> out = new ArrayList<>();
             for (int i = 0; i < seq.items().size(); i++) {
                 YNode item = seq.items().get(i);
-                IPAddress b = checkBlock(text(item), item, path + "[" + i + "]", diags);
-                if (b != null && !vpc.toPrefixBlock().contains(b)) {
+                IPAddress b = Cidrs.block(text(item));
+                if (!vpc.toPrefixBlock().contains(b)) {
                     diags.error(item.at(), path + "[" + i + "]", "'" + text(item) + "' is outside the VPC block "
                             + Cidrs.canonical(vpc));
                 }
-                out.add(b == null ? text(item) : Cidrs.canonical(b));
+                out.add(new Subnet(Cidrs.canonical(b), kind, i < zones.size() ? zones.get(i) : "?", true,
+                        path + "[" + i + "]", item.at()));
             }
             return out;
         }
-        if (prefix < vpc.getNetworkPrefixLength()) {
+        int vpcPrefix = vpc.getNetworkPrefixLength();
+        if (prefix < vpcPrefix) {
             diags.error(at(n.get("subnetPrefixLength"), n.at()), "network.subnetPrefixLength",
                     "/" + prefix + " subnets do not fit in the VPC block " + Cidrs.canonical(vpc));
-            return List.of();
+            return out;
         }
-        int blocks = 1 << (prefix - vpc.getNetworkPrefixLength());
+        int blocks = 1 << (prefix - vpcPrefix);
         if (zones.size() * 2 > blocks) {
-            diags.error(at(n.get("zones"), n.at()), "network.zones", zones.size() + " zones need "
-                    + zones.size() * 2 + " subnets of /" + prefix + " but " + Cidrs.canonical(vpc) + " holds only "
-                    + blocks + "; use a larger VPC block or a longer subnetPrefixLength");
-            return List.of();
+            if (sized && half == 0) {
+                diags.error(at(n.get("zones"), n.at()), "network.zones", zones.size() + " zones need "
+                        + zones.size() * 2 + " subnets of /" + prefix + " but " + Cidrs.canonical(vpc) + " holds only "
+                        + blocks + ": use " + String.join(", or ", fits(zones.size(), vpcPrefix, prefix, blocks)));
+            }
+            return out;
         }
-        return Cidrs.subnets(vpc, prefix, half * blocks / 2, zones.size());
+        List<String> cidrs = Cidrs.subnets(vpc, prefix, half * blocks / 2, zones.size());
+        for (int i = 0; i < cidrs.size(); i++) {
+            out.add(new Subnet(cidrs.get(i), kind, zones.get(i), false, path, at(n.get("cidr"), n.at())));
+        }
+        return out;
     }
 
-    private static void checkNoOverlap(YMap n, List<String> publicSubnets, List<String> privateSubnets, Diagnostics diags) {
-        List<String> all = new ArrayList<>(privateSubnets);
+    /** Ways to fit {@code zones} zones: longer subnets, a larger VPC block, fewer zones (only those AWS allows). */
+    private static List<String> fits(int zones, int vpcPrefix, int prefix, int blocks) {
+        int bits = 32 - Integer.numberOfLeadingZeros(zones * 2 - 1);
+        List<String> ways = new ArrayList<>();
+        if (vpcPrefix + bits <= MAX_PREFIX) {
+            ways.add("subnetPrefixLength " + (vpcPrefix + bits));
+        }
+        if (prefix - bits >= MIN_PREFIX) {
+            ways.add("a /" + (prefix - bits) + " VPC block");
+        }
+        if (blocks >= 2) {
+            ways.add("at most " + blocks / 2 + (blocks == 2 ? " zone" : " zones"));
+        }
+        return ways;
+    }
+
+    /** No two subnets may overlap; the error is at the given one (a computed subnet has no line of its own). */
+    private static void checkNoOverlap(List<Subnet> privateSubnets, List<Subnet> publicSubnets, Diagnostics diags) {
+        List<Subnet> all = new ArrayList<>(privateSubnets);
         all.addAll(publicSubnets);
         for (int i = 0; i < all.size(); i++) {
             for (int j = i + 1; j < all.size(); j++) {
-                IPAddress a = Cidrs.parse(all.get(i)).orElse(null);
-                IPAddress b = Cidrs.parse(all.get(j)).orElse(null);
-                if (a != null && b != null && Cidrs.overlaps(a, b)) {
-                    String key = j < privateSubnets.size() ? "privateSubnets" : "publicSubnets";
-                    diags.error(at(n.get(key), n.at()), "network." + key,
-                            "subnet " + all.get(j) + " overlaps " + all.get(i));
+                Subnet a = all.get(i);
+                Subnet b = all.get(j);
+                if (Cidrs.overlaps(Cidrs.block(a.block()), Cidrs.block(b.block()))) {
+                    Subnet at = b.given() ? b : a;
+                    Subnet other = at == b ? a : b;
+                    diags.error(at.at(), at.path(), "subnet " + at.block() + " overlaps " + other.describe());
                 }
             }
         }
@@ -207,12 +235,6 @@ final class NetworkBinder {
             if ((cidr == null) == (source == null)) {
                 diags.error(r.at(), p, "give exactly one of 'cidr' and 'source'");
             }
-            if (cidr != null && Cidrs.parse(cidr).isEmpty()) {
-                diags.error(r.get("cidr").at(), p + ".cidr", "'" + cidr + "' is not a valid IPv4 CIDR block");
-            } else if (cidr != null && !Cidrs.isNetworkAddress(Cidrs.parse(cidr).get())) {
-                diags.error(r.get("cidr").at(), p + ".cidr", "'" + cidr + "' has host bits set; did you mean '"
-                        + Cidrs.canonical(Cidrs.parse(cidr).get()) + "'?");
-            }
             if (source != null && !groupNames.contains(source)) {
                 diags.error(r.get("source").at(), p + ".source", "no security group named '" + source + "'"
                         + Names.didYouMean(source, groupNames));
@@ -247,12 +269,9 @@ final class NetworkBinder {
             int port = (int) ShapeChecker.parseLong(text);
             return new int[] {port, port};
         }
+        // A range the shape check has found in order and in range.
         String[] parts = text.split("-");
         int from = Integer.parseInt(parts[0]);
-        int to = parts.length > 1 ? Integer.parseInt(parts[1]) : from;
-        if (from > 65535 || to > 65535 || from > to) {
-            diags.error(node.at(), path + ".ports", "'" + text + "' is not a port range between 0 and 65535");
-        }
-        return new int[] {from, to};
+        return new int[] {from, parts.length > 1 ? Integer.parseInt(parts[1]) : from};
     }
 }

@@ -3,6 +3,7 @@ package dev.infra.core.topology;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The declared shape of the topology: drives structural validation (types, unknown keys with
@@ -21,13 +22,35 @@ public sealed interface Shape {
         }
     }
 
-    /** A mapping from user-chosen names (matching {@code namePattern}) to values of one shape. */
-    record MapOf(String description, String namePattern, Shape values) implements Shape {}
+    /** A mapping from user-chosen names (matching {@code namePattern}, then passing {@code nameCheck}) to values of one shape. */
+    record MapOf(String description, String namePattern, ValueCheck nameCheck, Shape values) implements Shape {}
 
     record ListOf(String description, Shape items) implements Shape {}
 
-    /** A string; {@code allowed} empty means any; {@code pattern} empty means any. */
-    record Str(String description, List<String> allowed, String pattern) implements Shape {}
+    /**
+     * A string; {@code allowed} empty means any; {@code pattern} empty means any; {@code check} looks at what the
+     * pattern cannot (a CIDR block's size, a range's order, a known region).
+     */
+    record Str(String description, List<String> allowed, String pattern, ValueCheck check) implements Shape {}
+
+    /** A check of one value beyond its pattern. */
+    @FunctionalInterface
+    interface ValueCheck {
+        ValueCheck NONE = value -> Optional.empty();
+
+        Optional<Finding> check(String value);
+    }
+
+    /** What a {@link ValueCheck} found: an error refuses the value, a warning lets it through. */
+    record Finding(boolean error, String message) {
+        static Optional<Finding> error(String message) {
+            return Optional.of(new Finding(true, message));
+        }
+
+        static Optional<Finding> warning(String message) {
+            return Optional.of(new Finding(false, message));
+        }
+    }
 
     record Int(String description, long min, long max) implements Shape {}
 
@@ -55,11 +78,11 @@ public sealed interface Shape {
     }
 
     static MapOf mapOf(String description, Shape values) {
-        return new MapOf(description, Names.PATTERN, values);
+        return new MapOf(description, Names.PATTERN, ValueCheck.NONE, values);
     }
 
     static MapOf tagMap(String description) {
-        return new MapOf(description, "", str("tag value"));
+        return new MapOf(description, "", ValueCheck.NONE, str("tag value"));
     }
 
     static ListOf listOf(String description, Shape items) {
@@ -67,15 +90,20 @@ public sealed interface Shape {
     }
 
     static Str str(String description) {
-        return new Str(description, List.of(), "");
+        return new Str(description, List.of(), "", ValueCheck.NONE);
     }
 
     static Str pattern(String description, String regex) {
-        return new Str(description, List.of(), regex);
+        return new Str(description, List.of(), regex, ValueCheck.NONE);
+    }
+
+    /** A string matching {@code regex} that {@code check} then accepts. */
+    static Str checked(String description, String regex, ValueCheck check) {
+        return new Str(description, List.of(), regex, check);
     }
 
     static Str oneOf(String description, String... allowed) {
-        return new Str(description, List.of(allowed), "");
+        return new Str(description, List.of(allowed), "", ValueCheck.NONE);
     }
 
     static Int integer(String description, long min, long max) {

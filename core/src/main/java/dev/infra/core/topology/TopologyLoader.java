@@ -35,22 +35,22 @@ public final class TopologyLoader {
         Diagnostics diags = new Diagnostics();
         YNode root = YamlLoader.load(file, diags);
         String name = file.toString();
-        if (!(root instanceof YMap map)) {
+        if (!(root instanceof YMap)) {
             throw InvalidInputException.of(Diagnostic.error(root.at(), "", "a topology is a mapping with 'stack:' and 'region:' at the top, not " + root.kind()));
         }
-        ShapeChecker.check(map, TopologyShape.TOPOLOGY, "", diags);
-        if (diags.hasErrors()) {
-            // Semantic checks assume the shape is right; report shape errors alone first.
-            throw new InvalidInputException(diags.all());
-        }
-        Topology topology = bind(name, digest(file), map, diags);
+        ShapeChecker.Result shape = ShapeChecker.check(root, TopologyShape.TOPOLOGY, diags);
+        // The semantic checks run on what the shape accepted, in the same run: every problem is reported at once.
+        Diagnostics semantic = new Diagnostics();
+        Topology topology = bind(name, digest(file), (YMap) shape.accepted(), shape, semantic);
+        semantic.all().stream().filter(d -> !shape.explains(d.path())).forEach(diags::add);
         if (diags.hasErrors()) {
             throw new InvalidInputException(diags.all());
         }
         return new Loaded(topology, diags.all());
     }
 
-    private static Topology bind(String file, String digest, YMap root, Diagnostics diags) {
+    /** Binds the accepted tree: every value in it has its shape, but a required key may be missing. */
+    private static Topology bind(String file, String digest, YMap root, ShapeChecker.Result shape, Diagnostics diags) {
         String stack = text(root.get("stack"));
         String region = text(root.get("region"));
         Map<String, String> tags = new LinkedHashMap<>();
@@ -63,17 +63,20 @@ public final class TopologyLoader {
             });
         }
         Network network = root.get("network") instanceof YMap n
-                ? NetworkBinder.bind(n, region, diags) : null;
-        EdgeBinder.Bound edge = EdgeBinder.bind(root, network, diags);
-        DataBinder.Bound data = DataBinder.bind(root, network, edge, diags);
-        Backend backend = root.get("backend") instanceof YMap b
-                ? BackendBinder.bind(b, stack, region, data.buckets(), diags) : null;
+                ? NetworkBinder.bind(n, region, shape, diags) : null;
+        EdgeBinder.Bound edge = EdgeBinder.bind(root, network, shape, diags);
+        DataBinder.Bound data = DataBinder.bind(root, network, edge, shape, diags);
         Map<String, Regions.Settings> regions = root.get("regions") instanceof YMap r
-                ? RegionsBinder.bind(r, region, network, edge.loadBalancers(), diags) : Map.of();
-        return new Topology(file, digest, stack, region, region, tags, backend, network, edge.encryption(),
+                ? RegionsBinder.bind(r, region, network, edge.loadBalancers(), shape, diags) : Map.of();
+        Backend backend = root.get("backend") instanceof YMap b ? BackendBinder.bind(b, region) : null;
+        Topology topology = new Topology(file, digest, stack, region, region, tags, backend, network, edge.encryption(),
                 edge.egressProxy(), edge.accessProxy(), edge.loadBalancers(), edge.firewall(), edge.dns(), edge.clusters(),
                 data.tables(), data.caches(), data.buckets(), data.services(), data.monitoring(), regions,
                 Regions.Placement.single(region), root.at());
+        if (stack != null && region != null) {
+            StackBuckets.check(root, topology, diags);
+        }
+        return topology;
     }
 
     static String text(YNode node) {
@@ -89,6 +92,11 @@ public final class TopologyLoader {
     static int intOr(YNode node, int fallback) {
         String t = text(node);
         return t == null ? fallback : (int) ShapeChecker.parseLong(t);
+    }
+
+    /** A required mapping, or an empty one where it is missing (the shape check has said so). */
+    static YMap mapOr(YNode node, SourceLocation at) {
+        return node instanceof YMap m ? m : new YMap(Map.of(), at);
     }
 
     static List<YNode> items(YNode node) {

@@ -1,6 +1,7 @@
 package dev.infra.core.topology;
 
 import static dev.infra.core.topology.Shape.bool;
+import static dev.infra.core.topology.Shape.checked;
 import static dev.infra.core.topology.Shape.either;
 import static dev.infra.core.topology.Shape.integer;
 import static dev.infra.core.topology.Shape.listOf;
@@ -13,21 +14,53 @@ import static dev.infra.core.topology.Shape.required;
 import static dev.infra.core.topology.Shape.str;
 import static dev.infra.core.topology.Shape.tagMap;
 
+import java.util.Optional;
+
 /** The topology's shape, one place: validation and {@code infra schema} both read it. */
 public final class TopologyShape {
 
     static final String CIDR = "^[0-9]{1,3}(\\.[0-9]{1,3}){3}/[0-9]{1,2}$";
-    static final String REGION = "^[a-z]{2}(-[a-z]+)+-[0-9]$";
-    static final String BUCKET_NAME = "^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$";
 
     private TopologyShape() {}
+
+    /** A VPC or subnet block: AWS takes /16 to /28, without host bits. */
+    static Shape.Str vpcBlock(String description) {
+        return checked(description, CIDR, v -> Cidrs.problem(v, NetworkBinder.MIN_PREFIX, NetworkBinder.MAX_PREFIX));
+    }
+
+    /** A peer's block in a security group rule: any size, without host bits. */
+    static Shape.Str anyBlock(String description) {
+        return checked(description, CIDR, v -> Cidrs.problem(v, 0, 32));
+    }
+
+    static Shape.Str region(String description) {
+        return checked(description, "", AwsNames::region);
+    }
+
+    static Shape.Str bucket(String description) {
+        return checked(description, "", AwsNames::bucket);
+    }
+
+    /** {@code from-to}, both ports, {@code from} first. */
+    static Optional<Shape.Finding> portRange(String range) {
+        String[] parts = range.split("-");
+        long from = Long.parseLong(parts[0]);
+        long to = parts.length > 1 ? Long.parseLong(parts[1]) : from;
+        if (from > 65535 || to > 65535) {
+            return Shape.Finding.error("'" + range + "' is not a port range: ports are 0 to 65535");
+        }
+        if (from > to) {
+            return Shape.Finding.error("'" + range + "' runs backwards; did you mean '" + to + "-" + from + "'?");
+        }
+        return Optional.empty();
+    }
 
     static final Shape RULE = obj("One allowed flow: protocol, ports, and a CIDR or another group as its peer.",
             optional("protocol", oneOf("tcp, udp, icmp or all", "tcp", "udp", "icmp", "all")),
             optional("ports", either("a port (443) or a range (\"8000-8080\")",
                     integer("a port", 0, 65535),
-                    pattern("a port range such as 8000-8080", "^[0-9]{1,5}(-[0-9]{1,5})?$"))),
-            optional("cidr", pattern("an IPv4 CIDR block such as 10.0.0.0/16", CIDR)),
+                    checked("a port range such as 8000-8080", "^[0-9]{1,5}(-[0-9]{1,5})?$", TopologyShape::portRange))),
+            optional("cidr", anyBlock("an IPv4 CIDR block such as 10.0.0.0/16")),
             optional("source", str("the name of another security group of this network")),
             optional("description", str("why the flow is allowed")));
 
@@ -38,14 +71,14 @@ public final class TopologyShape {
             optional("dependsOn", listOf("components to create first", str("a component reference such as network.securityGroups.web"))));
 
     static final Shape NETWORK = obj("The VPC, its public and private subnets, gateways and routes.",
-            required("cidr", pattern("an IPv4 CIDR block such as 10.0.0.0/16", CIDR)),
+            required("cidr", vpcBlock("an IPv4 CIDR block such as 10.0.0.0/16")),
             optional("zones", either("a zone count (1-6) or a list of zone letters",
                     integer("how many availability zones", 1, 6),
-                    listOf("zone letters such as a, b, c", pattern("a zone letter such as a, or a full zone name", "^([a-z]{2}(-[a-z]+)+-[0-9])?[a-z]$")))),
+                    listOf("zone letters such as a, b, c", pattern("a zone letter such as a, or a full zone name", "^([a-z]{2,4}(-[a-z]+)+-[0-9]{1,2})?[a-z]$")))),
             optional("natGateways", oneOf("one-per-zone, single or none", "one-per-zone", "single", "none")),
             optional("subnetPrefixLength", integer("prefix length of computed subnets", 16, 28)),
-            optional("publicSubnets", listOf("one CIDR per zone", pattern("an IPv4 CIDR block such as 10.0.0.0/16", CIDR))),
-            optional("privateSubnets", listOf("one CIDR per zone", pattern("an IPv4 CIDR block such as 10.0.0.0/16", CIDR))),
+            optional("publicSubnets", listOf("one CIDR per zone", vpcBlock("an IPv4 CIDR block such as 10.0.1.0/24"))),
+            optional("privateSubnets", listOf("one CIDR per zone", vpcBlock("an IPv4 CIDR block such as 10.0.1.0/24"))),
             optional("enableDnsHostnames", bool("give instances DNS host names (default true)")),
             optional("securityGroups", mapOf("security groups by name", SECURITY_GROUP)));
 
@@ -78,7 +111,7 @@ public final class TopologyShape {
             optional("ami", pattern("an AMI id or resolve:ssm:/parameter", AMI)),
             required("capacity", CAPACITY),
             optional("allowedCidrs", listOf("who may reach Teleport's ports (default 0.0.0.0/0)",
-                    pattern("an IPv4 CIDR block", CIDR))),
+                    anyBlock("an IPv4 CIDR block"))),
             optional("authServers", obj("Teleport auth servers, each with an encrypted data volume.",
                     optional("count", integer("how many", 1, 9)),
                     optional("instanceType", pattern("an EC2 instance type", INSTANCE_TYPE)),
@@ -96,8 +129,7 @@ public final class TopologyShape {
             optional("managedRuleGroups", listOf("AWS managed rule groups, in priority order",
                     pattern("a rule group name such as AWSManagedRulesCommonRuleSet", "^AWSManagedRules[A-Za-z0-9]+$"))),
             optional("rateLimit", integer("requests per 5 minutes per IP before blocking", 100, 2000000000)),
-            optional("logBucket", pattern("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>)",
-                    BUCKET_NAME)));
+            optional("logBucket", bucket("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>)")));
 
     static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
             required("zone", pattern("a domain such as shop.example.com", "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
@@ -160,7 +192,7 @@ public final class TopologyShape {
             optional("expirationDays", integer("days before deletion", 1, 36500)));
 
     static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
-            optional("name", pattern("a global S3 name (default <stack>-<key>-<region>)", BUCKET_NAME)),
+            optional("name", bucket("a global S3 name (default <stack>-<key>-<region>)")),
             optional("versioning", bool("keep object versions (default true)")),
             optional("replicate", bool("copy new objects to this bucket's twin in each replica region (S3 replication;"
                     + " needs versioning; default false: the bucket stays regional)")),
@@ -197,17 +229,17 @@ public final class TopologyShape {
 
     static final Shape BACKEND = obj("Where the state lives for a team; absent, it is local (--state-dir).",
             required("s3", obj("State in s3://<bucket>/<prefix>/<stack>/<region>.json, locked while an operation runs.",
-                    required("bucket", pattern("an S3 bucket name (an existing bucket, versioned and encrypted by default)", BUCKET_NAME)),
+                    required("bucket", bucket("an S3 bucket name (an existing bucket, versioned and encrypted by default)")),
                     optional("prefix", pattern("a key prefix such as teams/platform, without leading or trailing slash",
                             "^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$")),
                     optional("lockTable", pattern("a DynamoDB table name (partition key LockID, a String) for the lock item;"
                             + " absent, a lock object beside the state (S3 conditional write)", "^[A-Za-z0-9_.-]{3,255}$")),
-                    optional("region", pattern("the bucket's and table's region (default: the topology's region)", REGION)))));
+                    optional("region", region("the bucket's and table's region (default: the topology's region)")))));
 
     static final Shape REGION_SETTINGS = obj("What differs in one other region, for 'apply --region' and 'replicate --to'.",
             optional("network", obj("The network in that region.",
-                    optional("cidr", pattern("the VPC block there, as long as network.cidr (default for a replica: the"
-                            + " next free block after network.cidr that overlaps no other region's)", CIDR)),
+                    optional("cidr", vpcBlock("the VPC block there, as long as network.cidr, overlapping neither it nor"
+                            + " another region's (default for a replica: the next free block after network.cidr)")),
                     optional("zones", listOf("zone letters there, as many as network.zones (default: the same letters,"
                             + " or the region's first zones)", pattern("a zone letter such as a", "^[a-z]$"))))),
             optional("certificates", mapOf("ACM certificate ARNs in that region, by load balancer name",
@@ -215,7 +247,7 @@ public final class TopologyShape {
 
     public static final Shape.Obj TOPOLOGY = obj("An infra topology: one stack, one primary region.",
             required("stack", pattern("a stack name: lower-case letters, digits and dashes", Names.PATTERN)),
-            required("region", pattern("an AWS region such as us-east-1", REGION)),
+            required("region", region("an AWS region such as us-east-1")),
             optional("tags", tagMap("tags added to every resource")),
             optional("backend", BACKEND),
             optional("network", NETWORK),
@@ -231,5 +263,6 @@ public final class TopologyShape {
             optional("buckets", mapOf("S3 buckets by name", BUCKET)),
             optional("services", mapOf("services on EBS (prometheus, grafana, vault…) by name", SERVICE)),
             optional("monitoring", MONITORING),
-            optional("regions", mapOf("settings for other regions, by region name such as us-east-1", REGION_SETTINGS)));
+            optional("regions", new Shape.MapOf("settings for other regions, by region name such as us-east-1", "",
+                    AwsNames::region, REGION_SETTINGS)));
 }

@@ -71,7 +71,7 @@ public final class YamlLoader {
             if (first == null) {
                 throw fail(name, "file holds no YAML document");
             }
-            YNode root = read(p, name, diags);
+            YNode root = read(p, name, "", diags);
             if (p.nextToken() != null) {
                 diags.error(at(name, p.currentTokenLocation()), "", "only one YAML document is allowed");
             }
@@ -111,7 +111,8 @@ public final class YamlLoader {
         }
     }
 
-    private static YNode read(JsonParser p, String file, Diagnostics diags) throws IOException {
+    /** The node at the parser's current token; {@code path} is its YAML path, for the duplicate keys under it. */
+    private static YNode read(JsonParser p, String file, String path, Diagnostics diags) throws IOException {
         SourceLocation at = at(file, p.currentTokenLocation());
         if (p instanceof YAMLParser yp && yp.isCurrentAlias()) {
             // Refusing aliases outright also disarms alias bombs (billion laughs).
@@ -125,10 +126,11 @@ public final class YamlLoader {
                 while (p.nextToken() == JsonToken.FIELD_NAME) {
                     String key = p.currentName();
                     SourceLocation keyAt = at(file, p.currentTokenLocation());
+                    String child = path.isEmpty() ? key : path + "." + key;
                     p.nextToken();
-                    YNode value = read(p, file, diags);
+                    YNode value = read(p, file, child, diags);
                     if (entries.containsKey(key)) {
-                        diags.error(keyAt, key, "duplicate key '" + key + "' (first at line "
+                        diags.error(keyAt, child, "duplicate key '" + key + "' (first at line "
                                 + entries.get(key).keyAt().line() + ")");
                     } else {
                         entries.put(key, new YNode.Entry(key, keyAt, value));
@@ -139,7 +141,7 @@ public final class YamlLoader {
             case START_ARRAY -> {
                 List<YNode> items = new ArrayList<>();
                 while (p.nextToken() != JsonToken.END_ARRAY) {
-                    items.add(read(p, file, diags));
+                    items.add(read(p, file, path + "[" + items.size() + "]", diags));
                 }
                 return new YNode.YSeq(items, at);
             }

@@ -8,7 +8,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.testing.Fixtures;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every validation problem is one line: {@code file:line:col: error: yaml.path: message}, and all of a
@@ -16,8 +20,17 @@ import org.junit.jupiter.api.Test;
  */
 class TopologyValidationTest {
 
+    private static final String HEAD = "stack: shop\nregion: us-east-1\n";
+
+    @TempDir
+    Path dir;
+
     private static String file(String scenario) {
         return topologyFile(scenario).toString();
+    }
+
+    private Path write(String yaml) throws IOException {
+        return Files.writeString(dir.resolve("infra.yaml"), yaml);
     }
 
     @Test
@@ -41,7 +54,7 @@ class TopologyValidationTest {
     @Test
     void duplicateKeyNamesTheFirstOccurrence() {
         assertThat(rendered(invalid("invalid-duplicate-key"))).containsExactly(
-                file("invalid-duplicate-key") + ":6:3: error: cidr: duplicate key 'cidr' (first at line 4)");
+                file("invalid-duplicate-key") + ":6:3: error: network.cidr: duplicate key 'cidr' (first at line 4)");
     }
 
     @Test
@@ -67,9 +80,10 @@ class TopologyValidationTest {
     }
 
     @Test
-    void overlappingExplicitSubnets() {
+    void overlappingExplicitSubnetsNameEachOther() {
         assertThat(rendered(invalid("invalid-overlapping-subnets"))).containsExactly(
-                file("invalid-overlapping-subnets") + ":7:18: error: network.publicSubnets: subnet 10.0.1.0/24 overlaps 10.0.1.0/24");
+                file("invalid-overlapping-subnets") + ":7:19: error: network.publicSubnets[0]: subnet 10.0.1.0/24 overlaps"
+                        + " network.privateSubnets[1] (10.0.1.0/24)");
     }
 
     @Test
@@ -83,7 +97,7 @@ class TopologyValidationTest {
     void moreZonesThanTheBlockHoldsIsReportedOnce() {
         assertThat(rendered(invalid("invalid-too-many-zones"))).containsExactly(
                 file("invalid-too-many-zones") + ":6:10: error: network.zones: 3 zones need 6 subnets of /26 but"
-                        + " 10.0.0.0/24 holds only 4; use a larger VPC block or a longer subnetPrefixLength");
+                        + " 10.0.0.0/24 holds only 4: use subnetPrefixLength 27, or a /23 VPC block, or at most 2 zones");
     }
 
     @Test
@@ -111,11 +125,12 @@ class TopologyValidationTest {
     }
 
     @Test
-    void severalShapeErrorsAreReportedTogetherInFileOrder() {
+    void shapeAndSemanticErrorsAreReportedTogetherInFileOrder() {
         String f = file("invalid-several-shape-errors");
         InvalidInputException e = invalid("invalid-several-shape-errors");
         assertThat(rendered(e)).containsExactly(
                 f + ":1:8: error: stack: 'Shop' is not a stack name: lower-case letters, digits and dashes",
+                f + ":4:3: error: tags.infra:stack: tag keys starting with 'infra:' or 'aws:' are reserved",
                 f + ":7:10: error: network.zones: must be between 1 and 6, got 9",
                 f + ":8:3: error: network.natGatways: unknown key 'natGatways'; did you mean 'natGateways'?",
                 f + ":11:7: error: network.securityGroups.web.ingres: unknown key 'ingres'; did you mean 'ingress'?");
@@ -157,7 +172,8 @@ class TopologyValidationTest {
     void backendShapeErrorsPointAtTheirLines() {
         String f = file("invalid-backend-shape");
         assertThat(rendered(invalid("invalid-backend-shape"))).containsExactly(
-                f + ":5:13: error: backend.s3.bucket: 'Acme_State' is not an S3 bucket name (an existing bucket, versioned and encrypted by default)",
+                f + ":5:13: error: backend.s3.bucket: 'Acme_State' is not an S3 bucket name: it may hold only lower-case"
+                        + " letters, digits, dots and dashes",
                 f + ":6:13: error: backend.s3.prefix: '/teams/' is not a key prefix such as teams/platform, without leading or trailing slash",
                 f + ":7:5: error: backend.s3.lockTabel: unknown key 'lockTabel'; did you mean 'lockTable'?");
     }
@@ -178,5 +194,142 @@ class TopologyValidationTest {
                         + " shop.example.com, where its certificate is validated",
                 f + ":8:63: error: loadBalancers.internal.domain: give 'certificateArn' or 'domain', not both: with"
                         + " 'domain', infra requests the certificate itself");
+    }
+
+    /** Issue 18: each of these was a crash, went unreported, or came out only once the others were fixed. */
+    @Test
+    void everyProblemOfAFileComesOutInOneRunAtItsLine() {
+        String f = file("invalid-one-run");
+        assertThat(rendered(invalid("invalid-one-run"))).containsExactly(
+                f + ":5:16: error: backend.s3.bucket: 'a-stack-name-of-thirty-one-char-lb-logs-eu-west-2' is the stack's"
+                        + " own bucket monitoring.loadBalancerLogs in eu-west-2: keep the state in a bucket made apart from"
+                        + " the stack, or a destroy would delete the state with it",
+                f + ":5:75: error: backend.s3.region: 'eu-wset-1x' is not an AWS region name such as us-east-1; did you"
+                        + " mean 'eu-west-1'?",
+                f + ":8:10: error: network.zones: at least one zone is required",
+                f + ":12:22: error: network.securityGroups.web.ingress[0].protocol: 'tcpp' is not one of tcp, udp, icmp,"
+                        + " all; did you mean 'tcp'?",
+                f + ":12:35: error: network.securityGroups.web.ingress[0].ports: '443-80' runs backwards; did you mean"
+                        + " '80-443'?",
+                f + ":12:49: error: network.securityGroups.web.ingress[0].cidr: '10.0.0.1/8' has host bits set; did you"
+                        + " mean '10.0.0.0/8'?",
+                f + ":22:28: error: buckets.application-asset-store: its S3 name in us-east-1,"
+                        + " 'a-stack-name-of-thirty-one-char-application-asset-store-us-east-1', has 65 characters, not 3"
+                        + " to 63 (in eu-west-1, eu-west-2, eu-west-3, eu-central-1 too)",
+                f + ":29:21: error: regions.eu-west-1.network.cidr: '10.0.0.0/16' overlaps network.cidr 10.0.0.0/16:"
+                        + " every region of the stack has a VPC block of its own; 10.2.0.0/16 is free",
+                f + ":33:21: error: regions.eu-west-3.network.cidr: '10.1.0.0/16' overlaps regions.eu-west-2.network.cidr"
+                        + " 10.1.0.0/16: every region of the stack has a VPC block of its own; 10.2.0.0/16 is free",
+                f + ":35:21: error: regions.eu-central-1.network.cidr: '10.3.0.0/15': AWS allows block sizes from /16 to"
+                        + " /28; did you mean '10.3.0.0/16'?");
+    }
+
+    @Test
+    void noZonesIsAnErrorEvenWithAServiceThatTakesTheFirstZone() throws IOException {
+        Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  zones: []\nencryption: {}\n"
+                + "services:\n  prometheus: {ports: [9090]}\n");
+        assertThat(rendered(invalid(f))).containsExactly(f + ":5:10: error: network.zones: at least one zone is required");
+    }
+
+    @Test
+    void aReplicaBlockOverlappingThePrimaryOrAnotherReplicaIsAnError() throws IOException {
+        Path f = write(HEAD + "network: {cidr: 10.0.0.0/16}\nregions:\n"
+                + "  eu-west-1: {network: {cidr: 10.0.0.0/16}}\n"
+                + "  eu-west-2: {network: {cidr: 10.1.0.0/16}}\n"
+                + "  eu-west-3: {network: {cidr: 10.1.0.0/16}}\n"
+                + "  eu-north-1: {network: {cidr: 10.5.0.0/16}}\n");
+        assertThat(rendered(invalid(f))).containsExactly(
+                f + ":5:31: error: regions.eu-west-1.network.cidr: '10.0.0.0/16' overlaps network.cidr 10.0.0.0/16:"
+                        + " every region of the stack has a VPC block of its own; 10.2.0.0/16 is free",
+                f + ":7:31: error: regions.eu-west-3.network.cidr: '10.1.0.0/16' overlaps regions.eu-west-2.network.cidr"
+                        + " 10.1.0.0/16: every region of the stack has a VPC block of its own; 10.2.0.0/16 is free");
+    }
+
+    @Test
+    void aBackwardsPortRangeComesOutWithTheOtherErrorsOfItsGroup() throws IOException {
+        Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  securityGroups:\n    web:\n      ingress:\n"
+                + "        - {protocol: tcpp, ports: 443-80, source: wbe}\n");
+        assertThat(rendered(invalid(f))).containsExactly(
+                f + ":8:22: error: network.securityGroups.web.ingress[0].protocol: 'tcpp' is not one of tcp, udp, icmp,"
+                        + " all; did you mean 'tcp'?",
+                f + ":8:35: error: network.securityGroups.web.ingress[0].ports: '443-80' runs backwards; did you mean"
+                        + " '80-443'?",
+                f + ":8:51: error: network.securityGroups.web.ingress[0].source: no security group named 'wbe'; did you"
+                        + " mean 'web'?");
+    }
+
+    @Test
+    void aBlockOfTheWrongSizeSuggestsOneOfARightSize() throws IOException {
+        Path f = write(HEAD + "network:\n  cidr: 10.1.0.0/15\n  privateSubnets: [10.0.0.0/29, 10.0.1.0/24, 10.0.2.0/24]\n");
+        assertThat(rendered(invalid(f))).containsExactly(
+                f + ":4:9: error: network.cidr: '10.1.0.0/15': AWS allows block sizes from /16 to /28; did you mean"
+                        + " '10.1.0.0/16'?",
+                f + ":5:20: error: network.privateSubnets[0]: '10.0.0.0/29': AWS allows block sizes from /16 to /28; did"
+                        + " you mean '10.0.0.0/28'?");
+    }
+
+    @Test
+    void aVpcBlockTooSmallForItsZonesSuggestsOnlyWhatAwsAllows() throws IOException {
+        Path f = write(HEAD + "network:\n  cidr: 10.0.0.0/16\n  subnetPrefixLength: 17\n  zones: 3\n");
+        assertThat(rendered(invalid(f))).containsExactly(f + ":6:10: error: network.zones: 3 zones need 6 subnets of /17"
+                + " but 10.0.0.0/16 holds only 2: use subnetPrefixLength 19, or at most 1 zone");
+    }
+
+    @Test
+    void anOverlapNamesTheSubnetItOverlaps() {
+        assertThat(rendered(invalid("invalid-subnet-overlaps"))).containsExactly(
+                file("invalid-subnet-overlaps") + ":7:19: error: network.publicSubnets[0]: subnet 10.0.16.0/20 overlaps"
+                        + " the computed private subnet of zone b (10.0.16.0/20)");
+    }
+
+    @Test
+    void theRegionIsOneAwsHasOrAtLeastLooksLikeOne() throws IOException {
+        Path foo = write("stack: shop\nregion: us-east1\nregions:\n  foo: {}\n");
+        assertThat(rendered(invalid(foo))).containsExactly(
+                foo + ":2:9: error: region: 'us-east1' is not an AWS region name such as us-east-1; did you mean 'us-east-1'?",
+                foo + ":4:3: error: regions.foo: 'foo' is not an AWS region name such as us-east-1");
+
+        Path unlisted = write("stack: shop\nregion: ap-southeast-9\nregions:\n  us-gov-east-1: {}\n  cn-north-1: {}\n");
+        TopologyLoader.Loaded loaded = TopologyLoader.load(unlisted);
+        assertThat(loaded.topology().region()).isEqualTo("ap-southeast-9");
+        assertThat(loaded.warnings()).extracting(Diagnostic::render).containsExactly(
+                unlisted + ":2:9: warning: region: 'ap-southeast-9' is not a region infra knows; did you mean"
+                        + " 'ap-southeast-1'? (if it is newer than this version of infra, ignore this)");
+    }
+
+    @Test
+    void bucketNamesFollowS3sRules() throws IOException {
+        Path f = write(HEAD + "encryption: {}\nbuckets:\n"
+                + "  a: {name: my..bucket}\n  b: {name: 192.168.1.1}\n  c: {name: xn--bucket}\n  d: {name: logs-s3alias}\n"
+                + "  e: {name: " + "x".repeat(60) + "}\n");
+        assertThat(rendered(invalid(f))).containsExactly(
+                f + ":5:13: error: buckets.a.name: 'my..bucket' is not an S3 bucket name: it must not hold two adjacent dots",
+                f + ":6:13: error: buckets.b.name: '192.168.1.1' is not an S3 bucket name: it must not look like an IP address",
+                f + ":7:13: error: buckets.c.name: 'xn--bucket' is not an S3 bucket name: it must not start with 'xn--',"
+                        + " which S3 reserves",
+                f + ":8:13: error: buckets.d.name: 'logs-s3alias' is not an S3 bucket name: it must not end with"
+                        + " '-s3alias', which S3 reserves");
+        // 60 characters are fine where the file's region is, and too many once another region is appended.
+        Path replicated = write(HEAD + "encryption: {}\nbuckets:\n  e: {name: " + "x".repeat(60) + "}\n"
+                + "regions:\n  eu-west-1: {}\n");
+        assertThat(rendered(invalid(replicated))).containsExactly(replicated + ":5:6: error: buckets.e: its S3 name in"
+                + " eu-west-1, '" + "x".repeat(60) + "-eu-west-1', has 70 characters, not 3 to 63");
+    }
+
+    /**
+     * A refused value is left out of what the semantic checks see; what they would then say of it (missing, or its
+     * default) is not said: a malformed network is still a network, a refused billing is not taken as on-demand.
+     */
+    @Test
+    void whatOnlyFollowsFromARefusedValueIsNotReported() throws IOException {
+        Path f = write(HEAD + "network: 10.0.0.0/16\nencryption: {}\n"
+                + "egressProxy: {capacity: {min: 2, max: many}, allowedDomains: 5}\n"
+                + "tables:\n  orders: {partitionKey: {name: id, type: S}, billing: provisoned, capacity: {read: 1, write: 1}}\n");
+        assertThat(rendered(invalid(f))).containsExactly(
+                f + ":3:10: error: network: expected a mapping, got a string",
+                f + ":5:39: error: egressProxy.capacity.max: expected an integer, got a string",
+                f + ":5:62: error: egressProxy.allowedDomains: expected a list, got an integer",
+                f + ":7:56: error: tables.orders.billing: 'provisoned' is not one of on-demand, provisioned; did you mean"
+                        + " 'provisioned'?");
     }
 }
