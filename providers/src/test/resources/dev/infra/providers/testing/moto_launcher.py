@@ -33,6 +33,235 @@ def patch_security_group_rule_description():
     SecurityGroupRule.description = property(description)
 
 
+# ---- names and descriptions AWS refuses at create (moto 5.2.x accepts them) ---------------------------------------
+
+def patch_elbv2_load_balancer_name():
+    """CreateLoadBalancer refuses names AWS refuses.
+
+    AWS: Name "must be unique per region per account, can have a maximum of 32 characters, must contain only
+    alphanumeric characters or hyphens, must not begin or end with a hyphen, and must not begin with "internal-""
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html), refused with
+    ValidationError (HTTP 400). moto 5.2.x accepts any name (it checks target group names, as AWS does:
+    CreateTargetGroup's Name has the same rules but "internal-").
+    """
+    import re
+
+    from moto.elbv2.exceptions import ValidationError
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self, name, *args, **kwargs):
+        if len(name) > 32:
+            raise ValidationError(f"Load balancer name '{name}' cannot be longer than '32' characters")
+        if not re.fullmatch(r"[a-zA-Z0-9-]+", name):
+            raise ValidationError(f"Load balancer name '{name}' can only contain characters that are alphanumeric "
+                                  "characters or hyphens(-)")
+        if name.startswith("-") or name.endswith("-"):
+            raise ValidationError(f"Load balancer name '{name}' cannot begin or end with '-'")
+        if name.startswith("internal-"):
+            raise ValidationError(f"Load balancer name '{name}' cannot begin with 'internal-'")
+        return original(self, name, *args, **kwargs)
+
+    ELBv2Backend.create_load_balancer = create_load_balancer
+
+
+def patch_opensearch_domain_name_length():
+    """CreateDomain refuses domain names shorter than 3 or longer than 28 characters.
+
+    AWS: DomainName "Length Constraints: Minimum length of 3. Maximum length of 28. Pattern: [a-z][a-z0-9\\-]+"
+    (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_CreateDomain.html), refused with
+    ValidationException. moto 5.2.x checks the pattern only.
+    """
+    from moto.opensearch.responses import OpenSearchServiceResponse
+    from moto.core.exceptions import JsonRESTError
+
+    original = OpenSearchServiceResponse.create_domain
+
+    def create_domain(self):
+        name = self._get_param("DomainName") or ""
+        if not 3 <= len(name) <= 28:
+            raise JsonRESTError("ValidationException", f"1 validation error detected: Value '{name}' at 'domainName' "
+                                f"failed to satisfy constraint: Member must have length between 3 and 28")
+        return original(self)
+
+    OpenSearchServiceResponse.create_domain = create_domain
+
+
+def patch_elasticache_replication_group_id():
+    """CreateReplicationGroup refuses ids AWS refuses.
+
+    AWS: ReplicationGroupId "Constraints: A name must contain from 1 to 40 alphanumeric characters or hyphens. The
+    first character must be a letter. A name cannot end with a hyphen or contain two consecutive hyphens"
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html), refused with
+    InvalidParameterValue. moto 5.2.x accepts any id.
+    """
+    import re
+
+    from moto.elasticache.exceptions import InvalidParameterValueException
+    from moto.elasticache.models import ElastiCacheBackend
+
+    original = ElastiCacheBackend.create_replication_group
+
+    def create_replication_group(self, replication_group_id, *args, **kwargs):
+        rules = ("must contain from 1 to 40 alphanumeric characters or hyphens", "must begin with a letter",
+                 "cannot end with a hyphen or contain two consecutive hyphens")
+        broken = [rule for rule, ok in zip(rules, (
+            re.fullmatch(r"[a-zA-Z0-9-]{1,40}", replication_group_id or "") is not None,
+            re.match(r"[a-zA-Z]", replication_group_id or "") is not None,
+            not (replication_group_id or "").endswith("-") and "--" not in (replication_group_id or ""))) if not ok]
+        if broken:
+            raise InvalidParameterValueException(
+                f"Invalid replication group id '{replication_group_id}': it " + "; it ".join(broken) + ".")
+        return original(self, replication_group_id, *args, **kwargs)
+
+    ElastiCacheBackend.create_replication_group = create_replication_group
+
+
+def patch_iam_role_and_instance_profile_names():
+    """CreateRole refuses role names past 64 characters, CreateInstanceProfile profile names past 128.
+
+    AWS: RoleName "Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [\\w+=,.@-]+"
+    (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html); InstanceProfileName "Minimum length of
+    1. Maximum length of 128. Pattern: [\\w+=,.@-]+"
+    (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html); refused with ValidationError
+    (the common "1 validation error detected" form). moto 5.2.x accepts any name.
+    """
+    import re
+
+    from moto.iam.exceptions import ValidationError
+    from moto.iam.models import IAMBackend
+
+    def check(name, member, limit):
+        if not 1 <= len(name or "") <= limit:
+            raise ValidationError(f"1 validation error detected: Value '{name}' at '{member}' failed to satisfy "
+                                  f"constraint: Member must have length less than or equal to {limit}")
+        if not re.fullmatch(r"[\w+=,.@-]+", name):
+            raise ValidationError(f"1 validation error detected: Value '{name}' at '{member}' failed to satisfy "
+                                  "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+")
+
+    original_role = IAMBackend.create_role
+    original_profile = IAMBackend.create_instance_profile
+
+    def create_role(self, role_name, *args, **kwargs):
+        check(role_name, "roleName", 64)
+        return original_role(self, role_name, *args, **kwargs)
+
+    def create_instance_profile(self, name, *args, **kwargs):
+        check(name, "instanceProfileName", 128)
+        return original_profile(self, name, *args, **kwargs)
+
+    IAMBackend.create_role = create_role
+    IAMBackend.create_instance_profile = create_instance_profile
+
+
+# CreateSecurityGroup's and the rules' Description: "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*".
+_EC2_DESCRIPTION = r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*"
+_EC2_CHARACTERS = "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"
+
+
+def patch_ec2_security_group_name_and_description():
+    """CreateSecurityGroup refuses names and descriptions AWS refuses.
+
+    AWS: GroupName "Constraints: Up to 255 characters in length. Cannot start with sg-. Valid characters: a-z, A-Z,
+    0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"; Description "Constraints: Up to 255 characters in length. Valid
+    characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html); refused with
+    InvalidParameterValue ("Invalid security group description. Valid descriptions are strings less than 256
+    characters from the following set: ...", as AWS answers). moto 5.2.x accepts any (an apostrophe among them).
+    Groups moto makes itself (default groups) are not checked: only requests are.
+    """
+    import re
+
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    original = SecurityGroups.create_security_group
+
+    def create_security_group(self):
+        name = self._get_param("GroupName") or ""
+        description = self._get_param("Description") or ""
+        if len(name) > 255 or not re.fullmatch(_EC2_DESCRIPTION, name):
+            raise EC2ClientError("InvalidParameterValue", "Invalid security group name. Valid names are strings less "
+                                 "than 256 characters from the following set: " + _EC2_CHARACTERS)
+        if name.lower().startswith("sg-"):
+            raise EC2ClientError("InvalidParameterValue", f"Group names may not be in the format sg-*: {name}")
+        if len(description) > 255 or not re.fullmatch(_EC2_DESCRIPTION, description):
+            raise EC2ClientError("InvalidParameterValue", "Invalid security group description. Valid descriptions are "
+                                 "strings less than 256 characters from the following set: " + _EC2_CHARACTERS)
+        return original(self)
+
+    SecurityGroups.create_security_group = create_security_group
+
+
+def patch_ec2_security_group_rule_descriptions():
+    """Authorize-, UpdateSecurityGroupRuleDescriptions- (ingress and egress) and ModifySecurityGroupRules refuse rule
+    descriptions AWS refuses.
+
+    AWS: the Description of IpRange, Ipv6Range, PrefixListId and UserIdGroupPair, "Constraints: Up to 255 characters in
+    length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html), and SecurityGroupRuleRequest's
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRuleRequest.html); refused with
+    InvalidParameterValue ("Invalid rule description. Valid descriptions are strings less than 256 characters from the
+    following set: ..."). moto 5.2.x accepts any.
+    """
+    import re
+
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    def descriptions(self):
+        for permission in self._get_param("IpPermissions", []) or []:
+            for key in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"):
+                for item in permission.get(key, []) or []:
+                    yield item.get("Description")
+        for rule in self._get_param("SecurityGroupRules", []) or []:
+            yield (rule.get("SecurityGroupRule") or {}).get("Description")
+
+    def checked(original):
+        def call(self):
+            for description in descriptions(self):
+                if description is not None and (len(description) > 255
+                                                or not re.fullmatch(_EC2_DESCRIPTION, description)):
+                    raise EC2ClientError("InvalidParameterValue", "Invalid rule description. Valid descriptions are "
+                                         "strings less than 256 characters from the following set: " + _EC2_CHARACTERS)
+            return original(self)
+        return call
+
+    for method in ("authorize_security_group_ingress", "authorize_security_group_egress",
+                   "update_security_group_rule_descriptions_ingress", "update_security_group_rule_descriptions_egress",
+                   "modify_security_group_rules"):
+        setattr(SecurityGroups, method, checked(getattr(SecurityGroups, method)))
+
+
+def patch_cloudtrail_trail_name():
+    """CreateTrail refuses names with adjacent periods, underscores or dashes, and names in IP address format.
+
+    AWS: Name must "Contain only ASCII letters (a-z, A-Z), numbers (0-9), periods (.), underscores (_), or dashes (-);
+    Start with a letter or number, and end with a letter or number; Be between 3 and 128 characters; Have no adjacent
+    periods, underscores or dashes. Names like my-_namespace and my--namespace are not valid; Not be in IP address
+    format (for example, 192.168.5.4)"; refused with InvalidTrailNameException
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html). moto 5.2.x checks all but
+    the last two.
+    """
+    import re
+
+    from moto.cloudtrail.exceptions import InvalidTrailNameException
+    from moto.cloudtrail.models import Trail
+
+    original = Trail.check_name
+
+    def check_name(self):
+        original(self)
+        if re.search(r"[._-]{2}", self.trail_name):
+            raise InvalidTrailNameException("Trail name cannot have adjacent periods, underscores or dashes.")
+        if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", self.trail_name):
+            raise InvalidTrailNameException("Trail name cannot be in IP address format.")
+
+    Trail.check_name = check_name
+
+
 def patch_ebs_default_kms_key_id():
     """GetEbsDefaultKmsKeyId and ResetEbsDefaultKmsKeyId: the default KMS key for EBS encryption by default.
 
@@ -1928,7 +2157,10 @@ def patch_acm_dns_validation():
     CertBundle.check = check
 
 
-PATCHES = [patch_acm_dns_validation, patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
+           patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
+           patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
+           patch_acm_dns_validation, patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
