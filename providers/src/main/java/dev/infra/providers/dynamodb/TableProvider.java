@@ -353,12 +353,8 @@ public final class TableProvider extends AwsResourceProvider {
         }
         String ttl = (String) now.attributes().get(TTL);
         if (!Objects.equals(d.ttlAttribute(), ttl)) {
-            if (ttl != null) {
-                setTimeToLive(name, ttl, false);
-            }
-            if (d.ttlAttribute() != null) {
-                setTimeToLive(name, d.ttlAttribute(), true);
-            }
+            // One UpdateTimeToLive, on or off: a rename takes two, which AWS refuses within the hour (see refusals).
+            setTimeToLive(name, d.ttlAttribute() != null ? d.ttlAttribute() : ttl, d.ttlAttribute() != null);
         }
         if (d.deletionProtection() != Boolean.TRUE.equals(now.attributes().get(DELETION_PROTECTION))) {
             updateTable(ctx, name, "to change deletion protection", TABLE_TIMEOUT,
