@@ -149,6 +149,10 @@ class TableIT extends ProviderTestSupport {
                 .hasMessageContaining("deletion protection is on; set deletionProtection: false and apply before destroying");
         assertThat(rawTable(name).deletionProtectionEnabled()).isTrue();
 
+        // At plan time: a new TTL attribute in place of another is two changes, refused; off (or on) is one.
+        assertThat(tables.refusals(created, Map.of("ttlAttribute", "validUntil"))).singleElement().asString()
+                .startsWith("ttlAttribute expiresAt → validUntil:").contains("remove ttl, apply, wait an hour");
+        assertThat(tables.refusals(created, Map.of())).isEmpty();
         // TTL stays as it is: DynamoDB takes one TTL change per table and hour, and the create made one.
         Map<String, Object> next = new TreeMap<>();
         next.put("globalSecondaryIndexes", List.of(index("byStatus", key("status", "S"), null)));
