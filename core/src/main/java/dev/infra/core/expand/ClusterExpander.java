@@ -3,6 +3,7 @@ package dev.infra.core.expand;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Edge.NodeGroup;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,8 +18,6 @@ import java.util.Map;
  */
 final class ClusterExpander implements ComponentExpander {
 
-    static final String POLICY = "arn:aws:iam::aws:policy/";
-
     static String prefix(String cluster) {
         return "cluster." + cluster;
     }
@@ -32,16 +31,18 @@ final class ClusterExpander implements ComponentExpander {
         String p = prefix(c.name());
         String clusterRole = p + "/cluster-role";
         String nodeRole = p + "/node-role";
+        Partition partition = Partition.of(t.region());
         // IAM is global: the region in the name keeps copies of the stack in other regions apart.
         out.add(clusterRole, "aws_iam_role", c.name() + "-cluster-role", Map.of(
                 "name", out.name(c.name() + "-cluster-" + t.region()),
-                "assumeRolePolicy", trust("eks.amazonaws.com"),
-                "managedPolicyArns", List.of(POLICY + "AmazonEKSClusterPolicy")), c.at());
+                "assumeRolePolicy", trust(partition.servicePrincipal("eks")),
+                "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSClusterPolicy"))), c.at());
         out.add(nodeRole, "aws_iam_role", c.name() + "-node-role", Map.of(
                 "name", out.name(c.name() + "-node-" + t.region()),
-                "assumeRolePolicy", trust("ec2.amazonaws.com"),
-                "managedPolicyArns", List.of(POLICY + "AmazonEKSWorkerNodePolicy",
-                        POLICY + "AmazonEC2ContainerRegistryReadOnly", POLICY + "AmazonSSMManagedInstanceCore")), c.at());
+                "assumeRolePolicy", trust(partition.servicePrincipal("ec2")),
+                "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSWorkerNodePolicy"),
+                        managedPolicy(partition, "AmazonEC2ContainerRegistryReadOnly"),
+                        managedPolicy(partition, "AmazonSSMManagedInstanceCore"))), c.at());
         out.add(p + "/node-instance-profile", "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
                 "name", out.name(c.name() + "-node-profile-" + t.region()),
                 "roleName", Ref.id(nodeRole)), c.at());
@@ -72,6 +73,11 @@ final class ClusterExpander implements ComponentExpander {
             ng.put("amiType", "AL2023_x86_64_STANDARD");
             out.add(p + "/node-group." + g.name(), "aws_eks_node_group", c.name() + "-" + g.name(), ng, c.at());
         }
+    }
+
+    /** The ARN of the AWS managed policy {@code name} in {@code partition}. */
+    static String managedPolicy(Partition partition, String name) {
+        return partition.arn("iam", "", "aws", "policy/" + name);
     }
 
     /** A trust policy in canonical form (compact, keys sorted), the form IAM reads are compared in. */

@@ -9,6 +9,7 @@ import dev.infra.core.topology.Data.Key;
 import dev.infra.core.topology.Data.LifecycleRule;
 import dev.infra.core.topology.Data.Service;
 import dev.infra.core.topology.Data.Table;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,20 +119,21 @@ final class DataExpander implements ComponentExpander {
         });
         attrs.put("lifecycleRules", rules);
         if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
-            attrs.put("policy", cloudTrailPolicy(name));
+            attrs.put("policy", cloudTrailPolicy(Partition.of(t.region()), name));
         }
         out.add(bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
         Replication.bucket(b, bucket(b.name()), out);
     }
 
     /** What CloudTrail needs to deliver (AWS CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"). */
-    static String cloudTrailPolicy(String bucket) {
-        Map<String, Object> principal = Map.of("Service", "cloudtrail.amazonaws.com");
+    static String cloudTrailPolicy(Partition partition, String bucket) {
+        Map<String, Object> principal = Map.of("Service", partition.servicePrincipal("cloudtrail"));
+        String arn = partition.arn("s3", "", "", bucket);
         List<Object> statements = List.of(
                 new TreeMap<>(Map.of("Sid", "AWSCloudTrailAclCheck", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:GetBucketAcl", "Resource", "arn:aws:s3:::" + bucket)),
+                        "Action", "s3:GetBucketAcl", "Resource", arn)),
                 new TreeMap<>(Map.of("Sid", "AWSCloudTrailWrite", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:PutObject", "Resource", "arn:aws:s3:::" + bucket + "/AWSLogs/*",
+                        "Action", "s3:PutObject", "Resource", arn + "/AWSLogs/*",
                         "Condition", Map.of("StringEquals", Map.of("s3:x-amz-acl", "bucket-owner-full-control")))));
         return canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
     }

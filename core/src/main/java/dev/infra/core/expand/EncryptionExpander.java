@@ -2,6 +2,7 @@ package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.Encryption;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import dev.infra.core.topology.Data.Monitoring;
 import java.util.ArrayList;
@@ -37,15 +38,16 @@ final class EncryptionExpander implements ComponentExpander {
      */
     static List<String> servicePrincipals(Topology t) {
         Monitoring m = t.monitoring();
+        Partition partition = Partition.of(t.region());
         List<String> out = new ArrayList<>();
         if (m != null && m.trailBucket() != null) {
-            out.add("cloudtrail.amazonaws.com");
+            out.add(partition.servicePrincipal("cloudtrail"));
         }
         if (m != null && m.alarms()) {
-            out.add("cloudwatch.amazonaws.com");
+            out.add(partition.servicePrincipal("cloudwatch"));
         }
         if (m != null && !m.logGroups().isEmpty()) {
-            out.add("logs." + t.region() + ".amazonaws.com");
+            out.add(partition.servicePrincipal("logs." + t.region()));
         }
         return out;
     }
@@ -56,7 +58,7 @@ final class EncryptionExpander implements ComponentExpander {
      */
     static List<String> serviceLinkedRoles(Topology t) {
         boolean groups = t.egressProxy() != null || t.accessProxy() != null || !t.clusters().isEmpty();
-        return groups ? List.of("autoscaling.amazonaws.com") : List.of();
+        return groups ? List.of(Partition.of(t.region()).servicePrincipal("autoscaling")) : List.of();
     }
 
     @Override

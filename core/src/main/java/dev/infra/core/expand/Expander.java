@@ -14,6 +14,7 @@ public final class Expander {
     private Expander() {}
 
     public static List<ResourceSpec> expand(Topology topology) {
+        ReplicationRules.check(topology);
         Expansion out = new Expansion(topology);
         COMPONENTS.forEach(c -> c.expand(topology, out));
         return Replication.shareGlobals(topology, out.specs());

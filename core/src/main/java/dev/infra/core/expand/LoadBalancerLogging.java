@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.topology.Data;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -13,18 +14,20 @@ import java.util.TreeMap;
  * load balancer's region and its only supported encryption is SSE-S3 (so the bucket has no kmsKeyArn). Its policy lets
  * Elastic Load Balancing put objects under {@code <bucket>/<prefix>/AWSLogs/<account>/}: in a region available before
  * August 2022, the principal is that region's Elastic Load Balancing account ({@link #ELB_ACCOUNTS}); in a newer one,
- * the service principal {@code logdelivery.elasticloadbalancing.amazonaws.com}. The guide's resource names the
+ * the service principal {@code logdelivery.elasticloadbalancing.<the partition's DNS suffix>}. The guide's resource names the
  * stack's own account; the expansion does not know it, so the policy grants {@code <bucket>/<prefix>/AWSLogs/*} per
  * load balancer prefix instead (still only the log prefixes, and the bucket is the stack's own).
  */
 final class LoadBalancerLogging {
 
     static final String BUCKET = "monitoring/lb-log-bucket";
-    static final String SERVICE_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com";
+    static final String SERVICE = "logdelivery.elasticloadbalancing";
 
     /**
-     * The Elastic Load Balancing account of each region available before August 2022, as the guide's table lists them
-     * (aws partition; GovCloud and China have their own partitions and are not listed here).
+     * The Elastic Load Balancing account of each region available before August 2022, as the guide's table lists them;
+     * the China regions' from "Getting Started with Amazon Web Services in China", Elastic Load Balancing
+     * (https://docs.amazonaws.cn/en_us/aws/latest/userguide/elb.html), GovCloud's from the AWS GovCloud (US) User
+     * Guide, Elastic Load Balancing.
      */
     static final Map<String, String> ELB_ACCOUNTS = Map.ofEntries(
             Map.entry("us-east-1", "127311923021"),
@@ -48,7 +51,11 @@ final class LoadBalancerLogging {
             Map.entry("eu-west-3", "009996457667"),
             Map.entry("eu-north-1", "897822967062"),
             Map.entry("me-south-1", "076674570225"),
-            Map.entry("sa-east-1", "507241528517"));
+            Map.entry("sa-east-1", "507241528517"),
+            Map.entry("cn-north-1", "638102146993"),
+            Map.entry("cn-northwest-1", "037604701340"),
+            Map.entry("us-gov-west-1", "048591011584"),
+            Map.entry("us-gov-east-1", "190560391635"));
 
     private LoadBalancerLogging() {}
 
@@ -70,11 +77,12 @@ final class LoadBalancerLogging {
     static String policy(Topology t) {
         String bucket = bucketName(t);
         String account = ELB_ACCOUNTS.get(t.region());
+        Partition partition = Partition.of(t.region());
         Map<String, Object> principal = account != null
-                ? Map.of("AWS", "arn:aws:iam::" + account + ":root")
-                : Map.of("Service", SERVICE_PRINCIPAL);
+                ? Map.of("AWS", partition.arn("iam", "", account, "root"))
+                : Map.of("Service", partition.servicePrincipal(SERVICE));
         List<String> resources = t.loadBalancers().keySet().stream().sorted()
-                .map(lb -> "arn:aws:s3:::" + bucket + "/" + prefix(lb) + "/AWSLogs/*").toList();
+                .map(lb -> partition.arn("s3", "", "", bucket + "/" + prefix(lb) + "/AWSLogs/*")).toList();
         Map<String, Object> statement = new TreeMap<>(Map.of("Sid", "ElbAccessLogsWrite", "Effect", "Allow",
                 "Principal", principal, "Action", "s3:PutObject", "Resource", resources));
         return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", List.of(statement))));

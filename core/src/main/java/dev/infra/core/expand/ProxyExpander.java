@@ -65,7 +65,7 @@ final class ProxyExpander implements ComponentExpander {
 
     private static void access(Topology t, AccessProxy p, Expansion out) {
         String sg = "access-proxy/security-group";
-        SecurityGroups.group(out, sg, "access-proxy", "Teleport proxy: Teleport's ports only", Set.of(), p.at());
+        SecurityGroups.group(out, sg, "access-proxy", "Teleport proxy: the Teleport ports only", Set.of(), p.at());
         for (String cidr : p.allowedCidrs()) {
             for (int port : TELEPORT_PROXY_PORTS) {
                 SecurityGroups.rule(out, sg, "ingress", "tcp", port, port, cidr, "Teleport", p.at());

@@ -5,6 +5,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
 import dev.infra.core.topology.Data.Bucket;
 import dev.infra.core.topology.Data.Table;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -64,9 +65,10 @@ final class Replication {
             out.addUntagged(address + "/replication", "aws_s3_bucket_replication_rule", rule, Set.of(), b.at());
             return;
         }
-        String source = "arn:aws:s3:::" + b.s3Name(t.stack(), t.region(), t.fileRegion());
+        Partition partition = Partition.of(t.region());
+        String source = partition.arn("s3", "", "", b.s3Name(t.stack(), t.region(), t.fileRegion()));
         List<String> destinations = t.placement().replicas().stream()
-                .map(r -> "arn:aws:s3:::" + b.s3Name(t.stack(), r, t.fileRegion()) + "/*").toList();
+                .map(r -> partition.arn("s3", "", "", b.s3Name(t.stack(), r, t.fileRegion()) + "/*")).toList();
         // The S3 User Guide's replication role ("Setting up permissions for live replication"), with KMS for
         // SSE-KMS objects: decrypt at the source, encrypt with each replica region's key.
         List<Object> statements = List.of(
@@ -75,10 +77,10 @@ final class Replication {
                         "s3:GetObjectVersionTagging"), source + "/*"),
                 statement(List.of("s3:ReplicateDelete", "s3:ReplicateObject", "s3:ReplicateTags"), destinations),
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:Encrypt"), "Resource", "*",
-                        "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*.amazonaws.com")))));
+                        "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
         out.add(role, "aws_iam_role", "bucket-" + b.name() + "-replication", Map.of(
                 "name", out.name(b.name() + "-replication-" + t.region()),
-                "assumeRolePolicy", ClusterExpander.trust("s3.amazonaws.com"),
+                "assumeRolePolicy", ClusterExpander.trust(partition.servicePrincipal("s3")),
                 "managedPolicyArns", List.of(),
                 "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
                         "Statement", statements)))), b.at());

@@ -60,6 +60,7 @@ public final class Planner {
         // A state never written (serial 0, nothing in it): every tagged resource found is unknown to it.
         Adoption unrecorded = state.serial() == 0 && state.resources().isEmpty() ? Adoption.STATE_MISSING
                 : Adoption.NOT_IN_STATE;
+        List<Diagnostic> refused = new ArrayList<>();
 
         if (!destroy) {
             for (String address : desired.order()) {
@@ -71,7 +72,11 @@ public final class Planner {
                 }
                 driftOf(spec.type(), prior, current).ifPresent(drift::add);
                 changes.put(address, change(spec, prior, current, changes, live, unrecorded));
+                refused.addAll(refusals(spec, current, changes, live));
             }
+        }
+        if (!refused.isEmpty()) {
+            throw new InvalidInputException(refused);
         }
         // What state or the stack's tags hold that the topology no longer wants: delete, dependents first.
         Map<String, ResourceChange> deletes = new TreeMap<>();
@@ -157,6 +162,21 @@ public final class Planner {
         } else if (value instanceof List<?> l) {
             l.forEach(v -> collectIds(v, addressById, out));
         }
+    }
+
+    /**
+     * What AWS would refuse of a planned update or replacement ({@link ResourceProvider#refusals}), as errors at the
+     * spec's origin: the plan fails with all of them before anything changes.
+     */
+    private List<Diagnostic> refusals(ResourceSpec spec, LiveResource current, Map<String, ResourceChange> planned,
+                                      Live live) {
+        Action action = planned.get(spec.address()).action();
+        if (action != Action.UPDATE && action != Action.REPLACE) {
+            return List.of();
+        }
+        Map<String, Object> desired = Values.resolve(spec.attributes(), ref -> resolveAtPlan(ref, planned, live));
+        return providers.get(spec.type()).refusals(current, desired).stream()
+                .map(reason -> Diagnostic.error(spec.origin(), spec.address(), reason)).toList();
     }
 
     /** Deleting what AWS protects would fail halfway through; fail the plan instead, naming each one. */

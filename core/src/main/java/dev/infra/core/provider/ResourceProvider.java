@@ -2,6 +2,7 @@ package dev.infra.core.provider;
 
 import dev.infra.core.model.ResourceSpec;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -33,4 +34,16 @@ public interface ResourceProvider {
 
     /** Deletes the resource and waits until it is gone. Deleting what is already gone succeeds. */
     void delete(LiveResource current, OperationContext ctx);
+
+    /**
+     * What AWS would refuse of bringing {@code current} to {@code desired}, for the rules that depend on what the
+     * resource is now (an EKS cluster goes up one minor version per update; DynamoDB takes one TTL change an hour).
+     * The planner asks for each UPDATE and REPLACE and fails the plan, before anything changes, with every reason at
+     * its spec's origin. {@code desired} holds the resolved attributes the plan compares (a value may be
+     * {@link dev.infra.core.model.Unknown}); each reason names the attribute, AWS's rule and what to do instead. Rules
+     * on a value alone (a name's length) are not asked here: validate checks those. May read AWS; empty by default.
+     */
+    default List<String> refusals(LiveResource current, Map<String, Object> desired) {
+        return List.of();
+    }
 }

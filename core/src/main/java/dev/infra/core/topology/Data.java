@@ -13,17 +13,21 @@ public final class Data {
 
     public record Index(String name, Key partitionKey, Key sortKey) {}
 
-    /** @param readCapacity, writeCapacity 0 when billing is on demand */
+    /**
+     * @param readCapacity, writeCapacity 0 when billing is on demand
+     * @param billingAt where {@code billing:} is (the table's place when it is not given)
+     */
     public record Table(String name, Key partitionKey, Key sortKey, boolean onDemand, int readCapacity, int writeCapacity,
                        List<Index> indexes, boolean pointInTimeRecovery, String ttlAttribute, boolean deletionProtection,
-                       SourceLocation at) {}
+                       SourceLocation at, SourceLocation billingAt) {}
 
     /**
      * @param clientsFrom clusters whose nodes may reach the cache; nothing else can
      * @param global a Global Datastore across the stack's regions: replicas hold secondaries
+     * @param nodeTypeAt where {@code nodeType:} is (the cache's place when it is not given)
      */
     public record Cache(String name, String engineVersion, String nodeType, int replicas, List<String> clientsFrom,
-                        boolean global, SourceLocation at) {}
+                        boolean global, SourceLocation at, SourceLocation nodeTypeAt) {}
 
     public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
 

@@ -110,7 +110,7 @@ final class DataBinder {
         return new Table(name, pk, sk, onDemand,
                 capacity == null ? 0 : intOr(capacity.get("read"), 0), capacity == null ? 0 : intOr(capacity.get("write"), 0),
                 indexes, !"false".equals(text(t.get("pointInTimeRecovery"))), text(t.get("ttl")),
-                !"false".equals(text(t.get("deletionProtection"))), t.at());
+                !"false".equals(text(t.get("deletionProtection"))), t.at(), TopologyLoader.at(t.get("billing"), t.at()));
     }
 
     private static Cache cache(String name, YMap c, EdgeBinder.Bound edge, Diagnostics diags) {
@@ -124,8 +124,11 @@ final class DataBinder {
             }
             clients.add(cluster);
         }
-        return new Cache(name, text(c.get("engineVersion"), "7.1"), text(c.get("nodeType"), "cache.t4g.small"),
-                intOr(c.get("replicas"), 1), clients, "true".equals(text(c.get("global"))), c.at());
+        boolean global = "true".equals(text(c.get("global")));
+        // A Global Datastore needs nodes of size large and above (ElastiCache, "Prerequisites and limitations").
+        return new Cache(name, text(c.get("engineVersion"), "7.1"),
+                text(c.get("nodeType"), global ? "cache.r7g.large" : "cache.t4g.small"), intOr(c.get("replicas"), 1),
+                clients, global, c.at(), TopologyLoader.at(c.get("nodeType"), c.at()));
     }
 
     private static Bucket bucket(String name, YMap b, Diagnostics diags) {

@@ -177,7 +177,8 @@ public final class TopologyShape {
 
     static final Shape CACHE = obj("An ElastiCache Redis replication group in front of the tables.",
             optional("engineVersion", pattern("a Redis version such as \"7.1\"", "^[0-9]+\\.[0-9]+$")),
-            optional("nodeType", pattern("a node type such as cache.t4g.small", "^cache\\.[a-z0-9]+\\.[a-z0-9]+$")),
+            optional("nodeType", pattern("a node type such as cache.t4g.small (the default; cache.r7g.large for a global"
+                    + " cache, as a Global Datastore needs nodes of size large and above)", "^cache\\.[a-z0-9]+\\.[a-z0-9]+$")),
             optional("replicas", integer("read replicas besides the primary (at least 1 for failover)", 0, 5)),
             required("clientsFrom", listOf("clusters whose nodes may connect; nothing else can",
                     pattern("a cluster reference such as clusters.apps", "^clusters\\.[a-z][a-z0-9-]*$"))),

@@ -1,6 +1,7 @@
 package dev.infra.core.testing;
 
 import dev.infra.core.expand.Expansion;
+import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderRegistry;
 import dev.infra.core.provider.ResourceSchema;
 import java.util.ArrayList;
@@ -60,6 +61,8 @@ public final class FakeCloud {
     final AtomicInteger createsInProgress = new AtomicInteger();
     final AtomicInteger awaitsStarted = new AtomicInteger();
     final AtomicInteger maxCreatesInProgress = new AtomicInteger();
+    final Map<String, java.util.function.BiFunction<LiveResource, Map<String, Object>, List<String>>> refusals =
+            new ConcurrentHashMap<>();
 
     /** Schemas shaped like the EC2 providers': tags (and a few more) updatable, the rest forces replacement. */
     static Map<String, ResourceSchema> defaultSchemas() {
@@ -98,6 +101,12 @@ public final class FakeCloud {
     /** The next create of {@code address} takes effect and then fails, like a timeout after AWS acted. */
     public FakeCloud crashAfterCreate(String address) {
         crashAfterCreate.add(address);
+        return this;
+    }
+
+    /** Changes of {@code type} are refused at plan time with what {@code rule} says (its providers' refusals). */
+    public FakeCloud refuse(String type, java.util.function.BiFunction<LiveResource, Map<String, Object>, List<String>> rule) {
+        refusals.put(type, rule);
         return this;
     }
 

@@ -115,6 +115,11 @@ public final class FakeProvider implements ResourceProvider {
     }
 
     @Override
+    public List<String> refusals(LiveResource current, Map<String, Object> desired) {
+        return cloud.refusals.getOrDefault(type, (c, d) -> List.of()).apply(current, desired);
+    }
+
+    @Override
     public void delete(LiveResource current, OperationContext ctx) {
         cloud.remove(current.id(), current.address());
         cloud.log("delete " + current.address());

@@ -58,7 +58,10 @@ import software.amazon.awssdk.services.dynamodb.model.UpdateTableRequest;
  * <p>CreateTable carries keys, billing, indexes, SSE, deletion protection and tags; then a wait for ACTIVE, and
  * UpdateContinuousBackups / UpdateTimeToLive when asked for. DynamoDB does one thing per UpdateTable, so an update
  * makes one call per change, each waited for: billing and capacity (the indexes' with them), each index removed (until
- * it is gone), each index added (until it is ACTIVE), the key, deletion protection.
+ * it is gone), each index added (until it is ACTIVE), the key, deletion protection. TTL changes are one UpdateTimeToLive:
+ * AWS takes one per table and hour ("Any additional UpdateTimeToLive calls for the same table during this one hour
+ * duration result in a ValidationException", API_UpdateTimeToLive), so a new TTL attribute in place of another (off, then
+ * on) is refused at plan time with the way through ({@link #refusals}), rather than planned as two steps an hour apart.
  *
  * <p>readAll: ListTables has no tag filter, so the stack's tables come from one GetResources call of the Resource
  * Groups Tagging API (tags included), then DescribeTable, DescribeContinuousBackups and DescribeTimeToLive per table (no
@@ -326,6 +329,18 @@ public final class TableProvider extends AwsResourceProvider {
         return readBack(ctx, d.name());
     }
 
+    /** A TTL attribute renamed: two UpdateTimeToLive calls, which AWS refuses within the hour. */
+    @Override
+    public List<String> refusals(LiveResource current, Map<String, Object> desired) {
+        if (current.attributes().get(TTL) instanceof String have && desired.get(TTL) instanceof String want
+                && !have.equals(want)) {
+            return List.of("ttlAttribute " + have + " → " + want + ": DynamoDB changes a table's TTL once an hour (\"Time"
+                    + " to live has been modified multiple times within a fixed interval\"), and a new attribute takes"
+                    + " two changes (off, then on): remove ttl, apply, wait an hour, then set ttl: " + want + " and apply");
+        }
+        return List.of();
+    }
+
     /** Each change against what AWS has now, one at a time and waited for (see the class comment). */
     @Override
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
@@ -353,12 +368,8 @@ public final class TableProvider extends AwsResourceProvider {
         }
         String ttl = (String) now.attributes().get(TTL);
         if (!Objects.equals(d.ttlAttribute(), ttl)) {
-            if (ttl != null) {
-                setTimeToLive(name, ttl, false);
-            }
-            if (d.ttlAttribute() != null) {
-                setTimeToLive(name, d.ttlAttribute(), true);
-            }
+            // One UpdateTimeToLive, on or off: a rename takes two, which AWS refuses within the hour (see refusals).
+            setTimeToLive(name, d.ttlAttribute() != null ? d.ttlAttribute() : ttl, d.ttlAttribute() != null);
         }
         if (d.deletionProtection() != Boolean.TRUE.equals(now.attributes().get(DELETION_PROTECTION))) {
             updateTable(ctx, name, "to change deletion protection", TABLE_TIMEOUT,

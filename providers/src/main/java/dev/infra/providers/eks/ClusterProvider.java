@@ -25,7 +25,10 @@ import software.amazon.awssdk.services.eks.model.VpcConfigResponse;
  * clusterSecurityGroupId (the group EKS makes for the control plane and managed nodes). Id:
  * the cluster name.
  *
- * <p>A version change is UpdateClusterVersion, an endpoint access change UpdateClusterConfig, each waited for. readAll:
+ * <p>A version change is UpdateClusterVersion, an endpoint access change UpdateClusterConfig, each waited for. EKS
+ * goes up one minor version per update and never down ("Update existing cluster to new Kubernetes version",
+ * https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html), so any other version change is refused at
+ * plan time, naming the next version allowed ({@link #refusals}). readAll:
  * ListClusters + one DescribeCluster per cluster of the region (tags come with it; EKS has no tag filter).
  */
 public final class ClusterProvider extends EksProvider<Cluster> {
@@ -170,6 +173,40 @@ public final class ClusterProvider extends EksProvider<Cluster> {
                     .resourcesVpcConfig(v -> v.endpointPublicAccess(publicAccess).endpointPrivateAccess(privateAccess))
                     .clientRequestToken(UUID.randomUUID().toString()))).update();
             awaitUpdate(ctx, update, name, null);
+        }
+    }
+
+    /** A version change other than one minor version up ("1.29" to "1.30"), which EKS refuses. */
+    @Override
+    public List<String> refusals(LiveResource current, Map<String, Object> desired) {
+        if (!(current.attributes().get(VERSION) instanceof String have) || !(desired.get(VERSION) instanceof String want)
+                || want.equals(have)) {
+            return List.of();
+        }
+        int[] from = minor(have);
+        int[] to = minor(want);
+        if (from == null || to == null) {
+            return List.of();
+        }
+        String next = from[0] + "." + (from[1] + 1);
+        if (want.equals(next)) {
+            return List.of();
+        }
+        String refused = "EKS refuses this (\"Unsupported Kubernetes minor version update from " + have + " to " + want
+                + "\"): ";
+        boolean down = to[0] < from[0] || to[0] == from[0] && to[1] < from[1];
+        return List.of("version " + have + " → " + want + ": " + refused + (down
+                ? "a cluster is never downgraded; keep version: \"" + have + "\" (or make a new cluster)"
+                : "a cluster goes up one minor version per update; set version: \"" + next + "\", apply, and go on from there"));
+    }
+
+    /** "1.31" → {1, 31}; null for another form. */
+    private static int[] minor(String version) {
+        String[] parts = version.split("\\.");
+        try {
+            return parts.length == 2 ? new int[] {Integer.parseInt(parts[0]), Integer.parseInt(parts[1])} : null;
+        } catch (NumberFormatException e) {
+            return null;
         }
     }
 

@@ -27,6 +27,7 @@ import software.amazon.awssdk.services.elasticache.model.CacheCluster;
 import software.amazon.awssdk.services.elasticache.model.CreateReplicationGroupRequest;
 import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroup;
 import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroupInfo;
+import software.amazon.awssdk.services.elasticache.model.ModifyGlobalReplicationGroupRequest;
 import software.amazon.awssdk.services.elasticache.model.ModifyReplicationGroupRequest;
 import software.amazon.awssdk.services.elasticache.model.MultiAZStatus;
 import software.amazon.awssdk.services.elasticache.model.NodeGroup;
@@ -66,6 +67,12 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * Delete of a secondary first disassociates it (DisassociateGlobalReplicationGroup, called in the secondary's Region
  * with its id and Region) and waits until the datastore no longer lists it; a datastore's primary is not deleted
  * (AWS refuses while it is one): that fails at once, naming the datastore.
+ *
+ * <p>A datastore's members share node type and engine version, which change on the datastore: on a primary they are
+ * ModifyGlobalReplicationGroup (CacheNodeType, EngineVersion, one at a time, applied immediately, waited for until
+ * the datastore and the group are available again), as AWS refuses them in ModifyReplicationGroup ("Cluster [<id>]
+ * is part of a global cluster [<global id>]. Request rejected."; ModifyGlobalReplicationGroup API reference). The
+ * secondaries follow: their plans show the change, their updates find it made.
  */
 public final class ReplicationGroupProvider extends ElastiCacheProvider {
 
@@ -301,7 +308,8 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         if (differ.contains(DESCRIPTION)) {
             settings.add(b -> b.replicationGroupDescription(SpecValues.string(spec, DESCRIPTION)));
         }
-        if (differ.contains(ENGINE_VERSION)) {
+        Optional<String> primaryOf = roleIn(group, PRIMARY);
+        if (differ.contains(ENGINE_VERSION) && primaryOf.isEmpty()) {
             settings.add(b -> b.engineVersion(SpecValues.string(spec, ENGINE_VERSION)));
         }
         if (differ.contains(FAILOVER)) {
@@ -316,9 +324,17 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         if (!settings.isEmpty()) {
             modify(ctx, id, "to take its new settings", b -> settings.forEach(s -> s.accept(b)));
         }
+        if (primaryOf.isPresent() && differ.contains(ENGINE_VERSION)) {
+            String version = SpecValues.string(spec, ENGINE_VERSION);
+            modifyGlobal(ctx, primaryOf.get(), id, "to run " + version, b -> b.engineVersion(version));
+        }
         if (differ.contains(NODE_TYPE)) {
-            modify(ctx, id, "to scale to " + SpecValues.string(spec, NODE_TYPE),
-                    b -> b.cacheNodeType(SpecValues.string(spec, NODE_TYPE)));
+            String nodeType = SpecValues.string(spec, NODE_TYPE);
+            if (primaryOf.isPresent()) {
+                modifyGlobal(ctx, primaryOf.get(), id, "to scale to " + nodeType, b -> b.cacheNodeType(nodeType));
+            } else {
+                modify(ctx, id, "to scale to " + nodeType, b -> b.cacheNodeType(nodeType));
+            }
         }
         if (want < have) {
             change(ctx, id, "to remove replicas", () -> call("DecreaseReplicaCount", () -> elasticache().decreaseReplicaCount(
@@ -332,6 +348,21 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         change(ctx, id, what, () -> call("ModifyReplicationGroup", () -> elasticache().modifyReplicationGroup(b -> {
             set.accept(b.replicationGroupId(id).applyImmediately(true));
         })));
+    }
+
+    /**
+     * One change of Global Datastore {@code global}, whose primary is {@code id}: retried while the datastore is busy,
+     * then a wait until the datastore and the primary are available again (the secondaries change with them).
+     */
+    private void modifyGlobal(OperationContext ctx, String global, String id, String what,
+                              Consumer<ModifyGlobalReplicationGroupRequest.Builder> set) {
+        retrying(ctx, "global datastore " + global + " " + what, CHANGE_TIMEOUT, POLL_INTERVAL,
+                e -> INVALID_GLOBAL_STATE.equals(e.code()), () -> call("ModifyGlobalReplicationGroup",
+                        () -> elasticache().modifyGlobalReplicationGroup(b -> set.accept(b.globalReplicationGroupId(global)
+                                .applyImmediately(true)))));
+        ctx.await("global datastore " + global + " " + what, CHANGE_TIMEOUT, POLL_INTERVAL,
+                () -> describeGlobal(global).filter(g -> GLOBAL_READY.contains(g.status())).map(g -> Boolean.TRUE));
+        awaitAvailable(ctx, id, what);
     }
 
     /** One change, retried while the group is busy with an earlier one, then a wait until it is available again. */

@@ -45,7 +45,10 @@ import software.amazon.awssdk.services.opensearch.model.VolumeType;
  * <p>A create, a configuration change and an engine upgrade are asynchronous: each waits until the domain is no longer
  * processing (and, after a create, has an endpoint). Configuration changes are one UpdateDomainConfig carrying whole
  * sections (cluster, VPC, EBS, endpoint options) for those that differ; an engine version change is UpgradeDomain,
- * which UpdateDomainConfig cannot do; its failure is read from GetUpgradeStatus. Tags are given at creation (TagList)
+ * which UpdateDomainConfig cannot do; its failure is read from GetUpgradeStatus. Only the upgrade paths AWS offers the
+ * domain are open ("Upgrading Amazon OpenSearch Service domains", supported upgrade paths): an engine version change
+ * to another, a downgrade included, is refused at plan time with the versions GetCompatibleVersions lists for it
+ * ({@link #refusals}). Tags are given at creation (TagList)
  * and changed with AddTags / RemoveTags.
  *
  * <p>readAll: ListDomainNames (OpenSearch engine) + DescribeDomains in batches of {@value #DESCRIBE_BATCH} names (its
@@ -231,6 +234,24 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             return name;
         }, () -> describe(name).filter(s -> !deleting(s)).map(DomainStatus::domainName), e -> false);
         return readBack(ctx, name, CREATE_TIMEOUT, "to be created");
+    }
+
+    /** An engine version the domain cannot be upgraded to, by what GetCompatibleVersions lists for it. */
+    @Override
+    public List<String> refusals(LiveResource current, Map<String, Object> desired) {
+        if (!(current.attributes().get(ENGINE_VERSION) instanceof String have)
+                || !(desired.get(ENGINE_VERSION) instanceof String want) || want.equals(have)) {
+            return List.of();
+        }
+        List<String> targets = call("GetCompatibleVersions", () -> openSearch().getCompatibleVersions(
+                b -> b.domainName(current.id()))).compatibleVersions().stream()
+                .filter(m -> have.equals(m.sourceVersion())).flatMap(m -> m.targetVersions().stream()).toList();
+        if (targets.contains(want)) {
+            return List.of();
+        }
+        return List.of("engineVersion " + have + " → " + want + ": OpenSearch Service upgrades a domain only along its"
+                + " upgrade paths, never down; " + (targets.isEmpty() ? "it offers none from " + have
+                : "from " + have + " it offers " + String.join(", ", targets) + " (one step per apply)"));
     }
 
     /**

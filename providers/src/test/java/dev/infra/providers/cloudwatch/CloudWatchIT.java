@@ -38,9 +38,14 @@ class CloudWatchIT extends ProviderTestSupport {
         return clients.client(CloudWatchClient.class, CloudWatchClient::builder);
     }
 
+    /** A key CloudWatch Logs of this region may use (its key policy says so, as AWS requires of a log group's key). */
     private String kmsKey(String description) {
-        return clients.client(KmsClient.class, KmsClient::builder).createKey(b -> b.description(description))
-                .keyMetadata().arn();
+        String policy = "{\"Version\":\"2012-10-17\",\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":{\"AWS\":"
+                + "\"arn:aws:iam::123456789012:root\"},\"Action\":\"kms:*\",\"Resource\":\"*\"},{\"Effect\":\"Allow\","
+                + "\"Principal\":{\"Service\":\"logs." + region() + ".amazonaws.com\"},\"Action\":[\"kms:Encrypt*\","
+                + "\"kms:Decrypt*\",\"kms:ReEncrypt*\",\"kms:GenerateDataKey*\",\"kms:Describe*\"],\"Resource\":\"*\"}]}";
+        return clients.client(KmsClient.class, KmsClient::builder).createKey(b -> b.description(description)
+                .policy(policy)).keyMetadata().arn();
     }
 
     private String topic(String name) {

@@ -7,6 +7,9 @@ import dev.infra.providers.testing.ProviderTestSupport;
 import java.util.List;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.applicationautoscaling.ApplicationAutoScalingClient;
+import software.amazon.awssdk.services.applicationautoscaling.model.ScalableDimension;
+import software.amazon.awssdk.services.applicationautoscaling.model.ServiceNamespace;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.dynamodb.model.BillingMode;
 import software.amazon.awssdk.services.dynamodb.model.DynamoDbException;
@@ -24,8 +27,8 @@ import software.amazon.awssdk.services.kms.KmsClient;
 /**
  * The emulator's global tables version 2019.11.21 (moto_launcher.py's patch_dynamodb_global_tables), through raw SDK
  * calls: UpdateTable ReplicaUpdates Create / Update / Delete, DescribeTable Replicas and GlobalTableVersion in both
- * regions, DeleteTable of one replica, and the refusals AWS documents. Tables in ap-south-1, replicas in
- * ap-northeast-2.
+ * regions, DeleteTable of one replica, and the refusals AWS documents, a replica of a provisioned table without write
+ * auto scaling among them. Tables in ap-south-1, replicas in ap-northeast-2.
  */
 class GlobalTableEmulatorIT extends ProviderTestSupport {
 
@@ -69,8 +72,21 @@ class GlobalTableEmulatorIT extends ProviderTestSupport {
         });
     }
 
-    /** A provisioned table with an index, encrypted with a key of the table's region, tagged, without a stream. */
+    /**
+     * A provisioned table with an index, encrypted with a key of the table's region, tagged, without a stream, its write
+     * capacity auto scaled (a replica needs that of a provisioned table).
+     */
     private String table(String suffix) {
+        String name = unscaledTable(suffix);
+        clients.client(ApplicationAutoScalingClient.class, ApplicationAutoScalingClient::builder)
+                .registerScalableTarget(b -> b.serviceNamespace(ServiceNamespace.DYNAMODB).resourceId("table/" + name)
+                        .scalableDimension(ScalableDimension.DYNAMODB_TABLE_WRITE_CAPACITY_UNITS)
+                        .minCapacity(3).maxCapacity(30));
+        return name;
+    }
+
+    /** The same without auto scaling. */
+    private String unscaledTable(String suffix) {
         String name = "gt-" + stack + "-" + suffix;
         String key = keyIn(region());
         dynamo().createTable(b -> b.tableName(name).billingMode(BillingMode.PROVISIONED)
@@ -169,6 +185,29 @@ class GlobalTableEmulatorIT extends ProviderTestSupport {
             dynamo().deleteTable(b -> b.tableName(table));
         }
         replicaDynamo().deleteTable(b -> b.tableName(other));
+    }
+
+    /**
+     * "Table write capacity should either be Pay-Per-Request or AutoScaled": a provisioned table without write auto
+     * scaling gets no replica; an on-demand table does.
+     */
+    @Test
+    void aProvisionedTableNeedsWriteAutoScalingForAReplica() {
+        String name = unscaledTable("fixed");
+        assertRefused(() -> replicaUpdate(name, u -> u.create(c -> c.regionName(REPLICA_REGION))),
+                "Table write capacity should either be Pay-Per-Request or AutoScaled");
+        assertThat(describe(dynamo(), name).replicas()).isEmpty();
+        assertThatThrownBy(() -> describe(replicaDynamo(), name)).isInstanceOf(ResourceNotFoundException.class);
+
+        String onDemand = "gt-" + stack + "-on-demand";
+        dynamo().createTable(b -> b.tableName(onDemand).billingMode(BillingMode.PAY_PER_REQUEST)
+                .keySchema(k -> k.attributeName("id").keyType(KeyType.HASH))
+                .attributeDefinitions(d -> d.attributeName("id").attributeType("S")));
+        replicaUpdate(onDemand, u -> u.create(c -> c.regionName(REPLICA_REGION)));
+        assertThat(only(describe(dynamo(), onDemand)).regionName()).isEqualTo(REPLICA_REGION);
+        replicaUpdate(onDemand, u -> u.delete(d -> d.regionName(REPLICA_REGION)));
+        dynamo().deleteTable(b -> b.tableName(onDemand));
+        dynamo().deleteTable(b -> b.tableName(name));
     }
 
     /** DeleteTable deletes one replica: the others stay and no longer list it. */

@@ -149,9 +149,15 @@ class TableIT extends ProviderTestSupport {
                 .hasMessageContaining("deletion protection is on; set deletionProtection: false and apply before destroying");
         assertThat(rawTable(name).deletionProtectionEnabled()).isTrue();
 
+        // At plan time: a new TTL attribute in place of another is two changes, refused; off (or on) is one.
+        assertThat(tables.refusals(created, Map.of("ttlAttribute", "validUntil"))).singleElement().asString()
+                .startsWith("ttlAttribute expiresAt → validUntil:").contains("remove ttl, apply, wait an hour");
+        assertThat(tables.refusals(created, Map.of())).isEmpty();
+        // TTL stays as it is: DynamoDB takes one TTL change per table and hour, and the create made one.
         Map<String, Object> next = new TreeMap<>();
         next.put("globalSecondaryIndexes", List.of(index("byStatus", key("status", "S"), null)));
         next.put("kmsKeyArn", secondKey);
+        next.put("ttlAttribute", "expiresAt");
         ResourceSpec changed = tableSpec(address, name, next);
         LiveResource updated = tables.update(created, changed, Set.of("billingMode", "readCapacity", "writeCapacity",
                 "globalSecondaryIndexes", "pointInTimeRecovery", "ttlAttribute", "kmsKeyArn", "deletionProtection"),
@@ -163,25 +169,23 @@ class TableIT extends ProviderTestSupport {
         assertThat(raw.sseDescription().kmsMasterKeyArn()).isEqualTo(secondKey);
         assertThat(raw.deletionProtectionEnabled()).isFalse();
         assertThat(rawPitr(name)).isFalse();
-        assertThat(rawTtl(name).timeToLiveStatus()).isEqualTo(TimeToLiveStatus.DISABLED);
+        assertThat(rawTtl(name).attributeName()).isEqualTo("expiresAt");
         assertThat(rawTags(raw.tableArn())).isEqualTo(changed.tags());
         assertMatchesSpec(updated, changed);
-        assertThat(updated.attributes()).doesNotContainKeys("ttlAttribute", "readCapacity", "writeCapacity");
+        assertThat(updated.attributes()).doesNotContainKeys("readCapacity", "writeCapacity");
 
         // Back to provisioned: the index gets the table's capacity in the same UpdateTable.
         next.put("billingMode", "PROVISIONED");
         next.put("readCapacity", 10L);
         next.put("writeCapacity", 7L);
-        next.put("ttlAttribute", "ttl");
         ResourceSpec provisioned = tableSpec(address, name, next);
-        updated = tables.update(updated, provisioned, Set.of("billingMode", "readCapacity", "writeCapacity", "ttlAttribute"),
+        updated = tables.update(updated, provisioned, Set.of("billingMode", "readCapacity", "writeCapacity"),
                 ctx(address));
         raw = rawTable(name);
         assertThat(raw.billingModeSummary().billingMode()).isEqualTo(BillingMode.PROVISIONED);
         assertThat(raw.provisionedThroughput().readCapacityUnits()).isEqualTo(10L);
         assertThat(raw.globalSecondaryIndexes()).singleElement()
                 .satisfies(i -> assertThat(i.provisionedThroughput().writeCapacityUnits()).isEqualTo(7L));
-        assertThat(rawTtl(name).attributeName()).isEqualTo("ttl");
         assertMatchesSpec(updated, provisioned);
 
         clients.counter().reset();

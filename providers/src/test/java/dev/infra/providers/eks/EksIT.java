@@ -159,6 +159,12 @@ class EksIT extends ProviderTestSupport {
                 .containsEntry("certificateAuthority", raw.certificateAuthority().data());
 
         ResourceSpec changed = clusterSpec(address, "1.30", true, false, Map.of("team", "k8s"));
+        // At plan time: one minor version up, never down.
+        assertThat(clusters.refusals(created, changed.attributes())).isEmpty();
+        assertThat(clusters.refusals(created, Map.of("version", "1.31"))).singleElement().asString()
+                .startsWith("version 1.29 → 1.31: EKS refuses this").contains("set version: \"1.30\"");
+        assertThat(clusters.refusals(created, Map.of("version", "1.28"))).singleElement().asString()
+                .contains("never downgraded");
         clients.counter().reset();
         LiveResource updated = clusters.update(created, changed,
                 Set.of("version", "endpointPrivateAccess", "endpointPublicAccess", "tags"), ctx(address));

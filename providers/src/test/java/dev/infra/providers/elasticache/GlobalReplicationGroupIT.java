@@ -211,6 +211,24 @@ class GlobalReplicationGroupIT extends ProviderTestSupport {
         assertThatThrownBy(() -> globals.findExisting(stack, globalSpec(address, suffix, "another-group", null)))
                 .isInstanceOf(ProviderException.class).hasMessageContaining("already exists with primary " + primaryId);
 
+        // The primary scales and upgrades through its datastore (ModifyGlobalReplicationGroup; AWS refuses both in
+        // ModifyReplicationGroup of a member), and the secondary with it: its own update, as its plan asks, finds it done.
+        ResourceSpec primaryScaled = groupSpec(clients, primarySpec.address(), primaryId,
+                primarySpec.attributes().get("subnetGroupName").toString(), secretArn, null,
+                Map.of("nodeType", "cache.r6g.xlarge", "engineVersion", "7.2"));
+        clients.counter().reset();
+        LiveResource scaledPrimary = primaries.update(primary, primaryScaled, Set.of("nodeType", "engineVersion"),
+                ctx(primarySpec.address()));
+        assertThat(clients.counter().count("ElastiCache", "ModifyGlobalReplicationGroup")).isEqualTo(2);
+        assertThat(clients.counter().count("ElastiCache", "ModifyReplicationGroup")).isZero();
+        assertMatchesSpec(scaledPrimary, primaryScaled, "authTokenSecretArn");
+        assertThat(rawGroup(secondary, secondaryId).cacheNodeType()).isEqualTo("cache.r6g.xlarge");
+        ResourceSpec followed = groupSpec(secondary, secondaryAddress, secondaryId, secondarySpec.attributes()
+                .get("subnetGroupName").toString(), secretArn, globalId, Map.of("description", "replica sessions",
+                "nodeType", "cache.r6g.xlarge", "engineVersion", "7.2"));
+        replica = secondaries.update(replica, followed, Set.of("nodeType", "engineVersion"), ctx(secondaryAddress));
+        assertMatchesSpec(replica, followed, "authTokenSecretArn");
+
         // Deleting the datastore or its primary while a secondary remains fails, saying why.
         assertThatThrownBy(() -> globals.delete(updated, ctx(address)))
                 .isInstanceOf(ProviderException.class)

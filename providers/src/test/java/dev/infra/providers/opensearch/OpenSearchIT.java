@@ -169,6 +169,13 @@ class OpenSearchIT extends ProviderTestSupport {
 
         ResourceSpec changed = domainSpec(address, name, "OpenSearch_2.13", "r6g.xlarge.search", 4, true,
                 List.of(groupB, groupA), 30, "Policy-Min-TLS-1-2-PFS-2023-10", Map.of("team", "security"));
+        // At plan time: only what GetCompatibleVersions lists for the domain, never down.
+        assertThat(domains.refusals(created, changed.attributes())).isEmpty();
+        assertThat(domains.refusals(created, Map.of("engineVersion", "OpenSearch_3.1"))).singleElement()
+                .isEqualTo("engineVersion OpenSearch_2.11 → OpenSearch_3.1: OpenSearch Service upgrades a domain only"
+                        + " along its upgrade paths, never down; from OpenSearch_2.11 it offers OpenSearch_2.13,"
+                        + " OpenSearch_2.15, OpenSearch_2.17, OpenSearch_2.19 (one step per apply)");
+        assertThat(domains.refusals(created, Map.of("engineVersion", "OpenSearch_1.3"))).hasSize(1);
         clients.counter().reset();
         LiveResource updated = domains.update(created, changed, Set.of("engineVersion", "instanceType", "instanceCount",
                 "securityGroupIds", "ebsVolumeSize", "tlsPolicy", "tags"), ctx(address));

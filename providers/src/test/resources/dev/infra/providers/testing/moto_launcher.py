@@ -33,6 +33,235 @@ def patch_security_group_rule_description():
     SecurityGroupRule.description = property(description)
 
 
+# ---- names and descriptions AWS refuses at create (moto 5.2.x accepts them) ---------------------------------------
+
+def patch_elbv2_load_balancer_name():
+    """CreateLoadBalancer refuses names AWS refuses.
+
+    AWS: Name "must be unique per region per account, can have a maximum of 32 characters, must contain only
+    alphanumeric characters or hyphens, must not begin or end with a hyphen, and must not begin with "internal-""
+    (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html), refused with
+    ValidationError (HTTP 400). moto 5.2.x accepts any name (it checks target group names, as AWS does:
+    CreateTargetGroup's Name has the same rules but "internal-").
+    """
+    import re
+
+    from moto.elbv2.exceptions import ValidationError
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self, name, *args, **kwargs):
+        if len(name) > 32:
+            raise ValidationError(f"Load balancer name '{name}' cannot be longer than '32' characters")
+        if not re.fullmatch(r"[a-zA-Z0-9-]+", name):
+            raise ValidationError(f"Load balancer name '{name}' can only contain characters that are alphanumeric "
+                                  "characters or hyphens(-)")
+        if name.startswith("-") or name.endswith("-"):
+            raise ValidationError(f"Load balancer name '{name}' cannot begin or end with '-'")
+        if name.startswith("internal-"):
+            raise ValidationError(f"Load balancer name '{name}' cannot begin with 'internal-'")
+        return original(self, name, *args, **kwargs)
+
+    ELBv2Backend.create_load_balancer = create_load_balancer
+
+
+def patch_opensearch_domain_name_length():
+    """CreateDomain refuses domain names shorter than 3 or longer than 28 characters.
+
+    AWS: DomainName "Length Constraints: Minimum length of 3. Maximum length of 28. Pattern: [a-z][a-z0-9\\-]+"
+    (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_CreateDomain.html), refused with
+    ValidationException. moto 5.2.x checks the pattern only.
+    """
+    from moto.opensearch.responses import OpenSearchServiceResponse
+    from moto.core.exceptions import JsonRESTError
+
+    original = OpenSearchServiceResponse.create_domain
+
+    def create_domain(self):
+        name = self._get_param("DomainName") or ""
+        if not 3 <= len(name) <= 28:
+            raise JsonRESTError("ValidationException", f"1 validation error detected: Value '{name}' at 'domainName' "
+                                f"failed to satisfy constraint: Member must have length between 3 and 28")
+        return original(self)
+
+    OpenSearchServiceResponse.create_domain = create_domain
+
+
+def patch_elasticache_replication_group_id():
+    """CreateReplicationGroup refuses ids AWS refuses.
+
+    AWS: ReplicationGroupId "Constraints: A name must contain from 1 to 40 alphanumeric characters or hyphens. The
+    first character must be a letter. A name cannot end with a hyphen or contain two consecutive hyphens"
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html), refused with
+    InvalidParameterValue. moto 5.2.x accepts any id.
+    """
+    import re
+
+    from moto.elasticache.exceptions import InvalidParameterValueException
+    from moto.elasticache.models import ElastiCacheBackend
+
+    original = ElastiCacheBackend.create_replication_group
+
+    def create_replication_group(self, replication_group_id, *args, **kwargs):
+        rules = ("must contain from 1 to 40 alphanumeric characters or hyphens", "must begin with a letter",
+                 "cannot end with a hyphen or contain two consecutive hyphens")
+        broken = [rule for rule, ok in zip(rules, (
+            re.fullmatch(r"[a-zA-Z0-9-]{1,40}", replication_group_id or "") is not None,
+            re.match(r"[a-zA-Z]", replication_group_id or "") is not None,
+            not (replication_group_id or "").endswith("-") and "--" not in (replication_group_id or ""))) if not ok]
+        if broken:
+            raise InvalidParameterValueException(
+                f"Invalid replication group id '{replication_group_id}': it " + "; it ".join(broken) + ".")
+        return original(self, replication_group_id, *args, **kwargs)
+
+    ElastiCacheBackend.create_replication_group = create_replication_group
+
+
+def patch_iam_role_and_instance_profile_names():
+    """CreateRole refuses role names past 64 characters, CreateInstanceProfile profile names past 128.
+
+    AWS: RoleName "Length Constraints: Minimum length of 1. Maximum length of 64. Pattern: [\\w+=,.@-]+"
+    (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html); InstanceProfileName "Minimum length of
+    1. Maximum length of 128. Pattern: [\\w+=,.@-]+"
+    (https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateInstanceProfile.html); refused with ValidationError
+    (the common "1 validation error detected" form). moto 5.2.x accepts any name.
+    """
+    import re
+
+    from moto.iam.exceptions import ValidationError
+    from moto.iam.models import IAMBackend
+
+    def check(name, member, limit):
+        if not 1 <= len(name or "") <= limit:
+            raise ValidationError(f"1 validation error detected: Value '{name}' at '{member}' failed to satisfy "
+                                  f"constraint: Member must have length less than or equal to {limit}")
+        if not re.fullmatch(r"[\w+=,.@-]+", name):
+            raise ValidationError(f"1 validation error detected: Value '{name}' at '{member}' failed to satisfy "
+                                  "constraint: Member must satisfy regular expression pattern: [\\w+=,.@-]+")
+
+    original_role = IAMBackend.create_role
+    original_profile = IAMBackend.create_instance_profile
+
+    def create_role(self, role_name, *args, **kwargs):
+        check(role_name, "roleName", 64)
+        return original_role(self, role_name, *args, **kwargs)
+
+    def create_instance_profile(self, name, *args, **kwargs):
+        check(name, "instanceProfileName", 128)
+        return original_profile(self, name, *args, **kwargs)
+
+    IAMBackend.create_role = create_role
+    IAMBackend.create_instance_profile = create_instance_profile
+
+
+# CreateSecurityGroup's and the rules' Description: "a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*".
+_EC2_DESCRIPTION = r"[a-zA-Z0-9. _\-:/()#,@\[\]+=&;{}!$*]*"
+_EC2_CHARACTERS = "a-zA-Z0-9. _-:/()#,@[]+=&;{}!$*"
+
+
+def patch_ec2_security_group_name_and_description():
+    """CreateSecurityGroup refuses names and descriptions AWS refuses.
+
+    AWS: GroupName "Constraints: Up to 255 characters in length. Cannot start with sg-. Valid characters: a-z, A-Z,
+    0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"; Description "Constraints: Up to 255 characters in length. Valid
+    characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html); refused with
+    InvalidParameterValue ("Invalid security group description. Valid descriptions are strings less than 256
+    characters from the following set: ...", as AWS answers). moto 5.2.x accepts any (an apostrophe among them).
+    Groups moto makes itself (default groups) are not checked: only requests are.
+    """
+    import re
+
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    original = SecurityGroups.create_security_group
+
+    def create_security_group(self):
+        name = self._get_param("GroupName") or ""
+        description = self._get_param("Description") or ""
+        if len(name) > 255 or not re.fullmatch(_EC2_DESCRIPTION, name):
+            raise EC2ClientError("InvalidParameterValue", "Invalid security group name. Valid names are strings less "
+                                 "than 256 characters from the following set: " + _EC2_CHARACTERS)
+        if name.lower().startswith("sg-"):
+            raise EC2ClientError("InvalidParameterValue", f"Group names may not be in the format sg-*: {name}")
+        if len(description) > 255 or not re.fullmatch(_EC2_DESCRIPTION, description):
+            raise EC2ClientError("InvalidParameterValue", "Invalid security group description. Valid descriptions are "
+                                 "strings less than 256 characters from the following set: " + _EC2_CHARACTERS)
+        return original(self)
+
+    SecurityGroups.create_security_group = create_security_group
+
+
+def patch_ec2_security_group_rule_descriptions():
+    """Authorize-, UpdateSecurityGroupRuleDescriptions- (ingress and egress) and ModifySecurityGroupRules refuse rule
+    descriptions AWS refuses.
+
+    AWS: the Description of IpRange, Ipv6Range, PrefixListId and UserIdGroupPair, "Constraints: Up to 255 characters in
+    length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*"
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_IpRange.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_UserIdGroupPair.html), and SecurityGroupRuleRequest's
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRuleRequest.html); refused with
+    InvalidParameterValue ("Invalid rule description. Valid descriptions are strings less than 256 characters from the
+    following set: ..."). moto 5.2.x accepts any.
+    """
+    import re
+
+    from moto.ec2.exceptions import EC2ClientError
+    from moto.ec2.responses.security_groups import SecurityGroups
+
+    def descriptions(self):
+        for permission in self._get_param("IpPermissions", []) or []:
+            for key in ("IpRanges", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"):
+                for item in permission.get(key, []) or []:
+                    yield item.get("Description")
+        for rule in self._get_param("SecurityGroupRules", []) or []:
+            yield (rule.get("SecurityGroupRule") or {}).get("Description")
+
+    def checked(original):
+        def call(self):
+            for description in descriptions(self):
+                if description is not None and (len(description) > 255
+                                                or not re.fullmatch(_EC2_DESCRIPTION, description)):
+                    raise EC2ClientError("InvalidParameterValue", "Invalid rule description. Valid descriptions are "
+                                         "strings less than 256 characters from the following set: " + _EC2_CHARACTERS)
+            return original(self)
+        return call
+
+    for method in ("authorize_security_group_ingress", "authorize_security_group_egress",
+                   "update_security_group_rule_descriptions_ingress", "update_security_group_rule_descriptions_egress",
+                   "modify_security_group_rules"):
+        setattr(SecurityGroups, method, checked(getattr(SecurityGroups, method)))
+
+
+def patch_cloudtrail_trail_name():
+    """CreateTrail refuses names with adjacent periods, underscores or dashes, and names in IP address format.
+
+    AWS: Name must "Contain only ASCII letters (a-z, A-Z), numbers (0-9), periods (.), underscores (_), or dashes (-);
+    Start with a letter or number, and end with a letter or number; Be between 3 and 128 characters; Have no adjacent
+    periods, underscores or dashes. Names like my-_namespace and my--namespace are not valid; Not be in IP address
+    format (for example, 192.168.5.4)"; refused with InvalidTrailNameException
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html). moto 5.2.x checks all but
+    the last two.
+    """
+    import re
+
+    from moto.cloudtrail.exceptions import InvalidTrailNameException
+    from moto.cloudtrail.models import Trail
+
+    original = Trail.check_name
+
+    def check_name(self):
+        original(self)
+        if re.search(r"[._-]{2}", self.trail_name):
+            raise InvalidTrailNameException("Trail name cannot have adjacent periods, underscores or dashes.")
+        if re.fullmatch(r"\d{1,3}(\.\d{1,3}){3}", self.trail_name):
+            raise InvalidTrailNameException("Trail name cannot be in IP address format.")
+
+    Trail.check_name = check_name
+
+
 def patch_ebs_default_kms_key_id():
     """GetEbsDefaultKmsKeyId and ResetEbsDefaultKmsKeyId: the default KMS key for EBS encryption by default.
 
@@ -429,7 +658,7 @@ def patch_eks_describe_update():
 
 
 def patch_eks_update_cluster_version():
-    """UpdateClusterVersion.
+    """UpdateClusterVersion, one minor version up at a time.
 
     AWS: UpdateClusterVersion (POST /clusters/{name}/updates, body {"version": …}) "Updates an
     Amazon EKS cluster to the specified Kubernetes version … The response output includes an update
@@ -438,12 +667,22 @@ def patch_eks_update_cluster_version():
     cluster that is not ACTIVE gives InvalidRequestException
     (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterVersion.html,
     https://docs.aws.amazon.com/eks/latest/APIReference/API_Update.html).
+    A cluster goes up one minor version per update, and "Once you upgrade a cluster, you can't downgrade to a
+    previous version" (https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html): any other target,
+    the current version included, is InvalidParameterException "Unsupported Kubernetes minor version update from
+    <current> to <target>", as EKS answers (eksctl's "Cluster upgrades": "The only values allowed ... are the
+    current version of the cluster or one version higher",
+    https://docs.aws.amazon.com/eks/latest/eksctl/cluster-upgrade.html).
     moto 5.2.x does not route it (HTTP 404).
     """
     from moto.core.responses import ActionResult
     from moto.eks import urls
-    from moto.eks.exceptions import InvalidRequestException
+    from moto.eks.exceptions import InvalidParameterException, InvalidRequestException
     from moto.eks.responses import EKSResponse
+
+    def minor(version):
+        major, _, rest = (version or "").partition(".")
+        return (int(major), int(rest.split(".")[0])) if major.isdigit() and rest.split(".")[0].isdigit() else None
 
     def update_cluster_version(self):
         name = self._get_param("name")
@@ -451,6 +690,11 @@ def patch_eks_update_cluster_version():
         cluster = self.eks_backend.describe_cluster(name)
         if not cluster.is_active:
             raise InvalidRequestException(message=f"Cluster '{name}' is not in ACTIVE status")
+        current, target = minor(cluster.version), minor(version)
+        if current is None or target is None or target != (current[0], current[1] + 1):
+            raise InvalidParameterException(clusterName=name, nodegroupName=None, fargateProfileName=None,
+                                            addonName=None, message=f"Unsupported Kubernetes minor version update "
+                                            f"from {cluster.version} to {version}")
         cluster.version = version
         update = _eks_update(self.eks_backend, name, None, "VersionUpdate",
                              [("Version", version), ("PlatformVersion", cluster.platformVersion)])
@@ -461,7 +705,7 @@ def patch_eks_update_cluster_version():
 
 
 def patch_eks_update_cluster_config():
-    """UpdateClusterConfig changes only what it names, and answers with an Update.
+    """UpdateClusterConfig changes only what it names, one type of update per call, and answers with an Update.
 
     AWS: UpdateClusterConfig "Updates an Amazon EKS cluster configuration … The response output
     includes an update ID that you can use to track the status of your cluster update with
@@ -469,15 +713,37 @@ def patch_eks_update_cluster_config():
     params EndpointPublicAccess / EndpointPrivateAccess for a resourcesVpcConfig change of endpoint
     access, which leaves the cluster's subnets and security groups as they are
     (https://docs.aws.amazon.com/eks/latest/APIReference/API_UpdateClusterConfig.html,
-    https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html).
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_VpcConfigRequest.html). One call makes one type of
+    update (VpcConfigUpdate, EndpointAccessUpdate, LoggingUpdate, AuthModeUpdate…, the Update types of
+    https://docs.aws.amazon.com/eks/latest/APIReference/API_Update.html): a request for two is
+    InvalidParameterException "Only one type of update can be allowed.", and an endpoint access request that changes
+    nothing "Cluster is already at the desired configuration with endpointPrivateAccess: … and endpointPublicAccess:
+    …", as EKS answers (kubernetes-sigs/cluster-api-provider-aws#3553, boto/boto3#2592).
     moto 5.2.x replaces the whole resourcesVpcConfig with the request's (dropping subnetIds and
-    securityGroupIds) and answers {"cluster": …}.
+    securityGroupIds), accepts any mix and answers {"cluster": …}.
     """
     import json
 
     from moto.core.responses import ActionResult
+    from moto.eks.exceptions import InvalidParameterException
     from moto.eks.models import EKSBackend
     from moto.eks.responses import EKSResponse
+
+    def refused(name, message):
+        return InvalidParameterException(clusterName=name, nodegroupName=None, fargateProfileName=None, addonName=None,
+                                         message=message)
+
+    # Each of these request members is an update type of its own (LoggingUpdate, AuthModeUpdate…).
+    other_updates = ("logging", "accessConfig", "upgradePolicy", "zonalShiftConfig", "computeConfig",
+                     "kubernetesNetworkConfig", "storageConfig", "remoteNetworkConfig")
+
+    def update_types(self, vpc):
+        types = {key for key in other_updates if self._get_param(key) is not None}
+        if "subnetIds" in vpc or "securityGroupIds" in vpc:
+            types.add("VpcConfigUpdate")
+        if any(k in vpc for k in ("endpointPublicAccess", "endpointPrivateAccess", "publicAccessCidrs")):
+            types.add("EndpointAccessUpdate")
+        return types
 
     original = EKSBackend.update_cluster_config
 
@@ -491,6 +757,14 @@ def patch_eks_update_cluster_config():
         name = self._get_param("name")
         vpc = self._get_param("resourcesVpcConfig") or {}
         logging = self._get_param("logging")
+        if len(update_types(self, vpc)) > 1:
+            raise refused(name, "Only one type of update can be allowed.")
+        now = self.eks_backend.describe_cluster(name).resources_vpc_config or {}
+        access = {k: vpc[k] for k in ("endpointPublicAccess", "endpointPrivateAccess") if k in vpc}
+        if access and set(vpc) <= set(access) and all(now.get(k) == v for k, v in access.items()):
+            raise refused(name, "Cluster is already at the desired configuration with endpointPrivateAccess: "
+                          f"{str(now.get('endpointPrivateAccess')).lower()} and endpointPublicAccess: "
+                          f"{str(now.get('endpointPublicAccess')).lower()}")
         self.eks_backend.update_cluster_config(
             name=name,
             resources_vpc_config=vpc,
@@ -758,7 +1032,7 @@ def patch_autoscaling_target_groups_unknown_group():
 
 
 def patch_logs_kms_key_association():
-    """AssociateKmsKey and DisassociateKmsKey for log groups.
+    """AssociateKmsKey and DisassociateKmsKey for log groups; a key logs may not use is refused, at CreateLogGroup too.
 
     AWS: AssociateKmsKey "Associates the specified KMS key with ... one log group in the account"
     (logGroupName, kmsKeyId: the key's ARN); DescribeLogGroups then reports it as the group's
@@ -766,10 +1040,52 @@ def patch_logs_kms_key_association():
     (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_AssociateKmsKey.html).
     DisassociateKmsKey "Disassociates the specified KMS key from the specified log group"
     (https://docs.aws.amazon.com/AmazonCloudWatchLogs/latest/APIReference/API_DisassociateKmsKey.html).
-    moto 5.2.x keeps the kmsKeyId given to CreateLogGroup but implements neither call (HTTP 500).
+    The key must be an enabled key of the log group's Region whose key policy lets CloudWatch Logs (principal
+    logs.<region>.<partition's DNS suffix>) use it: kms:Encrypt*, kms:Decrypt*, kms:ReEncrypt*, kms:GenerateDataKey*
+    ("Encrypt log data in CloudWatch Logs using AWS Key Management Service", Step 2,
+    https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/encrypt-log-data-kms.html), at AssociateKmsKey as at
+    CreateLogGroup with kmsKeyId; otherwise AccessDeniedException "The specified KMS key does not exist or is not
+    allowed to be used with Arn '<log group ARN>'", as AWS answers (terraform-provider-aws#29282). The statement's
+    conditions are not evaluated (moto enforces no key policy; this checks the grant exists).
+    moto 5.2.x keeps the kmsKeyId given to CreateLogGroup unchecked and implements neither call (HTTP 500).
     """
+    import fnmatch
+    import json
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.models import kms_backends
     from moto.logs.exceptions import ResourceNotFoundException
     from moto.logs.responses import LogsResponse
+
+    def usable(account, region, key_id):
+        kms = kms_backends[account][region]
+        try:
+            key = kms.describe_key(key_id)
+        except Exception:
+            return False
+        if key.key_state != "Enabled":
+            return False
+        principal = "logs." + region + (".amazonaws.com.cn" if region.startswith("cn-") else ".amazonaws.com")
+        for statement in json.loads(key.policy).get("Statement", []):
+            services = (statement.get("Principal") or {}).get("Service") if isinstance(statement.get("Principal"),
+                                                                                      dict) else None
+            services = [services] if isinstance(services, str) else services or []
+            actions = statement.get("Action")
+            actions = [actions] if isinstance(actions, str) else actions or []
+            if statement.get("Effect") == "Allow" and principal in services and all(
+                    any(fnmatch.fnmatchcase(needed, a) for a in actions)
+                    for needed in ("kms:Encrypt", "kms:Decrypt", "kms:ReEncryptFrom", "kms:GenerateDataKey")):
+                return True
+        return False
+
+    def check(self, name, key_id):
+        backend = self.logs_backend
+        if not usable(backend.account_id, backend.region_name, key_id):
+            partition = "aws-cn" if backend.region_name.startswith("cn-") else \
+                "aws-us-gov" if backend.region_name.startswith("us-gov-") else "aws"
+            raise JsonRESTError("AccessDeniedException", "The specified KMS key does not exist or is not allowed to be "
+                                f"used with Arn 'arn:{partition}:logs:{backend.region_name}:{backend.account_id}:"
+                                f"log-group:{name}'")
 
     def group(self):
         name = self._get_param("logGroupName")
@@ -777,17 +1093,26 @@ def patch_logs_kms_key_association():
             raise ResourceNotFoundException()
         return self.logs_backend.groups[name]
 
+    original_create = LogsResponse.create_log_group
+
+    def create_log_group(self):
+        if self._get_param("kmsKeyId"):
+            check(self, self._get_param("logGroupName"), self._get_param("kmsKeyId"))
+        return original_create(self)
+
     def associate_kms_key(self):
-        group(self).kms_key_id = self._get_param("kmsKeyId")
+        g = group(self)
+        check(self, g.name, self._get_param("kmsKeyId"))
+        g.kms_key_id = self._get_param("kmsKeyId")
         return ""
 
     def disassociate_kms_key(self):
         group(self).kms_key_id = None
         return ""
 
+    LogsResponse.create_log_group = create_log_group
     LogsResponse.associate_kms_key = associate_kms_key
     LogsResponse.disassociate_kms_key = disassociate_kms_key
-
 
 def patch_guardduty_detector_tags():
     """TagResource, UntagResource and ListTagsForResource on GuardDuty detectors.
@@ -836,6 +1161,43 @@ def patch_guardduty_detector_tags():
     urls.url_paths["{0}/tags/(?P<resourceArn>.+)$"] = GuardDutyResponse.dispatch
 
 
+# The engine versions OpenSearch Service offers ("Supported versions of Elasticsearch and OpenSearch",
+# https://docs.aws.amazon.com/opensearch-service/latest/developerguide/what-is.html#choosing-version), oldest first.
+_OPENSEARCH_VERSIONS = tuple(
+    [f"Elasticsearch_{v}" for v in ("5.1", "5.3", "5.5", "5.6", "6.0", "6.2", "6.3", "6.4", "6.5", "6.7", "6.8",
+                                     "7.1", "7.4", "7.7", "7.8", "7.9", "7.10")]
+    + [f"OpenSearch_{v}" for v in ("1.0", "1.1", "1.2", "1.3", "2.3", "2.5", "2.7", "2.9", "2.11", "2.13", "2.15",
+                                    "2.17", "2.19", "3.1", "3.3")])
+
+
+def _opensearch_upgrade_targets(version):
+    """The versions a domain running `version` upgrades to, by the upgrade paths table of "Upgrading Amazon OpenSearch
+    Service domains": OpenSearch 1.3 or 2.x to a later 2.x, 2.19 or 3.x to a later 3.x (1.3 and 2.x go through 2.19
+    first), 1.x to a later 1.x; Elasticsearch 7.x and 6.8 to a later 7.x or OpenSearch 1.x, 6.x to a later 6.x, 5.6 to
+    6.x, 5.x to a later 5.x. Never down, never to the same version."""
+    def parsed(v):
+        engine, _, number = v.partition("_")
+        major, _, minor = number.partition(".")
+        return engine, int(major), int(minor)
+
+    if version not in _OPENSEARCH_VERSIONS:
+        return []
+    engine, major, minor = parsed(version)
+
+    def allowed(target):
+        t_engine, t_major, t_minor = parsed(target)
+        if _OPENSEARCH_VERSIONS.index(target) <= _OPENSEARCH_VERSIONS.index(version):
+            return False
+        if engine == "OpenSearch":
+            return (t_major == 1 and major == 1) or (t_major == 2 and (major == 2 or (major, minor) == (1, 3))) \
+                or (t_major == 3 and (major == 3 or (major, minor) == (2, 19)))
+        if t_engine == "OpenSearch":
+            return t_major == 1 and (major == 7 or (major, minor) == (6, 8))
+        return t_major == major or (t_major == 7 and (major, minor) == (6, 8)) or (t_major == 6 and (major, minor) == (5, 6))
+
+    return [t for t in _OPENSEARCH_VERSIONS if allowed(t)]
+
+
 def patch_opensearch_upgrade_domain():
     """UpgradeDomain and GetUpgradeStatus: changing a domain's engine version.
 
@@ -850,12 +1212,20 @@ def patch_opensearch_upgrade_domain():
     Service domain": UpgradeStep (PRE_UPGRADE_CHECK | SNAPSHOT | UPGRADE), StepStatus (NOT_STARTED |
     IN_PROGRESS | SUCCEEDED | SUCCEEDED_WITH_ISSUES | FAILED) and UpgradeName
     (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_GetUpgradeStatus.html).
-    UpdateDomainConfig has no engine version: an upgrade is the only way to change it. moto 5.2.x
-    implements neither call. Its domains change at once, so here an upgrade has ended, SUCCEEDED, when
-    UpgradeDomain returns (a check only leaves the version as it is).
+    UpdateDomainConfig has no engine version: an upgrade is the only way to change it. Only the upgrade paths
+    "Upgrading Amazon OpenSearch Service domains" lists are open
+    (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/version-migration.html#supported-upgrade-paths,
+    see _opensearch_upgrade_targets); any other target, a downgrade or the version the domain runs is refused with
+    ValidationException. GetCompatibleVersions ("Returns a map of OpenSearch or Elasticsearch versions and the versions
+    you can upgrade them to", for one domain when DomainName is given,
+    https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_GetCompatibleVersions.html) answers from the
+    same paths. moto 5.2.x implements neither UpgradeDomain nor GetUpgradeStatus, and answers GetCompatibleVersions from
+    a fixed table that ends at OpenSearch 2.5. Its domains change at once, so here an upgrade has ended, SUCCEEDED,
+    when UpgradeDomain returns (a check only leaves the version as it is).
     """
     import json
 
+    from moto.core.exceptions import JsonRESTError
     from moto.es import urls
     from moto.moto_api._internal import mock_random as random
     from moto.opensearch.responses import OpenSearchServiceResponse
@@ -865,6 +1235,10 @@ def patch_opensearch_upgrade_domain():
         target = self._get_param("TargetVersion")
         check_only = bool(self._get_param("PerformCheckOnly"))
         domain = self.opensearch_backend.describe_domain(name)  # ResourceNotFoundException
+        if target not in _opensearch_upgrade_targets(domain.engine_version.options):
+            raise JsonRESTError("ValidationException", f"The upgrade of domain {name} from "
+                                f"{domain.engine_version.options} to {target} is not a supported upgrade path; "
+                                "GetCompatibleVersions lists the versions it can be upgraded to.")
         domain.infra_upgrade_status = {
             "UpgradeStep": "PRE_UPGRADE_CHECK" if check_only else "UPGRADE",
             "StepStatus": "SUCCEEDED",
@@ -881,8 +1255,16 @@ def patch_opensearch_upgrade_domain():
             "UpgradeStep": "UPGRADE", "StepStatus": "NOT_STARTED", "UpgradeName": ""}
         return json.dumps(status)
 
+    def get_compatible_versions(self):
+        name = self._get_param("domainName") or self._get_param("DomainName")
+        sources = [self.opensearch_backend.describe_domain(name).engine_version.options] if name \
+            else list(_OPENSEARCH_VERSIONS)
+        return json.dumps({"CompatibleVersions": [{"SourceVersion": v, "TargetVersions": _opensearch_upgrade_targets(v)}
+                                                  for v in sources if name or _opensearch_upgrade_targets(v)]})
+
     OpenSearchServiceResponse.upgrade_domain = upgrade_domain
     OpenSearchServiceResponse.get_upgrade_status = get_upgrade_status
+    OpenSearchServiceResponse.get_compatible_versions = get_compatible_versions
     urls.url_paths["{0}/2021-01-01/opensearch/upgradeDomain$"] = OpenSearchServiceResponse.dispatch
     urls.url_paths["{0}/2021-01-01/opensearch/upgradeDomain/(?P<DomainName>[^/]+)/status$"] = \
         OpenSearchServiceResponse.dispatch
@@ -1059,9 +1441,17 @@ def patch_dynamodb_global_tables():
     replicas stay and no longer list it. Refused with ValidationException, as AWS does: a replica in
     the table's own Region ("Cannot add, delete, or update the local region through ReplicaUpdates"),
     a Region that already has the replica or a table of that name, an Update or Delete of a Region
-    that is no replica, a KMS key unknown in the replica's Region. moto 5.2.x ignores ReplicaUpdates.
-    Replicas are ACTIVE at once, as moto's tables are.
+    that is no replica, a KMS key unknown in the replica's Region, and a replica of a PROVISIONED table whose write
+    capacity is not auto scaled: "Table write capacity should either be Pay-Per-Request or AutoScaled" ("A global
+    table must have throughput capacity configured one of two ways: On-demand capacity mode ... Provisioned capacity
+    mode with auto scaling",
+    https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables_reqs_bestpractices.html;
+    terraform-provider-aws#13097); auto scaled means an Application Auto Scaling scalable target for the table's
+    dynamodb:table:WriteCapacityUnits
+    (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/AutoScaling.html). moto 5.2.x ignores
+    ReplicaUpdates. Replicas are ACTIVE at once, as moto's tables are.
     """
+    from moto.applicationautoscaling.models import applicationautoscaling_backends
     from moto.dynamodb.exceptions import MockValidationException
     from moto.dynamodb.models import DynamoDBBackend, dynamodb_backends
     from moto.dynamodb.models.table import Table
@@ -1103,10 +1493,16 @@ def patch_dynamodb_global_tables():
                                             if r != self.region_name]
         return result
 
+    def write_auto_scaled(table):
+        targets = applicationautoscaling_backends[table.account_id][table.region_name].targets
+        return f"table/{table.name}" in targets.get("dynamodb:table:WriteCapacityUnits", {})
+
     def create_replica(table, action):
         region = action["RegionName"]
         members = regions(table) or {table.region_name}
         target = dynamodb_backends[table.account_id][region]
+        if table.billing_mode == "PROVISIONED" and not write_auto_scaled(table):
+            raise MockValidationException("Table write capacity should either be Pay-Per-Request or AutoScaled")
         if region in members or table.name in target.tables:
             raise MockValidationException(
                 f"Failed to create a the new replica of table with name: '{table.name}' because one or more "
@@ -1194,6 +1590,44 @@ def patch_dynamodb_global_tables():
     Table.describe = describe
     DynamoHandler.update_table = update_table
     DynamoDBBackend.delete_table = delete_table
+
+
+def patch_dynamodb_update_time_to_live():
+    """UpdateTimeToLive refuses what DynamoDB refuses: a second change within the hour, and a change to what is.
+
+    AWS: "It can take up to one hour for the change to fully process. Any additional UpdateTimeToLive calls for the
+    same table during this one hour duration result in a ValidationException"
+    (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_UpdateTimeToLive.html), whose message is
+    "Time to live has been modified multiple times within a fixed interval" (aws/aws-cdk#13720); enabling TTL where it
+    is on is "TimeToLive is already enabled", on another attribute "TimeToLive is active on a different AttributeName:
+    current AttributeName is <name>", disabling it where it is off "TimeToLive is already disabled" (all
+    ValidationException; go-to-k/cdkd#932, dynamoose/dynamoose#754). moto 5.2.x applies every call at once. The hour
+    is counted from the last accepted call; a table's creation does not count (TTL is not part of CreateTable).
+    """
+    import time
+
+    from moto.dynamodb.exceptions import MockValidationException
+    from moto.dynamodb.models import DynamoDBBackend
+
+    original = DynamoDBBackend.update_time_to_live
+
+    def update_time_to_live(self, table_name, ttl_spec):
+        table = self.get_table(table_name)  # ResourceNotFoundException
+        last = getattr(table, "infra_ttl_changed_at", None)
+        if last is not None and time.monotonic() - last < 3600:
+            raise MockValidationException("Time to live has been modified multiple times within a fixed interval")
+        enabled = table.ttl.get("TimeToLiveStatus") in ("ENABLED", "ENABLING")
+        current = table.ttl.get("AttributeName")
+        if ttl_spec.get("Enabled") and enabled:
+            raise MockValidationException("TimeToLive is already enabled" if current == ttl_spec.get("AttributeName")
+                                          else f"TimeToLive is active on a different AttributeName: current "
+                                               f"AttributeName is {current}")
+        if not ttl_spec.get("Enabled") and not enabled:
+            raise MockValidationException("TimeToLive is already disabled")
+        original(self, table_name, ttl_spec)
+        table.infra_ttl_changed_at = time.monotonic()
+
+    DynamoDBBackend.update_time_to_live = update_time_to_live
 
 
 def _elasticache_member_cluster(backend, group, cluster_id, role):
@@ -1311,7 +1745,15 @@ def patch_elasticache_modify_replication_group():
     to scale this replication group to"); it returns the ReplicationGroup, and an unknown group is
     ReplicationGroupNotFoundFault
     (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ModifyReplicationGroup.html).
-    moto 5.2.x does not implement it (HTTP 500). As moto's groups change at once, the changes here
+    ApplyImmediately "If true, this parameter causes the modifications in this request and any pending
+    modifications to be applied, asynchronously and as soon as possible ... If false, changes to the nodes in the
+    replication group are applied on the next maintenance reboot ... Default: false" (same page): without it the
+    node type, engine version and automatic failover wait, reported as the group's PendingModifiedValues
+    (AutomaticFailoverStatus, https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ReplicationGroupPendingModifiedValues.html)
+    and its clusters' (CacheNodeType, EngineVersion,
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_PendingModifiedValues.html); a later call with
+    ApplyImmediately true applies them too. Description, Multi-AZ and security groups change at once either way.
+    moto 5.2.x does not implement it (HTTP 500). As moto's groups change at once, the changes applied here
     are in effect (status available) when the call returns, as with ApplyImmediately on AWS.
     """
     from moto.core.responses import ActionResult
@@ -1327,18 +1769,24 @@ def patch_elasticache_modify_replication_group():
         description = self._get_param("ReplicationGroupDescription")
         if description is not None:
             group.description = description
+        pending = getattr(group, "infra_pending", {})
         failover = self._get_bool_param("AutomaticFailoverEnabled")
         if failover is not None:
-            group.automatic_failover = "enabled" if failover else "disabled"
+            pending["automatic_failover"] = "enabled" if failover else "disabled"
+        if self._get_param("CacheNodeType"):
+            pending["cache_node_type"] = self._get_param("CacheNodeType")
+        if self._get_param("EngineVersion"):
+            pending["engine_version"] = self._get_param("EngineVersion")
+        if self._get_bool_param("ApplyImmediately"):
+            for name, value in pending.items():
+                setattr(group, name, value)
+            pending = {}
+        group.infra_pending = pending
+        group.pending_modified_values = {"AutomaticFailoverStatus": pending["automatic_failover"]} \
+            if "automatic_failover" in pending else {}
         multi_az = self._get_bool_param("MultiAZEnabled")
         if multi_az is not None:
             group.multi_az = "enabled" if multi_az else "disabled"
-        node_type = self._get_param("CacheNodeType")
-        if node_type:
-            group.cache_node_type = node_type
-        engine_version = self._get_param("EngineVersion")
-        if engine_version:
-            group.engine_version = engine_version
         security_group_ids = self._get_param("SecurityGroupIds")
         if security_group_ids is not None:
             group.security_group_ids = list(security_group_ids)
@@ -1348,6 +1796,8 @@ def patch_elasticache_modify_replication_group():
                 continue
             cluster.cache_node_type = group.cache_node_type
             cluster.engine_version = group.engine_version
+            cluster.pending_modified_values = {key: pending[name] for key, name in (
+                ("CacheNodeType", "cache_node_type"), ("EngineVersion", "engine_version")) if name in pending}
             if security_group_ids is not None:
                 cluster.security_group_ids = list(security_group_ids)
                 cluster.security_groups = [{"SecurityGroupId": sg, "Status": "active"} for sg in security_group_ids]
@@ -1403,7 +1853,10 @@ def patch_elasticache_delete_cache_subnet_group():
     subnet group or one that is associated with any clusters"; an unknown group is
     CacheSubnetGroupNotFoundFault, one in use CacheSubnetGroupInUse ("The requested cache subnet group
     is currently in use"), both HTTP 400; the response has no body elements
-    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteCacheSubnetGroup.html).
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteCacheSubnetGroup.html). A cluster
+    being deleted is still associated with the group until it is gone, so it counts too (moto leaves a standalone
+    cluster "deleting" for ever; replication groups and their clusters go at once, see
+    patch_elasticache_replication_group_members).
     moto 5.2.x does not implement it (HTTP 500).
     """
     from moto.core.responses import EmptyResult
@@ -1419,8 +1872,7 @@ def patch_elasticache_delete_cache_subnet_group():
         group = backend.cache_subnet_groups.get(name)
         if group is None:
             raise CacheSubnetGroupNotFound(name)
-        users = [c for c in backend.cache_clusters.values()
-                 if c.cache_subnet_group_name == name and c.cache_cluster_status != "deleting"]
+        users = [c for c in backend.cache_clusters.values() if c.cache_subnet_group_name == name]
         users += [g for g in backend.replication_groups.values() if g.cache_subnet_group_name == name]
         if users:
             raise CacheSubnetGroupInUse(f"Cache subnet group {name} is currently in use by a cache cluster.")
@@ -1467,6 +1919,41 @@ def patch_elasticache_modify_cache_subnet_group():
         return ActionResult({"CacheSubnetGroup": modified})
 
     ElastiCacheResponse.modify_cache_subnet_group = modify_cache_subnet_group
+
+
+# Global datastore prerequisites ("Prerequisites and limitations",
+# https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html): the Regions it
+# lists, by their codes, and the instance families "in size large and above".
+_GLOBAL_DATASTORE_REGIONS = frozenset((
+    "af-south-1", "ap-east-1", "ap-south-2", "ap-southeast-3", "ap-southeast-5", "ap-southeast-4", "ap-south-1",
+    "ap-northeast-3", "ap-northeast-2", "ap-southeast-1", "ap-southeast-2", "ap-southeast-7", "ap-northeast-1",
+    "ca-central-1", "ca-west-1", "cn-north-1", "cn-northwest-1", "eu-central-1", "eu-west-2", "eu-west-1",
+    "eu-south-1", "eu-west-3", "eu-south-2", "eu-north-1", "eu-central-2", "us-gov-west-1", "us-gov-east-1",
+    "il-central-1", "me-south-1", "me-central-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2", "mx-central-1",
+    "sa-east-1"))
+_GLOBAL_DATASTORE_FAMILIES = frozenset(("m5", "m6g", "m7g", "r5", "r6g", "r6gd", "r7g", "c7gn"))
+
+
+def _global_datastore_refusal(node_type, region, members):
+    """Why a Global datastore of `node_type` cannot have a member in `region` (None: not asked) beside the members'
+    Regions `members` (the primary's first), or None when it can."""
+    parts = (node_type or "").split(".")
+    size = parts[2] if len(parts) == 3 else ""
+    if len(parts) != 3 or parts[1] not in _GLOBAL_DATASTORE_FAMILIES \
+            or not (size in ("large", "metal") or size.endswith("xlarge")):
+        return "Global replication group is not supported for the node type."
+    if region is None:
+        return None
+    if region not in _GLOBAL_DATASTORE_REGIONS:
+        return f"Global datastores are not supported in the Region {region}."
+    if len(members) > 2:
+        return "A Global datastore replicates to secondary clusters in up to two other Regions."
+    china = {"cn-north-1", "cn-northwest-1"}
+    if members and ((members[0] in china) != (region in china)
+                    or members[0].startswith("us-gov-") != region.startswith("us-gov-")):
+        return f"A Global datastore of {members[0]} cannot have a secondary in {region}: replication stays within " \
+               "its partition, and between the two China Regions only."
+    return None
 
 
 def patch_elasticache_global_datastore():
@@ -1520,6 +2007,17 @@ def patch_elasticache_global_datastore():
     DescribeReplicationGroups shows GlobalReplicationGroupInfo (GlobalReplicationGroupId,
     GlobalReplicationGroupMemberRole)
     (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_GlobalReplicationGroupInfo.html).
+    What the prerequisites refuse is refused here too ("Prerequisites and limitations",
+    https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Getting-Started.html, see
+    _global_datastore_refusal): a node type outside the M5, M6g, M7g, R5, R6g, R6gd, R7g and C7gn families or below
+    large (InvalidParameterValue "Global replication group is not supported for the node type.", as AWS answers,
+    terraform-provider-aws#17768), a Region the page does not list, a third secondary ("a secondary cluster in up to two
+    other AWS Regions"), a secondary of a China Region other than the other China Region, or in another partition.
+    ModifyGlobalReplicationGroup's CacheNodeType ("A valid cache node type that you want to scale this Global
+    datastore to") and EngineVersion ("The upgraded version of the cache engine to be run on the clusters in the Global
+    datastore") change every member; ModifyReplicationGroup of a member's node type or engine version is refused with
+    InvalidParameterValue "Cluster [<id>] is part of a global cluster [<global id>]. Request rejected."
+    (terraform-provider-aws#27875, #22528): those change through the datastore.
     moto 5.2.x implements none of the Global datastore calls (HTTP 500) and takes a secondary's
     GlobalReplicationGroupId without checking or inheriting anything.
     A Global datastore belongs to the account, not to one Region: it is kept with its primary's
@@ -1621,6 +2119,9 @@ def patch_elasticache_global_datastore():
             raise InvalidParameterValueException(
                 f"Replication group {primary_id} is already part of global replication group "
                 f"{primary.global_replication_group_id}.")
+        refusal = _global_datastore_refusal(primary.cache_node_type, backend.region_name, [])
+        if refusal:
+            raise InvalidParameterValueException(refusal)
         global_id = prefix(backend.region_name) + "-" + self._get_param("GlobalReplicationGroupIdSuffix")
         if any(global_id in store for store in stores(backend.account_id)):
             raise GlobalReplicationGroupAlreadyExists(global_id)
@@ -1652,8 +2153,25 @@ def patch_elasticache_global_datastore():
         if self._get_bool_param("ApplyImmediately") is None:
             raise InvalidParameterValueException("The parameter ApplyImmediately must be provided.")
         description = self._get_param("GlobalReplicationGroupDescription")
+        node_type = self._get_param("CacheNodeType")
+        engine_version = self._get_param("EngineVersion")
+        if node_type:
+            refusal = _global_datastore_refusal(node_type, None, [])
+            if refusal:
+                raise InvalidParameterValueException(refusal)
         if description is not None:
             g["GlobalReplicationGroupDescription"] = description
+        for m in g["Members"]:
+            member = group_in(account_id, m["ReplicationGroupRegion"], m["ReplicationGroupId"])
+            if member is None:
+                continue
+            member.cache_node_type = node_type or member.cache_node_type
+            member.engine_version = engine_version or member.engine_version
+            clusters = elasticache_backends[account_id][m["ReplicationGroupRegion"]].cache_clusters
+            for cluster_id in member.member_clusters:
+                if cluster_id in clusters:
+                    clusters[cluster_id].cache_node_type = member.cache_node_type
+                    clusters[cluster_id].engine_version = member.engine_version
         return ActionResult({"GlobalReplicationGroup": view(account_id, g, False)})
 
     def delete_global_replication_group(self):
@@ -1715,6 +2233,10 @@ def patch_elasticache_global_datastore():
                 "A secondary replication group must be in a different Region from the primary.")
         primary = group_in(backend.account_id, primary_member["ReplicationGroupRegion"],
                            primary_member["ReplicationGroupId"])
+        refusal = _global_datastore_refusal(primary.cache_node_type, backend.region_name,
+                                            [m["ReplicationGroupRegion"] for m in g["Members"]])
+        if refusal:
+            raise InvalidParameterValueException(refusal)
         # The secondary takes the datastore's settings: what the primary runs.
         self.params.update(
             Engine=primary.engine, CacheNodeType=primary.cache_node_type,
@@ -1749,6 +2271,17 @@ def patch_elasticache_global_datastore():
                 f"{group.global_replication_group_id}; it can only be deleted once it is no longer associated with it.")
         return original_delete(self, replication_group_id, retain_primary_cluster)
 
+    original_modify = ElastiCacheResponse.modify_replication_group
+
+    def modify_replication_group(self):
+        group = self.elasticache_backend.replication_groups.get(self._get_param("ReplicationGroupId"))
+        global_id = getattr(group, "global_replication_group_id", "") if group is not None else ""
+        if global_id and (self._get_param("CacheNodeType") or self._get_param("EngineVersion")):
+            raise InvalidParameterValueException(f"Cluster [{group.replication_group_id}] is part of a global cluster "
+                                                 f"[{global_id}]. Request rejected.")
+        return original_modify(self)
+
+    ElastiCacheResponse.modify_replication_group = modify_replication_group
     ElastiCacheResponse.create_global_replication_group = create_global_replication_group
     ElastiCacheResponse.describe_global_replication_groups = describe_global_replication_groups
     ElastiCacheResponse.modify_global_replication_group = modify_global_replication_group
@@ -1928,7 +2461,10 @@ def patch_acm_dns_validation():
     CertBundle.check = check
 
 
-PATCHES = [patch_acm_dns_validation, patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
+           patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
+           patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
+           patch_acm_dns_validation, patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
@@ -1938,7 +2474,7 @@ PATCHES = [patch_acm_dns_validation, patch_launch_template_version_user_data, pa
            patch_route53_delete_record_by_set_identifier, patch_eks_describe_update, patch_eks_update_cluster_version,
            patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code,
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
-           patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_elasticache_replication_group_members,
+           patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_dynamodb_update_time_to_live, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
            patch_kms_multi_region_configuration, patch_kms_replicate_key,
