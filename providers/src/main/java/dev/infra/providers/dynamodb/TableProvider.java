@@ -304,7 +304,7 @@ public final class TableProvider extends AwsResourceProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         Desired d = Desired.of(spec);
         createOnce(ctx, spec.address(), () -> call("CreateTable", () -> clients()
-                        .singleAttempt(DynamoDbClient.class, DynamoDbClient::builder)
+                        .forCreates(DynamoDbClient.class, DynamoDbClient::builder)
                         .createTable(b -> b.tableName(d.name())
                                 .keySchema(keySchema(d.partitionKey(), d.sortKey()))
                                 .attributeDefinitions(definitions(d, d.indexes()))

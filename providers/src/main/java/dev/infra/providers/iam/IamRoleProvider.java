@@ -101,7 +101,7 @@ public final class IamRoleProvider extends IamProvider {
         String policy = SpecValues.string(spec, POLICY);
         Set<String> managed = new TreeSet<>(SpecValues.strings(spec, MANAGED));
         String path = pathOf(spec.tags().get(STACK_TAG));
-        createNamed(ctx, spec, name, () -> call("CreateRole", () -> iamOnce().createRole(b -> b.roleName(name)
+        createNamed(ctx, spec, name, () -> call("CreateRole", () -> iamForCreates().createRole(b -> b.roleName(name)
                 .path(path).assumeRolePolicyDocument(policy).tags(iamTags(spec.tags())))), this::read);
         for (String arn : managed) {
             afterPropagation(ctx, "AttachRolePolicy " + arn,
