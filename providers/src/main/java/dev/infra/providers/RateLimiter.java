@@ -8,17 +8,18 @@ import java.util.function.LongSupplier;
  * The client-side rate limit of one service in one region, shared by all its clients (AWS throttles per account,
  * Region and API). It lets every attempt go until AWS throttles a good share of the recent ones ({@value #ENGAGE} of
  * them, a moving average): then the account's token bucket is empty, which a stray throttle does not say. From then on
- * attempts are spaced out at the rate that was getting through (at least {@value #MIN_RATE} a second), lowered by a
- * fifth at each further throttle while the share stays high; once it is low again (below {@value #RELAX}) each attempt
- * that gets through raises the rate by 5 %, and the limit is lifted when it is twice what gets through. Thread-safe.
+ * attempts are spaced out at four fifths of the rate that was getting through in the last second (at least {@value
+ * #MIN_RATE} a second), lowered again at each further throttle while the share stays high; once it is low again (below
+ * {@value #RELAX}) each attempt that gets through raises the rate by 5 %, and the limit is lifted when it is twice what
+ * gets through. Thread-safe.
  */
 public final class RateLimiter {
 
-    static final double ENGAGE = 0.3;
-    static final double RELAX = 0.05;
+    static final double ENGAGE = 0.4;
+    static final double RELAX = 0.15;
     static final double MIN_RATE = 1;
     /** Weight of the latest attempt in the throttled share. */
-    private static final double WEIGHT = 0.1;
+    private static final double WEIGHT = 0.05;
     private static final long SECOND = 1_000_000_000L;
 
     private final LongSupplier nanoTime;
@@ -63,7 +64,7 @@ public final class RateLimiter {
         }
         double gettingThrough = Math.max(MIN_RATE, through.size());
         if (throttled && share > ENGAGE) {
-            rate = Math.max(MIN_RATE, Math.min(rate, gettingThrough) * 0.8);
+            rate = Math.max(MIN_RATE, Math.min(rate, 0.8 * gettingThrough));
         } else if (!throttled && share < RELAX && !Double.isInfinite(rate)) {
             rate = rate * 1.05 > 2 * gettingThrough ? Double.POSITIVE_INFINITY : rate * 1.05;
         }
