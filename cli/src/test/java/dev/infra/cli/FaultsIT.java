@@ -44,7 +44,7 @@ class FaultsIT {
             "network.yaml,           1, 0.10, 0.05, 0.05, fn1, eu-west-3",
             "network.yaml,           2, 0.10, 0.05, 0.05, fn2, eu-north-1",
             "network.yaml,           3, 0,    0,    0.20, fn3, sa-east-1",
-            "seed-architecture.yaml, 1, 0.10, 0.05, 0.05, fs1, ca-central-1",
+            "seed-architecture.yaml, 1, 0.10, 0.05, 0.05, fs1, ap-south-1",
     })
     void oneApplyConverges(String sample, long seed, double throttle, double serverError, double lost,
                            String stack, String region) throws IOException {
