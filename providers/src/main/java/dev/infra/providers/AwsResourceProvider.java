@@ -382,21 +382,28 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     protected static <T> T retrying(OperationContext ctx, String what, Duration timeout, Duration interval,
                                     Predicate<AwsCallException> retry, Supplier<T> call) {
         AtomicReference<AwsCallException> last = new AtomicReference<>();
+        // What the call itself threw (not retried) passes as it is; anything else is the wait timing out.
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
         try {
             return ctx.await(what, timeout, interval, () -> {
                 try {
                     return Optional.of(call.get());
                 } catch (AwsCallException e) {
                     if (!retry.test(e)) {
+                        failed.set(e);
                         throw e;
                     }
                     last.set(e);
                     return Optional.empty();
+                } catch (RuntimeException e) {
+                    failed.set(e);
+                    throw e;
                 }
             });
-        } catch (AwsCallException e) {
-            throw e;
         } catch (RuntimeException timedOut) {
+            if (timedOut == failed.get()) {
+                throw timedOut;
+            }
             AwsCallException cause = last.get();
             if (cause == null) {
                 throw timedOut;
