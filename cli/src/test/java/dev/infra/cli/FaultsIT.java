@@ -27,7 +27,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * One {@code infra apply} with the default retry settings converges through random throttling, 5xx and lost answers
  * ({@link RandomFaults} in every client, see {@link GlobalFaults}): it exits 0, the plan after it (through the same
  * faults) has no changes, and no {@code infra:address} exists twice in what AWS returns. Each case has its own stack
- * and region. bench/faults runs more seeds.
+ * and region, and is destroyed (without faults) at the end. bench/faults runs more seeds.
  */
 class FaultsIT {
 
@@ -51,7 +51,8 @@ class FaultsIT {
         Path topology = dir.resolve("infra.yaml");
         Files.writeString(topology, Files.readString(Path.of("../samples").resolve(sample))
                 .replace("stack: shop", "stack: " + stack)
-                .replace("region: us-east-1", "region: " + region));
+                .replace("region: us-east-1", "region: " + region)
+                .replace("deletionProtection: true", "deletionProtection: false"));
         RandomFaults faults = new RandomFaults(seed, throttle, serverError, lost);
 
         try (GlobalFaults.Armed on = GlobalFaults.arm(faults)) {
@@ -63,6 +64,9 @@ class FaultsIT {
         }
         assertThat(faults.counts().lostAnswers()).isPositive();
         assertThat(addressesMadeTwice(stack, region)).isEmpty();
+        // Account-wide resources (the multi-region trail, IAM) would show in other tests' regions.
+        Cli.Result destroy = infra(topology, "destroy", "--auto-approve");
+        assertThat(destroy.exit()).as(destroy.toString()).isZero();
     }
 
     private Cli.Result infra(Path topology, String... args) {
