@@ -197,6 +197,9 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     AwsClients clients(String region) {
+        if (global.maxAttempts < 1) {
+            throw new UsageException("--max-attempts must be at least 1 (1: no retries), got " + global.maxAttempts);
+        }
         List<ExecutionInterceptor> logging = global.verbose ? List.of(new RequestLog(console()::progress)) : List.of();
         return clients.computeIfAbsent(region, r ->
                 AwsClients.create(new AwsSettings(r, global.profile, global.endpointUrl, global.maxAttempts), logging));

@@ -1,5 +1,6 @@
 package dev.infra.cli;
 
+import dev.infra.providers.AwsSettings;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -49,7 +50,8 @@ public final class GlobalOptions {
     @Option(names = "--stats", description = "Print the AWS API calls made, per service and operation, at the end (stderr).")
     boolean stats;
 
-    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "3", hidden = true,
-            description = "Attempts per AWS call under the SDK's standard retry strategy.")
+    @Option(names = "--max-attempts", paramLabel = "N", defaultValue = "" + AwsSettings.DEFAULT_MAX_ATTEMPTS,
+            description = "Attempts per AWS call: throttling is always retried, 5xx and lost answers where safe,"
+                    + " with exponential backoff and jitter (default: ${DEFAULT-VALUE}).")
     int maxAttempts;
 }

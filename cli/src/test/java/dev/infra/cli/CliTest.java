@@ -125,6 +125,14 @@ class CliTest {
         assertThat(r.exit()).isEqualTo(64);
         assertThat(r.err()).contains("Unknown option: '--no-such-option'");
         assertThat(Cli.run().exit()).isEqualTo(64);
+        Cli.Result noAttempts = Cli.run("plan", "-f", "../samples/network.yaml", "--max-attempts", "0");
+        assertThat(noAttempts.exit()).isEqualTo(64);
+        assertThat(noAttempts.err()).contains("--max-attempts must be at least 1 (1: no retries), got 0");
+    }
+
+    @Test
+    void maxAttemptsIsDocumentedWithItsDefault() {
+        assertThat(Cli.run("plan", "--help").out()).contains("--max-attempts=N").contains("(default: 25)");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.infra.providers;
 
 import dev.infra.core.provider.ProviderException;
+import java.util.List;
 import java.util.Set;
 import java.util.function.Supplier;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
@@ -12,22 +13,25 @@ import software.amazon.awssdk.core.exception.SdkException;
  */
 public final class AwsCallException extends RuntimeException {
 
-    private static final Set<String> THROTTLING = Set.of(
-            "RequestLimitExceeded", "Throttling", "ThrottlingException", "TooManyRequestsException",
-            "ServiceUnavailable", "InternalError", "InternalFailure");
+    private static final Set<String> ALREADY_EXISTS = Set.of("ResourceInUseException", "ResourceExistsException");
+    private static final List<String> ALREADY_EXISTS_PARTS = List.of("AlreadyExists", "Duplicate", "AlreadyOwnedByYou",
+            "AlreadyAssociated");
 
     private final String operation;
     private final String code;
     private final int statusCode;
     /** AWS's message (or the client's), without the operation and code. */
     private final String detail;
+    private final boolean mayHaveRun;
 
-    private AwsCallException(String operation, String code, int statusCode, String message, Throwable cause) {
+    private AwsCallException(String operation, String code, int statusCode, String message, Throwable cause,
+                             boolean mayHaveRun) {
         super(operation + " failed: " + (code == null ? "" : code + ": ") + message, cause);
         this.operation = operation;
         this.code = code;
         this.statusCode = statusCode;
         this.detail = message;
+        this.mayHaveRun = mayHaveRun;
     }
 
     /** Runs one SDK call, turning its failure into an {@code AwsCallException} naming {@code operation}. */
@@ -39,9 +43,9 @@ public final class AwsCallException extends RuntimeException {
             String message = e.awsErrorDetails() == null || e.awsErrorDetails().errorMessage() == null
                     ? e.getMessage()
                     : e.awsErrorDetails().errorMessage();
-            throw new AwsCallException(operation, code, e.statusCode(), message, e);
+            throw new AwsCallException(operation, code, e.statusCode(), message, e, RetryPolicy.mayHaveRun(e));
         } catch (SdkException e) {
-            throw new AwsCallException(operation, null, 0, clientMessage(e), e);
+            throw new AwsCallException(operation, null, 0, clientMessage(e), e, RetryPolicy.mayHaveRun(e));
         }
     }
 
@@ -76,7 +80,8 @@ public final class AwsCallException extends RuntimeException {
             return this;
         }
         String masked = detail == null ? null : detail.replace(secret, "***");
-        return new AwsCallException(operation, code, statusCode, masked, mentions(getCause(), secret) ? null : getCause());
+        return new AwsCallException(operation, code, statusCode, masked, mentions(getCause(), secret) ? null : getCause(),
+                mayHaveRun);
     }
 
     /** Whether {@code t}, its causes or what they suppressed (earlier attempts) say {@code secret}. */
@@ -109,12 +114,20 @@ public final class AwsCallException extends RuntimeException {
     }
 
     /**
-     * Whether trying again may succeed and the failed call may nonetheless have taken effect: no answer (I/O
-     * error, timeout), a 5xx, or throttling. A create that failed so must look for what it may have made
-     * before it tries again.
+     * Whether the failed call may nonetheless have run ({@link RetryPolicy#mayHaveRun}: a 5xx, a timeout, a connection
+     * lost mid-call). A create that failed so must look for what it may have made before it tries again.
      */
-    public boolean isTransient() {
-        return statusCode == 0 || statusCode >= 500 || (code != null && THROTTLING.contains(code));
+    public boolean mayHaveRun() {
+        return mayHaveRun;
+    }
+
+    /**
+     * Whether AWS said what the call would make exists already ({@code RouteAlreadyExists}, {@code
+     * DuplicateTargetGroupName}, {@code InvalidPermission.Duplicate}, {@code EntityAlreadyExists}, {@code
+     * BucketAlreadyOwnedByYou}, {@code ResourceInUseException}, {@code Resource.AlreadyAssociated}…).
+     */
+    public boolean isAlreadyExists() {
+        return code != null && (ALREADY_EXISTS.contains(code) || ALREADY_EXISTS_PARTS.stream().anyMatch(code::contains));
     }
 
     /** Whether AWS said the thing named does not exist ({@code InvalidVpcID.NotFound}, {@code NatGatewayNotFound}…). */

@@ -8,7 +8,6 @@ import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.awscore.client.builder.AwsClientBuilder;
 import software.amazon.awssdk.awscore.client.builder.AwsSyncClientBuilder;
-import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.http.SdkHttpClient;
@@ -24,8 +23,9 @@ import software.amazon.awssdk.services.s3.S3ClientBuilder;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
- * One lazily built SDK client per service, all sharing one HTTP client, the region, the credentials, the
- * endpoint override, the standard retry strategy and the {@link ApiCallCounter}.
+ * One lazily built SDK client per service, all sharing one HTTP client, the region, the credentials, the endpoint
+ * override, the {@link RetryPolicy} and the {@link ApiCallCounter}. A service may have a second client for creates AWS
+ * does not de-duplicate ({@link #forCreates}); both share the service's {@link RateLimiter}.
  */
 public final class AwsClients implements AutoCloseable {
 
@@ -36,7 +36,8 @@ public final class AwsClients implements AutoCloseable {
     private final Map<String, AwsClients> otherRegions = new ConcurrentHashMap<>();
     private final boolean ownsHttp;
     private final Map<Class<?>, SdkClient> clients = new ConcurrentHashMap<>();
-    private final Map<Class<?>, SdkClient> singleAttemptClients = new ConcurrentHashMap<>();
+    private final Map<Class<?>, SdkClient> createClients = new ConcurrentHashMap<>();
+    private final Map<Class<?>, RateLimiter> limiters = new ConcurrentHashMap<>();
     /** An explicit profile wins over environment credentials, as with the AWS CLI; else the SDK default chain. */
     private final AwsCredentialsProvider credentials;
     private final List<ExecutionInterceptor> interceptors;
@@ -122,9 +123,9 @@ public final class AwsClients implements AutoCloseable {
         return client(Ec2Client.class, Ec2Client::builder);
     }
 
-    /** An EC2 client that never retries by itself, for calls that are not idempotent (see {@link #singleAttempt}). */
-    public Ec2Client ec2SingleAttempt() {
-        return singleAttempt(Ec2Client.class, Ec2Client::builder);
+    /** The EC2 client for creates AWS does not de-duplicate (see {@link #forCreates}). */
+    public Ec2Client ec2ForCreates() {
+        return forCreates(Ec2Client.class, Ec2Client::builder);
     }
 
     public EksClient eks() {
@@ -178,20 +179,26 @@ public final class AwsClients implements AutoCloseable {
      */
     public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C client(
             Class<C> type, Supplier<B> builder) {
-        return type.cast(clients.computeIfAbsent(type, t -> configure(builder.get(), settings.maxAttempts()).build()));
+        return type.cast(clients.computeIfAbsent(type, t -> configure(builder.get(),
+                RetryPolicy.forCalls(settings.maxAttempts(), limiter(type))).build()));
     }
 
     /**
-     * As {@link #client}, but making one attempt per call: for creates that AWS does not de-duplicate, where an
-     * automatic retry after a timeout or a 5xx that took effect would make a second resource. The caller looks for
-     * what the failed call may have made before it tries again.
+     * As {@link #client}, but retrying only what AWS did not run ({@link RetryPolicy#forCreates}): for creates AWS does
+     * not de-duplicate, where an automatic retry after a timeout or a 5xx that took effect would make a second
+     * resource. The caller looks for what the failed call may have made before it tries again.
      */
-    public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C singleAttempt(
+    public <C extends SdkClient, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> C forCreates(
             Class<C> type, Supplier<B> builder) {
-        return type.cast(singleAttemptClients.computeIfAbsent(type, t -> configure(builder.get(), 1).build()));
+        return type.cast(createClients.computeIfAbsent(type, t -> configure(builder.get(),
+                RetryPolicy.forCreates(settings.maxAttempts(), limiter(type))).build()));
     }
 
-    private <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> B configure(B b, int maxAttempts) {
+    private RateLimiter limiter(Class<?> service) {
+        return limiters.computeIfAbsent(service, s -> new RateLimiter());
+    }
+
+    private <C, B extends AwsClientBuilder<B, C> & AwsSyncClientBuilder<B, C>> B configure(B b, RetryPolicy retries) {
         b.httpClient(http).region(Region.of(settings.region()));
         if (settings.endpoint() != null) {
             b.endpointOverride(settings.endpoint());
@@ -200,9 +207,7 @@ public final class AwsClients implements AutoCloseable {
             b.credentialsProvider(credentials);
         }
         b.overrideConfiguration(o -> {
-            o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-                    .maxAttempts(maxAttempts)
-                    .build());
+            o.retryStrategy(retries);
             o.addExecutionInterceptor(counter);
             interceptors.forEach(o::addExecutionInterceptor);
             if (settings.profile() != null) {
@@ -219,8 +224,8 @@ public final class AwsClients implements AutoCloseable {
         otherRegions.clear();
         clients.values().forEach(SdkClient::close);
         clients.clear();
-        singleAttemptClients.values().forEach(SdkClient::close);
-        singleAttemptClients.clear();
+        createClients.values().forEach(SdkClient::close);
+        createClients.clear();
         if (ownsHttp) {
             http.close();
         }

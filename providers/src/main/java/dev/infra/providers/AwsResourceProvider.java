@@ -17,8 +17,10 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -245,6 +247,22 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         }
     }
 
+    /**
+     * Runs {@code call}, which adds a link (attaches, associates, authorizes, adds a route) through a client that
+     * retries 5xx and lost answers: when AWS answers that the link exists already ({@link
+     * AwsCallException#isAlreadyExists}), an earlier attempt whose answer was lost made it, which is success if
+     * {@code holds} finds the link as asked; else AWS's answer stands (the link is another's).
+     */
+    protected static void addLink(Supplier<?> call, BooleanSupplier holds) {
+        try {
+            call.get();
+        } catch (AwsCallException e) {
+            if (!e.isAlreadyExists() || !holds.getAsBoolean()) {
+                throw e;
+            }
+        }
+    }
+
     /** Puts {@code value} unless it is null, so absent values stay absent rather than null. */
     protected static void putIfPresent(Map<String, Object> attributes, String name, Object value) {
         if (value != null) {
@@ -364,21 +382,28 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     protected static <T> T retrying(OperationContext ctx, String what, Duration timeout, Duration interval,
                                     Predicate<AwsCallException> retry, Supplier<T> call) {
         AtomicReference<AwsCallException> last = new AtomicReference<>();
+        // What the call itself threw (not retried) passes as it is; anything else is the wait timing out.
+        AtomicReference<RuntimeException> failed = new AtomicReference<>();
         try {
             return ctx.await(what, timeout, interval, () -> {
                 try {
                     return Optional.of(call.get());
                 } catch (AwsCallException e) {
                     if (!retry.test(e)) {
+                        failed.set(e);
                         throw e;
                     }
                     last.set(e);
                     return Optional.empty();
+                } catch (RuntimeException e) {
+                    failed.set(e);
+                    throw e;
                 }
             });
-        } catch (AwsCallException e) {
-            throw e;
         } catch (RuntimeException timedOut) {
+            if (timedOut == failed.get()) {
+                throw timedOut;
+            }
             AwsCallException cause = last.get();
             if (cause == null) {
                 throw timedOut;
@@ -397,20 +422,25 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     }
 
     /**
-     * The create call, never repeated blindly. {@code create} must use a client that does not retry by itself
-     * ({@link AwsClients#singleAttempt}). After a failure that may have taken effect (no answer, 5xx, throttling),
-     * {@code lookup} looks for what it made, which is adopted; the call is made again only when nothing is there, up
-     * to the settings' maxAttempts calls. Failures {@code notYet} accepts (something the call names is not visible
-     * yet) are retried for {@link #PROPAGATION_TIMEOUT}.
+     * The create call, never repeated blindly. {@code create} must use a {@link AwsClients#forCreates} client, which
+     * retries only what AWS did not run (throttling). After a failure after which the call may have run
+     * ({@link AwsCallException#mayHaveRun}: a 5xx, no answer), it waits {@link #PROPAGATION_INTERVAL} for what the call
+     * made to show, then {@code lookup} looks for it: what it finds is adopted; the call is made again only when
+     * nothing is there, up to the settings' maxAttempts calls. When such a repeated call answers that the resource
+     * already exists ({@link AwsCallException#isAlreadyExists}), the earlier one made it: {@code lookup} is asked until
+     * it shows, for up to {@link #PROPAGATION_TIMEOUT}; what exists but {@code lookup} does not take (another stack's)
+     * fails with AWS's answer. Failures {@code notYet} accepts (something the call names is not visible yet) are
+     * retried for {@link #PROPAGATION_TIMEOUT}.
      */
     protected final <T> T createOnce(OperationContext ctx, String address, Supplier<T> create,
                                      Supplier<Optional<T>> lookup, Predicate<AwsCallException> notYet) {
         int maxAttempts = clients.settings().maxAttempts();
         AtomicInteger attempts = new AtomicInteger();
-        AtomicReference<AwsCallException> tookEffect = new AtomicReference<>();
-        Predicate<AwsCallException> retry = e -> e == tookEffect.get() || notYet.test(e);
+        AtomicReference<AwsCallException> mayHaveRun = new AtomicReference<>();
+        AtomicBoolean sentBefore = new AtomicBoolean();
+        Predicate<AwsCallException> retry = e -> e == mayHaveRun.get() || notYet.test(e);
         return retrying(ctx, "create of " + address, PROPAGATION_TIMEOUT, PROPAGATION_INTERVAL, retry, () -> {
-            AwsCallException earlier = tookEffect.getAndSet(null);
+            AwsCallException earlier = mayHaveRun.getAndSet(null);
             if (earlier != null) {
                 Optional<T> made = lookup.get();
                 if (made.isPresent()) {
@@ -424,12 +454,22 @@ public abstract class AwsResourceProvider implements ResourceProvider {
             try {
                 return create.get();
             } catch (AwsCallException e) {
-                if (e.isTransient()) {
-                    tookEffect.set(e);
+                if (e.mayHaveRun()) {
+                    mayHaveRun.set(e);
+                    sentBefore.set(true);
+                } else if (sentBefore.get() && e.isAlreadyExists()) {
+                    return madeBefore(ctx, address, lookup, e);
                 }
                 throw e;
             }
         });
+    }
+
+    /** What an earlier, unanswered create made, once {@code lookup} shows it; fails with {@code exists} if it never does. */
+    private static <T> T madeBefore(OperationContext ctx, String address, Supplier<Optional<T>> lookup,
+                                    AwsCallException exists) {
+        return whenPropagated(ctx, "what the unanswered create of " + address + " made", e -> e == exists,
+                () -> lookup.get().orElseThrow(() -> exists));
     }
 
     /** Runs {@code body}, turning a failed AWS call into a {@link ProviderException} naming {@code address}. */

@@ -11,11 +11,12 @@ import java.util.Objects;
  *     default credential chain (environment, system properties, {@code AWS_PROFILE}, SSO, instance role…)
  * @param endpoint an endpoint override for every service, or {@code null} for AWS's own endpoints (the SDK
  *     still honours {@code AWS_ENDPOINT_URL} and a profile's {@code endpoint_url})
- * @param maxAttempts attempts per API call under the SDK's standard retry strategy (1 = no retry)
+ * @param maxAttempts attempts per API call under the {@link RetryPolicy} (1 = no retry), and the most calls a create
+ *     repeats after failures that may have run
  */
 public record AwsSettings(String region, String profile, URI endpoint, int maxAttempts) {
 
-    public static final int DEFAULT_MAX_ATTEMPTS = 3;
+    public static final int DEFAULT_MAX_ATTEMPTS = 25;
 
     public AwsSettings {
         Objects.requireNonNull(region, "region");

@@ -26,4 +26,30 @@ class AwsCallExceptionTest {
         }));
         assertThat(e.getMessage()).isEqualTo("GetObject failed: Unable to execute HTTP request: Connection refused");
     }
+
+    private static AwsCallException failed(Throwable sdk) {
+        return catchThrowableOfType(AwsCallException.class, () -> AwsCallException.call("CreateThing", () -> {
+            throw (RuntimeException) sdk;
+        }));
+    }
+
+    @Test
+    void aCreateMayHaveRunAfterA5xxOrNoAnswerNotAfterThrottlingOrA4xx() {
+        assertThat(failed(RetryPolicyTest.SERVER_ERROR).mayHaveRun()).isTrue();
+        assertThat(failed(RetryPolicyTest.RESET).mayHaveRun()).isTrue();
+        assertThat(failed(RetryPolicyTest.THROTTLED).mayHaveRun()).isFalse();
+        assertThat(failed(RetryPolicyTest.REFUSED).mayHaveRun()).isFalse();
+        assertThat(failed(RetryPolicyTest.aws(400, "InvalidParameterValue")).mayHaveRun()).isFalse();
+    }
+
+    @Test
+    void alreadyExistsAnswersAreRecognised() {
+        for (String code : new String[] {"RouteAlreadyExists", "DuplicateTargetGroupName", "InvalidPermission.Duplicate",
+                "ResourceInUseException", "BucketAlreadyOwnedByYou", "EntityAlreadyExists", "AlreadyExistsException",
+                "Resource.AlreadyAssociated", "HostedZoneAlreadyExists", "WAFDuplicateItemException"}) {
+            assertThat(failed(RetryPolicyTest.aws(400, code)).isAlreadyExists()).as(code).isTrue();
+        }
+        assertThat(failed(RetryPolicyTest.aws(400, "InvalidParameterValue")).isAlreadyExists()).isFalse();
+        assertThat(failed(RetryPolicyTest.RESET).isAlreadyExists()).isFalse();
+    }
 }

@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
+import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;
 import software.amazon.awssdk.services.acm.model.DomainValidation;
 import software.amazon.awssdk.services.acm.model.ResourceRecord;
@@ -28,8 +29,10 @@ import software.amazon.awssdk.services.acm.model.Tag;
  * validationRecordName, validationRecordType, validationRecordValue. Id: the certificate ARN.
  *
  * <p>RequestCertificate takes the tags and an IdempotencyToken new to each create (32 random hex digits): ACM issues only
- * one certificate for calls with the same token within one hour, so an SDK retry of a request that took effect gets the
- * same certificate, while a later create (a replacement, or after a delete) never gets back an earlier one. Create then
+ * one certificate for calls with the same token within one hour, so a repeat of a request that took effect gets the
+ * same certificate, while a later create (a replacement, or after a delete) never gets back an earlier one. A request
+ * that may have run is still not repeated blindly ({@link #createOnce}): the certificate is looked up by its tags
+ * first. Create then
  * waits until DescribeCertificate shows the validation record (ACM adds it a few seconds after the request), not until
  * the certificate is issued: that is {@code aws_acm_certificate_validation}'s wait, once the record is in DNS.
  * ACM lists have no tag filter: readAll and findExisting ask the Resource Groups Tagging API (type {@code acm}), then
@@ -138,12 +141,15 @@ public final class CertificateProvider extends AcmProvider {
         List<String> sans = SpecValues.strings(spec, SUBJECT_ALTERNATIVE_NAMES);
         String token = UUID.randomUUID().toString().replace("-", "");
         List<Tag> tags = acmTags(spec.tags());
-        String arn = call("RequestCertificate", () -> acm().requestCertificate(b -> b
-                .domainName(SpecValues.string(spec, DOMAIN_NAME))
-                .subjectAlternativeNames(sans.isEmpty() ? null : sans)
-                .validationMethod(SpecValues.optionalString(spec, VALIDATION_METHOD))
-                .idempotencyToken(token)
-                .tags(tags))).certificateArn();
+        String stack = spec.tags().get(STACK_TAG);
+        String arn = createOnce(ctx, spec.address(), () -> call("RequestCertificate", () -> clients()
+                        .forCreates(AcmClient.class, AcmClient::builder).requestCertificate(b -> b
+                                .domainName(SpecValues.string(spec, DOMAIN_NAME))
+                                .subjectAlternativeNames(sans.isEmpty() ? null : sans)
+                                .validationMethod(SpecValues.optionalString(spec, VALIDATION_METHOD))
+                                .idempotencyToken(token)
+                                .tags(tags))).certificateArn(),
+                () -> stack == null ? Optional.empty() : find(stack, spec).map(LiveResource::id), e -> false);
         return ctx.await("the DNS validation record of " + arn, RECORD_TIMEOUT, RECORD_INTERVAL, () -> {
             Optional<CertificateDetail> c = describe(arn);
             if (c.isEmpty()) {

@@ -60,9 +60,9 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
         return clients().client(AthenaClient.class, AthenaClient::builder);
     }
 
-    /** A client that never retries by itself, for CreateWorkGroup (see {@link #createOnce}). */
-    private AthenaClient athenaOnce() {
-        return clients().singleAttempt(AthenaClient.class, AthenaClient::builder);
+    /** The client for CreateWorkGroup: it retries only what AWS did not run (see {@link #createOnce}). */
+    private AthenaClient athenaForCreates() {
+        return clients().forCreates(AthenaClient.class, AthenaClient::builder);
     }
 
     /** An unknown workgroup (InvalidRequestException "… is not found"), or an unknown ARN to the tagging calls. */
@@ -148,7 +148,7 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
         String name = SpecValues.string(spec, NAME);
         String output = SpecValues.optionalString(spec, OUTPUT_LOCATION);
         createOnce(ctx, spec.address(), () -> {
-            call("CreateWorkGroup", () -> athenaOnce().createWorkGroup(b -> b
+            call("CreateWorkGroup", () -> athenaForCreates().createWorkGroup(b -> b
                     .name(name)
                     .configuration(c -> c
                             .resultConfiguration(r -> r.outputLocation(output).encryptionConfiguration(encryption(spec)))

@@ -122,7 +122,7 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
         Integer desired = spec.attributes().containsKey(DESIRED) ? size(spec, DESIRED) : null;
         String stack = spec.tags().get(STACK_TAG);
         createOnce(ctx, spec.address(), () -> {
-            call("CreateAutoScalingGroup", () -> autoScalingOnce().createAutoScalingGroup(b -> b
+            call("CreateAutoScalingGroup", () -> autoScalingForCreates().createAutoScalingGroup(b -> b
                     .autoScalingGroupName(name)
                     .launchTemplate(template)
                     .minSize(size(spec, MIN))

@@ -28,9 +28,9 @@ public abstract class AutoScalingProvider extends AwsResourceProvider {
         return clients().client(AutoScalingClient.class, AutoScalingClient::builder);
     }
 
-    /** An Auto Scaling client that never retries by itself, for creates. */
-    protected final AutoScalingClient autoScalingOnce() {
-        return clients().singleAttempt(AutoScalingClient.class, AutoScalingClient::builder);
+    /** The Auto Scaling client for creates: it retries only what AWS did not run (see {@link #createOnce}). */
+    protected final AutoScalingClient autoScalingForCreates() {
+        return clients().forCreates(AutoScalingClient.class, AutoScalingClient::builder);
     }
 
     @Override

@@ -149,7 +149,7 @@ public final class TrailProvider extends AwsResourceProvider {
         String name = SpecValues.string(spec, NAME);
         String kmsKey = SpecValues.optionalString(spec, KMS_KEY);
         String arn = createOnce(ctx, spec.address(),
-                () -> call("CreateTrail", () -> clients().singleAttempt(CloudTrailClient.class, CloudTrailClient::builder)
+                () -> call("CreateTrail", () -> clients().forCreates(CloudTrailClient.class, CloudTrailClient::builder)
                         .createTrail(b -> b.name(name)
                                 .s3BucketName(SpecValues.string(spec, BUCKET))
                                 .isMultiRegionTrail(SpecValues.bool(spec, MULTI_REGION, false))

@@ -126,7 +126,7 @@ public final class LogGroupProvider extends AwsResourceProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
         createOnce(ctx, spec.address(), () -> call("CreateLogGroup", () -> clients()
-                        .singleAttempt(CloudWatchLogsClient.class, CloudWatchLogsClient::builder)
+                        .forCreates(CloudWatchLogsClient.class, CloudWatchLogsClient::builder)
                         .createLogGroup(b -> b.logGroupName(name).tags(spec.tags())
                                 .kmsKeyId(SpecValues.optionalString(spec, KMS_KEY)))),
                 () -> readGroup(name).map(LiveResource::id), e -> false);

@@ -271,12 +271,7 @@ public final class TableProvider extends AwsResourceProvider {
         a.put(PITR, call("DescribeContinuousBackups", () -> dynamo().describeContinuousBackups(b -> b.tableName(t.tableName())))
                 .continuousBackupsDescription().pointInTimeRecoveryDescription().pointInTimeRecoveryStatus()
                 == PointInTimeRecoveryStatus.ENABLED);
-        TimeToLiveDescription ttl = call("DescribeTimeToLive",
-                () -> dynamo().describeTimeToLive(b -> b.tableName(t.tableName()))).timeToLiveDescription();
-        if (ttl != null && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED
-                || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING)) {
-            putIfPresent(a, TTL, ttl.attributeName());
-        }
+        ttlAttribute(t.tableName()).ifPresent(ttl -> a.put(TTL, ttl));
         a.put(ARN, t.tableArn());
         putIfPresent(a, STREAM_ARN, t.latestStreamArn());
         return live(t.tableName(), tags, a);
@@ -307,7 +302,7 @@ public final class TableProvider extends AwsResourceProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         Desired d = Desired.of(spec);
         createOnce(ctx, spec.address(), () -> call("CreateTable", () -> clients()
-                        .singleAttempt(DynamoDbClient.class, DynamoDbClient::builder)
+                        .forCreates(DynamoDbClient.class, DynamoDbClient::builder)
                         .createTable(b -> b.tableName(d.name())
                                 .keySchema(keySchema(d.partitionKey(), d.sortKey()))
                                 .attributeDefinitions(definitions(d, d.indexes()))
@@ -474,10 +469,30 @@ public final class TableProvider extends AwsResourceProvider {
                         .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(enabled)))));
     }
 
-    /** UpdateTimeToLive. AWS allows one TTL change per table and hour: a second one fails with its message. */
+    /**
+     * UpdateTimeToLive. AWS allows one TTL change per table and hour: a second one fails with its message. After an
+     * attempt whose answer was lost, AWS refuses the retry (ValidationException: already so), which is done.
+     */
     private void setTimeToLive(String name, String attribute, boolean enabled) {
-        call("UpdateTimeToLive", () -> dynamo().updateTimeToLive(b -> b.tableName(name)
-                .timeToLiveSpecification(s -> s.attributeName(attribute).enabled(enabled))));
+        try {
+            call("UpdateTimeToLive", () -> dynamo().updateTimeToLive(b -> b.tableName(name)
+                    .timeToLiveSpecification(s -> s.attributeName(attribute).enabled(enabled))));
+        } catch (AwsCallException e) {
+            boolean already = "ValidationException".equals(e.code())
+                    && ttlAttribute(name).equals(enabled ? Optional.of(attribute) : Optional.empty());
+            if (!already) {
+                throw e;
+            }
+        }
+    }
+
+    /** The attribute TTL is on (or being turned on) for; empty when it is off. */
+    private Optional<String> ttlAttribute(String table) {
+        TimeToLiveDescription ttl = call("DescribeTimeToLive",
+                () -> dynamo().describeTimeToLive(b -> b.tableName(table))).timeToLiveDescription();
+        boolean on = ttl != null && (ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLED
+                || ttl.timeToLiveStatus() == TimeToLiveStatus.ENABLING);
+        return on ? Optional.ofNullable(ttl.attributeName()) : Optional.empty();
     }
 
     private LiveResource readBack(OperationContext ctx, String name) {

@@ -101,8 +101,8 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
     }
 
     /**
-     * Makes the one create call (CreateVpc, AllocateAddress…) through {@code once}, a client that does not retry by
-     * itself, tagging the resource with {@code tags}; returns the new id. {@code clientToken} stays the same across
+     * Makes the one create call (CreateVpc, AllocateAddress…) through {@code once}, a client that retries only what
+     * AWS did not run (see {@link AwsClients#forCreates}), tagging the resource with {@code tags}; returns the new id. {@code clientToken} stays the same across
      * the attempts of one create: pass it where the API takes one.
      */
     protected abstract String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken);
@@ -168,16 +168,16 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
 
     /**
      * The create call, never repeated blindly (see {@link #createOnce}): after a failure that may have taken effect
-     * the resource is looked up by its address tag and adopted. A spec without a stack tag has nothing to look for:
-     * its create is made once.
+     * the resource is looked up (by its address tag, or an untagged type's natural key) and adopted. A tagged spec
+     * without a stack tag has nothing to look for: its create is made once.
      */
     @Override
     protected final LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         TagSpecification tags = tagType != null ? tagSpecification(tagType, spec.tags()) : null;
         String clientToken = UUID.randomUUID().toString();
         String stack = spec.tags().get(STACK_TAG);
-        Supplier<String> create = () -> createResource(clients().ec2SingleAttempt(), spec, tags, clientToken);
-        String id = stack == null ? create.get()
+        Supplier<String> create = () -> createResource(clients().ec2ForCreates(), spec, tags, clientToken);
+        String id = stack == null && tagType != null ? create.get()
                 : createOnce(ctx, spec.address(), create, () -> lookup(stack, spec).map(idOf), e -> false);
         afterCreate(id, spec, ctx);
         return readBack(id, ctx);

@@ -68,8 +68,12 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
     @Override
     protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
         String vpcId = SpecValues.string(spec, "vpcId");
-        whenVisible(ctx, id, () -> call("AttachInternetGateway",
-                () -> ec2().attachInternetGateway(b -> b.internetGatewayId(id).vpcId(vpcId))));
+        whenVisible(ctx, id, () -> {
+            addLink(() -> call("AttachInternetGateway",
+                            () -> ec2().attachInternetGateway(b -> b.internetGatewayId(id).vpcId(vpcId))),
+                    () -> describeOne(id).map(InternetGatewayProvider::attachedVpcs).orElse(List.of()).contains(vpcId));
+            return vpcId;
+        });
     }
 
     @Override

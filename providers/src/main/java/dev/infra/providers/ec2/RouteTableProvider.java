@@ -177,14 +177,20 @@ public final class RouteTableProvider extends Ec2Provider<RouteTable> {
                 () -> call("DeleteRouteTable", () -> ec2().deleteRouteTable(b -> b.routeTableId(id))));
     }
 
-    private Object createRoute(String routeTableId, DesiredRoute r) {
-        return call("CreateRoute", () -> ec2().createRoute(b -> b.routeTableId(routeTableId)
-                .destinationCidrBlock(r.destination()).gatewayId(r.gatewayId()).natGatewayId(r.natGatewayId())));
+    /** CreateRoute; RouteAlreadyExists after a lost answer is fine when the table has this very route. */
+    private String createRoute(String routeTableId, DesiredRoute r) {
+        addLink(() -> call("CreateRoute", () -> ec2().createRoute(b -> b.routeTableId(routeTableId)
+                        .destinationCidrBlock(r.destination()).gatewayId(r.gatewayId()).natGatewayId(r.natGatewayId()))),
+                () -> describeOne(routeTableId).map(rt -> routes(rt).stream().anyMatch(r::matches)).orElse(false));
+        return routeTableId;
     }
 
-    private Object associate(String routeTableId, String subnetId) {
-        return call("AssociateRouteTable",
-                () -> ec2().associateRouteTable(b -> b.routeTableId(routeTableId).subnetId(subnetId)));
+    /** AssociateRouteTable; Resource.AlreadyAssociated after a lost answer is fine when it is with this table. */
+    private String associate(String routeTableId, String subnetId) {
+        addLink(() -> call("AssociateRouteTable",
+                        () -> ec2().associateRouteTable(b -> b.routeTableId(routeTableId).subnetId(subnetId))),
+                () -> describeOne(routeTableId).map(rt -> subnetAssociations(rt).containsKey(subnetId)).orElse(false));
+        return routeTableId;
     }
 
     private void disassociate(String associationId) {

@@ -92,7 +92,7 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
-        createOnce(ctx, spec.address(), () -> call("CreateCacheSubnetGroup", () -> elasticacheOnce()
+        createOnce(ctx, spec.address(), () -> call("CreateCacheSubnetGroup", () -> elasticacheForCreates()
                         .createCacheSubnetGroup(b -> b.cacheSubnetGroupName(name)
                                 .cacheSubnetGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))
                                 .subnetIds(SpecValues.strings(spec, SUBNET_IDS))

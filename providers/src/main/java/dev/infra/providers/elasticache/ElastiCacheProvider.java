@@ -57,9 +57,9 @@ public abstract class ElastiCacheProvider extends AwsResourceProvider {
         return clients().client(ElastiCacheClient.class, ElastiCacheClient::builder);
     }
 
-    /** An ElastiCache client that never retries by itself, for creates. */
-    protected final ElastiCacheClient elasticacheOnce() {
-        return clients().singleAttempt(ElastiCacheClient.class, ElastiCacheClient::builder);
+    /** The ElastiCache client for creates: it retries only what AWS did not run (see {@link #createOnce}). */
+    protected final ElastiCacheClient elasticacheForCreates() {
+        return clients().forCreates(ElastiCacheClient.class, ElastiCacheClient::builder);
     }
 
     @Override

@@ -128,7 +128,7 @@ public final class GlobalReplicationGroupProvider extends ElastiCacheProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String suffix = SpecValues.string(spec, SUFFIX);
         String primary = SpecValues.string(spec, PRIMARY_GROUP);
-        String id = createOnce(ctx, spec.address(), () -> call("CreateGlobalReplicationGroup", () -> elasticacheOnce()
+        String id = createOnce(ctx, spec.address(), () -> call("CreateGlobalReplicationGroup", () -> elasticacheForCreates()
                         .createGlobalReplicationGroup(b -> b.globalReplicationGroupIdSuffix(suffix)
                                 .primaryReplicationGroupId(primary)
                                 .globalReplicationGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))))

@@ -259,7 +259,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
                         .atRestEncryptionEnabled(SpecValues.optionalBoolean(spec, AT_REST))
                         .transitEncryptionEnabled(SpecValues.optionalBoolean(spec, TRANSIT))
                         .authToken(token);
-        createOnce(ctx, spec.address(), () -> callWithSecret("CreateReplicationGroup", token, () -> elasticacheOnce()
+        createOnce(ctx, spec.address(), () -> callWithSecret("CreateReplicationGroup", token, () -> elasticacheForCreates()
                         .createReplicationGroup(b -> settings.accept(b.applyMutation(own))))
                         .replicationGroup().replicationGroupId(),
                 () -> describe(id).map(ReplicationGroup::replicationGroupId),

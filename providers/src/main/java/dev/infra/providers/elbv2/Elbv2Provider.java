@@ -79,8 +79,11 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     /** The attributes other than {@code tags}, named and shaped as in the spec. */
     protected abstract Map<String, Object> attributesOf(R resource);
 
-    /** Makes the one create call, with these tags; returns the new ARN. */
-    protected abstract String create(ResourceSpec spec, List<Tag> tags);
+    /**
+     * Makes the one create call through {@code once} (a client that retries only what AWS did not run), with these
+     * tags; returns the new ARN.
+     */
+    protected abstract String create(ElasticLoadBalancingV2Client once, ResourceSpec spec, List<Tag> tags);
 
     /** What completes a create, e.g. waiting until the load balancer is active. */
     protected void afterCreate(String arn, ResourceSpec spec, OperationContext ctx) {
@@ -128,9 +131,18 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
         });
     }
 
+    /**
+     * The create call, never repeated blindly ({@link #createOnce}): AWS answers a repeated create with the same name
+     * and settings with what the first made, but an emulator makes a second load balancer, so after a failure that may
+     * have run the resource is looked up by its natural key (and claimed) first.
+     */
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
-        String arn = create(spec, sdkTags(spec.tags()));
+        String stack = spec.tags().get(STACK_TAG);
+        String arn = createOnce(ctx, spec.address(),
+                () -> create(clients().forCreates(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder),
+                        spec, sdkTags(spec.tags())),
+                () -> find(stack, spec).map(LiveResource::id), e -> false);
         afterCreate(arn, spec, ctx);
         return readBack(arn, ctx);
     }

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Action;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.ActionTypeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Certificate;
@@ -87,9 +88,9 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
     }
 
     @Override
-    protected String create(ResourceSpec spec, List<Tag> tags) {
+    protected String create(ElasticLoadBalancingV2Client once, ResourceSpec spec, List<Tag> tags) {
         String certificate = SpecValues.optionalString(spec, "certificateArn");
-        return call("CreateListener", () -> elbv2().createListener(b -> b
+        return call("CreateListener", () -> once.createListener(b -> b
                 .loadBalancerArn(SpecValues.string(spec, "loadBalancerArn"))
                 .port(port(spec))
                 .protocol(SpecValues.string(spec, "protocol"))

@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.AvailabilityZone;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancer;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerAttribute;
@@ -126,10 +127,10 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     }
 
     @Override
-    protected String create(ResourceSpec spec, List<Tag> tags) {
+    protected String create(ElasticLoadBalancingV2Client once, ResourceSpec spec, List<Tag> tags) {
         String scheme = SpecValues.optionalString(spec, "scheme");
         String type = SpecValues.optionalString(spec, "type");
-        return call("CreateLoadBalancer", () -> elbv2().createLoadBalancer(b -> b
+        return call("CreateLoadBalancer", () -> once.createLoadBalancer(b -> b
                 .name(SpecValues.string(spec, "name"))
                 .scheme(scheme == null ? "internet-facing" : scheme)
                 .type(type == null ? "application" : type)

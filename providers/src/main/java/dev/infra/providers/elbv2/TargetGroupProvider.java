@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.Tag;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.TargetGroup;
 
@@ -64,9 +65,9 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
     }
 
     @Override
-    protected String create(ResourceSpec spec, List<Tag> tags) {
+    protected String create(ElasticLoadBalancingV2Client once, ResourceSpec spec, List<Tag> tags) {
         String targetType = SpecValues.optionalString(spec, "targetType");
-        return call("CreateTargetGroup", () -> elbv2().createTargetGroup(b -> b
+        return call("CreateTargetGroup", () -> once.createTargetGroup(b -> b
                 .name(SpecValues.string(spec, "name"))
                 .port(port(spec))
                 .protocol(SpecValues.string(spec, "protocol"))

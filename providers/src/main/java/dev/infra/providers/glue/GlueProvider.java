@@ -38,9 +38,9 @@ public abstract class GlueProvider<R> extends AwsResourceProvider {
         return clients().client(GlueClient.class, GlueClient::builder);
     }
 
-    /** A client that never retries by itself, for creates (see {@link #createOnce}). */
-    protected final GlueClient glueOnce() {
-        return clients().singleAttempt(GlueClient.class, GlueClient::builder);
+    /** The client for creates AWS does not de-duplicate: it retries only what AWS did not run (see {@link #createOnce}). */
+    protected final GlueClient glueForCreates() {
+        return clients().forCreates(GlueClient.class, GlueClient::builder);
     }
 
     @Override
@@ -92,7 +92,7 @@ public abstract class GlueProvider<R> extends AwsResourceProvider {
     protected final LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String id = idOf(spec);
         createOnce(ctx, spec.address(), () -> {
-            submitCreate(spec, glueOnce());
+            submitCreate(spec, glueForCreates());
             return id;
         }, () -> get(id).map(r -> id), this::isGone);
         return awaitPropagation(ctx, noun() + " " + id + " to become readable", () -> read(id));

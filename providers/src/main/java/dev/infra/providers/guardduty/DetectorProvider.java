@@ -93,7 +93,7 @@ public final class DetectorProvider extends AwsResourceProvider {
             return bringToSpec(existing.get(), spec, ctx);
         }
         String id = createOnce(ctx, spec.address(),
-                () -> call("CreateDetector", () -> clients().singleAttempt(GuardDutyClient.class, GuardDutyClient::builder)
+                () -> call("CreateDetector", () -> clients().forCreates(GuardDutyClient.class, GuardDutyClient::builder)
                         .createDetector(b -> b.enable(SpecValues.bool(spec, ENABLE, true))
                                 .findingPublishingFrequency(SpecValues.optionalString(spec, FREQUENCY))
                                 .tags(spec.tags()))).detectorId(),

@@ -69,7 +69,7 @@ public final class IamInstanceProfileProvider extends IamProvider {
         String name = SpecValues.string(spec, NAME);
         String role = SpecValues.optionalString(spec, ROLE);
         String path = pathOf(spec.tags().get(STACK_TAG));
-        createNamed(ctx, spec, name, () -> call("CreateInstanceProfile", () -> iamOnce().createInstanceProfile(
+        createNamed(ctx, spec, name, () -> call("CreateInstanceProfile", () -> iamForCreates().createInstanceProfile(
                 b -> b.instanceProfileName(name).path(path).tags(iamTags(spec.tags())))), this::read);
         if (role != null) {
             addRole(ctx, name, role);

@@ -47,9 +47,9 @@ public abstract class IamProvider extends AwsResourceProvider {
         return clients().client(IamClient.class, IamClient::builder);
     }
 
-    /** An IAM client that never retries by itself, for creates. */
-    protected final IamClient iamOnce() {
-        return clients().singleAttempt(IamClient.class, IamClient::builder);
+    /** The IAM client for creates: it retries only what AWS did not run (see {@link #createOnce}). */
+    protected final IamClient iamForCreates() {
+        return clients().forCreates(IamClient.class, IamClient::builder);
     }
 
     @Override
@@ -84,7 +84,7 @@ public abstract class IamProvider extends AwsResourceProvider {
     }
 
     /**
-     * The create call ({@code create}, on {@link #iamOnce()}), adopting what a create that failed without an answer
+     * The create call ({@code create}, on {@link #iamForCreates()}), adopting what a create that failed without an answer
      * made: {@code read} finds it by name, and it is taken only when it carries this spec's stack and address tags.
      * Returns the name.
      */

@@ -5,6 +5,8 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
@@ -15,6 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import software.amazon.awssdk.services.iam.model.AttachedPolicy;
 import software.amazon.awssdk.services.iam.model.InstanceProfile;
 import software.amazon.awssdk.services.iam.model.Role;
@@ -101,11 +104,10 @@ public final class IamRoleProvider extends IamProvider {
         String policy = SpecValues.string(spec, POLICY);
         Set<String> managed = new TreeSet<>(SpecValues.strings(spec, MANAGED));
         String path = pathOf(spec.tags().get(STACK_TAG));
-        createNamed(ctx, spec, name, () -> call("CreateRole", () -> iamOnce().createRole(b -> b.roleName(name)
+        createNamed(ctx, spec, name, () -> call("CreateRole", () -> iamForCreates().createRole(b -> b.roleName(name)
                 .path(path).assumeRolePolicyDocument(policy).tags(iamTags(spec.tags())))), this::read);
         for (String arn : managed) {
-            afterPropagation(ctx, "AttachRolePolicy " + arn,
-                    () -> call("AttachRolePolicy", () -> iam().attachRolePolicy(b -> b.roleName(name).policyArn(arn))));
+            attachToNewRole(ctx, name, arn);
         }
         String inline = SpecValues.optionalString(spec, INLINE);
         if (inline != null) {
@@ -182,6 +184,27 @@ public final class IamRoleProvider extends IamProvider {
                 e -> "DeleteConflict".equals(e.code()),
                 () -> call("DeleteRole", () -> iam().deleteRole(b -> b.roleName(name))));
         awaitGone(ctx, name, () -> read(name));
+    }
+
+    /**
+     * AttachRolePolicy on a role just created: NoSuchEntity is retried while IAM does not show the role yet, unless it
+     * is the policy that does not exist (GetPolicy, asked once at the first NoSuchEntity), which fails at once.
+     */
+    private void attachToNewRole(OperationContext ctx, String roleName, String arn) {
+        Supplier<Object> attach = () -> call("AttachRolePolicy",
+                () -> iam().attachRolePolicy(b -> b.roleName(roleName).policyArn(arn)));
+        try {
+            attach.get();
+        } catch (AwsCallException e) {
+            if (!isGone(e)) {
+                throw e;
+            }
+            if (getIfExists(() -> call("GetPolicy", () -> iam().getPolicy(b -> b.policyArn(arn)))).isEmpty()) {
+                throw new ProviderException(ctx.address(), "managed policy " + arn + " does not exist (GetPolicy: "
+                        + NO_SUCH_ENTITY + "); check managedPolicyArns");
+            }
+            afterPropagation(ctx, "AttachRolePolicy " + arn, attach);
+        }
     }
 
     private Object putInline(String roleName, String document) {

@@ -63,7 +63,7 @@ public final class KmsAliasProvider extends KmsProvider {
         requireAliasName(spec, name);
         String target = SpecValues.string(spec, TARGET);
         createOnce(ctx, spec.address(), () -> {
-            call("CreateAlias", () -> kmsOnce().createAlias(b -> b.aliasName(name).targetKeyId(target)));
+            call("CreateAlias", () -> kmsForCreates().createAlias(b -> b.aliasName(name).targetKeyId(target)));
             return name;
         }, () -> byName(name).filter(a -> target.equals(a.attributes().get(TARGET))).map(LiveResource::id), this::isGone);
         return readBack(ctx, name, target);

@@ -114,14 +114,26 @@ public abstract class KmsKeyBase extends KmsProvider {
 
     /**
      * The ARN of {@code service}'s service-linked role (its path is {@code /aws-service-role/<service>/}), made when
-     * the account has none.
+     * the account has none. A create refused after an attempt whose answer was lost ("has been taken") finds the role
+     * that attempt made.
      */
     private String serviceLinkedRole(String service) {
         String path = "/aws-service-role/" + service + "/";
-        Optional<Role> existing = call("ListRoles", () -> iam().listRolesPaginator(b -> b.pathPrefix(path)).roles().stream()
+        Optional<Role> existing = linkedRole(path);
+        if (existing.isPresent()) {
+            return existing.get().arn();
+        }
+        try {
+            return call("CreateServiceLinkedRole",
+                    () -> iam().createServiceLinkedRole(b -> b.awsServiceName(service)).role()).arn();
+        } catch (AwsCallException e) {
+            return linkedRole(path).map(Role::arn).orElseThrow(() -> e);
+        }
+    }
+
+    private Optional<Role> linkedRole(String path) {
+        return call("ListRoles", () -> iam().listRolesPaginator(b -> b.pathPrefix(path)).roles().stream()
                 .min(Comparator.comparing(r -> r.roleName().length())));
-        return existing.orElseGet(() -> call("CreateServiceLinkedRole",
-                () -> iam().createServiceLinkedRole(b -> b.awsServiceName(service)).role())).arn();
     }
 
     private IamClient iam() {

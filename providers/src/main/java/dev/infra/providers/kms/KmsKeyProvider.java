@@ -55,7 +55,7 @@ public final class KmsKeyProvider extends KmsKeyBase {
         boolean multiRegion = SpecValues.bool(spec, MULTI_REGION, false);
         String stack = spec.tags().get(STACK_TAG);
         String keyId = createOnce(ctx, spec.address(),
-                () -> call("CreateKey", () -> kmsOnce().createKey(b -> b.description(description).policy(policy(spec))
+                () -> call("CreateKey", () -> kmsForCreates().createKey(b -> b.description(description).policy(policy(spec))
                         .multiRegion(multiRegion).tags(kmsTags(spec.tags())))).keyMetadata().keyId(),
                 () -> stack == null ? Optional.empty() : lookup(stack, spec.address()).map(LiveResource::id),
                 e -> false);

@@ -20,9 +20,9 @@ public abstract class KmsProvider extends AwsResourceProvider {
         return clients().client(KmsClient.class, KmsClient::builder);
     }
 
-    /** A KMS client that never retries by itself, for creates AWS does not de-duplicate. */
-    protected final KmsClient kmsOnce() {
-        return clients().singleAttempt(KmsClient.class, KmsClient::builder);
+    /** The KMS client for creates AWS does not de-duplicate: it retries only what AWS did not run. */
+    protected final KmsClient kmsForCreates() {
+        return clients().forCreates(KmsClient.class, KmsClient::builder);
     }
 
     @Override

@@ -65,7 +65,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         String policy = policy(spec);
         String stack = spec.tags().get(STACK_TAG);
-        KmsClient inPrimaryRegion = clients().in(primaryRegion).singleAttempt(KmsClient.class, KmsClient::builder);
+        KmsClient inPrimaryRegion = clients().in(primaryRegion).forCreates(KmsClient.class, KmsClient::builder);
         String keyId;
         try {
             keyId = createOnce(ctx, spec.address(),

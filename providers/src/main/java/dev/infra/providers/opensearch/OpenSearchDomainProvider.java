@@ -99,9 +99,9 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
         return clients().client(OpenSearchClient.class, OpenSearchClient::builder);
     }
 
-    /** A client that never retries by itself, for CreateDomain (see {@link #createOnce}). */
-    private OpenSearchClient openSearchOnce() {
-        return clients().singleAttempt(OpenSearchClient.class, OpenSearchClient::builder);
+    /** The client for CreateDomain: it retries only what AWS did not run (see {@link #createOnce}). */
+    private OpenSearchClient openSearchForCreates() {
+        return clients().forCreates(OpenSearchClient.class, OpenSearchClient::builder);
     }
 
     @Override
@@ -221,7 +221,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
         createOnce(ctx, spec.address(), () -> {
-            call("CreateDomain", () -> openSearchOnce().createDomain(b -> b
+            call("CreateDomain", () -> openSearchForCreates().createDomain(b -> b
                     .domainName(name)
                     .engineVersion(SpecValues.optionalString(spec, ENGINE_VERSION))
                     .clusterConfig(clusterConfig(spec))

@@ -30,7 +30,8 @@ import software.amazon.awssdk.services.route53.model.UpdateHealthCheckRequest;
  *
  * <p>CreateHealthCheck takes no tags. Its CallerReference is {@link #newReference new to each create}
  * ({@code infra-<hash of stack and address>-<random>}): Route 53 answers a repeat of the same reference and settings
- * with the check it made, so an SDK retry after a lost answer makes no second check; {@link #find} recognises a check
+ * with the check it made, and after a failure that may have run the create looks for a check with this reference
+ * before it sends the call again ({@link #createOnce}), so a lost answer makes no second check; {@link #find} recognises a check
  * whose create was interrupted before it was tagged by the reference's prefix. A reference is never reused across
  * creates: Route 53 refuses a deleted check's reference (HealthCheckAlreadyExists) for some days, which would fail
  * the create of a replacement. Route 53 has no tag filter: readAll is ListHealthChecks (100 a page) +
@@ -131,8 +132,10 @@ public final class HealthCheckProvider extends Route53Provider {
                 .requestInterval(optionalInt(spec, REQUEST_INTERVAL))
                 .failureThreshold(optionalInt(spec, FAILURE_THRESHOLD))
                 .build();
-        String id = call("CreateHealthCheck", () -> route53().createHealthCheck(
-                b -> b.callerReference(reference).healthCheckConfig(config))).healthCheck().id();
+        String id = createOnce(ctx, spec.address(), () -> call("CreateHealthCheck", () -> route53ForCreates()
+                        .createHealthCheck(b -> b.callerReference(reference).healthCheckConfig(config))).healthCheck().id(),
+                () -> listAll().stream().filter(c -> reference.equals(c.callerReference())).findFirst()
+                        .map(HealthCheck::id), e -> false);
         changeTags(TAGGED_AS, id, Map.of(), spec.tags());
         return readNow(spec, id, this::read);
     }

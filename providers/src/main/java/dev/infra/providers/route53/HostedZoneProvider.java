@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import software.amazon.awssdk.services.route53.model.ChangeInfo;
 import software.amazon.awssdk.services.route53.model.CreateHostedZoneResponse;
 import software.amazon.awssdk.services.route53.model.GetHostedZoneResponse;
@@ -31,8 +32,9 @@ import software.amazon.awssdk.services.route53.model.VPC;
  * zone associated with that VPC of the client's region), comment, tags. Id: the zone id without {@code /hostedzone/}.
  *
  * <p>CreateHostedZone takes no tags, and its CallerReference must be new: the reference is
- * {@code infra-<hash of stack and address>-<random per create>}, so an SDK retry of a create that took effect gets
- * HostedZoneAlreadyExists (and the zone it made is adopted), and {@link #find} recognises a zone whose create was
+ * {@code infra-<hash of stack and address>-<random per create>}: after a failure that may have run, the create looks for
+ * a zone with this reference before it sends the call again ({@link #createOnce}; a repeat AWS answers with
+ * HostedZoneAlreadyExists is resolved the same way), and {@link #find} recognises a zone whose create was
  * interrupted before it was tagged. Route 53 has no tag filter: readAll is ListHostedZones (100 zones a page) +
  * ListTagsForResources (10 zones a call) + one GetHostedZone per private zone of the stack, for its VPC.
  */
@@ -43,7 +45,6 @@ public final class HostedZoneProvider extends Route53Provider {
     static final String VPC_ID = "vpcId";
     static final String COMMENT = "comment";
     private static final TagResourceType TAGGED_AS = TagResourceType.HOSTEDZONE;
-    private static final String ALREADY_EXISTS = "HostedZoneAlreadyExists";
     private static final String NOT_EMPTY = "HostedZoneNotEmpty";
 
     public HostedZoneProvider(AwsClients clients) {
@@ -148,29 +149,23 @@ public final class HostedZoneProvider extends Route53Provider {
         String vpcId = SpecValues.optionalString(spec, VPC_ID);
         String comment = SpecValues.optionalString(spec, COMMENT);
         String reference = newReference(spec);
-        String id;
-        ChangeInfo change = null;
-        try {
-            CreateHostedZoneResponse r = call("CreateHostedZone", () -> route53().createHostedZone(b -> {
+        AtomicReference<ChangeInfo> change = new AtomicReference<>();
+        // The reference is new to this create, so a zone with it was made by an earlier attempt of this very call:
+        // Route 53 documents the reference as the way to retry without a second zone.
+        String id = createOnce(ctx, spec.address(), () -> {
+            CreateHostedZoneResponse r = call("CreateHostedZone", () -> route53ForCreates().createHostedZone(b -> {
                 b.name(name).callerReference(reference)
                         .hostedZoneConfig(c -> c.comment(comment).privateZone(vpcId != null));
                 if (vpcId != null) {
                     b.vpc(v -> v.vpcId(vpcId).vpcRegion(clients().region()));
                 }
             }));
-            id = zoneId(r.hostedZone().id());
-            change = r.changeInfo();
-        } catch (AwsCallException e) {
-            if (!ALREADY_EXISTS.equals(e.code())) {
-                throw e;
-            }
-            // The reference is new to this create, so an earlier attempt of this very call (an SDK retry after a lost
-            // answer) made the zone: Route 53 documents the reference as the way to retry without a second zone.
-            id = zonesNamed(name).stream().filter(z -> reference.equals(z.callerReference())).findFirst()
-                    .map(z -> zoneId(z.id())).orElseThrow(() -> e);
-        }
+            change.set(r.changeInfo());
+            return zoneId(r.hostedZone().id());
+        }, () -> zonesNamed(name).stream().filter(z -> reference.equals(z.callerReference())).findFirst()
+                .map(z -> zoneId(z.id())), e -> false);
         changeTags(TAGGED_AS, id, Map.of(), spec.tags());
-        awaitInSync(change, ctx);
+        awaitInSync(change.get(), ctx);
         return read(id);
     }
 

@@ -60,6 +60,11 @@ public abstract class Route53Provider extends AwsResourceProvider {
         return clients().route53();
     }
 
+    /** The Route 53 client for creates: it retries only what AWS did not run (see {@link #createOnce}). */
+    protected final Route53Client route53ForCreates() {
+        return clients().forCreates(Route53Client.class, Route53Client::builder);
+    }
+
     /** A zone that is gone takes its records with it. */
     @Override
     protected boolean isGone(AwsCallException e) {
@@ -167,8 +172,8 @@ public abstract class Route53Provider extends AwsResourceProvider {
 
     /**
      * A CallerReference new to this create (47 characters, within both CreateHostedZone's 128 and CreateHealthCheck's
-     * 64): {@link #referencePrefix} of the spec's stack and address, then 16 random hex digits. Only the SDK's own
-     * retries of the one call send it again; a later create (after a delete, or a replacement) gets a new one, which
+     * 64): {@link #referencePrefix} of the spec's stack and address, then 16 random hex digits. Only the retries of
+     * the one call send it again (the SDK's after throttling, {@link #createOnce}'s once a lookup found nothing); a later create (after a delete, or a replacement) gets a new one, which
      * Route 53 requires (it refuses a zone's reference used before, and a deleted health check's for some days).
      */
     static String newReference(ResourceSpec spec) {

@@ -133,7 +133,7 @@ public final class SecretProvider extends AwsResourceProvider {
                 b -> b.passwordLength(length).excludeCharacters(EXCLUDED).includeSpace(false))).randomPassword();
         String token = UUID.randomUUID().toString();
         String arn = createOnce(ctx, spec.address(), () -> callWithSecret("CreateSecret", value, () -> clients()
-                        .singleAttempt(SecretsManagerClient.class, SecretsManagerClient::builder)
+                        .forCreates(SecretsManagerClient.class, SecretsManagerClient::builder)
                         .createSecret(b -> b.name(name).description(description).kmsKeyId(kmsKeyId).secretString(value)
                                 .tags(secretTags(spec.tags())).clientRequestToken(token))).arn(),
                 () -> describe(name).map(LiveResource::id), e -> false);

@@ -181,7 +181,7 @@ class CertificateIT extends ProviderTestSupport {
         zones.delete(zone, ctx("dns/zone"));
     }
 
-    /** The SDK retries a request whose answer was lost: the idempotency token makes ACM return the one certificate. */
+    /** A request whose answer was lost is not sent again: the certificate it made is found by its tags and adopted. */
     @Test
     void requestRetriedAfterALostAnswerMakesOneCertificate() {
         String address = "edge/certificate.retried";
@@ -189,7 +189,7 @@ class CertificateIT extends ProviderTestSupport {
         try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("RequestCertificate", 1))) {
             LiveResource created = new CertificateProvider(lossy).create(spec, ctx(address));
 
-            assertThat(lossy.counter().count("Acm", "RequestCertificate")).isEqualTo(1); // one call, two attempts
+            assertThat(lossy.counter().count("Acm", "RequestCertificate")).isEqualTo(1);
             assertThat(certificatesOf(address)).containsExactly(created.id());
             new CertificateProvider(lossy).delete(created, ctx(address));
         }

@@ -202,6 +202,54 @@ class VpcSubnetIT extends Ec2TestBase {
         }
     }
 
+    /** Throttling means AWS did not run the call: the create client retries it by itself, and nothing is looked up. */
+    @Test
+    void aThrottledCreateIsRetried() {
+        try (AwsClients throttled = Emulator.clients(region(), Faults.awsError("CreateVpc", 1, 503, "RequestLimitExceeded"))) {
+            String address = "network/vpc.throttled";
+            SleepingOperationContext ctx = ctx(address);
+
+            LiveResource created = new VpcProvider(throttled).create(
+                    spec(address, VpcProvider.TYPE, Map.of("cidrBlock", "10.71.0.0/16"), Map.of()), ctx);
+
+            assertThat(throttled.counter().count("Ec2", "CreateVpc")).isEqualTo(1);
+            assertThat(ctx.sleeps()).isZero();
+            assertThat(ec2.describeVpcs(b -> b.filters(Ec2Provider.filter("tag:infra:address", address))).vpcs())
+                    .extracting(Vpc::vpcId).containsExactly(created.id());
+            new VpcProvider(throttled).delete(created, ctx);
+        }
+    }
+
+    /** A 500 on a create may mean it ran: no SDK retry; a look for what it made, then (nothing there) a second call. */
+    @Test
+    void aServerErrorOnACreateIsNotRetriedBlindly() {
+        LiveResource vpc = vpc("network/vpc.five-hundred", "10.72.0.0/16");
+        try (AwsClients flaky = Emulator.clients(region(), Faults.awsError("CreateSubnet", 1, 500, "InternalError"))) {
+            String address = "network/subnet.five-hundred";
+            SleepingOperationContext ctx = ctx(address);
+
+            LiveResource created = new SubnetProvider(flaky).create(spec(address, SubnetProvider.TYPE, Map.of("vpcId",
+                    vpc.id(), "cidrBlock", "10.72.1.0/24", "availabilityZone", "us-west-2a"), Map.of()), ctx);
+
+            assertThat(flaky.counter().count("Ec2", "CreateSubnet")).isEqualTo(2);
+            assertThat(flaky.counter().count("Ec2", "DescribeSubnets")).isGreaterThanOrEqualTo(1);
+            assertThat(ctx.sleeps()).isEqualTo(1);
+            assertThat(ec2.describeSubnets(b -> b.filters(Ec2Provider.filter("vpc-id", vpc.id()))).subnets())
+                    .extracting(Subnet::subnetId).containsExactly(created.id());
+        }
+    }
+
+    /** A read may run twice: the SDK retries its 500 by itself. */
+    @Test
+    void aServerErrorOnAReadIsRetried() {
+        LiveResource vpc = vpc("network/vpc.read", "10.73.0.0/16");
+        try (AwsClients flaky = Emulator.clients(region(), Faults.awsError("DescribeVpcs", 1, 500, "InternalError"))) {
+            assertThat(new VpcProvider(flaky).readAll(ReadRequest.of(stack, Set.of()))).extracting(LiveResource::id)
+                    .contains(vpc.id());
+            assertThat(flaky.counter().count("Ec2", "DescribeVpcs")).isEqualTo(1);
+        }
+    }
+
     @Test
     void awsErrorsNameTheAddressAndAwsReason() {
         SubnetProvider subnets = new SubnetProvider(clients);

@@ -9,6 +9,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
 import java.util.ArrayList;
 import java.util.List;
@@ -226,6 +227,58 @@ class Elbv2IT extends ProviderTestSupport {
         assertThat(elb.describeLoadBalancers(b -> b.names(stack + "-internal")).loadBalancers()).hasSize(1);
 
         lbs.delete(created, ctx(address));
+    }
+
+    /** A lost CreateLoadBalancer answer is not retried blindly (the emulator would make a second): found by name. */
+    @Test
+    void aLoadBalancerWhoseAnswerWasLostIsMadeOnce() {
+        String address = "edge/lb.lost";
+        ResourceSpec spec = lbSpec(address, stack + "-lost", subnets.subList(0, 2), groups.subList(0, 1), Map.of());
+        try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("CreateLoadBalancer", 1))) {
+            LiveResource created = new LoadBalancerProvider(lossy).create(spec, ctx(address));
+
+            assertThat(lossy.counter().count("ElasticLoadBalancingV2", "CreateLoadBalancer")).isEqualTo(1);
+            assertThat(elb.describeLoadBalancers(b -> b.names(stack + "-lost")).loadBalancers())
+                    .extracting(LoadBalancer::loadBalancerArn).containsExactly(created.id());
+            new LoadBalancerProvider(clients).delete(created, ctx(address));
+        }
+    }
+
+    /**
+     * The answer lost and the look for what it made missing it (not visible yet): the second create's
+     * DuplicateTargetGroupName means the first made it, and that group, tagged for this address, is adopted.
+     */
+    @Test
+    void aTargetGroupAlreadyThereAfterALostAnswerIsAdopted() {
+        String address = "edge/tg.lost";
+        String name = stack + "-lost";
+        try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("CreateTargetGroup", 1),
+                Faults.awsError("DescribeTargetGroups", 1, 400, "TargetGroupNotFound"))) {
+            LiveResource created = new TargetGroupProvider(lossy).create(tgSpec(address, name, "/healthz", Map.of()),
+                    ctx(address));
+
+            assertThat(lossy.counter().count("ElasticLoadBalancingV2", "CreateTargetGroup")).isEqualTo(2);
+            assertThat(elb.describeTargetGroups(b -> b.names(name)).targetGroups())
+                    .extracting(TargetGroup::targetGroupArn).containsExactly(created.id());
+            new TargetGroupProvider(clients).delete(created, ctx(address));
+        }
+    }
+
+    /** "Already exists" after a lost answer is not adopted when the group is another stack's: it names the owner. */
+    @Test
+    void aTargetGroupOfAnotherStackIsNotAdoptedAfterALostAnswer() {
+        String name = stack + "-taken";
+        LiveResource theirs = new TargetGroupProvider(clients).create(
+                spec("other-stack", "edge/tg.theirs", TargetGroupProvider.TYPE, tgSpec("x", name, "/healthz", Map.of())
+                        .attributes(), Map.of()), ctx("theirs"));
+        try (AwsClients flaky = Emulator.clients(region(), Faults.awsError("CreateTargetGroup", 1, 500, "InternalError"))) {
+            assertThatThrownBy(() -> new TargetGroupProvider(flaky).create(tgSpec("edge/tg.ours", name, "/healthz",
+                    Map.of()), ctx("ours")))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("edge/tg.ours: aws_lb_target_group " + name
+                            + " already exists and belongs to edge/tg.theirs of stack other-stack");
+        }
+        new TargetGroupProvider(clients).delete(theirs, ctx("theirs"));
     }
 
     @Test

@@ -267,6 +267,26 @@ class IamIT extends ProviderTestSupport {
         }
     }
 
+    /** Not a two-minute "IAM propagation" wait: GetPolicy says the policy does not exist, and the create fails. */
+    @Test
+    void aManagedPolicyThatDoesNotExistFailsAtOnce() {
+        IamRoleProvider roles = new IamRoleProvider(clients);
+        String address = "app/role.typo";
+        String name = stack + "-typo";
+        SleepingOperationContext ctx = ctx(address);
+        long start = System.nanoTime();
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> roles.create(roleSpec(address, name, EC2_TRUST,
+                        List.of(POLICY + "AmazonSSMManagedInstanceCoreTypo"), Map.of()), ctx))
+                .isInstanceOf(dev.infra.core.provider.ProviderException.class)
+                .hasMessage(address + ": managed policy " + POLICY + "AmazonSSMManagedInstanceCoreTypo does not exist"
+                        + " (GetPolicy: NoSuchEntity); check managedPolicyArns");
+
+        assertThat(ctx.sleeps()).isZero();
+        assertThat(java.time.Duration.ofNanos(System.nanoTime() - start)).isLessThan(java.time.Duration.ofSeconds(10));
+        roles.delete(LiveResource.of(name, address, Map.of()), ctx);
+    }
+
     private static void assertNoSuchEntity(Runnable call) {
         org.assertj.core.api.Assertions.assertThatThrownBy(call::run).isInstanceOf(NoSuchEntityException.class);
     }

@@ -133,7 +133,7 @@ class HealthCheckIT extends ProviderTestSupport {
         checks.delete(updated, ctx(primary.address())); // gone already: fine
     }
 
-    /** The SDK retries a create whose answer was lost: the same CallerReference and settings return the same check. */
+    /** A create whose answer was lost is not sent again: the check it made is found by its CallerReference. */
     @Test
     void createRetriedAfterALostAnswerMakesOneCheck() {
         String address = "dns/check.retried";
@@ -141,7 +141,7 @@ class HealthCheckIT extends ProviderTestSupport {
         try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("CreateHealthCheck", 1))) {
             LiveResource created = new HealthCheckProvider(lossy).create(spec, ctx(address));
 
-            assertThat(lossy.counter().count("Route53", "CreateHealthCheck")).isEqualTo(1); // one call, two attempts
+            assertThat(lossy.counter().count("Route53", "CreateHealthCheck")).isEqualTo(1);
             assertThat(rawChecksOfThisTest()).singleElement()
                     .satisfies(c -> assertThat(c.id()).isEqualTo(created.id()));
             assertThat(rawTags(created.id())).isEqualTo(spec.tags());

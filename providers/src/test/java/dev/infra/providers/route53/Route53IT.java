@@ -162,7 +162,7 @@ class Route53IT extends ProviderTestSupport {
         assertThat(rawZonesNamed(zoneName())).isEmpty();
     }
 
-    /** The SDK retries a create whose answer was lost; the CallerReference makes the retry adopt the zone it made. */
+    /** A create whose answer was lost is not sent again: the zone it made is found by its CallerReference. */
     @Test
     void createRetriedAfterALostAnswerMakesOneZone() {
         String address = "dns/zone.retried";
@@ -170,7 +170,7 @@ class Route53IT extends ProviderTestSupport {
         try (AwsClients lossy = Emulator.clients(region(), Faults.loseAnswer("CreateHostedZone", 1))) {
             LiveResource created = new HostedZoneProvider(lossy).create(spec, ctx(address));
 
-            assertThat(lossy.counter().count("Route53", "CreateHostedZone")).isEqualTo(1); // one call, two attempts
+            assertThat(lossy.counter().count("Route53", "CreateHostedZone")).isEqualTo(1);
             assertThat(rawZonesNamed(zoneName())).singleElement()
                     .satisfies(z -> assertThat(Route53Provider.zoneId(z.id())).isEqualTo(created.id()));
             assertThat(rawTags(created.id())).isEqualTo(spec.tags());

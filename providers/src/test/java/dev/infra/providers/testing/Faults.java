@@ -1,5 +1,6 @@
 package dev.infra.providers.testing;
 
+import java.net.SocketException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -15,7 +16,8 @@ import software.amazon.awssdk.http.SdkHttpResponse;
 
 /**
  * Fault-injecting SDK interceptors for {@link Emulator#clients(String, ExecutionInterceptor...)}: the failures the
- * emulator never produces by itself (lost answers, eventual consistency, dropped connections).
+ * emulator never produces by itself (lost answers, eventual consistency, dropped connections), each for the first calls
+ * of one operation. {@link RandomFaults} injects them at random rates into every call.
  */
 public final class Faults {
 
@@ -42,9 +44,13 @@ public final class Faults {
         };
     }
 
-    /** The first {@code times} calls of {@code operation} fail as if the connection dropped before sending. */
+    /**
+     * The first {@code times} calls of {@code operation} fail as if the connection dropped before sending (which the
+     * caller cannot tell from a drop after AWS ran the call).
+     */
     public static ExecutionInterceptor connectionReset(String operation, int times) {
-        return beforeSending(operation, times, () -> SdkClientException.create("injected: connection reset"));
+        return beforeSending(operation, times, () -> SdkClientException.create("injected: connection reset",
+                new SocketException("Connection reset")));
     }
 
     /**

@@ -220,6 +220,22 @@ class Wafv2IT extends ProviderTestSupport {
         clients.elbv2().deleteLoadBalancer(b -> b.loadBalancerArn(lbArn));
     }
 
+    /** AssociateWebACL run twice (a retry whose first attempt ran) leaves one association: one disassociation ends it. */
+    @Test
+    void aRepeatedAssociationIsOneAssociation() {
+        LiveResource acl = webAcl("edge/waf.twice");
+        String aclArn = (String) acl.attributes().get("arn");
+        String lbArn = loadBalancerArn();
+        waf().associateWebACL(b -> b.webACLArn(aclArn).resourceArn(lbArn));
+        waf().associateWebACL(b -> b.webACLArn(aclArn).resourceArn(lbArn));
+
+        waf().disassociateWebACL(b -> b.resourceArn(lbArn));
+
+        assertThat(waf().getWebACLForResource(b -> b.resourceArn(lbArn)).webACL()).isNull();
+        new WebAclProvider(clients).delete(acl, ctx("edge/waf.twice"));
+        clients.elbv2().deleteLoadBalancer(b -> b.loadBalancerArn(lbArn));
+    }
+
     @Test
     void loggingConfigurationLifecycle() {
         LiveResource acl = webAcl("edge/waf.main");

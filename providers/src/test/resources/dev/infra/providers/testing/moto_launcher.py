@@ -861,6 +861,29 @@ def patch_wafv2_duplicate_item_code():
     WAFV2DuplicateItemException.__init__ = __init__
 
 
+def patch_wafv2_associate_web_acl_once():
+    """A resource associated again with the web ACL it already has keeps one association.
+
+    AWS: a resource has at most one web ACL: GetWebACLForResource "retrieves the WebACL for the specified
+    resource" (one), and DisassociateWebACL "disassociates the specified regional application resource from
+    any existing web ACL association" (https://docs.aws.amazon.com/waf/latest/APIReference/API_GetWebACLForResource.html,
+    https://docs.aws.amazon.com/waf/latest/APIReference/API_DisassociateWebACL.html). moto 5.2.x appends the
+    resource to the web ACL's list at every AssociateWebACL, so after a repeated call (a retry whose first
+    attempt ran) one DisassociateWebACL leaves the resource associated.
+    """
+    from moto.wafv2.models import WAFV2Backend
+
+    original = WAFV2Backend.associate_web_acl
+
+    def associate_web_acl(self, web_acl_arn, resource_arn):
+        web_acl = self.wacls.get(web_acl_arn)
+        if web_acl is not None and resource_arn in web_acl.associated_resources:
+            return
+        original(self, web_acl_arn, resource_arn)
+
+    WAFV2Backend.associate_web_acl = associate_web_acl
+
+
 def patch_eks_cluster_security_group():
     """The cluster security group EKS creates for every cluster.
 
@@ -2473,6 +2496,7 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_route53_caller_reference, patch_route53_health_check_caller_reference,
            patch_route53_delete_record_by_set_identifier, patch_eks_describe_update, patch_eks_update_cluster_version,
            patch_eks_update_cluster_config, patch_eks_nodegroup_tags, patch_wafv2_duplicate_item_code,
+           patch_wafv2_associate_web_acl_once,
            patch_logs_kms_key_association, patch_guardduty_detector_tags,
            patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_dynamodb_update_time_to_live, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
