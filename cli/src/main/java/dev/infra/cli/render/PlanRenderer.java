@@ -87,6 +87,9 @@ public final class PlanRenderer {
             sb.append("  # ").append(c.reason());
         }
         sb.append('\n');
+        if (c.dataLoss() != null) {
+            sb.append("      ").append(console.red("! deletes its data: " + c.dataLoss())).append('\n');
+        }
         switch (c.action()) {
             case CREATE -> c.desired().forEach((k, v) -> attribute(sb, "+", k, null, v, false));
             case UPDATE, REPLACE -> c.changes().forEach(a -> attribute(sb, "~", a.name(), a.before(), a.after(), a.forcesReplacement()));

@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.state.Json;
 import dev.infra.core.topology.Data.Bucket;
 import dev.infra.core.topology.Data.Cache;
@@ -117,6 +118,7 @@ final class DataExpander implements ComponentExpander {
             rules.add(m);
         });
         attrs.put("lifecycleRules", rules);
+        attrs.put(HeldData.FORCE_DESTROY, b.forceDestroy());
         if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
             attrs.put("policy", cloudTrailPolicy(name));
         }

@@ -31,6 +31,18 @@ public interface ResourceProvider {
     /** Brings {@code current} to {@code spec}; only updatable attributes in {@code changed} differ. */
     LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx);
 
-    /** Deletes the resource and waits until it is gone. Deleting what is already gone succeeds. */
+    /**
+     * Deletes the resource and waits until it is gone. Deleting what is already gone succeeds. A resource holding data
+     * ({@link #heldData}) takes it along only when {@code current} says {@link HeldData#FORCE_DESTROY}; otherwise
+     * AWS's refusal to delete it stands.
+     */
     void delete(LiveResource current, OperationContext ctx);
+
+    /**
+     * What deleting {@code live} would lose, asked at plan time for each delete and replacement only (it may cost a
+     * call); empty for types that hold no data, and for an empty resource.
+     */
+    default Optional<HeldData> heldData(LiveResource live) {
+        return Optional.empty();
+    }
 }

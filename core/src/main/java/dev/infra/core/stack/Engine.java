@@ -9,6 +9,7 @@ import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.expand.Expander;
 import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.plan.DataOptIn;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.Planner;
 import dev.infra.core.model.OtherRegions;
@@ -46,12 +47,15 @@ public final class Engine {
         return new Engine(providers, backend, region);
     }
 
-    /** How an apply runs; {@code cancellation} stops it early (Ctrl-C). */
+    /**
+     * How an apply runs; {@code cancellation} stops it early (Ctrl-C); {@code forceDeleteData} lets its deletes take the
+     * data of what they delete along (see {@link DataOptIn}).
+     */
     public record ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener,
-                               Cancellation cancellation) {
-        /** An apply nothing cancels. */
+                               Cancellation cancellation, boolean forceDeleteData) {
+        /** An apply nothing cancels, whose deletes keep data. */
         public ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {
-            this(parallelism, heartbeat, listener, new Cancellation());
+            this(parallelism, heartbeat, listener, new Cancellation(), false);
         }
     }
 
@@ -63,14 +67,19 @@ public final class Engine {
         return backend.read().orElseGet(() -> State.empty(topology.stack(), topology.region()));
     }
 
-    /** Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). */
-    public Plan plan(Topology topology, boolean destroy, OtherRegions others) {
+    /**
+     * Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). Deletes that would
+     * lose data are refused unless {@code forceDeleteData} or the topology's {@code forceDestroy} allows it.
+     */
+    public Plan plan(Topology topology, boolean destroy, OtherRegions others, boolean forceDeleteData) {
         if (!destroy) {
             checkZones(topology);
             checkCertificates(topology);
         }
-        ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : graph(topology);
-        return new Planner(providers, others).plan(desired, state(topology), topology.digest(), destroy);
+        ResourceGraph configured = graph(topology);
+        ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : configured;
+        return new Planner(providers, others).plan(desired, state(topology), topology.digest(), destroy,
+                DataOptIn.of(forceDeleteData, configured));
     }
 
     /** Takes this region's state lock, failing at once when another process holds it. */

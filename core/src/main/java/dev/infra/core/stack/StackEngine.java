@@ -85,9 +85,12 @@ public final class StackEngine {
     /** A region to plan: its topology as planned there (placement included). */
     private record Target(String region, Topology topology) {}
 
-    /** Plans the regions in scope: {@code only} one region, or (null) the file's primary and its replicas. */
-    public StackPlan plan(Topology t, String only, boolean destroy) {
-        return planTargets(targets(t, only, destroy), destroy, null);
+    /**
+     * Plans the regions in scope: {@code only} one region, or (null) the file's primary and its replicas; deletes may
+     * take data along only with {@code forceDeleteData} (or the topology's {@code forceDestroy}).
+     */
+    public StackPlan plan(Topology t, String only, boolean destroy, boolean forceDeleteData) {
+        return planTargets(targets(t, only, destroy), destroy, null, forceDeleteData);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class StackEngine {
     public Outcome apply(Topology t, String only, boolean destroy, Predicate<StackPlan> confirm, Engine.ApplyOptions options) {
         List<Target> targets = targets(t, only, destroy);
         try (Locks ignored = lock(targets, destroy ? "destroy" : "apply")) {
-            StackPlan plan = planTargets(targets, destroy, null);
+            StackPlan plan = planTargets(targets, destroy, null, options.forceDeleteData());
             if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
@@ -178,7 +181,7 @@ public final class StackEngine {
             Target r = replicaTarget(pt, all, replica);
             Rewrite rewrite = Rewrite.of(Engine.graph(p.topology()).specs().values(),
                     Engine.graph(r.topology()).specs().values(), p.topology(), r.topology());
-            StackPlan plan = planTargets(List.of(p, r), false, rewrite);
+            StackPlan plan = planTargets(List.of(p, r), false, rewrite, options.forceDeleteData());
             if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
@@ -193,11 +196,11 @@ public final class StackEngine {
         return !plan.hasChanges() || !options.cancellation().requested() && confirm.test(plan);
     }
 
-    private StackPlan planTargets(List<Target> targets, boolean destroy, Rewrite rewrite) {
+    private StackPlan planTargets(List<Target> targets, boolean destroy, Rewrite rewrite, boolean forceDeleteData) {
         List<RegionPlan> plans = new ArrayList<>();
         Map<String, Plan> byRegion = new LinkedHashMap<>();
         for (Target x : targets) {
-            Plan plan = engine(x.region()).plan(x.topology(), destroy, others(x, byRegion));
+            Plan plan = engine(x.region()).plan(x.topology(), destroy, others(x, byRegion), forceDeleteData);
             byRegion.put(x.region(), plan);
             plans.add(new RegionPlan(x.region(), x.topology(), plan));
         }

@@ -27,10 +27,13 @@ public final class Data {
 
     public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
 
-    /** @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global) */
-    /** @param replicate copied by S3 replication to its twin in each replica region */
+    /**
+     * @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global)
+     * @param replicate copied by S3 replication to its twin in each replica region
+     * @param forceDestroy a delete may empty it first; else deleting it while it holds objects is refused
+     */
     public record Bucket(String name, String bucketName, boolean versioning, boolean replicate, List<LifecycleRule> lifecycle,
-                         SourceLocation at) {
+                         boolean forceDestroy, SourceLocation at) {
 
         /**
          * The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>}. A given name belongs to the file's

@@ -158,7 +158,8 @@ final class DataBinder {
             diags.error(b.get("versioning").at(), "buckets." + name + ".versioning", "a replicated bucket needs"
                     + " versioning (S3 replication copies object versions): remove 'versioning: false' or 'replicate: true'");
         }
-        return new Bucket(name, text(b.get("name")), versioning, replicate, rules, b.at());
+        return new Bucket(name, text(b.get("name")), versioning, replicate, rules,
+                "true".equals(text(b.get("forceDestroy"))), b.at());
     }
 
     private static Service service(String name, YMap s, Network network, Diagnostics diags) {

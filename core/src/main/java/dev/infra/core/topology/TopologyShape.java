@@ -164,7 +164,9 @@ public final class TopologyShape {
             optional("versioning", bool("keep object versions (default true)")),
             optional("replicate", bool("copy new objects to this bucket's twin in each replica region (S3 replication;"
                     + " needs versioning; default false: the bucket stays regional)")),
-            optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)));
+            optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)),
+            optional("forceDestroy", bool("a delete (destroy, or its removal from the topology) may empty it first"
+                    + " (default false: deleting it while it holds objects is refused)")));
 
     static final Shape SERVICE = obj("A service on its own instance in a private subnet, data on an encrypted EBS volume.",
             optional("image", str("the container image (default: the official one for prometheus, grafana, vault)")),
