@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -393,13 +394,43 @@ class SeedArchitectureIT {
         assertThat(ddb.describeTable(b -> b.tableName("shop-orders")).table().tableName()).isEqualTo("shop-orders");
     }
 
+    /**
+     * An object in the audit bucket (CloudTrail's): destroy changes nothing and says why, --force-delete-data does not
+     * cover audit logs either; the bucket's own forceDestroy: true lets them go (the plan says what goes).
+     */
     @Test
     @Order(9)
-    void destroyLeavesNothing() throws IOException {
+    void destroyKeepsTheAuditBucketsObjectsUnlessItSaysForceDestroy() throws IOException {
         Files.writeString(dir.resolve("infra.yaml"), Files.readString(dir.resolve("infra.yaml"))
                 .replace("deletionProtection: true", "deletionProtection: false"));
         Cli.Result unprotect = infra("apply", "--auto-approve");
         assertThat(unprotect.exit()).as(unprotect.toString()).isEqualTo(0);
+        String audit = "shop-audit-" + REGION;
+        aws.s3().putObject(b -> b.bucket(audit).key("AWSLogs/digest.json"), RequestBody.fromString("{}"));
+        String stateBefore = infra("state", "list").out();
+
+        for (List<String> args : List.of(List.of("destroy", "--auto-approve"),
+                List.of("destroy", "--auto-approve", "--force-delete-data"))) {
+            Cli.Result r = infra(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("bucket.audit: error: holds 1 object, which would go if it were deleted;"
+                    + " audit logs go only when the resource itself says forceDestroy: true in the topology");
+        }
+        // Refused at plan time: nothing was deleted, the object is there.
+        assertThat(infra("state", "list").out()).isEqualTo(stateBefore);
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(audit)).contents()).hasSize(1);
+        assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).hasSize(1);
+
+        Files.writeString(dir.resolve("infra.yaml"), Files.readString(dir.resolve("infra.yaml"))
+                .replace("  audit:\n    versioning: true", "  audit:\n    forceDestroy: true\n    versioning: true"));
+        Cli.Result plan = infra("plan", "--destroy");
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
+        assertThat(plan.out()).contains("- bucket.audit (aws_s3_bucket) " + audit, "! goes with it: 1 object");
+    }
+
+    @Test
+    @Order(10)
+    void destroyLeavesNothing() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).isEmpty();

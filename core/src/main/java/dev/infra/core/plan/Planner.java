@@ -71,11 +71,18 @@ public final class Planner {
                 ResourceSpec spec = desired.spec(address);
                 ResourceState prior = state.resources().get(address);
                 LiveResource current = live.forAddress(spec.type(), address, prior);
+                Adoption cause = unrecorded;
+                ResourceProvider provider = providers.get(spec.type());
+                if (current == null && provider.singleton()) {
+                    // The account's one per region: borrowed, or left to the stack that holds it.
+                    current = provider.findExisting(state.stack(), spec).orElse(null);
+                    cause = Adoption.BORROWED;
+                }
                 if (current != null) {
                     claimed.add(Live.key(spec.type(), current.id()));
                 }
                 driftOf(spec.type(), prior, current).ifPresent(drift::add);
-                changes.put(address, change(spec, prior, current, changes, live, unrecorded));
+                changes.put(address, change(spec, prior, current, changes, live, cause));
             }
         }
         // What state or the stack's tags hold that the topology no longer wants: delete, dependents first.
@@ -235,6 +242,11 @@ public final class Planner {
                     : prior != null ? "creation was interrupted; no resource found, creating" : "new resource";
             return new ResourceChange(spec.address(), spec.type(), Action.CREATE, null, spec.attributes(),
                     Map.of(), List.of(), deps, priorDeps, reason, null, null);
+        }
+        if (current.attributes().get(LiveResource.HELD_BY) instanceof String holder) {
+            return new ResourceChange(spec.address(), spec.type(), Action.NO_OP, null, spec.attributes(),
+                    current.attributes(), List.of(), deps, priorDeps, "held by stack " + holder
+                    + " (the account has one per region): left as it is", null, null);
         }
         ResourceSchema schema = providers.get(spec.type()).schema();
         Map<String, Object> resolved = Values.resolve(spec.attributes(), ref -> resolveAtPlan(ref, planned, live));

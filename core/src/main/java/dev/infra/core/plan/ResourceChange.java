@@ -1,5 +1,6 @@
 package dev.infra.core.plan;
 
+import dev.infra.core.provider.LiveResource;
 import java.util.List;
 import java.util.Map;
 
@@ -34,6 +35,14 @@ public record ResourceChange(String address, String type, Action action, String 
     public ResourceChange deleting(Map<String, Object> newPrior, String lost) {
         return new ResourceChange(address, type, action, id, desired, newPrior, changes, dependencies,
                 priorDependencies, reason, adoption, lost);
+    }
+
+    /**
+     * The stack holding this account-wide setting when another does: the plan leaves it (a no-op without an id, which
+     * the state never records); else null.
+     */
+    public String heldBy() {
+        return action == Action.NO_OP && id == null && prior.get(LiveResource.HELD_BY) instanceof String s ? s : null;
     }
 
     /** Whether the change takes into the state a resource the state does not record (an adoption of any action). */

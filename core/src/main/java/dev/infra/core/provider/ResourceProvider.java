@@ -39,6 +39,16 @@ public interface ResourceProvider {
     void delete(LiveResource current, OperationContext ctx);
 
     /**
+     * Whether the account has one of these per region (GuardDuty's detector, EBS encryption by default): a stack borrows
+     * it, never owns it. A plan that would create one asks {@link #findExisting} first: found, it is borrowed (the
+     * provider records what it was, and its delete puts that back), or left alone when another stack holds it
+     * ({@link LiveResource#HELD_BY}).
+     */
+    default boolean singleton() {
+        return false;
+    }
+
+    /**
      * What deleting {@code live} would lose, asked at plan time for each delete and replacement only (it may cost a
      * call); empty for types that hold no data, and for an empty resource.
      */

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
@@ -21,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -310,6 +313,42 @@ public abstract class KmsKeyBase extends KmsProvider {
             }
         }
         awaitGone(ctx, keyId, () -> describe(keyId));
+    }
+
+    /**
+     * What scheduling the key's deletion risks: the EBS volumes and snapshots outside the stack (not tagged with its
+     * {@code infra:stack}) that it encrypts, unreadable once it is deleted; said in the plan, not refused (the deletion
+     * window is the way back). EC2 cannot filter by key: every encrypted volume and own snapshot is listed.
+     */
+    @Override
+    public Optional<HeldData> heldData(LiveResource live) {
+        String arn = live.attributes().get(ARN) instanceof String a ? a : null;
+        if (arn == null) {
+            return Optional.empty();
+        }
+        String stack = tags(live).get(STACK_TAG);
+        Ec2Client ec2 = clients().ec2();
+        Filter encrypted = Filter.builder().name("encrypted").values("true").build();
+        List<String> outside = new ArrayList<>();
+        call("DescribeVolumes", () -> ec2.describeVolumesPaginator(b -> b.filters(encrypted)).volumes().stream()
+                .filter(v -> arn.equals(v.kmsKeyId()) && v.tags().stream().noneMatch(t -> isStack(t.key(), t.value(), stack)))
+                .map(v -> v.volumeId()).toList()).forEach(outside::add);
+        call("DescribeSnapshots", () -> ec2.describeSnapshotsPaginator(b -> b.ownerIds("self").filters(encrypted))
+                .snapshots().stream()
+                .filter(v -> arn.equals(v.kmsKeyId()) && v.tags().stream().noneMatch(t -> isStack(t.key(), t.value(), stack)))
+                .map(v -> v.snapshotId()).toList()).forEach(outside::add);
+        if (outside.isEmpty()) {
+            return Optional.empty();
+        }
+        Object window = live.attributes().get(WINDOW);
+        return Optional.of(new HeldData("the key of " + outside.size() + " EBS volume(s)/snapshot(s) outside the stack ("
+                + String.join(", ", outside.subList(0, Math.min(3, outside.size()))) + (outside.size() > 3 ? ", …" : "")
+                + "), unreadable once the key is deleted (CancelKeyDeletion within its " + (window instanceof Number n
+                ? n.longValue() : DEFAULT_WINDOW_DAYS) + "-day window keeps it)", HeldData.Guard.SHOWN));
+    }
+
+    private static boolean isStack(String key, String value, String stack) {
+        return STACK_TAG.equals(key) && Objects.equals(value, stack);
     }
 
     /** The spec's deletionWindowDays (7 when absent), checked against what KMS allows (7–30) before any call. */

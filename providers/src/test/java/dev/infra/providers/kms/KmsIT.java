@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
@@ -64,6 +65,37 @@ class KmsIT extends ProviderTestSupport {
             a.put("deletionWindowDays", window);
         }
         return spec(address, KmsKeyProvider.TYPE, a, userTags);
+    }
+
+    /**
+     * Deleting the key would make what it encrypts outside the stack unreadable: heldData names the volumes and
+     * snapshots not tagged with the stack (the stack's own are not counted), with the window that keeps them.
+     */
+    @Test
+    void heldDataNamesWhatTheKeyEncryptsOutsideTheStack() {
+        KmsKeyProvider keys = new KmsKeyProvider(clients);
+        String address = "encryption/key.volumes";
+        LiveResource key = keys.create(keySpec(address, "k", false, false, 10L, Map.of()), ctx(address));
+        assertThat(keys.heldData(key)).isEmpty();
+
+        String zone = region() + "a";
+        String arn = (String) key.attributes().get("arn");
+        var ec2 = clients.ec2();
+        String ours = ec2.createVolume(b -> b.availabilityZone(zone).size(1).encrypted(true).kmsKeyId(arn)
+                .tagSpecifications(t -> t.resourceType("volume").tags(x -> x.key("infra:stack").value(stack))))
+                .volumeId();
+        String outside = ec2.createVolume(b -> b.availabilityZone(zone).size(1).encrypted(true).kmsKeyId(arn)).volumeId();
+        String snapshot = ec2.createSnapshot(b -> b.volumeId(outside)).snapshotId();
+
+        assertThat(keys.heldData(key)).hasValueSatisfying(h -> {
+            assertThat(h.guard()).isEqualTo(HeldData.Guard.SHOWN);
+            assertThat(h.summary()).contains("the key of 2 EBS volume(s)/snapshot(s) outside the stack (" + outside
+                    + ", " + snapshot + ")", "10-day window").doesNotContain(ours);
+        });
+        ec2.deleteSnapshot(b -> b.snapshotId(snapshot));
+        ec2.deleteVolume(b -> b.volumeId(outside));
+        ec2.deleteVolume(b -> b.volumeId(ours));
+        keys.delete(key, ctx(address));
     }
 
     /** The services that may use the key are in its policy, beside the account root, and follow updates. */
