@@ -62,6 +62,9 @@ class SeedArchitectureIT {
     static String seed;
     /** The stack key, read once it exists: destroy schedules its deletion. */
     static String keyArn;
+    /** What the account had before the stack: a detector and EBS encryption by default with its own key. */
+    static String accountDetector;
+    static String accountKey;
 
     @BeforeAll
     static void start() throws IOException {
@@ -70,6 +73,12 @@ class SeedArchitectureIT {
         seed = Files.readString(Path.of("../samples/seed-architecture.yaml"))
                 .replace("region: us-east-1", "region: " + REGION);
         Files.writeString(dir.resolve("infra.yaml"), seed);
+        accountKey = aws.client(KmsClient.class, KmsClient::builder).createKey(b -> b.description("the account's"))
+                .keyMetadata().arn();
+        ec2.enableEbsEncryptionByDefault(b -> { });
+        ec2.modifyEbsDefaultKmsKeyId(b -> b.kmsKeyId(accountKey));
+        accountDetector = aws.client(GuardDutyClient.class, GuardDutyClient::builder).createDetector(b -> b.enable(true)
+                .findingPublishingFrequency("SIX_HOURS").tags(Map.of("owner", "security-team"))).detectorId();
     }
 
     @AfterAll
@@ -111,7 +120,10 @@ class SeedArchitectureIT {
     void applyBuildsTheSeed() {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Apply complete! Resources: 118 added");
+        // The account's detector and EBS encryption by default are borrowed (updated), not created.
+        assertThat(r.err()).contains("Apply complete! Resources: 116 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
+                "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
+                "= monitoring/guardduty (aws_guardduty_detector) " + accountDetector + ", then update");
     }
 
     @Test
@@ -255,7 +267,9 @@ class SeedArchitectureIT {
         assertThat(t.kmsKeyId()).isEqualTo(keyArn);
 
         GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
-        assertThat(gd.listDetectors(b -> { }).detectorIds()).hasSize(1);
+        assertThat(gd.listDetectors(b -> { }).detectorIds()).containsExactly(accountDetector);
+        assertThat(gd.getDetector(b -> b.detectorId(accountDetector)).findingPublishingFrequencyAsString())
+                .isEqualTo("FIFTEEN_MINUTES");
 
         OpenSearchClient os = aws.client(OpenSearchClient.class, OpenSearchClient::builder);
         var domain = os.describeDomain(b -> b.domainName("shop-logs")).domainStatus();
@@ -444,5 +458,13 @@ class SeedArchitectureIT {
         assertThat(infra("state", "list").out()).isEmpty();
         assertThat(aws.client(DynamoDbClient.class, DynamoDbClient::builder).listTables().tableNames()).doesNotContain("shop-orders");
         assertThat(kms.describeKey(b -> b.keyId(keyArn)).keyMetadata().keyStateAsString()).isEqualTo("PendingDeletion");
+        // What the account had before the stack is as it was: the stack borrowed it.
+        GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
+        assertThat(gd.listDetectors(b -> { }).detectorIds()).containsExactly(accountDetector);
+        var detector = gd.getDetector(b -> b.detectorId(accountDetector));
+        assertThat(detector.findingPublishingFrequencyAsString()).isEqualTo("SIX_HOURS");
+        assertThat(detector.tags()).isEqualTo(Map.of("owner", "security-team"));
+        assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isTrue();
+        assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(accountKey);
     }
 }
