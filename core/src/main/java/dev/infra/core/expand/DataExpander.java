@@ -39,7 +39,7 @@ final class DataExpander implements ComponentExpander {
 
     /** The S3 name of a topology bucket: given, or {@code <stack>-<name>-<region>}. */
     static String bucketName(Topology t, String name) {
-        return t.buckets().get(name).s3Name(t.stack(), t.region(), t.fileRegion());
+        return t.buckets().get(name).s3Name(t.stack(), t.region(), t.fileRegion(), t.placement());
     }
 
     @Override

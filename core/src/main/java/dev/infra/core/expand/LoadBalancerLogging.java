@@ -58,7 +58,7 @@ final class LoadBalancerLogging {
 
     /** The region's log bucket: S3 names are global, so the name carries the region (a replica has its own). */
     static String bucketName(Topology t) {
-        return t.stack() + "-lb-logs-" + t.region();
+        return t.placement().unique(t.stack() + "-lb-logs-" + t.region());
     }
 
     /** The key prefix of a load balancer's logs: its name in the topology. */

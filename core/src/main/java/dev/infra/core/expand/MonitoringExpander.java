@@ -158,7 +158,8 @@ final class MonitoringExpander implements ComponentExpander {
                 "name", database,
                 "description", "infra stack " + t.stack() + ": every log, queryable with Athena"), Set.of(), m.at());
         if (m.trailBucket() != null) {
-            String trailBucket = t.buckets().get(m.trailBucket()).s3Name(t.stack(), t.placement().primary(), t.fileRegion());
+            String trailBucket = t.buckets().get(m.trailBucket()).s3Name(t.stack(), t.placement().primary(), t.fileRegion(),
+                    t.placement());
             glueTable(out, database, "cloudtrail", "s3://" + trailBucket + "/AWSLogs/",
                     List.of(col("eventversion", "string"), col("useridentity", "struct<type:string,principalid:string,arn:string,accountid:string>"),
                             col("eventtime", "string"), col("eventsource", "string"), col("eventname", "string"),

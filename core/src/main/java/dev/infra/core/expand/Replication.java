@@ -64,9 +64,9 @@ final class Replication {
             out.addUntagged(address + "/replication", "aws_s3_bucket_replication_rule", rule, Set.of(), b.at());
             return;
         }
-        String source = "arn:aws:s3:::" + b.s3Name(t.stack(), t.region(), t.fileRegion());
+        String source = "arn:aws:s3:::" + b.s3Name(t.stack(), t.region(), t.fileRegion(), t.placement());
         List<String> destinations = t.placement().replicas().stream()
-                .map(r -> "arn:aws:s3:::" + b.s3Name(t.stack(), r, t.fileRegion()) + "/*").toList();
+                .map(r -> "arn:aws:s3:::" + b.s3Name(t.stack(), r, t.fileRegion(), t.placement()) + "/*").toList();
         // The S3 User Guide's replication role ("Setting up permissions for live replication"), with KMS for
         // SSE-KMS objects: decrypt at the source, encrypt with each replica region's key.
         List<Object> statements = List.of(

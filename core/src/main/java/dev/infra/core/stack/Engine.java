@@ -36,6 +36,8 @@ public final class Engine {
     private final ProviderRegistry providers;
     private final StateBackend backend;
     private final RegionCatalog region;
+    /** The state of a stack never applied here, made once: a run's plans and apply then agree on its lineage (names). */
+    private State fresh;
 
     private Engine(ProviderRegistry providers, StateBackend backend, RegionCatalog region) {
         this.providers = providers;
@@ -64,7 +66,14 @@ public final class Engine {
     }
 
     public State state(Topology topology) {
-        return backend.read().orElseGet(() -> State.empty(topology.stack(), topology.region()));
+        return backend.read().orElseGet(() -> fresh(topology));
+    }
+
+    private synchronized State fresh(Topology topology) {
+        if (fresh == null) {
+            fresh = State.empty(topology.stack(), topology.region());
+        }
+        return fresh;
     }
 
     /**
@@ -94,7 +103,10 @@ public final class Engine {
 
     /** Carries out {@code plan} from the current state; a plan without changes still records new dependencies. */
     public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others) {
-        StateRecorder recorder = new StateRecorder(backend, state);
+        // A saved plan of a stack never applied named its buckets after its own lineage: the state takes that one.
+        State base = state.fresh() && !state.lineage().equals(plan.lineage())
+                ? State.empty(state.stack(), state.region(), plan.lineage()) : state;
+        StateRecorder recorder = new StateRecorder(backend, base);
         Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener(),
                 options.cancellation());
         return applier.apply(plan, recorder, others);

@@ -177,8 +177,8 @@ public final class StackEngine {
             all.removeIf(r -> r.region().equals(to));
             all.add(replica);
             List<String> regions = all.stream().map(State.Replica::region).toList();
-            Target p = new Target(primary, pt.withReplicas(regions));
-            Target r = replicaTarget(pt, all, replica);
+            Target p = new Target(primary, pt.withReplicas(regions).named(ps.nameSuffix()));
+            Target r = replicaTarget(p.topology(), all, replica);
             Rewrite rewrite = Rewrite.of(Engine.graph(p.topology()).specs().values(),
                     Engine.graph(r.topology()).specs().values(), p.topology(), r.topology());
             StackPlan plan = planTargets(List.of(p, r), false, rewrite, options.forceDeleteData());
@@ -254,8 +254,9 @@ public final class StackEngine {
                         + ": plan it with --region " + t.region());
             }
             List<Target> out = new ArrayList<>();
-            out.add(new Target(t.region(), t.withReplicas(regions(ps.replicas()))));
-            ps.replicas().forEach(r -> out.add(replicaTarget(t, ps.replicas(), r)));
+            Topology primary = t.withReplicas(regions(ps.replicas())).named(ps.nameSuffix());
+            out.add(new Target(t.region(), primary));
+            ps.replicas().forEach(r -> out.add(replicaTarget(primary, ps.replicas(), r)));
             return out;
         }
         Topology copy = placed(t, only);
@@ -265,17 +266,20 @@ public final class StackEngine {
                 throw invalid(t, only + " has replicas (" + String.join(", ", regions(s.replicas()))
                         + "): destroy them first with --region, or destroy the whole stack without --region");
             }
-            return List.of(new Target(only, copy.withReplicas(regions(s.replicas()))));
+            return List.of(new Target(only, copy.withReplicas(regions(s.replicas())).named(s.nameSuffix())));
         }
         Topology pt = placed(t, s.primary());
         State ps = engine(s.primary()).state(pt);
         State.Replica record = ps.replicas().stream().filter(r -> r.region().equals(only)).findFirst()
                 .orElseThrow(() -> invalid(t, "the state of " + only + " says it replicates " + s.primary()
                         + ", but " + s.primary() + "'s state does not list it: run infra replicate --to " + only));
-        return List.of(replicaTarget(pt, ps.replicas(), record));
+        return List.of(replicaTarget(pt.named(ps.nameSuffix()), ps.replicas(), record));
     }
 
-    /** A replica as its primary's state records it; the topology's {@code regions.R} settings, when given, win. */
+    /**
+     * A replica as its primary's state records it; the topology's {@code regions.R} settings, when given, win. Its
+     * names end with the primary's suffix ({@code primary} is named), so the primary can name the replica's buckets.
+     */
     private static Target replicaTarget(Topology primary, List<State.Replica> all, State.Replica r) {
         Regions.Settings s = primary.regions().get(r.region());
         String cidr = s != null && s.cidr() != null ? s.cidr() : r.cidr();

@@ -15,9 +15,10 @@ final class BackendBinder {
     static Backend bind(YMap backend, String stack, String region, Map<String, Bucket> buckets, Diagnostics diags) {
         YMap s3 = (YMap) backend.get("s3");
         String bucket = text(s3.get("bucket"));
-        // A stack must not own the bucket that holds its state: its destroy would delete its own history.
+        // A stack must not own the bucket that holds its state: its destroy would delete its own history. (Derived names
+        // are compared without the suffix the state gives them, which is not known here: as a stack of before had them.)
         buckets.values().stream()
-                .filter(b -> b.s3Name(stack, region, region).equals(bucket))
+                .filter(b -> b.s3Name(stack, region, region, Regions.Placement.single(region)).equals(bucket))
                 .findFirst()
                 .ifPresent(b -> diags.error(s3.get("bucket").at(), "backend.s3.bucket", "'" + bucket
                         + "' is the stack's own bucket buckets." + b.name() + ": keep the state in a bucket made apart from"

@@ -36,12 +36,13 @@ public final class Data {
                          boolean forceDestroy, SourceLocation at) {
 
         /**
-         * The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>}. A given name belongs to the file's
-         * region; S3 names are global, so in another region it gets that region as a suffix.
+         * The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>} made unique with the stack's suffix
+         * ({@code placement}). A given name belongs to the file's region; S3 names are global, so in another region it
+         * gets that region as a suffix.
          */
-        public String s3Name(String stack, String region, String fileRegion) {
+        public String s3Name(String stack, String region, String fileRegion, Regions.Placement placement) {
             if (bucketName == null) {
-                return stack + "-" + name + "-" + region;
+                return placement.unique(stack + "-" + name + "-" + region);
             }
             return region.equals(fileRegion) ? bucketName : bucketName + "-" + region;
         }

@@ -44,13 +44,16 @@ public final class Edge {
         }
     }
 
-    /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>} (see {@link #logBucket(Topology)}) */
+    /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>-<suffix>} (see {@link #logBucket(Topology)}) */
     public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {
 
-        /** The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its own). */
+        /**
+         * The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its
+         * own) and the stack's suffix.
+         */
         public String logBucket(Topology t) {
             if (logBucket == null) {
-                return EdgeBinder.WAF_LOG_PREFIX + t.stack() + "-" + t.region();
+                return t.placement().unique(EdgeBinder.WAF_LOG_PREFIX + t.stack() + "-" + t.region());
             }
             return t.region().equals(t.fileRegion()) ? logBucket : logBucket + "-" + t.region();
         }

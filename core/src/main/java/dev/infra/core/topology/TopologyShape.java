@@ -96,7 +96,7 @@ public final class TopologyShape {
             optional("managedRuleGroups", listOf("AWS managed rule groups, in priority order",
                     pattern("a rule group name such as AWSManagedRulesCommonRuleSet", "^AWSManagedRules[A-Za-z0-9]+$"))),
             optional("rateLimit", integer("requests per 5 minutes per IP before blocking", 100, 2000000000)),
-            optional("logBucket", pattern("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>)",
+            optional("logBucket", pattern("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>-<suffix>)",
                     BUCKET_NAME)));
 
     static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
@@ -160,7 +160,7 @@ public final class TopologyShape {
             optional("expirationDays", integer("days before deletion", 1, 36500)));
 
     static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
-            optional("name", pattern("a global S3 name (default <stack>-<key>-<region>)", BUCKET_NAME)),
+            optional("name", pattern("a global S3 name (default <stack>-<key>-<region>-<suffix>)", BUCKET_NAME)),
             optional("versioning", bool("keep object versions (default true)")),
             optional("replicate", bool("copy new objects to this bucket's twin in each replica region (S3 replication;"
                     + " needs versioning; default false: the bucket stays regional)")),
@@ -191,7 +191,7 @@ public final class TopologyShape {
                     optional("volumeSize", integer("EBS GiB per node", 10, 16384)),
                     required("archiveBucket", pattern("a bucket reference such as buckets.elk-logs", "^buckets\\.[a-z][a-z0-9-]*$")))),
             optional("loadBalancerLogs", obj("Every load balancer's access logs to a bucket of their own in each region"
-                    + " (<stack>-lb-logs-<region>, SSE-S3: the only encryption ALB log delivery supports), under the"
+                    + " (<stack>-lb-logs-<region>-<suffix>, SSE-S3: the only encryption ALB log delivery supports), under the"
                     + " load balancer's name; with athena, a Glue table alb over them.",
                     optional("expirationDays", integer("days to keep the logs (default 90)", 1, 3650)))),
             optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail, WAF and ALB logs.",
