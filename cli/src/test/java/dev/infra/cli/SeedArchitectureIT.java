@@ -2,6 +2,8 @@ package dev.infra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import java.io.IOException;
@@ -53,6 +55,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class SeedArchitectureIT {
 
     static final String REGION = "eu-west-2";
+    /** The emulator's account. */
+    static final String ACCOUNT = "123456789012";
 
     @TempDir
     static Path dir;
@@ -200,7 +204,8 @@ class SeedArchitectureIT {
         }
         assertThat(aws.s3().getBucketPolicy(b -> b.bucket(logs)).policy())
                 .contains("\"Principal\":{\"AWS\":\"arn:aws:iam::652711504416:root\"}", "\"Action\":\"s3:PutObject\"",
-                        "arn:aws:s3:::" + logs + "/public/AWSLogs/*", "arn:aws:s3:::" + logs + "/internal/AWSLogs/*");
+                        "arn:aws:s3:::" + logs + "/public/AWSLogs/" + ACCOUNT + "/*",
+                        "arn:aws:s3:::" + logs + "/internal/AWSLogs/" + ACCOUNT + "/*");
         assertThat(aws.s3().getBucketEncryption(b -> b.bucket(logs)).serverSideEncryptionConfiguration().rules().get(0)
                 .applyServerSideEncryptionByDefault().sseAlgorithmAsString()).isEqualTo("AES256");
         assertThat(lbs.stream().filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow()
@@ -301,6 +306,57 @@ class SeedArchitectureIT {
             assertThat(v.encrypted()).isTrue();
             assertThat(v.attachments()).hasSize(1);
         });
+    }
+
+    /** The statements of a policy document by Sid. */
+    static Map<String, JsonNode> statements(String policy) throws IOException {
+        Map<String, JsonNode> out = new TreeMap<>();
+        new ObjectMapper().readTree(policy).path("Statement").forEach(st -> out.put(st.path("Sid").asText(), st));
+        return out;
+    }
+
+    /**
+     * Every policy infra writes lets a service act for this account's resources only, as read back from the API: the
+     * trail bucket's statements name the stack's trail (aws:SourceArn) and its writes AWSLogs/<account>/, the WAF log
+     * bucket's the account's log deliveries in the region, the key's each service's own conditions.
+     */
+    @Test
+    @Order(5)
+    void everyPolicyInfraWritesCarriesItsConditions() throws IOException {
+        String trail = "arn:aws:cloudtrail:" + REGION + ":" + ACCOUNT + ":trail/shop-trail";
+        String audit = named("shop-audit-" + REGION);
+        Map<String, JsonNode> bucket = statements(aws.s3().getBucketPolicy(b -> b.bucket(audit)).policy());
+        assertThat(bucket.get("AWSCloudTrailAclCheck").path("Condition").path("StringEquals").path("aws:SourceArn").asText())
+                .isEqualTo(trail);
+        JsonNode write = bucket.get("AWSCloudTrailWrite");
+        assertThat(write.path("Resource").asText()).isEqualTo("arn:aws:s3:::" + audit + "/AWSLogs/" + ACCOUNT + "/*");
+        assertThat(write.path("Condition").path("StringEquals").path("aws:SourceArn").asText()).isEqualTo(trail);
+        assertThat(write.path("Condition").path("StringEquals").path("s3:x-amz-acl").asText())
+                .isEqualTo("bucket-owner-full-control");
+
+        String waf = named("aws-waf-logs-shop-" + REGION);
+        Map<String, JsonNode> delivery = statements(aws.s3().getBucketPolicy(b -> b.bucket(waf)).policy());
+        assertThat(delivery).containsOnlyKeys("AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck");
+        delivery.values().forEach(st -> {
+            assertThat(st.path("Principal").path("Service").asText()).isEqualTo("delivery.logs.amazonaws.com");
+            assertThat(st.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).isEqualTo(ACCOUNT);
+            assertThat(st.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                    .isEqualTo("arn:aws:logs:" + REGION + ":" + ACCOUNT + ":*");
+        });
+        assertThat(delivery.get("AWSLogDeliveryWrite").path("Resource").asText())
+                .isEqualTo("arn:aws:s3:::" + waf + "/AWSLogs/" + ACCOUNT + "/*");
+
+        KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
+        String keyId = kms.describeKey(b -> b.keyId("alias/infra-shop")).keyMetadata().keyId();
+        Map<String, JsonNode> key = statements(kms.getKeyPolicy(b -> b.keyId(keyId).policyName("default")).policy());
+        assertThat(key).containsKeys("AccountRoot", "InfraForCloudtrail", "InfraForCloudtrailDescribe", "InfraForLogs",
+                "InfraForCloudwatch", "InfraServiceLinkedRoles", "InfraServiceLinkedRoleGrants").doesNotContainKey("InfraServices");
+        assertThat(key.get("InfraForCloudtrail").path("Condition").path("StringLike")
+                .path("kms:EncryptionContext:aws:cloudtrail:arn").asText()).isEqualTo("arn:aws:cloudtrail:*:" + ACCOUNT + ":trail/*");
+        assertThat(key.get("InfraForLogs").path("Condition").path("ArnLike").path("kms:EncryptionContext:aws:logs:arn")
+                .asText()).isEqualTo("arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:*");
+        assertThat(key.get("InfraForCloudwatch").path("Condition").path("StringEquals").path("aws:SourceAccount").asText())
+                .isEqualTo(ACCOUNT);
     }
 
     @Test

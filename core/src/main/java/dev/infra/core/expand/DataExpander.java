@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
 import dev.infra.core.state.Json;
 import dev.infra.core.topology.Data.Bucket;
@@ -120,21 +121,29 @@ final class DataExpander implements ComponentExpander {
         attrs.put("lifecycleRules", rules);
         attrs.put(HeldData.FORCE_DESTROY, b.forceDestroy());
         if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
-            attrs.put("policy", cloudTrailPolicy(name));
+            attrs.put("policy", cloudTrailPolicy(t, name));
         }
         out.add(bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
         Replication.bucket(b, bucket(b.name()), out);
     }
 
-    /** What CloudTrail needs to deliver (AWS CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"). */
-    static String cloudTrailPolicy(String bucket) {
+    /**
+     * What CloudTrail needs to deliver, and only for the stack's trail (AWS CloudTrail User Guide, "Amazon S3 bucket
+     * policy for CloudTrail"): both statements conditioned on the trail's ARN (aws:SourceArn), the writes confined to
+     * {@code AWSLogs/<account>/}.
+     */
+    static String cloudTrailPolicy(Topology t, String bucket) {
         Map<String, Object> principal = Map.of("Service", "cloudtrail.amazonaws.com");
+        String trail = "arn:aws:cloudtrail:" + t.placement().primary() + ":" + ResourceSpec.ACCOUNT + ":trail/"
+                + MonitoringExpander.trailName(t);
         List<Object> statements = List.of(
                 new TreeMap<>(Map.of("Sid", "AWSCloudTrailAclCheck", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:GetBucketAcl", "Resource", "arn:aws:s3:::" + bucket)),
+                        "Action", "s3:GetBucketAcl", "Resource", "arn:aws:s3:::" + bucket,
+                        "Condition", Map.of("StringEquals", Map.of("aws:SourceArn", trail)))),
                 new TreeMap<>(Map.of("Sid", "AWSCloudTrailWrite", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:PutObject", "Resource", "arn:aws:s3:::" + bucket + "/AWSLogs/*",
-                        "Condition", Map.of("StringEquals", Map.of("s3:x-amz-acl", "bucket-owner-full-control")))));
+                        "Action", "s3:PutObject", "Resource", "arn:aws:s3:::" + bucket + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
+                        "Condition", Map.of("StringEquals", new TreeMap<>(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
+                                "aws:SourceArn", trail))))));
         return canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
     }
 

@@ -34,7 +34,7 @@ final class MonitoringExpander implements ComponentExpander {
         // of the same name where the first one's shadow is).
         if (m.trailBucket() != null && !t.replica()) {
             out.add("monitoring/trail", "aws_cloudtrail_trail", "trail", Map.of(
-                    "name", out.name("trail"),
+                    "name", trailName(t),
                     "s3BucketName", Ref.id(DataExpander.bucket(m.trailBucket())),
                     "isMultiRegionTrail", true,
                     "logFileValidation", true,
@@ -63,6 +63,11 @@ final class MonitoringExpander implements ComponentExpander {
         if (m.athenaBucket() != null) {
             athena(t, m, out);
         }
+    }
+
+    /** The stack's trail, made in its primary region. */
+    static String trailName(Topology t) {
+        return t.stack() + "-trail";
     }
 
     private static void alarms(Topology t, Monitoring m, Expansion out) {

@@ -56,7 +56,8 @@ import software.amazon.awssdk.services.s3.model.Transition;
  * sorted by id, each an enabled rule for the current versions of the objects under its prefix (a Filter prefix);
  * an empty list means no lifecycle configuration (DeleteBucketLifecycle). Disabled rules are not read back, so a
  * rule disabled outside the tool shows as a change. {@code policy}: the bucket policy, read back in
- * {@link Policies#canonical canonical form} (compact, keys sorted); absent means none (DeleteBucketPolicy).
+ * {@link Policies#canonical canonical form} (compact, keys sorted); absent means none (DeleteBucketPolicy). The spec's
+ * {@link ResourceSpec#ACCOUNT} is written as the account (STS GetCallerIdentity, once), and the account read back as it.
  *
  * <p>readAll: one GetResources call of the Resource Groups Tagging API (S3 has no tag filter on ListBuckets, and
  * GetResources answers with the buckets located in the client's region only), then, per bucket of the stack,
@@ -180,11 +181,17 @@ public final class BucketProvider extends AwsResourceProvider {
         return r;
     }
 
-    /** The bucket policy in canonical form; none: NoSuchBucketPolicy. */
+    /** The bucket policy in canonical form, the account as {@link ResourceSpec#ACCOUNT}; none: NoSuchBucketPolicy. */
     private Optional<String> policyOf(String bucket) {
         return ProviderSupport.unless(e -> "NoSuchBucketPolicy".equals(e.code()),
                 () -> Optional.ofNullable(Policies.canonical(call("GetBucketPolicy",
-                        () -> s3().getBucketPolicy(b -> b.bucket(bucket))).policy())));
+                        () -> s3().getBucketPolicy(b -> b.bucket(bucket))).policy())))
+                .map(p -> p.replace(account(), ResourceSpec.ACCOUNT));
+    }
+
+    /** The account the clients work in (STS GetCallerIdentity, once): what {@link ResourceSpec#ACCOUNT} stands for. */
+    private String account() {
+        return clients().globalArn("iam", "root").split(":")[4];
     }
 
     /** The KMS key of default SSE-KMS encryption; "alias/aws/s3" for AWS's own key; absent for SSE-S3 or none. */
@@ -475,13 +482,14 @@ public final class BucketProvider extends AwsResourceProvider {
         }
     }
 
-    /** The spec's policy document as the bucket policy; absent: DeleteBucketPolicy. */
+    /** The spec's policy document, the account written in, as the bucket policy; absent: DeleteBucketPolicy. */
     private Object putPolicy(String bucket, ResourceSpec spec) {
         String policy = SpecValues.optionalString(spec, POLICY);
         if (policy == null) {
             return call("DeleteBucketPolicy", () -> s3().deleteBucketPolicy(b -> b.bucket(bucket)));
         }
-        return call("PutBucketPolicy", () -> s3().putBucketPolicy(b -> b.bucket(bucket).policy(policy)));
+        String document = policy.contains(ResourceSpec.ACCOUNT) ? policy.replace(ResourceSpec.ACCOUNT, account()) : policy;
+        return call("PutBucketPolicy", () -> s3().putBucketPolicy(b -> b.bucket(bucket).policy(document)));
     }
 
     private String arn(String bucket) {

@@ -110,16 +110,46 @@ class KmsIT extends ProviderTestSupport {
         LiveResource created = keys.create(spec, ctx(address));
 
         JsonNode policy = new ObjectMapper().readTree(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy());
-        assertThat(policy.toString()).contains(":iam::").contains(":root")
-                .contains("\"Service\":[\"cloudtrail.amazonaws.com\",\"logs.ap-southeast-3.amazonaws.com\"]");
+        assertThat(policy.toString()).contains(":iam::").contains(":root");
+        // Each service for this account's resources only, as its guide says: the account, the source ARN, the context.
+        Map<String, JsonNode> bySid = new TreeMap<>();
+        policy.path("Statement").forEach(st -> bySid.put(st.path("Sid").asText(), st));
+        String account = "123456789012";
+        JsonNode trail = bySid.get("InfraForCloudtrail");
+        assertThat(trail.path("Principal").path("Service").asText()).isEqualTo("cloudtrail.amazonaws.com");
+        assertThat(trail.path("Action").toString()).isEqualTo("[\"kms:GenerateDataKey*\"]");
+        assertThat(trail.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).isEqualTo(account);
+        assertThat(trail.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                .isEqualTo("arn:aws:cloudtrail:*:" + account + ":trail/*");
+        assertThat(trail.path("Condition").path("StringLike").path("kms:EncryptionContext:aws:cloudtrail:arn").asText())
+                .isEqualTo("arn:aws:cloudtrail:*:" + account + ":trail/*");
+        assertThat(bySid.get("InfraForCloudtrailDescribe").path("Action").toString()).isEqualTo("[\"kms:DescribeKey\"]");
+        assertThat(bySid.get("InfraForCloudtrailDescribe").path("Condition").path("StringEquals").path("aws:SourceAccount")
+                .asText()).isEqualTo(account);
+        JsonNode logs = bySid.get("InfraForLogs");
+        assertThat(logs.path("Principal").path("Service").asText()).isEqualTo("logs.ap-southeast-3.amazonaws.com");
+        assertThat(logs.path("Condition").path("ArnLike").path("kms:EncryptionContext:aws:logs:arn").asText())
+                .isEqualTo("arn:aws:logs:ap-southeast-3:" + account + ":log-group:*");
         assertThat(created.attributes().get("servicePrincipals"))
                 .isEqualTo(List.of("cloudtrail.amazonaws.com", "logs.ap-southeast-3.amazonaws.com"));
 
         a.put("servicePrincipals", List.of("cloudwatch.amazonaws.com"));
         LiveResource updated = keys.update(created, spec(address, KmsKeyProvider.TYPE, a, Map.of()),
                 Set.of("servicePrincipals"), ctx(address));
-        assertThat(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy())
-                .contains("cloudwatch.amazonaws.com").doesNotContain("cloudtrail.amazonaws.com");
+        JsonNode alarms = new ObjectMapper().readTree(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default"))
+                .policy());
+        assertThat(alarms.toString()).doesNotContain("cloudtrail.amazonaws.com");
+        JsonNode cloudwatch = null;
+        for (JsonNode st : alarms.path("Statement")) {
+            if (st.path("Sid").asText().equals("InfraForCloudwatch")) {
+                cloudwatch = st;
+            }
+        }
+        assertThat(cloudwatch).isNotNull();
+        assertThat(cloudwatch.path("Principal").path("Service").asText()).isEqualTo("cloudwatch.amazonaws.com");
+        assertThat(cloudwatch.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).isEqualTo(account);
+        assertThat(cloudwatch.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                .isEqualTo("arn:aws:cloudwatch:*:" + account + ":alarm:*");
         assertThat(updated.attributes().get("servicePrincipals")).isEqualTo(List.of("cloudwatch.amazonaws.com"));
         keys.delete(updated, ctx(address));
     }

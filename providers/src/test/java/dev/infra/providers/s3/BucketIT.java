@@ -312,6 +312,26 @@ class BucketIT extends ProviderTestSupport {
         assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
     }
 
+    /**
+     * A policy the expansion writes names the account as ${infra:account}: S3 gets the account (STS), and the read gives
+     * the token back, so the plan sees no change.
+     */
+    @Test
+    void thePolicysAccountIsWrittenInAndReadBackAsTheToken() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String bucket = stack + "-account";
+        String policy = canonicalPolicy(bucket, "cloudtrail.amazonaws.com", "AWSLogs/" + ResourceSpec.ACCOUNT + "/");
+        ResourceSpec spec = bucketSpec("edge/bucket.account", bucket, null, false, true, List.of(), policy, Map.of());
+        LiveResource created = buckets.create(spec, ctx("a"));
+
+        String raw = s3().getBucketPolicy(b -> b.bucket(bucket)).policy();
+        assertThat(raw).contains("arn:aws:s3:::" + bucket + "/AWSLogs/123456789012/*").doesNotContain("infra:account");
+        assertThat(created.attributes()).containsEntry("policy", policy);
+        assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).singleElement()
+                .satisfies(live -> assertMatchesSpec(live, spec));
+        buckets.delete(created, ctx("a"));
+    }
+
     /** What the planner hands a delete the user allowed to take the data along. */
     private static LiveResource forced(LiveResource live) {
         Map<String, Object> a = new TreeMap<>(live.attributes());
