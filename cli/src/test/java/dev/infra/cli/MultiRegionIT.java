@@ -151,6 +151,11 @@ class MultiRegionIT {
                 .contains("+ roleArn: (arn of cluster.apps/cluster-role in " + PRIMARY + ")");
         // IAM is global: the replica reuses the primary's roles; only the bucket's replication role is new.
         assertThat(roles()).hasSize(rolesBefore + 1);
+        // S3 may assume it for the primary's bucket only (read back from IAM).
+        String trust = java.net.URLDecoder.decode(primary.client(IamClient.class, IamClient::builder)
+                .getRole(b -> b.roleName(STACK + "-static-replication-" + PRIMARY)).role().assumeRolePolicyDocument(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(trust).contains("\"aws:SourceArn\":\"arn:aws:s3:::" + named(STACK + "-static-" + PRIMARY) + "\"");
     }
 
     @Test

@@ -78,10 +78,20 @@ final class Replication {
                         "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*.amazonaws.com")))));
         out.add(role, "aws_iam_role", "bucket-" + b.name() + "-replication", Map.of(
                 "name", out.name(b.name() + "-replication-" + t.region()),
-                "assumeRolePolicy", ClusterExpander.trust("s3.amazonaws.com"),
+                "assumeRolePolicy", replicationTrust(source),
                 "managedPolicyArns", List.of(),
                 "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
                         "Statement", statements)))), b.at());
+    }
+
+    /**
+     * S3 may assume the role for this bucket's replication only (S3 User Guide, "Setting up permissions for live
+     * replication": aws:SourceArn the source bucket, whose name is unique across accounts).
+     */
+    static String replicationTrust(String sourceArn) {
+        return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", List.of(
+                new TreeMap<>(Map.of("Effect", "Allow", "Principal", Map.of("Service", "s3.amazonaws.com"),
+                        "Action", "sts:AssumeRole", "Condition", Map.of("ArnLike", Map.of("aws:SourceArn", sourceArn))))))));
     }
 
     private static Map<String, Object> statement(List<String> actions, Object resource) {

@@ -45,6 +45,9 @@ class ReplicationTest {
                 .containsEntry("bucket", "aws-waf-logs-shop-us-east-1-a1b2c3");
         assertThat((String) primary.get("bucket.static/replication-role").attributes().get("inlinePolicy"))
                 .contains("arn:aws:s3:::shop-static-eu-west-2-a1b2c3/*");
+        // S3 may assume the replication role for the source bucket only.
+        assertThat((String) primary.get("bucket.static/replication-role").attributes().get("assumeRolePolicy"))
+                .contains("\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::shop-static-us-east-1-a1b2c3\"}}");
         Map<String, ResourceSpec> replica = byAddress(named.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b", "c"),
                 REPLICAS));
         assertThat(replica.get("bucket.static").attributes()).containsEntry("bucket", "shop-static-eu-west-2-a1b2c3");
