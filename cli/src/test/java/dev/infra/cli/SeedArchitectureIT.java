@@ -130,7 +130,7 @@ class SeedArchitectureIT {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         // The account's detector and EBS encryption by default are borrowed (updated), not created.
-        assertThat(r.err()).contains("Apply complete! Resources: 116 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
+        assertThat(r.err()).contains("Apply complete! Resources: 117 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
                 "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
                 "= monitoring/guardduty (aws_guardduty_detector) " + accountDetector + ", then update");
     }
@@ -266,8 +266,18 @@ class SeedArchitectureIT {
         assertThat(s3.getBucketEncryption(b -> b.bucket(audit)).serverSideEncryptionConfiguration().rules().get(0)
                 .applyServerSideEncryptionByDefault().kmsMasterKeyID()).isEqualTo(keyArn);
         assertThat(s3.getBucketPolicy(b -> b.bucket(audit)).policy()).contains("cloudtrail.amazonaws.com");
-        assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket(audit)).rules()).singleElement()
-                .satisfies(rule -> assertThat(rule.id()).isEqualTo("archive"));
+        // The seed's rule and infra's: old versions, incomplete uploads and expired delete markers do not pile up.
+        var rules = s3.getBucketLifecycleConfiguration(b -> b.bucket(audit)).rules();
+        assertThat(rules).extracting(r -> r.id()).containsExactlyInAnyOrder("archive", "infra-housekeeping");
+        rules.forEach(rule -> {
+            if (rule.id().equals("archive")) {
+                assertThat(rule.noncurrentVersionExpiration().noncurrentDays()).isEqualTo(365);
+                assertThat(rule.expiration().days()).isEqualTo(2555);
+            } else {
+                assertThat(rule.abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(7);
+                assertThat(rule.expiration().expiredObjectDeleteMarker()).isTrue();
+            }
+        });
 
         CloudTrailClient trail = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
         var t = trail.describeTrails(b -> b.trailNameList("shop-trail")).trailList().get(0);
@@ -281,6 +291,14 @@ class SeedArchitectureIT {
         assertThat(gd.getDetector(b -> b.detectorId(accountDetector)).findingPublishingFrequencyAsString())
                 .isEqualTo("FIFTEEN_MINUTES");
 
+        // The archive's snapshot role: OpenSearch may use the archive bucket, and infra output says how to register it.
+        var snapshots = aws.client(software.amazon.awssdk.services.iam.IamClient.class,
+                software.amazon.awssdk.services.iam.IamClient::builder).getRole(b -> b.roleName("shop-log-search-snapshots"))
+                .role();
+        assertThat(java.net.URLDecoder.decode(snapshots.assumeRolePolicyDocument(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("es.amazonaws.com");
+        assertThat(infra("output", "log_search_snapshot_registration").out()).contains("/_snapshot/archive",
+                named("shop-elk-logs-" + REGION), snapshots.arn());
         OpenSearchClient os = aws.client(OpenSearchClient.class, OpenSearchClient::builder);
         var domain = os.describeDomain(b -> b.domainName("shop-logs")).domainStatus();
         assertThat(domain.encryptionAtRestOptions().kmsKeyId()).isEqualTo(keyArn);

@@ -104,7 +104,7 @@ final class DataExpander implements ComponentExpander {
         attrs.put("kmsKeyArn", EncryptionExpander.keyArn());
         attrs.put("versioning", b.versioning());
         attrs.put("blockPublicAccess", true);
-        List<Map<String, Object>> rules = new ArrayList<>();
+        List<Map<String, Object>> rules = new ArrayList<>(List.of(housekeeping(b.versioning())));
         b.lifecycle().stream().sorted(Comparator.comparing(LifecycleRule::id)).forEach(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());
@@ -116,8 +116,16 @@ final class DataExpander implements ComponentExpander {
             if (r.expirationDays() > 0) {
                 m.put("expirationDays", (long) r.expirationDays());
             }
+            if (r.noncurrentStorageClass() != null) {
+                m.put("noncurrentTransitionDays", (long) r.noncurrentTransitionDays());
+                m.put("noncurrentStorageClass", r.noncurrentStorageClass());
+            }
+            if (r.noncurrentExpirationDays() > 0) {
+                m.put("noncurrentExpirationDays", (long) r.noncurrentExpirationDays());
+            }
             rules.add(m);
         });
+        rules.sort(Comparator.comparing(r -> String.valueOf(r.get("id"))));
         attrs.put("lifecycleRules", rules);
         attrs.put(HeldData.FORCE_DESTROY, b.forceDestroy());
         if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
@@ -145,6 +153,24 @@ final class DataExpander implements ComponentExpander {
                         "Condition", Map.of("StringEquals", new TreeMap<>(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
                                 "aws:SourceArn", trail))))));
         return canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+    }
+
+    /** How many days an unfinished multipart upload's parts are kept before S3 aborts it (billed, invisible meanwhile). */
+    static final long ABORT_UPLOADS_DAYS = 7;
+
+    /**
+     * The rule every bucket infra makes gets, whatever its own: incomplete multipart uploads are aborted, and in a
+     * versioned bucket a delete marker left with no versions behind it (expired delete markers) is removed.
+     */
+    static Map<String, Object> housekeeping(boolean versioned) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", "infra-housekeeping");
+        m.put("prefix", "");
+        m.put("abortIncompleteUploadsDays", ABORT_UPLOADS_DAYS);
+        if (versioned) {
+            m.put("expiredDeleteMarkers", true);
+        }
+        return m;
     }
 
     /** Compact JSON with sorted keys: the form policies are compared in. */

@@ -151,6 +151,7 @@ final class EdgeExpander implements ComponentExpander {
                 "bucket", f.logBucket(t),
                 "versioning", false,
                 "blockPublicAccess", true,
+                "lifecycleRules", List.of(DataExpander.housekeeping(false)),
                 "policy", wafLogPolicy(t, f.logBucket(t))), f.at());
         out.add("firewall/web-acl", "aws_wafv2_web_acl", "web-acl", Map.of(
                 "name", out.name("web-acl"),

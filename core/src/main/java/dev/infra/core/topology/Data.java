@@ -25,7 +25,14 @@ public final class Data {
     public record Cache(String name, String engineVersion, String nodeType, int replicas, List<String> clientsFrom,
                         boolean global, SourceLocation at) {}
 
-    public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
+    /**
+     * One lifecycle rule for the objects under {@code prefix}: current versions move to {@code storageClass} after
+     * {@code transitionDays} and are deleted after {@code expirationDays} (a delete marker, in a versioned bucket);
+     * noncurrent versions (versioned buckets) move to {@code noncurrentStorageClass} {@code noncurrentTransitionDays}
+     * after they became noncurrent and are deleted after {@code noncurrentExpirationDays}. 0 / null: not set.
+     */
+    public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays,
+                                int noncurrentTransitionDays, String noncurrentStorageClass, int noncurrentExpirationDays) {}
 
     /**
      * @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global)

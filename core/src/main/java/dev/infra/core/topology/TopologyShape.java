@@ -155,9 +155,16 @@ public final class TopologyShape {
     static final Shape LIFECYCLE = obj("A lifecycle rule.",
             required("id", pattern("the rule's name", "^[A-Za-z0-9_.-]{1,255}$")),
             optional("prefix", str("objects it applies to (default: all)")),
-            optional("transitionDays", integer("days before moving to storageClass", 1, 36500)),
+            optional("transitionDays", integer("days before the current version moves to storageClass", 1, 36500)),
             optional("storageClass", oneOf("the class to move to", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")),
-            optional("expirationDays", integer("days before deletion", 1, 36500)));
+            optional("expirationDays", integer("days before the current version is deleted (in a versioned bucket: it"
+                    + " becomes noncurrent behind a delete marker)", 1, 36500)),
+            optional("noncurrentTransitionDays", integer("versioned buckets: days after a version became noncurrent"
+                    + " before it moves to noncurrentStorageClass", 1, 36500)),
+            optional("noncurrentStorageClass", oneOf("the class noncurrent versions move to", "STANDARD_IA", "ONEZONE_IA",
+                    "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")),
+            optional("noncurrentExpirationDays", integer("versioned buckets: days after a version became noncurrent"
+                    + " before it is deleted", 1, 36500)));
 
     static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
             optional("name", pattern("a global S3 name (default <stack>-<key>-<region>-<suffix>)", BUCKET_NAME)),

@@ -31,7 +31,8 @@ class LoadBalancerLogsTest {
         // SSE-S3: ALB log delivery supports no other encryption.
         assertThat(bucket.attributes()).containsEntry("bucket", "shop-lb-logs-us-east-1")
                 .containsEntry("versioning", false).containsEntry("blockPublicAccess", true)
-                .containsEntry("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", 90L)))
+                .containsEntry("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", 90L),
+                        Map.of("id", "infra-housekeeping", "prefix", "", "abortIncompleteUploadsDays", 7L)))
                 .doesNotContainKey("kmsKeyArn");
         // us-east-1 was available before August 2022: its Elastic Load Balancing account is the principal.
         assertThat(bucket.attributes().get("policy")).isEqualTo("{\"Statement\":[{\"Action\":\"s3:PutObject\","

@@ -31,6 +31,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
 import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.NoncurrentVersionTransition;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -52,8 +53,10 @@ import software.amazon.awssdk.services.s3.model.Transition;
  * version and delete marker, 1000 a DeleteObjects call) only when its attributes say forceDestroy (the planner says
  * so when the user allowed it); otherwise it is DeleteBucket alone, which S3 refuses for a bucket holding objects.
  *
- * <p>{@code lifecycleRules}: a list of {id, prefix, transitionDays?, storageClass?, expirationDays?} (numbers Long),
- * sorted by id, each an enabled rule for the current versions of the objects under its prefix (a Filter prefix);
+ * <p>{@code lifecycleRules}: a list of {id, prefix, transitionDays?, storageClass?, expirationDays?,
+ * noncurrentTransitionDays?, noncurrentStorageClass?, noncurrentExpirationDays?, abortIncompleteUploadsDays?,
+ * expiredDeleteMarkers?} (numbers Long), sorted by id, each an enabled rule for the objects under its prefix (a Filter
+ * prefix): current versions, noncurrent versions, incomplete multipart uploads, expired delete markers;
  * an empty list means no lifecycle configuration (DeleteBucketLifecycle). Disabled rules are not read back, so a
  * rule disabled outside the tool shows as a change. {@code policy}: the bucket policy, read back in
  * {@link Policies#canonical canonical form} (compact, keys sorted); absent means none (DeleteBucketPolicy). The spec's
@@ -79,6 +82,11 @@ public final class BucketProvider extends AwsResourceProvider {
     static final String TRANSITION_DAYS = "transitionDays";
     static final String STORAGE_CLASS = "storageClass";
     static final String EXPIRATION_DAYS = "expirationDays";
+    static final String NONCURRENT_TRANSITION_DAYS = "noncurrentTransitionDays";
+    static final String NONCURRENT_STORAGE_CLASS = "noncurrentStorageClass";
+    static final String NONCURRENT_EXPIRATION_DAYS = "noncurrentExpirationDays";
+    static final String ABORT_UPLOADS_DAYS = "abortIncompleteUploadsDays";
+    static final String EXPIRED_DELETE_MARKERS = "expiredDeleteMarkers";
     static final String FORCE_TAG = "infra:force-destroy";
     static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
     /** How many ListObjectVersions pages a plan reads to say what a delete loses; beyond, it says "more than". */
@@ -165,7 +173,10 @@ public final class BucketProvider extends AwsResourceProvider {
                 .toList();
     }
 
-    /** One rule's current-version actions: its first transition by days, its expiration by days. */
+    /**
+     * One rule's actions: for current versions its first transition and its expiration by days, for noncurrent ones
+     * the same by noncurrent days, incomplete uploads aborted after days, expired delete markers removed.
+     */
     private static Map<String, Object> ruleAttribute(LifecycleRule rule) {
         Map<String, Object> r = new TreeMap<>();
         r.put(RULE_ID, rule.id());
@@ -177,6 +188,20 @@ public final class BucketProvider extends AwsResourceProvider {
         });
         if (rule.expiration() != null && rule.expiration().days() != null) {
             r.put(EXPIRATION_DAYS, rule.expiration().days().longValue());
+        }
+        if (rule.expiration() != null && Boolean.TRUE.equals(rule.expiration().expiredObjectDeleteMarker())) {
+            r.put(EXPIRED_DELETE_MARKERS, true);
+        }
+        rule.noncurrentVersionTransitions().stream().filter(t -> t.noncurrentDays() != null).findFirst().ifPresent(t -> {
+            r.put(NONCURRENT_TRANSITION_DAYS, t.noncurrentDays().longValue());
+            r.put(NONCURRENT_STORAGE_CLASS, t.storageClassAsString());
+        });
+        if (rule.noncurrentVersionExpiration() != null && rule.noncurrentVersionExpiration().noncurrentDays() != null) {
+            r.put(NONCURRENT_EXPIRATION_DAYS, rule.noncurrentVersionExpiration().noncurrentDays().longValue());
+        }
+        if (rule.abortIncompleteMultipartUpload() != null
+                && rule.abortIncompleteMultipartUpload().daysAfterInitiation() != null) {
+            r.put(ABORT_UPLOADS_DAYS, rule.abortIncompleteMultipartUpload().daysAfterInitiation().longValue());
         }
         return r;
     }
@@ -441,7 +466,10 @@ public final class BucketProvider extends AwsResourceProvider {
                 .bucket(bucket).lifecycleConfiguration(c -> c.rules(rules))));
     }
 
-    /** An enabled rule for the current versions under the prefix: transition and expiration by days, when given. */
+    /**
+     * An enabled rule for the objects under the prefix: transition and expiration of current versions by days, of
+     * noncurrent ones by noncurrent days, incomplete uploads aborted, expired delete markers removed, each when given.
+     */
     private static LifecycleRule lifecycleRule(ResourceSpec spec, Map<?, ?> rule) {
         Object id = rule.get(RULE_ID);
         if (id == null) {
@@ -452,20 +480,41 @@ public final class BucketProvider extends AwsResourceProvider {
                 .id(id.toString())
                 .status(ExpirationStatus.ENABLED)
                 .filter(f -> f.prefix(prefix == null ? "" : prefix.toString()));
-        Integer transitionDays = days(spec, rule, TRANSITION_DAYS);
-        Object storageClass = rule.get(STORAGE_CLASS);
-        if ((transitionDays == null) != (storageClass == null)) {
-            throw new ProviderException(spec.address(), LIFECYCLE + " rule " + id + ": " + TRANSITION_DAYS + " and "
-                    + STORAGE_CLASS + " go together, got " + rule);
-        }
+        Integer transitionDays = paired(spec, rule, TRANSITION_DAYS, STORAGE_CLASS);
         if (transitionDays != null) {
-            b.transitions(Transition.builder().days(transitionDays).storageClass(storageClass.toString()).build());
+            b.transitions(Transition.builder().days(transitionDays).storageClass(rule.get(STORAGE_CLASS).toString()).build());
+        }
+        Integer noncurrentDays = paired(spec, rule, NONCURRENT_TRANSITION_DAYS, NONCURRENT_STORAGE_CLASS);
+        if (noncurrentDays != null) {
+            b.noncurrentVersionTransitions(NoncurrentVersionTransition.builder().noncurrentDays(noncurrentDays)
+                    .storageClass(rule.get(NONCURRENT_STORAGE_CLASS).toString()).build());
         }
         Integer expirationDays = days(spec, rule, EXPIRATION_DAYS);
+        // S3 takes the days or the delete-marker flag in one Expiration, not both.
         if (expirationDays != null) {
             b.expiration(e -> e.days(expirationDays));
+        } else if (Boolean.TRUE.equals(rule.get(EXPIRED_DELETE_MARKERS))) {
+            b.expiration(e -> e.expiredObjectDeleteMarker(true));
+        }
+        Integer noncurrentExpiration = days(spec, rule, NONCURRENT_EXPIRATION_DAYS);
+        if (noncurrentExpiration != null) {
+            b.noncurrentVersionExpiration(e -> e.noncurrentDays(noncurrentExpiration));
+        }
+        Integer abortDays = days(spec, rule, ABORT_UPLOADS_DAYS);
+        if (abortDays != null) {
+            b.abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(abortDays));
         }
         return b.build();
+    }
+
+    /** The days of a transition, which go with its storage class (both absent: null). */
+    private static Integer paired(ResourceSpec spec, Map<?, ?> rule, String daysKey, String classKey) {
+        Integer days = days(spec, rule, daysKey);
+        if ((days == null) != (rule.get(classKey) == null)) {
+            throw new ProviderException(spec.address(), LIFECYCLE + " rule " + rule.get(RULE_ID) + ": " + daysKey + " and "
+                    + classKey + " go together, got " + rule);
+        }
+        return days;
     }
 
     /** A whole number of days of a lifecycle rule, or null when absent. */

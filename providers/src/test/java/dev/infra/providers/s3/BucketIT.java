@@ -313,6 +313,37 @@ class BucketIT extends ProviderTestSupport {
     }
 
     /**
+     * Noncurrent versions move and expire, incomplete uploads are aborted, expired delete markers removed: written as
+     * S3 rules (read back raw) and read back in the attributes' shape, so the plan sees no change.
+     */
+    @Test
+    void rulesForNoncurrentVersionsUploadsAndDeleteMarkers() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String bucket = stack + "-versions";
+        Map<String, Object> old = new TreeMap<>(Map.of("id", "old-versions", "prefix", "", "noncurrentTransitionDays", 30L,
+                "noncurrentStorageClass", "STANDARD_IA", "noncurrentExpirationDays", 365L));
+        Map<String, Object> housekeeping = new TreeMap<>(Map.of("id", "infra-housekeeping", "prefix", "",
+                "abortIncompleteUploadsDays", 7L, "expiredDeleteMarkers", true));
+        ResourceSpec spec = bucketSpec("edge/bucket.versions", bucket, null, true, true, List.of(housekeeping, old), null,
+                Map.of());
+        LiveResource created = buckets.create(spec, ctx("v"));
+
+        Map<String, LifecycleRule> raw = rawRules(bucket);
+        assertThat(raw.get("old-versions").noncurrentVersionTransitions()).singleElement().satisfies(t -> {
+            assertThat(t.noncurrentDays()).isEqualTo(30);
+            assertThat(t.storageClassAsString()).isEqualTo("STANDARD_IA");
+        });
+        assertThat(raw.get("old-versions").noncurrentVersionExpiration().noncurrentDays()).isEqualTo(365);
+        assertThat(raw.get("old-versions").transitions()).isEmpty();
+        assertThat(raw.get("infra-housekeeping").abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(7);
+        assertThat(raw.get("infra-housekeeping").expiration().expiredObjectDeleteMarker()).isTrue();
+        assertMatchesSpec(created, spec);
+        assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).singleElement()
+                .satisfies(live -> assertMatchesSpec(live, spec));
+        buckets.delete(created, ctx("v"));
+    }
+
+    /**
      * A policy the expansion writes names the account as ${infra:account}: S3 gets the account (STS), and the read gives
      * the token back, so the plan sees no change.
      */
