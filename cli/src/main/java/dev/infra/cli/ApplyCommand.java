@@ -1,6 +1,5 @@
 package dev.infra.cli;
 
-import dev.infra.cli.render.StackRenderer;
 import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
@@ -35,11 +34,9 @@ final class ApplyCommand extends BaseCommand {
             return report(console(), stack.applySaved(saved, t, global.region, planFile.toString(),
                     applyOptions(applying)), interrupted());
         }
-        StackEngine.Outcome outcome = stack.apply(t, global.region, false, plan -> {
-            console().progress(new StackRenderer(console()).render(plan));
-            return Confirmation.ask(console(), "Do you want to perform these actions on stack " + t.stack()
-                    + " in " + regions(plan) + "?", applying.autoApprove);
-        }, applyOptions(applying));
+        StackEngine.Outcome outcome = stack.apply(t, global.region, false, plan -> applying.confirm(console(), plan,
+                "Do you want to perform these actions on stack " + t.stack() + " in " + regions(plan) + "?"),
+                applyOptions(applying));
         return report(console(), outcome, interrupted());
     }
 

@@ -1,9 +1,12 @@
 package dev.infra.cli;
 
 import dev.infra.cli.render.ProgressRenderer;
+import dev.infra.cli.render.StackRenderer;
 import dev.infra.core.apply.Cancellation;
 import dev.infra.core.stack.Engine;
+import dev.infra.core.stack.StackEngine;
 import java.time.Duration;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Options of the commands that change infrastructure (apply, destroy). */
@@ -11,6 +14,14 @@ final class ApplyingOptions {
 
     @Option(names = "--auto-approve", description = "Do not ask for confirmation (required without a terminal).")
     boolean autoApprove;
+
+    static final String FORCE_DELETE_DATA = "Let deletes take the data they hold along: the buckets they delete are"
+            + " emptied first (except one holding CloudTrail logs, which only its own forceDestroy: true lets go)."
+            + " Without it, deleting a bucket that holds objects is refused before anything changes.";
+
+    @Option(names = "--force-delete-data", description = FORCE_DELETE_DATA + " Asks a second time, listing what goes,"
+            + " unless --auto-approve.")
+    boolean forceDeleteData;
 
     @Option(names = "--parallelism", paramLabel = "N", defaultValue = "10",
             description = "How many resource operations run at once (default: ${DEFAULT-VALUE}).")
@@ -23,11 +34,25 @@ final class ApplyingOptions {
             description = "Seconds between 'still creating' lines (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
+    /** The plan's confirmation, then (when its deletes take data along) a second one listing that data. */
+    boolean confirm(Console console, StackEngine.StackPlan plan, String question) {
+        console.progress(new StackRenderer(console).render(plan));
+        if (!Confirmation.ask(console, question, autoApprove)) {
+            return false;
+        }
+        List<String> lost = StackRenderer.dataLost(plan);
+        if (lost.isEmpty()) {
+            return true;
+        }
+        console.progress("These deletes also delete the data they hold, for good:\n" + String.join("\n", lost));
+        return Confirmation.ask(console, "Delete this data as well?", autoApprove);
+    }
+
     Engine.ApplyOptions toEngine(Console console, Cancellation cancellation) {
         if (parallelism < 1) {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
         return new Engine.ApplyOptions(parallelism, Duration.ofSeconds(Math.max(1, heartbeatSeconds)),
-                new ProgressRenderer(console, json), cancellation);
+                new ProgressRenderer(console, json), cancellation, forceDeleteData);
     }
 }

@@ -23,13 +23,17 @@ final class PlanCommand extends BaseCommand {
     @Option(names = "--destroy", description = "Plan the deletion of everything the stack owns.")
     boolean destroy;
 
+    @Option(names = "--force-delete-data", description = ApplyingOptions.FORCE_DELETE_DATA + " A plan saved with it"
+            + " carries the permission to its apply.")
+    boolean forceDeleteData;
+
     @Option(names = "--detailed-exitcode", description = "Exit 2 when the plan has changes, 0 when it has none.")
     boolean detailedExitcode;
 
     @Override
     int execute() {
         Topology t = fileTopology();
-        StackEngine.StackPlan plan = stack(t).plan(t, global.region, destroy);
+        StackEngine.StackPlan plan = stack(t).plan(t, global.region, destroy, forceDeleteData);
         // One region: the plan object; several: an array of them, in the order they apply.
         List<Plan> plans = plan.regions().stream().map(StackEngine.RegionPlan::plan).toList();
         if (json) {

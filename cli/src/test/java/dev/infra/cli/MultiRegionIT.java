@@ -82,6 +82,11 @@ class MultiRegionIT {
         replica.close();
     }
 
+    /** A derived global name as the stack makes it: with the suffix its (primary's) state gives. */
+    static String named(String derived) {
+        return Cli.named(dir.resolve(".infra").resolve(STACK + "." + PRIMARY + ".json"), derived);
+    }
+
     static Cli.Result infra(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
@@ -139,13 +144,18 @@ class MultiRegionIT {
         assertThat(r.err())
                 .contains("How " + REPLICA + " replicates " + PRIMARY)
                 .containsPattern("table\\.orders\\s+linked\\s+1\\s+table\\.orders: replica of the global table")
-                .containsPattern("bucket\\.static\\s+renamed\\s+1\\s+globe-static-" + PRIMARY + " → globe-static-" + REPLICA)
+                .containsPattern("bucket\\.static\\s+renamed\\s+1\\s+" + named("globe-static-" + PRIMARY) + " → " + named("globe-static-" + REPLICA))
                 .containsPattern("encryption\\s+linked\\s+1\\s+encryption/key: replica of the multi-Region key")
                 .containsPattern("cluster\\.apps\\s+shared\\s+3")
                 .contains("── " + PRIMARY + " (primary) ──").contains("── " + REPLICA + " (replica of " + PRIMARY + ") ──")
                 .contains("+ roleArn: (arn of cluster.apps/cluster-role in " + PRIMARY + ")");
         // IAM is global: the replica reuses the primary's roles; only the bucket's replication role is new.
         assertThat(roles()).hasSize(rolesBefore + 1);
+        // S3 may assume it for the primary's bucket only (read back from IAM).
+        String trust = java.net.URLDecoder.decode(primary.client(IamClient.class, IamClient::builder)
+                .getRole(b -> b.roleName(STACK + "-static-replication-" + PRIMARY)).role().assumeRolePolicyDocument(),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(trust).contains("\"aws:SourceArn\":\"arn:aws:s3:::" + named(STACK + "-static-" + PRIMARY) + "\"");
     }
 
     @Test
@@ -180,14 +190,14 @@ class MultiRegionIT {
         assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
         assertThat(table(replica).tableArn()).contains(":" + REPLICA + ":");
 
-        List<ReplicationRule> rules = primary.s3().getBucketReplication(b -> b.bucket(STACK + "-static-" + PRIMARY))
+        List<ReplicationRule> rules = primary.s3().getBucketReplication(b -> b.bucket(named(STACK + "-static-" + PRIMARY)))
                 .replicationConfiguration().rules();
         assertThat(rules).singleElement().satisfies(rule -> {
             assertThat(rule.id()).isEqualTo("infra-" + REPLICA);
-            assertThat(rule.destination().bucket()).isEqualTo("arn:aws:s3:::" + STACK + "-static-" + REPLICA);
+            assertThat(rule.destination().bucket()).isEqualTo("arn:aws:s3:::" + named(STACK + "-static-" + REPLICA));
         });
         S3Client s3 = replica.s3();
-        assertThat(s3.getBucketVersioning(b -> b.bucket(STACK + "-static-" + REPLICA)).statusAsString()).isEqualTo("Enabled");
+        assertThat(s3.getBucketVersioning(b -> b.bucket(named(STACK + "-static-" + REPLICA))).statusAsString()).isEqualTo("Enabled");
 
         KmsClient kms = replica.client(KmsClient.class, KmsClient::builder);
         KeyMetadata replicaKey = kms.describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata();
@@ -282,9 +292,9 @@ class MultiRegionIT {
         assertThat(vpcs(primary)).hasSize(primaryVpcs);
         assertThat(albs(primary)).hasSize(2);
         assertThat(table(primary).replicas()).isEmpty();
-        assertThat(primary.s3().getBucketVersioning(b -> b.bucket(STACK + "-static-" + PRIMARY)).statusAsString()).isEqualTo("Enabled");
+        assertThat(primary.s3().getBucketVersioning(b -> b.bucket(named(STACK + "-static-" + PRIMARY))).statusAsString()).isEqualTo("Enabled");
         assertThat(org.assertj.core.api.Assertions.catchThrowable(() ->
-                primary.s3().getBucketReplication(b -> b.bucket(STACK + "-static-" + PRIMARY)))).isNotNull();
+                primary.s3().getBucketReplication(b -> b.bucket(named(STACK + "-static-" + PRIMARY))))).isNotNull();
         assertThat(wwwRecords()).singleElement().satisfies(rec -> assertThat(rec.setIdentifier()).isEqualTo(PRIMARY));
         KeyMetadata key = primary.client(KmsClient.class, KmsClient::builder)
                 .describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata();

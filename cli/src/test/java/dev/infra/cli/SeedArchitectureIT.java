@@ -2,6 +2,8 @@ package dev.infra.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import java.io.IOException;
@@ -20,6 +22,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -52,6 +55,8 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class SeedArchitectureIT {
 
     static final String REGION = "eu-west-2";
+    /** The emulator's account. */
+    static final String ACCOUNT = "123456789012";
 
     @TempDir
     static Path dir;
@@ -61,6 +66,9 @@ class SeedArchitectureIT {
     static String seed;
     /** The stack key, read once it exists: destroy schedules its deletion. */
     static String keyArn;
+    /** What the account had before the stack: a detector and EBS encryption by default with its own key. */
+    static String accountDetector;
+    static String accountKey;
 
     @BeforeAll
     static void start() throws IOException {
@@ -69,6 +77,12 @@ class SeedArchitectureIT {
         seed = Files.readString(Path.of("../samples/seed-architecture.yaml"))
                 .replace("region: us-east-1", "region: " + REGION);
         Files.writeString(dir.resolve("infra.yaml"), seed);
+        accountKey = aws.client(KmsClient.class, KmsClient::builder).createKey(b -> b.description("the account's"))
+                .keyMetadata().arn();
+        ec2.enableEbsEncryptionByDefault(b -> { });
+        ec2.modifyEbsDefaultKmsKeyId(b -> b.kmsKeyId(accountKey));
+        accountDetector = aws.client(GuardDutyClient.class, GuardDutyClient::builder).createDetector(b -> b.enable(true)
+                .findingPublishingFrequency("SIX_HOURS").tags(Map.of("owner", "security-team"))).detectorId();
     }
 
     @AfterAll
@@ -84,6 +98,11 @@ class SeedArchitectureIT {
             all.addAll(List.of("--heartbeat", "1"));
         }
         return Cli.run(all.toArray(String[]::new));
+    }
+
+    /** A derived global name as the stack makes it: with the suffix its (primary's) state gives. */
+    static String named(String derived) {
+        return Cli.named(dir.resolve(".infra").resolve("shop." + REGION + ".json"), derived);
     }
 
     static Filter stack() {
@@ -110,8 +129,10 @@ class SeedArchitectureIT {
     void applyBuildsTheSeed() {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        // The region's EBS default encryption always exists: it is found and taken over, not made.
-        assertThat(r.err()).contains("Apply complete! Resources: 117 added, 0 changed, 0 replaced, 0 destroyed, 1 adopted.");
+        // The account's detector and EBS encryption by default are borrowed (updated), not created.
+        assertThat(r.err()).contains("Apply complete! Resources: 117 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
+                "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
+                "= monitoring/guardduty (aws_guardduty_detector) " + accountDetector + ", then update");
     }
 
     @Test
@@ -170,10 +191,10 @@ class SeedArchitectureIT {
             assertThat(waf.getWebACLForResource(b -> b.resourceArn(lb.loadBalancerArn())).webACL().arn()).isEqualTo(acl.arn());
         }
         assertThat(waf.getLoggingConfiguration(b -> b.resourceArn(acl.arn())).loggingConfiguration().logDestinationConfigs())
-                .containsExactly("arn:aws:s3:::aws-waf-logs-shop-" + REGION);
+                .containsExactly("arn:aws:s3:::" + named("aws-waf-logs-shop-" + REGION));
         // Access logs: each ALB to the region's log bucket under its name; the bucket lets ELB deliver (eu-west-2's
         // Elastic Load Balancing account) and uses SSE-S3, the only encryption ALB log delivery supports.
-        String logs = "shop-lb-logs-" + REGION;
+        String logs = named("shop-lb-logs-" + REGION);
         for (LoadBalancer lb : lbs) {
             Map<String, String> attrs = new TreeMap<>();
             elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(lb.loadBalancerArn())).attributes()
@@ -183,7 +204,8 @@ class SeedArchitectureIT {
         }
         assertThat(aws.s3().getBucketPolicy(b -> b.bucket(logs)).policy())
                 .contains("\"Principal\":{\"AWS\":\"arn:aws:iam::652711504416:root\"}", "\"Action\":\"s3:PutObject\"",
-                        "arn:aws:s3:::" + logs + "/public/AWSLogs/*", "arn:aws:s3:::" + logs + "/internal/AWSLogs/*");
+                        "arn:aws:s3:::" + logs + "/public/AWSLogs/" + ACCOUNT + "/*",
+                        "arn:aws:s3:::" + logs + "/internal/AWSLogs/" + ACCOUNT + "/*");
         assertThat(aws.s3().getBucketEncryption(b -> b.bucket(logs)).serverSideEncryptionConfiguration().rules().get(0)
                 .applyServerSideEncryptionByDefault().sseAlgorithmAsString()).isEqualTo("AES256");
         assertThat(lbs.stream().filter(lb -> lb.schemeAsString().equals("internet-facing")).findFirst().orElseThrow()
@@ -240,12 +262,22 @@ class SeedArchitectureIT {
                 .singleElement().satisfies(x -> assertThat(x.referencedGroupInfo().groupId()).isEqualTo(nodes));
 
         S3Client s3 = aws.s3();
-        String audit = "shop-audit-" + REGION;
+        String audit = named("shop-audit-" + REGION);
         assertThat(s3.getBucketEncryption(b -> b.bucket(audit)).serverSideEncryptionConfiguration().rules().get(0)
                 .applyServerSideEncryptionByDefault().kmsMasterKeyID()).isEqualTo(keyArn);
         assertThat(s3.getBucketPolicy(b -> b.bucket(audit)).policy()).contains("cloudtrail.amazonaws.com");
-        assertThat(s3.getBucketLifecycleConfiguration(b -> b.bucket(audit)).rules()).singleElement()
-                .satisfies(rule -> assertThat(rule.id()).isEqualTo("archive"));
+        // The seed's rule and infra's: old versions, incomplete uploads and expired delete markers do not pile up.
+        var rules = s3.getBucketLifecycleConfiguration(b -> b.bucket(audit)).rules();
+        assertThat(rules).extracting(r -> r.id()).containsExactlyInAnyOrder("archive", "infra-housekeeping");
+        rules.forEach(rule -> {
+            if (rule.id().equals("archive")) {
+                assertThat(rule.noncurrentVersionExpiration().noncurrentDays()).isEqualTo(365);
+                assertThat(rule.expiration().days()).isEqualTo(2555);
+            } else {
+                assertThat(rule.abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(7);
+                assertThat(rule.expiration().expiredObjectDeleteMarker()).isTrue();
+            }
+        });
 
         CloudTrailClient trail = aws.client(CloudTrailClient.class, CloudTrailClient::builder);
         var t = trail.describeTrails(b -> b.trailNameList("shop-trail")).trailList().get(0);
@@ -255,8 +287,18 @@ class SeedArchitectureIT {
         assertThat(t.kmsKeyId()).isEqualTo(keyArn);
 
         GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
-        assertThat(gd.listDetectors(b -> { }).detectorIds()).hasSize(1);
+        assertThat(gd.listDetectors(b -> { }).detectorIds()).containsExactly(accountDetector);
+        assertThat(gd.getDetector(b -> b.detectorId(accountDetector)).findingPublishingFrequencyAsString())
+                .isEqualTo("FIFTEEN_MINUTES");
 
+        // The archive's snapshot role: OpenSearch may use the archive bucket, and infra output says how to register it.
+        var snapshots = aws.client(software.amazon.awssdk.services.iam.IamClient.class,
+                software.amazon.awssdk.services.iam.IamClient::builder).getRole(b -> b.roleName("shop-log-search-snapshots"))
+                .role();
+        assertThat(java.net.URLDecoder.decode(snapshots.assumeRolePolicyDocument(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("es.amazonaws.com");
+        assertThat(infra("output", "log_search_snapshot_registration").out()).contains("/_snapshot/archive",
+                named("shop-elk-logs-" + REGION), snapshots.arn());
         OpenSearchClient os = aws.client(OpenSearchClient.class, OpenSearchClient::builder);
         var domain = os.describeDomain(b -> b.domainName("shop-logs")).domainStatus();
         assertThat(domain.encryptionAtRestOptions().kmsKeyId()).isEqualTo(keyArn);
@@ -271,7 +313,7 @@ class SeedArchitectureIT {
         assertThat(glue.getTables(b -> b.databaseName("shop_logs")).tableList().stream().map(x -> x.name()))
                 .containsExactlyInAnyOrder("cloudtrail", "waf", "alb");
         assertThat(glue.getTable(b -> b.databaseName("shop_logs").name("alb")).table().storageDescriptor().location())
-                .isEqualTo("s3://shop-lb-logs-" + REGION + "/");
+                .isEqualTo("s3://" + named("shop-lb-logs-" + REGION) + "/");
 
         CloudWatchClient cw = aws.client(CloudWatchClient.class, CloudWatchClient::builder);
         assertThat(cw.describeAlarms(b -> b.alarmNamePrefix("shop-")).metricAlarms().stream().map(a -> a.alarmName()))
@@ -282,6 +324,57 @@ class SeedArchitectureIT {
             assertThat(v.encrypted()).isTrue();
             assertThat(v.attachments()).hasSize(1);
         });
+    }
+
+    /** The statements of a policy document by Sid. */
+    static Map<String, JsonNode> statements(String policy) throws IOException {
+        Map<String, JsonNode> out = new TreeMap<>();
+        new ObjectMapper().readTree(policy).path("Statement").forEach(st -> out.put(st.path("Sid").asText(), st));
+        return out;
+    }
+
+    /**
+     * Every policy infra writes lets a service act for this account's resources only, as read back from the API: the
+     * trail bucket's statements name the stack's trail (aws:SourceArn) and its writes AWSLogs/<account>/, the WAF log
+     * bucket's the account's log deliveries in the region, the key's each service's own conditions.
+     */
+    @Test
+    @Order(5)
+    void everyPolicyInfraWritesCarriesItsConditions() throws IOException {
+        String trail = "arn:aws:cloudtrail:" + REGION + ":" + ACCOUNT + ":trail/shop-trail";
+        String audit = named("shop-audit-" + REGION);
+        Map<String, JsonNode> bucket = statements(aws.s3().getBucketPolicy(b -> b.bucket(audit)).policy());
+        assertThat(bucket.get("AWSCloudTrailAclCheck").path("Condition").path("StringEquals").path("aws:SourceArn").asText())
+                .isEqualTo(trail);
+        JsonNode write = bucket.get("AWSCloudTrailWrite");
+        assertThat(write.path("Resource").asText()).isEqualTo("arn:aws:s3:::" + audit + "/AWSLogs/" + ACCOUNT + "/*");
+        assertThat(write.path("Condition").path("StringEquals").path("aws:SourceArn").asText()).isEqualTo(trail);
+        assertThat(write.path("Condition").path("StringEquals").path("s3:x-amz-acl").asText())
+                .isEqualTo("bucket-owner-full-control");
+
+        String waf = named("aws-waf-logs-shop-" + REGION);
+        Map<String, JsonNode> delivery = statements(aws.s3().getBucketPolicy(b -> b.bucket(waf)).policy());
+        assertThat(delivery).containsOnlyKeys("AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck");
+        delivery.values().forEach(st -> {
+            assertThat(st.path("Principal").path("Service").asText()).isEqualTo("delivery.logs.amazonaws.com");
+            assertThat(st.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).isEqualTo(ACCOUNT);
+            assertThat(st.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                    .isEqualTo("arn:aws:logs:" + REGION + ":" + ACCOUNT + ":*");
+        });
+        assertThat(delivery.get("AWSLogDeliveryWrite").path("Resource").asText())
+                .isEqualTo("arn:aws:s3:::" + waf + "/AWSLogs/" + ACCOUNT + "/*");
+
+        KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
+        String keyId = kms.describeKey(b -> b.keyId("alias/infra-shop")).keyMetadata().keyId();
+        Map<String, JsonNode> key = statements(kms.getKeyPolicy(b -> b.keyId(keyId).policyName("default")).policy());
+        assertThat(key).containsKeys("AccountRoot", "InfraForCloudtrail", "InfraForCloudtrailDescribe", "InfraForLogs",
+                "InfraForCloudwatch", "InfraServiceLinkedRoles", "InfraServiceLinkedRoleGrants").doesNotContainKey("InfraServices");
+        assertThat(key.get("InfraForCloudtrail").path("Condition").path("StringLike")
+                .path("kms:EncryptionContext:aws:cloudtrail:arn").asText()).isEqualTo("arn:aws:cloudtrail:*:" + ACCOUNT + ":trail/*");
+        assertThat(key.get("InfraForLogs").path("Condition").path("ArnLike").path("kms:EncryptionContext:aws:logs:arn")
+                .asText()).isEqualTo("arn:aws:logs:" + REGION + ":" + ACCOUNT + ":log-group:*");
+        assertThat(key.get("InfraForCloudwatch").path("Condition").path("StringEquals").path("aws:SourceAccount").asText())
+                .isEqualTo(ACCOUNT);
     }
 
     @Test
@@ -394,13 +487,43 @@ class SeedArchitectureIT {
         assertThat(ddb.describeTable(b -> b.tableName("shop-orders")).table().tableName()).isEqualTo("shop-orders");
     }
 
+    /**
+     * An object in the audit bucket (CloudTrail's): destroy changes nothing and says why, --force-delete-data does not
+     * cover audit logs either; the bucket's own forceDestroy: true lets them go (the plan says what goes).
+     */
     @Test
     @Order(9)
-    void destroyLeavesNothing() throws IOException {
+    void destroyKeepsTheAuditBucketsObjectsUnlessItSaysForceDestroy() throws IOException {
         Files.writeString(dir.resolve("infra.yaml"), Files.readString(dir.resolve("infra.yaml"))
                 .replace("deletionProtection: true", "deletionProtection: false"));
         Cli.Result unprotect = infra("apply", "--auto-approve");
         assertThat(unprotect.exit()).as(unprotect.toString()).isEqualTo(0);
+        String audit = named("shop-audit-" + REGION);
+        aws.s3().putObject(b -> b.bucket(audit).key("AWSLogs/digest.json"), RequestBody.fromString("{}"));
+        String stateBefore = infra("state", "list").out();
+
+        for (List<String> args : List.of(List.of("destroy", "--auto-approve"),
+                List.of("destroy", "--auto-approve", "--force-delete-data"))) {
+            Cli.Result r = infra(args.toArray(String[]::new));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains("bucket.audit: error: holds 1 object, which would go if it were deleted;"
+                    + " audit logs go only when the resource itself says forceDestroy: true in the topology");
+        }
+        // Refused at plan time: nothing was deleted, the object is there.
+        assertThat(infra("state", "list").out()).isEqualTo(stateBefore);
+        assertThat(aws.s3().listObjectsV2(b -> b.bucket(audit)).contents()).hasSize(1);
+        assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).hasSize(1);
+
+        Files.writeString(dir.resolve("infra.yaml"), Files.readString(dir.resolve("infra.yaml"))
+                .replace("  audit:\n    versioning: true", "  audit:\n    forceDestroy: true\n    versioning: true"));
+        Cli.Result plan = infra("plan", "--destroy");
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
+        assertThat(plan.out()).contains("- bucket.audit (aws_s3_bucket) " + audit, "! goes with it: 1 object");
+    }
+
+    @Test
+    @Order(10)
+    void destroyLeavesNothing() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).isEmpty();
@@ -410,9 +533,17 @@ class SeedArchitectureIT {
         assertThat(ec2.describeVolumes(b -> b.filters(stack())).volumes()).isEmpty();
         KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
         assertThat(kms.listAliases().aliases()).noneMatch(a -> a.aliasName().equals("alias/infra-shop"));
-        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().startsWith("shop-") || b.name().equals("aws-waf-logs-shop-" + REGION));
+        assertThat(aws.s3().listBuckets().buckets()).noneMatch(b -> b.name().startsWith("shop-") || b.name().startsWith("aws-waf-logs-shop-"));
         assertThat(infra("state", "list").out()).isEmpty();
         assertThat(aws.client(DynamoDbClient.class, DynamoDbClient::builder).listTables().tableNames()).doesNotContain("shop-orders");
         assertThat(kms.describeKey(b -> b.keyId(keyArn)).keyMetadata().keyStateAsString()).isEqualTo("PendingDeletion");
+        // What the account had before the stack is as it was: the stack borrowed it.
+        GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
+        assertThat(gd.listDetectors(b -> { }).detectorIds()).containsExactly(accountDetector);
+        var detector = gd.getDetector(b -> b.detectorId(accountDetector));
+        assertThat(detector.findingPublishingFrequencyAsString()).isEqualTo("SIX_HOURS");
+        assertThat(detector.tags()).isEqualTo(Map.of("owner", "security-team"));
+        assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isTrue();
+        assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(accountKey);
     }
 }

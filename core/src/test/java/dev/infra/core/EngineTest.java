@@ -73,6 +73,24 @@ class EngineTest {
         assertThat(h.engine.applySaved(List.of(plan), network, null, "plan.json", h.options()).result().created()).isEqualTo(24);
     }
 
+    /**
+     * A saved plan of a stack never applied is applied by another run (another engine): the state takes the plan's
+     * lineage, which the derived names the plan holds come from; within one run, plan and apply agree on it too.
+     */
+    @Test
+    void aNewStacksStateKeepsTheLineageItsPlanNamedAfter() {
+        Topology network = Fixtures.load("network");
+        Plan plan = saveAndRead(new Harness(dir.resolve("state")).plan(network));
+        Harness other = new Harness(dir.resolve("state"));
+        assertThat(other.engine.applySaved(List.of(plan), network, null, "plan.json", other.options()).result().ok()).isTrue();
+        assertThat(other.state().lineage()).isEqualTo(plan.lineage());
+        assertThat(other.state().nameSuffix()).isEqualTo(plan.lineage().replace("-", "").substring(0, 6));
+
+        Harness once = new Harness(dir.resolve("once"));
+        StackEngine.Outcome outcome = once.apply(network, false);
+        assertThat(once.state().lineage()).isEqualTo(outcome.plan().only().lineage());
+    }
+
     @Test
     void stalePlanIsRefusedWhenTheStateChanged() {
         Harness h = new Harness(dir.resolve("state"));

@@ -1,6 +1,7 @@
 package dev.infra.providers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -36,6 +37,27 @@ public final class Policies {
             return JSON.writeValueAsString(JSON.readValue(text, Object.class));
         } catch (JsonProcessingException e) {
             return text;
+        }
+    }
+
+    /** Whether an Allow statement of {@code document} names {@code service} (e.g. cloudtrail.amazonaws.com) as principal. */
+    public static boolean grantsService(String document, String service) {
+        if (document == null) {
+            return false;
+        }
+        try {
+            JsonNode statements = JSON.readTree(canonical(document)).path("Statement");
+            for (JsonNode st : statements.isArray() ? statements : JSON.createArrayNode().add(statements)) {
+                JsonNode principal = st.path("Principal").path("Service");
+                boolean named = principal.isArray() ? java.util.stream.StreamSupport.stream(principal.spliterator(), false)
+                        .anyMatch(p -> service.equals(p.asText())) : service.equals(principal.asText());
+                if (named && "Allow".equals(st.path("Effect").asText())) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (JsonProcessingException e) {
+            return false;
         }
     }
 }

@@ -74,7 +74,7 @@ class SchemasTest {
         assertSchema("aws_wafv2_web_acl_association", Set.of(), Set.of(), "webAclArn", "resourceArn");
         assertSchema("aws_wafv2_logging_configuration", Set.of("logDestination"), Set.of(), "webAclArn");
         assertSchema("aws_s3_bucket", Set.of("tags", "kmsKeyArn", "versioning", "blockPublicAccess", "lifecycleRules",
-                "policy"), Set.of("arn"), "bucket");
+                "policy", "forceDestroy"), Set.of("arn"), "bucket");
         assertThat(REGISTRY.get("aws_s3_bucket").schema().unordered()).isEmpty();
     }
 

@@ -39,6 +39,7 @@ public final class PlanRenderer {
             sb.append('\n');
         }
         adoptions(sb, plan);
+        held(sb, plan);
         if (!plan.hasChanges()) {
             return sb.append(plan.summary()).append('\n').toString();
         }
@@ -71,6 +72,19 @@ public final class PlanRenderer {
         sb.append('\n');
     }
 
+    /** Account-wide settings another stack holds: left as they are, said so that nobody expects this stack's. */
+    private void held(StringBuilder sb, Plan plan) {
+        List<ResourceChange> held = plan.changes().stream().filter(c -> c.heldBy() != null).toList();
+        if (held.isEmpty()) {
+            return;
+        }
+        sb.append(console.bold("infra leaves these account-wide settings as they are: another stack holds them"
+                + " (the account has one per region):")).append("\n\n");
+        held.forEach(c -> sb.append("    ").append(console.yellow("!")).append(' ').append(c.address()).append(" (")
+                .append(c.type()).append(") held by stack ").append(c.heldBy()).append('\n'));
+        sb.append('\n');
+    }
+
     private void change(StringBuilder sb, ResourceChange c) {
         String symbol = switch (c.action()) {
             case CREATE -> console.green("+");
@@ -87,6 +101,9 @@ public final class PlanRenderer {
             sb.append("  # ").append(c.reason());
         }
         sb.append('\n');
+        if (c.dataLoss() != null) {
+            sb.append("      ").append(console.red("! goes with it: " + c.dataLoss())).append('\n');
+        }
         switch (c.action()) {
             case CREATE -> c.desired().forEach((k, v) -> attribute(sb, "+", k, null, v, false));
             case UPDATE, REPLACE -> c.changes().forEach(a -> attribute(sb, "~", a.name(), a.before(), a.after(), a.forcesReplacement()));

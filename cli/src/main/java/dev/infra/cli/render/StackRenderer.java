@@ -34,6 +34,13 @@ public final class StackRenderer {
         return sb.toString();
     }
 
+    /** One line per delete that takes data along, over every region: what the second confirmation lists. */
+    public static List<String> dataLost(StackPlan stack) {
+        return stack.regions().stream().flatMap(r -> r.plan().changes().stream().filter(c -> c.dataLoss() != null)
+                .map(c -> "  - " + c.address() + " (" + c.id() + (stack.regions().size() > 1 ? ", " + r.region() : "")
+                        + "): " + c.dataLoss())).toList();
+    }
+
     /** One row per component and treatment: copied, renamed, shared or linked. */
     public String rewrite(Rewrite rewrite) {
         StringBuilder sb = new StringBuilder(console.bold("How " + rewrite.replica() + " replicates " + rewrite.primary()

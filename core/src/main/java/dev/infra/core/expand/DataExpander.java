@@ -1,6 +1,8 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.state.Json;
 import dev.infra.core.topology.Data.Bucket;
 import dev.infra.core.topology.Data.Cache;
@@ -39,7 +41,7 @@ final class DataExpander implements ComponentExpander {
 
     /** The S3 name of a topology bucket: given, or {@code <stack>-<name>-<region>}. */
     static String bucketName(Topology t, String name) {
-        return t.buckets().get(name).s3Name(t.stack(), t.region(), t.fileRegion());
+        return t.buckets().get(name).s3Name(t.stack(), t.region(), t.fileRegion(), t.placement());
     }
 
     @Override
@@ -103,7 +105,7 @@ final class DataExpander implements ComponentExpander {
         attrs.put("kmsKeyArn", EncryptionExpander.keyArn());
         attrs.put("versioning", b.versioning());
         attrs.put("blockPublicAccess", true);
-        List<Map<String, Object>> rules = new ArrayList<>();
+        List<Map<String, Object>> rules = new ArrayList<>(List.of(housekeeping(b.versioning())));
         b.lifecycle().stream().sorted(Comparator.comparing(LifecycleRule::id)).forEach(r -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("id", r.id());
@@ -115,27 +117,63 @@ final class DataExpander implements ComponentExpander {
             if (r.expirationDays() > 0) {
                 m.put("expirationDays", (long) r.expirationDays());
             }
+            if (r.noncurrentStorageClass() != null) {
+                m.put("noncurrentTransitionDays", (long) r.noncurrentTransitionDays());
+                m.put("noncurrentStorageClass", r.noncurrentStorageClass());
+            }
+            if (r.noncurrentExpirationDays() > 0) {
+                m.put("noncurrentExpirationDays", (long) r.noncurrentExpirationDays());
+            }
             rules.add(m);
         });
+        rules.sort(Comparator.comparing(r -> String.valueOf(r.get("id"))));
         attrs.put("lifecycleRules", rules);
+        attrs.put(HeldData.FORCE_DESTROY, b.forceDestroy());
         if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
-            attrs.put("policy", cloudTrailPolicy(Partition.of(t.region()), name));
+            attrs.put("policy", cloudTrailPolicy(t, name));
         }
         out.add(bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
         Replication.bucket(b, bucket(b.name()), out);
     }
 
-    /** What CloudTrail needs to deliver (AWS CloudTrail User Guide, "Amazon S3 bucket policy for CloudTrail"). */
-    static String cloudTrailPolicy(Partition partition, String bucket) {
+    /**
+     * What CloudTrail needs to deliver, and only for the stack's trail (AWS CloudTrail User Guide, "Amazon S3 bucket
+     * policy for CloudTrail"): both statements conditioned on the trail's ARN (aws:SourceArn), the writes confined to
+     * {@code AWSLogs/<account>/}.
+     */
+    static String cloudTrailPolicy(Topology t, String bucket) {
+        Partition partition = Partition.of(t.region());
         Map<String, Object> principal = Map.of("Service", partition.servicePrincipal("cloudtrail"));
+        String trail = partition.arn("cloudtrail", t.placement().primary(), ResourceSpec.ACCOUNT,
+                "trail/" + MonitoringExpander.trailName(t));
         String arn = partition.arn("s3", "", "", bucket);
         List<Object> statements = List.of(
                 new TreeMap<>(Map.of("Sid", "AWSCloudTrailAclCheck", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:GetBucketAcl", "Resource", arn)),
+                        "Action", "s3:GetBucketAcl", "Resource", arn,
+                        "Condition", Map.of("StringEquals", Map.of("aws:SourceArn", trail)))),
                 new TreeMap<>(Map.of("Sid", "AWSCloudTrailWrite", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:PutObject", "Resource", arn + "/AWSLogs/*",
-                        "Condition", Map.of("StringEquals", Map.of("s3:x-amz-acl", "bucket-owner-full-control")))));
+                        "Action", "s3:PutObject", "Resource", arn + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
+                        "Condition", Map.of("StringEquals", new TreeMap<>(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
+                                "aws:SourceArn", trail))))));
         return canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+    }
+
+    /** How many days an unfinished multipart upload's parts are kept before S3 aborts it (billed, invisible meanwhile). */
+    static final long ABORT_UPLOADS_DAYS = 7;
+
+    /**
+     * The rule every bucket infra makes gets, whatever its own: incomplete multipart uploads are aborted, and in a
+     * versioned bucket a delete marker left with no versions behind it (expired delete markers) is removed.
+     */
+    static Map<String, Object> housekeeping(boolean versioned) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", "infra-housekeeping");
+        m.put("prefix", "");
+        m.put("abortIncompleteUploadsDays", ABORT_UPLOADS_DAYS);
+        if (versioned) {
+            m.put("expiredDeleteMarkers", true);
+        }
+        return m;
     }
 
     /** Compact JSON with sorted keys: the form policies are compared in. */

@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Edge.Dns;
 import dev.infra.core.topology.Edge.DnsRecord;
@@ -10,6 +11,7 @@ import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -124,11 +126,33 @@ final class EdgeExpander implements ComponentExpander {
         return Ref.id(validation);
     }
 
+    /**
+     * Who may write the web ACL's logs: the log delivery service, for this account's log deliveries in the region only
+     * (aws:SourceAccount, aws:SourceArn), under {@code AWSLogs/<account>/} (CloudWatch Logs User Guide, "Logs sent to
+     * Amazon S3", which WAF logging to S3 uses).
+     */
+    static String wafLogPolicy(Topology t, String bucket) {
+        Map<String, Object> principal = Map.of("Service", "delivery.logs.amazonaws.com");
+        Map<String, Object> source = Map.of("aws:SourceArn", "arn:aws:logs:" + t.region() + ":" + ResourceSpec.ACCOUNT + ":*");
+        List<Object> statements = List.of(
+                new TreeMap<>(Map.of("Sid", "AWSLogDeliveryWrite", "Effect", "Allow", "Principal", principal,
+                        "Action", "s3:PutObject", "Resource", "arn:aws:s3:::" + bucket + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
+                        "Condition", Map.of("StringEquals", new TreeMap<>(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
+                                "aws:SourceAccount", ResourceSpec.ACCOUNT)), "ArnLike", source))),
+                new TreeMap<>(Map.of("Sid", "AWSLogDeliveryAclCheck", "Effect", "Allow", "Principal", principal,
+                        "Action", "s3:GetBucketAcl", "Resource", "arn:aws:s3:::" + bucket,
+                        "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", ResourceSpec.ACCOUNT),
+                                "ArnLike", source))));
+        return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+    }
+
     private static void firewall(Topology t, Firewall f, Expansion out) {
         out.add("firewall/log-bucket", "aws_s3_bucket", "waf-logs", Map.of(
                 "bucket", f.logBucket(t),
                 "versioning", false,
-                "blockPublicAccess", true), f.at());
+                "blockPublicAccess", true,
+                "lifecycleRules", List.of(DataExpander.housekeeping(false)),
+                "policy", wafLogPolicy(t, f.logBucket(t))), f.at());
         out.add("firewall/web-acl", "aws_wafv2_web_acl", "web-acl", Map.of(
                 "name", out.name("web-acl"),
                 "scope", "REGIONAL",

@@ -2,6 +2,7 @@ package dev.infra.core.expand;
 
 import dev.infra.core.topology.Data;
 import dev.infra.core.topology.Partition;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,9 @@ import java.util.TreeMap;
  * load balancer's region and its only supported encryption is SSE-S3 (so the bucket has no kmsKeyArn). Its policy lets
  * Elastic Load Balancing put objects under {@code <bucket>/<prefix>/AWSLogs/<account>/}: in a region available before
  * August 2022, the principal is that region's Elastic Load Balancing account ({@link #ELB_ACCOUNTS}); in a newer one,
- * the service principal {@code logdelivery.elasticloadbalancing.<the partition's DNS suffix>}. The guide's resource names the
- * stack's own account; the expansion does not know it, so the policy grants {@code <bucket>/<prefix>/AWSLogs/*} per
- * load balancer prefix instead (still only the log prefixes, and the bucket is the stack's own).
+ * the service principal {@code logdelivery.elasticloadbalancing.<the partition's DNS suffix>}. As the guide gives it, the
+ * policy grants {@code <bucket>/<prefix>/AWSLogs/<account>/*} per load balancer prefix: only logs of the stack's own
+ * account's load balancers (the account is written by the provider, {@link ResourceSpec#ACCOUNT}).
  */
 final class LoadBalancerLogging {
 
@@ -65,7 +66,7 @@ final class LoadBalancerLogging {
     }
 
     static String bucketName(Topology t) {
-        return Data.LoadBalancerLogs.bucketName(t.stack(), t.region());
+        return t.placement().unique(Data.LoadBalancerLogs.bucketName(t.stack(), t.region()));
     }
 
     /** The key prefix of a load balancer's logs: its name in the topology. */
@@ -73,7 +74,7 @@ final class LoadBalancerLogging {
         return loadBalancer;
     }
 
-    /** The bucket policy: Elastic Load Balancing may put objects under each load balancer's AWSLogs/ prefix. */
+    /** The bucket policy: Elastic Load Balancing may put objects under each load balancer's AWSLogs/<account>/ prefix. */
     static String policy(Topology t) {
         String bucket = bucketName(t);
         String account = ELB_ACCOUNTS.get(t.region());
@@ -82,7 +83,8 @@ final class LoadBalancerLogging {
                 ? Map.of("AWS", partition.arn("iam", "", account, "root"))
                 : Map.of("Service", partition.servicePrincipal(SERVICE));
         List<String> resources = t.loadBalancers().keySet().stream().sorted()
-                .map(lb -> partition.arn("s3", "", "", bucket + "/" + prefix(lb) + "/AWSLogs/*")).toList();
+                .map(lb -> partition.arn("s3", "", "", bucket + "/" + prefix(lb) + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*"))
+                .toList();
         Map<String, Object> statement = new TreeMap<>(Map.of("Sid", "ElbAccessLogsWrite", "Effect", "Allow",
                 "Principal", principal, "Action", "s3:PutObject", "Resource", resources));
         return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", List.of(statement))));

@@ -6,10 +6,12 @@ import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.Monitoring;
 import dev.infra.core.topology.Network.NatGateways;
 import dev.infra.core.topology.Topology;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@code monitoring:} → a multi-region CloudTrail trail (log file validation, stack key) to its
@@ -34,7 +36,7 @@ final class MonitoringExpander implements ComponentExpander {
         // of the same name where the first one's shadow is).
         if (m.trailBucket() != null && !t.replica()) {
             out.add("monitoring/trail", "aws_cloudtrail_trail", "trail", Map.of(
-                    "name", out.name("trail"),
+                    "name", trailName(t),
                     "s3BucketName", Ref.id(DataExpander.bucket(m.trailBucket())),
                     "isMultiRegionTrail", true,
                     "logFileValidation", true,
@@ -63,6 +65,11 @@ final class MonitoringExpander implements ComponentExpander {
         if (m.athenaBucket() != null) {
             athena(t, m, out);
         }
+    }
+
+    /** The stack's trail, made in its primary region. */
+    static String trailName(Topology t) {
+        return t.stack() + "-trail";
     }
 
     private static void alarms(Topology t, Monitoring m, Expansion out) {
@@ -133,6 +140,35 @@ final class MonitoringExpander implements ComponentExpander {
         // The archive bucket holds the domain's snapshots; infra output prints the registration.
         out.add("monitoring/log-search", "aws_opensearch_domain", "log-search", d,
                 Set.of(DataExpander.bucket(s.archiveBucket())), m.at());
+        snapshotRole(t, s, out, m);
+    }
+
+    static final String SNAPSHOT_ROLE = "monitoring/log-search/snapshot-role";
+
+    /**
+     * The role OpenSearch writes its manual snapshots to the archive bucket with (OpenSearch Service Developer Guide,
+     * "Creating index snapshots": trusted by es.amazonaws.com; s3:ListBucket on the bucket, Get/Put/DeleteObject in
+     * it; the stack key through S3 only, the bucket being SSE-KMS). The repository itself is registered in the domain
+     * (a signed _snapshot request from inside the VPC): {@code infra output log_search_snapshot_registration}. Every
+     * region's archive bucket, as replicas share the primary's roles.
+     */
+    private static void snapshotRole(Topology t, LogSearch s, Expansion out, Monitoring m) {
+        List<String> regions = new ArrayList<>(List.of(t.placement().primary()));
+        regions.addAll(t.placement().replicas());
+        List<String> buckets = regions.stream().map(r -> "arn:aws:s3:::" + t.buckets().get(s.archiveBucket())
+                .s3Name(t.stack(), r, t.fileRegion(), t.placement())).toList();
+        List<Object> statements = List.of(
+                new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("s3:ListBucket"), "Resource", buckets)),
+                new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"),
+                        "Resource", buckets.stream().map(b -> b + "/*").toList())),
+                new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:GenerateDataKey"),
+                        "Resource", "*", "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*.amazonaws.com")))));
+        out.add(SNAPSHOT_ROLE, "aws_iam_role", "log-search-snapshots", Map.of(
+                "name", out.name("log-search-snapshots"),
+                "assumeRolePolicy", ClusterExpander.trust("es.amazonaws.com"),
+                "managedPolicyArns", List.of(),
+                "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
+                        "Statement", statements)))), m.at());
     }
 
     /** SSE-S3 (no kmsKeyArn): the only encryption ALB log delivery supports. Each region has its own. */
@@ -141,7 +177,8 @@ final class MonitoringExpander implements ComponentExpander {
         a.put("bucket", LoadBalancerLogging.bucketName(t));
         a.put("versioning", false);
         a.put("blockPublicAccess", true);
-        a.put("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", (long) l.expirationDays())));
+        a.put("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", (long) l.expirationDays()),
+                DataExpander.housekeeping(false)));
         a.put("policy", LoadBalancerLogging.policy(t));
         out.add(LoadBalancerLogging.BUCKET, "aws_s3_bucket", "lb-logs", a, l.at());
     }
@@ -158,7 +195,8 @@ final class MonitoringExpander implements ComponentExpander {
                 "name", database,
                 "description", "infra stack " + t.stack() + ": every log, queryable with Athena"), Set.of(), m.at());
         if (m.trailBucket() != null) {
-            String trailBucket = t.buckets().get(m.trailBucket()).s3Name(t.stack(), t.placement().primary(), t.fileRegion());
+            String trailBucket = t.buckets().get(m.trailBucket()).s3Name(t.stack(), t.placement().primary(), t.fileRegion(),
+                    t.placement());
             glueTable(out, database, "cloudtrail", "s3://" + trailBucket + "/AWSLogs/",
                     List.of(col("eventversion", "string"), col("useridentity", "struct<type:string,principalid:string,arn:string,accountid:string>"),
                             col("eventtime", "string"), col("eventsource", "string"), col("eventname", "string"),

@@ -66,9 +66,9 @@ final class Replication {
             return;
         }
         Partition partition = Partition.of(t.region());
-        String source = partition.arn("s3", "", "", b.s3Name(t.stack(), t.region(), t.fileRegion()));
+        String source = partition.arn("s3", "", "", b.s3Name(t.stack(), t.region(), t.fileRegion(), t.placement()));
         List<String> destinations = t.placement().replicas().stream()
-                .map(r -> partition.arn("s3", "", "", b.s3Name(t.stack(), r, t.fileRegion()) + "/*")).toList();
+                .map(r -> partition.arn("s3", "", "", b.s3Name(t.stack(), r, t.fileRegion(), t.placement()) + "/*")).toList();
         // The S3 User Guide's replication role ("Setting up permissions for live replication"), with KMS for
         // SSE-KMS objects: decrypt at the source, encrypt with each replica region's key.
         List<Object> statements = List.of(
@@ -80,10 +80,20 @@ final class Replication {
                         "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
         out.add(role, "aws_iam_role", "bucket-" + b.name() + "-replication", Map.of(
                 "name", out.name(b.name() + "-replication-" + t.region()),
-                "assumeRolePolicy", ClusterExpander.trust(partition.servicePrincipal("s3")),
+                "assumeRolePolicy", replicationTrust(partition, source),
                 "managedPolicyArns", List.of(),
                 "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
                         "Statement", statements)))), b.at());
+    }
+
+    /**
+     * S3 may assume the role for this bucket's replication only (S3 User Guide, "Setting up permissions for live
+     * replication": aws:SourceArn the source bucket, whose name is unique across accounts).
+     */
+    static String replicationTrust(Partition partition, String sourceArn) {
+        return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", List.of(
+                new TreeMap<>(Map.of("Effect", "Allow", "Principal", Map.of("Service", partition.servicePrincipal("s3")),
+                        "Action", "sts:AssumeRole", "Condition", Map.of("ArnLike", Map.of("aws:SourceArn", sourceArn))))))));
     }
 
     private static Map<String, Object> statement(List<String> actions, Object resource) {

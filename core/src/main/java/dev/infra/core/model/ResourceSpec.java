@@ -19,6 +19,12 @@ import java.util.TreeSet;
 public record ResourceSpec(String address, String type, Map<String, Object> attributes,
                            Set<String> dependsOn, SourceLocation origin) {
 
+    /**
+     * In a policy document an attribute holds, what stands for the account the provider works in, which the expansion
+     * does not know: the provider writes the account there and reads it back as this, so plans compare like with like.
+     */
+    public static final String ACCOUNT = "${infra:account}";
+
     public ResourceSpec {
         attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
         dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));

@@ -46,7 +46,18 @@ public final class Outputs {
         if (topology.monitoring() != null && topology.monitoring().logSearch() != null) {
             Object endpoint = attr(state, "monitoring/log-search", "endpoint");
             put(out, "log_search_endpoint", endpoint);
-            put(out, "log_search_archive_bucket", id(state, "bucket." + topology.monitoring().logSearch().archiveBucket()));
+            String bucket = id(state, "bucket." + topology.monitoring().logSearch().archiveBucket());
+            put(out, "log_search_archive_bucket", bucket);
+            Object role = attr(state, "monitoring/log-search/snapshot-role", "arn");
+            put(out, "log_search_snapshot_role", role);
+            if (endpoint != null && bucket != null && role != null) {
+                // OpenSearch Service Developer Guide, "Registering a manual snapshot repository": from inside the VPC,
+                // by a principal that may pass the role.
+                out.put("log_search_snapshot_registration", "awscurl --service es --region " + topology.region()
+                        + " -X PUT https://" + endpoint + "/_snapshot/archive -H 'Content-Type: application/json' -d '"
+                        + "{\"type\":\"s3\",\"settings\":{\"bucket\":\"" + bucket + "\",\"region\":\""
+                        + topology.region() + "\",\"role_arn\":\"" + role + "\",\"server_side_encryption\":true}}'");
+            }
         }
         if (topology.monitoring() != null && topology.monitoring().athenaBucket() != null) {
             put(out, "athena_workgroup", id(state, "monitoring/athena-workgroup"));

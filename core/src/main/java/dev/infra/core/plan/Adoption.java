@@ -2,7 +2,8 @@ package dev.infra.core.plan;
 
 /**
  * Why a plan takes a live resource into the state (or deletes one) that the state does not record: the resource
- * carries this stack's {@code infra:address} tag, and the state, as this run reads it, does not know it.
+ * carries this stack's {@code infra:address} tag, and the state, as this run reads it, does not know it; or it is an
+ * account-wide setting the stack borrows.
  */
 public enum Adoption {
     /** The state holds the intent record of a create whose id it never learnt. */
@@ -12,7 +13,10 @@ public enum Adoption {
             + " backend); if it is elsewhere, plan with that instead"),
     /** A state exists but does not record this resource. */
     NOT_IN_STATE("the state does not record it: an apply stopped before recording it, or the state was restored"
-            + " from an older copy");
+            + " from an older copy"),
+    /** A setting the account has one of per region, which no stack holds: the stack borrows it. */
+    BORROWED("the account has one per region: the stack borrows it, records what it is now, and destroy puts that"
+            + " back");
 
     private final String cause;
 

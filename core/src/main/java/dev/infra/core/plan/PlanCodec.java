@@ -82,7 +82,7 @@ public final class PlanCodec {
         List<ResourceChange> changes = new ArrayList<>();
         raw.changes().forEach(c -> changes.add(new ResourceChange(c.address(), c.type(), c.action(), c.id(),
                 decodeRefs(c.desired()), c.prior(), unknowns(c.changes(), false), c.dependencies(),
-                c.priorDependencies(), c.reason(), c.adoption())));
+                c.priorDependencies(), c.reason(), c.adoption(), c.dataLoss())));
         return new Plan(raw.formatVersion(), raw.stack(), raw.region(), raw.destroy(), raw.topologyDigest(),
                 raw.lineage(), raw.serial(), changes, raw.drift());
     }
@@ -103,7 +103,7 @@ public final class PlanCodec {
                     }
                     return m;
                 }), c.prior(), unknowns(c.changes(), true), c.dependencies(), c.priorDependencies(), c.reason(),
-                c.adoption())));
+                c.adoption(), c.dataLoss())));
         return new Plan(plan.formatVersion(), plan.stack(), plan.region(), plan.destroy(), plan.topologyDigest(),
                 plan.lineage(), plan.serial(), changes, plan.drift());
     }

@@ -9,6 +9,7 @@ import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Unknown;
 import dev.infra.core.model.Values;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderRegistry;
 import dev.infra.core.provider.ReadRequest;
@@ -24,6 +25,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
@@ -50,8 +52,11 @@ public final class Planner {
         this.others = others;
     }
 
-    /** Plans the topology's resources; {@code desired} is empty for a destroy plan. */
-    public Plan plan(ResourceGraph desired, State state, String topologyDigest, boolean destroy) {
+    /**
+     * Plans the topology's resources; {@code desired} is empty for a destroy plan. Deletes of data {@code data} does
+     * not give up are refused.
+     */
+    public Plan plan(ResourceGraph desired, State state, String topologyDigest, boolean destroy, DataOptIn data) {
         Live live = readLive(state, destroy ? null : desired.specs().values().stream()
                 .map(ResourceSpec::type).collect(Collectors.toSet()));
         Map<String, ResourceChange> changes = new LinkedHashMap<>();
@@ -67,11 +72,18 @@ public final class Planner {
                 ResourceSpec spec = desired.spec(address);
                 ResourceState prior = state.resources().get(address);
                 LiveResource current = live.forAddress(spec.type(), address, prior);
+                Adoption cause = unrecorded;
+                ResourceProvider provider = providers.get(spec.type());
+                if (current == null && provider.singleton()) {
+                    // The account's one per region: borrowed, or left to the stack that holds it.
+                    current = provider.findExisting(state.stack(), spec).orElse(null);
+                    cause = Adoption.BORROWED;
+                }
                 if (current != null) {
                     claimed.add(Live.key(spec.type(), current.id()));
                 }
                 driftOf(spec.type(), prior, current).ifPresent(drift::add);
-                changes.put(address, change(spec, prior, current, changes, live, unrecorded));
+                changes.put(address, change(spec, prior, current, changes, live, cause));
                 refused.addAll(refusals(spec, current, changes, live));
             }
         }
@@ -117,7 +129,7 @@ public final class Planner {
         orderLeftovers(deletes, leftovers).values().stream()
                 .sorted(Comparator.comparing(ResourceChange::address))
                 .forEach(d -> changes.put(d.address(), d));
-        refuseProtectedDeletes(changes.values());
+        guardDeletes(changes, data);
         return new Plan(Plan.FORMAT_VERSION, state.stack(), state.region(), destroy, topologyDigest,
                 state.lineage(), state.serial(), List.copyOf(changes.values()), drift);
     }
@@ -149,7 +161,7 @@ public final class Planner {
                 return leftovers.contains(other) && back.contains(address);
             });
             out.put(address, new ResourceChange(d.address(), d.type(), d.action(), d.id(), d.desired(), d.prior(),
-                    d.changes(), d.dependencies(), List.copyOf(deps), d.reason(), d.adoption()));
+                    d.changes(), d.dependencies(), List.copyOf(deps), d.reason(), d.adoption(), d.dataLoss()));
         });
         return out;
     }
@@ -179,21 +191,50 @@ public final class Planner {
                 .map(reason -> Diagnostic.error(spec.origin(), spec.address(), reason)).toList();
     }
 
-    /** Deleting what AWS protects would fail halfway through; fail the plan instead, naming each one. */
-    private void refuseProtectedDeletes(java.util.Collection<ResourceChange> changes) {
+    /**
+     * Deleting what AWS protects would fail halfway through, and deleting data the user did not give up loses it: the
+     * plan fails instead, before anything changes, naming each one. A delete that goes ahead notes the data it takes
+     * and carries {@link HeldData#FORCE_DESTROY}, so that its provider empties the resource first.
+     */
+    private void guardDeletes(Map<String, ResourceChange> changes, DataOptIn data) {
         List<Diagnostic> refused = new ArrayList<>();
-        for (ResourceChange c : changes) {
-            if ((c.action() == Action.DELETE || c.action() == Action.REPLACE) && c.type() != null
-                    && providers.get(c.type()).schema().protectsFromDeletion(c.prior())) {
-                String attribute = providers.get(c.type()).schema().deletionProtection();
-                refused.add(Diagnostic.error(SourceLocation.wholeFile(c.address()), "", "deletion protection is on ("
-                        + attribute + "), so it cannot be " + (c.action() == Action.DELETE ? "deleted" : "replaced")
-                        + "; set " + attribute + ": false and apply first"));
+        changes.replaceAll((address, c) -> {
+            if (c.action() != Action.DELETE && c.action() != Action.REPLACE || c.type() == null || c.id() == null) {
+                return c;
             }
-        }
+            ResourceProvider provider = providers.get(c.type());
+            String verb = c.action() == Action.DELETE ? "deleted" : "replaced";
+            if (provider.schema().protectsFromDeletion(c.prior())) {
+                String attribute = provider.schema().deletionProtection();
+                refused.add(refusal(address, "deletion protection is on (" + attribute + "), so it cannot be " + verb
+                        + "; set " + attribute + ": false and apply first"));
+                return c;
+            }
+            Map<String, Object> prior = data.prior(c);
+            Optional<HeldData> held = provider.heldData(LiveResource.of(c.id(), address, prior));
+            if (held.isPresent() && !data.allows(prior, held.get())) {
+                HeldData h = held.get();
+                refused.add(refusal(address, "holds " + h.summary() + ", which would go if it were " + verb + "; "
+                        + (h.guard() == HeldData.Guard.KEPT_UNLESS_OWN
+                        ? "audit logs go only when the resource itself says " + HeldData.FORCE_DESTROY
+                                + ": true in the topology (--force-delete-data does not cover them)"
+                        : "infra deletes no data unless told to: set " + HeldData.FORCE_DESTROY
+                                + ": true on it in the topology, or pass --force-delete-data")));
+                return c;
+            }
+            if (held.isPresent() && held.get().kept()) {
+                prior = new TreeMap<>(prior);
+                prior.put(HeldData.FORCE_DESTROY, true);
+            }
+            return c.deleting(prior, held.map(HeldData::summary).orElse(null));
+        });
         if (!refused.isEmpty()) {
             throw new InvalidInputException(refused);
         }
+    }
+
+    private static Diagnostic refusal(String address, String message) {
+        return Diagnostic.error(SourceLocation.wholeFile(address), "", message);
     }
 
     /**
@@ -209,7 +250,7 @@ public final class Planner {
     private static ResourceChange deletion(String address, String type, String id, Map<String, Object> prior,
                                            List<String> priorDeps, String reason, Adoption adoption) {
         return new ResourceChange(address, type, Action.DELETE, id, Map.of(), prior, List.of(), List.of(),
-                priorDeps, reason, adoption);
+                priorDeps, reason, adoption, null);
     }
 
     private ResourceChange change(ResourceSpec spec, ResourceState prior, LiveResource current,
@@ -220,7 +261,12 @@ public final class Planner {
             String reason = prior != null && prior.id() != null ? "deleted outside infra; will be created again"
                     : prior != null ? "creation was interrupted; no resource found, creating" : "new resource";
             return new ResourceChange(spec.address(), spec.type(), Action.CREATE, null, spec.attributes(),
-                    Map.of(), List.of(), deps, priorDeps, reason, null);
+                    Map.of(), List.of(), deps, priorDeps, reason, null, null);
+        }
+        if (current.attributes().get(LiveResource.HELD_BY) instanceof String holder) {
+            return new ResourceChange(spec.address(), spec.type(), Action.NO_OP, null, spec.attributes(),
+                    current.attributes(), List.of(), deps, priorDeps, "held by stack " + holder
+                    + " (the account has one per region): left as it is", null, null);
         }
         ResourceSchema schema = providers.get(spec.type()).schema();
         Map<String, Object> resolved = Values.resolve(spec.attributes(), ref -> resolveAtPlan(ref, planned, live));
@@ -238,7 +284,7 @@ public final class Planner {
             reason = "adopting " + current.id() + ", found by its infra:address tag (" + adoption.cause() + "); " + reason;
         }
         return new ResourceChange(spec.address(), spec.type(), action, current.id(), spec.attributes(),
-                withRecorded(current.attributes(), prior), diffs, deps, priorDeps, reason, adoption);
+                withRecorded(current.attributes(), prior), diffs, deps, priorDeps, reason, adoption, null);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.infra.core.plan;
 
+import dev.infra.core.provider.LiveResource;
 import java.util.List;
 import java.util.Map;
 
@@ -14,11 +15,13 @@ import java.util.Map;
  * @param reason why, in words (new resource, forced replacement, no longer in the topology…)
  * @param adoption why a resource tagged with the stack is not in the state, when it is not (else null): the change
  *     then also takes it into the state (or, for a delete, removes what the state never knew)
+ * @param dataLoss for a delete or replacement of a resource holding data, what goes with it ("3 objects"); else null
  */
 public record ResourceChange(String address, String type, Action action, String id,
                              Map<String, Object> desired, Map<String, Object> prior,
                              List<AttributeChange> changes, List<String> dependencies,
-                             List<String> priorDependencies, String reason, Adoption adoption) {
+                             List<String> priorDependencies, String reason, Adoption adoption,
+                             String dataLoss) {
 
     public ResourceChange {
         desired = desired == null ? Map.of() : desired;
@@ -26,6 +29,20 @@ public record ResourceChange(String address, String type, Action action, String 
         changes = List.copyOf(changes);
         dependencies = List.copyOf(dependencies);
         priorDependencies = List.copyOf(priorDependencies);
+    }
+
+    /** This change with {@code newPrior} as its delete will see it, losing {@code lost} data (or null). */
+    public ResourceChange deleting(Map<String, Object> newPrior, String lost) {
+        return new ResourceChange(address, type, action, id, desired, newPrior, changes, dependencies,
+                priorDependencies, reason, adoption, lost);
+    }
+
+    /**
+     * The stack holding this account-wide setting when another does: the plan leaves it (a no-op without an id, which
+     * the state never records); else null.
+     */
+    public String heldBy() {
+        return action == Action.NO_OP && id == null && prior.get(LiveResource.HELD_BY) instanceof String s ? s : null;
     }
 
     /** Whether the change takes into the state a resource the state does not record (an adoption of any action). */

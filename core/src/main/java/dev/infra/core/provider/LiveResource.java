@@ -23,6 +23,12 @@ public record LiveResource(String id, String address, Map<String, Object> attrib
      */
     public static final String REGION_TAG = "infra:region";
 
+    /**
+     * For a setting the account has one of per region ({@link ResourceProvider#singleton}), the stack that holds it when
+     * another does: the plan leaves it as it is, and this stack's state never records it.
+     */
+    public static final String HELD_BY = "heldBy";
+
     public static LiveResource of(String id, String address, Map<String, Object> attributes) {
         return new LiveResource(id, address, attributes);
     }

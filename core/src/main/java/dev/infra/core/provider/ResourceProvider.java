@@ -32,7 +32,11 @@ public interface ResourceProvider {
     /** Brings {@code current} to {@code spec}; only updatable attributes in {@code changed} differ. */
     LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx);
 
-    /** Deletes the resource and waits until it is gone. Deleting what is already gone succeeds. */
+    /**
+     * Deletes the resource and waits until it is gone. Deleting what is already gone succeeds. A resource holding data
+     * ({@link #heldData}) takes it along only when {@code current} says {@link HeldData#FORCE_DESTROY}; otherwise
+     * AWS's refusal to delete it stands.
+     */
     void delete(LiveResource current, OperationContext ctx);
 
     /**
@@ -45,5 +49,23 @@ public interface ResourceProvider {
      */
     default List<String> refusals(LiveResource current, Map<String, Object> desired) {
         return List.of();
+    }
+
+    /**
+     * Whether the account has one of these per region (GuardDuty's detector, EBS encryption by default): a stack borrows
+     * it, never owns it. A plan that would create one asks {@link #findExisting} first: found, it is borrowed (the
+     * provider records what it was, and its delete puts that back), or left alone when another stack holds it
+     * ({@link LiveResource#HELD_BY}).
+     */
+    default boolean singleton() {
+        return false;
+    }
+
+    /**
+     * What deleting {@code live} would lose, asked at plan time for each delete and replacement only (it may cost a
+     * call); empty for types that hold no data, and for an empty resource.
+     */
+    default Optional<HeldData> heldData(LiveResource live) {
+        return Optional.empty();
     }
 }

@@ -9,6 +9,7 @@ import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.expand.Expander;
 import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.plan.DataOptIn;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.Planner;
 import dev.infra.core.model.OtherRegions;
@@ -35,6 +36,8 @@ public final class Engine {
     private final ProviderRegistry providers;
     private final StateBackend backend;
     private final RegionCatalog region;
+    /** The state of a stack never applied here, made once: a run's plans and apply then agree on its lineage (names). */
+    private State fresh;
 
     private Engine(ProviderRegistry providers, StateBackend backend, RegionCatalog region) {
         this.providers = providers;
@@ -46,12 +49,15 @@ public final class Engine {
         return new Engine(providers, backend, region);
     }
 
-    /** How an apply runs; {@code cancellation} stops it early (Ctrl-C). */
+    /**
+     * How an apply runs; {@code cancellation} stops it early (Ctrl-C); {@code forceDeleteData} lets its deletes take the
+     * data of what they delete along (see {@link DataOptIn}).
+     */
     public record ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener,
-                               Cancellation cancellation) {
-        /** An apply nothing cancels. */
+                               Cancellation cancellation, boolean forceDeleteData) {
+        /** An apply nothing cancels, whose deletes keep data. */
         public ApplyOptions(int parallelism, Duration heartbeat, Consumer<ApplyEvent> listener) {
-            this(parallelism, heartbeat, listener, new Cancellation());
+            this(parallelism, heartbeat, listener, new Cancellation(), false);
         }
     }
 
@@ -60,17 +66,29 @@ public final class Engine {
     }
 
     public State state(Topology topology) {
-        return backend.read().orElseGet(() -> State.empty(topology.stack(), topology.region()));
+        return backend.read().orElseGet(() -> fresh(topology));
     }
 
-    /** Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). */
-    public Plan plan(Topology topology, boolean destroy, OtherRegions others) {
+    private synchronized State fresh(Topology topology) {
+        if (fresh == null) {
+            fresh = State.empty(topology.stack(), topology.region());
+        }
+        return fresh;
+    }
+
+    /**
+     * Reads live AWS state and diffs it against the topology (or against nothing, for a destroy). Deletes that would
+     * lose data are refused unless {@code forceDeleteData} or the topology's {@code forceDestroy} allows it.
+     */
+    public Plan plan(Topology topology, boolean destroy, OtherRegions others, boolean forceDeleteData) {
         if (!destroy) {
             checkZones(topology);
             checkCertificates(topology);
         }
-        ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : graph(topology);
-        return new Planner(providers, others).plan(desired, state(topology), topology.digest(), destroy);
+        ResourceGraph configured = graph(topology);
+        ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : configured;
+        return new Planner(providers, others).plan(desired, state(topology), topology.digest(), destroy,
+                DataOptIn.of(forceDeleteData, configured));
     }
 
     /** Takes this region's state lock, failing at once when another process holds it. */
@@ -85,7 +103,10 @@ public final class Engine {
 
     /** Carries out {@code plan} from the current state; a plan without changes still records new dependencies. */
     public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others) {
-        StateRecorder recorder = new StateRecorder(backend, state);
+        // A saved plan of a stack never applied named its buckets after its own lineage: the state takes that one.
+        State base = state.fresh() && !state.lineage().equals(plan.lineage())
+                ? State.empty(state.stack(), state.region(), plan.lineage()) : state;
+        StateRecorder recorder = new StateRecorder(backend, base);
         Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener(),
                 options.cancellation());
         return applier.apply(plan, recorder, others);

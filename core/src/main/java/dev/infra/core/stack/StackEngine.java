@@ -85,9 +85,12 @@ public final class StackEngine {
     /** A region to plan: its topology as planned there (placement included). */
     private record Target(String region, Topology topology) {}
 
-    /** Plans the regions in scope: {@code only} one region, or (null) the file's primary and its replicas. */
-    public StackPlan plan(Topology t, String only, boolean destroy) {
-        return planTargets(targets(t, only, destroy), destroy, null);
+    /**
+     * Plans the regions in scope: {@code only} one region, or (null) the file's primary and its replicas; deletes may
+     * take data along only with {@code forceDeleteData} (or the topology's {@code forceDestroy}).
+     */
+    public StackPlan plan(Topology t, String only, boolean destroy, boolean forceDeleteData) {
+        return planTargets(targets(t, only, destroy), destroy, null, forceDeleteData);
     }
 
     /**
@@ -97,7 +100,7 @@ public final class StackEngine {
     public Outcome apply(Topology t, String only, boolean destroy, Predicate<StackPlan> confirm, Engine.ApplyOptions options) {
         List<Target> targets = targets(t, only, destroy);
         try (Locks ignored = lock(targets, destroy ? "destroy" : "apply")) {
-            StackPlan plan = planTargets(targets, destroy, null);
+            StackPlan plan = planTargets(targets, destroy, null, options.forceDeleteData());
             if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
@@ -174,11 +177,11 @@ public final class StackEngine {
             all.removeIf(r -> r.region().equals(to));
             all.add(replica);
             List<String> regions = all.stream().map(State.Replica::region).toList();
-            Target p = new Target(primary, pt.withReplicas(regions));
-            Target r = replicaTarget(pt, all, replica);
+            Target p = new Target(primary, pt.withReplicas(regions).named(ps.nameSuffix()));
+            Target r = replicaTarget(p.topology(), all, replica);
             Rewrite rewrite = Rewrite.of(Engine.graph(p.topology()).specs().values(),
                     Engine.graph(r.topology()).specs().values(), p.topology(), r.topology());
-            StackPlan plan = planTargets(List.of(p, r), false, rewrite);
+            StackPlan plan = planTargets(List.of(p, r), false, rewrite, options.forceDeleteData());
             if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
@@ -193,11 +196,11 @@ public final class StackEngine {
         return !plan.hasChanges() || !options.cancellation().requested() && confirm.test(plan);
     }
 
-    private StackPlan planTargets(List<Target> targets, boolean destroy, Rewrite rewrite) {
+    private StackPlan planTargets(List<Target> targets, boolean destroy, Rewrite rewrite, boolean forceDeleteData) {
         List<RegionPlan> plans = new ArrayList<>();
         Map<String, Plan> byRegion = new LinkedHashMap<>();
         for (Target x : targets) {
-            Plan plan = engine(x.region()).plan(x.topology(), destroy, others(x, byRegion));
+            Plan plan = engine(x.region()).plan(x.topology(), destroy, others(x, byRegion), forceDeleteData);
             byRegion.put(x.region(), plan);
             plans.add(new RegionPlan(x.region(), x.topology(), plan));
         }
@@ -251,8 +254,9 @@ public final class StackEngine {
                         + ": plan it with --region " + t.region());
             }
             List<Target> out = new ArrayList<>();
-            out.add(new Target(t.region(), t.withReplicas(regions(ps.replicas()))));
-            ps.replicas().forEach(r -> out.add(replicaTarget(t, ps.replicas(), r)));
+            Topology primary = t.withReplicas(regions(ps.replicas())).named(ps.nameSuffix());
+            out.add(new Target(t.region(), primary));
+            ps.replicas().forEach(r -> out.add(replicaTarget(primary, ps.replicas(), r)));
             return out;
         }
         Topology copy = placed(t, only);
@@ -262,17 +266,20 @@ public final class StackEngine {
                 throw invalid(t, only + " has replicas (" + String.join(", ", regions(s.replicas()))
                         + "): destroy them first with --region, or destroy the whole stack without --region");
             }
-            return List.of(new Target(only, copy.withReplicas(regions(s.replicas()))));
+            return List.of(new Target(only, copy.withReplicas(regions(s.replicas())).named(s.nameSuffix())));
         }
         Topology pt = placed(t, s.primary());
         State ps = engine(s.primary()).state(pt);
         State.Replica record = ps.replicas().stream().filter(r -> r.region().equals(only)).findFirst()
                 .orElseThrow(() -> invalid(t, "the state of " + only + " says it replicates " + s.primary()
                         + ", but " + s.primary() + "'s state does not list it: run infra replicate --to " + only));
-        return List.of(replicaTarget(pt, ps.replicas(), record));
+        return List.of(replicaTarget(pt.named(ps.nameSuffix()), ps.replicas(), record));
     }
 
-    /** A replica as its primary's state records it; the topology's {@code regions.R} settings, when given, win. */
+    /**
+     * A replica as its primary's state records it; the topology's {@code regions.R} settings, when given, win. Its
+     * names end with the primary's suffix ({@code primary} is named), so the primary can name the replica's buckets.
+     */
     private static Target replicaTarget(Topology primary, List<State.Replica> all, State.Replica r) {
         Regions.Settings s = primary.regions().get(r.region());
         String cidr = s != null && s.cidr() != null ? s.cidr() : r.cidr();

@@ -18,7 +18,8 @@ import java.util.UUID;
 public record State(int version, String lineage, long serial, String stack, String region,
                     Map<String, ResourceState> resources, String primary, List<Replica> replicas) {
 
-    public static final int VERSION = 1;
+    /** 2: the global names infra derives carry {@link #nameSuffix}; a state of version 1 keeps the names it had. */
+    public static final int VERSION = 2;
 
     /**
      * A replica region as its primary records it: the network it was given stays the same across plans, even when
@@ -36,7 +37,27 @@ public record State(int version, String lineage, long serial, String stack, Stri
     }
 
     public static State empty(String stack, String region) {
-        return new State(VERSION, UUID.randomUUID().toString(), 0, stack, region, Map.of(), null, List.of());
+        return empty(stack, region, UUID.randomUUID().toString());
+    }
+
+    /** A state never written, of {@code lineage} (a saved plan's, so that its apply records the lineage it named after). */
+    public static State empty(String stack, String region, String lineage) {
+        return new State(VERSION, lineage, 0, stack, region, Map.of(), null, List.of());
+    }
+
+    /** Whether nothing was ever recorded (serial 0, no resources): its lineage is not yet anyone's. */
+    public boolean fresh() {
+        return serial == 0 && resources.isEmpty();
+    }
+
+    /**
+     * What the global names infra derives for this stack end with (bucket names: S3's are unique across every account,
+     * so {@code <stack>-audit-<region>} alone would collide between two accounts' stacks named alike): six hex digits of
+     * the lineage, chosen at the first write and kept for the state's life (migration keeps it). Null for a state of
+     * version 1, whose names stay as they were.
+     */
+    public String nameSuffix() {
+        return version >= 2 ? lineage.replace("-", "").substring(0, 6) : null;
     }
 
     public State with(ResourceState r) {

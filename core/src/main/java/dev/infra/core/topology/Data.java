@@ -29,20 +29,31 @@ public final class Data {
     public record Cache(String name, String engineVersion, String nodeType, int replicas, List<String> clientsFrom,
                         boolean global, SourceLocation at, SourceLocation nodeTypeAt) {}
 
-    public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays) {}
+    /**
+     * One lifecycle rule for the objects under {@code prefix}: current versions move to {@code storageClass} after
+     * {@code transitionDays} and are deleted after {@code expirationDays} (a delete marker, in a versioned bucket);
+     * noncurrent versions (versioned buckets) move to {@code noncurrentStorageClass} {@code noncurrentTransitionDays}
+     * after they became noncurrent and are deleted after {@code noncurrentExpirationDays}. 0 / null: not set.
+     */
+    public record LifecycleRule(String id, String prefix, int transitionDays, String storageClass, int expirationDays,
+                                int noncurrentTransitionDays, String noncurrentStorageClass, int noncurrentExpirationDays) {}
 
-    /** @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global) */
-    /** @param replicate copied by S3 replication to its twin in each replica region */
+    /**
+     * @param bucketName the S3 name when given; else {@code <stack>-<name>-<region>} at expansion (S3 names are global)
+     * @param replicate copied by S3 replication to its twin in each replica region
+     * @param forceDestroy a delete may empty it first; else deleting it while it holds objects is refused
+     */
     public record Bucket(String name, String bucketName, boolean versioning, boolean replicate, List<LifecycleRule> lifecycle,
-                         SourceLocation at) {
+                         boolean forceDestroy, SourceLocation at) {
 
         /**
-         * The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>}. A given name belongs to the file's
-         * region; S3 names are global, so in another region it gets that region as a suffix.
+         * The S3 name in {@code region}: given, or {@code <stack>-<name>-<region>} made unique with the stack's suffix
+         * ({@code placement}). A given name belongs to the file's region; S3 names are global, so in another region it
+         * gets that region as a suffix.
          */
-        public String s3Name(String stack, String region, String fileRegion) {
+        public String s3Name(String stack, String region, String fileRegion, Regions.Placement placement) {
             if (bucketName == null) {
-                return stack + "-" + name + "-" + region;
+                return placement.unique(stack + "-" + name + "-" + region);
             }
             return region.equals(fileRegion) ? bucketName : bucketName + "-" + region;
         }

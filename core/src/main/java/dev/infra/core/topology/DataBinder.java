@@ -139,23 +139,36 @@ final class DataBinder {
             YMap r = (YMap) list.get(i);
             String path = "buckets." + name + ".lifecycle[" + i + "]";
             String id = text(r.get("id"));
-            if (id != null && !ids.add(id)) {
+            if (id != null && id.startsWith("infra-")) {
+                diags.error(r.get("id").at(), path + ".id", "rule ids starting 'infra-' are infra's own (every bucket"
+                        + " gets infra-housekeeping): choose another id");
+            }
+            if (!ids.add(id)) {
                 diags.error(r.get("id").at(), path + ".id", "another rule of this bucket is named '" + id + "'");
             }
             boolean transition = r.get("transitionDays") != null;
+            boolean noncurrent = r.get("noncurrentTransitionDays") != null;
             if (transition != (r.get("storageClass") != null)) {
                 diags.error(r.at(), path, "'transitionDays' and 'storageClass' go together");
             }
-            if (!transition && r.get("expirationDays") == null) {
+            if (noncurrent != (r.get("noncurrentStorageClass") != null)) {
+                diags.error(r.at(), path, "'noncurrentTransitionDays' and 'noncurrentStorageClass' go together");
+            }
+            if (!transition && !noncurrent && r.get("expirationDays") == null && r.get("noncurrentExpirationDays") == null) {
                 diags.error(r.at(), path, "a rule needs a transition or an expiration");
             }
             int transitionDays = intOr(r.get("transitionDays"), 0);
             int expirationDays = intOr(r.get("expirationDays"), 0);
-            if (transition && expirationDays > 0 && expirationDays <= transitionDays) {
-                diags.error(r.get("expirationDays").at(), path + ".expirationDays", "expires after " + expirationDays
-                        + " days, before its transition at " + transitionDays);
+            expiresAfterTransition(r, path, "", transitionDays, expirationDays, diags);
+            int noncurrentTransitionDays = intOr(r.get("noncurrentTransitionDays"), 0);
+            int noncurrentExpirationDays = intOr(r.get("noncurrentExpirationDays"), 0);
+            expiresAfterTransition(r, path, "noncurrent", noncurrentTransitionDays, noncurrentExpirationDays, diags);
+            if ((noncurrent || noncurrentExpirationDays > 0) && "false".equals(text(b.get("versioning")))) {
+                diags.error(r.at(), path, "only a versioned bucket has noncurrent versions: remove the noncurrent"
+                        + " settings or 'versioning: false'");
             }
-            rules.add(new LifecycleRule(id, text(r.get("prefix"), ""), transitionDays, text(r.get("storageClass")), expirationDays));
+            rules.add(new LifecycleRule(id, text(r.get("prefix"), ""), transitionDays, text(r.get("storageClass")),
+                    expirationDays, noncurrentTransitionDays, text(r.get("noncurrentStorageClass")), noncurrentExpirationDays));
         }
         boolean versioning = !"false".equals(text(b.get("versioning")));
         boolean replicate = "true".equals(text(b.get("replicate")));
@@ -163,7 +176,18 @@ final class DataBinder {
             diags.error(b.get("versioning").at(), "buckets." + name + ".versioning", "a replicated bucket needs"
                     + " versioning (S3 replication copies object versions): remove 'versioning: false' or 'replicate: true'");
         }
-        return new Bucket(name, text(b.get("name")), versioning, replicate, rules, b.at());
+        return new Bucket(name, text(b.get("name")), versioning, replicate, rules,
+                "true".equals(text(b.get("forceDestroy"))), b.at());
+    }
+
+    /** An expiration at or before the transition of the same versions would delete them before they move. */
+    private static void expiresAfterTransition(YMap r, String path, String kind, int transitionDays, int expirationDays,
+                                               Diagnostics diags) {
+        if (transitionDays > 0 && expirationDays > 0 && expirationDays <= transitionDays) {
+            String key = kind.isEmpty() ? "expirationDays" : kind + "ExpirationDays";
+            diags.error(r.get(key).at(), path + "." + key, "expires after " + expirationDays + " days, before its "
+                    + (kind.isEmpty() ? "" : kind + " ") + "transition at " + transitionDays);
+        }
     }
 
     private static Service service(String name, YMap s, Network network, boolean zonesKnown, Diagnostics diags) {
@@ -205,12 +229,38 @@ final class DataBinder {
                     intOr(ls.get("instanceCount"), 2), intOr(ls.get("volumeSize"), 100),
                     bucketRef(ls.get("archiveBucket"), "monitoring.logSearch.archiveBucket", buckets, diags));
         }
+        if (search != null && buckets.containsKey(search.archiveBucket())) {
+            checkArchive(buckets.get(search.archiveBucket()), diags);
+        }
         String athena = m.get("athena") instanceof YMap a ? bucketRef(a.get("resultsBucket"), "monitoring.athena.resultsBucket", buckets, diags) : null;
         String frequency = m.get("guardDuty") instanceof YMap g ? text(g.get("findingFrequency"), "FIFTEEN_MINUTES") : null;
         LoadBalancerLogs lbLogs = m.get("loadBalancerLogs") instanceof YMap l
                 ? new LoadBalancerLogs(intOr(l.get("expirationDays"), 90), l.at()) : null;
         return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, lbLogs,
                 m.at());
+    }
+
+    /** Storage classes OpenSearch cannot restore a snapshot from: the S3 Glacier classes. */
+    static final Set<String> UNRESTORABLE = Set.of("GLACIER_IR", "GLACIER", "DEEP_ARCHIVE");
+
+    /**
+     * The OpenSearch archive holds snapshots: OpenSearch reads them only from storage classes it can read at once (not
+     * the S3 Glacier ones), and each snapshot shares files with the earlier ones, which OpenSearch deletes itself when
+     * a snapshot goes; an expiration would break every later snapshot's restore. Noncurrent versions (files OpenSearch
+     * deleted) may be moved and expired.
+     */
+    private static void checkArchive(Bucket archive, Diagnostics diags) {
+        String path = "buckets." + archive.name() + ".lifecycle";
+        for (LifecycleRule r : archive.lifecycle()) {
+            String why = UNRESTORABLE.contains(r.storageClass()) ? "moves snapshots to " + r.storageClass()
+                    + ", from which OpenSearch cannot restore them"
+                    : r.expirationDays() > 0 ? "expires snapshot files that later snapshots still use" : null;
+            if (why != null) {
+                diags.error(archive.at(), path, "rule '" + r.id() + "' " + why + "; the bucket is the OpenSearch archive"
+                        + " (monitoring.logSearch.archiveBucket): move current versions to STANDARD_IA, ONEZONE_IA or"
+                        + " INTELLIGENT_TIERING only, and let OpenSearch delete snapshots");
+            }
+        }
     }
 
     private static String bucketRef(YNode node, String path, Map<String, Bucket> buckets, Diagnostics diags) {

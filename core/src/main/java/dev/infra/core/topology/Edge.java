@@ -44,14 +44,19 @@ public final class Edge {
         }
     }
 
-    /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>} (see {@link #logBucket(Topology)}) */
+    /** @param logBucket the WAF log bucket's name when given; else {@code aws-waf-logs-<stack>-<region>-<suffix>} (see {@link #logBucket(Topology)}) */
     public record Firewall(List<String> managedRuleGroups, int rateLimit, String logBucket, SourceLocation at) {
 
+        /**
+         * The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its
+         * own) and the stack's suffix.
+         */
         public String logBucket(Topology t) {
-            return logBucket(t.stack(), t.region(), t.fileRegion());
+            String name = logBucket(t.stack(), t.region(), t.fileRegion());
+            return logBucket == null ? t.placement().unique(name) : name;
         }
 
-        /** The bucket's S3 name: S3 names are global, so the default carries the region (another region's copy gets its own). */
+        /** The bucket's S3 name without the stack's suffix (which only the state knows): what validation can check. */
         public String logBucket(String stack, String region, String fileRegion) {
             if (logBucket == null) {
                 return EdgeBinder.WAF_LOG_PREFIX + stack + "-" + region;

@@ -26,15 +26,22 @@ public final class Regions {
      *
      * @param primary the stack's primary region (the file's {@code region:})
      * @param replicas the regions that replicate it, in the order they were added; empty for a single region
+     * @param nameSuffix what the global names infra derives end with ({@code -<suffix>}), as the primary's state says
+     *     ({@link dev.infra.core.state.State#nameSuffix}); null: none (a state from before, or no state read yet)
      */
-    public record Placement(String primary, List<String> replicas) {
+    public record Placement(String primary, List<String> replicas, String nameSuffix) {
 
         public Placement {
             replicas = List.copyOf(replicas);
         }
 
         public static Placement single(String region) {
-            return new Placement(region, List.of());
+            return new Placement(region, List.of(), null);
+        }
+
+        /** {@code derived}, a global name infra derives (a bucket's), made unique with the stack's suffix. */
+        public String unique(String derived) {
+            return nameSuffix == null ? derived : derived + "-" + nameSuffix;
         }
 
         public boolean replicated() {

@@ -84,7 +84,7 @@ public final class StackBuckets {
 
     private static List<Owned> in(Topology t, String region) {
         List<Owned> out = new ArrayList<>();
-        t.buckets().values().forEach(b -> out.add(new Owned(b.s3Name(t.stack(), region, t.fileRegion()),
+        t.buckets().values().forEach(b -> out.add(new Owned(b.s3Name(t.stack(), region, t.fileRegion(), Regions.Placement.single(region)),
                 "buckets." + b.name(), b.at(), b.bucketName() != null)));
         if (t.firewall() != null) {
             out.add(new Owned(t.firewall().logBucket(t.stack(), region, t.fileRegion()), "firewall.logBucket",

@@ -42,12 +42,19 @@ public record Topology(String file, String digest, String stack, String region, 
     public Topology withReplicas(List<String> replicas) {
         return new Topology(file, digest, stack, region, fileRegion, tags, backend, network, encryption, egressProxy,
                 accessProxy, loadBalancers, firewall, dns, clusters, tables, caches, buckets, services, monitoring, regions,
-                new Regions.Placement(region, replicas), at);
+                new Regions.Placement(region, replicas, placement.nameSuffix()), at);
+    }
+
+    /** This topology with the derived global names its state calls for ({@link Regions.Placement#nameSuffix}). */
+    public Topology named(String nameSuffix) {
+        return new Topology(file, digest, stack, region, fileRegion, tags, backend, network, encryption, egressProxy,
+                accessProxy, loadBalancers, firewall, dns, clusters, tables, caches, buckets, services, monitoring, regions,
+                new Regions.Placement(placement.primary(), placement.replicas(), nameSuffix), at);
     }
 
     /** Region {@code replica} as a replica of this (primary) topology, its VPC at {@code cidr} in {@code zones}. */
     public Topology asReplica(String replica, String cidr, List<String> zones, List<String> replicas) {
-        return moved(replica, cidr, zones, new Regions.Placement(region, replicas));
+        return moved(replica, cidr, zones, new Regions.Placement(region, replicas, placement.nameSuffix()));
     }
 
     /** Whether this topology is planned as a replica of another region. */

@@ -129,7 +129,7 @@ public final class TopologyShape {
             optional("managedRuleGroups", listOf("AWS managed rule groups, in priority order",
                     pattern("a rule group name such as AWSManagedRulesCommonRuleSet", "^AWSManagedRules[A-Za-z0-9]+$"))),
             optional("rateLimit", integer("requests per 5 minutes per IP before blocking", 100, 2000000000)),
-            optional("logBucket", bucket("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>)")));
+            optional("logBucket", bucket("an S3 bucket name starting aws-waf-logs- (default aws-waf-logs-<stack>-<region>-<suffix>)")));
 
     static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
             required("zone", pattern("a domain such as shop.example.com", "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
@@ -188,16 +188,25 @@ public final class TopologyShape {
     static final Shape LIFECYCLE = obj("A lifecycle rule.",
             required("id", pattern("the rule's name", "^[A-Za-z0-9_.-]{1,255}$")),
             optional("prefix", str("objects it applies to (default: all)")),
-            optional("transitionDays", integer("days before moving to storageClass", 1, 36500)),
+            optional("transitionDays", integer("days before the current version moves to storageClass", 1, 36500)),
             optional("storageClass", oneOf("the class to move to", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")),
-            optional("expirationDays", integer("days before deletion", 1, 36500)));
+            optional("expirationDays", integer("days before the current version is deleted (in a versioned bucket: it"
+                    + " becomes noncurrent behind a delete marker)", 1, 36500)),
+            optional("noncurrentTransitionDays", integer("versioned buckets: days after a version became noncurrent"
+                    + " before it moves to noncurrentStorageClass", 1, 36500)),
+            optional("noncurrentStorageClass", oneOf("the class noncurrent versions move to", "STANDARD_IA", "ONEZONE_IA",
+                    "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")),
+            optional("noncurrentExpirationDays", integer("versioned buckets: days after a version became noncurrent"
+                    + " before it is deleted", 1, 36500)));
 
     static final Shape BUCKET = obj("An S3 bucket: SSE-KMS with the stack key, public access blocked.",
-            optional("name", bucket("a global S3 name (default <stack>-<key>-<region>)")),
+            optional("name", bucket("a global S3 name (default <stack>-<key>-<region>-<suffix>)")),
             optional("versioning", bool("keep object versions (default true)")),
             optional("replicate", bool("copy new objects to this bucket's twin in each replica region (S3 replication;"
                     + " needs versioning; default false: the bucket stays regional)")),
-            optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)));
+            optional("lifecycle", listOf("lifecycle rules", LIFECYCLE)),
+            optional("forceDestroy", bool("a delete (destroy, or its removal from the topology) may empty it first"
+                    + " (default false: deleting it while it holds objects is refused)")));
 
     static final Shape SERVICE = obj("A service on its own instance in a private subnet, data on an encrypted EBS volume.",
             optional("image", str("the container image (default: the official one for prometheus, grafana, vault)")),
@@ -222,7 +231,7 @@ public final class TopologyShape {
                     optional("volumeSize", integer("EBS GiB per node", 10, 16384)),
                     required("archiveBucket", pattern("a bucket reference such as buckets.elk-logs", "^buckets\\.[a-z][a-z0-9-]*$")))),
             optional("loadBalancerLogs", obj("Every load balancer's access logs to a bucket of their own in each region"
-                    + " (<stack>-lb-logs-<region>, SSE-S3: the only encryption ALB log delivery supports), under the"
+                    + " (<stack>-lb-logs-<region>-<suffix>, SSE-S3: the only encryption ALB log delivery supports), under the"
                     + " load balancer's name; with athena, a Glue table alb over them.",
                     optional("expirationDays", integer("days to keep the logs (default 90)", 1, 3650)))),
             optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail, WAF and ALB logs.",

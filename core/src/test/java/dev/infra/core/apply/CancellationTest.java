@@ -75,6 +75,6 @@ class CancellationTest {
 
     private static Engine.ApplyOptions options(Harness h, Cancellation cancel) {
         Engine.ApplyOptions base = h.options();
-        return new Engine.ApplyOptions(base.parallelism(), Duration.ofMinutes(5), base.listener(), cancel);
+        return new Engine.ApplyOptions(base.parallelism(), Duration.ofMinutes(5), base.listener(), cancel, false);
     }
 }

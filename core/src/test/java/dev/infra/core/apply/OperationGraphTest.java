@@ -21,7 +21,7 @@ class OperationGraphTest {
     private static ResourceChange change(String address, String type, Action action, List<String> deps,
                                          List<String> priorDeps) {
         return new ResourceChange(address, type, action, action == Action.CREATE ? null : "id-" + address,
-                Map.of(), Map.of(), List.of(), deps, priorDeps, "test", null);
+                Map.of(), Map.of(), List.of(), deps, priorDeps, "test", null, null);
     }
 
     /** Operations where type {@code aws_first} replaces create-before-destroy. */

@@ -31,12 +31,14 @@ class LoadBalancerLogsTest {
         // SSE-S3: ALB log delivery supports no other encryption.
         assertThat(bucket.attributes()).containsEntry("bucket", "shop-lb-logs-us-east-1")
                 .containsEntry("versioning", false).containsEntry("blockPublicAccess", true)
-                .containsEntry("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", 90L)))
+                .containsEntry("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", 90L),
+                        Map.of("id", "infra-housekeeping", "prefix", "", "abortIncompleteUploadsDays", 7L)))
                 .doesNotContainKey("kmsKeyArn");
         // us-east-1 was available before August 2022: its Elastic Load Balancing account is the principal.
         assertThat(bucket.attributes().get("policy")).isEqualTo("{\"Statement\":[{\"Action\":\"s3:PutObject\","
                 + "\"Effect\":\"Allow\",\"Principal\":{\"AWS\":\"arn:aws:iam::127311923021:root\"},\"Resource\":["
-                + "\"arn:aws:s3:::shop-lb-logs-us-east-1/internal/AWSLogs/*\",\"arn:aws:s3:::shop-lb-logs-us-east-1/public/AWSLogs/*\"],"
+                + "\"arn:aws:s3:::shop-lb-logs-us-east-1/internal/AWSLogs/${infra:account}/*\","
+                + "\"arn:aws:s3:::shop-lb-logs-us-east-1/public/AWSLogs/${infra:account}/*\"],"
                 + "\"Sid\":\"ElbAccessLogsWrite\"}],\"Version\":\"2012-10-17\"}");
 
         for (String lb : List.of("public", "internal")) {
@@ -58,7 +60,7 @@ class LoadBalancerLogsTest {
                 SEED.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b", "c"), ReplicationTest.REPLICAS));
         assertThat(specs.get("monitoring/lb-log-bucket").attributes()).containsEntry("bucket", "shop-lb-logs-eu-west-2");
         assertThat((String) specs.get("monitoring/lb-log-bucket").attributes().get("policy"))
-                .contains("arn:aws:iam::652711504416:root").contains("arn:aws:s3:::shop-lb-logs-eu-west-2/public/AWSLogs/*");
+                .contains("arn:aws:iam::652711504416:root").contains("arn:aws:s3:::shop-lb-logs-eu-west-2/public/AWSLogs/${infra:account}/*");
         assertThat(specs.get("monitoring/glue-table.alb").attributes()).containsEntry("location", "s3://shop-lb-logs-eu-west-2/");
     }
 

@@ -9,6 +9,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.topology.Cidrs;
+import dev.infra.core.topology.Data;
 import dev.infra.core.topology.Topology;
 import dev.infra.core.topology.TopologyLoader;
 import java.nio.file.Path;
@@ -31,10 +32,33 @@ class ReplicationTest {
         return Expander.expand(t).stream().collect(Collectors.toMap(ResourceSpec::address, Function.identity()));
     }
 
+    /**
+     * Derived global names end with the stack's suffix (from its state), in the primary and in its replicas, so that two
+     * accounts' stacks of one name do not collide; a given name is used as given.
+     */
+    @Test
+    void derivedBucketNamesCarryTheStacksSuffixGivenOnesDoNot() {
+        Topology named = SEED.withReplicas(REPLICAS).named("a1b2c3");
+        Map<String, ResourceSpec> primary = byAddress(named);
+        assertThat(primary.get("bucket.audit").attributes()).containsEntry("bucket", "shop-audit-us-east-1-a1b2c3");
+        assertThat(primary.get("firewall/log-bucket").attributes())
+                .containsEntry("bucket", "aws-waf-logs-shop-us-east-1-a1b2c3");
+        assertThat((String) primary.get("bucket.static/replication-role").attributes().get("inlinePolicy"))
+                .contains("arn:aws:s3:::shop-static-eu-west-2-a1b2c3/*");
+        // S3 may assume the replication role for the source bucket only.
+        assertThat((String) primary.get("bucket.static/replication-role").attributes().get("assumeRolePolicy"))
+                .contains("\"Condition\":{\"ArnLike\":{\"aws:SourceArn\":\"arn:aws:s3:::shop-static-us-east-1-a1b2c3\"}}");
+        Map<String, ResourceSpec> replica = byAddress(named.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b", "c"),
+                REPLICAS));
+        assertThat(replica.get("bucket.static").attributes()).containsEntry("bucket", "shop-static-eu-west-2-a1b2c3");
+        assertThat(new Data.Bucket("logs", "acme-logs", true, false, List.of(), false, null)
+                .s3Name("shop", "us-east-1", "us-east-1", named.placement())).isEqualTo("acme-logs");
+    }
+
     @Test
     void aSingleRegionStackIsUnchangedByTheMultiRegionSettings() {
         Map<String, ResourceSpec> specs = byAddress(SEED);
-        assertThat(specs).hasSize(118).doesNotContainKeys("bucket.static/replication-role", "dns/health-check.www",
+        assertThat(specs).hasSize(119).doesNotContainKeys("bucket.static/replication-role", "dns/health-check.www",
                 "cache.sessions/global");
         assertThat(specs.get("dns/record.www").attributes()).doesNotContainKeys("setIdentifier", "failover");
     }

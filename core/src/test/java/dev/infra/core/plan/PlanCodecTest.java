@@ -47,7 +47,7 @@ class PlanCodecTest {
                 new ResourceChange("network/subnet.a", "aws_subnet", Action.REPLACE, "subnet-1",
                         Map.of("vpcId", Ref.id("network/vpc"), "port", 443L, "public", true),
                         Map.of("vpcId", "vpc-1"), List.of(change, nested), List.of("network/vpc"), List.of("network/vpc"),
-                        "forces replacement: vpcId", Adoption.NOT_IN_STATE)),
+                        "forces replacement: vpcId", Adoption.NOT_IN_STATE, "3 objects")),
                 List.of(new Drift("network/vpc", "aws_vpc", false,
                         List.of(new AttributeChange("enableDnsHostnames", true, false, false)))));
         Path file = dir.resolve("plan.json");

@@ -60,11 +60,11 @@ public final class Harness {
     }
 
     public Plan plan(Topology topology) {
-        return engine.plan(topology, null, false).only();
+        return engine.plan(topology, null, false, false).only();
     }
 
     public Plan planDestroy(String scenario) {
-        return engine.plan(Fixtures.load(scenario), null, true).only();
+        return engine.plan(Fixtures.load(scenario), null, true, false).only();
     }
 
     /** Plans and applies; returns the result (null when there was nothing to do). */

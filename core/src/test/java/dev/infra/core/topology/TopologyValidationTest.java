@@ -332,4 +332,31 @@ class TopologyValidationTest {
                 f + ":7:56: error: tables.orders.billing: 'provisoned' is not one of on-demand, provisioned; did you mean"
                         + " 'provisioned'?");
     }
+
+    @Test
+    void lifecycleRulesForNoncurrentVersionsNeedVersioningAndInfrasIdsAreReserved() {
+        String f = file("invalid-bucket-lifecycle");
+        assertThat(rendered(invalid("invalid-bucket-lifecycle"))).containsExactly(
+                f + ":8:9: error: buckets.plain.lifecycle[0]: only a versioned bucket has noncurrent versions: remove the"
+                        + " noncurrent settings or 'versioning: false'",
+                f + ":11:14: error: buckets.kept.lifecycle[0].id: rule ids starting 'infra-' are infra's own (every bucket"
+                        + " gets infra-housekeeping): choose another id",
+                f + ":12:9: error: buckets.kept.lifecycle[1]: 'noncurrentTransitionDays' and 'noncurrentStorageClass' go"
+                        + " together",
+                f + ":13:114: error: buckets.kept.lifecycle[2].noncurrentExpirationDays: expires after 30 days, before its"
+                        + " noncurrent transition at 60");
+    }
+
+    /** The OpenSearch archive keeps snapshots restorable: no Glacier class, no expiration of current versions. */
+    @Test
+    void theOpenSearchArchiveKeepsItsSnapshotsRestorable(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path seed = dir.resolve("infra.yaml");
+        java.nio.file.Files.writeString(seed, java.nio.file.Files.readString(java.nio.file.Path.of(
+                "../samples/seed-architecture.yaml")).replace("{id: archive, transitionDays: 30, storageClass: STANDARD_IA,"
+                + " noncurrentExpirationDays: 30}", "{id: archive, transitionDays: 30, storageClass: GLACIER, expirationDays: 365}"));
+        assertThat(rendered(invalid(seed))).singleElement().asString().contains("error: buckets.elk-logs.lifecycle: rule"
+                + " 'archive' moves snapshots to GLACIER, from which OpenSearch cannot restore them; the bucket is the"
+                + " OpenSearch archive (monitoring.logSearch.archiveBucket)");
+    }
 }

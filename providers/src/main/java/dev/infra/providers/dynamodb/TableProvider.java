@@ -3,6 +3,7 @@ package dev.infra.providers.dynamodb;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
@@ -520,6 +521,18 @@ public final class TableProvider extends AwsResourceProvider {
                     () -> call("DeleteTable", () -> dynamo().deleteTable(b -> b.tableName(name))));
         }
         awaitGone(ctx, "DynamoDB table " + name, TABLE_TIMEOUT, POLL_INTERVAL, () -> describe(name));
+    }
+
+    /**
+     * Its items as DescribeTable counts them (DynamoDB refreshes the count about every six hours): said in the plan;
+     * what keeps a table is its deletion protection.
+     */
+    @Override
+    public Optional<HeldData> heldData(LiveResource live) {
+        return wrap(live.address() == null ? live.id() : live.address(), () -> describe(live.id()))
+                .filter(t -> t.itemCount() != null && t.itemCount() > 0)
+                .map(t -> new HeldData("about " + t.itemCount() + (t.itemCount() == 1 ? " item" : " items") + " ("
+                        + t.tableSizeBytes() + " bytes)", HeldData.Guard.SHOWN));
     }
 
     // ---- SDK shapes -------------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
@@ -21,6 +22,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
@@ -35,8 +38,9 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  * What the key types share ({@code aws_kms_key}, {@code aws_kms_replica_key}): description, servicePrincipals (the key
  * policy), deletionWindowDays (write-only), tags; computed arn. The id is the key id, in this provider's region.
  *
- * <p>The key policy is the account's root statement (what AWS's default policy holds) plus one statement,
- * {@value #SERVICES_SID}, for the service principals; reads report the principals of that statement. With
+ * <p>The key policy is the account's root statement (what AWS's default policy holds) plus, per service principal,
+ * statements {@value #SERVICE_SID}… conditioned on this account's resources of that service (aws:SourceAccount,
+ * aws:SourceArn, the encryption context: see {@link #serviceStatements}); reads report their principals. With
  * serviceLinkedRoles, two more let those services' service-linked roles use the key and grant it to the resources
  * they launch ({@value #LINKED_SID}, {@value #GRANTS_SID}): what Auto Scaling needs to launch instances whose volumes
  * use the key (EC2 Auto Scaling User Guide, "Required AWS KMS key policy for use with encrypted volumes"). KMS refuses
@@ -56,7 +60,11 @@ public abstract class KmsKeyBase extends KmsProvider {
     static final String WINDOW = "deletionWindowDays";
     static final String ARN = "arn";
     static final String SERVICES = "servicePrincipals";
-    static final String SERVICES_SID = "InfraServices";
+    /**
+     * The Sid prefix of the statements for services ({@code InfraForCloudtrail}…). The single unconditioned
+     * {@code InfraServices} statement keys had before is not read as one: the next plan rewrites it.
+     */
+    static final String SERVICE_SID = "InfraFor";
     static final String LINKED_ROLES = "serviceLinkedRoles";
     static final String LINKED_SID = "InfraServiceLinkedRoles";
     static final String GRANTS_SID = "InfraServiceLinkedRoleGrants";
@@ -85,18 +93,16 @@ public abstract class KmsKeyBase extends KmsProvider {
     // ---- key policy -------------------------------------------------------------------------------------
 
     /**
-     * The key policy: the account root may administer and use the key (as in AWS's default policy, so IAM
-     * policies keep working), and the listed services may use it for encryption on the account's behalf.
+     * The key policy: the account root may administer and use the key (as in AWS's default policy, so IAM policies keep
+     * working), and each listed service may use it on the account's behalf, for this account's resources only (the
+     * confused-deputy guidance): one statement per service, as {@link #serviceStatements} says.
      */
     String policy(ResourceSpec spec) {
         List<String> services = strings(spec, SERVICES);
         Map<String, Object> root = new TreeMap<>(Map.of("Sid", "AccountRoot", "Effect", "Allow",
                 "Principal", Map.of("AWS", clients().globalArn("iam", "root")), "Action", "kms:*", "Resource", "*"));
         List<Object> statements = new ArrayList<>(List.of(root));
-        if (!services.isEmpty()) {
-            statements.add(new TreeMap<>(Map.of("Sid", SERVICES_SID, "Effect", "Allow",
-                    "Principal", Map.of("Service", services.stream().sorted().toList()), "Action", USE, "Resource", "*")));
-        }
+        services.stream().sorted().forEach(service -> statements.addAll(serviceStatements(service)));
         List<String> roles = strings(spec, LINKED_ROLES).stream().sorted().map(this::serviceLinkedRole).toList();
         if (!roles.isEmpty()) {
             statements.add(new TreeMap<>(Map.of("Sid", LINKED_SID, "Effect", "Allow",
@@ -110,6 +116,52 @@ public abstract class KmsKeyBase extends KmsProvider {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * What {@code service} may do with the key, each statement named {@value #SERVICE_SID}… and conditioned as the
+     * service's own guide gives it: CloudTrail ("Configure AWS KMS key policies for CloudTrail") on its trails' ARNs
+     * in this account (aws:SourceArn, and the encryption context kms:EncryptionContext:aws:cloudtrail:arn), CloudWatch
+     * Logs ("Encrypt log data in CloudWatch Logs using AWS KMS") on the encryption context of this account's log groups
+     * in the region, CloudWatch alarms publishing to an encrypted topic (SNS "Key management", AWS services) on
+     * aws:SourceAccount and this account's alarms (aws:SourceArn). Any other service: the account (aws:SourceAccount).
+     */
+    private List<Map<String, Object>> serviceStatements(String service) {
+        String[] root = clients().globalArn("iam", "root").split(":");
+        String partition = root[1];
+        String account = root[4];
+        String label = service.substring(0, service.indexOf('.'));
+        String sid = SERVICE_SID + Character.toUpperCase(label.charAt(0)) + label.substring(1);
+        Map<String, Object> principal = Map.of("Service", service);
+        if (service.equals("cloudtrail.amazonaws.com")) {
+            String trails = "arn:" + partition + ":cloudtrail:*:" + account + ":trail/*";
+            return List.of(
+                    statement(sid, principal, List.of("kms:GenerateDataKey*"), Map.of(
+                            "StringEquals", Map.of("aws:SourceAccount", account),
+                            "ArnLike", Map.of("aws:SourceArn", trails),
+                            "StringLike", Map.of("kms:EncryptionContext:aws:cloudtrail:arn", trails))),
+                    statement(sid + "Describe", principal, List.of("kms:DescribeKey"), Map.of(
+                            "StringEquals", Map.of("aws:SourceAccount", account),
+                            "ArnLike", Map.of("aws:SourceArn", trails))));
+        }
+        if (label.equals("logs")) {
+            String region = service.substring("logs.".length(), service.length() - ".amazonaws.com".length());
+            return List.of(statement(sid, principal, List.of("kms:Decrypt*", "kms:Describe*", "kms:Encrypt*",
+                    "kms:GenerateDataKey*", "kms:ReEncrypt*"), Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
+                    "arn:" + partition + ":logs:" + region + ":" + account + ":log-group:*"))));
+        }
+        if (service.equals("cloudwatch.amazonaws.com")) {
+            return List.of(statement(sid, principal, List.of("kms:Decrypt", "kms:GenerateDataKey*"), Map.of(
+                    "StringEquals", Map.of("aws:SourceAccount", account),
+                    "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":cloudwatch:*:" + account + ":alarm:*"))));
+        }
+        return List.of(statement(sid, principal, USE, Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
+    }
+
+    private static Map<String, Object> statement(String sid, Map<String, Object> principal, List<String> actions,
+                                                 Map<String, Object> condition) {
+        return new TreeMap<>(Map.of("Sid", sid, "Effect", "Allow", "Principal", principal, "Action", actions,
+                "Resource", "*", "Condition", condition));
     }
 
     /**
@@ -140,7 +192,7 @@ public abstract class KmsKeyBase extends KmsProvider {
         return clients().client(IamClient.class, IamClient::builder);
     }
 
-    /** The services of the key's policy: its services statement's principals, and whose service-linked roles it names. */
+    /** The services of the key's policy: its service statements' principals, and whose service-linked roles it names. */
     private Map<String, List<String>> principalsOf(String keyId) {
         String document = call("GetKeyPolicy", () -> kms().getKeyPolicy(b -> b.keyId(keyId).policyName("default"))).policy();
         List<String> services = new ArrayList<>();
@@ -148,7 +200,7 @@ public abstract class KmsKeyBase extends KmsProvider {
         try {
             for (JsonNode statement : JSON.readTree(document).path("Statement")) {
                 String sid = statement.path("Sid").asText();
-                if (SERVICES_SID.equals(sid)) {
+                if (sid.startsWith(SERVICE_SID)) {
                     texts(statement.path("Principal").path("Service")).forEach(services::add);
                 } else if (LINKED_SID.equals(sid)) {
                     // arn:aws:iam::123456789012:role/aws-service-role/autoscaling.amazonaws.com/AWSServiceRoleForAutoScaling
@@ -161,7 +213,7 @@ public abstract class KmsKeyBase extends KmsProvider {
         } catch (JsonProcessingException e) {
             // A policy AWS returned that is not JSON would be AWS's bug: report no services, so a plan shows it.
         }
-        return Map.of(SERVICES, services.stream().sorted().toList(), LINKED_ROLES, linked.stream().sorted().toList());
+        return Map.of(SERVICES, services.stream().distinct().sorted().toList(), LINKED_ROLES, linked.stream().sorted().toList());
     }
 
     private static List<String> texts(JsonNode node) {
@@ -322,6 +374,42 @@ public abstract class KmsKeyBase extends KmsProvider {
             }
         }
         awaitGone(ctx, keyId, () -> describe(keyId));
+    }
+
+    /**
+     * What scheduling the key's deletion risks: the EBS volumes and snapshots outside the stack (not tagged with its
+     * {@code infra:stack}) that it encrypts, unreadable once it is deleted; said in the plan, not refused (the deletion
+     * window is the way back). EC2 cannot filter by key: every encrypted volume and own snapshot is listed.
+     */
+    @Override
+    public Optional<HeldData> heldData(LiveResource live) {
+        String arn = live.attributes().get(ARN) instanceof String a ? a : null;
+        if (arn == null) {
+            return Optional.empty();
+        }
+        String stack = tags(live).get(STACK_TAG);
+        Ec2Client ec2 = clients().ec2();
+        Filter encrypted = Filter.builder().name("encrypted").values("true").build();
+        List<String> outside = new ArrayList<>();
+        call("DescribeVolumes", () -> ec2.describeVolumesPaginator(b -> b.filters(encrypted)).volumes().stream()
+                .filter(v -> arn.equals(v.kmsKeyId()) && v.tags().stream().noneMatch(t -> isStack(t.key(), t.value(), stack)))
+                .map(v -> v.volumeId()).toList()).forEach(outside::add);
+        call("DescribeSnapshots", () -> ec2.describeSnapshotsPaginator(b -> b.ownerIds("self").filters(encrypted))
+                .snapshots().stream()
+                .filter(v -> arn.equals(v.kmsKeyId()) && v.tags().stream().noneMatch(t -> isStack(t.key(), t.value(), stack)))
+                .map(v -> v.snapshotId()).toList()).forEach(outside::add);
+        if (outside.isEmpty()) {
+            return Optional.empty();
+        }
+        Object window = live.attributes().get(WINDOW);
+        return Optional.of(new HeldData("the key of " + outside.size() + " EBS volume(s)/snapshot(s) outside the stack ("
+                + String.join(", ", outside.subList(0, Math.min(3, outside.size()))) + (outside.size() > 3 ? ", …" : "")
+                + "), unreadable once the key is deleted (CancelKeyDeletion within its " + (window instanceof Number n
+                ? n.longValue() : DEFAULT_WINDOW_DAYS) + "-day window keeps it)", HeldData.Guard.SHOWN));
+    }
+
+    private static boolean isStack(String key, String value, String stack) {
+        return STACK_TAG.equals(key) && Objects.equals(value, stack);
     }
 
     /** The spec's deletionWindowDays (7 when absent), checked against what KMS allows (7–30) before any call. */

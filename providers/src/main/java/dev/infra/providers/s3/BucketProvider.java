@@ -3,6 +3,7 @@ package dev.infra.providers.s3;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
@@ -29,6 +30,8 @@ import software.amazon.awssdk.services.s3.model.CreateBucketConfiguration;
 import software.amazon.awssdk.services.s3.model.DeleteObjectsResponse;
 import software.amazon.awssdk.services.s3.model.ExpirationStatus;
 import software.amazon.awssdk.services.s3.model.LifecycleRule;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
+import software.amazon.awssdk.services.s3.model.NoncurrentVersionTransition;
 import software.amazon.awssdk.services.s3.model.ObjectIdentifier;
 import software.amazon.awssdk.services.s3.model.PublicAccessBlockConfiguration;
 import software.amazon.awssdk.services.s3.model.ServerSideEncryption;
@@ -41,14 +44,23 @@ import software.amazon.awssdk.services.s3.model.Transition;
  * {@code aws_s3_bucket} (id: the bucket name): bucket, kmsKeyArn (SSE-KMS with that key, a bucket key on; absent:
  * SSE-S3), versioning (Boolean), blockPublicAccess (Boolean: all four public access block settings), tags; computed
  * arn. Tagged at creation (CreateBucketConfiguration.Tags); encryption, public access block, versioning, lifecycle
- * rules and policy follow, each retried while the new bucket is not visible yet. Delete empties the bucket first
- * (every object version and delete marker, 1000 a DeleteObjects call), then deletes it.
+ * rules and policy follow, each retried while the new bucket is not visible yet.
  *
- * <p>{@code lifecycleRules}: a list of {id, prefix, transitionDays?, storageClass?, expirationDays?} (numbers Long),
- * sorted by id, each an enabled rule for the current versions of the objects under its prefix (a Filter prefix);
+ * <p>Data is kept: {@code forceDestroy} (Boolean; stored as the bucket's tag {@code infra:force-destroy}, so it is read
+ * back like any setting, and left out of {@code tags}) says a delete may empty the bucket. {@link #heldData} counts
+ * what a delete would lose (ListObjectVersions, up to {@value #COUNT_PAGES} pages): a bucket whose policy lets
+ * CloudTrail write holds audit logs, which only its own forceDestroy lets go. Delete empties the bucket (every object
+ * version and delete marker, 1000 a DeleteObjects call) only when its attributes say forceDestroy (the planner says
+ * so when the user allowed it); otherwise it is DeleteBucket alone, which S3 refuses for a bucket holding objects.
+ *
+ * <p>{@code lifecycleRules}: a list of {id, prefix, transitionDays?, storageClass?, expirationDays?,
+ * noncurrentTransitionDays?, noncurrentStorageClass?, noncurrentExpirationDays?, abortIncompleteUploadsDays?,
+ * expiredDeleteMarkers?} (numbers Long), sorted by id, each an enabled rule for the objects under its prefix (a Filter
+ * prefix): current versions, noncurrent versions, incomplete multipart uploads, expired delete markers;
  * an empty list means no lifecycle configuration (DeleteBucketLifecycle). Disabled rules are not read back, so a
  * rule disabled outside the tool shows as a change. {@code policy}: the bucket policy, read back in
- * {@link Policies#canonical canonical form} (compact, keys sorted); absent means none (DeleteBucketPolicy).
+ * {@link Policies#canonical canonical form} (compact, keys sorted); absent means none (DeleteBucketPolicy). The spec's
+ * {@link ResourceSpec#ACCOUNT} is written as the account (STS GetCallerIdentity, once), and the account read back as it.
  *
  * <p>readAll: one GetResources call of the Resource Groups Tagging API (S3 has no tag filter on ListBuckets, and
  * GetResources answers with the buckets located in the client's region only), then, per bucket of the stack,
@@ -70,10 +82,19 @@ public final class BucketProvider extends AwsResourceProvider {
     static final String TRANSITION_DAYS = "transitionDays";
     static final String STORAGE_CLASS = "storageClass";
     static final String EXPIRATION_DAYS = "expirationDays";
+    static final String NONCURRENT_TRANSITION_DAYS = "noncurrentTransitionDays";
+    static final String NONCURRENT_STORAGE_CLASS = "noncurrentStorageClass";
+    static final String NONCURRENT_EXPIRATION_DAYS = "noncurrentExpirationDays";
+    static final String ABORT_UPLOADS_DAYS = "abortIncompleteUploadsDays";
+    static final String EXPIRED_DELETE_MARKERS = "expiredDeleteMarkers";
+    static final String FORCE_TAG = "infra:force-destroy";
+    static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
+    /** How many ListObjectVersions pages a plan reads to say what a delete loses; beyond, it says "more than". */
+    static final int COUNT_PAGES = 10;
 
     public BucketProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of("kmsKeyArn", "versioning", "blockPublicAccess", LIFECYCLE, POLICY),
-                Set.of("arn"));
+        super(clients, TYPE, true, Set.of("kmsKeyArn", "versioning", "blockPublicAccess", LIFECYCLE, POLICY,
+                HeldData.FORCE_DESTROY), Set.of("arn"));
     }
 
     private S3Client s3() {
@@ -125,8 +146,10 @@ public final class BucketProvider extends AwsResourceProvider {
         return ProviderSupport.unless(this::isGone, () -> Optional.of(read(bucket, tagsOf(bucket))));
     }
 
-    private LiveResource read(String bucket, Map<String, String> tags) {
+    private LiveResource read(String bucket, Map<String, String> stored) {
+        Map<String, String> tags = new TreeMap<>(stored);
         Map<String, Object> a = new TreeMap<>();
+        a.put(HeldData.FORCE_DESTROY, "true".equals(tags.remove(FORCE_TAG)));
         a.put("bucket", bucket);
         a.put("arn", arn(bucket));
         kmsKeyOf(bucket).ifPresent(k -> a.put("kmsKeyArn", k));
@@ -150,7 +173,10 @@ public final class BucketProvider extends AwsResourceProvider {
                 .toList();
     }
 
-    /** One rule's current-version actions: its first transition by days, its expiration by days. */
+    /**
+     * One rule's actions: for current versions its first transition and its expiration by days, for noncurrent ones
+     * the same by noncurrent days, incomplete uploads aborted after days, expired delete markers removed.
+     */
     private static Map<String, Object> ruleAttribute(LifecycleRule rule) {
         Map<String, Object> r = new TreeMap<>();
         r.put(RULE_ID, rule.id());
@@ -163,14 +189,34 @@ public final class BucketProvider extends AwsResourceProvider {
         if (rule.expiration() != null && rule.expiration().days() != null) {
             r.put(EXPIRATION_DAYS, rule.expiration().days().longValue());
         }
+        if (rule.expiration() != null && Boolean.TRUE.equals(rule.expiration().expiredObjectDeleteMarker())) {
+            r.put(EXPIRED_DELETE_MARKERS, true);
+        }
+        rule.noncurrentVersionTransitions().stream().filter(t -> t.noncurrentDays() != null).findFirst().ifPresent(t -> {
+            r.put(NONCURRENT_TRANSITION_DAYS, t.noncurrentDays().longValue());
+            r.put(NONCURRENT_STORAGE_CLASS, t.storageClassAsString());
+        });
+        if (rule.noncurrentVersionExpiration() != null && rule.noncurrentVersionExpiration().noncurrentDays() != null) {
+            r.put(NONCURRENT_EXPIRATION_DAYS, rule.noncurrentVersionExpiration().noncurrentDays().longValue());
+        }
+        if (rule.abortIncompleteMultipartUpload() != null
+                && rule.abortIncompleteMultipartUpload().daysAfterInitiation() != null) {
+            r.put(ABORT_UPLOADS_DAYS, rule.abortIncompleteMultipartUpload().daysAfterInitiation().longValue());
+        }
         return r;
     }
 
-    /** The bucket policy in canonical form; none: NoSuchBucketPolicy. */
+    /** The bucket policy in canonical form, the account as {@link ResourceSpec#ACCOUNT}; none: NoSuchBucketPolicy. */
     private Optional<String> policyOf(String bucket) {
         return ProviderSupport.unless(e -> "NoSuchBucketPolicy".equals(e.code()),
                 () -> Optional.ofNullable(Policies.canonical(call("GetBucketPolicy",
-                        () -> s3().getBucketPolicy(b -> b.bucket(bucket))).policy())));
+                        () -> s3().getBucketPolicy(b -> b.bucket(bucket))).policy())))
+                .map(p -> p.replace(account(), ResourceSpec.ACCOUNT));
+    }
+
+    /** The account the clients work in (STS GetCallerIdentity, once): what {@link ResourceSpec#ACCOUNT} stands for. */
+    private String account() {
+        return clients().globalArn("iam", "root").split(":")[4];
     }
 
     /** The KMS key of default SSE-KMS encryption; "alias/aws/s3" for AWS's own key; absent for SSE-S3 or none. */
@@ -212,7 +258,7 @@ public final class BucketProvider extends AwsResourceProvider {
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String bucket = SpecValues.string(spec, "bucket");
         String region = clients().region();
-        CreateBucketConfiguration.Builder configuration = CreateBucketConfiguration.builder().tags(sdkTags(spec.tags()));
+        CreateBucketConfiguration.Builder configuration = CreateBucketConfiguration.builder().tags(sdkTags(spec));
         if (!Region.US_EAST_1.id().equals(region)) {
             configuration.locationConstraint(region);
         }
@@ -245,13 +291,13 @@ public final class BucketProvider extends AwsResourceProvider {
                                           OperationContext ctx) {
         String bucket = current.id();
         TagChanges t = tagChanges(tags(current), spec.tags());
-        if (!t.put().isEmpty() || !t.remove().isEmpty()) {
+        if (!t.put().isEmpty() || !t.remove().isEmpty() || changed.contains(HeldData.FORCE_DESTROY)) {
             // PutBucketTagging replaces the whole set.
-            if (spec.tags().isEmpty()) {
+            List<Tag> all = sdkTags(spec);
+            if (all.isEmpty()) {
                 call("DeleteBucketTagging", () -> s3().deleteBucketTagging(b -> b.bucket(bucket)));
             } else {
-                call("PutBucketTagging", () -> s3().putBucketTagging(b -> b.bucket(bucket)
-                        .tagging(x -> x.tagSet(sdkTags(spec.tags())))));
+                call("PutBucketTagging", () -> s3().putBucketTagging(b -> b.bucket(bucket).tagging(x -> x.tagSet(all))));
             }
         }
         if (changed.contains("kmsKeyArn")) {
@@ -272,18 +318,77 @@ public final class BucketProvider extends AwsResourceProvider {
         return awaitPropagation(ctx, "bucket " + bucket + " to become readable", () -> readBucket(bucket));
     }
 
-    /** Empties the bucket (all versions and delete markers), deletes it, waits until it is gone. */
+    /**
+     * With forceDestroy, empties the bucket (all versions and delete markers) and deletes it, emptying again when an
+     * object arrived meanwhile; without, DeleteBucket alone, so S3 refuses a bucket holding objects. Then waits until
+     * it is gone.
+     */
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String bucket = current.id();
-        // BucketNotEmpty: an object was written while emptying; empty again.
-        retrying(ctx, "DeleteBucket " + bucket, EMPTY_TIMEOUT, EMPTY_INTERVAL, e -> "BucketNotEmpty".equals(e.code()),
-                () -> {
-                    empty(bucket, ctx.address());
-                    return call("DeleteBucket", () -> s3().deleteBucket(b -> b.bucket(bucket)));
-                });
+        if (Boolean.TRUE.equals(current.attributes().get(HeldData.FORCE_DESTROY))) {
+            retrying(ctx, "DeleteBucket " + bucket, EMPTY_TIMEOUT, EMPTY_INTERVAL, e -> "BucketNotEmpty".equals(e.code()),
+                    () -> {
+                        empty(bucket, ctx.address());
+                        return call("DeleteBucket", () -> s3().deleteBucket(b -> b.bucket(bucket)));
+                    });
+        } else {
+            try {
+                call("DeleteBucket", () -> s3().deleteBucket(b -> b.bucket(bucket)));
+            } catch (AwsCallException e) {
+                if (!"BucketNotEmpty".equals(e.code())) {
+                    throw e;
+                }
+                throw new ProviderException(ctx.address(), "bucket " + bucket + " is not empty (objects arrived since"
+                        + " the plan) and was kept: infra deletes no data unless told to (forceDestroy: true on it, or"
+                        + " --force-delete-data)", e);
+            }
+        }
         awaitPropagation(ctx, "bucket " + bucket + " to be deleted",
                 () -> exists(bucket) ? Optional.empty() : Optional.of(Boolean.TRUE));
+    }
+
+    /** Its object versions and delete markers, counted; a bucket receiving CloudTrail's logs holds audit logs. */
+    @Override
+    public Optional<HeldData> heldData(LiveResource live) {
+        String bucket = live.id();
+        return wrap(live.address() == null ? bucket : live.address(), () -> ProviderSupport.unless(this::isGone,
+                () -> contents(bucket)).map(summary -> new HeldData(summary,
+                Policies.grantsService(live.attributes().get(POLICY) instanceof String p ? p : null, CLOUDTRAIL)
+                        ? HeldData.Guard.KEPT_UNLESS_OWN : HeldData.Guard.KEPT)));
+    }
+
+    /** "3 objects (5 versions, 1 delete marker)", from up to {@link #COUNT_PAGES} pages; empty for an empty bucket. */
+    private Optional<String> contents(String bucket) {
+        // The paginator calls S3 as it is iterated: the pages are read inside the call, so its errors are AWS's.
+        List<ListObjectVersionsResponse> pages = call("ListObjectVersions", () -> s3()
+                .listObjectVersionsPaginator(b -> b.bucket(bucket)).stream().limit(COUNT_PAGES).toList());
+        long objects = 0;
+        long versions = 0;
+        long markers = 0;
+        for (ListObjectVersionsResponse page : pages) {
+            objects += page.versions().stream().filter(v -> Boolean.TRUE.equals(v.isLatest())).count();
+            versions += page.versions().size();
+            markers += page.deleteMarkers().size();
+        }
+        boolean more = Boolean.TRUE.equals(pages.get(pages.size() - 1).isTruncated());
+        if (versions + markers == 0) {
+            return Optional.empty();
+        }
+        String atLeast = more ? "more than " : "";
+        List<String> besides = new ArrayList<>();
+        if (versions != objects) {
+            besides.add(atLeast + count(versions, "version"));
+        }
+        if (markers > 0) {
+            besides.add(atLeast + count(markers, "delete marker"));
+        }
+        return Optional.of(atLeast + count(objects, "object") + (besides.isEmpty() ? ""
+                : " (" + String.join(", ", besides) + ")"));
+    }
+
+    private static String count(long n, String what) {
+        return n + " " + what + (n == 1 ? "" : "s");
     }
 
     private boolean exists(String bucket) {
@@ -361,7 +466,10 @@ public final class BucketProvider extends AwsResourceProvider {
                 .bucket(bucket).lifecycleConfiguration(c -> c.rules(rules))));
     }
 
-    /** An enabled rule for the current versions under the prefix: transition and expiration by days, when given. */
+    /**
+     * An enabled rule for the objects under the prefix: transition and expiration of current versions by days, of
+     * noncurrent ones by noncurrent days, incomplete uploads aborted, expired delete markers removed, each when given.
+     */
     private static LifecycleRule lifecycleRule(ResourceSpec spec, Map<?, ?> rule) {
         Object id = rule.get(RULE_ID);
         if (id == null) {
@@ -372,20 +480,41 @@ public final class BucketProvider extends AwsResourceProvider {
                 .id(id.toString())
                 .status(ExpirationStatus.ENABLED)
                 .filter(f -> f.prefix(prefix == null ? "" : prefix.toString()));
-        Integer transitionDays = days(spec, rule, TRANSITION_DAYS);
-        Object storageClass = rule.get(STORAGE_CLASS);
-        if ((transitionDays == null) != (storageClass == null)) {
-            throw new ProviderException(spec.address(), LIFECYCLE + " rule " + id + ": " + TRANSITION_DAYS + " and "
-                    + STORAGE_CLASS + " go together, got " + rule);
-        }
+        Integer transitionDays = paired(spec, rule, TRANSITION_DAYS, STORAGE_CLASS);
         if (transitionDays != null) {
-            b.transitions(Transition.builder().days(transitionDays).storageClass(storageClass.toString()).build());
+            b.transitions(Transition.builder().days(transitionDays).storageClass(rule.get(STORAGE_CLASS).toString()).build());
+        }
+        Integer noncurrentDays = paired(spec, rule, NONCURRENT_TRANSITION_DAYS, NONCURRENT_STORAGE_CLASS);
+        if (noncurrentDays != null) {
+            b.noncurrentVersionTransitions(NoncurrentVersionTransition.builder().noncurrentDays(noncurrentDays)
+                    .storageClass(rule.get(NONCURRENT_STORAGE_CLASS).toString()).build());
         }
         Integer expirationDays = days(spec, rule, EXPIRATION_DAYS);
+        // S3 takes the days or the delete-marker flag in one Expiration, not both.
         if (expirationDays != null) {
             b.expiration(e -> e.days(expirationDays));
+        } else if (Boolean.TRUE.equals(rule.get(EXPIRED_DELETE_MARKERS))) {
+            b.expiration(e -> e.expiredObjectDeleteMarker(true));
+        }
+        Integer noncurrentExpiration = days(spec, rule, NONCURRENT_EXPIRATION_DAYS);
+        if (noncurrentExpiration != null) {
+            b.noncurrentVersionExpiration(e -> e.noncurrentDays(noncurrentExpiration));
+        }
+        Integer abortDays = days(spec, rule, ABORT_UPLOADS_DAYS);
+        if (abortDays != null) {
+            b.abortIncompleteMultipartUpload(a -> a.daysAfterInitiation(abortDays));
         }
         return b.build();
+    }
+
+    /** The days of a transition, which go with its storage class (both absent: null). */
+    private static Integer paired(ResourceSpec spec, Map<?, ?> rule, String daysKey, String classKey) {
+        Integer days = days(spec, rule, daysKey);
+        if ((days == null) != (rule.get(classKey) == null)) {
+            throw new ProviderException(spec.address(), LIFECYCLE + " rule " + rule.get(RULE_ID) + ": " + daysKey + " and "
+                    + classKey + " go together, got " + rule);
+        }
+        return days;
     }
 
     /** A whole number of days of a lifecycle rule, or null when absent. */
@@ -402,13 +531,14 @@ public final class BucketProvider extends AwsResourceProvider {
         }
     }
 
-    /** The spec's policy document as the bucket policy; absent: DeleteBucketPolicy. */
+    /** The spec's policy document, the account written in, as the bucket policy; absent: DeleteBucketPolicy. */
     private Object putPolicy(String bucket, ResourceSpec spec) {
         String policy = SpecValues.optionalString(spec, POLICY);
         if (policy == null) {
             return call("DeleteBucketPolicy", () -> s3().deleteBucketPolicy(b -> b.bucket(bucket)));
         }
-        return call("PutBucketPolicy", () -> s3().putBucketPolicy(b -> b.bucket(bucket).policy(policy)));
+        String document = policy.contains(ResourceSpec.ACCOUNT) ? policy.replace(ResourceSpec.ACCOUNT, account()) : policy;
+        return call("PutBucketPolicy", () -> s3().putBucketPolicy(b -> b.bucket(bucket).policy(document)));
     }
 
     private String arn(String bucket) {
@@ -421,8 +551,13 @@ public final class BucketProvider extends AwsResourceProvider {
         return ObjectIdentifier.builder().key(key).versionId(versionId).build();
     }
 
-    private static List<Tag> sdkTags(Map<String, String> tags) {
-        return new TreeMap<>(tags).entrySet().stream()
+    /** The spec's tags as S3 stores them: with {@link #FORCE_TAG} when the spec says forceDestroy. */
+    private static List<Tag> sdkTags(ResourceSpec spec) {
+        Map<String, String> tags = new TreeMap<>(spec.tags());
+        if (SpecValues.bool(spec, HeldData.FORCE_DESTROY, false)) {
+            tags.put(FORCE_TAG, "true");
+        }
+        return tags.entrySet().stream()
                 .map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
                 .toList();
     }

@@ -7,6 +7,7 @@ import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateBackendException;
 import dev.infra.core.state.StateLockedException;
 import dev.infra.core.topology.Backend;
+import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,6 +25,11 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
  * an S3 conditional write and, when {@code lockTable} is given, also an item of that DynamoDB table, taken second:
  * so a user whose configuration has a lock table and one whose has none still exclude each other. A second operation
  * fails at once naming the holder. Lineage and serial behave as with the local backend.
+ *
+ * <p>The state is never overwritten blindly: each write is an S3 conditional write against the version this backend
+ * last read or wrote (If-Match its ETag; If-None-Match: * when it found none), so a write made meanwhile by anyone
+ * else (a process without the lock, or one whose lock was removed with --force) is not lost: this write fails,
+ * naming the state, and nothing is overwritten.
  */
 public final class S3Backend implements StateBackend {
 
@@ -33,6 +39,8 @@ public final class S3Backend implements StateBackend {
     private final String key;
     /** Taken in this order, released in the reverse. */
     private final List<RemoteLock> locks;
+    /** The ETag of the state as this backend last read or wrote it; null when it found none (or has not read yet). */
+    private String eTag;
 
     private S3Backend(StateBucket bucket, String key, List<RemoteLock> locks) {
         this.bucket = bucket;
@@ -66,22 +74,37 @@ public final class S3Backend implements StateBackend {
     }
 
     @Override
-    public Optional<State> read() {
-        return bucket.get(key).map(stored -> {
+    public synchronized Optional<State> read() {
+        Optional<StateBucket.Stored> stored = bucket.get(key);
+        eTag = stored.map(StateBucket.Stored::eTag).orElse(null);
+        return stored.map(s -> {
             try {
-                return Json.MAPPER.readValue(stored.text(), State.class);
+                return Json.MAPPER.readValue(s.text(), State.class);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read state " + describe() + ": " + e.getMessage(), e);
             }
         });
     }
 
+    /** Only over the version read or written last: a state changed meanwhile by someone else fails the write. */
     @Override
-    public void write(State state) {
+    public synchronized void write(State state) {
+        byte[] body;
         try {
-            bucket.put(key, Json.MAPPER.writeValueAsBytes(state), false);
+            body = Json.MAPPER.writeValueAsBytes(state);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state " + describe() + ": " + e.getMessage(), e);
+        }
+        try {
+            eTag = bucket.put(key, body, eTag).eTag();
+        } catch (AwsCallException e) {
+            if (e.statusCode() != 412 && e.statusCode() != 404 && e.statusCode() != 409) {
+                throw e;
+            }
+            throw new StateBackendException("the state " + describe() + " changed since this run read it (written by"
+                    + " another process: one without the lock, or one whose lock was removed with 'state unlock"
+                    + " --force'), so it was not overwritten and this change is not recorded; what AWS holds is"
+                    + " adopted by its tags on the next run. Run the command again", e);
         }
     }
 

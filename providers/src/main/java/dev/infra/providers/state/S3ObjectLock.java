@@ -27,7 +27,7 @@ final class S3ObjectLock implements RemoteLock {
     @Override
     public Held acquire(LockInfo info) {
         try {
-            return new Held(info, bucket.put(key, info.toJson().getBytes(StandardCharsets.UTF_8), true).eTag());
+            return new Held(info, bucket.put(key, info.toJson().getBytes(StandardCharsets.UTF_8), null).eTag());
         } catch (AwsCallException e) {
             // 412: someone holds it. 409 ConditionalRequestConflict: another conditional write to it is in flight.
             if (e.statusCode() != 412 && e.statusCode() != 409) {

@@ -88,16 +88,19 @@ final class StateBucket {
 
     /**
      * Writes the object, encrypted as the bucket's default says, with a Content-MD5 so that S3 refuses a body damaged
-     * on the way. With {@code onlyIfAbsent}, S3 writes it only if the key has no object (If-None-Match: *) and
-     * answers 412 PreconditionFailed otherwise.
+     * on the way, and always conditionally (S3 conditional writes): with {@code eTag} null only if the key has no object
+     * (If-None-Match: *), else only if the object there is still that version (If-Match). S3 answers 412
+     * PreconditionFailed otherwise (404 NoSuchKey for an If-Match on a key with no object).
      */
-    PutObjectResponse put(String key, byte[] body, boolean onlyIfAbsent) {
+    PutObjectResponse put(String key, byte[] body, String eTag) {
         Encryption enc = encryption();
         PutObjectRequest.Builder b = PutObjectRequest.builder().bucket(bucket).key(key)
                 .contentType("application/json").contentMD5(md5(body));
         enc.applyTo(b);
-        if (onlyIfAbsent) {
+        if (eTag == null) {
             b.ifNoneMatch("*");
+        } else {
+            b.ifMatch(eTag);
         }
         PutObjectRequest request = b.build();
         return call("PutObject " + url(key), () -> s3.putObject(request, RequestBody.fromBytes(body)));

@@ -1,6 +1,7 @@
 package dev.infra.providers.ec2;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -47,6 +48,21 @@ class EbsEncryptionByDefaultIT extends ComputeTestBase {
         }
     }
 
+    /** A snapshot of an encrypted volume names the volume's key (covers moto_launcher.py's patch_ebs_snapshot_kms_key_id). */
+    @Test
+    void aSnapshotOfAnEncryptedVolumeHasTheVolumesKey() {
+        String keyArn = kmsKeyArn();
+        String volume = ec2.createVolume(b -> b.availabilityZone(region() + "a").size(1).encrypted(true).kmsKeyId(keyArn))
+                .volumeId();
+        String snapshot = ec2.createSnapshot(b -> b.volumeId(volume)).snapshotId();
+        assertThat(ec2.describeSnapshots(b -> b.snapshotIds(snapshot)).snapshots()).singleElement().satisfies(s -> {
+            assertThat(s.encrypted()).isTrue();
+            assertThat(s.kmsKeyId()).isEqualTo(keyArn);
+        });
+        ec2.deleteSnapshot(b -> b.snapshotId(snapshot));
+        ec2.deleteVolume(b -> b.volumeId(volume));
+    }
+
     /** New volumes follow the setting (covers moto_launcher.py's patch_ebs_encryption_by_default_applies). */
     @Test
     void newVolumesAreEncryptedWithTheDefaultKeyWhileTheSettingIsOn() {
@@ -67,6 +83,43 @@ class EbsEncryptionByDefaultIT extends ComputeTestBase {
         ec2.deleteVolume(b -> b.volumeId(plain));
     }
 
+    /**
+     * A setting the account had (on, with the user's own key) is borrowed and put back on delete; one on with a key of
+     * another stack (its infra:stack tag) is held by that stack: found as such, and not changed.
+     */
+    @Test
+    void aBorrowedSettingIsPutBackAndAnotherStacksIsLeftAlone() {
+        String own = kmsKeyArn();
+        ec2.enableEbsEncryptionByDefault(b -> { });
+        ec2.modifyEbsDefaultKmsKeyId(b -> b.kmsKeyId(own));
+        String stackKey = kmsKeyArn();
+        EbsEncryptionByDefaultProvider setting = new EbsEncryptionByDefaultProvider(clients);
+        String address = "encryption/ebs-default";
+        ResourceSpec spec = untaggedSpec(address, EbsEncryptionByDefaultProvider.TYPE,
+                Map.of("enabled", true, "kmsKeyId", stackKey));
+
+        LiveResource found = setting.findExisting(stack, spec).orElseThrow();
+        assertThat(found.attributes().get("previous")).isEqualTo(Map.of("enabled", true, "kmsKeyId", own));
+        LiveResource borrowed = setting.update(found, spec, Set.of("kmsKeyId"), ctx(address));
+        assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(stackKey);
+        setting.delete(borrowed, ctx(address));
+        assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isTrue();
+        assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(own);
+
+        kms().tagResource(b -> b.keyId(own).tags(t -> t.tagKey("infra:stack").tagValue("other-" + stack)));
+        LiveResource held = setting.findExisting(stack, spec).orElseThrow();
+        assertThat(held.attributes()).containsEntry("heldBy", "other-" + stack).doesNotContainKey("previous");
+        assertThatThrownBy(() -> setting.update(held, spec, Set.of("kmsKeyId"), ctx(address)))
+                .hasMessageContaining("held by stack other-" + stack);
+        assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(own);
+        // The holder itself finds it as its own.
+        assertThat(setting.findExisting("other-" + stack, spec).orElseThrow().attributes())
+                .doesNotContainKeys("heldBy", "previous");
+
+        ec2.disableEbsEncryptionByDefault(b -> { });
+        ec2.resetEbsDefaultKmsKeyId(b -> { });
+    }
+
     @Test
     void lifecycle() {
         String key1 = kmsKeyArn();
@@ -77,14 +130,17 @@ class EbsEncryptionByDefaultIT extends ComputeTestBase {
                 Map.of("enabled", true, "kmsKeyId", key1));
         assertThat(setting.schema().updatable()).containsExactlyInAnyOrder("enabled", "kmsKeyId");
 
-        // The setting always exists: found, and so adopted rather than created.
+        // The setting always exists: found, and so borrowed rather than created, with what it is now.
         LiveResource existing = setting.findExisting(stack, spec).orElseThrow();
         assertThat(existing.id()).isEqualTo(region());
         assertThat(existing.address()).isNull();
         assertThat(existing.attributes()).containsEntry("enabled", false);
         assertThat((String) existing.attributes().get("kmsKeyId")).matches(managedKeyPattern(region()));
+        assertThat(existing.attributes().get("previous")).isEqualTo(Map.of("enabled", false,
+                "kmsKeyId", existing.attributes().get("kmsKeyId")));
 
         LiveResource created = setting.create(spec, ctx(address));
+        assertThat(created.attributes().get("previous")).isEqualTo(existing.attributes().get("previous"));
 
         assertThat(created.id()).isEqualTo(region());
         assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isTrue();
@@ -110,7 +166,8 @@ class EbsEncryptionByDefaultIT extends ComputeTestBase {
 
         try (AwsClients counted = Emulator.clients(region())) {
             EbsEncryptionByDefaultProvider reader = new EbsEncryptionByDefaultProvider(counted);
-            assertThat(reader.readAll(ReadRequest.of(stack, Set.of(region())))).containsExactly(updated);
+            assertThat(reader.readAll(ReadRequest.of(stack, Set.of(region())))).singleElement()
+                    .satisfies(r -> assertMatchesUntaggedSpec(r, rekeyed));
             assertThat(counted.counter().snapshot()).isEqualTo(Map.of("Ec2", Map.of(
                     "GetEbsEncryptionByDefault", 1L, "GetEbsDefaultKmsKeyId", 1L)));
             // Not in state: nothing to read (the engine finds it through findExisting when the topology wants it).
@@ -118,7 +175,7 @@ class EbsEncryptionByDefaultIT extends ComputeTestBase {
             assertThat(reader.readAll(ReadRequest.of(stack, Set.of()))).isEmpty();
             assertThat(counted.counter().total()).isZero();
         }
-        assertThat(setting.findExisting(stack, rekeyed)).contains(updated);
+        assertThat(updated.attributes().get("previous")).isEqualTo(existing.attributes().get("previous"));
 
         setting.delete(updated, ctx(address));
         assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isFalse();

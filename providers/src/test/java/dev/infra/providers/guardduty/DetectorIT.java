@@ -125,6 +125,57 @@ class DetectorIT extends ProviderTestSupport {
         assertMatchesSpec(again, second);
     }
 
+    /**
+     * A detector the account had is borrowed: found with what it is now, brought to the spec, and put back as it was
+     * on delete (settings and tags), never deleted.
+     */
+    @Test
+    void aBorrowedDetectorIsPutBackAsItWas() {
+        DetectorProvider detectors = new DetectorProvider(clients);
+        String existing = guardDuty().createDetector(b -> b.enable(false).findingPublishingFrequency("ONE_HOUR")
+                .tags(Map.of("owner", "security-team"))).detectorId();
+        String address = "monitoring/guardduty";
+        ResourceSpec spec = detectorSpec(address, true, "SIX_HOURS", Map.of());
+
+        assertThat(detectors.findExisting(stack, spec)).hasValueSatisfying(found -> assertThat(found.attributes())
+                .containsEntry("previous", Map.of("existed", true, "enable", false, "findingPublishingFrequency",
+                        "ONE_HOUR", "tags", Map.of("owner", "security-team"))));
+        LiveResource borrowed = detectors.create(spec, ctx(address));
+        assertThat(borrowed.id()).isEqualTo(existing);
+        assertThat(rawDetector(existing).tags()).isEqualTo(spec.tags());
+        ResourceSpec changed = detectorSpec(address, true, "FIFTEEN_MINUTES", Map.of());
+        LiveResource updated = detectors.update(borrowed, changed, Set.of("findingPublishingFrequency"), ctx(address));
+        assertThat(updated.attributes().get("previous")).isEqualTo(borrowed.attributes().get("previous"));
+        assertThat(rawDetector(existing).findingPublishingFrequencyAsString()).isEqualTo("FIFTEEN_MINUTES");
+
+        detectors.delete(updated, ctx(address));
+        assertThat(rawDetectorIds()).containsExactly(existing);
+        GetDetectorResponse raw = rawDetector(existing);
+        assertThat(raw.status()).isEqualTo(DetectorStatus.DISABLED);
+        assertThat(raw.findingPublishingFrequencyAsString()).isEqualTo("ONE_HOUR");
+        assertThat(raw.tags()).isEqualTo(Map.of("owner", "security-team"));
+    }
+
+    /** Another stack's detector (its infra:stack tag) is held by it: found as such, and neither changed nor taken. */
+    @Test
+    void anotherStacksDetectorIsLeftAlone() {
+        DetectorProvider detectors = new DetectorProvider(clients);
+        Map<String, String> theirs = Map.of("infra:stack", "other-" + stack, "infra:address", "monitoring/guardduty");
+        String existing = guardDuty().createDetector(b -> b.enable(true).findingPublishingFrequency("ONE_HOUR")
+                .tags(theirs)).detectorId();
+        String address = "monitoring/guardduty";
+        ResourceSpec spec = detectorSpec(address, true, "SIX_HOURS", Map.of());
+
+        assertThat(detectors.findExisting(stack, spec)).hasValueSatisfying(found ->
+                assertThat(found.attributes()).containsEntry("heldBy", "other-" + stack).doesNotContainKey("previous"));
+        assertThatThrownBy(() -> detectors.create(spec, ctx(address))).hasMessageContaining(address)
+                .hasMessageContaining("held by stack other-" + stack);
+        GetDetectorResponse raw = rawDetector(existing);
+        assertThat(raw.findingPublishingFrequencyAsString()).isEqualTo("ONE_HOUR");
+        assertThat(raw.tags()).isEqualTo(theirs);
+        assertThat(detectors.readAll(ReadRequest.of(stack, Set.of()))).isEmpty();
+    }
+
     @Test
     void createThatTookEffectDespiteAServerErrorIsAdoptedNotRepeated() {
         try (AwsClients flaky = Emulator.clients(region(), Faults.loseAnswer("CreateDetector", 1))) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
@@ -66,6 +67,37 @@ class KmsIT extends ProviderTestSupport {
         return spec(address, KmsKeyProvider.TYPE, a, userTags);
     }
 
+    /**
+     * Deleting the key would make what it encrypts outside the stack unreadable: heldData names the volumes and
+     * snapshots not tagged with the stack (the stack's own are not counted), with the window that keeps them.
+     */
+    @Test
+    void heldDataNamesWhatTheKeyEncryptsOutsideTheStack() {
+        KmsKeyProvider keys = new KmsKeyProvider(clients);
+        String address = "encryption/key.volumes";
+        LiveResource key = keys.create(keySpec(address, "k", false, false, 10L, Map.of()), ctx(address));
+        assertThat(keys.heldData(key)).isEmpty();
+
+        String zone = region() + "a";
+        String arn = (String) key.attributes().get("arn");
+        var ec2 = clients.ec2();
+        String ours = ec2.createVolume(b -> b.availabilityZone(zone).size(1).encrypted(true).kmsKeyId(arn)
+                .tagSpecifications(t -> t.resourceType("volume").tags(x -> x.key("infra:stack").value(stack))))
+                .volumeId();
+        String outside = ec2.createVolume(b -> b.availabilityZone(zone).size(1).encrypted(true).kmsKeyId(arn)).volumeId();
+        String snapshot = ec2.createSnapshot(b -> b.volumeId(outside)).snapshotId();
+
+        assertThat(keys.heldData(key)).hasValueSatisfying(h -> {
+            assertThat(h.guard()).isEqualTo(HeldData.Guard.SHOWN);
+            assertThat(h.summary()).contains("the key of 2 EBS volume(s)/snapshot(s) outside the stack (" + outside
+                    + ", " + snapshot + ")", "10-day window").doesNotContain(ours);
+        });
+        ec2.deleteSnapshot(b -> b.snapshotId(snapshot));
+        ec2.deleteVolume(b -> b.volumeId(outside));
+        ec2.deleteVolume(b -> b.volumeId(ours));
+        keys.delete(key, ctx(address));
+    }
+
     /** The services that may use the key are in its policy, beside the account root, and follow updates. */
     @Test
     void servicePrincipalsAreTheKeyPolicy() throws Exception {
@@ -78,16 +110,46 @@ class KmsIT extends ProviderTestSupport {
         LiveResource created = keys.create(spec, ctx(address));
 
         JsonNode policy = new ObjectMapper().readTree(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy());
-        assertThat(policy.toString()).contains(":iam::").contains(":root")
-                .contains("\"Service\":[\"cloudtrail.amazonaws.com\",\"logs.ap-southeast-3.amazonaws.com\"]");
+        assertThat(policy.toString()).contains(":iam::").contains(":root");
+        // Each service for this account's resources only, as its guide says: the account, the source ARN, the context.
+        Map<String, JsonNode> bySid = new TreeMap<>();
+        policy.path("Statement").forEach(st -> bySid.put(st.path("Sid").asText(), st));
+        String account = "123456789012";
+        JsonNode trail = bySid.get("InfraForCloudtrail");
+        assertThat(trail.path("Principal").path("Service").asText()).isEqualTo("cloudtrail.amazonaws.com");
+        assertThat(trail.path("Action").toString()).isEqualTo("[\"kms:GenerateDataKey*\"]");
+        assertThat(trail.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).isEqualTo(account);
+        assertThat(trail.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                .isEqualTo("arn:aws:cloudtrail:*:" + account + ":trail/*");
+        assertThat(trail.path("Condition").path("StringLike").path("kms:EncryptionContext:aws:cloudtrail:arn").asText())
+                .isEqualTo("arn:aws:cloudtrail:*:" + account + ":trail/*");
+        assertThat(bySid.get("InfraForCloudtrailDescribe").path("Action").toString()).isEqualTo("[\"kms:DescribeKey\"]");
+        assertThat(bySid.get("InfraForCloudtrailDescribe").path("Condition").path("StringEquals").path("aws:SourceAccount")
+                .asText()).isEqualTo(account);
+        JsonNode logs = bySid.get("InfraForLogs");
+        assertThat(logs.path("Principal").path("Service").asText()).isEqualTo("logs.ap-southeast-3.amazonaws.com");
+        assertThat(logs.path("Condition").path("ArnLike").path("kms:EncryptionContext:aws:logs:arn").asText())
+                .isEqualTo("arn:aws:logs:ap-southeast-3:" + account + ":log-group:*");
         assertThat(created.attributes().get("servicePrincipals"))
                 .isEqualTo(List.of("cloudtrail.amazonaws.com", "logs.ap-southeast-3.amazonaws.com"));
 
         a.put("servicePrincipals", List.of("cloudwatch.amazonaws.com"));
         LiveResource updated = keys.update(created, spec(address, KmsKeyProvider.TYPE, a, Map.of()),
                 Set.of("servicePrincipals"), ctx(address));
-        assertThat(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy())
-                .contains("cloudwatch.amazonaws.com").doesNotContain("cloudtrail.amazonaws.com");
+        JsonNode alarms = new ObjectMapper().readTree(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default"))
+                .policy());
+        assertThat(alarms.toString()).doesNotContain("cloudtrail.amazonaws.com");
+        JsonNode cloudwatch = null;
+        for (JsonNode st : alarms.path("Statement")) {
+            if (st.path("Sid").asText().equals("InfraForCloudwatch")) {
+                cloudwatch = st;
+            }
+        }
+        assertThat(cloudwatch).isNotNull();
+        assertThat(cloudwatch.path("Principal").path("Service").asText()).isEqualTo("cloudwatch.amazonaws.com");
+        assertThat(cloudwatch.path("Condition").path("StringEquals").path("aws:SourceAccount").asText()).isEqualTo(account);
+        assertThat(cloudwatch.path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                .isEqualTo("arn:aws:cloudwatch:*:" + account + ":alarm:*");
         assertThat(updated.attributes().get("servicePrincipals")).isEqualTo(List.of("cloudwatch.amazonaws.com"));
         keys.delete(updated, ctx(address));
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
@@ -196,12 +197,12 @@ class BucketIT extends ProviderTestSupport {
         assertThatThrownBy(() -> buckets.findExisting("other-" + stack, suspended))
                 .isInstanceOf(ProviderException.class).hasMessageContaining(bucket);
 
-        // Versions, an overwritten key and a delete marker: delete empties them all first.
+        // Versions, an overwritten key and a delete marker: a forced delete empties them all first.
         s3().putObject(b -> b.bucket(bucket).key("a.log"), RequestBody.fromString("one"));
         s3().putObject(b -> b.bucket(bucket).key("a.log"), RequestBody.fromString("two"));
         s3().putObject(b -> b.bucket(bucket).key("b.log"), RequestBody.fromString("three"));
         s3().deleteObject(b -> b.bucket(bucket).key("b.log"));
-        buckets.delete(updatedAgain, ctx(address));
+        buckets.delete(forced(updatedAgain), ctx(address));
         assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
         assertThat(buckets.findExisting(stack, suspended)).isEmpty();
         buckets.delete(updatedAgain, ctx(address)); // already gone
@@ -305,10 +306,114 @@ class BucketIT extends ProviderTestSupport {
         }
 
         try (AwsClients counted = Emulator.clients(region())) {
-            new BucketProvider(counted).delete(full, ctx("f"));
+            new BucketProvider(counted).delete(forced(full), ctx("f"));
             assertThat(counted.counter().count("S3", "DeleteObjects")).isEqualTo(2);
         }
         assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
+    }
+
+    /**
+     * Noncurrent versions move and expire, incomplete uploads are aborted, expired delete markers removed: written as
+     * S3 rules (read back raw) and read back in the attributes' shape, so the plan sees no change.
+     */
+    @Test
+    void rulesForNoncurrentVersionsUploadsAndDeleteMarkers() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String bucket = stack + "-versions";
+        Map<String, Object> old = new TreeMap<>(Map.of("id", "old-versions", "prefix", "", "noncurrentTransitionDays", 30L,
+                "noncurrentStorageClass", "STANDARD_IA", "noncurrentExpirationDays", 365L));
+        Map<String, Object> housekeeping = new TreeMap<>(Map.of("id", "infra-housekeeping", "prefix", "",
+                "abortIncompleteUploadsDays", 7L, "expiredDeleteMarkers", true));
+        ResourceSpec spec = bucketSpec("edge/bucket.versions", bucket, null, true, true, List.of(housekeeping, old), null,
+                Map.of());
+        LiveResource created = buckets.create(spec, ctx("v"));
+
+        Map<String, LifecycleRule> raw = rawRules(bucket);
+        assertThat(raw.get("old-versions").noncurrentVersionTransitions()).singleElement().satisfies(t -> {
+            assertThat(t.noncurrentDays()).isEqualTo(30);
+            assertThat(t.storageClassAsString()).isEqualTo("STANDARD_IA");
+        });
+        assertThat(raw.get("old-versions").noncurrentVersionExpiration().noncurrentDays()).isEqualTo(365);
+        assertThat(raw.get("old-versions").transitions()).isEmpty();
+        assertThat(raw.get("infra-housekeeping").abortIncompleteMultipartUpload().daysAfterInitiation()).isEqualTo(7);
+        assertThat(raw.get("infra-housekeeping").expiration().expiredObjectDeleteMarker()).isTrue();
+        assertMatchesSpec(created, spec);
+        assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).singleElement()
+                .satisfies(live -> assertMatchesSpec(live, spec));
+        buckets.delete(created, ctx("v"));
+    }
+
+    /**
+     * A policy the expansion writes names the account as ${infra:account}: S3 gets the account (STS), and the read gives
+     * the token back, so the plan sees no change.
+     */
+    @Test
+    void thePolicysAccountIsWrittenInAndReadBackAsTheToken() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String bucket = stack + "-account";
+        String policy = canonicalPolicy(bucket, "cloudtrail.amazonaws.com", "AWSLogs/" + ResourceSpec.ACCOUNT + "/");
+        ResourceSpec spec = bucketSpec("edge/bucket.account", bucket, null, false, true, List.of(), policy, Map.of());
+        LiveResource created = buckets.create(spec, ctx("a"));
+
+        String raw = s3().getBucketPolicy(b -> b.bucket(bucket)).policy();
+        assertThat(raw).contains("arn:aws:s3:::" + bucket + "/AWSLogs/123456789012/*").doesNotContain("infra:account");
+        assertThat(created.attributes()).containsEntry("policy", policy);
+        assertThat(buckets.readAll(ReadRequest.of(stack, Set.of(bucket)))).singleElement()
+                .satisfies(live -> assertMatchesSpec(live, spec));
+        buckets.delete(created, ctx("a"));
+    }
+
+    /** What the planner hands a delete the user allowed to take the data along. */
+    private static LiveResource forced(LiveResource live) {
+        Map<String, Object> a = new TreeMap<>(live.attributes());
+        a.put(HeldData.FORCE_DESTROY, true);
+        return LiveResource.of(live.id(), live.address(), a);
+    }
+
+    /**
+     * A bucket holding objects is kept: heldData counts what a delete would lose, a delete without forceDestroy leaves
+     * it as it is (S3 refuses DeleteBucket), CloudTrail's logs are kept unless the bucket itself says so, and
+     * forceDestroy is stored as a tag (read back, not among the user's tags).
+     */
+    @Test
+    void dataIsKeptUnlessTheDeleteIsForced() {
+        BucketProvider buckets = new BucketProvider(clients);
+        String address = "edge/bucket.kept";
+        String bucket = stack + "-kept";
+        LiveResource live = buckets.create(bucketSpec("edge/bucket.kept", bucket, null, true, true, Map.of()),
+                ctx(address));
+        assertThat(live.attributes()).containsEntry(HeldData.FORCE_DESTROY, false);
+        assertThat(buckets.heldData(live)).isEmpty();
+
+        s3().putObject(b -> b.bucket(bucket).key("a.log"), RequestBody.fromString("one"));
+        s3().putObject(b -> b.bucket(bucket).key("a.log"), RequestBody.fromString("two"));
+        s3().putObject(b -> b.bucket(bucket).key("b.log"), RequestBody.fromString("three"));
+        s3().deleteObject(b -> b.bucket(bucket).key("b.log"));
+        assertThat(buckets.heldData(live)).contains(new HeldData("1 object (3 versions, 1 delete marker)",
+                HeldData.Guard.KEPT));
+
+        assertThatThrownBy(() -> buckets.delete(live, ctx(address))).isInstanceOf(ProviderException.class)
+                .hasMessageContaining(address).hasMessageContaining("bucket " + bucket + " is not empty")
+                .hasMessageContaining("kept");
+        var left = s3().listObjectVersions(b -> b.bucket(bucket));
+        assertThat(left.versions()).hasSize(3);
+        assertThat(left.deleteMarkers()).hasSize(1);
+
+        s3().putBucketPolicy(b -> b.bucket(bucket).policy(canonicalPolicy(bucket, "cloudtrail.amazonaws.com", "AWSLogs/")));
+        LiveResource trail = buckets.readAll(ReadRequest.of(stack, Set.of(bucket))).get(0);
+        assertThat(buckets.heldData(trail)).map(HeldData::guard).contains(HeldData.Guard.KEPT_UNLESS_OWN);
+
+        Map<String, Object> a = new TreeMap<>(Map.of("bucket", bucket, "versioning", true, "blockPublicAccess", true,
+                "lifecycleRules", List.of(), HeldData.FORCE_DESTROY, true));
+        ResourceSpec force = spec(address, BucketProvider.TYPE, a, Map.of());
+        LiveResource updated = buckets.update(trail, force, Set.of(HeldData.FORCE_DESTROY), ctx(address));
+        assertThat(rawTags(bucket)).containsEntry("infra:force-destroy", "true");
+        assertThat(updated.attributes()).containsEntry(HeldData.FORCE_DESTROY, true);
+        assertThat(updated.attributes().get("tags")).isEqualTo(force.tags());
+
+        buckets.delete(updated, ctx(address));
+        assertAwsError(() -> s3().getBucketLocation(b -> b.bucket(bucket)), "NoSuchBucket");
+        assertThat(buckets.heldData(updated)).isEmpty();
     }
 
     /** In us-east-1, CreateBucket takes no location constraint (AWS refuses one naming us-east-1). */

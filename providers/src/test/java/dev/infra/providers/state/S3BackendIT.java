@@ -152,6 +152,42 @@ class S3BackendIT {
         assertThat(Json.MAPPER.readValue(backup, State.class)).isEqualTo(first);
     }
 
+    /**
+     * Every state write is conditional on the version this backend read or wrote last: a write by someone else in
+     * between (a process that did not hold the lock) makes the next write fail, and that other write stays; so does a
+     * first write over a state that appeared since this backend found none. Checked on the object's versions.
+     */
+    @Test
+    void aStateWrittenMeanwhileByAnotherIsNeverOverwritten() throws Exception {
+        S3Backend mine = backend(bucket, null);
+        S3Backend theirs = backend(bucket, null);
+        assertThat(mine.read()).isEmpty();
+        assertThat(theirs.read()).isEmpty();
+        State first = sample();
+        mine.write(first);
+
+        StateBackendException absent = catchThrowableOfType(StateBackendException.class, () -> theirs.write(sample()));
+        assertThat(absent).hasMessageStartingWith("the state s3://" + bucket + "/" + key() + " changed since this run read"
+                + " it").hasMessageContaining("not overwritten");
+
+        assertThat(theirs.read()).contains(first);
+        State theirsNext = first.without("network/vpc");
+        theirs.write(theirsNext);
+        StateBackendException stale = catchThrowableOfType(StateBackendException.class,
+                () -> mine.write(first.with(ResourceState.created("network/igw", "aws_internet_gateway", "igw-1",
+                        Map.of(), List.of()))));
+        assertThat(stale).hasMessageContaining("changed since this run read it");
+        assertThat(Json.MAPPER.readValue(s3.getObjectAsBytes(r -> r.bucket(bucket).key(key())).asUtf8String(),
+                State.class)).isEqualTo(theirsNext);
+        assertThat(s3.listObjectVersions(r -> r.bucket(bucket).prefix(key())).versions()).hasSize(2);
+
+        // Read again, it writes over the version it now knows.
+        assertThat(mine.read()).contains(theirsNext);
+        mine.write(theirsNext.with(ResourceState.created("network/igw", "aws_internet_gateway", "igw-1", Map.of(),
+                List.of())));
+        assertThat(s3.listObjectVersions(r -> r.bucket(bucket).prefix(key())).versions()).hasSize(3);
+    }
+
     @Test
     void withALockTableBothTheObjectAndTheItemAreTakenAndBothGoOnClose() {
         S3Backend b = backend(bucket, table);

@@ -2336,6 +2336,28 @@ def patch_ebs_encryption_by_default_applies():
     EBSBackend.create_volume = create_volume
 
 
+def patch_ebs_snapshot_kms_key_id():
+    """A snapshot of an encrypted volume is encrypted with the volume's KMS key.
+
+    AWS: "Snapshots that are taken from encrypted volumes are automatically encrypted" (CreateSnapshot,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateSnapshot.html), and DescribeSnapshots
+    reports KmsKeyId, "The Amazon Resource Name (ARN) of the KMS key that was used to protect the volume
+    encryption key for the parent volume" (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_Snapshot.html).
+    moto 5.2.x marks the snapshot encrypted but drops the key (KmsKeyId absent).
+    """
+    from moto.ec2.models.elastic_block_store import EBSBackend
+
+    original = EBSBackend.create_snapshot
+
+    def create_snapshot(self, volume_id, *args, **kwargs):
+        snapshot = original(self, volume_id, *args, **kwargs)
+        if snapshot.kms_key_id is None:
+            snapshot.kms_key_id = self.get_volume(volume_id).kms_key_id
+        return snapshot
+
+    EBSBackend.create_snapshot = create_snapshot
+
+
 def patch_launch_template_version_user_data():
     """Instances launched from a launch template version made by CreateLaunchTemplateVersion.
 
@@ -2488,6 +2510,7 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
            patch_acm_dns_validation, patch_launch_template_version_user_data, patch_ebs_encryption_by_default_applies, patch_eks_cluster_security_group, patch_security_group_rule_description, patch_ebs_default_kms_key_id, patch_launch_template_tags,
+           patch_ebs_snapshot_kms_key_id,
            patch_nat_gateway_delete_releases_association,
            patch_autoscaling_instance_refresh,
            patch_opensearch_upgrade_domain, patch_athena_get_work_group_not_found, patch_athena_update_work_group,
