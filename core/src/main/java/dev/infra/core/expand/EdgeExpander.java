@@ -7,6 +7,7 @@ import dev.infra.core.topology.Edge.Dns;
 import dev.infra.core.topology.Edge.DnsRecord;
 import dev.infra.core.topology.Edge.Firewall;
 import dev.infra.core.topology.Edge.LoadBalancer;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -132,15 +133,17 @@ final class EdgeExpander implements ComponentExpander {
      * Amazon S3", which WAF logging to S3 uses).
      */
     static String wafLogPolicy(Topology t, String bucket) {
-        Map<String, Object> principal = Map.of("Service", "delivery.logs.amazonaws.com");
-        Map<String, Object> source = Map.of("aws:SourceArn", "arn:aws:logs:" + t.region() + ":" + ResourceSpec.ACCOUNT + ":*");
+        Partition partition = Partition.of(t.region());
+        Map<String, Object> principal = Map.of("Service", partition.servicePrincipal("delivery.logs"));
+        Map<String, Object> source = Map.of("aws:SourceArn", partition.arn("logs", t.region(), ResourceSpec.ACCOUNT, "*"));
+        String arn = partition.arn("s3", "", "", bucket);
         List<Object> statements = List.of(
                 new TreeMap<>(Map.of("Sid", "AWSLogDeliveryWrite", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:PutObject", "Resource", "arn:aws:s3:::" + bucket + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
+                        "Action", "s3:PutObject", "Resource", arn + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
                         "Condition", Map.of("StringEquals", new TreeMap<>(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
                                 "aws:SourceAccount", ResourceSpec.ACCOUNT)), "ArnLike", source))),
                 new TreeMap<>(Map.of("Sid", "AWSLogDeliveryAclCheck", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:GetBucketAcl", "Resource", "arn:aws:s3:::" + bucket,
+                        "Action", "s3:GetBucketAcl", "Resource", arn,
                         "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", ResourceSpec.ACCOUNT),
                                 "ArnLike", source))));
         return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));

@@ -5,6 +5,7 @@ import dev.infra.core.topology.Data.LoadBalancerLogs;
 import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.Monitoring;
 import dev.infra.core.topology.Network.NatGateways;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -155,17 +156,18 @@ final class MonitoringExpander implements ComponentExpander {
     private static void snapshotRole(Topology t, LogSearch s, Expansion out, Monitoring m) {
         List<String> regions = new ArrayList<>(List.of(t.placement().primary()));
         regions.addAll(t.placement().replicas());
-        List<String> buckets = regions.stream().map(r -> "arn:aws:s3:::" + t.buckets().get(s.archiveBucket())
-                .s3Name(t.stack(), r, t.fileRegion(), t.placement())).toList();
+        Partition partition = Partition.of(t.region());
+        List<String> buckets = regions.stream().map(r -> partition.arn("s3", "", "", t.buckets().get(s.archiveBucket())
+                .s3Name(t.stack(), r, t.fileRegion(), t.placement()))).toList();
         List<Object> statements = List.of(
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("s3:ListBucket"), "Resource", buckets)),
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("s3:DeleteObject", "s3:GetObject", "s3:PutObject"),
                         "Resource", buckets.stream().map(b -> b + "/*").toList())),
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:GenerateDataKey"),
-                        "Resource", "*", "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*.amazonaws.com")))));
+                        "Resource", "*", "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
         out.add(SNAPSHOT_ROLE, "aws_iam_role", "log-search-snapshots", Map.of(
                 "name", out.name("log-search-snapshots"),
-                "assumeRolePolicy", ClusterExpander.trust("es.amazonaws.com"),
+                "assumeRolePolicy", ClusterExpander.trust(partition.servicePrincipal("es")),
                 "managedPolicyArns", List.of(),
                 "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
                         "Statement", statements)))), m.at());

@@ -252,7 +252,7 @@ final class DataBinder {
     private static void checkArchive(Bucket archive, Diagnostics diags) {
         String path = "buckets." + archive.name() + ".lifecycle";
         for (LifecycleRule r : archive.lifecycle()) {
-            String why = UNRESTORABLE.contains(r.storageClass()) ? "moves snapshots to " + r.storageClass()
+            String why = r.storageClass() != null && UNRESTORABLE.contains(r.storageClass()) ? "moves snapshots to " + r.storageClass()
                     + ", from which OpenSearch cannot restore them"
                     : r.expirationDays() > 0 ? "expires snapshot files that later snapshots still use" : null;
             if (why != null) {
