@@ -33,6 +33,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -209,7 +210,7 @@ public final class Applier {
         /** The operations that began (a provider call was made or about to be): the others were not started. */
         private final Set<String> started = ConcurrentHashMap.newKeySet();
         private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
-        private final java.util.concurrent.atomic.AtomicInteger adopted = new java.util.concurrent.atomic.AtomicInteger();
+        private final AtomicInteger adopted = new AtomicInteger();
         private int replaced;
 
         Walk(String stack, Graph<String> graph, Map<String, Op> ops, StateRecorder state, OtherRegions others) {

@@ -133,7 +133,8 @@ public abstract class KmsKeyBase extends KmsProvider {
         String label = service.substring(0, service.indexOf('.'));
         String sid = SERVICE_SID + Character.toUpperCase(label.charAt(0)) + label.substring(1);
         Map<String, Object> principal = Map.of("Service", service);
-        if (service.equals("cloudtrail.amazonaws.com")) {
+        // By the principal's first label: the rest is the partition's DNS suffix (amazonaws.com, amazonaws.com.cn).
+        if (label.equals("cloudtrail")) {
             String trails = "arn:" + partition + ":cloudtrail:*:" + account + ":trail/*";
             return List.of(
                     statement(sid, principal, List.of("kms:GenerateDataKey*"), Map.of(
@@ -145,12 +146,12 @@ public abstract class KmsKeyBase extends KmsProvider {
                             "ArnLike", Map.of("aws:SourceArn", trails))));
         }
         if (label.equals("logs")) {
-            String region = service.substring("logs.".length(), service.length() - ".amazonaws.com".length());
+            String region = service.split("\\.")[1]; // logs.<region>.<suffix>
             return List.of(statement(sid, principal, List.of("kms:Decrypt*", "kms:Describe*", "kms:Encrypt*",
                     "kms:GenerateDataKey*", "kms:ReEncrypt*"), Map.of("ArnLike", Map.of("kms:EncryptionContext:aws:logs:arn",
                     "arn:" + partition + ":logs:" + region + ":" + account + ":log-group:*"))));
         }
-        if (service.equals("cloudwatch.amazonaws.com")) {
+        if (label.equals("cloudwatch")) {
             return List.of(statement(sid, principal, List.of("kms:Decrypt", "kms:GenerateDataKey*"), Map.of(
                     "StringEquals", Map.of("aws:SourceAccount", account),
                     "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":cloudwatch:*:" + account + ":alarm:*"))));

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
+import dev.infra.core.topology.Partition;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
@@ -88,7 +89,6 @@ public final class BucketProvider extends AwsResourceProvider {
     static final String ABORT_UPLOADS_DAYS = "abortIncompleteUploadsDays";
     static final String EXPIRED_DELETE_MARKERS = "expiredDeleteMarkers";
     static final String FORCE_TAG = "infra:force-destroy";
-    static final String CLOUDTRAIL = "cloudtrail.amazonaws.com";
     /** How many ListObjectVersions pages a plan reads to say what a delete loses; beyond, it says "more than". */
     static final int COUNT_PAGES = 10;
 
@@ -354,7 +354,8 @@ public final class BucketProvider extends AwsResourceProvider {
         String bucket = live.id();
         return wrap(live.address() == null ? bucket : live.address(), () -> ProviderSupport.unless(this::isGone,
                 () -> contents(bucket)).map(summary -> new HeldData(summary,
-                Policies.grantsService(live.attributes().get(POLICY) instanceof String p ? p : null, CLOUDTRAIL)
+                Policies.grantsService(live.attributes().get(POLICY) instanceof String p ? p : null,
+                        Partition.of(clients().region()).servicePrincipal("cloudtrail"))
                         ? HeldData.Guard.KEPT_UNLESS_OWN : HeldData.Guard.KEPT)));
     }
 
