@@ -2506,6 +2506,241 @@ def patch_acm_dns_validation():
     CertBundle.check = check
 
 
+# ---- realistic timing (INFRA_EMULATOR_TIME_SCALE) -------------------------------------------------------------------
+# moto makes every resource ready at once, so no waiting path of the tool ever runs. With INFRA_EMULATOR_TIME_SCALE=N
+# (a divisor: 60 makes one AWS minute last one second) the slow resources below stay in the state AWS reports while
+# it works for AWS's typical duration / N, measured from the call that started the work; unset, nothing changes.
+# Only the time is added: the states are the ones AWS documents for the resource, and what moto already refuses in
+# them (CreateNodegroup on a cluster that is not ACTIVE) it refuses here too. Kept apart from the gap fills above:
+# one table, one helper, one function that installs them all.
+
+# Typical AWS durations in seconds (the tool's own estimates, dev.infra.core.apply.TypicalDurations, use the same
+# figures). Sources: the service guides' own words where they give one, else the time Terraform's AWS provider
+# documents or observes for the resource; docs/emulator.md lists each with its page.
+TYPICAL_SECONDS = {
+    # "It can take a few minutes for the NAT gateway to become available": VPC User Guide, NAT gateways,
+    # https://docs.aws.amazon.com/vpc/latest/userguide/nat-gateway-working-with.html ; deleting: about a minute
+    "nat_gateway_create": 120,
+    "nat_gateway_delete": 60,
+    # EKS User Guide, Create a cluster ("Cluster provisioning takes several minutes", about 10),
+    # https://docs.aws.amazon.com/eks/latest/userguide/create-cluster.html ; managed node groups about 5:
+    # https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html
+    "eks_cluster_create": 600,
+    "eks_nodegroup_create": 300,
+    # OpenSearch Developer Guide, Creating domains (new domains take 15-30 minutes to initialize),
+    # https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createupdatedomains.html
+    "opensearch_domain_create": 1200,
+    # ElastiCache User Guide, Creating a replication group (status creating, then available, about 10 minutes),
+    # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.CreatingRepGroup.html
+    "elasticache_replication_group_create": 600,
+    # ElastiCache User Guide, Global Datastore (creating, then primary-only), about 20 minutes,
+    # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Console.html
+    "elasticache_global_datastore_create": 1200,
+    # DynamoDB Developer Guide, global tables: a new replica is CREATING (an empty table: a few minutes),
+    # https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/V2globaltables.tutorial.html
+    "dynamodb_replica_create": 300,
+    # ACM User Guide, DNS validation: PENDING_VALIDATION until ACM sees the record, usually minutes,
+    # https://docs.aws.amazon.com/acm/latest/userguide/dns-validation.html
+    "acm_validation": 120,
+    # ELB User Guide, load balancer state: provisioning, then active, a few minutes,
+    # https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#load-balancer-state
+    "alb_provisioning": 180,
+}
+
+
+def _time_scale():
+    """The divisor INFRA_EMULATOR_TIME_SCALE names, or None when it is unset (everything ready at once)."""
+    import os
+
+    value = os.environ.get("INFRA_EMULATOR_TIME_SCALE", "").strip()
+    if not value:
+        return None
+    scale = float(value)
+    if scale <= 0:
+        raise SystemExit(f"INFRA_EMULATOR_TIME_SCALE must be a positive number (a divisor), got {value}")
+    return scale
+
+
+def _busy_until(kind, scale):
+    """The monotonic time until which work of this kind, started now, is still going on."""
+    import time
+
+    return time.monotonic() + TYPICAL_SECONDS[kind] / scale
+
+
+def _still(deadline):
+    import time
+
+    return deadline is not None and time.monotonic() < deadline
+
+
+def _timed_state(cls, attr, ready, busy, kind, scale, gone=None, going=None, gone_kind=None):
+    """Makes cls.attr read `busy` while the object is younger than its kind's duration and its stored value is `ready`;
+    with `gone`, a value set to `gone` reads `going` for gone_kind's duration first. Other values pass through."""
+    stored = "_infra_timed_" + attr
+    original_init = cls.__init__
+
+    def __init__(self, *args, **kwargs):
+        self.__dict__["_infra_ready_at"] = _busy_until(kind, scale)
+        original_init(self, *args, **kwargs)
+
+    def get(self):
+        value = self.__dict__.get(stored)
+        if value == ready and _still(self.__dict__.get("_infra_ready_at")):
+            return busy
+        if gone is not None and value == gone and _still(self.__dict__.get("_infra_gone_at")):
+            return going
+        return value
+
+    def set(self, value):
+        if gone is not None and value == gone and self.__dict__.get(stored) != gone:
+            self.__dict__["_infra_gone_at"] = _busy_until(gone_kind, scale)
+        self.__dict__[stored] = value
+
+    cls.__init__ = __init__
+    setattr(cls, attr, property(get, set))
+
+
+def apply_time_scale():
+    """Installs the typical durations above, divided by INFRA_EMULATOR_TIME_SCALE; nothing when it is unset.
+
+    The states, as the API references name them: NatGateway.State pending → available, deleting → deleted
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_NatGateway.html); Cluster.status and
+    Nodegroup.status CREATING → ACTIVE (https://docs.aws.amazon.com/eks/latest/APIReference/API_Cluster.html,
+    API_Nodegroup.html); DomainStatus Created false and Processing true until the domain is up, with no Endpoint yet
+    (https://docs.aws.amazon.com/opensearch-service/latest/APIReference/API_DomainStatus.html);
+    ReplicationGroup.Status creating → available
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_ReplicationGroup.html);
+    GlobalReplicationGroup.Status creating → available
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_GlobalReplicationGroup.html);
+    ReplicaDescription.ReplicaStatus CREATING → ACTIVE, and the replica table's TableStatus CREATING
+    (https://docs.aws.amazon.com/amazondynamodb/latest/APIReference/API_ReplicaDescription.html);
+    CertificateDetail.Status PENDING_VALIDATION → ISSUED
+    (https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html); LoadBalancerState.Code
+    provisioning → active (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerState.html).
+    Runs after the gap fills, as it wraps some of them (the Global Datastore, DynamoDB replicas, ACM validation).
+    """
+    scale = _time_scale()
+    if scale is None:
+        return
+    from moto.acm.models import CertBundle
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.table import Table
+    from moto.dynamodb.responses import DynamoHandler
+    from moto.ec2.models.nat_gateways import NatGateway
+    from moto.eks.models import Cluster, Nodegroup
+    from moto.elasticache.models import ReplicationGroup
+    from moto.elasticache.responses import ElastiCacheResponse
+    from moto.elbv2.models import FakeLoadBalancer
+    from moto.opensearch.models import OpenSearchDomain
+
+    _timed_state(NatGateway, "state", "available", "pending", "nat_gateway_create", scale,
+                 gone="deleted", going="deleting", gone_kind="nat_gateway_delete")
+    _timed_state(Cluster, "status", "ACTIVE", "CREATING", "eks_cluster_create", scale)
+    _timed_state(Nodegroup, "status", "ACTIVE", "CREATING", "eks_nodegroup_create", scale)
+    _timed_state(ReplicationGroup, "status", "available", "creating", "elasticache_replication_group_create", scale)
+    _timed_state(OpenSearchDomain, "processing", False, True, "opensearch_domain_create", scale)
+
+    domain_to_dict = OpenSearchDomain.to_dict
+
+    def opensearch_to_dict(self):
+        d = domain_to_dict(self)
+        if _still(self.__dict__.get("_infra_ready_at")) and not self.deleted:
+            d["Created"] = False
+            d.pop("Endpoint", None)
+            d.pop("Endpoints", None)
+        return d
+
+    OpenSearchDomain.to_dict = opensearch_to_dict
+
+    balancer_init = FakeLoadBalancer.__init__
+
+    def balancer_init_timed(self, *args, **kwargs):
+        balancer_init(self, *args, **kwargs)
+        self._infra_ready_at = _busy_until("alb_provisioning", scale)
+
+    balancer_activate = FakeLoadBalancer.activate
+
+    def activate(self):
+        if not _still(getattr(self, "_infra_ready_at", None)):
+            balancer_activate(self)
+
+    FakeLoadBalancer.__init__ = balancer_init_timed
+    FakeLoadBalancer.activate = activate
+
+    cert_init = CertBundle.__init__
+
+    def cert_init_timed(self, *args, **kwargs):
+        cert_init(self, *args, **kwargs)
+        self._infra_ready_at = _busy_until("acm_validation", scale)
+
+    cert_check = CertBundle.check
+
+    def check(self):
+        if not (self.status == "PENDING_VALIDATION" and _still(getattr(self, "_infra_ready_at", None))):
+            cert_check(self)
+
+    CertBundle.__init__ = cert_init_timed
+    CertBundle.check = check
+
+    # Global Datastores are the launcher's own dicts: time them by id, in the responses.
+    global_ready_at = {}
+    create_global = ElastiCacheResponse.create_global_replication_group
+    describe_global = ElastiCacheResponse.describe_global_replication_groups
+
+    def creating(view):
+        if view.get("Status") in ("available", "primary-only") and _still(global_ready_at.get(view["ARN"])):
+            view["Status"] = "creating"
+        return view
+
+    def create_global_replication_group(self):
+        result = create_global(self)
+        view = result.result["GlobalReplicationGroup"]
+        global_ready_at[view["ARN"]] = _busy_until("elasticache_global_datastore_create", scale)
+        creating(view)
+        return result
+
+    def describe_global_replication_groups(self):
+        result = describe_global(self)
+        for view in result.result["GlobalReplicationGroups"]:
+            creating(view)
+        return result
+
+    ElastiCacheResponse.create_global_replication_group = create_global_replication_group
+    ElastiCacheResponse.describe_global_replication_groups = describe_global_replication_groups
+
+    # A DynamoDB replica is a table the gap fill makes in the other region: it is CREATING there, and CREATING in
+    # every member's Replicas, until its time is up.
+    update_table = DynamoHandler.update_table
+
+    def update_table_timed(self):
+        name = self._get_param("TableName")
+        regions = [u["Create"]["RegionName"] for u in self._get_param("ReplicaUpdates") or [] if "Create" in u]
+        backends = dynamodb_backends[self.current_account]
+        before = {r for r in regions if name in backends[r].tables}
+        result = update_table(self)
+        for region in regions:
+            if region not in before and name in backends[region].tables:
+                backends[region].tables[name]._infra_ready_at = _busy_until("dynamodb_replica_create", scale)
+        return result
+
+    table_describe = Table.describe
+
+    def describe(self, base_key="TableDescription"):
+        result = table_describe(self, base_key)
+        d = result[base_key]
+        if _still(getattr(self, "_infra_ready_at", None)):
+            d["TableStatus"] = "CREATING"
+        for replica in d.get("Replicas", []):
+            other = dynamodb_backends[self.account_id][replica["RegionName"]].tables.get(self.name)
+            if other is not None and _still(getattr(other, "_infra_ready_at", None)):
+                replica["ReplicaStatus"] = "CREATING"
+        return result
+
+    DynamoHandler.update_table = update_table_timed
+    Table.describe = describe
+
+
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
@@ -2531,6 +2766,7 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
 def main():
     for patch in PATCHES:
         patch()
+    apply_time_scale()
     from moto.server import main as moto_server_main
 
     moto_server_main(sys.argv[1:])
