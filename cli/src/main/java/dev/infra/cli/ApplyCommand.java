@@ -1,5 +1,6 @@
 package dev.infra.cli;
 
+import dev.infra.cli.render.ProgressRenderer;
 import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
@@ -31,13 +32,12 @@ final class ApplyCommand extends BaseCommand {
         if (planFile != null) {
             // A saved plan names its regions; --region, when given, must agree.
             List<Plan> saved = PlanCodec.readAll(planFile);
-            return report(console(), stack.applySaved(saved, t, global.region, planFile.toString(),
-                    applyOptions(applying)), interrupted());
+            return applyAndReport(applying, options -> stack.applySaved(saved, t, global.region, planFile.toString(),
+                    options));
         }
-        StackEngine.Outcome outcome = stack.apply(t, global.region, false, plan -> applying.confirm(console(), plan,
-                "Do you want to perform these actions on stack " + t.stack() + " in " + regions(plan) + "?"),
-                applyOptions(applying));
-        return report(console(), outcome, interrupted());
+        return applyAndReport(applying, options -> stack.apply(t, global.region, false, plan -> applying.confirm(
+                console(), plan, "Do you want to perform these actions on stack " + t.stack() + " in " + regions(plan)
+                        + "?"), options));
     }
 
     static String regions(StackEngine.StackPlan plan) {
@@ -45,28 +45,31 @@ final class ApplyCommand extends BaseCommand {
     }
 
     /**
-     * Each region's closing line; the exit code says whether every region succeeded. Called once the locks are
-     * released, so an interrupted apply can say so.
+     * Each region's closing line and timing (wall time, critical path); the exit code says whether every region
+     * succeeded. Called once the locks are released, so an interrupted apply can say so.
      */
-    static int report(Console console, StackEngine.Outcome outcome, boolean interrupted) {
+    static int report(Console console, ApplyingOptions applying, StackEngine.Outcome outcome, boolean interrupted) {
         StackEngine.StackPlan plan = outcome.plan();
         if (!plan.hasChanges()) {
-            console.progress(plan.regions().size() == 1 ? plan.only().summary()
+            applying.say(console, plan.regions().size() == 1 ? plan.only().summary()
                     : "No changes in " + regions(plan) + ". The infrastructure matches the topology.");
             return ExitCodes.OK;
         }
         if (!outcome.applied()) {
-            console.progress(interrupted ? "Interrupted before any change; the lock is released."
+            applying.say(console, interrupted ? "Interrupted before any change; the lock is released."
                     : "Cancelled; nothing was changed.");
             return interrupted ? ExitCodes.INTERRUPTED : ExitCodes.ERROR;
         }
         boolean several = outcome.results().size() > 1;
         plan.regions().forEach(r -> {
             ApplyResult result = outcome.results().get(r.region());
-            console.progress((several ? r.region() + ": " : "") + result.summary(r.plan().destroy()));
+            String region = several ? r.region() + ": " : "";
+            applying.say(console, region + result.summary(r.plan().destroy()));
+            ProgressRenderer.timing(result.timing()).forEach(line -> applying.say(console, line.startsWith(" ")
+                    ? line : region + line));
         });
         if (interrupted) {
-            console.progress(interruption(outcome));
+            applying.say(console, interruption(outcome));
             return ExitCodes.INTERRUPTED;
         }
         return outcome.ok() ? ExitCodes.OK : ExitCodes.ERROR;

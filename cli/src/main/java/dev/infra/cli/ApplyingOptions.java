@@ -27,16 +27,32 @@ final class ApplyingOptions {
             description = "How many resource operations run at once (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
-    @Option(names = "--json", description = "Progress as NDJSON events on stdout.")
+    @Option(names = "--json", description = "Progress as NDJSON events on stdout (the plan and the closing lines go to"
+            + " stderr then).")
     boolean json;
 
     @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Seconds between 'still creating' lines (default: ${DEFAULT-VALUE}).")
+            description = "Seconds between progress summaries when stdout is not a terminal (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
+
+    private ProgressRenderer progress;
+    private TerminalColumns columns;
+
+    /**
+     * Where the plan and the closing lines go: stdout, as {@code plan}'s do (so {@code > log} captures the whole
+     * apply), except with {@code --json}, whose stdout holds NDJSON events only.
+     */
+    void say(Console console, String text) {
+        if (json) {
+            console.progress(text);
+        } else {
+            console.result(text);
+        }
+    }
 
     /** The plan's confirmation, then (when its deletes take data along) a second one listing that data. */
     boolean confirm(Console console, StackEngine.StackPlan plan, String question) {
-        console.progress(new StackRenderer(console).render(plan));
+        say(console, new StackRenderer(console).render(plan));
         if (!Confirmation.ask(console, question, autoApprove)) {
             return false;
         }
@@ -44,7 +60,7 @@ final class ApplyingOptions {
         if (lost.isEmpty()) {
             return true;
         }
-        console.progress("These deletes also delete the data they hold, for good:\n" + String.join("\n", lost));
+        say(console, "These deletes also delete the data they hold, for good:\n" + String.join("\n", lost));
         return Confirmation.ask(console, "Delete this data as well?", autoApprove);
     }
 
@@ -52,7 +68,20 @@ final class ApplyingOptions {
         if (parallelism < 1) {
             throw new UsageException("--parallelism must be at least 1, got " + parallelism);
         }
-        return new Engine.ApplyOptions(parallelism, Duration.ofSeconds(Math.max(1, heartbeatSeconds)),
-                new ProgressRenderer(console, json), cancellation, forceDeleteData);
+        Duration heartbeat = Duration.ofSeconds(Math.max(1, heartbeatSeconds));
+        // A live status line only where someone watches: stdout is a terminal (System.console() needs stdin too).
+        ProgressRenderer.Mode mode = json ? ProgressRenderer.Mode.JSON
+                : System.console() != null ? ProgressRenderer.Mode.STATUS : ProgressRenderer.Mode.LINES;
+        columns = new TerminalColumns();
+        progress = new ProgressRenderer(console, mode, heartbeat, columns);
+        return new Engine.ApplyOptions(parallelism, heartbeat, progress, cancellation, forceDeleteData);
+    }
+
+    /** The apply is over: the status line goes, before the closing lines are written. */
+    void progressDone() {
+        if (progress != null) {
+            progress.close();
+            columns.close();
+        }
     }
 }

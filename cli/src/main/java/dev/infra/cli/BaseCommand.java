@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
@@ -70,9 +71,18 @@ abstract class BaseCommand implements Callable<Integer> {
 
     abstract int execute() throws Exception;
 
-    /** How an apply of this command runs; from here on, Ctrl-C stops it gracefully. */
-    Engine.ApplyOptions applyOptions(ApplyingOptions applying) {
-        return applying.toEngine(console(), interrupts().applying());
+    /**
+     * Runs an apply of this command (from here on, Ctrl-C stops it gracefully) and reports how it ended; the exit
+     * code says whether every region succeeded.
+     */
+    int applyAndReport(ApplyingOptions applying, Function<Engine.ApplyOptions, StackEngine.Outcome> apply) {
+        StackEngine.Outcome outcome;
+        try {
+            outcome = apply.apply(applying.toEngine(console(), interrupts().applying()));
+        } finally {
+            applying.progressDone();
+        }
+        return ApplyCommand.report(console(), applying, outcome, interrupted());
     }
 
     boolean interrupted() {

@@ -1,6 +1,5 @@
 package dev.infra.cli;
 
-import dev.infra.core.stack.StackEngine;
 import dev.infra.core.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +18,8 @@ final class DestroyCommand extends BaseCommand {
     @Override
     int execute() {
         Topology t = fileTopology();
-        StackEngine.Outcome outcome = stack(t).apply(t, global.region, true, plan -> applying.confirm(console(), plan,
-                "Do you really want to destroy everything stack " + t.stack() + " owns in "
-                        + ApplyCommand.regions(plan) + "? There is no undo."), applyOptions(applying));
-        return ApplyCommand.report(console(), outcome, interrupted());
+        return applyAndReport(applying, options -> stack(t).apply(t, global.region, true, plan -> applying.confirm(
+                console(), plan, "Do you really want to destroy everything stack " + t.stack() + " owns in "
+                        + ApplyCommand.regions(plan) + "? There is no undo."), options));
     }
 }

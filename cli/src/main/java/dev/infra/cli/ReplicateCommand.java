@@ -1,7 +1,6 @@
 package dev.infra.cli;
 
 import dev.infra.cli.render.StackRenderer;
-import dev.infra.core.stack.StackEngine;
 import dev.infra.core.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,11 +32,10 @@ final class ReplicateCommand extends BaseCommand {
         checkRegion("--to", to);
         checkRegion("--from", from);
         Topology t = fileTopology();
-        StackEngine.Outcome outcome = stack(t).replicate(t, to, from, plan -> {
-            console().progress(new StackRenderer(console()).render(plan));
+        return applyAndReport(applying, options -> stack(t).replicate(t, to, from, plan -> {
+            applying.say(console(), new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you want to make " + to + " a replica of "
                     + plan.regions().get(0).region() + " and perform these actions?", applying.autoApprove);
-        }, applyOptions(applying));
-        return ApplyCommand.report(console(), outcome, interrupted());
+        }, options));
     }
 }

@@ -54,6 +54,9 @@ import java.util.stream.Collectors;
  */
 public final class Applier {
 
+    /** The shortest pause between two polls of a wait. */
+    private static final Duration FIRST_POLL = Duration.ofSeconds(1);
+
     private final ProviderRegistry providers;
     private final int parallelism;
     private final Duration heartbeat;
@@ -205,6 +208,8 @@ public final class Applier {
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Map<String, Long> running = new ConcurrentHashMap<>();
         private final Map<String, Long> beaten = new ConcurrentHashMap<>();
+        /** How long each operation that ran took, from its start (a slot taken) to its end: the timing data. */
+        private final Map<String, Duration> took = new ConcurrentHashMap<>();
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private final List<String> skipped = new ArrayList<>();
         /** The operations that began (a provider call was made or about to be): the others were not started. */
@@ -224,6 +229,13 @@ public final class Applier {
         record Finished(String key, boolean ok) {}
 
         ApplyResult run() {
+            long begun = System.nanoTime();
+            List<Operation> announced = graph.topologicalOrder().stream().map(k -> {
+                Op op = ops.get(k);
+                return new Operation(k, op.change().address(), op.change().type(), op.verb(),
+                        graph.predecessors(k).stream().sorted().toList());
+            }).toList();
+            listener.accept(new ApplyEvent.Began(announced));
             ExecutorService workers = Executors.newCachedThreadPool(daemon("infra-apply"));
             ScheduledExecutorService beats = Executors.newSingleThreadScheduledExecutor(daemon("infra-heartbeat"));
             // Tick faster than the interval so each operation's beat lands close to its own 10s, 20s…
@@ -266,7 +278,8 @@ public final class Applier {
                     .map(k -> ops.get(k).change().address()).toList();
             return new ApplyResult(done.getOrDefault(Kind.CREATE, 0) - replaced, done.getOrDefault(Kind.UPDATE, 0),
                     replaced, done.getOrDefault(Kind.DELETE, 0) - replaced, adopted.get(), List.copyOf(failures),
-                    List.copyOf(skipped), notStarted);
+                    List.copyOf(skipped), notStarted,
+                    new ApplyResult.Timing(since(begun), CriticalPath.of(announced, took::get)));
         }
 
         private void skipDependents(String failedKey, Set<String> blocked) {
@@ -289,6 +302,7 @@ public final class Applier {
                 long start = System.nanoTime();
                 try {
                     slots.acquire();
+                    start = System.nanoTime();
                     try {
                         if (cancellation.requested()) {
                             ok = true; // not started, not failed: its dependents are not started either
@@ -299,7 +313,8 @@ public final class Applier {
                         listener.accept(new ApplyEvent.Started(op.change().address(), op.verb()));
                         running.put(key, start);
                         String id = execute(op, key);
-                        listener.accept(new ApplyEvent.Completed(op.change().address(), op.verb(), id, since(start)));
+                        took.put(key, since(start));
+                        listener.accept(new ApplyEvent.Completed(op.change().address(), op.verb(), id, took.get(key)));
                         ok = true;
                     } finally {
                         running.remove(key);
@@ -311,7 +326,8 @@ public final class Applier {
                 } catch (RuntimeException e) {
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(message);
-                    listener.accept(new ApplyEvent.Failed(op.change().address(), op.verb(), message, since(start)));
+                    took.put(key, since(start));
+                    listener.accept(new ApplyEvent.Failed(op.change().address(), op.verb(), message, took.get(key)));
                 } finally {
                     finished.add(new Finished(key, ok));
                 }
@@ -417,7 +433,8 @@ public final class Applier {
 
                 @Override
                 public <T> T await(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll) {
-                    long deadline = System.nanoTime() + timeout.toNanos();
+                    long began = System.nanoTime();
+                    long deadline = began + timeout.toNanos();
                     while (true) {
                         Optional<T> v = poll.get();
                         if (v.isPresent()) {
@@ -430,7 +447,10 @@ public final class Applier {
                         // Give the slot to other work while sleeping: long waits must not starve the walk.
                         slots.release();
                         try {
-                            Thread.sleep(interval.toMillis());
+                            // Poll sooner at first (a quarter of the time waited so far, up to the interval), as
+                            // Terraform's waiters back off: a short wait does not overshoot by a whole interval.
+                            Thread.sleep(Math.min(interval.toMillis(), Math.max(FIRST_POLL.toMillis(),
+                                    since(began).toMillis() / 4)));
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             throw new IllegalStateException(address() + ": interrupted waiting for " + what, e);

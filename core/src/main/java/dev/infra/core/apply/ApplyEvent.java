@@ -1,25 +1,35 @@
 package dev.infra.core.apply;
 
 import java.time.Duration;
+import java.util.List;
 
-/** What the applier reports while it works; the CLI renders these as lines or NDJSON. */
-public sealed interface ApplyEvent permits ApplyEvent.Started, ApplyEvent.Waiting, ApplyEvent.Completed,
-        ApplyEvent.Failed, ApplyEvent.Skipped {
+/** What the applier reports while it works; the CLI renders these as lines, a status line or NDJSON. */
+public sealed interface ApplyEvent permits ApplyEvent.Began, ApplyEvent.OfOperation {
 
-    String address();
+    /** A walk begins (one per region): every operation it may run, in dependency order. */
+    record Began(List<Operation> operations) implements ApplyEvent {
+        public Began {
+            operations = List.copyOf(operations);
+        }
+    }
 
-    /** The verb of the operation: creating, updating, deleting. */
-    String operation();
+    /** What happens to one operation. */
+    sealed interface OfOperation extends ApplyEvent permits Started, Waiting, Completed, Failed, Skipped {
+        String address();
 
-    record Started(String address, String operation) implements ApplyEvent {}
+        /** The verb of the operation: creating, updating, deleting. */
+        String operation();
+    }
+
+    record Started(String address, String operation) implements OfOperation {}
 
     /** A heartbeat while an operation runs long (a NAT gateway coming up). */
-    record Waiting(String address, String operation, Duration elapsed) implements ApplyEvent {}
+    record Waiting(String address, String operation, Duration elapsed) implements OfOperation {}
 
-    record Completed(String address, String operation, String id, Duration elapsed) implements ApplyEvent {}
+    record Completed(String address, String operation, String id, Duration elapsed) implements OfOperation {}
 
-    record Failed(String address, String operation, String message, Duration elapsed) implements ApplyEvent {}
+    record Failed(String address, String operation, String message, Duration elapsed) implements OfOperation {}
 
     /** Not attempted because something it depends on failed. */
-    record Skipped(String address, String operation, String failedDependency) implements ApplyEvent {}
+    record Skipped(String address, String operation, String failedDependency) implements OfOperation {}
 }

@@ -1,0 +1,40 @@
+package dev.infra.cli;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.function.IntSupplier;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+
+/**
+ * The terminal's width, read again at each call (the window may be resized), through JLine. The terminal is opened
+ * at the first call only, without JLine's own signal handlers (Ctrl-C stays {@link Interrupts}'s).
+ */
+final class TerminalColumns implements IntSupplier, AutoCloseable {
+
+    private Terminal terminal;
+
+    @Override
+    public synchronized int getAsInt() {
+        try {
+            if (terminal == null) {
+                terminal = TerminalBuilder.builder().system(true).nativeSignals(false).build();
+            }
+            return terminal.getWidth();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (terminal != null) {
+            try {
+                terminal.close();
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            terminal = null;
+        }
+    }
+}

@@ -1,0 +1,154 @@
+package dev.infra.core.apply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+
+/**
+ * Where an apply stands, from its events: how many operations are done, in flight, waiting and failed, the
+ * slowest in flight, and an estimate of the time left. The estimate is the critical path of what remains, each
+ * operation taking its {@link TypicalDurations typical duration}, refined by what this apply measured: the mean of
+ * the finished operations of the same type and kind where there are some, else the typical duration scaled by how
+ * the finished ones compared with theirs (slow and quick operations apart: an emulator shortens the first only).
+ * Thread-safe; a {@link ApplyEvent.Began} starts over (each region's walk is one apply).
+ */
+public final class Progress implements Consumer<ApplyEvent> {
+
+    /** In flight: what, and for how long so far. */
+    public record Running(String address, String operation, Duration elapsed) {}
+
+    /** The counts of one moment, the slowest in flight first, and the estimated time left. */
+    public record Snapshot(int total, int done, int running, int waiting, int failed, int skipped, Duration elapsed,
+                           List<Running> slowest, Duration left) {}
+
+    private final LongSupplier clock;
+    private List<Operation> operations = List.of();
+    private final Map<String, Operation> byEvent = new HashMap<>();
+    private final Map<String, Long> started = new HashMap<>();
+    private final Map<String, Duration> finished = new HashMap<>();
+    private final Set<String> failed = new HashSet<>();
+    private final Set<String> skipped = new HashSet<>();
+    private long begun;
+
+    private Progress(LongSupplier clock) {
+        this.clock = clock;
+        this.begun = clock.getAsLong();
+    }
+
+    public static Progress create() {
+        return new Progress(System::nanoTime);
+    }
+
+    /** With a clock of its own (nanoseconds), for tests. */
+    public static Progress withClock(LongSupplier nanos) {
+        return new Progress(nanos);
+    }
+
+    @Override
+    public synchronized void accept(ApplyEvent e) {
+        if (e instanceof ApplyEvent.Began b) {
+            operations = b.operations();
+            byEvent.clear();
+            started.clear();
+            finished.clear();
+            failed.clear();
+            skipped.clear();
+            operations.forEach(o -> byEvent.put(o.address() + " " + o.operation(), o));
+            begun = clock.getAsLong();
+            return;
+        }
+        ApplyEvent.OfOperation o = (ApplyEvent.OfOperation) e;
+        Operation op = byEvent.get(o.address() + " " + o.operation());
+        if (op == null) {
+            return;
+        }
+        if (e instanceof ApplyEvent.Started) {
+            started.put(op.key(), clock.getAsLong());
+        } else if (e instanceof ApplyEvent.Completed c) {
+            started.remove(op.key());
+            finished.put(op.key(), c.elapsed());
+        } else if (e instanceof ApplyEvent.Failed f) {
+            started.remove(op.key());
+            finished.put(op.key(), f.elapsed());
+            failed.add(op.key());
+        } else if (e instanceof ApplyEvent.Skipped) {
+            skipped.add(op.key());
+        }
+    }
+
+    /** Where the apply stands now; {@code slowest}: at most that many of those in flight. */
+    public synchronized Snapshot snapshot(int slowest) {
+        long now = clock.getAsLong();
+        List<Running> running = new ArrayList<>();
+        Map<String, Operation> byKey = new HashMap<>();
+        operations.forEach(o -> byKey.put(o.key(), o));
+        started.forEach((k, at) -> running.add(new Running(byKey.get(k).address(), byKey.get(k).operation(),
+                Duration.ofNanos(now - at))));
+        running.sort(Comparator.comparing(Running::elapsed).reversed().thenComparing(Running::address));
+        Estimates estimates = new Estimates();
+        Duration left = CriticalPath.of(operations, k -> {
+            if (finished.containsKey(k) || skipped.contains(k)) {
+                return Duration.ZERO;
+            }
+            Duration estimate = estimates.of(byKey.get(k));
+            Long at = started.get(k);
+            Duration remaining = at == null ? estimate : estimate.minus(Duration.ofNanos(now - at));
+            return remaining.isNegative() ? Duration.ZERO : remaining;
+        }).length();
+        int done = finished.size() - failed.size();
+        int waiting = operations.size() - finished.size() - started.size() - skipped.size();
+        return new Snapshot(operations.size(), done, started.size(), waiting, failed.size(), skipped.size(),
+                Duration.ofNanos(now - begun), List.copyOf(running.subList(0, Math.min(slowest, running.size()))), left);
+    }
+
+    /** Estimated durations from what finished so far. */
+    private final class Estimates {
+        private final Map<String, long[]> measured = new HashMap<>(); // type + kind -> {total nanos, count}
+        private final double slowFactor;
+        private final double quickFactor;
+
+        Estimates() {
+            double[] slow = new double[2];
+            double[] quick = new double[2]; // {measured, typical} in nanoseconds
+            Map<String, Operation> byKey = new HashMap<>();
+            operations.forEach(o -> byKey.put(o.key(), o));
+            finished.forEach((k, took) -> {
+                Operation op = byKey.get(k);
+                if (failed.contains(k)) {
+                    return;
+                }
+                measured.computeIfAbsent(kindOf(op), x -> new long[2])[0] += took.toNanos();
+                measured.get(kindOf(op))[1]++;
+                Duration typical = TypicalDurations.of(op.type(), op.kind());
+                double[] sums = typical.compareTo(TypicalDurations.SLOW) >= 0 ? slow : quick;
+                sums[0] += took.toNanos();
+                sums[1] += typical.toNanos();
+            });
+            double s = slow[1] > 0 ? slow[0] / slow[1] : Double.NaN;
+            double q = quick[1] > 0 ? quick[0] / quick[1] : Double.NaN;
+            slowFactor = !Double.isNaN(s) ? s : !Double.isNaN(q) ? q : 1;
+            quickFactor = !Double.isNaN(q) ? q : !Double.isNaN(s) ? s : 1;
+        }
+
+        Duration of(Operation op) {
+            long[] m = measured.get(kindOf(op));
+            if (m != null) {
+                return Duration.ofNanos(m[0] / m[1]);
+            }
+            Duration typical = TypicalDurations.of(op.type(), op.kind());
+            double factor = typical.compareTo(TypicalDurations.SLOW) >= 0 ? slowFactor : quickFactor;
+            return Duration.ofNanos((long) (typical.toNanos() * factor));
+        }
+
+        private static String kindOf(Operation op) {
+            return op.type() + " " + op.kind();
+        }
+    }
+}
