@@ -151,7 +151,7 @@ class DriftIT {
 
         Cli.Result adopted = infraIn("elsewhere", "apply", "--auto-approve");
         assertThat(adopted.exit()).as(adopted.toString()).isZero();
-        assertThat(adopted.err()).contains("Apply complete! Resources: 0 added, ").contains(" 19 adopted.");
+        assertThat(adopted.out()).contains("Apply complete! Resources: 0 added, ").contains(" 19 adopted.");
         Cli.Result clean = infraIn("elsewhere", "plan", "--detailed-exitcode");
         assertThat(clean.exit()).as(clean.toString()).isZero();
     }

@@ -141,7 +141,7 @@ class MultiRegionIT {
         int rolesBefore = roles().size();
         Cli.Result r = infra("replicate", "--to", REPLICA, "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err())
+        assertThat(r.out())
                 .contains("How " + REPLICA + " replicates " + PRIMARY)
                 .containsPattern("table\\.orders\\s+linked\\s+1\\s+table\\.orders: replica of the global table")
                 .containsPattern("bucket\\.static\\s+renamed\\s+1\\s+" + named("globe-static-" + PRIMARY) + " → " + named("globe-static-" + REPLICA))
@@ -250,7 +250,7 @@ class MultiRegionIT {
         String replicaState = Files.readString(dir.resolve(".infra/" + STACK + "." + REPLICA + ".json"));
         Cli.Result again = infra("replicate", "--to", REPLICA, "--auto-approve");
         assertThat(again.exit()).as(again.toString()).isEqualTo(0);
-        assertThat(again.err()).contains("No changes in " + PRIMARY + " and " + REPLICA + ".");
+        assertThat(again.out()).contains("No changes in " + PRIMARY + " and " + REPLICA + ".");
         assertThat(Files.readString(dir.resolve(".infra/" + STACK + "." + PRIMARY + ".json"))).isEqualTo(primaryState);
         assertThat(Files.readString(dir.resolve(".infra/" + STACK + "." + REPLICA + ".json"))).isEqualTo(replicaState);
     }
@@ -266,7 +266,7 @@ class MultiRegionIT {
 
         Cli.Result apply = infra("apply", dir.resolve("both.json").toString());
         assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
-        assertThat(apply.err()).contains(PRIMARY + ": Apply complete!").contains(REPLICA + ": Apply complete!");
+        assertThat(apply.out()).contains(PRIMARY + ": Apply complete!").contains(REPLICA + ": Apply complete!");
         for (AwsClients aws : List.of(primary, replica)) {
             assertThat(vpcs(aws).get(0).tags()).anySatisfy(tag -> {
                 assertThat(tag.key()).isEqualTo("owner");

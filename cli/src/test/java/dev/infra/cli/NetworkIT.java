@@ -148,7 +148,7 @@ class NetworkIT {
         topology("10.20.0.0/16", 3, "platform");
         Cli.Result r = infra("apply", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Apply complete! Resources: 22 added");
+        assertThat(r.out()).contains("Apply complete! Resources: 22 added");
 
         List<Vpc> vpcs = vpcs();
         assertThat(vpcs).hasSize(1);
@@ -294,7 +294,7 @@ class NetworkIT {
     void destroyLeavesNothingOfTheStack() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
-        assertThat(r.err()).contains("Destroy complete! Resources: 27 destroyed.");
+        assertThat(r.out()).contains("Destroy complete! Resources: 27 destroyed.");
         assertThat(vpcs()).isEmpty();
         assertThat(subnets()).isEmpty();
         assertThat(natGateways()).isEmpty();

@@ -130,7 +130,7 @@ class SeedArchitectureIT {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         // The account's detector and EBS encryption by default are borrowed (updated), not created.
-        assertThat(r.err()).contains("Apply complete! Resources: 117 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
+        assertThat(r.out()).contains("Apply complete! Resources: 117 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
                 "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
                 "= monitoring/guardduty (aws_guardduty_detector) " + accountDetector + ", then update");
     }

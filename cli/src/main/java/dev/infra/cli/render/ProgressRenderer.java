@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 import java.util.function.IntSupplier;
 
 /**
- * Apply progress on stdout, three ways:
+ * Apply progress on stdout (a failed operation's error on stderr), three ways:
  * <ul>
  * <li>{@link Mode#STATUS} (a terminal): finished operations scroll as lines above one status line kept at the bottom
  * and redrawn every second: counts, elapsed, the slowest in flight and the estimated time left;</li>
@@ -71,7 +71,7 @@ public final class ProgressRenderer implements Consumer<ApplyEvent>, AutoCloseab
         if (e instanceof ApplyEvent.Waiting || (mode == Mode.STATUS && e instanceof ApplyEvent.Started)) {
             return; // the summary line (or the status line) reports those in flight
         }
-        line(text(o));
+        line(text(o), e instanceof ApplyEvent.Failed);
     }
 
     private String text(ApplyEvent.OfOperation e) {
@@ -89,11 +89,17 @@ public final class ProgressRenderer implements Consumer<ApplyEvent>, AutoCloseab
         return s.address() + ": skipped (" + s.failedDependency() + " failed)";
     }
 
-    private void line(String text) {
+    /** A line above the status line; an error goes to stderr, as every error does. */
+    private void line(String text, boolean error) {
         if (statusShown) {
             console.out().print("\r\u001b[K");
+            console.out().flush();
         }
-        console.out().println(text);
+        if (error) {
+            console.progress(text);
+        } else {
+            console.out().println(text);
+        }
         if (statusShown) {
             console.out().print(fit(summary(progress.snapshot(SLOWEST))));
         }

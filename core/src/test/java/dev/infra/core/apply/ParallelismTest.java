@@ -62,7 +62,7 @@ class ParallelismTest {
 
         assertThat(h.apply("network").result().ok()).isTrue();
 
-        assertThat(h.events).filteredOn(e -> e.address().equals("network/vpc"))
+        assertThat(h.events).filteredOn(e -> e instanceof ApplyEvent.OfOperation o && o.address().equals("network/vpc"))
                 .first().isEqualTo(new ApplyEvent.Started("network/vpc", "creating"));
         assertThat(h.events).filteredOn(e -> e instanceof ApplyEvent.Waiting w && w.address().equals("network/vpc"))
                 .isNotEmpty()
