@@ -1,6 +1,7 @@
 # Shared by the bench scripts: builds infra, starts a moto server through the test launcher (so the
 # documented gaps are filled), copies TOPOLOGY without deletion protection into a work directory
-# (protection would, rightly, stop the destroy being measured) and defines `measure`.
+# (protection would, rightly, stop the destroy being measured) and defines `measure`. The launcher inherits
+# INFRA_EMULATOR_TIME_SCALE (realistic durations, see docs/emulator.md) when it is exported.
 #   source bench/lib.sh TOPOLOGY
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 topology="$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"

@@ -31,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -43,7 +42,8 @@ import java.util.stream.Collectors;
  * Carries out a plan: builds the graph of operations from the plan's changes (never from the
  * topology, so nothing unplanned is touched), then walks it with bounded parallelism. An operation
  * starts when everything it needs is done; when one fails, what depends on it is skipped and the
- * independent branches go on. State is recorded after every operation.
+ * independent branches go on. State is recorded after every operation. A free slot goes to the ready operation
+ * with the longest path ahead by typical durations ({@link Slots}), and a long wait gives its slot back.
  *
  * <p>Edges: creates and updates follow the creates and updates of their dependencies; a delete
  * follows the deletes of what depended on it and the updates that stop referring to it; a replace
@@ -204,7 +204,9 @@ public final class Applier {
         private final Map<String, Op> ops;
         private final StateRecorder state;
         private final OtherRegions others;
-        private final Semaphore slots = new Semaphore(parallelism);
+        private final Slots slots = new Slots(parallelism);
+        /** Each operation's path ahead (its own typical duration and the longest chain after it, in seconds). */
+        private final Map<String, Double> ahead = new HashMap<>();
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Map<String, Long> running = new ConcurrentHashMap<>();
         private final Map<String, Long> beaten = new ConcurrentHashMap<>();
@@ -224,6 +226,13 @@ public final class Applier {
             this.graph = graph;
             this.ops = ops;
             this.state = state;
+            List<String> order = new ArrayList<>(graph.topologicalOrder());
+            Collections.reverse(order);
+            for (String k : order) {
+                Op op = ops.get(k);
+                double own = TypicalDurations.of(op.change().type(), TypicalDurations.Kind.of(op.verb())).toMillis() / 1000.0;
+                ahead.put(k, own + graph.successors(k).stream().mapToDouble(ahead::get).max().orElse(0));
+            }
         }
 
         record Finished(String key, boolean ok) {}
@@ -301,7 +310,7 @@ public final class Applier {
                 boolean ok = false;
                 long start = System.nanoTime();
                 try {
-                    slots.acquire();
+                    slots.acquire(ahead.get(key));
                     start = System.nanoTime();
                     try {
                         if (cancellation.requested()) {
@@ -455,7 +464,7 @@ public final class Applier {
                             Thread.currentThread().interrupt();
                             throw new IllegalStateException(address() + ": interrupted waiting for " + what, e);
                         } finally {
-                            slots.acquireUninterruptibly();
+                            slots.acquireUninterruptibly(ahead.get(key));
                         }
                     }
                 }

@@ -10,6 +10,9 @@ public final class Names {
     /** Component names become parts of AWS names and tags: lower-case, digits and dashes. */
     public static final String PATTERN = "^[a-z][a-z0-9-]{0,30}$";
 
+    /** {@link #PATTERN} in words, for the messages that refuse a name. */
+    public static final String RULE = "lower-case letters, digits and dashes, starting with a letter, at most 31 characters";
+
     private Names() {}
 
     /** The closest candidate within a small edit distance, if any. */

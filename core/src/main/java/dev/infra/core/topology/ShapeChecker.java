@@ -129,8 +129,7 @@ public final class ShapeChecker {
             String child = join(path, e.key());
             // A bad name leaves the entry in: references to it still resolve, and its value is checked all the same.
             if (names != null && !names.matcher(e.key()).matches()) {
-                diags.error(e.keyAt(), child, "name '" + e.key()
-                        + "' must be lower-case letters, digits and dashes, starting with a letter (at most 31)");
+                diags.error(e.keyAt(), child, "name '" + e.key() + "' must be " + Names.RULE + lengthOf(e.key()));
             } else {
                 report(map.nameCheck().check(e.key()), e.keyAt(), child);
             }
@@ -159,6 +158,11 @@ public final class ShapeChecker {
         return whole ? new YSeq(items, seq.at()) : null;
     }
 
+    /** A refused value's length, said when the rule it breaks may be a length (a long value). */
+    private static String lengthOf(String value) {
+        return value.length() > 30 ? " (it has " + value.length() + ")" : "";
+    }
+
     private YNode checkStr(YNode node, Shape.Str str, String path) {
         // Numbers and booleans are accepted where a string is wanted (a tag value "2024", a version 1.31).
         if (!(node instanceof YScalar s) || s.type() == ScalarType.NULL) {
@@ -169,7 +173,7 @@ public final class ShapeChecker {
                     + Names.didYouMean(s.text(), str.allowed()));
         }
         if (!str.pattern().isEmpty() && !Pattern.compile(str.pattern()).matcher(s.text()).matches()) {
-            return refuse(node, path, "'" + s.text() + "' is not " + str.description());
+            return refuse(node, path, "'" + s.text() + "' is not " + str.description() + lengthOf(s.text()));
         }
         if (report(str.check().check(s.text()), node.at(), path)) {
             refused.add(path);

@@ -90,6 +90,8 @@ public final class TopologyShape {
 
     static final String INSTANCE_TYPE = "^[a-z][a-z0-9-]*\\.[a-z0-9]+$";
     static final String AMI = "^(ami-[0-9a-f]{8,17}|resolve:ssm:/.+)$";
+    /** What DynamoDB attribute names and S3 lifecycle rule ids allow, in words. */
+    static final String UP_TO_255 = "1 to 255 letters, digits, underscores, dots or dashes";
 
     static final Shape ENCRYPTION = obj("The stack's KMS key: every volume, the EKS secrets and the data stores use it.",
             optional("key", obj("The key's settings.",
@@ -158,7 +160,7 @@ public final class TopologyShape {
             required("nodeGroups", mapOf("managed node groups by name", NODE_GROUP)));
 
     static final Shape KEY = obj("A key attribute.",
-            required("name", pattern("an attribute name", "^[A-Za-z0-9_.-]{1,255}$")),
+            required("name", pattern("an attribute name: " + UP_TO_255, "^[A-Za-z0-9_.-]{1,255}$")),
             required("type", oneOf("S (string), N (number) or B (binary)", "S", "N", "B")));
 
     static final Shape TABLE = obj("A DynamoDB table, encrypted with the stack key.",
@@ -172,7 +174,7 @@ public final class TopologyShape {
                     required("partitionKey", KEY),
                     optional("sortKey", KEY)))),
             optional("pointInTimeRecovery", bool("continuous backups (default true)")),
-            optional("ttl", pattern("the attribute holding expiry times", "^[A-Za-z0-9_.-]{1,255}$")),
+            optional("ttl", pattern("the attribute holding expiry times, an attribute name: " + UP_TO_255, "^[A-Za-z0-9_.-]{1,255}$")),
             optional("deletionProtection", bool("refuse deletion (default true); destroy fails until it is turned off")));
 
     static final Shape CACHE = obj("An ElastiCache Redis replication group in front of the tables.",
@@ -186,7 +188,7 @@ public final class TopologyShape {
                     + " to through the primary (default false: each region its own cache)")));
 
     static final Shape LIFECYCLE = obj("A lifecycle rule.",
-            required("id", pattern("the rule's name", "^[A-Za-z0-9_.-]{1,255}$")),
+            required("id", pattern("the rule's name: " + UP_TO_255, "^[A-Za-z0-9_.-]{1,255}$")),
             optional("prefix", str("objects it applies to (default: all)")),
             optional("transitionDays", integer("days before the current version moves to storageClass", 1, 36500)),
             optional("storageClass", oneOf("the class to move to", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE")),
@@ -256,7 +258,7 @@ public final class TopologyShape {
                     pattern("an ACM certificate ARN in that region", "^arn:aws[a-z-]*:acm:[a-z0-9-]+:.+$"))));
 
     public static final Shape.Obj TOPOLOGY = obj("An infra topology: one stack, one primary region.",
-            required("stack", pattern("a stack name: lower-case letters, digits and dashes", Names.PATTERN)),
+            required("stack", pattern("a stack name: " + Names.RULE, Names.PATTERN)),
             required("region", region("an AWS region such as us-east-1")),
             optional("tags", tagMap("tags added to every resource")),
             optional("backend", BACKEND),

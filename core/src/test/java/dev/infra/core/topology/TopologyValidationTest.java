@@ -129,7 +129,8 @@ class TopologyValidationTest {
         String f = file("invalid-several-shape-errors");
         InvalidInputException e = invalid("invalid-several-shape-errors");
         assertThat(rendered(e)).containsExactly(
-                f + ":1:8: error: stack: 'Shop' is not a stack name: lower-case letters, digits and dashes",
+                f + ":1:8: error: stack: 'Shop' is not a stack name: lower-case letters, digits and dashes,"
+                        + " starting with a letter, at most 31 characters",
                 f + ":4:3: error: tags.infra:stack: tag keys starting with 'infra:' or 'aws:' are reserved",
                 f + ":7:10: error: network.zones: must be between 1 and 6, got 9",
                 f + ":8:3: error: network.natGatways: unknown key 'natGatways'; did you mean 'natGateways'?",
@@ -280,6 +281,15 @@ class TopologyValidationTest {
         assertThat(rendered(invalid("invalid-subnet-overlaps"))).containsExactly(
                 file("invalid-subnet-overlaps") + ":7:19: error: network.publicSubnets[0]: subnet 10.0.16.0/20 overlaps"
                         + " the computed private subnet of zone b (10.0.16.0/20)");
+    }
+
+    /** A refused name says the rule it breaks, the length included. */
+    @Test
+    void aTooLongStackNameIsToldTheLengthLimit() throws IOException {
+        String name = "shop-" + "x".repeat(27);
+        Path f = write("stack: " + name + "\nregion: us-east-1\n");
+        assertThat(rendered(invalid(f))).containsExactly(f + ":1:8: error: stack: '" + name + "' is not a stack name:"
+                + " lower-case letters, digits and dashes, starting with a letter, at most 31 characters (it has 32)");
     }
 
     @Test

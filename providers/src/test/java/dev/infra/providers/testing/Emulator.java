@@ -91,6 +91,25 @@ public final class Emulator implements BeforeAllCallback {
         return send(HttpRequest.newBuilder(endpoint().resolve("/moto-api/data.json")).GET().build()).body();
     }
 
+    /**
+     * A second emulator of this JVM's own, through the launcher, with {@code INFRA_EMULATOR_TIME_SCALE=scale}: slow
+     * resources take AWS's typical durations divided by {@code scale} (docs/emulator.md, "Realistic timing"). Stopped
+     * when the JVM exits.
+     */
+    public static synchronized URI startScaled(int scale) {
+        Path motoServer = onPath("moto_server").orElseThrow(() -> new IllegalStateException(
+                "moto_server is not installed: " + INSTALL_HINT));
+        List<String> launcher = new ArrayList<>(interpreter(motoServer));
+        launcher.add(extractLauncher().toString());
+        return launch(launcher, java.util.Map.of("INFRA_EMULATOR_TIME_SCALE", Integer.toString(scale)));
+    }
+
+    /** Clients for {@code region} against the emulator at {@code endpoint} (one {@link #startScaled started}). */
+    public static AwsClients clients(String region, URI endpoint) {
+        useDummyCredentials();
+        return AwsClients.create(new AwsSettings(region, null, endpoint, MAX_ATTEMPTS), List.of());
+    }
+
     private static URI start() {
         Path motoServer = onPath("moto_server").orElseThrow(() -> new IllegalStateException(
                 "moto_server is not installed (the AWS emulator the integration tests need). Install it with: "
@@ -98,12 +117,12 @@ public final class Emulator implements BeforeAllCallback {
         List<String> launcher = new ArrayList<>(interpreter(motoServer));
         launcher.add(extractLauncher().toString());
         try {
-            return launch(launcher);
+            return launch(launcher, java.util.Map.of());
         } catch (IllegalStateException patched) {
             // e.g. the interpreter found is not the one moto is installed for: run moto unpatched.
             System.err.println("[emulator] " + patched.getMessage() + "; starting plain moto_server");
             try {
-                return launch(List.of(motoServer.toString()));
+                return launch(List.of(motoServer.toString()), java.util.Map.of());
             } catch (IllegalStateException plain) {
                 plain.addSuppressed(patched);
                 throw plain;
@@ -111,7 +130,7 @@ public final class Emulator implements BeforeAllCallback {
         }
     }
 
-    private static URI launch(List<String> command) {
+    private static URI launch(List<String> command, java.util.Map<String, String> env) {
         int port = freePort();
         List<String> cmd = new ArrayList<>(command);
         cmd.addAll(List.of("-H", "127.0.0.1", "-p", Integer.toString(port)));
@@ -121,6 +140,7 @@ public final class Emulator implements BeforeAllCallback {
             log = Files.createTempFile("moto-server-", ".log");
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
             pb.environment().put("MOTO_IAM_LOAD_MANAGED_POLICIES", "true");
+            pb.environment().putAll(env);
             process = pb.start();
         } catch (IOException e) {
             throw new IllegalStateException("could not start " + String.join(" ", cmd) + ": " + e.getMessage(), e);

@@ -1,0 +1,146 @@
+package dev.infra.providers.testing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.infra.providers.AwsClients;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.NatGatewayState;
+import software.amazon.awssdk.services.eks.EksClient;
+import software.amazon.awssdk.services.eks.model.ClusterStatus;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
+import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
+import software.amazon.awssdk.services.opensearch.OpenSearchClient;
+import software.amazon.awssdk.services.opensearch.model.DomainStatus;
+
+/**
+ * The launcher's realistic timing (apply_time_scale) through raw SDK calls against an emulator started with
+ * INFRA_EMULATOR_TIME_SCALE=60: each slow resource reports AWS's working state right after the call that started
+ * the work, and its final state once its typical duration / 60 has passed, not before.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class TimeScaleIT {
+
+    private static final int SCALE = 60;
+    private static final String REGION = "eu-north-1";
+
+    private AwsClients clients;
+    private List<String> subnets;
+
+    @BeforeAll
+    void network() {
+        URI endpoint = Emulator.startScaled(SCALE);
+        clients = Emulator.clients(REGION, endpoint);
+        Ec2Client ec2 = clients.ec2();
+        String vpc = ec2.createVpc(b -> b.cidrBlock("10.72.0.0/16")).vpc().vpcId();
+        subnets = List.of("a", "b").stream().map(az -> ec2.createSubnet(b -> b.vpcId(vpc)
+                .cidrBlock("10.72." + (az.equals("a") ? 0 : 1) + ".0/24").availabilityZone(REGION + az))
+                .subnet().subnetId()).toList();
+    }
+
+    @AfterAll
+    void close() {
+        clients.close();
+    }
+
+    /** NAT gateway: pending for 2 min / 60 after CreateNatGateway, then available; deleting for 1 min / 60. */
+    @Test
+    void aNatGatewayIsPendingForItsScaledDuration() {
+        Ec2Client ec2 = clients.ec2();
+        String eip = ec2.allocateAddress(b -> b.domain("vpc")).allocationId();
+        long start = System.nanoTime();
+        String id = ec2.createNatGateway(b -> b.subnetId(subnets.get(0)).allocationId(eip)).natGateway().natGatewayId();
+        BooleanSupplier available = () -> ec2.describeNatGateways(b -> b.natGatewayIds(id)).natGateways().get(0)
+                .state() == NatGatewayState.AVAILABLE;
+
+        assertThat(ec2.describeNatGateways(b -> b.natGatewayIds(id)).natGateways().get(0).state())
+                .isEqualTo(NatGatewayState.PENDING);
+        assertReadyAfter(available, start, Duration.ofMinutes(2));
+
+        long deleted = System.nanoTime();
+        ec2.deleteNatGateway(b -> b.natGatewayId(id));
+        assertThat(ec2.describeNatGateways(b -> b.natGatewayIds(id)).natGateways().get(0).state())
+                .isEqualTo(NatGatewayState.DELETING);
+        assertReadyAfter(() -> ec2.describeNatGateways(b -> b.natGatewayIds(id)).natGateways().get(0).state()
+                == NatGatewayState.DELETED, deleted, Duration.ofMinutes(1));
+    }
+
+    /** ALB: provisioning for 3 min / 60, then active. */
+    @Test
+    void aLoadBalancerIsProvisioningForItsScaledDuration() {
+        ElasticLoadBalancingV2Client elb = clients.elbv2();
+        long start = System.nanoTime();
+        String arn = elb.createLoadBalancer(b -> b.name("timed").subnets(subnets)).loadBalancers().get(0)
+                .loadBalancerArn();
+        BooleanSupplier active = () -> elb.describeLoadBalancers(b -> b.loadBalancerArns(arn)).loadBalancers().get(0)
+                .state().code() == LoadBalancerStateEnum.ACTIVE;
+
+        assertThat(active.getAsBoolean()).isFalse();
+        assertReadyAfter(active, start, Duration.ofMinutes(3));
+    }
+
+    /**
+     * EKS cluster CREATING for 10 min / 60 (a node group is refused meanwhile, as AWS refuses it), ElastiCache group
+     * creating for 10 min / 60, OpenSearch domain not Created, Processing and without an endpoint for 20 min / 60.
+     */
+    @Test
+    void clustersGroupsAndDomainsTakeTheirScaledDurations() {
+        EksClient eks = clients.client(EksClient.class, EksClient::builder);
+        ElastiCacheClient cache = clients.client(ElastiCacheClient.class, ElastiCacheClient::builder);
+        OpenSearchClient search = clients.client(OpenSearchClient.class, OpenSearchClient::builder);
+        long start = System.nanoTime();
+        eks.createCluster(b -> b.name("timed").roleArn("arn:aws:iam::123456789012:role/eks")
+                .resourcesVpcConfig(v -> v.subnetIds(subnets)));
+        cache.createReplicationGroup(b -> b.replicationGroupId("timed").replicationGroupDescription("timed")
+                .engine("redis").cacheNodeType("cache.t4g.small"));
+        search.createDomain(b -> b.domainName("timed"));
+
+        assertThat(eks.describeCluster(b -> b.name("timed")).cluster().status()).isEqualTo(ClusterStatus.CREATING);
+        assertThat(cache.describeReplicationGroups(b -> b.replicationGroupId("timed")).replicationGroups().get(0)
+                .status()).isEqualTo("creating");
+        DomainStatus domain = search.describeDomain(b -> b.domainName("timed")).domainStatus();
+        assertThat(List.of(domain.created(), domain.processing())).containsExactly(false, true);
+        assertThat(domain.endpoint()).isNull();
+        assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> eks.createNodegroup(b -> b.clusterName("timed")
+                .nodegroupName("ng").nodeRole("arn:aws:iam::123456789012:role/node").subnets(subnets))))
+                .hasMessageContaining("is not in ACTIVE status");
+
+        assertReadyAfter(() -> eks.describeCluster(b -> b.name("timed")).cluster().status() == ClusterStatus.ACTIVE,
+                start, Duration.ofMinutes(10));
+        assertReadyAfter(() -> "available".equals(cache.describeReplicationGroups(b -> b.replicationGroupId("timed"))
+                .replicationGroups().get(0).status()), start, Duration.ofMinutes(10));
+        assertReadyAfter(() -> {
+            DomainStatus d = search.describeDomain(b -> b.domainName("timed")).domainStatus();
+            return d.created() && !d.processing() && d.endpoint() != null;
+        }, start, Duration.ofMinutes(20));
+    }
+
+    /** Reaches {@code ready} no sooner than {@code aws} / SCALE after {@code start}, and within 3 s of it. */
+    private static void assertReadyAfter(BooleanSupplier ready, long start, Duration aws) {
+        Duration scaled = aws.dividedBy(SCALE);
+        Duration deadline = scaled.plusSeconds(3);
+        while (!ready.getAsBoolean()) {
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("still not ready").isLessThan(deadline);
+            sleep();
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("ready after").isGreaterThanOrEqualTo(
+                scaled.minusMillis(50));
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
