@@ -55,7 +55,7 @@ import java.util.stream.Collectors;
 public final class Applier {
 
     /** The shortest pause between two polls of a wait. */
-    private static final Duration FIRST_POLL = Duration.ofSeconds(1);
+    private static final Duration FIRST_POLL = Duration.ofMillis(500);
 
     private final ProviderRegistry providers;
     private final int parallelism;
