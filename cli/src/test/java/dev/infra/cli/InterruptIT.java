@@ -104,7 +104,7 @@ class InterruptIT {
 
         Cli.Result rest = Cli.run(args.toArray(String[]::new));
         assertThat(rest.exit()).as(rest.toString()).isEqualTo(0);
-        assertThat(rest.err()).contains("Apply complete! Resources: " + notStarted + " added, 0 changed, 0 replaced, 0 destroyed.");
+        assertThat(rest.out()).contains("Apply complete! Resources: " + notStarted + " added, 0 changed, 0 replaced, 0 destroyed.");
         Cli.Result plan = Cli.run("plan", "--detailed-exitcode", "-f", topology.toString(), "--state-dir", stateDir.toString(),
                 "--endpoint-url", Emulator.endpoint().toString());
         assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
