@@ -2574,15 +2574,35 @@ def _still(deadline):
     return deadline is not None and time.monotonic() < deadline
 
 
-def _timed_state(cls, attr, ready, busy, kind, scale, gone=None, going=None, gone_kind=None):
-    """Makes cls.attr read `busy` while the object is younger than its kind's duration and its stored value is `ready`;
-    with `gone`, a value set to `gone` reads `going` for gone_kind's duration first. Other values pass through."""
-    stored = "_infra_timed_" + attr
+def _stamped(cls, kind, scale):
+    """Stamps each new cls object with the time its kind's work ends (_infra_ready_at)."""
     original_init = cls.__init__
 
     def __init__(self, *args, **kwargs):
         self.__dict__["_infra_ready_at"] = _busy_until(kind, scale)
         original_init(self, *args, **kwargs)
+
+    cls.__init__ = __init__
+
+
+def _held(cls, method, kind, scale, applies=lambda self: True):
+    """cls.method, moto's step to the final state, does nothing while the object's work (where `applies`) goes on."""
+    _stamped(cls, kind, scale)
+    original = getattr(cls, method)
+
+    def held(self, *args, **kwargs):
+        if applies(self) and _still(self.__dict__.get("_infra_ready_at")):
+            return None
+        return original(self, *args, **kwargs)
+
+    setattr(cls, method, held)
+
+
+def _timed_state(cls, attr, ready, busy, kind, scale, gone=None, going=None, gone_kind=None):
+    """Makes cls.attr read `busy` while the object is younger than its kind's duration and its stored value is `ready`;
+    with `gone`, a value set to `gone` reads `going` for gone_kind's duration first. Other values pass through."""
+    stored = "_infra_timed_" + attr
+    _stamped(cls, kind, scale)
 
     def get(self):
         value = self.__dict__.get(stored)
@@ -2597,7 +2617,6 @@ def _timed_state(cls, attr, ready, busy, kind, scale, gone=None, going=None, gon
             self.__dict__["_infra_gone_at"] = _busy_until(gone_kind, scale)
         self.__dict__[stored] = value
 
-    cls.__init__ = __init__
     setattr(cls, attr, property(get, set))
 
 
@@ -2653,35 +2672,8 @@ def apply_time_scale():
 
     OpenSearchDomain.to_dict = opensearch_to_dict
 
-    balancer_init = FakeLoadBalancer.__init__
-
-    def balancer_init_timed(self, *args, **kwargs):
-        balancer_init(self, *args, **kwargs)
-        self._infra_ready_at = _busy_until("alb_provisioning", scale)
-
-    balancer_activate = FakeLoadBalancer.activate
-
-    def activate(self):
-        if not _still(getattr(self, "_infra_ready_at", None)):
-            balancer_activate(self)
-
-    FakeLoadBalancer.__init__ = balancer_init_timed
-    FakeLoadBalancer.activate = activate
-
-    cert_init = CertBundle.__init__
-
-    def cert_init_timed(self, *args, **kwargs):
-        cert_init(self, *args, **kwargs)
-        self._infra_ready_at = _busy_until("acm_validation", scale)
-
-    cert_check = CertBundle.check
-
-    def check(self):
-        if not (self.status == "PENDING_VALIDATION" and _still(getattr(self, "_infra_ready_at", None))):
-            cert_check(self)
-
-    CertBundle.__init__ = cert_init_timed
-    CertBundle.check = check
+    _held(FakeLoadBalancer, "activate", "alb_provisioning", scale)
+    _held(CertBundle, "check", "acm_validation", scale, applies=lambda cert: cert.status == "PENDING_VALIDATION")
 
     # Global Datastores are the launcher's own dicts: time them by id, in the responses.
     global_ready_at = {}
