@@ -32,7 +32,8 @@ final class ApplyingOptions {
     boolean json;
 
     @Option(names = "--heartbeat", paramLabel = "SECONDS", defaultValue = "10",
-            description = "Seconds between progress summaries when stdout is not a terminal (default: ${DEFAULT-VALUE}).")
+            description = "Seconds between progress summaries without a terminal (a line; with --json an apply_summary"
+                    + " event, and apply_progress events of each operation in flight) (default: ${DEFAULT-VALUE}).")
     int heartbeatSeconds;
 
     private ProgressRenderer progress;
