@@ -1,6 +1,7 @@
 package dev.infra.providers.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.providers.AwsClients;
 import java.net.URI;
@@ -15,6 +16,8 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
+import software.amazon.awssdk.services.eks.model.NodegroupStatus;
+import software.amazon.awssdk.services.eks.model.ResourceInUseException;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
@@ -90,6 +93,8 @@ class TimeScaleIT {
     /**
      * EKS cluster CREATING for 10 min / 60 (a node group is refused meanwhile, as AWS refuses it), ElastiCache group
      * creating for 10 min / 60, OpenSearch domain not Created, Processing and without an endpoint for 20 min / 60.
+     * Deleted, each stays visible in its deleting state for its delete duration / 60 (node group and cluster 5 min,
+     * group 5 min, domain 10 min), and a cluster whose node group is being deleted cannot be deleted yet.
      */
     @Test
     void clustersGroupsAndDomainsTakeTheirScaledDurations() {
@@ -121,6 +126,46 @@ class TimeScaleIT {
             DomainStatus d = search.describeDomain(b -> b.domainName("timed")).domainStatus();
             return d.created() && !d.processing() && d.endpoint() != null;
         }, start, Duration.ofMinutes(20));
+
+        long created = System.nanoTime();
+        eks.createNodegroup(b -> b.clusterName("timed").nodegroupName("ng").nodeRole("arn:aws:iam::123456789012:role/node")
+                .subnets(subnets));
+        assertReadyAfter(() -> eks.describeNodegroup(b -> b.clusterName("timed").nodegroupName("ng")).nodegroup().status()
+                == NodegroupStatus.ACTIVE, created, Duration.ofMinutes(5));
+        long deleted = System.nanoTime();
+        eks.deleteNodegroup(b -> b.clusterName("timed").nodegroupName("ng"));
+        cache.deleteReplicationGroup(b -> b.replicationGroupId("timed"));
+        search.deleteDomain(b -> b.domainName("timed"));
+        assertThat(eks.describeNodegroup(b -> b.clusterName("timed").nodegroupName("ng")).nodegroup().status())
+                .isEqualTo(NodegroupStatus.DELETING);
+        assertThat(cache.describeReplicationGroups(b -> b.replicationGroupId("timed")).replicationGroups().get(0)
+                .status()).isEqualTo("deleting");
+        assertThat(search.describeDomain(b -> b.domainName("timed")).domainStatus().deleted()).isTrue();
+        assertThatThrownBy(() -> eks.deleteCluster(b -> b.name("timed"))).isInstanceOf(ResourceInUseException.class);
+        assertReadyAfter(() -> gone(() -> eks.describeNodegroup(b -> b.clusterName("timed").nodegroupName("ng"))),
+                deleted, Duration.ofMinutes(5));
+        assertReadyAfter(() -> gone(() -> cache.describeReplicationGroups(b -> b.replicationGroupId("timed"))),
+                deleted, Duration.ofMinutes(5));
+
+        long clusterDeleted = System.nanoTime();
+        eks.deleteCluster(b -> b.name("timed"));
+        assertThat(eks.describeCluster(b -> b.name("timed")).cluster().status()).isEqualTo(ClusterStatus.DELETING);
+        assertReadyAfter(() -> gone(() -> eks.describeCluster(b -> b.name("timed"))), clusterDeleted,
+                Duration.ofMinutes(5));
+        assertReadyAfter(() -> gone(() -> search.describeDomain(b -> b.domainName("timed"))), deleted,
+                Duration.ofMinutes(10));
+    }
+
+    /** The call answers NotFound: the resource is gone. */
+    private static boolean gone(Runnable describe) {
+        try {
+            describe.run();
+            return false;
+        } catch (software.amazon.awssdk.services.eks.model.ResourceNotFoundException
+                 | software.amazon.awssdk.services.opensearch.model.ResourceNotFoundException
+                 | software.amazon.awssdk.services.elasticache.model.ReplicationGroupNotFoundException e) {
+            return true;
+        }
     }
 
     /** Reaches {@code ready} no sooner than {@code aws} / SCALE after {@code start}, and within 3 s of it. */

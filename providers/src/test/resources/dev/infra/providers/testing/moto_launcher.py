@@ -2527,12 +2527,20 @@ TYPICAL_SECONDS = {
     # https://docs.aws.amazon.com/eks/latest/userguide/create-managed-node-group.html
     "eks_cluster_create": 600,
     "eks_nodegroup_create": 300,
+    # deleting: a few minutes each (EKS User Guide, Delete a cluster,
+    # https://docs.aws.amazon.com/eks/latest/userguide/delete-cluster.html)
+    "eks_cluster_delete": 300,
+    "eks_nodegroup_delete": 300,
     # OpenSearch Developer Guide, Creating domains (new domains take 15-30 minutes to initialize),
     # https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createupdatedomains.html
     "opensearch_domain_create": 1200,
+    # deleting: about ten minutes, the domain listed meanwhile with Deleted true
+    "opensearch_domain_delete": 600,
     # ElastiCache User Guide, Creating a replication group (status creating, then available, about 10 minutes),
     # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Replication.CreatingRepGroup.html
     "elasticache_replication_group_create": 600,
+    # deleting: status deleting for some minutes
+    "elasticache_replication_group_delete": 300,
     # ElastiCache User Guide, Global Datastore (creating, then primary-only), about 20 minutes,
     # https://docs.aws.amazon.com/AmazonElastiCache/latest/dg/Redis-Global-Datastores-Console.html
     "elasticache_global_datastore_create": 1200,
@@ -2637,21 +2645,28 @@ def apply_time_scale():
     CertificateDetail.Status PENDING_VALIDATION → ISSUED
     (https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html); LoadBalancerState.Code
     provisioning → active (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerState.html).
-    Runs after the gap fills, as it wraps some of them (the Global Datastore, DynamoDB replicas, ACM validation).
+    Deletes of EKS clusters and node groups (status DELETING), ElastiCache replication groups (deleting) and OpenSearch
+    domains (Deleted true, Processing true) leave the resource visible in that state for its delete duration, then it
+    is gone (NotFound), as AWS has it; moto forgets them at once. A repeated delete meanwhile is answered as the first.
+    Runs after the gap fills, as it wraps some of them (the Global Datastore, DynamoDB replicas, ACM validation, the
+    EKS and ElastiCache deletes).
     """
     scale = _time_scale()
     if scale is None:
         return
+    import threading
+
     from moto.acm.models import CertBundle
+    from moto.core.responses import BaseResponse
     from moto.dynamodb.models import dynamodb_backends
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
     from moto.ec2.models.nat_gateways import NatGateway
-    from moto.eks.models import Cluster, Nodegroup
-    from moto.elasticache.models import ReplicationGroup
+    from moto.eks.models import Cluster, EKSBackend, Nodegroup
+    from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup
     from moto.elasticache.responses import ElastiCacheResponse
     from moto.elbv2.models import FakeLoadBalancer
-    from moto.opensearch.models import OpenSearchDomain
+    from moto.opensearch.models import OpenSearchDomain, OpenSearchServiceBackend
 
     _timed_state(NatGateway, "state", "available", "pending", "nat_gateway_create", scale,
                  gone="deleted", going="deleting", gone_kind="nat_gateway_delete")
@@ -2731,6 +2746,86 @@ def apply_time_scale():
 
     DynamoHandler.update_table = update_table_timed
     Table.describe = describe
+
+    # Deletes: what moto removed goes back into its backend's dict in its deleting state; each request first drops
+    # those whose time is up.
+    lingering = {}  # id(obj) -> (container, key, obj, gone_at, then)
+    lock = threading.Lock()
+
+    def lingers(obj):
+        return id(obj) in lingering
+
+    def linger(container, key, obj, kind, then=lambda: None):
+        container[key] = obj
+        with lock:
+            lingering[id(obj)] = (container, key, obj, _busy_until(kind, scale), then)
+
+    call_action = BaseResponse.call_action
+
+    def call_action_after_purge(self):
+        with lock:
+            for ident, (container, key, obj, gone_at, then) in list(lingering.items()):
+                if not _still(gone_at):
+                    del lingering[ident]
+                    if container.get(key) is obj:
+                        del container[key]
+                        then()
+        return call_action(self)
+
+    BaseResponse.call_action = call_action_after_purge
+
+    delete_cluster = EKSBackend.delete_cluster
+
+    def delete_cluster_lingering(self, name):
+        if name in self.clusters and lingers(self.clusters[name]):
+            return self.clusters[name]
+        cluster = delete_cluster(self, name)
+        cluster.status = "DELETING"
+        linger(self.clusters, name, cluster, "eks_cluster_delete")
+        return cluster
+
+    delete_nodegroup = EKSBackend.delete_nodegroup
+
+    def delete_nodegroup_lingering(self, cluster_name, nodegroup_name):
+        groups = self.clusters[cluster_name].nodegroups if cluster_name in self.clusters else {}
+        if nodegroup_name in groups and lingers(groups[nodegroup_name]):
+            return groups[nodegroup_name]
+        nodegroup = delete_nodegroup(self, cluster_name, nodegroup_name)
+        nodegroup.status = "DELETING"
+        cluster = self.clusters[cluster_name]
+        cluster.nodegroup_count += 1  # a node group being deleted still keeps its cluster (ResourceInUseException)
+
+        def gone():
+            cluster.nodegroup_count -= 1
+
+        linger(cluster.nodegroups, nodegroup_name, nodegroup, "eks_nodegroup_delete", gone)
+        return nodegroup
+
+    delete_group = ElastiCacheBackend.delete_replication_group
+
+    def delete_group_lingering(self, replication_group_id, retain_primary_cluster):
+        existing = self.replication_groups.get(replication_group_id)
+        if existing is not None and lingers(existing):
+            return existing
+        group = delete_group(self, replication_group_id, retain_primary_cluster)
+        group.status = "deleting"
+        linger(self.replication_groups, replication_group_id, group, "elasticache_replication_group_delete")
+        return group
+
+    delete_domain = OpenSearchServiceBackend.delete_domain
+
+    def delete_domain_lingering(self, domain_name):
+        existing = self.domains.get(domain_name)
+        if existing is not None and lingers(existing):
+            return existing
+        domain = delete_domain(self, domain_name)
+        linger(self.domains, domain_name, domain, "opensearch_domain_delete")
+        return domain
+
+    EKSBackend.delete_cluster = delete_cluster_lingering
+    EKSBackend.delete_nodegroup = delete_nodegroup_lingering
+    ElastiCacheBackend.delete_replication_group = delete_group_lingering
+    OpenSearchServiceBackend.delete_domain = delete_domain_lingering
 
 
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
