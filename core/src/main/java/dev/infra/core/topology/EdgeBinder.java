@@ -223,7 +223,9 @@ final class EdgeBinder {
         });
         YMap ingress = c.get("ingress") instanceof YMap i ? i : null;
         return new Cluster(name, text(c.get("version"), "1.31"), text(c.get("cni"), "cilium"),
+                text(c.get("cniVersion"), Cluster.CILIUM_VERSION),
                 ingress == null ? 30080 : intOr(ingress.get("nodePort"), 30080),
+                ingress == null ? Cluster.INGRESS_NGINX_VERSION : text(ingress.get("version"), Cluster.INGRESS_NGINX_VERSION),
                 "true".equals(text(c.get("endpointPublicAccess"))), groups, c.at());
     }
 
