@@ -68,6 +68,20 @@ public record FakeHelm(Path dir) {
         return calls().stream().filter(c -> c.command().equals(command)).toList();
     }
 
+    /** The releases it holds, as {@code <cluster endpoint host>/<namespace>/<name>}. */
+    public List<String> releases() {
+        Path root = dir.resolve("releases");
+        if (!Files.exists(root)) {
+            return List.of();
+        }
+        try (var files = Files.walk(root)) {
+            return files.filter(Files::isRegularFile)
+                    .map(f -> root.relativize(f).toString().replaceFirst("\\.json$", "")).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** Forgets the calls so far (the releases stay). */
     public void clearCalls() {
         try {
