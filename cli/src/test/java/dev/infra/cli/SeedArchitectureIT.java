@@ -486,7 +486,7 @@ class SeedArchitectureIT {
                 .contains("~ egress-proxy/launch-template")
                 .contains("~ firewall/web-acl")
                 .contains("-/+ access-proxy/auth-server.0").contains("forces replacement: instanceType")
-                .contains("~ cluster.apps/cilium").contains("1.16.5 -> 1.16.6")
+                .contains("~ cluster.apps/cilium").contains("~ version: \"1.16.5\" -> \"1.16.6\"")
                 .doesNotContain("access-proxy/auth-data.0 (");
         helm.clearCalls();
         Cli.Result apply = infra("apply", "--auto-approve");

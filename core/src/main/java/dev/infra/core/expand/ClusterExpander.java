@@ -20,7 +20,25 @@ import java.util.TreeSet;
  * CNI runs: the Cilium release comes after the cluster and before the node groups (which depend on it), the NGINX
  * ingress after the node groups, on the NodePort the load balancers' target groups forward to.
  */
-final class ClusterExpander implements ComponentExpander {
+public final class ClusterExpander implements ComponentExpander {
+
+    public static final String CILIUM_REPOSITORY = "https://helm.cilium.io";
+
+    /**
+     * Cilium in ENI mode (pods get VPC addresses from ENIs its operator attaches), replacing kube-proxy, so it reaches
+     * the API server by the endpoint's host rather than the kubernetes Service (Cilium's EKS installation guide).
+     */
+    public static Map<String, Object> ciliumValues() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("kubeProxyReplacement", true);
+        v.put("k8sServiceHost", ResourceSpec.CLUSTER_ENDPOINT_HOST);
+        v.put("k8sServicePort", 443L);
+        v.put("eni", Map.of("enabled", true));
+        v.put("ipam", Map.of("mode", "eni"));
+        v.put("routingMode", "native");
+        v.put("egressMasqueradeInterfaces", "eth+");
+        return v;
+    }
 
     static String prefix(String cluster) {
         return "cluster." + cluster;
@@ -67,16 +85,12 @@ final class ClusterExpander implements ComponentExpander {
         attrs.put("endpointPublicAccess", c.endpointPublicAccess());
         out.add(cluster, "aws_eks_cluster", c.name(), attrs, c.at());
 
+        // With addons: false the in-cluster part is the user's (the binder defers the node groups until it runs).
         String cilium = p + "/cilium";
-        out.addUntagged(cilium, "helm_release", release(cluster, "kube-system", "cilium", "https://helm.cilium.io",
-                c.cniVersion(), false, Map.of(
-                        "kubeProxyReplacement", true,
-                        "k8sServiceHost", ResourceSpec.CLUSTER_ENDPOINT_HOST,
-                        "k8sServicePort", 443L,
-                        "eni", Map.of("enabled", true),
-                        "ipam", Map.of("mode", "eni"),
-                        "routingMode", "native",
-                        "egressMasqueradeInterfaces", "eth+")), Set.of(), c.at());
+        if (c.addons()) {
+            out.addUntagged(cilium, "helm_release", release(cluster, "kube-system", "cilium", CILIUM_REPOSITORY,
+                    c.cniVersion(), false, ciliumValues()), Set.of(), c.at());
+        }
         Set<String> groups = new TreeSet<>();
         for (NodeGroup g : c.nodeGroups().values()) {
             Map<String, Object> ng = new LinkedHashMap<>();
@@ -91,8 +105,12 @@ final class ClusterExpander implements ComponentExpander {
             ng.put("amiType", "AL2023_x86_64_STANDARD");
             String group = p + "/node-group." + g.name();
             // After Cilium: without a CNI the nodes stay NotReady and the group ends CREATE_FAILED.
-            out.add(group, "aws_eks_node_group", c.name() + "-" + g.name(), ng, Set.of(cilium), c.at());
+            out.add(group, "aws_eks_node_group", c.name() + "-" + g.name(), ng,
+                    c.addons() ? Set.of(cilium) : Set.of(), c.at());
             groups.add(group);
+        }
+        if (!c.addons()) {
+            return;
         }
         // With wait: its pods need Ready nodes, so it comes after the node groups.
         out.addUntagged(p + "/ingress-nginx", "helm_release", release(cluster, "ingress-nginx", "ingress-nginx",

@@ -1,5 +1,7 @@
 package dev.infra.core.output;
 
+import dev.infra.core.expand.ClusterExpander;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
 import dev.infra.core.topology.Edge.Cluster;
@@ -66,9 +68,33 @@ public final class Outputs {
                 // The apply installs Cilium and the ingress itself; this is how a user reaches the cluster.
                 out.put("cluster_" + c.name() + "_kubeconfig", "aws eks update-kubeconfig --region " + topology.region()
                         + " --name " + id(state, p));
+                if (!c.deferredNodeGroups().isEmpty()) {
+                    out.put("cluster_" + c.name() + "_cni", ciliumInstall(c, java.net.URI.create(endpoint.toString()).getHost()));
+                }
             }
         }
         return out;
+    }
+
+    /**
+     * With addons: false, the Cilium install infra would have run, for the user to run (or put in their GitOps
+     * repository) before the node groups can be created.
+     */
+    static String ciliumInstall(Cluster c, String host) {
+        StringBuilder sets = new StringBuilder();
+        flatten("", ClusterExpander.ciliumValues(), sets);
+        return "helm upgrade --install cilium cilium --repo " + ClusterExpander.CILIUM_REPOSITORY + " --version "
+                + c.cniVersion() + " --namespace kube-system" + sets.toString().replace(ResourceSpec.CLUSTER_ENDPOINT_HOST, host);
+    }
+
+    private static void flatten(String prefix, Map<?, ?> values, StringBuilder out) {
+        values.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m) {
+                flatten(prefix + k + ".", m, out);
+            } else {
+                out.append(" --set ").append(prefix).append(k).append('=').append(v);
+            }
+        });
     }
 
     private static void put(Map<String, Object> out, String name, Object value) {

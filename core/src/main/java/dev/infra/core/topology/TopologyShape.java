@@ -162,6 +162,9 @@ public final class TopologyShape {
                     optional("version", pattern("the ingress-nginx chart version infra installs (default "
                             + Edge.Cluster.INGRESS_NGINX_VERSION + ")", CHART_VERSION)))),
             optional("endpointPublicAccess", bool("a public API endpoint (default false)")),
+            optional("addons", bool("infra installs Cilium and the NGINX ingress with Helm (default true); false: you do,"
+                    + " and the node groups wait for cniInstalled")),
+            optional("cniInstalled", bool("with addons: false, the CNI you installed runs: create the node groups")),
             required("nodeGroups", mapOf("managed node groups by name", NODE_GROUP)));
 
     static final Shape KEY = obj("A key attribute.",
