@@ -526,8 +526,12 @@ class SeedArchitectureIT {
         helm.clearCalls();
         Cli.Result apply = infra("apply", "--auto-approve");
         assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
-        // The ingress moves to the new NodePort in place (its values change; the chart version does not).
-        assertThat(helm.calls("upgrade")).singleElement().satisfies(c -> {
+        // The ingress moves to the new NodePort in place (its values change; the chart version does not). Cilium goes
+        // back to the seed's version, which the previous test moved on.
+        assertThat(helm.calls("upgrade")).extracting(FakeHelm.Call::release, FakeHelm.Call::version)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ingress-nginx", "4.11.3"),
+                        org.assertj.core.groups.Tuple.tuple("cilium", "1.16.5"));
+        assertThat(helm.calls("upgrade")).filteredOn(c -> c.release().equals("ingress-nginx")).singleElement().satisfies(c -> {
             assertThat(c.release()).isEqualTo("ingress-nginx");
             assertThat(c.values().path("controller").path("service").path("nodePorts").path("http").asInt()).isEqualTo(30081);
         });
@@ -632,22 +636,28 @@ class SeedArchitectureIT {
         Path jar = Path.of("target", "infra.jar");
         assertThat(jar).as("the shaded jar, built in package (failsafe runs after it)").exists();
         Files.createDirectories(dir.resolve("no-helm"));
-        for (String command : List.of("plan", "apply")) {
+        // A plan made where Helm is, applied where it is not, is refused as well.
+        Cli.Result saved = infra("plan", "-o", dir.resolve("no-helm/plan.json").toString());
+        assertThat(saved.exit()).as(saved.toString()).isEqualTo(0);
+        for (String command : List.of("plan", "apply", "apply " + dir.resolve("no-helm/plan.json"))) {
             ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
                     "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing", "-jar", jar.toAbsolutePath().toString(),
-                    command, "-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
+                    command.split(" ")[0], "-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
                     "--endpoint-url", Emulator.endpoint().toString(), "--auto-approve")
                     .redirectOutput(dir.resolve("no-helm/out").toFile()).redirectError(dir.resolve("no-helm/err").toFile());
             pb.environment().put("PATH", dir.resolve("no-helm").toString());
             if (command.equals("plan")) {
                 pb.command().remove("--auto-approve");
+            } else if (command.contains(" ")) {
+                pb.command().set(pb.command().indexOf("--auto-approve"), command.split(" ")[1]);
             }
             Process p = pb.start();
             assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
             List<String> err = Files.readAllLines(dir.resolve("no-helm/err"));
             assertThat(p.exitValue()).as(String.join("\n", err)).isEqualTo(1);
             assertThat(err).as(command).filteredOn(l -> l.contains("error")).singleElement().satisfies(l -> assertThat(l)
-                    .contains("infra.yaml:").contains("cluster.apps/cilium: Helm is not on PATH")
+                    .contains(command.contains(" ") ? "plan.json: error: helm_release: Helm is not on PATH"
+                            : "cluster.apps/cilium: Helm is not on PATH")
                     .contains("install Helm 3 (https://helm.sh/docs/intro/install/) or pass --helm PATH"));
         }
         assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).isEmpty();
