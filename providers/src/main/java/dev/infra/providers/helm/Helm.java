@@ -65,18 +65,21 @@ public sealed interface Helm {
             List<String> command = new ArrayList<>();
             command.add(binary.toString());
             command.addAll(args);
+            // Both streams to files, so that a helm that hangs without a word still ends at the timeout.
             try {
+                Path out = Files.createTempFile("infra-helm-", ".out");
                 Path err = Files.createTempFile("infra-helm-", ".err");
                 try {
-                    Process p = new ProcessBuilder(command).redirectError(err.toFile())
+                    Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile())
                             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-                    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                     if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                         p.destroyForcibly();
-                        return new Result(-1, out, "helm " + args.get(0) + " did not end within " + timeout);
+                        return new Result(-1, "", "helm " + args.get(0) + " did not end within " + timeout);
                     }
-                    return new Result(p.exitValue(), out, Files.readString(err).strip());
+                    return new Result(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                            Files.readString(err, StandardCharsets.UTF_8).strip());
                 } finally {
+                    Files.deleteIfExists(out);
                     Files.deleteIfExists(err);
                 }
             } catch (IOException e) {
