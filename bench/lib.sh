@@ -16,6 +16,10 @@ trap 'kill $moto 2>/dev/null || true' EXIT
 until curl -fsS "http://127.0.0.1:$port/moto-api/" >/dev/null 2>&1; do sleep 0.2; done
 work=$(mktemp -d)
 cd "$work"
+# The emulator has no Kubernetes API: the clusters' Helm releases go to the tests' fake helm, put first on PATH.
+mkdir -p "$work/helm-bin"
+install -m 755 "$root/providers/src/test/resources/dev/infra/providers/testing/fake_helm.py" "$work/helm-bin/helm"
+export PATH="$work/helm-bin:$PATH"
 sed 's/deletionProtection: true/deletionProtection: false/' "$topology" > "$work/topology.yaml"
 topology="$work/topology.yaml"
 

@@ -15,6 +15,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
 import dev.infra.providers.AwsSettings;
 import dev.infra.providers.RequestLog;
+import dev.infra.providers.helm.Helm;
 import java.util.List;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import dev.infra.providers.ec2.Ec2RegionCatalog;
@@ -203,7 +204,8 @@ abstract class BaseCommand implements Callable<Integer> {
     }
 
     Engine engine(Topology t) {
-        return Engine.create(AwsProviders.registry(clients(t.region())), backend(t), new Ec2RegionCatalog(clients(t.region())));
+        return Engine.create(AwsProviders.registry(clients(t.region()), Helm.locate(global.helm)), backend(t),
+                new Ec2RegionCatalog(clients(t.region())));
     }
 
     AwsClients clients(String region) {

@@ -38,6 +38,10 @@ public final class GlobalOptions {
             description = "Lock with an item of this DynamoDB table (partition key LockID); overrides backend.s3.lockTable.")
     String backendLockTable;
 
+    @Option(names = "--helm", paramLabel = "PATH",
+            description = "The Helm 3 binary that installs the clusters' Cilium and NGINX ingress (default: helm on PATH).")
+    Path helm;
+
     @Option(names = "--no-color", description = "No ANSI colours (also when NO_COLOR is set).")
     boolean noColor;
 

@@ -8,6 +8,7 @@ import dev.infra.core.provider.ResourceProvider;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.FakeHelm;
 import dev.infra.providers.testing.GlobalFaults;
 import dev.infra.providers.testing.RandomFaults;
 import java.io.IOException;
@@ -72,7 +73,8 @@ class FaultsIT {
     private Cli.Result infra(Path topology, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", topology.toString(), "--state-dir", dir.resolve(".infra").toString(),
-                "--endpoint-url", Emulator.endpoint().toString()));
+                "--endpoint-url", Emulator.endpoint().toString(),
+                "--helm", FakeHelm.in(dir.resolve("helm-bin")).binary().toString()));
         return Cli.run(all.toArray(String[]::new));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.core.topology.Cidrs;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.FakeHelm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -87,10 +88,16 @@ class MultiRegionIT {
         return Cli.named(dir.resolve(".infra").resolve(STACK + "." + PRIMARY + ".json"), derived);
     }
 
+    /** The fake helm every run uses (its releases and record survive between runs). */
+    static FakeHelm helm() {
+        return FakeHelm.in(dir.resolve("helm-bin"));
+    }
+
     static Cli.Result infra(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
-                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2"));
+                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2",
+                "--helm", helm().binary().toString()));
         return Cli.run(all.toArray(String[]::new));
     }
 
@@ -181,6 +188,22 @@ class MultiRegionIT {
             assertThat(certificate).contains(":acm:" + aws.region() + ":");
             assertThat(aws.client(AcmClient.class, AcmClient::builder).describeCertificate(b -> b.certificateArn(certificate))
                     .certificate().statusAsString()).isEqualTo("ISSUED");
+        }
+    }
+
+    /** Each region's cluster gets a Cilium and an ingress of its own, installed through that region's endpoint. */
+    @Test
+    @Order(3)
+    void eachRegionsClusterHasItsOwnReleases() {
+        for (AwsClients aws : List.of(primary, replica)) {
+            String endpoint = aws.eks().describeCluster(b -> b.name(STACK + "-apps")).cluster().endpoint();
+            // The fake keys releases by host name, which is case-insensitive (it keeps it lower-case).
+            String host = java.net.URI.create(endpoint).getHost().toLowerCase(java.util.Locale.ROOT);
+            assertThat(host).contains("." + aws.region() + ".");
+            assertThat(helm().releases()).contains(host + "/kube-system/cilium", host + "/ingress-nginx/ingress-nginx");
+            assertThat(helm().calls("upgrade")).filteredOn(c -> c.server().equals(endpoint))
+                    .allSatisfy(c -> assertThat(c.token().path("ok").asBoolean()).isTrue())
+                    .extracting(FakeHelm.Call::release).containsExactly("cilium", "ingress-nginx");
         }
     }
 
@@ -317,5 +340,6 @@ class MultiRegionIT {
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(vpcs(primary)).isEmpty();
         assertThat(healthChecks()).isEmpty();
+        assertThat(helm().releases()).isEmpty();
     }
 }

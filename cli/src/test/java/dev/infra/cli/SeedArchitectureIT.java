@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.FakeHelm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,6 +43,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.guardduty.GuardDutyClient;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.opensearch.OpenSearchClient;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -63,6 +65,8 @@ class SeedArchitectureIT {
 
     static AwsClients aws;
     static Ec2Client ec2;
+    /** The helm infra runs: CI has no real one (and the emulator no Kubernetes API for it). */
+    static FakeHelm helm;
     static String seed;
     /** The stack key, read once it exists: destroy schedules its deletion. */
     static String keyArn;
@@ -74,6 +78,7 @@ class SeedArchitectureIT {
     static void start() throws IOException {
         aws = Emulator.clients(REGION);
         ec2 = aws.ec2();
+        helm = FakeHelm.in(dir.resolve("helm-bin"));
         seed = Files.readString(Path.of("../samples/seed-architecture.yaml"))
                 .replace("region: us-east-1", "region: " + REGION);
         Files.writeString(dir.resolve("infra.yaml"), seed);
@@ -93,7 +98,7 @@ class SeedArchitectureIT {
     static Cli.Result infra(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
-                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2"));
+                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2", "--helm", helm.binary().toString()));
         if (args[0].equals("apply") || args[0].equals("destroy")) {
             all.addAll(List.of("--heartbeat", "1"));
         }
@@ -130,9 +135,55 @@ class SeedArchitectureIT {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         // The account's detector and EBS encryption by default are borrowed (updated), not created.
-        assertThat(r.out()).contains("Apply complete! Resources: 117 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
+        assertThat(r.out()).contains("Apply complete! Resources: 119 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
                 "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
                 "= monitoring/guardduty (aws_guardduty_detector) " + accountDetector + ", then update");
+    }
+
+    /**
+     * The in-cluster step is part of the apply: Cilium once the cluster is ACTIVE and before the node groups (nodes
+     * without a CNI never become Ready), the NGINX ingress after them on the NodePort the target groups use. The
+     * emulator cannot see inside a cluster, so the order is read from the fake helm's record of its calls and from
+     * EKS's own createdAt of the cluster (ACTIVE at once on the emulator) and of the node group (CreateNodegroup).
+     */
+    @Test
+    @Order(2)
+    void theApplyInstallsCiliumBetweenTheClusterAndTheNodeGroupsAndTheIngressAfter() {
+        List<FakeHelm.Call> upgrades = helm.calls("upgrade");
+        assertThat(upgrades).extracting(FakeHelm.Call::release).containsExactly("cilium", "ingress-nginx");
+        FakeHelm.Call cilium = upgrades.get(0);
+        FakeHelm.Call ingress = upgrades.get(1);
+        var cluster = aws.eks().describeCluster(b -> b.name("shop-apps")).cluster();
+        var nodeGroup = aws.eks().describeNodegroup(b -> b.clusterName("shop-apps").nodegroupName("shop-apps-general"))
+                .nodegroup();
+        assertThat(cluster.createdAt()).isBefore(cilium.start());
+        assertThat(cilium.end()).isBefore(nodeGroup.createdAt());
+        assertThat(nodeGroup.createdAt()).isBefore(ingress.start());
+
+        // Cilium in ENI mode replacing kube-proxy, pointed at the cluster's endpoint; the chart version pinned.
+        assertThat(cilium.server()).isEqualTo(cluster.endpoint());
+        assertThat(cilium.namespace()).isEqualTo("kube-system");
+        assertThat(cilium.version()).isEqualTo("1.16.5");
+        assertThat(cilium.values().path("k8sServiceHost").asText()).isEqualTo(java.net.URI.create(cluster.endpoint()).getHost());
+        assertThat(cilium.values().path("kubeProxyReplacement").asBoolean()).isTrue();
+        assertThat(cilium.values().path("ipam").path("mode").asText()).isEqualTo("eni");
+        assertThat(cilium.values().path("eni").path("enabled").asBoolean()).isTrue();
+        // The ingress on the port the ALBs' target groups forward to.
+        int port = aws.client(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder)
+                .describeTargetGroups(b -> b.names("shop-public-30080")).targetGroups().get(0).port();
+        assertThat(ingress.values().path("controller").path("service").path("nodePorts").path("http").asInt()).isEqualTo(port);
+        assertThat(ingress.values().path("controller").path("service").path("type").asText()).isEqualTo("NodePort");
+        // Each call had a private kubeconfig of its own, gone afterwards, whose token STS answered.
+        assertThat(helm.calls()).allSatisfy(c -> {
+            assertThat(c.kubeconfigMode()).isEqualTo("0o600");
+            assertThat(Path.of(c.kubeconfig())).doesNotExist();
+            assertThat(c.kubeconfig()).doesNotContain(".kube");
+            assertThat(c.token().path("ok").asBoolean()).as(c.token().toString()).isTrue();
+        });
+        // Cilium's operator makes the pods' ENIs with the nodes' role.
+        assertThat(aws.client(IamClient.class, IamClient::builder)
+                .listAttachedRolePolicies(b -> b.roleName("shop-apps-node-" + REGION)).attachedPolicies())
+                .extracting(a -> a.policyName()).contains("AmazonEKS_CNI_Policy");
     }
 
     @Test
@@ -396,9 +447,15 @@ class SeedArchitectureIT {
     @Test
     @Order(5)
     void planAgainHasNoChanges() {
+        helm.clearCalls();
         Cli.Result r = infra("plan", "--detailed-exitcode", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(r.out()).contains("No changes.");
+        // A second apply changes nothing in the cluster either: helm is only asked.
+        Cli.Result again = infra("apply", "--auto-approve");
+        assertThat(again.exit()).as(again.toString()).isEqualTo(0);
+        assertThat(helm.calls("upgrade")).isEmpty();
+        assertThat(helm.calls("status")).extracting(FakeHelm.Call::release).contains("cilium", "ingress-nginx");
     }
 
     static List<Volume> dataVolumes(String addressPrefix) {
@@ -421,24 +478,35 @@ class SeedArchitectureIT {
                 .replace("capacity: {min: 2, max: 6, cpuTarget: 60}", "capacity: {min: 2, max: 8, cpuTarget: 60}")
                 .replace("allowedDomains: [.amazonaws.com, .github.com, .docker.io]", "allowedDomains: [.amazonaws.com, .github.com]")
                 .replace("[AWSManagedRulesCommonRuleSet, AWSManagedRulesKnownBadInputsRuleSet]", "[AWSManagedRulesCommonRuleSet]")
-                .replace("authServers: {count: 2, instanceType: t3.medium", "authServers: {count: 2, instanceType: t3.large"));
+                .replace("authServers: {count: 2, instanceType: t3.medium", "authServers: {count: 2, instanceType: t3.large")
+                .replace("cni: cilium", "cni: cilium\n    cniVersion: 1.16.6"));
         Cli.Result plan = infra("plan");
         assertThat(plan.out()).as(plan.toString())
                 .contains("~ access-proxy/group").contains("~ maxSize: 6 -> 8")
                 .contains("~ egress-proxy/launch-template")
                 .contains("~ firewall/web-acl")
                 .contains("-/+ access-proxy/auth-server.0").contains("forces replacement: instanceType")
+                .contains("~ cluster.apps/cilium").contains("~ version: \"1.16.5\" -> \"1.16.6\"")
                 .doesNotContain("access-proxy/auth-data.0 (");
+        helm.clearCalls();
         Cli.Result apply = infra("apply", "--auto-approve");
         assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
         assertThat(group("shop-access-proxy").maxSize()).isEqualTo(8);
+        // A new chart version is one in-place upgrade of that release: a second revision, nothing reinstalled.
+        assertThat(helm.calls("upgrade")).singleElement().satisfies(c -> {
+            assertThat(c.release()).isEqualTo("cilium");
+            assertThat(c.version()).isEqualTo("1.16.6");
+        });
+        assertThat(helm.calls("uninstall")).isEmpty();
+        assertThat(infra("state", "show", "cluster.apps/cilium").out()).contains("\"revision\" : 2");
         // The data volumes survive the auth servers' replacement and are attached to the new instances.
         List<Volume> after = dataVolumes();
         assertThat(after.stream().map(Volume::volumeId).collect(Collectors.toSet())).isEqualTo(volumesBefore);
         assertThat(after).allSatisfy(v -> assertThat(v.attachments()).singleElement()
                 .satisfies(a -> assertThat(attachedBefore).doesNotContain(a.instanceId())));
         assertThat(infra("plan", "--detailed-exitcode").exit()).isEqualTo(0);
-        assertThat(infra("output", "cluster_apps_helm").out()).contains("controller.service.nodePorts.http=30080");
+        assertThat(infra("output", "cluster_apps_kubeconfig").out())
+                .isEqualTo("aws eks update-kubeconfig --region " + REGION + " --name shop-apps\n");
     }
 
     /**
@@ -453,10 +521,20 @@ class SeedArchitectureIT {
         Files.writeString(dir.resolve("infra.yaml"), seed.replace("ingress: {nodePort: 30080}", "ingress: {nodePort: 30081}"));
         Cli.Result plan = infra("plan");
         assertThat(plan.out()).as(plan.toString()).contains("-/+ load-balancer.public/target-group")
-                .contains("forces replacement: name, port");
+                .contains("forces replacement: name, port").contains("~ cluster.apps/ingress-nginx");
 
+        helm.clearCalls();
         Cli.Result apply = infra("apply", "--auto-approve");
         assertThat(apply.exit()).as(apply.toString()).isEqualTo(0);
+        // The ingress moves to the new NodePort in place (its values change; the chart version does not). Cilium goes
+        // back to the seed's version, which the previous test moved on.
+        assertThat(helm.calls("upgrade")).extracting(FakeHelm.Call::release, FakeHelm.Call::version)
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple("ingress-nginx", "4.11.3"),
+                        org.assertj.core.groups.Tuple.tuple("cilium", "1.16.5"));
+        assertThat(helm.calls("upgrade")).filteredOn(c -> c.release().equals("ingress-nginx")).singleElement().satisfies(c -> {
+            assertThat(c.release()).isEqualTo("ingress-nginx");
+            assertThat(c.values().path("controller").path("service").path("nodePorts").path("http").asInt()).isEqualTo(30081);
+        });
         assertThat(elb.describeTargetGroups().targetGroups()).extracting(t -> t.targetGroupName())
                 .contains("shop-public-30081", "shop-internal-30081").doesNotContain("shop-public-30080", "shop-internal-30080");
         String newArn = elb.describeTargetGroups(b -> b.names("shop-public-30081")).targetGroups().get(0).targetGroupArn();
@@ -524,9 +602,13 @@ class SeedArchitectureIT {
     @Test
     @Order(10)
     void destroyLeavesNothing() {
+        helm.clearCalls();
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).isEmpty();
+        // The releases were uninstalled (the ingress first: it depends on the node groups, which depend on Cilium).
+        assertThat(helm.calls("uninstall")).extracting(FakeHelm.Call::release).containsExactly("ingress-nginx", "cilium");
+        assertThat(helm.releases()).isEmpty();
         assertThat(ec2.describeInstances(b -> b.filters(stack())).reservations().stream()
                 .flatMap(res -> res.instances().stream())
                 .filter(i -> !i.state().nameAsString().equals("terminated"))).isEmpty();
@@ -545,5 +627,40 @@ class SeedArchitectureIT {
         assertThat(detector.tags()).isEqualTo(Map.of("owner", "security-team"));
         assertThat(ec2.getEbsEncryptionByDefault(b -> { }).ebsEncryptionByDefault()).isTrue();
         assertThat(ec2.getEbsDefaultKmsKeyId(b -> { }).kmsKeyId()).isEqualTo(accountKey);
+    }
+
+    /** Without Helm on PATH (CI has none), plan and apply fail before any change, with one line saying what to do. */
+    @Test
+    @Order(11)
+    void withoutHelmNothingChanges() throws Exception {
+        Path jar = Path.of("target", "infra.jar");
+        assertThat(jar).as("the shaded jar, built in package (failsafe runs after it)").exists();
+        Files.createDirectories(dir.resolve("no-helm"));
+        // A plan made where Helm is, applied where it is not, is refused as well.
+        Cli.Result saved = infra("plan", "-o", dir.resolve("no-helm/plan.json").toString());
+        assertThat(saved.exit()).as(saved.toString()).isEqualTo(0);
+        for (String command : List.of("plan", "apply", "apply " + dir.resolve("no-helm/plan.json"))) {
+            ProcessBuilder pb = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
+                    "-Daws.accessKeyId=testing", "-Daws.secretAccessKey=testing", "-jar", jar.toAbsolutePath().toString(),
+                    command.split(" ")[0], "-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
+                    "--endpoint-url", Emulator.endpoint().toString(), "--auto-approve")
+                    .redirectOutput(dir.resolve("no-helm/out").toFile()).redirectError(dir.resolve("no-helm/err").toFile());
+            pb.environment().put("PATH", dir.resolve("no-helm").toString());
+            if (command.equals("plan")) {
+                pb.command().remove("--auto-approve");
+            } else if (command.contains(" ")) {
+                pb.command().set(pb.command().indexOf("--auto-approve"), command.split(" ")[1]);
+            }
+            Process p = pb.start();
+            assertThat(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            List<String> err = Files.readAllLines(dir.resolve("no-helm/err"));
+            assertThat(p.exitValue()).as(String.join("\n", err)).isEqualTo(1);
+            assertThat(err).as(command).filteredOn(l -> l.contains("error")).singleElement().satisfies(l -> assertThat(l)
+                    .contains(command.contains(" ") ? "plan.json: error: helm_release: Helm is not on PATH"
+                            : "cluster.apps/cilium: Helm is not on PATH")
+                    .contains("install Helm 3 (https://helm.sh/docs/intro/install/) or pass --helm PATH"));
+        }
+        assertThat(ec2.describeVpcs(b -> b.filters(stack())).vpcs()).isEmpty();
+        assertThat(infra("state", "list").out()).isEmpty();
     }
 }

@@ -9,6 +9,8 @@ import dev.infra.providers.ec2.SecurityGroupProvider;
 import dev.infra.providers.ec2.SecurityGroupRuleProvider;
 import dev.infra.providers.ec2.SubnetProvider;
 import dev.infra.providers.ec2.VpcProvider;
+import dev.infra.providers.helm.Helm;
+import dev.infra.providers.helm.HelmReleaseProvider;
 import java.util.List;
 
 /** Every AWS resource type the tool manages. */
@@ -16,7 +18,13 @@ public final class AwsProviders {
 
     private AwsProviders() {}
 
+    /** With the Helm on PATH, if any. */
     public static ProviderRegistry registry(AwsClients clients) {
+        return registry(clients, Helm.locate(null));
+    }
+
+    /** {@code helm} runs the in-cluster releases (helm_release). */
+    public static ProviderRegistry registry(AwsClients clients, Helm helm) {
         return ProviderRegistry.of(List.of(
                 new VpcProvider(clients),
                 new SubnetProvider(clients),
@@ -52,6 +60,7 @@ public final class AwsProviders {
                 new dev.infra.providers.acm.CertificateProvider(clients), new dev.infra.providers.acm.CertificateValidationProvider(clients),
                 new dev.infra.providers.eks.ClusterProvider(clients),
                 new dev.infra.providers.eks.NodegroupProvider(clients),
+                new HelmReleaseProvider(clients, helm),
                 new dev.infra.providers.dynamodb.TableProvider(clients), new dev.infra.providers.dynamodb.TableReplicaProvider(clients), new dev.infra.providers.elasticache.CacheSubnetGroupProvider(clients), new dev.infra.providers.elasticache.ReplicationGroupProvider(clients), new dev.infra.providers.elasticache.GlobalReplicationGroupProvider(clients), new dev.infra.providers.secretsmanager.SecretProvider(clients),
                 new dev.infra.providers.opensearch.OpenSearchDomainProvider(clients), new dev.infra.providers.athena.AthenaWorkGroupProvider(clients), new dev.infra.providers.glue.GlueDatabaseProvider(clients), new dev.infra.providers.glue.GlueTableProvider(clients),
                 new dev.infra.providers.cloudtrail.TrailProvider(clients),

@@ -58,7 +58,7 @@ class AwsClientsTest {
     /** The backticked type names of the first column of docs/resource-types.md's tables. */
     private static Set<String> documentedTypes() throws IOException {
         Set<String> out = new TreeSet<>();
-        Pattern type = Pattern.compile("`(aws_[a-z0-9_]+)`");
+        Pattern type = Pattern.compile("`((?:aws|helm)_[a-z0-9_]+)`");
         for (String line : Files.readAllLines(resourceTypesDoc())) {
             String[] cells = line.split("\\|");
             if (line.startsWith("|") && cells.length > 2) {

@@ -99,6 +99,9 @@ class SchemasTest {
         assertSchema("aws_eks_node_group", Set.of("tags", "minSize", "maxSize", "desiredSize"), Set.of("autoScalingGroupName"),
                 "clusterName", "name", "nodeRoleArn", "subnetIds", "instanceTypes", "amiType");
         assertThat(REGISTRY.get("aws_eks_node_group").schema().unordered()).containsExactly("subnetIds");
+        assertSchema("helm_release", Set.of("chart", "version", "values", "status"), Set.of("revision", "appVersion"),
+                "clusterName", "namespace", "name");
+        assertThat(REGISTRY.get("helm_release").schema().writeOnly()).containsExactlyInAnyOrder("repository", "wait");
         assertSchema("aws_autoscaling_attachment", Set.of(), Set.of(), "autoScalingGroupName", "targetGroupArn");
     }
 

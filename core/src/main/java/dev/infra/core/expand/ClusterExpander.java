@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Edge.NodeGroup;
 import dev.infra.core.topology.Partition;
@@ -8,15 +9,36 @@ import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * {@code clusters:} → per cluster the cluster and node IAM roles with AWS's managed policies, the
  * nodes' instance profile, the EKS cluster in the private subnets with its secrets encrypted by the
  * stack's key, and managed node groups. With Cilium the cluster is created bare
- * (bootstrapSelfManagedAddons=false: no VPC CNI, kube-proxy or CoreDNS add-ons); Cilium and the
- * NGINX ingress are installed in-cluster with the Helm commands {@code infra output} prints.
+ * (bootstrapSelfManagedAddons=false: no VPC CNI, kube-proxy or CoreDNS add-ons), so nodes become Ready only once a
+ * CNI runs: the Cilium release comes after the cluster and before the node groups (which depend on it), the NGINX
+ * ingress after the node groups, on the NodePort the load balancers' target groups forward to.
  */
-final class ClusterExpander implements ComponentExpander {
+public final class ClusterExpander implements ComponentExpander {
+
+    public static final String CILIUM_REPOSITORY = "https://helm.cilium.io";
+
+    /**
+     * Cilium in ENI mode (pods get VPC addresses from ENIs its operator attaches), replacing kube-proxy, so it reaches
+     * the API server by the endpoint's host rather than the kubernetes Service (Cilium's EKS installation guide).
+     */
+    public static Map<String, Object> ciliumValues() {
+        Map<String, Object> v = new LinkedHashMap<>();
+        v.put("kubeProxyReplacement", true);
+        v.put("k8sServiceHost", ResourceSpec.CLUSTER_ENDPOINT_HOST);
+        v.put("k8sServicePort", 443L);
+        v.put("eni", Map.of("enabled", true));
+        v.put("ipam", Map.of("mode", "eni"));
+        v.put("routingMode", "native");
+        v.put("egressMasqueradeInterfaces", "eth+");
+        return v;
+    }
 
     static String prefix(String cluster) {
         return "cluster." + cluster;
@@ -40,7 +62,10 @@ final class ClusterExpander implements ComponentExpander {
         out.add(nodeRole, "aws_iam_role", c.name() + "-node-role", Map.of(
                 "name", out.name(c.name() + "-node-" + t.region()),
                 "assumeRolePolicy", trust(partition.servicePrincipal("ec2")),
+                // AmazonEKS_CNI_Policy: Cilium's operator in ENI mode makes and attaches the pods' ENIs with the
+                // node's credentials (Cilium's EKS installation guide), as the VPC CNI would.
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSWorkerNodePolicy"),
+                        managedPolicy(partition, "AmazonEKS_CNI_Policy"),
                         managedPolicy(partition, "AmazonEC2ContainerRegistryReadOnly"),
                         managedPolicy(partition, "AmazonSSMManagedInstanceCore"))), c.at());
         out.add(p + "/node-instance-profile", "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
@@ -60,6 +85,13 @@ final class ClusterExpander implements ComponentExpander {
         attrs.put("endpointPublicAccess", c.endpointPublicAccess());
         out.add(cluster, "aws_eks_cluster", c.name(), attrs, c.at());
 
+        // With addons: false the in-cluster part is the user's (the binder defers the node groups until it runs).
+        String cilium = p + "/cilium";
+        if (c.addons()) {
+            out.addUntagged(cilium, "helm_release", release(cluster, "kube-system", "cilium", CILIUM_REPOSITORY,
+                    c.cniVersion(), false, ciliumValues()), Set.of(), c.at());
+        }
+        Set<String> groups = new TreeSet<>();
         for (NodeGroup g : c.nodeGroups().values()) {
             Map<String, Object> ng = new LinkedHashMap<>();
             ng.put("clusterName", Ref.id(cluster));
@@ -71,8 +103,35 @@ final class ClusterExpander implements ComponentExpander {
             ng.put("maxSize", (long) g.max());
             ng.put("desiredSize", (long) g.desired());
             ng.put("amiType", "AL2023_x86_64_STANDARD");
-            out.add(p + "/node-group." + g.name(), "aws_eks_node_group", c.name() + "-" + g.name(), ng, c.at());
+            String group = p + "/node-group." + g.name();
+            // After Cilium: without a CNI the nodes stay NotReady and the group ends CREATE_FAILED.
+            out.add(group, "aws_eks_node_group", c.name() + "-" + g.name(), ng,
+                    c.addons() ? Set.of(cilium) : Set.of(), c.at());
+            groups.add(group);
         }
+        if (!c.addons()) {
+            return;
+        }
+        // With wait: its pods need Ready nodes, so it comes after the node groups.
+        out.addUntagged(p + "/ingress-nginx", "helm_release", release(cluster, "ingress-nginx", "ingress-nginx",
+                "https://kubernetes.github.io/ingress-nginx", c.ingressVersion(), true,
+                Map.of("controller", Map.of("service", Map.of("type", "NodePort",
+                        "nodePorts", Map.of("http", (long) c.ingressNodePort()))))), groups, c.at());
+    }
+
+    private static Map<String, Object> release(String cluster, String namespace, String chart, String repository,
+                                               String version, boolean wait, Map<String, Object> values) {
+        Map<String, Object> r = new LinkedHashMap<>();
+        r.put("clusterName", Ref.id(cluster));
+        r.put("namespace", namespace);
+        r.put("name", chart);
+        r.put("repository", repository);
+        r.put("chart", chart);
+        r.put("version", version);
+        r.put("values", values);
+        r.put("status", "deployed");
+        r.put("wait", wait);
+        return r;
     }
 
     /** The ARN of the AWS managed policy {@code name} in {@code partition}. */

@@ -25,6 +25,12 @@ public record ResourceSpec(String address, String type, Map<String, Object> attr
      */
     public static final String ACCOUNT = "${infra:account}";
 
+    /**
+     * In a Helm release's values, what stands for the host of its cluster's API endpoint (Cilium's k8sServiceHost),
+     * which is known only once the cluster exists: the provider writes the host there and reads it back as this.
+     */
+    public static final String CLUSTER_ENDPOINT_HOST = "${infra:cluster-endpoint-host}";
+
     public ResourceSpec {
         attributes = Collections.unmodifiableMap(new TreeMap<>(attributes));
         dependsOn = Collections.unmodifiableSet(new TreeSet<>(dependsOn));

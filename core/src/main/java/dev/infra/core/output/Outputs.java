@@ -1,24 +1,20 @@
 package dev.infra.core.output;
 
+import dev.infra.core.expand.ClusterExpander;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
  * What users connect to, read from the state after an apply: the VPC, the load balancers' DNS
- * names, table and bucket names, the Redis and OpenSearch endpoints, the cluster endpoints, and
- * the in-cluster step (Cilium, then the NGINX ingress on the NodePort the ALB target groups
- * forward to) as exact Helm commands. Secrets are named, never shown.
+ * names, table and bucket names, the Redis and OpenSearch endpoints, the cluster endpoints and
+ * how to reach each cluster with kubectl. Secrets are named, never shown.
  */
 public final class Outputs {
-
-    /** Chart versions the printed Helm commands pin, so the step is reproducible. */
-    static final String CILIUM_VERSION = "1.16.5";
-    static final String INGRESS_NGINX_VERSION = "4.11.3";
 
     private Outputs() {}
 
@@ -69,28 +65,36 @@ public final class Outputs {
             put(out, "cluster_" + c.name() + "_name", id(state, p));
             put(out, "cluster_" + c.name() + "_endpoint", endpoint);
             if (endpoint != null) {
-                out.put("cluster_" + c.name() + "_helm", helm(topology.region(), id(state, p), String.valueOf(endpoint), c));
+                // The apply installs Cilium and the ingress itself; this is how a user reaches the cluster.
+                out.put("cluster_" + c.name() + "_kubeconfig", "aws eks update-kubeconfig --region " + topology.region()
+                        + " --name " + id(state, p));
+                if (!c.deferredNodeGroups().isEmpty()) {
+                    out.put("cluster_" + c.name() + "_cni", ciliumInstall(c, java.net.URI.create(endpoint.toString()).getHost()));
+                }
             }
         }
         return out;
     }
 
     /**
-     * The in-cluster step after the bare cluster is up: Cilium replaces the VPC CNI and kube-proxy
-     * (so the API server is reached by its endpoint), then the NGINX ingress on a fixed NodePort.
+     * With addons: false, the Cilium install infra would have run, for the user to run (or put in their GitOps
+     * repository) before the node groups can be created.
      */
-    static List<String> helm(String region, String clusterName, String endpoint, Cluster c) {
-        String host = endpoint.replaceFirst("^https://", "");
-        return List.of(
-                "aws eks update-kubeconfig --region " + region + " --name " + clusterName,
-                "helm repo add cilium https://helm.cilium.io && helm repo add ingress-nginx https://kubernetes.github.io/ingress-nginx",
-                "helm upgrade --install cilium cilium/cilium --version " + CILIUM_VERSION + " --namespace kube-system"
-                        + " --set kubeProxyReplacement=true --set k8sServiceHost=" + host + " --set k8sServicePort=443"
-                        + " --set eni.enabled=true --set ipam.mode=eni --set routingMode=native"
-                        + " --set egressMasqueradeInterfaces=eth+",
-                "helm upgrade --install ingress-nginx ingress-nginx/ingress-nginx --version " + INGRESS_NGINX_VERSION
-                        + " --namespace ingress-nginx --create-namespace --set controller.service.type=NodePort"
-                        + " --set controller.service.nodePorts.http=" + c.ingressNodePort());
+    static String ciliumInstall(Cluster c, String host) {
+        StringBuilder sets = new StringBuilder();
+        flatten("", ClusterExpander.ciliumValues(), sets);
+        return "helm upgrade --install cilium cilium --repo " + ClusterExpander.CILIUM_REPOSITORY + " --version "
+                + c.cniVersion() + " --namespace kube-system" + sets.toString().replace(ResourceSpec.CLUSTER_ENDPOINT_HOST, host);
+    }
+
+    private static void flatten(String prefix, Map<?, ?> values, StringBuilder out) {
+        values.forEach((k, v) -> {
+            if (v instanceof Map<?, ?> m) {
+                flatten(prefix + k + ".", m, out);
+            } else {
+                out.append(" --set ").append(prefix).append(k).append('=').append(v);
+            }
+        });
     }
 
     private static void put(Map<String, Object> out, String name, Object value) {

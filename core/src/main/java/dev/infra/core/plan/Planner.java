@@ -57,6 +57,7 @@ public final class Planner {
      * not give up are refused.
      */
     public Plan plan(ResourceGraph desired, State state, String topologyDigest, boolean destroy, DataOptIn data) {
+        checkPrerequisites(destroy ? List.of() : desired.order().stream().map(desired::spec).toList(), state);
         Live live = readLive(state, destroy ? null : desired.specs().values().stream()
                 .map(ResourceSpec::type).collect(Collectors.toSet()));
         Map<String, ResourceChange> changes = new LinkedHashMap<>();
@@ -132,6 +133,21 @@ public final class Planner {
         guardDeletes(changes, data);
         return new Plan(Plan.FORMAT_VERSION, state.stack(), state.region(), destroy, topologyDigest,
                 state.lineage(), state.serial(), List.copyOf(changes.values()), drift);
+    }
+
+    /**
+     * A type whose provider lacks a program it runs ({@link ResourceProvider#prerequisite}: Helm) fails the plan before
+     * anything is read or changed: one error per type, at the first resource of it the topology (else the state) has.
+     */
+    private void checkPrerequisites(List<ResourceSpec> desired, State state) {
+        Map<String, Diagnostic> missing = new TreeMap<>();
+        desired.forEach(spec -> providers.get(spec.type()).prerequisite().ifPresent(reason ->
+                missing.putIfAbsent(spec.type(), Diagnostic.error(spec.origin(), spec.address(), reason))));
+        state.resources().values().stream().filter(r -> r.id() != null).forEach(r ->
+                providers.get(r.type()).prerequisite().ifPresent(reason -> missing.putIfAbsent(r.type(), refusal(r.address(), reason))));
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException(List.copyOf(missing.values()));
+        }
     }
 
     /**

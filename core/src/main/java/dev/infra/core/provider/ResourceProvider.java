@@ -52,6 +52,15 @@ public interface ResourceProvider {
     }
 
     /**
+     * What this machine lacks to read or change resources of this type (a program the provider runs, such as Helm), as
+     * one line saying what to install; empty when nothing is missing. The planner asks for every type the topology or
+     * the state has, before it reads anything, and fails the plan with it.
+     */
+    default Optional<String> prerequisite() {
+        return Optional.empty();
+    }
+
+    /**
      * Whether the account has one of these per region (GuardDuty's detector, EBS encryption by default): a stack borrows
      * it, never owns it. A plan that would create one asks {@link #findExisting} first: found, it is borrowed (the
      * provider records what it was, and its delete puts that back), or left alone when another stack holds it

@@ -135,6 +135,14 @@ public final class Engine {
         if (!plan.destroy() && !plan.topologyDigest().equals(topology.digest())) {
             throw stale(planFile, "is stale: " + topology.file() + " changed since it was made; make a new plan");
         }
+        // Made where Helm was, applied where it is not: refused before anything changes, as a plan here would be.
+        List<Diagnostic> missing = new java.util.ArrayList<>();
+        plan.changes().stream().filter(c -> c.type() != null && c.action() != dev.infra.core.plan.Action.NO_OP)
+                .map(c -> c.type()).distinct().forEach(type -> providers.get(type).prerequisite().ifPresent(reason ->
+                        missing.add(Diagnostic.error(SourceLocation.wholeFile(planFile), type, reason))));
+        if (!missing.isEmpty()) {
+            throw new InvalidInputException(missing);
+        }
     }
 
     /** A zone the region lacks fails here, before anything is created, not halfway through an apply. */

@@ -76,8 +76,19 @@ public final class Edge {
     /** An alias A record to a load balancer, in the public or the private zone. */
     public record DnsRecord(String name, String loadBalancer, boolean privateZone, SourceLocation at) {}
 
-    public record Cluster(String name, String version, String cni, int ingressNodePort, boolean endpointPublicAccess,
-                          Map<String, NodeGroup> nodeGroups, SourceLocation at) {}
+    /**
+     * @param addons whether infra installs the in-cluster part (Cilium, the NGINX ingress) with Helm; false leaves it
+     *     to the user, and then {@code nodeGroups} is empty until the topology says a CNI runs ({@code cniInstalled})
+     * @param deferredNodeGroups the node groups waiting for that (their nodes would never become Ready)
+     */
+    public record Cluster(String name, String version, String cni, String cniVersion, int ingressNodePort,
+                          String ingressVersion, boolean endpointPublicAccess, boolean addons,
+                          Map<String, NodeGroup> nodeGroups, List<String> deferredNodeGroups, SourceLocation at) {
+
+        /** Chart versions pinned when the topology names none: a plan shows them; a new one is an in-place update. */
+        public static final String CILIUM_VERSION = "1.16.5";
+        public static final String INGRESS_NGINX_VERSION = "4.11.3";
+    }
 
     public record NodeGroup(String name, List<String> instanceTypes, int min, int max, int desired) {}
 }

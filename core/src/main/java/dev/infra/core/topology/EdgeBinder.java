@@ -222,9 +222,22 @@ final class EdgeBinder {
             groups.put(ng, new NodeGroup(ng, types, min, max, desired));
         });
         YMap ingress = c.get("ingress") instanceof YMap i ? i : null;
+        boolean addons = !"false".equals(text(c.get("addons")));
+        List<String> deferred = List.of();
+        if (!addons && !"true".equals(text(c.get("cniInstalled"))) && !groups.isEmpty()) {
+            // Nodes without a CNI stay NotReady and their group ends CREATE_FAILED: the groups wait for the user's CNI.
+            deferred = List.copyOf(groups.keySet());
+            groups.clear();
+            diags.warning(c.at(), "clusters." + name, "addons: false: node groups " + String.join(", ", deferred)
+                    + " wait until a CNI runs in the cluster: once the cluster is applied, install one ('infra output"
+                    + " cluster_" + name + "_cni' prints the Cilium install infra would run), then set clusters." + name
+                    + ".cniInstalled: true and apply again to create them");
+        }
         return new Cluster(name, text(c.get("version"), "1.31"), text(c.get("cni"), "cilium"),
+                text(c.get("cniVersion"), Cluster.CILIUM_VERSION),
                 ingress == null ? 30080 : intOr(ingress.get("nodePort"), 30080),
-                "true".equals(text(c.get("endpointPublicAccess"))), groups, c.at());
+                ingress == null ? Cluster.INGRESS_NGINX_VERSION : text(ingress.get("version"), Cluster.INGRESS_NGINX_VERSION),
+                "true".equals(text(c.get("endpointPublicAccess"))), addons, groups, deferred, c.at());
     }
 
 }

@@ -151,12 +151,22 @@ public final class TopologyShape {
             required("max", integer("most nodes", 1, 1000)),
             optional("desired", integer("nodes to start with (default: min)", 0, 1000)));
 
+    /** A chart's semantic version, as Helm's --version takes it pinned. */
+    private static final String CHART_VERSION = "^[0-9]+\\.[0-9]+\\.[0-9]+(-[0-9A-Za-z.-]+)?$";
+
     static final Shape CLUSTER = obj("An EKS cluster in the private subnets.",
             optional("version", pattern("a Kubernetes version such as \"1.31\"", "^1\\.[0-9]{2}$")),
             optional("cni", oneOf("the network plugin", "cilium")),
+            optional("cniVersion", pattern("the Cilium chart version infra installs (default "
+                    + Edge.Cluster.CILIUM_VERSION + ")", CHART_VERSION)),
             optional("ingress", obj("The NGINX ingress the load balancers forward to.",
-                    optional("nodePort", integer("the ingress controller's NodePort", 30000, 32767)))),
+                    optional("nodePort", integer("the ingress controller's NodePort", 30000, 32767)),
+                    optional("version", pattern("the ingress-nginx chart version infra installs (default "
+                            + Edge.Cluster.INGRESS_NGINX_VERSION + ")", CHART_VERSION)))),
             optional("endpointPublicAccess", bool("a public API endpoint (default false)")),
+            optional("addons", bool("infra installs Cilium and the NGINX ingress with Helm (default true); false: you do,"
+                    + " and the node groups wait for cniInstalled")),
+            optional("cniInstalled", bool("with addons: false, the CNI you installed runs: create the node groups")),
             required("nodeGroups", mapOf("managed node groups by name", NODE_GROUP)));
 
     static final Shape KEY = obj("A key attribute.",

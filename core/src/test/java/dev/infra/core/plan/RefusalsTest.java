@@ -67,4 +67,29 @@ class RefusalsTest {
         // Nor are resources left as they are.
         assertThat(Harness.changed(h.plan("network"))).isEmpty();
     }
+
+    @Test
+    void aMissingProgramFailsThePlanBeforeAnyReadOnceForItsType() {
+        Harness h = new Harness(dir);
+        h.applyOk("network");
+        State before = h.state();
+        h.cloud.clearLog();
+        Map<String, Integer> reads = h.cloud.reads();
+        h.cloud.lack("aws_subnet", "Tool is not on PATH: install it");
+
+        InvalidInputException e = catchThrowableOfType(() -> h.apply(Fixtures.load("network"), false),
+                InvalidInputException.class);
+
+        assertThat(e.diagnostics()).singleElement().satisfies(d -> {
+            assertThat(d.message()).isEqualTo("Tool is not on PATH: install it");
+            assertThat(d.path()).startsWith("network/subnet.");
+            assertThat(d.location().line()).isPositive();
+        });
+        assertThat(h.cloud.reads()).isEqualTo(reads);
+        assertThat(h.cloud.log()).isEmpty();
+        assertThat(h.state().serial()).isEqualTo(before.serial());
+        // A destroy needs it too while the state holds such resources.
+        assertThat(catchThrowableOfType(() -> h.destroy("network"), InvalidInputException.class).diagnostics())
+                .singleElement().satisfies(d -> assertThat(d.message()).isEqualTo("Tool is not on PATH: install it"));
+    }
 }

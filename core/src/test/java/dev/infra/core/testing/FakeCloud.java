@@ -104,6 +104,14 @@ public final class FakeCloud {
         return this;
     }
 
+    /** What the providers of a type lack on this machine ({@link dev.infra.core.provider.ResourceProvider#prerequisite}). */
+    final Map<String, String> missing = new ConcurrentHashMap<>();
+
+    /** The providers of {@code type} lack a program: {@code reason} says what to install. */
+    public void lack(String type, String reason) {
+        missing.put(type, reason);
+    }
+
     /** Changes of {@code type} are refused at plan time with what {@code rule} says (its providers' refusals). */
     public FakeCloud refuse(String type, java.util.function.BiFunction<LiveResource, Map<String, Object>, List<String>> rule) {
         refusals.put(type, rule);

@@ -115,6 +115,11 @@ public final class FakeProvider implements ResourceProvider {
     }
 
     @Override
+    public Optional<String> prerequisite() {
+        return Optional.ofNullable(cloud.missing.get(type));
+    }
+
+    @Override
     public List<String> refusals(LiveResource current, Map<String, Object> desired) {
         return cloud.refusals.getOrDefault(type, (c, d) -> List.of()).apply(current, desired);
     }

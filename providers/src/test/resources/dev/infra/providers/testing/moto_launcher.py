@@ -2828,6 +2828,35 @@ def apply_time_scale():
     OpenSearchServiceBackend.delete_domain = delete_domain_lingering
 
 
+def patch_presigned_request_routing():
+    """A request signed in its query string (a presigned URL) goes to the service its credential scope names.
+
+    AWS: a presigned request carries its SigV4 signature in the query string, X-Amz-Credential being
+    "<access key>/<date>/<region>/<service>/aws4_request" ("Authentication Using Query Parameters",
+    https://docs.aws.amazon.com/AmazonS3/latest/API/sigv4-query-string-auth.html; "Create a signed AWS API
+    request", https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html), and reaches the
+    service by its host name (sts.<region>.amazonaws.com). EKS's authenticator sends such a GetCallerIdentity
+    URL to STS to learn who holds a bearer token
+    (https://github.com/kubernetes-sigs/aws-iam-authenticator#how-does-it-work). moto serves every service on
+    one host and picks the service from the Authorization header only, so a presigned GET / without one went
+    to S3 (ListBuckets). With this patch moto reads the scope from X-Amz-Credential when there is no
+    Authorization header, as it reads it from the header otherwise. Signatures stay unchecked, as in moto.
+    """
+    from urllib.parse import parse_qs
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.infer_service_region_host
+
+    def infer_service_region_host(self, environ, path):
+        scope = parse_qs(environ.get("QUERY_STRING", "")).get("X-Amz-Credential")
+        if not environ.get("HTTP_AUTHORIZATION") and scope:
+            environ = dict(environ, HTTP_AUTHORIZATION="AWS4-HMAC-SHA256 Credential=" + scope[0] + ", SignedHeaders=host")
+        return original(self, environ, path)
+
+    DomainDispatcherApplication.infer_service_region_host = infer_service_region_host
+
+
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
@@ -2847,7 +2876,8 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
            patch_kms_multi_region_configuration, patch_kms_replicate_key,
-           patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group]
+           patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group,
+           patch_presigned_request_routing]
 
 
 def main():
