@@ -8,6 +8,7 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
+import dev.infra.providers.ec2.NetworkInterfaces;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -170,9 +171,18 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
         }
     }
 
+    /**
+     * DeleteLoadBalancer, then a wait until the load balancer's network interfaces ({@code ELB app/<name>/<id>}, one
+     * per subnet) are released: they outlive the delete, and until they go their subnets and security groups cannot
+     * be deleted.
+     */
     @Override
     protected void delete(String arn, OperationContext ctx) {
         call("DeleteLoadBalancer", () -> elbv2().deleteLoadBalancer(b -> b.loadBalancerArn(arn)));
+        String suffix = arnSuffix(arn);
+        if (suffix != null) {
+            NetworkInterfaces.awaitReleased(clients(), ctx, "load balancer " + suffix, "ELB " + suffix);
+        }
     }
 
     /** Sorted, so that a set reads the same however AWS orders it. */

@@ -73,7 +73,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
                             .replicaRegion(clients().region()).description(description).policy(policy)
                             .tags(kmsTags(spec.tags())))).replicaKeyMetadata().keyId(),
                     () -> stack == null ? Optional.empty() : lookup(stack, spec.address()).map(LiveResource::id),
-                    e -> false);
+                    KmsKeyBase::principalsNotYetSeen);
         } catch (AwsCallException e) {
             // AlreadyExistsException: the primary already has a replica in this region (made outside this resource).
             throw new ProviderException(spec.address(), "could not replicate " + primary + " to " + clients().region()
@@ -86,7 +86,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         LiveResource now = readNow(spec, current.id(), this::readKey);
-        updateCommon(now, spec);
+        updateCommon(now, spec, ctx);
         return readBack(ctx, current.id(), updatedWindow(spec));
     }
 
