@@ -50,6 +50,9 @@ class Elbv2IT extends ProviderTestSupport {
         elb = clients.elbv2();
         Ec2Client ec2 = clients.ec2();
         vpcId = ec2.createVpc(b -> b.cidrBlock("10.40.0.0/16")).vpc().vpcId();
+        // Internet-facing load balancers need it (CreateLoadBalancer: InvalidSubnet "VPC … has no internet gateway").
+        String igw = ec2.createInternetGateway().internetGateway().internetGatewayId();
+        ec2.attachInternetGateway(b -> b.internetGatewayId(igw).vpcId(vpcId));
         for (String zone : List.of("a", "b", "c")) {
             int i = subnets.size();
             subnets.add(ec2.createSubnet(b -> b.vpcId(vpcId).cidrBlock("10.40." + i + ".0/24")
@@ -80,6 +83,12 @@ class Elbv2IT extends ProviderTestSupport {
         elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(arn)).attributes().stream()
                 .filter(a -> a.key().startsWith("access_logs.s3.")).forEach(a -> out.put(a.key(), a.value()));
         return out;
+    }
+
+    /** The network interfaces with this description, as EC2 reports them. */
+    private List<software.amazon.awssdk.services.ec2.model.NetworkInterface> rawInterfaces(String description) {
+        return clients.ec2().describeNetworkInterfaces(b -> b.filters(f -> f.name("description").values(description)))
+                .networkInterfaces();
     }
 
     private Map<String, String> rawTags(String arn) {
@@ -208,8 +217,12 @@ class Elbv2IT extends ProviderTestSupport {
         assertThatThrownBy(() -> lbs.findExisting("other-" + stack, changed))
                 .isInstanceOf(ProviderException.class).hasMessageContaining(name).hasMessageContaining(address);
 
+        String eniDescription = "ELB " + created.attributes().get("arnSuffix");
+        assertThat(rawInterfaces(eniDescription)).as("its ENIs").isNotEmpty();
         lbs.delete(updated, ctx(address));
         assertAwsError(() -> rawLb(created.id()), "LoadBalancerNotFound");
+        // AWS releases them a while after the delete (the emulator 5 s later): the delete waited, so its subnets can go.
+        assertThat(rawInterfaces(eniDescription)).isEmpty();
         assertThat(lbs.findExisting(stack, changed)).isEmpty();
         assertThat(lbs.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         lbs.delete(updated, ctx(address)); // already gone

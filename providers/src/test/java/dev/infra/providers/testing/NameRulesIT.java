@@ -58,10 +58,10 @@ class NameRulesIT extends ProviderTestSupport {
     void loadBalancerNames() {
         ElasticLoadBalancingV2Client elb = clients.elbv2();
         for (String bad : List.of(name(33), "internal-" + stack, stack + "_lb", "-" + stack, stack + "-")) {
-            assertRefused(() -> elb.createLoadBalancer(b -> b.name(bad).subnets(subnets)), "ValidationError", bad);
+            assertRefused(() -> elb.createLoadBalancer(b -> b.name(bad).scheme("internal").subnets(subnets)), "ValidationError", bad);
         }
         String longest = name(32);
-        assertThatCode(() -> elb.createLoadBalancer(b -> b.name(longest).subnets(subnets))).doesNotThrowAnyException();
+        assertThatCode(() -> elb.createLoadBalancer(b -> b.name(longest).scheme("internal").subnets(subnets))).doesNotThrowAnyException();
         // Target groups: moto's own check, AWS's rules.
         assertRefused(() -> elb.createTargetGroup(b -> b.name(name(33)).protocol("HTTP").port(80).vpcId(vpc)),
                 "ValidationError", "cannot be longer than '32' characters");
