@@ -37,8 +37,10 @@ final class ClusterExpander implements ComponentExpander {
                 "name", out.name(c.name() + "-cluster-" + t.region()),
                 "assumeRolePolicy", trust(partition.servicePrincipal("eks")),
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSClusterPolicy"))), c.at());
+        // No path: EKS maps the node role by its ARN without the path, so nodes on a role with one never join.
         out.add(nodeRole, "aws_iam_role", c.name() + "-node-role", Map.of(
                 "name", out.name(c.name() + "-node-" + t.region()),
+                "path", "/",
                 "assumeRolePolicy", trust(partition.servicePrincipal("ec2")),
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSWorkerNodePolicy"),
                         managedPolicy(partition, "AmazonEC2ContainerRegistryReadOnly"),

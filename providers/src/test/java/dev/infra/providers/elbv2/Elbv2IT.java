@@ -11,6 +11,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -325,6 +326,41 @@ class Elbv2IT extends ProviderTestSupport {
         tgs.delete(updated, ctx(address));
         assertAwsError(() -> rawTg(created.id()), "TargetGroupNotFound");
         tgs.delete(updated, ctx(address));
+    }
+
+    /**
+     * What ELB refuses for a while after what it names was made (the emulator answers at once; the refusals are
+     * scripted): access logs to a bucket whose new policy is not in effect yet, a listener on a certificate ELB does not
+     * see yet, on create and on change. Each is retried until it goes through.
+     */
+    @Test
+    void refusalsOfWhatWasJustMadeAreRetried() {
+        String logs = stack + "-late-logs";
+        clients.s3().createBucket(b -> b.bucket(logs).createBucketConfiguration(c -> c.locationConstraint(region())));
+        try (AwsClients late = Emulator.clients(region(),
+                Faults.awsError("ModifyLoadBalancerAttributes", 2, 400, "InvalidConfigurationRequest",
+                        "Access Denied for bucket: " + logs + ". Please check S3bucket permission"),
+                Faults.awsError("CreateListener", 2, 400, "CertificateNotFound", "Certificate '…' not found"),
+                Faults.awsError("ModifyListener", 2, 400, "CertificateNotFound", "Certificate '…' not found"))) {
+            String address = "edge/lb.late";
+            LoadBalancerProvider lbs = new LoadBalancerProvider(late);
+            LiveResource lb = lbs.create(lbSpec(address, stack + "-late", subnets.subList(0, 2), groups.subList(0, 1),
+                    logs, "late", Map.of()), SleepingOperationContext.pretending(address));
+            assertThat(rawAccessLogs(lb.id())).containsEntry("access_logs.s3.bucket", logs);
+
+            ListenerProvider listeners = new ListenerProvider(late);
+            Map<String, Object> fixed = Map.of("type", "redirect", "port", "443", "protocol", "HTTPS");
+            String https = "edge/listener.late";
+            LiveResource listener = listeners.create(listenerSpec(https, lb.id(), 443, "HTTPS",
+                    serverCertificate(stack + "-late-1"), fixed, Map.of()), SleepingOperationContext.pretending(https));
+            String renewed = serverCertificate(stack + "-late-2");
+            listeners.update(listener, listenerSpec(https, lb.id(), 443, "HTTPS", renewed, fixed, Map.of()),
+                    Set.of("certificateArn"), SleepingOperationContext.pretending(https));
+            assertThat(rawListener(listener.id()).certificates().get(0).certificateArn()).isEqualTo(renewed);
+
+            listeners.delete(listener, ctx(https));
+            lbs.delete(lb, ctx(address));
+        }
     }
 
     @Test
