@@ -14,6 +14,7 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import dev.infra.providers.iam.ServiceLinkedRoles;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -70,6 +71,8 @@ public abstract class KmsKeyBase extends KmsProvider {
     private static final List<String> USE = List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
             "kms:ReEncrypt*");
     static final long DEFAULT_WINDOW_DAYS = 7;
+    /** How long a new key may stay Creating: a multi-Region replica can take minutes (Terraform waits up to 10). */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     protected KmsKeyBase(AwsClients clients, String type, Set<String> updatable) {
@@ -327,8 +330,8 @@ public abstract class KmsKeyBase extends KmsProvider {
      * {@code window} as deletionWindowDays (write-only; null: left out).
      */
     protected final LiveResource readBack(OperationContext ctx, String keyId, Long window) {
-        LiveResource key = awaitPropagation(ctx, keyId + " to become readable",
-                () -> describe(keyId).filter(md -> md.keyState() != KeyState.CREATING)
+        LiveResource key = ctx.await(keyId + " to become usable (a replica is Creating while KMS copies it)",
+                READY_TIMEOUT, PROPAGATION_INTERVAL, () -> describe(keyId).filter(md -> md.keyState() != KeyState.CREATING)
                         .map(md -> toLive(md, tagsOf(keyId))));
         return with(key, WINDOW, window);
     }

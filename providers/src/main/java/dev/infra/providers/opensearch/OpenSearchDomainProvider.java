@@ -310,6 +310,9 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             awaitReady(ctx, name, CHANGE_TIMEOUT, "to apply its configuration change");
         }
         if (differ.contains(ENGINE_VERSION)) {
+            // UpgradeDomain is refused while the domain is still processing a change (a configuration change just
+            // made, or one made outside infra): wait until it has settled.
+            awaitReady(ctx, name, CHANGE_TIMEOUT, "to finish processing before its upgrade");
             upgrade(ctx, name, SpecValues.string(spec, ENGINE_VERSION));
         }
         return readBack(ctx, name, CHANGE_TIMEOUT, "to be ready");

@@ -327,6 +327,33 @@ class OpenSearchIT extends ProviderTestSupport {
         }
     }
 
+    /**
+     * A domain still processing a change (one made outside infra, here three answers say so) is not sent UpgradeDomain,
+     * which AWS refuses then: the upgrade waits until it has settled.
+     */
+    @Test
+    void anUpgradeWaitsUntilTheDomainHasSettled() {
+        String address = "monitoring/settling";
+        String name = domainName("-set");
+        LiveResource created = new OpenSearchDomainProvider(clients).create(simpleSpec(address, name), ctx(address));
+        AtomicInteger busy = new AtomicInteger(3);
+        try (AwsClients settling = Emulator.clients(region(), Faults.rewrite(DescribeDomainResponse.class,
+                r -> busy.get() > 0 && r.domainStatus().engineVersion().equals("OpenSearch_2.11")
+                        && busy.getAndDecrement() > 0
+                        ? r.toBuilder().domainStatus(r.domainStatus().toBuilder().processing(true).build()).build() : r))) {
+            ResourceSpec newer = domainSpec(address, name, "OpenSearch_2.13", "t3.medium.search", 1, false,
+                    List.of(groupA), 10, "Policy-Min-TLS-1-2-2019-07", Map.of());
+            SleepingOperationContext ctx = SleepingOperationContext.pretending(address);
+            new OpenSearchDomainProvider(settling).update(created, newer, Set.of("engineVersion"), ctx);
+
+            assertThat(busy.get()).isZero();
+            assertThat(ctx.sleeps()).isGreaterThanOrEqualTo(2);
+            assertThat(raw(name).engineVersion()).isEqualTo("OpenSearch_2.13");
+        } finally {
+            deleteQuietly(name);
+        }
+    }
+
     /** An upgrade that ends without the new version is failed with the step GetUpgradeStatus names. */
     @Test
     void failedUpgradeIsReported() {
