@@ -102,6 +102,25 @@ class RealAccountRulesIT extends ProviderTestSupport {
     }
 
     @Test
+    void aPrimaryKeyHasOneReplicaPerRegionEvenOnePendingDeletion() {
+        KmsClient kms = clients.client(KmsClient.class, KmsClient::builder);
+        String primary = kms.createKey(b -> b.multiRegion(true).description(stack)).keyMetadata().arn();
+        String other = "ca-central-1";
+        String replica = kms.replicateKey(b -> b.keyId(primary).replicaRegion(other)).replicaKeyMetadata().keyId();
+
+        assertRefused(() -> kms.replicateKey(b -> b.keyId(primary).replicaRegion(other)), "AlreadyExistsException",
+                "You can create only one replica of each primary key in each AWS Region.");
+        KmsClient there = clients.in(other).client(KmsClient.class, KmsClient::builder);
+        there.scheduleKeyDeletion(b -> b.keyId(replica).pendingWindowInDays(7));
+        assertRefused(() -> kms.replicateKey(b -> b.keyId(primary).replicaRegion(other)), "AlreadyExistsException",
+                "only one replica");
+        // What infra does instead: take the one pending deletion back.
+        there.cancelKeyDeletion(b -> b.keyId(replica));
+        there.enableKey(b -> b.keyId(replica));
+        assertThat(there.describeKey(b -> b.keyId(replica)).keyMetadata().keyStateAsString()).isEqualTo("Enabled");
+    }
+
+    @Test
     void anInternetFacingLoadBalancerNeedsTheVpcsInternetGateway() {
         ElasticLoadBalancingV2Client elb = clients.elbv2();
         String bare = ec2.createVpc(b -> b.cidrBlock("10.73.0.0/16")).vpc().vpcId();

@@ -2718,8 +2718,35 @@ def patch_elbv2_network_interfaces():
     EC2Backend.delete_security_group = checked_delete_security_group
 
 
+def patch_kms_replicate_key_one_per_region():
+    """ReplicateKey refuses a second replica of a primary key in a Region, one pending deletion included.
+
+    AWS: "You can create only one replica of each primary key in each AWS Region" (AlreadyExistsException;
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html, ReplicaRegion and Errors); a replica
+    scheduled for deletion stays for its whole waiting period (7-30 days) and still counts
+    (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html; terraform-provider-aws#49491,
+    aws-cdk#20104). moto 5.2.x makes another replica over the first.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.models import kms_backends
+    from moto.kms.responses import KmsResponse
+
+    original = KmsResponse.replicate_key
+
+    def replicate_key(self):
+        key_id = self.kms_backend.get_key_id(self._get_param("KeyId"))
+        region = self._get_param("ReplicaRegion")
+        if key_id in kms_backends[self.current_account][region].keys:
+            raise JsonRESTError("AlreadyExistsException",
+                                "You can create only one replica of each primary key in each AWS Region.")
+        return original(self)
+
+    KmsResponse.replicate_key = replicate_key
+
+
 REAL_ACCOUNT_PATCHES = [patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
-                        patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces]
+                        patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
+                        patch_kms_replicate_key_one_per_region]
 
 
 def main():
