@@ -189,6 +189,10 @@ class MultiRegionIT {
     void theTableIsGlobalTheBucketReplicatedAndTheKeyAReplica() {
         assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
         assertThat(table(replica).tableArn()).contains(":" + REPLICA + ":");
+        // Point-in-time recovery is per replica: on, as the primary's, read in the replica's region.
+        assertThat(replica.client(DynamoDbClient.class, DynamoDbClient::builder).describeContinuousBackups(
+                b -> b.tableName(table(replica).tableName())).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).isEqualTo("ENABLED");
 
         List<ReplicationRule> rules = primary.s3().getBucketReplication(b -> b.bucket(named(STACK + "-static-" + PRIMARY)))
                 .replicationConfiguration().rules();

@@ -2,12 +2,10 @@ package dev.infra.providers.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -40,13 +38,6 @@ class NameRulesIT extends ProviderTestSupport {
         subnets = List.of("a", "b").stream().map(az -> ec2.createSubnet(b -> b.vpcId(vpc)
                 .cidrBlock("10.71." + (az.equals("a") ? 0 : 1) + ".0/24").availabilityZone(region() + az))
                 .subnet().subnetId()).toList();
-    }
-
-    private static void assertRefused(Runnable call, String code, String message) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(AwsServiceException.class, e -> {
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
-            assertThat(e.awsErrorDetails().errorMessage()).contains(message);
-        });
     }
 
     /** A name of {@code length} characters starting with this test's stack (unique across tests). */
