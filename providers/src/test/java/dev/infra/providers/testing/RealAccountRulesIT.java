@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
@@ -109,6 +110,28 @@ class RealAccountRulesIT extends ProviderTestSupport {
         there.cancelKeyDeletion(b -> b.keyId(replica));
         there.enableKey(b -> b.keyId(replica));
         assertThat(there.describeKey(b -> b.keyId(replica)).keyMetadata().keyStateAsString()).isEqualTo("Enabled");
+    }
+
+    @Test
+    void aMultiRegionTrailsNameIsTakenInEveryRegion() {
+        String bucket = stack + "-trail-logs";
+        clients.s3().createBucket(b -> b.bucket(bucket).createBucketConfiguration(c -> c.locationConstraint(region())));
+        CloudTrailClient here = clients.client(CloudTrailClient.class, CloudTrailClient::builder);
+        CloudTrailClient there = clients.in("ca-central-1").client(CloudTrailClient.class, CloudTrailClient::builder);
+        String name = stack + "-trail";
+        here.createTrail(b -> b.name(name).s3BucketName(bucket).isMultiRegionTrail(true));
+
+        assertRefused(() -> here.createTrail(b -> b.name(name).s3BucketName(bucket)), "TrailAlreadyExistsException",
+                "Trail " + name + " already exists");
+        assertRefused(() -> there.createTrail(b -> b.name(name).s3BucketName(bucket).isMultiRegionTrail(true)),
+                "TrailAlreadyExistsException", "already exists");
+        assertRefused(() -> there.createTrail(b -> b.name(name).s3BucketName(bucket)), "TrailAlreadyExistsException",
+                "already exists");
+        // A copy's trail has a name of its own (MonitoringExpander.trailName).
+        assertThatCode(() -> there.createTrail(b -> b.name(name + "-ca-central-1").s3BucketName(bucket)
+                .isMultiRegionTrail(true))).doesNotThrowAnyException();
+        here.deleteTrail(b -> b.name(name));
+        there.deleteTrail(b -> b.name(name + "-ca-central-1"));
     }
 
     @Test

@@ -2744,9 +2744,38 @@ def patch_kms_replicate_key_one_per_region():
     KmsResponse.replicate_key = replicate_key
 
 
+def patch_cloudtrail_trail_name_taken():
+    """CreateTrail refuses a name taken in the region, a multi-Region trail's shadow included.
+
+    AWS: a trail that applies to all Regions is replicated to every Region of the account ("CloudTrail ... creates the
+    trail in all Regions", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-trails-multi-region;
+    DescribeTrails lists those shadow trails), trail names are unique per Region, so CreateTrail with a name in use
+    there, by a trail of the Region or a multi-Region trail made elsewhere, fails with TrailAlreadyExistsException
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html, Errors). moto 5.2.x replaces
+    a trail of the same name in the Region and accepts one over another Region's multi-Region trail.
+    """
+    from moto.cloudtrail.models import CloudTrailBackend, cloudtrail_backends
+    from moto.core.exceptions import JsonRESTError
+
+    original = CloudTrailBackend.create_trail
+
+    def create_trail(self, name, bucket_name, s3_key_prefix, sns_topic_name, is_global, is_multi_region, *args, **kw):
+        taken = name in self.trails or any(
+            region != self.region_name and name in backend.trails
+            and (backend.trails[name].is_multi_region or is_multi_region)
+            for region, backend in cloudtrail_backends[self.account_id].items())
+        if taken:
+            raise JsonRESTError("TrailAlreadyExistsException",
+                                f"Trail {name} already exists for customer: {self.account_id}")
+        return original(self, name, bucket_name, s3_key_prefix, sns_topic_name, is_global, is_multi_region,
+                        *args, **kw)
+
+    CloudTrailBackend.create_trail = create_trail
+
+
 REAL_ACCOUNT_PATCHES = [patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
                         patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
-                        patch_kms_replicate_key_one_per_region]
+                        patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken]
 
 
 def main():
