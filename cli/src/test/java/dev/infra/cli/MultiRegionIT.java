@@ -212,6 +212,10 @@ class MultiRegionIT {
     void theTableIsGlobalTheBucketReplicatedAndTheKeyAReplica() {
         assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
         assertThat(table(replica).tableArn()).contains(":" + REPLICA + ":");
+        // Point-in-time recovery is per replica: on, as the primary's, read in the replica's region.
+        assertThat(replica.client(DynamoDbClient.class, DynamoDbClient::builder).describeContinuousBackups(
+                b -> b.tableName(table(replica).tableName())).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).isEqualTo("ENABLED");
 
         List<ReplicationRule> rules = primary.s3().getBucketReplication(b -> b.bucket(named(STACK + "-static-" + PRIMARY)))
                 .replicationConfiguration().rules();
@@ -333,8 +337,37 @@ class MultiRegionIT {
                 .allMatch(l -> l.contains("inlinePolicy"));
     }
 
+    /**
+     * Replicating to the region again, days before its old replica key's deletion window ends: KMS allows no second
+     * replica there (the emulator refuses it too), so the one pending deletion is taken back, enabled and used again;
+     * the table, bucket and Global Datastore link again; the stack then plans clean in both regions.
+     */
     @Test
     @Order(9)
+    void replicatingAgainAfterTheReplicaWasDestroyedTakesBackItsKey() {
+        KmsClient kms = replica.client(KmsClient.class, KmsClient::builder);
+        String keyId = kms.listKeys().keys().stream().map(k -> kms.describeKey(b -> b.keyId(k.keyId())).keyMetadata())
+                .filter(md -> md.multiRegionConfiguration() != null
+                        && md.multiRegionConfiguration().multiRegionKeyType() == MultiRegionKeyType.REPLICA
+                        && md.multiRegionConfiguration().primaryKey().region().equals(PRIMARY))
+                .filter(md -> md.keyStateAsString().equals("PendingDeletion")).findFirst().orElseThrow().keyId();
+
+        Cli.Result r = infra("replicate", "--to", REPLICA, "--auto-approve");
+        assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+
+        KeyMetadata back = kms.describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata();
+        assertThat(back.keyId()).isEqualTo(keyId);
+        assertThat(back.keyStateAsString()).isEqualTo("Enabled");
+        assertThat(table(replica).sseDescription().kmsMasterKeyArn()).isEqualTo(back.arn());
+        assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
+        assertThat(globalDatastore().members()).extracting(m -> m.replicationGroupRegion() + " " + m.role())
+                .containsExactlyInAnyOrder(PRIMARY + " PRIMARY", REPLICA + " SECONDARY");
+        Cli.Result plan = infra("plan", "--detailed-exitcode");
+        assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
+    }
+
+    @Test
+    @Order(10)
     void destroyTheRest() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);

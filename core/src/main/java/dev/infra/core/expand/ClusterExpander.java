@@ -59,8 +59,10 @@ public final class ClusterExpander implements ComponentExpander {
                 "name", out.name(c.name() + "-cluster-" + t.region()),
                 "assumeRolePolicy", trust(partition.servicePrincipal("eks")),
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSClusterPolicy"))), c.at());
+        // No path: EKS maps the node role by its ARN without the path, so nodes on a role with one never join.
         out.add(nodeRole, "aws_iam_role", c.name() + "-node-role", Map.of(
                 "name", out.name(c.name() + "-node-" + t.region()),
+                "path", "/",
                 "assumeRolePolicy", trust(partition.servicePrincipal("ec2")),
                 // AmazonEKS_CNI_Policy: Cilium's operator in ENI mode makes and attaches the pods' ENIs with the
                 // node's credentials (Cilium's EKS installation guide), as the VPC CNI would.

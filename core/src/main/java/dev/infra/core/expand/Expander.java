@@ -17,6 +17,6 @@ public final class Expander {
         ReplicationRules.check(topology);
         Expansion out = new Expansion(topology);
         COMPONENTS.forEach(c -> c.expand(topology, out));
-        return Replication.shareGlobals(topology, out.specs());
+        return Replication.shareGlobals(topology, RouteOrdering.apply(out.specs()));
     }
 }

@@ -68,9 +68,14 @@ final class MonitoringExpander implements ComponentExpander {
         }
     }
 
-    /** The stack's trail, made in its primary region. */
+    /**
+     * The stack's trail, made in its primary region. A copy in another region ({@code apply --region R}) names its own
+     * trail after R: a multi-region trail shows in every region of the account, and AWS refuses a second one of the
+     * same name (TrailAlreadyExistsException) where the file region's is applied too.
+     */
     static String trailName(Topology t) {
-        return t.stack() + "-trail";
+        boolean copy = !t.region().equals(t.fileRegion()) && !t.replica();
+        return t.stack() + "-trail" + (copy ? "-" + t.region() : "");
     }
 
     private static void alarms(Topology t, Monitoring m, Expansion out) {

@@ -39,7 +39,9 @@ final class Replication {
         out.addUntagged("table." + table.name(), "aws_dynamodb_table_replica", Map.of(
                 "tableName", out.name(table.name()),
                 "sourceRegion", t.placement().primary(),
-                "kmsKeyId", EncryptionExpander.keyArn()), Set.of(), table.at());
+                "kmsKeyId", EncryptionExpander.keyArn(),
+                // Per replica on AWS ("Best practices for global tables"): as the primary's.
+                "pointInTimeRecovery", table.pointInTimeRecovery()), Set.of(), table.at());
     }
 
     /**

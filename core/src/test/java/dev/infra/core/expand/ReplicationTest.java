@@ -147,6 +147,14 @@ class ReplicationTest {
         assertThat(copy.network().cidr()).isEqualTo("10.1.0.0/16");
         assertThat(copy.replica()).isFalse();
         assertThat(byAddress(copy)).containsKey("dns/zone").containsKey("cluster.apps/cluster-role");
+        // Its multi-region trail shows in every region, as the file region's does: a name of its own, and the trail
+        // bucket's policy names that trail.
+        assertThat(byAddress(SEED).get("monitoring/trail").attributes()).containsEntry("name", "shop-trail");
+        assertThat(byAddress(copy).get("monitoring/trail").attributes()).containsEntry("name", "shop-trail-eu-west-1")
+                .containsEntry("isMultiRegionTrail", true);
+        assertThat(byAddress(copy).values().stream().filter(s -> s.type().equals("aws_s3_bucket_policy")
+                || s.attributes().containsKey("policy")).map(s -> String.valueOf(s.attributes().get("policy"))))
+                .anyMatch(p -> p.contains("trail/shop-trail-eu-west-1")).noneMatch(p -> p.contains("trail/shop-trail\""));
     }
 
     @Test

@@ -6,10 +6,12 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
@@ -22,7 +24,9 @@ import java.util.TreeSet;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
 import software.amazon.awssdk.services.autoscaling.model.LaunchTemplateSpecification;
+import software.amazon.awssdk.services.autoscaling.model.LifecycleState;
 import software.amazon.awssdk.services.autoscaling.model.RefreshStrategy;
+import software.amazon.awssdk.services.autoscaling.model.ScalingActivityStatusCode;
 import software.amazon.awssdk.services.autoscaling.model.Tag;
 import software.amazon.awssdk.services.autoscaling.model.UpdateAutoScalingGroupRequest;
 
@@ -33,7 +37,9 @@ import software.amazon.awssdk.services.autoscaling.model.UpdateAutoScalingGroupR
  *
  * <p>readAll is one DescribeAutoScalingGroups filtered by the stack tag, plus one by name for state ids it missed.
  * A change of launch template or version starts an instance refresh (Rolling, AWS's default preferences), cancelling
- * one still running for an older version; the update does not wait for the refresh to finish. Delete is a force
+ * one still running for an older version; the update does not wait for the refresh to finish. A create and a resize
+ * wait until the group has its desired capacity of healthy instances, failing with the failed scaling activity's
+ * message when launches fail. Delete is a force
  * delete (instances terminated) and waits until the group is gone.
  */
 public final class AutoScalingGroupProvider extends AutoScalingProvider {
@@ -52,6 +58,11 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(20);
     static final Duration DELETE_INTERVAL = Duration.ofSeconds(10);
     static final Duration REFRESH_TIMEOUT = Duration.ofMinutes(10);
+    /** Terraform's wait_for_capacity_timeout default. */
+    static final Duration CAPACITY_TIMEOUT = Duration.ofMinutes(10);
+    static final Duration CAPACITY_INTERVAL = Duration.ofSeconds(10);
+    /** Activities are stamped by AWS's clock: those up to this long before the call count as its own. */
+    private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
 
     public AutoScalingGroupProvider(AwsClients clients) {
@@ -134,7 +145,39 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
             return name;
         }, () -> read(name).filter(r -> isOurs(r, stack, spec.address())).map(LiveResource::id),
                 e -> "ValidationError".equals(e.code()) && mentions(e, "Invalid IAM Instance Profile"));
+        awaitCapacity(ctx, name, Instant.now().minus(CLOCK_SKEW));
         return readBack(ctx, name);
+    }
+
+    /**
+     * Waits until the group has its desired capacity of InService, Healthy instances, as Terraform's
+     * wait_for_capacity_timeout does (10 minutes). A launch that fails (a key Auto Scaling may not use, an AMI that is
+     * gone, no capacity) never gets there: the first failed scaling activity since {@code since} fails the wait with
+     * the activity's own message.
+     */
+    private void awaitCapacity(OperationContext ctx, String name, Instant since) {
+        ctx.await(name + " to reach its desired capacity of healthy instances", CAPACITY_TIMEOUT, CAPACITY_INTERVAL, () -> {
+            AutoScalingGroup g = describeGroups(List.of(), List.of(name)).stream().findFirst().orElse(null);
+            if (g == null) {
+                return Optional.empty();
+            }
+            long healthy = g.instances().stream().filter(i -> i.lifecycleState() == LifecycleState.IN_SERVICE
+                    && "Healthy".equalsIgnoreCase(i.healthStatus())).count();
+            if (healthy >= g.desiredCapacity()) {
+                return Optional.of(g);
+            }
+            call("DescribeScalingActivities", () -> autoScaling().describeScalingActivities(b -> b
+                    .autoScalingGroupName(name).maxRecords(20)).activities()).stream()
+                    .filter(a -> a.statusCode() == ScalingActivityStatusCode.FAILED
+                            && (a.startTime() == null || a.startTime().isAfter(since)))
+                    .findFirst()
+                    .ifPresent(a -> {
+                        throw new ProviderException(ctx.address(), "Auto Scaling group " + name + " could not launch"
+                                + " instances (" + healthy + " of " + g.desiredCapacity() + " healthy): "
+                                + a.statusMessage() + (a.description() == null ? "" : " [" + a.description() + "]"));
+                    });
+            return Optional.empty();
+        });
     }
 
     @Override
@@ -167,7 +210,11 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
             if (moveSubnets) {
                 b.vpcZoneIdentifier(String.join(",", subnets));
             }
+            Instant since = Instant.now().minus(CLOCK_SKEW);
             call("UpdateAutoScalingGroup", () -> autoScaling().updateAutoScalingGroup(b.build()));
+            if (resize) {
+                awaitCapacity(ctx, name, since);
+            }
         }
 
         if (spec.attributes().containsKey(TARGET_GROUPS)) {

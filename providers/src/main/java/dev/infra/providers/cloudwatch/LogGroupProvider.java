@@ -129,7 +129,7 @@ public final class LogGroupProvider extends AwsResourceProvider {
                         .forCreates(CloudWatchLogsClient.class, CloudWatchLogsClient::builder)
                         .createLogGroup(b -> b.logGroupName(name).tags(spec.tags())
                                 .kmsKeyId(SpecValues.optionalString(spec, KMS_KEY)))),
-                () -> readGroup(name).map(LiveResource::id), e -> false);
+                () -> readGroup(name).map(LiveResource::id), LogGroupProvider::keyNotYetUsable);
         if (spec.attributes().get(RETENTION) != null) {
             int days = (int) SpecValues.number(spec, RETENTION);
             whenPropagated(ctx, "PutRetentionPolicy " + name, this::isGone, () -> call("PutRetentionPolicy",
@@ -158,10 +158,22 @@ public final class LogGroupProvider extends AwsResourceProvider {
             if (key == null) {
                 call("DisassociateKmsKey", () -> logs().disassociateKmsKey(b -> b.logGroupName(name)));
             } else {
-                call("AssociateKmsKey", () -> logs().associateKmsKey(b -> b.logGroupName(name).kmsKeyId(key)));
+                whenPropagated(ctx, "AssociateKmsKey " + name + " (AccessDeniedException: the new key not usable yet)",
+                        LogGroupProvider::keyNotYetUsable,
+                        () -> call("AssociateKmsKey", () -> logs().associateKmsKey(b -> b.logGroupName(name).kmsKeyId(key))));
             }
         }
         return readBack(ctx, name);
+    }
+
+    /**
+     * CloudWatch Logs' refusal of a key it cannot use yet ("The specified KMS key does not exist or is not allowed to be
+     * used with Arn …"): a key made, or whose policy changed, moments before. Retried for the propagation window; a key
+     * whose policy never lets logs in fails with that answer after it.
+     */
+    static boolean keyNotYetUsable(AwsCallException e) {
+        return "AccessDeniedException".equals(e.code()) && e.getMessage() != null
+                && e.getMessage().contains("KMS key does not exist or is not allowed");
     }
 
     private static long asLong(Object value) {

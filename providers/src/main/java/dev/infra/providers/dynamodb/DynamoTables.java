@@ -7,6 +7,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.ProviderSupport;
 import java.util.Optional;
 import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
+import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.TableDescription;
 
 /**
@@ -26,6 +27,19 @@ final class DynamoTables {
     static boolean isGone(AwsCallException e) {
         return "ResourceNotFoundException".equals(e.code()) || "TableNotFoundException".equals(e.code())
                 || e.isNotFound();
+    }
+
+    /** Whether point-in-time recovery is on for the table (DescribeContinuousBackups): per table, replicas included. */
+    static boolean pointInTimeRecovery(DynamoDbClient dynamo, String name) {
+        return call("DescribeContinuousBackups", () -> dynamo.describeContinuousBackups(b -> b.tableName(name)))
+                .continuousBackupsDescription().pointInTimeRecoveryDescription().pointInTimeRecoveryStatus()
+                == PointInTimeRecoveryStatus.ENABLED;
+    }
+
+    /** UpdateContinuousBackups; a table just made answers ContinuousBackupsUnavailableException for a while. */
+    static void setPointInTimeRecovery(DynamoDbClient dynamo, String name, boolean enabled) {
+        call("UpdateContinuousBackups", () -> dynamo.updateContinuousBackups(b -> b.tableName(name)
+                .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(enabled))));
     }
 
     /** The table {@code name} in whatever status; empty when DynamoDB does not know it. */

@@ -35,7 +35,6 @@ import software.amazon.awssdk.services.dynamodb.model.IndexStatus;
 import software.amazon.awssdk.services.dynamodb.model.KeySchemaElement;
 import software.amazon.awssdk.services.dynamodb.model.KeyType;
 import software.amazon.awssdk.services.dynamodb.model.ListTagsOfResourceResponse;
-import software.amazon.awssdk.services.dynamodb.model.PointInTimeRecoveryStatus;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughput;
 import software.amazon.awssdk.services.dynamodb.model.ProvisionedThroughputDescription;
 import software.amazon.awssdk.services.dynamodb.model.SSEDescription;
@@ -269,9 +268,7 @@ public final class TableProvider extends AwsResourceProvider {
             putIfPresent(a, KMS_KEY, sse.kmsMasterKeyArn());
         }
         a.put(DELETION_PROTECTION, Boolean.TRUE.equals(t.deletionProtectionEnabled()));
-        a.put(PITR, call("DescribeContinuousBackups", () -> dynamo().describeContinuousBackups(b -> b.tableName(t.tableName())))
-                .continuousBackupsDescription().pointInTimeRecoveryDescription().pointInTimeRecoveryStatus()
-                == PointInTimeRecoveryStatus.ENABLED);
+        a.put(PITR, DynamoTables.pointInTimeRecovery(dynamo(), t.tableName()));
         ttlAttribute(t.tableName()).ifPresent(ttl -> a.put(TTL, ttl));
         a.put(ARN, t.tableArn());
         putIfPresent(a, STREAM_ARN, t.latestStreamArn());
@@ -465,9 +462,10 @@ public final class TableProvider extends AwsResourceProvider {
     /** UpdateContinuousBackups; backups of a table just created may be unavailable for a while, which is retried. */
     private void setPointInTimeRecovery(OperationContext ctx, String name, boolean enabled) {
         retrying(ctx, "UpdateContinuousBackups " + name, TABLE_TIMEOUT, POLL_INTERVAL,
-                e -> BACKUPS_UNAVAILABLE.equals(e.code()),
-                () -> call("UpdateContinuousBackups", () -> dynamo().updateContinuousBackups(b -> b.tableName(name)
-                        .pointInTimeRecoverySpecification(p -> p.pointInTimeRecoveryEnabled(enabled)))));
+                e -> BACKUPS_UNAVAILABLE.equals(e.code()), () -> {
+                    DynamoTables.setPointInTimeRecovery(dynamo(), name, enabled);
+                    return Boolean.TRUE;
+                });
     }
 
     /**

@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * UpdateTable with ReplicaUpdates on the source table, in the source region ({@link AwsClients#in}).
  *
  * <p>Attributes: tableName F, sourceRegion W (in the id too, so reads and deletes need no state), kmsKeyId A (the KMS
- * key ARN in this region encrypting the replica; absent: the key AWS picks, left alone), C arn (the replica table's
+ * key ARN in this region encrypting the replica; absent: the key AWS picks, left alone), pointInTimeRecovery A (the
+ * replica table's own, as AWS keeps it per replica: UpdateContinuousBackups here once the replica is active), C arn (the replica table's
  * ARN, as DescribeTable here reports it) and status (the ReplicaStatus the source table reports). No tags: DynamoDB
  * sets tags per replica and this type adds none, so the replica table never looks like a leftover
  * {@code aws_dynamodb_table} of the stack. Id: {@code <tableName>@<sourceRegion>}.
@@ -47,7 +48,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * source no longer lists this region and the replica table is gone here; a table or replica already gone is done.
  *
  * <p>readAll: nothing to discover (no tags); each state id costs DescribeTable in the source region (does it list this
- * region?) and DescribeTable here (ARN, key): 2 calls.
+ * region?), DescribeTable here (ARN, key) and DescribeContinuousBackups here (point-in-time recovery): 3 calls.
  */
 public final class TableReplicaProvider extends AwsResourceProvider {
 
@@ -55,6 +56,8 @@ public final class TableReplicaProvider extends AwsResourceProvider {
     static final String TABLE_NAME = "tableName";
     static final String SOURCE_REGION = "sourceRegion";
     static final String KMS_KEY = "kmsKeyId";
+    /** Point-in-time recovery of the replica table: set per replica ("Best practices for global tables"). */
+    static final String PITR = TableProvider.PITR;
     static final String ARN = "arn";
     static final String STATUS = "status";
 
@@ -67,7 +70,7 @@ public final class TableReplicaProvider extends AwsResourceProvider {
             ReplicaStatus.INACCESSIBLE_ENCRYPTION_CREDENTIALS, ReplicaStatus.REPLICATION_NOT_AUTHORIZED);
 
     public TableReplicaProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(KMS_KEY), Set.of(ARN, STATUS));
+        super(clients, TYPE, false, Set.of(KMS_KEY, PITR), Set.of(ARN, STATUS));
         writeOnly(SOURCE_REGION);
     }
 
@@ -142,7 +145,10 @@ public final class TableReplicaProvider extends AwsResourceProvider {
         a.put(TABLE_NAME, id.tableName());
         a.put(SOURCE_REGION, id.sourceRegion());
         a.put(STATUS, listed.get().replicaStatusAsString());
-        here.ifPresent(t -> putIfPresent(a, ARN, t.tableArn()));
+        here.ifPresent(t -> {
+            putIfPresent(a, ARN, t.tableArn());
+            a.put(PITR, DynamoTables.pointInTimeRecovery(DynamoTables.client(clients()), id.tableName()));
+        });
         putIfPresent(a, KMS_KEY, here.map(TableDescription::sseDescription)
                 .filter(s -> s.status() == SSEStatus.ENABLED || s.status() == SSEStatus.UPDATING)
                 .map(s -> s.kmsMasterKeyArn())
@@ -162,7 +168,20 @@ public final class TableReplicaProvider extends AwsResourceProvider {
         String key = SpecValues.optionalString(spec, KMS_KEY);
         change(ctx, id, "to add its replica in " + region(),
                 u -> u.create(c -> c.regionName(region()).kmsMasterKeyId(key)), t -> replicaHere(t).isPresent());
+        awaitActive(ctx, id);
+        if (SpecValues.bool(spec, PITR, false)) {
+            setPointInTimeRecovery(ctx, id, true);
+        }
         return awaitActive(ctx, id);
+    }
+
+    /** UpdateContinuousBackups on the replica table, in this region; retried while backups are not available yet. */
+    private void setPointInTimeRecovery(OperationContext ctx, Id id, boolean enabled) {
+        retrying(ctx, "UpdateContinuousBackups " + id.tableName() + " in " + region(), REPLICA_TIMEOUT,
+                TableProvider.POLL_INTERVAL, e -> TableProvider.BACKUPS_UNAVAILABLE.equals(e.code()), () -> {
+                    DynamoTables.setPointInTimeRecovery(DynamoTables.client(clients()), id.tableName(), enabled);
+                    return Boolean.TRUE;
+                });
     }
 
     @Override
@@ -174,6 +193,10 @@ public final class TableReplicaProvider extends AwsResourceProvider {
         if (key != null && !key.equals(now.attributes().get(KMS_KEY))) {
             change(ctx, id, "to change the key of its replica in " + region(),
                     u -> u.update(c -> c.regionName(region()).kmsMasterKeyId(key)), t -> false);
+        }
+        Boolean pitr = SpecValues.optionalBoolean(spec, PITR);
+        if (pitr != null && !pitr.equals(now.attributes().get(PITR))) {
+            setPointInTimeRecovery(ctx, id, pitr);
         }
         return awaitActive(ctx, id);
     }

@@ -38,8 +38,11 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
  */
 public abstract class Ec2Provider<R> extends AwsResourceProvider {
 
-    /** How long a delete waits for dependents (ENIs, attachments, rules) to go away. */
-    static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(5);
+    /**
+     * How long a delete waits for dependents (ENIs, attachments, rules) to go away: like Terraform's delete timeouts of
+     * subnets (20 min) and security groups (15 min), as services release their network interfaces late.
+     */
+    static final Duration DEPENDENCY_TIMEOUT = Duration.ofMinutes(20);
     static final Duration DEPENDENCY_INTERVAL = Duration.ofSeconds(5);
 
     private final ResourceType tagType;

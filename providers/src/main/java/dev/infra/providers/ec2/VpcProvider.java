@@ -5,6 +5,8 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
@@ -99,9 +101,21 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
         })));
     }
 
+    /**
+     * DeleteVpc, retried while what the stack deleted releases it; a VPC still in use after that (by what another tool,
+     * a GuardDuty agent or an in-cluster controller made in it) fails naming what uses it.
+     */
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
-        retryWhileInUse(ctx, "DeleteVpc " + current.id(),
-                () -> call("DeleteVpc", () -> ec2().deleteVpc(b -> b.vpcId(current.id()))));
+        try {
+            retryWhileInUse(ctx, "DeleteVpc " + current.id() + " (DependencyViolation: waiting for what uses it to go)",
+                    () -> call("DeleteVpc", () -> ec2().deleteVpc(b -> b.vpcId(current.id()))));
+        } catch (ProviderException e) {
+            if (!(e.getCause() instanceof AwsCallException a) || !"DependencyViolation".equals(a.code())) {
+                throw e;
+            }
+            throw new ProviderException(ctx.address(), "VPC " + current.id() + " cannot be deleted: "
+                    + NetworkInterfaces.usersOf(ec2(), clients().region(), current.id()), e);
+        }
     }
 }

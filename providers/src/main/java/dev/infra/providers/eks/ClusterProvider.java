@@ -7,6 +7,7 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
+import dev.infra.providers.ec2.NetworkInterfaces;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -208,6 +209,15 @@ public final class ClusterProvider extends EksProvider<Cluster> {
         } catch (NumberFormatException e) {
             return null;
         }
+    }
+
+    /**
+     * The control plane's network interfaces ("Amazon EKS &lt;cluster&gt;", in the cluster's subnets and groups) outlive the
+     * cluster: waited for, so the subnets and security groups after it can be deleted.
+     */
+    @Override
+    protected void afterDeleted(String id, OperationContext ctx) {
+        NetworkInterfaces.awaitReleased(clients(), ctx, "EKS cluster " + id, "Amazon EKS " + id);
     }
 
     @Override

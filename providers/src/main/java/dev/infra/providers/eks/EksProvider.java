@@ -39,6 +39,7 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
 
     static final String NOT_FOUND = "ResourceNotFoundException";
     static final String IN_USE = "ResourceInUseException";
+    /** A cluster's create and delete waits; node groups wait longer ({@link #timeout}), as Terraform's do. */
     static final Duration CREATE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(60);
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
@@ -176,7 +177,7 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
                 submitCreateWhenRoleReady(spec, ctx);
             }
         }
-        R active = ctx.await(noun() + " " + id + " to become ACTIVE", CREATE_TIMEOUT, POLL_INTERVAL, () -> {
+        R active = ctx.await(noun() + " " + id + " to become ACTIVE", timeout(CREATE_TIMEOUT), POLL_INTERVAL, () -> {
             Optional<R> now = describe(id); // may not be visible at once
             if (now.isPresent()) {
                 Phase phase = Phase.of(statusOf(now.get()));
@@ -195,18 +196,27 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
 
     private void submitCreateWhenRoleReady(ResourceSpec spec, OperationContext ctx) {
         String token = UUID.randomUUID().toString();
-        whenPropagated(ctx, "create of " + spec.address(), EksProvider::roleNotReady, () -> {
+        whenPropagated(ctx, "create of " + spec.address() + " (InvalidParameterException: IAM propagating the role)",
+                EksProvider::roleNotReady, () -> {
             submitCreate(spec, token);
             return Boolean.TRUE;
         });
     }
 
-    /** EKS's refusal of a role IAM has not propagated yet ("… could not be assumed because it does not exist …"). */
+    /**
+     * EKS's refusals of a role IAM has not propagated yet, or whose policy attachments it does not see yet: "… could not
+     * be assumed because it does not exist …", and the messages Terraform's aws_eks_cluster create retries for its IAM
+     * propagation window (internal/service/eks/cluster.go): "does not exist", "Error in role params", "doesn't have the
+     * Amazon EKS Managed Policies associated", "IAM role's policy must include".
+     */
     static boolean roleNotReady(AwsCallException e) {
         String m = e.getMessage() == null ? "" : e.getMessage();
-        return "InvalidParameterException".equals(e.code())
-                && (m.contains("could not be assumed") || m.contains("not found in the trust relationships"));
+        return "InvalidParameterException".equals(e.code()) && ROLE_NOT_READY.stream().anyMatch(m::contains);
     }
+
+    private static final List<String> ROLE_NOT_READY = List.of("could not be assumed", "not found in the trust relationships",
+            "does not exist", "Error in role params", "doesn't have the Amazon EKS Managed Policies associated",
+            "IAM role's policy must include");
 
     @Override
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
@@ -270,17 +280,28 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
             return;
         }
         if (Phase.of(statusOf(now.get())) != Phase.DELETING) {
-            retrying(ctx, "delete of " + noun() + " " + id, DELETE_TIMEOUT, POLL_INTERVAL, e -> IN_USE.equals(e.code()),
+            retrying(ctx, "delete of " + noun() + " " + id + " (ResourceInUseException: waiting for what is in progress)",
+                    timeout(DELETE_TIMEOUT), POLL_INTERVAL, e -> IN_USE.equals(e.code()),
                     () -> {
                         submitDelete(id);
                         return Boolean.TRUE;
                     });
         }
         awaitDeleted(ctx, id);
+        afterDeleted(id, ctx);
+    }
+
+    /** How long this type's create or delete waits, given the cluster's {@code base}: node groups wait longer. */
+    protected Duration timeout(Duration base) {
+        return base;
+    }
+
+    /** What a delete waits for once EKS no longer knows the resource (the cluster's network interfaces). */
+    protected void afterDeleted(String id, OperationContext ctx) {
     }
 
     private void awaitDeleted(OperationContext ctx, String id) {
-        ctx.await(noun() + " " + id + " to be deleted", DELETE_TIMEOUT, POLL_INTERVAL, () -> {
+        ctx.await(noun() + " " + id + " to be deleted", timeout(DELETE_TIMEOUT), POLL_INTERVAL, () -> {
             Optional<R> left = describe(id);
             if (left.isPresent() && Phase.of(statusOf(left.get())) == Phase.DELETE_FAILED) {
                 throw failed(ctx, id, left.get(), "");

@@ -9,6 +9,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +36,8 @@ import software.amazon.awssdk.services.eks.model.Update;
  */
 public final class NodegroupProvider extends EksProvider<Nodegroup> {
 
+    static final Duration NODEGROUP_TIMEOUT = Duration.ofMinutes(60);
+
     public static final String TYPE = "aws_eks_node_group";
     static final String CLUSTER_NAME = "clusterName";
     static final String NAME = "name";
@@ -50,6 +53,12 @@ public final class NodegroupProvider extends EksProvider<Nodegroup> {
     public NodegroupProvider(AwsClients clients) {
         super(clients, TYPE, Set.of(MIN_SIZE, MAX_SIZE, DESIRED_SIZE), Set.of(AUTO_SCALING_GROUP));
         unordered(SUBNET_IDS);
+    }
+
+    /** 60 minutes to create or delete, as Terraform's aws_eks_node_group: nodes boot, join and drain. */
+    @Override
+    protected Duration timeout(Duration base) {
+        return NODEGROUP_TIMEOUT;
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.AutomaticFailoverStatus;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
 import software.amazon.awssdk.services.elasticache.model.CreateReplicationGroupRequest;
@@ -70,7 +71,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  *
  * <p>A datastore's members share node type and engine version, which change on the datastore: on a primary they are
  * ModifyGlobalReplicationGroup (CacheNodeType, EngineVersion, one at a time, applied immediately, waited for until
- * the datastore and the group are available again), as AWS refuses them in ModifyReplicationGroup ("Cluster [<id>]
+ * the datastore, the group and every secondary, in its region, are available again), as AWS refuses them in ModifyReplicationGroup ("Cluster [<id>]
  * is part of a global cluster [<global id>]. Request rejected."; ModifyGlobalReplicationGroup API reference). The
  * secondaries follow: their plans show the change, their updates find it made.
  */
@@ -360,9 +361,17 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
                 e -> INVALID_GLOBAL_STATE.equals(e.code()), () -> call("ModifyGlobalReplicationGroup",
                         () -> elasticache().modifyGlobalReplicationGroup(b -> set.accept(b.globalReplicationGroupId(global)
                                 .applyImmediately(true)))));
-        ctx.await("global datastore " + global + " " + what, CHANGE_TIMEOUT, POLL_INTERVAL,
-                () -> describeGlobal(global).filter(g -> GLOBAL_READY.contains(g.status())).map(g -> Boolean.TRUE));
+        GlobalReplicationGroup ready = ctx.await("global datastore " + global + " " + what, CHANGE_TIMEOUT, POLL_INTERVAL,
+                () -> describeGlobal(global).filter(g -> GLOBAL_READY.contains(g.status())));
         awaitAvailable(ctx, id, what);
+        // Every member changes with the datastore: the secondaries, each in its own region, are waited for too, so
+        // the change is done when the apply says so (and a replica's update after it finds it made).
+        ready.members().stream().filter(m -> !id.equals(m.replicationGroupId())).forEach(m ->
+                ctx.await("replication group " + m.replicationGroupId() + " in " + m.replicationGroupRegion() + " "
+                        + what, CHANGE_TIMEOUT, POLL_INTERVAL, () -> call("DescribeReplicationGroups", () -> clients()
+                        .in(m.replicationGroupRegion()).client(ElastiCacheClient.class, ElastiCacheClient::builder)
+                        .describeReplicationGroups(b -> b.replicationGroupId(m.replicationGroupId())))
+                        .replicationGroups().stream().filter(g -> AVAILABLE.equals(g.status())).findFirst()));
     }
 
     /** One change, retried while the group is busy with an earlier one, then a wait until it is available again. */

@@ -93,6 +93,14 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     protected abstract void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed,
                                              OperationContext ctx);
 
+    /**
+     * Whether AWS refused a call because something it names was made moments ago and is not visible to it yet (a
+     * listener's new certificate): such calls are retried for the propagation window. None by default.
+     */
+    protected boolean notYetSeen(AwsCallException e) {
+        return false;
+    }
+
     /** The delete call; NotFound counts as done, and the base then waits until the ARN is gone. */
     protected abstract void delete(String arn, OperationContext ctx);
 
@@ -142,7 +150,7 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
         String arn = createOnce(ctx, spec.address(),
                 () -> create(clients().forCreates(ElasticLoadBalancingV2Client.class, ElasticLoadBalancingV2Client::builder),
                         spec, sdkTags(spec.tags())),
-                () -> find(stack, spec).map(LiveResource::id), e -> false);
+                () -> find(stack, spec).map(LiveResource::id), this::notYetSeen);
         afterCreate(arn, spec, ctx);
         return readBack(arn, ctx);
     }

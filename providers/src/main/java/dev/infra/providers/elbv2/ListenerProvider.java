@@ -6,6 +6,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
@@ -87,6 +88,15 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
         return a;
     }
 
+    /**
+     * A certificate ACM has just issued may not be visible to Elastic Load Balancing yet (CertificateNotFound), which
+     * Terraform's aws_lb_listener retries for its propagation window (internal/service/elbv2/listener.go).
+     */
+    @Override
+    protected boolean notYetSeen(AwsCallException e) {
+        return "CertificateNotFound".equals(e.code());
+    }
+
     @Override
     protected String create(ElasticLoadBalancingV2Client once, ResourceSpec spec, List<Tag> tags) {
         String certificate = SpecValues.optionalString(spec, "certificateArn");
@@ -106,11 +116,12 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
             return;
         }
         String certificate = SpecValues.optionalString(spec, "certificateArn");
-        call("ModifyListener", () -> elbv2().modifyListener(b -> b
+        whenPropagated(ctx, "ModifyListener " + current.id() + " (CertificateNotFound: ELB not seeing the new certificate"
+                + " yet)", this::notYetSeen, () -> call("ModifyListener", () -> elbv2().modifyListener(b -> b
                 .listenerArn(current.id())
                 .protocol(SpecValues.string(spec, "protocol"))
                 .certificates(certificates(certificate))
-                .defaultActions(action(spec))));
+                .defaultActions(action(spec)))));
     }
 
     @Override

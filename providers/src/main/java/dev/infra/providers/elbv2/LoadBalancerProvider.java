@@ -6,8 +6,10 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
+import dev.infra.providers.ec2.NetworkInterfaces;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -104,16 +106,27 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
         return a;
     }
 
-    /** Turns access logs on to the spec's bucket and prefix, or off when the spec names no bucket. */
-    private void setAccessLogs(String arn, ResourceSpec spec) {
+    /**
+     * Turns access logs on to the spec's bucket and prefix, or off when the spec names no bucket. ELB checks there that
+     * it may write to the bucket; a bucket policy put moments before may not be in effect yet ("Access Denied for
+     * bucket"), so that refusal is retried for the propagation window.
+     */
+    private void setAccessLogs(String arn, ResourceSpec spec, OperationContext ctx) {
         String bucket = SpecValues.optionalString(spec, LOGS_BUCKET);
         String prefix = SpecValues.optionalString(spec, LOGS_PREFIX);
         List<LoadBalancerAttribute> attrs = bucket == null
                 ? List.of(attribute(LOGS_ENABLED_KEY, "false"))
                 : List.of(attribute(LOGS_ENABLED_KEY, "true"), attribute(LOGS_BUCKET_KEY, bucket),
                         attribute(LOGS_PREFIX_KEY, prefix == null ? "" : prefix));
-        call("ModifyLoadBalancerAttributes", () -> elbv2().modifyLoadBalancerAttributes(b -> b
-                .loadBalancerArn(arn).attributes(attrs)));
+        whenPropagated(ctx, "ModifyLoadBalancerAttributes " + arn + " (InvalidConfigurationRequest: the log bucket's"
+                + " policy not in effect yet)", LoadBalancerProvider::bucketPolicyNotYetInEffect,
+                () -> call("ModifyLoadBalancerAttributes", () -> elbv2().modifyLoadBalancerAttributes(b -> b
+                        .loadBalancerArn(arn).attributes(attrs))));
+    }
+
+    static boolean bucketPolicyNotYetInEffect(AwsCallException e) {
+        return "InvalidConfigurationRequest".equals(e.code()) && e.getMessage() != null
+                && e.getMessage().contains("Access Denied for bucket");
     }
 
     private static LoadBalancerAttribute attribute(String key, String value) {
@@ -151,7 +164,7 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
             return lb.filter(l -> l.state() != null && l.state().code() == LoadBalancerStateEnum.ACTIVE);
         });
         if (SpecValues.optionalString(spec, LOGS_BUCKET) != null) {
-            setAccessLogs(arn, spec);
+            setAccessLogs(arn, spec, ctx);
         }
     }
 
@@ -166,13 +179,22 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
                     .securityGroups(SpecValues.strings(spec, "securityGroupIds"))));
         }
         if (changed.contains(LOGS_BUCKET) || changed.contains(LOGS_PREFIX)) {
-            setAccessLogs(current.id(), spec);
+            setAccessLogs(current.id(), spec, ctx);
         }
     }
 
+    /**
+     * DeleteLoadBalancer, then a wait until the load balancer's network interfaces ({@code ELB app/<name>/<id>}, one
+     * per subnet) are released: they outlive the delete, and until they go their subnets and security groups cannot
+     * be deleted.
+     */
     @Override
     protected void delete(String arn, OperationContext ctx) {
         call("DeleteLoadBalancer", () -> elbv2().deleteLoadBalancer(b -> b.loadBalancerArn(arn)));
+        String suffix = arnSuffix(arn);
+        if (suffix != null) {
+            NetworkInterfaces.awaitReleased(clients(), ctx, "load balancer " + suffix, "ELB " + suffix);
+        }
     }
 
     /** Sorted, so that a set reads the same however AWS orders it. */

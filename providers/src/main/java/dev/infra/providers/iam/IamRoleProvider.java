@@ -24,7 +24,11 @@ import software.amazon.awssdk.services.iam.model.Role;
 
 /**
  * {@code aws_iam_role}: name, assumeRolePolicy (JSON), managedPolicyArns (a set), inlinePolicy (JSON; absent = none),
- * tags; computed arn. The id is the role name; roles are created under {@link #pathOf the stack's path}.
+ * path (optional, fixed at create), tags; computed arn. The id is the role name; roles are created under {@link #pathOf
+ * the stack's path} unless the spec gives another: the EKS node role's is {@code /}, since managed node groups write
+ * the role's ARN with its path into aws-auth and the authenticator matches it without, so nodes on a role with a path
+ * never join (containers-roadmap#926, terraform-provider-aws#11898). Such a role is not under the stack's path, so
+ * readAll finds it through state only.
  *
  * <p>readAll: one ListRoles under the stack's path, then per role ListRoleTags, ListAttachedRolePolicies and
  * GetRolePolicy (IAM has no batch form of any); roles state names outside that path cost a GetRole (tags included), a
@@ -41,6 +45,8 @@ public final class IamRoleProvider extends IamProvider {
     static final String POLICY = "assumeRolePolicy";
     static final String MANAGED = "managedPolicyArns";
     static final String INLINE = "inlinePolicy";
+    /** The role's path when not the stack's (fixed at create): {@code /} for roles EKS maps by ARN. */
+    static final String PATH = "path";
     /** The name of the inline policy {@code inlinePolicy} stands for. */
     static final String INLINE_NAME = "infra";
 
@@ -80,6 +86,7 @@ public final class IamRoleProvider extends IamProvider {
         a.put(MANAGED, List.copyOf(attachedPolicies(role.roleName())));
         inlinePolicy(role.roleName()).ifPresent(p -> a.put(INLINE, p));
         a.put(ARN, role.arn());
+        a.put(PATH, role.path());
         return live(role.roleName(), tags, a);
     }
 
@@ -103,7 +110,8 @@ public final class IamRoleProvider extends IamProvider {
         String name = SpecValues.string(spec, NAME);
         String policy = SpecValues.string(spec, POLICY);
         Set<String> managed = new TreeSet<>(SpecValues.strings(spec, MANAGED));
-        String path = pathOf(spec.tags().get(STACK_TAG));
+        String given = SpecValues.optionalString(spec, PATH);
+        String path = given != null ? given : pathOf(spec.tags().get(STACK_TAG));
         createNamed(ctx, spec, name, () -> call("CreateRole", () -> iamForCreates().createRole(b -> b.roleName(name)
                 .path(path).assumeRolePolicyDocument(policy).tags(iamTags(spec.tags())))), this::read);
         for (String arn : managed) {

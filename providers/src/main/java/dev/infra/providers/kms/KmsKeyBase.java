@@ -13,6 +13,8 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
+import dev.infra.providers.iam.ServiceLinkedRoles;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -24,8 +26,6 @@ import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
-import software.amazon.awssdk.services.iam.IamClient;
-import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.MultiRegionKeyType;
@@ -71,6 +71,8 @@ public abstract class KmsKeyBase extends KmsProvider {
     private static final List<String> USE = List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt", "kms:GenerateDataKey*",
             "kms:ReEncrypt*");
     static final long DEFAULT_WINDOW_DAYS = 7;
+    /** How long a new key may stay Creating: a multi-Region replica can take minutes (Terraform waits up to 10). */
+    static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     protected KmsKeyBase(AwsClients clients, String type, Set<String> updatable) {
@@ -103,7 +105,7 @@ public abstract class KmsKeyBase extends KmsProvider {
                 "Principal", Map.of("AWS", clients().globalArn("iam", "root")), "Action", "kms:*", "Resource", "*"));
         List<Object> statements = new ArrayList<>(List.of(root));
         services.stream().sorted().forEach(service -> statements.addAll(serviceStatements(service)));
-        List<String> roles = strings(spec, LINKED_ROLES).stream().sorted().map(this::serviceLinkedRole).toList();
+        List<String> roles = strings(spec, LINKED_ROLES).stream().sorted().map(service -> ServiceLinkedRoles.arn(clients(), service)).toList();
         if (!roles.isEmpty()) {
             statements.add(new TreeMap<>(Map.of("Sid", LINKED_SID, "Effect", "Allow",
                     "Principal", Map.of("AWS", roles), "Action", USE, "Resource", "*")));
@@ -163,34 +165,6 @@ public abstract class KmsKeyBase extends KmsProvider {
                                                  Map<String, Object> condition) {
         return new TreeMap<>(Map.of("Sid", sid, "Effect", "Allow", "Principal", principal, "Action", actions,
                 "Resource", "*", "Condition", condition));
-    }
-
-    /**
-     * The ARN of {@code service}'s service-linked role (its path is {@code /aws-service-role/<service>/}), made when
-     * the account has none. A create refused after an attempt whose answer was lost ("has been taken") finds the role
-     * that attempt made.
-     */
-    private String serviceLinkedRole(String service) {
-        String path = "/aws-service-role/" + service + "/";
-        Optional<Role> existing = linkedRole(path);
-        if (existing.isPresent()) {
-            return existing.get().arn();
-        }
-        try {
-            return call("CreateServiceLinkedRole",
-                    () -> iam().createServiceLinkedRole(b -> b.awsServiceName(service)).role()).arn();
-        } catch (AwsCallException e) {
-            return linkedRole(path).map(Role::arn).orElseThrow(() -> e);
-        }
-    }
-
-    private Optional<Role> linkedRole(String path) {
-        return call("ListRoles", () -> iam().listRolesPaginator(b -> b.pathPrefix(path)).roles().stream()
-                .min(Comparator.comparing(r -> r.roleName().length())));
-    }
-
-    private IamClient iam() {
-        return clients().client(IamClient.class, IamClient::builder);
     }
 
     /** The services of the key's policy: its service statements' principals, and whose service-linked roles it names. */
@@ -322,8 +296,17 @@ public abstract class KmsKeyBase extends KmsProvider {
 
     // ---- changes ----------------------------------------------------------------------------------------
 
+    /**
+     * KMS's refusal of a key policy naming a principal it does not see yet (a role just made: "Policy contains a
+     * statement with one or more invalid principals"), which the CreateKey and PutKeyPolicy references say to wait out;
+     * Terraform's aws_kms_key retries it for IAM's propagation window (internal/service/kms/key.go). Retried as long.
+     */
+    static boolean principalsNotYetSeen(AwsCallException e) {
+        return "MalformedPolicyDocumentException".equals(e.code());
+    }
+
     /** Brings tags, description and the key policy to the spec's, against {@code now} (AWS's current state). */
-    protected final void updateCommon(LiveResource now, ResourceSpec spec) {
+    protected final void updateCommon(LiveResource now, ResourceSpec spec, OperationContext ctx) {
         String keyId = now.id();
         updateTags(now, spec, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId).tags(kmsTags(t)))),
                 keys -> call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(keys))));
@@ -336,7 +319,9 @@ public abstract class KmsKeyBase extends KmsProvider {
                 || !strings(spec, LINKED_ROLES).stream().sorted().toList().equals(now.attributes().getOrDefault(LINKED_ROLES, List.of()));
         if (principalsChanged) {
             String document = policy(spec);
-            call("PutKeyPolicy", () -> kms().putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(document)));
+            whenPropagated(ctx, "PutKeyPolicy " + keyId + " (MalformedPolicyDocumentException: KMS not seeing a new principal"
+                    + " yet)", KmsKeyBase::principalsNotYetSeen, () -> call("PutKeyPolicy",
+                    () -> kms().putKeyPolicy(b -> b.keyId(keyId).policyName("default").policy(document))));
         }
     }
 
@@ -345,8 +330,8 @@ public abstract class KmsKeyBase extends KmsProvider {
      * {@code window} as deletionWindowDays (write-only; null: left out).
      */
     protected final LiveResource readBack(OperationContext ctx, String keyId, Long window) {
-        LiveResource key = awaitPropagation(ctx, keyId + " to become readable",
-                () -> describe(keyId).filter(md -> md.keyState() != KeyState.CREATING)
+        LiveResource key = ctx.await(keyId + " to become usable (a replica is Creating while KMS copies it)",
+                READY_TIMEOUT, PROPAGATION_INTERVAL, () -> describe(keyId).filter(md -> md.keyState() != KeyState.CREATING)
                         .map(md -> toLive(md, tagsOf(keyId))));
         return with(key, WINDOW, window);
     }

@@ -58,7 +58,7 @@ public final class KmsKeyProvider extends KmsKeyBase {
                 () -> call("CreateKey", () -> kmsForCreates().createKey(b -> b.description(description).policy(policy(spec))
                         .multiRegion(multiRegion).tags(kmsTags(spec.tags())))).keyMetadata().keyId(),
                 () -> stack == null ? Optional.empty() : lookup(stack, spec.address()).map(LiveResource::id),
-                e -> false);
+                KmsKeyBase::principalsNotYetSeen);
         if (SpecValues.bool(spec, ROTATION, false)) {
             setRotation(ctx, keyId, true);
         }
@@ -70,7 +70,7 @@ public final class KmsKeyProvider extends KmsKeyBase {
                                           OperationContext ctx) {
         String keyId = current.id();
         LiveResource now = readNow(spec, keyId, this::readKey);
-        updateCommon(now, spec);
+        updateCommon(now, spec, ctx);
         Boolean rotation = SpecValues.optionalBoolean(spec, ROTATION);
         if (rotation != null && !rotation.equals(now.attributes().get(ROTATION))) {
             setRotation(ctx, keyId, rotation);

@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.Set;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
+import software.amazon.awssdk.services.kms.model.KeyState;
 
 /**
  * {@code aws_kms_replica_key}: a replica, in this provider's region R, of a multi-Region primary key in another
@@ -23,7 +24,8 @@ import software.amazon.awssdk.services.kms.model.KeyMetadata;
  *
  * <p>create: ReplicateKey, called in P (the region of primaryKeyArn, through {@link AwsClients#in}) with
  * ReplicaRegion R, the description, the key policy and the tags; then waits until the replica in R is no longer
- * Creating. Description, key policy and tags are not shared by multi-Region keys, so updates and reads are calls in R
+ * Creating. A replica this region had before, still pending deletion (a {@code destroy --region R} before this
+ * replicate), is restored and taken instead, as KMS allows no second one. Description, key policy and tags are not shared by multi-Region keys, so updates and reads are calls in R
  * (UpdateKeyDescription, PutKeyPolicy, Tag/UntagResource); delete is ScheduleKeyDeletion in R. readAll and
  * findExisting (in R): keys tagged with the stack whose MultiRegionConfiguration.MultiRegionKeyType is REPLICA, as
  * in {@link KmsKeyBase}; {@code aws_kms_key} skips those.
@@ -73,20 +75,49 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
                             .replicaRegion(clients().region()).description(description).policy(policy)
                             .tags(kmsTags(spec.tags())))).replicaKeyMetadata().keyId(),
                     () -> stack == null ? Optional.empty() : lookup(stack, spec.address()).map(LiveResource::id),
-                    e -> false);
+                    KmsKeyBase::principalsNotYetSeen);
         } catch (AwsCallException e) {
-            // AlreadyExistsException: the primary already has a replica in this region (made outside this resource).
-            throw new ProviderException(spec.address(), "could not replicate " + primary + " to " + clients().region()
-                    + ": " + e.getMessage(), e);
+            Optional<String> restored = "AlreadyExistsException".equals(e.code()) ? restored(primary, spec, ctx)
+                    : Optional.empty();
+            if (restored.isEmpty()) {
+                // The primary has a replica here that is in use (made outside this resource), or AWS refused otherwise.
+                throw new ProviderException(spec.address(), "could not replicate " + primary + " to "
+                        + clients().region() + ": " + e.getMessage(), e);
+            }
+            keyId = restored.get();
         }
         return readBack(ctx, keyId, window);
+    }
+
+    /**
+     * The replica an earlier destroy of this region scheduled for deletion, taken back: KMS keeps it for its waiting
+     * period and refuses another replica there meanwhile ("You can create only one replica of each primary key in each
+     * AWS Region"; terraform-provider-aws#49491), so replicating again cancels the deletion (which leaves it disabled),
+     * enables it and brings description, policy and tags to the spec's. A replica that is not pending deletion is
+     * someone's in use: empty.
+     */
+    private Optional<String> restored(String primaryArn, ResourceSpec spec, OperationContext ctx) {
+        String keyId = primaryArn.substring(primaryArn.lastIndexOf('/') + 1);
+        KeyMetadata md;
+        try {
+            md = call("DescribeKey", () -> kms().describeKey(b -> b.keyId(keyId))).keyMetadata();
+        } catch (AwsCallException e) {
+            return Optional.empty();
+        }
+        if (md.keyState() != KeyState.PENDING_DELETION && md.keyState() != KeyState.PENDING_REPLICA_DELETION) {
+            return Optional.empty();
+        }
+        call("CancelKeyDeletion", () -> kms().cancelKeyDeletion(b -> b.keyId(keyId)));
+        call("EnableKey", () -> kms().enableKey(b -> b.keyId(keyId)));
+        updateCommon(readNow(spec, keyId, this::readKey), spec, ctx);
+        return Optional.of(keyId);
     }
 
     @Override
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         LiveResource now = readNow(spec, current.id(), this::readKey);
-        updateCommon(now, spec);
+        updateCommon(now, spec, ctx);
         return readBack(ctx, current.id(), updatedWindow(spec));
     }
 

@@ -11,6 +11,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
+import dev.infra.providers.iam.ServiceLinkedRoles;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -41,6 +42,9 @@ import software.amazon.awssdk.services.opensearch.model.VolumeType;
  * {@code aws_opensearch_domain}: name, engineVersion, instanceType, instanceCount, zoneAwareness, subnetIds (set),
  * securityGroupIds (set), ebsVolumeSize (gp3, GiB), encryptAtRest, kmsKeyId, nodeToNodeEncryption, enforceHttps,
  * tlsPolicy, tags; computed endpoint (the VPC endpoint, else the public one) and arn. Id: the domain name.
+ *
+ * <p>A domain in a VPC needs the account's OpenSearch service-linked role, which the API does not make: it is found or
+ * made first ({@link ServiceLinkedRoles}), and CreateDomain is retried while OpenSearch does not see it yet.
  *
  * <p>A create, a configuration change and an engine upgrade are asynchronous: each waits until the domain is no longer
  * processing (and, after a create, has an endpoint). Configuration changes are one UpdateDomainConfig carrying whole
@@ -220,20 +224,34 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
+        List<String> subnets = SpecValues.strings(spec, SUBNET_IDS);
+        if (!subnets.isEmpty()) {
+            ServiceLinkedRoles.arn(clients(), ServiceLinkedRoles.OPENSEARCH);
+        }
         createOnce(ctx, spec.address(), () -> {
             call("CreateDomain", () -> openSearchForCreates().createDomain(b -> b
                     .domainName(name)
                     .engineVersion(SpecValues.optionalString(spec, ENGINE_VERSION))
                     .clusterConfig(clusterConfig(spec))
-                    .vpcOptions(vpcOptions(spec, SpecValues.strings(spec, SUBNET_IDS)))
+                    .vpcOptions(vpcOptions(spec, subnets))
                     .ebsOptions(ebsOptions(spec))
                     .encryptionAtRestOptions(encryptionAtRest(spec))
                     .nodeToNodeEncryptionOptions(nodeToNode(spec))
                     .domainEndpointOptions(endpointOptions(spec))
                     .tagList(tags(spec.tags()))));
             return name;
-        }, () -> describe(name).filter(s -> !deleting(s)).map(DomainStatus::domainName), e -> false);
+        }, () -> describe(name).filter(s -> !deleting(s)).map(DomainStatus::domainName),
+                OpenSearchDomainProvider::linkedRoleNotYetSeen);
         return readBack(ctx, name, CREATE_TIMEOUT, "to be created");
+    }
+
+    /**
+     * OpenSearch's refusal of a VPC domain while it does not see the account's service-linked role ("you must enable a
+     * service-linked role…"): made just before, IAM has not propagated it yet.
+     */
+    static boolean linkedRoleNotYetSeen(AwsCallException e) {
+        return "ValidationException".equals(e.code()) && e.getMessage() != null
+                && e.getMessage().contains("service-linked role");
     }
 
     /** An engine version the domain cannot be upgraded to, by what GetCompatibleVersions lists for it. */
@@ -292,6 +310,9 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             awaitReady(ctx, name, CHANGE_TIMEOUT, "to apply its configuration change");
         }
         if (differ.contains(ENGINE_VERSION)) {
+            // UpgradeDomain is refused while the domain is still processing a change (a configuration change just
+            // made, or one made outside infra): wait until it has settled.
+            awaitReady(ctx, name, CHANGE_TIMEOUT, "to finish processing before its upgrade");
             upgrade(ctx, name, SpecValues.string(spec, ENGINE_VERSION));
         }
         return readBack(ctx, name, CHANGE_TIMEOUT, "to be ready");

@@ -263,8 +263,11 @@ public final class BucketProvider extends AwsResourceProvider {
             configuration.locationConstraint(region);
         }
         try {
-            call("CreateBucket", () -> s3().createBucket(b -> b.bucket(bucket)
-                    .createBucketConfiguration(configuration.build())));
+            // Right after a bucket of this name was deleted (a replica destroyed and made again), S3 answers
+            // OperationAborted (409) until the deletion has settled: retried for the propagation window.
+            whenPropagated(ctx, "CreateBucket " + bucket + " (OperationAborted: a deletion of the name settling)",
+                    e -> "OperationAborted".equals(e.code()), () -> call("CreateBucket", () -> s3().createBucket(b -> b
+                            .bucket(bucket).createBucketConfiguration(configuration.build()))));
         } catch (AwsCallException e) {
             if (!"BucketAlreadyOwnedByYou".equals(e.code())) {
                 throw e;

@@ -11,6 +11,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -18,11 +19,15 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
+import software.amazon.awssdk.services.autoscaling.model.Activity;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
+import software.amazon.awssdk.services.autoscaling.model.DescribeAutoScalingGroupsResponse;
+import software.amazon.awssdk.services.autoscaling.model.DescribeScalingActivitiesResponse;
 import software.amazon.awssdk.services.autoscaling.model.Instance;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefresh;
 import software.amazon.awssdk.services.autoscaling.model.InstanceRefreshStatus;
 import software.amazon.awssdk.services.autoscaling.model.MetricType;
+import software.amazon.awssdk.services.autoscaling.model.ScalingActivityStatusCode;
 import software.amazon.awssdk.services.autoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.autoscaling.model.TagDescription;
 import software.amazon.awssdk.services.ec2.Ec2Client;
@@ -234,6 +239,51 @@ class AutoScalingIT extends ProviderTestSupport {
         assertThat(policies.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         policies.delete(updated, ctx(address)); // already gone: fine
         new AutoScalingGroupProvider(clients).delete(group, ctx("access-proxy/group"));
+    }
+
+    /**
+     * A create waits for the desired capacity of healthy instances; launches that fail (scripted: the emulator launches
+     * at once) fail the create with the scaling activity's own message, as AWS writes it for a key Auto Scaling may not
+     * use. Without a failed activity the wait goes on until the group is whole.
+     */
+    @Test
+    void aGroupWhoseLaunchesFailSaysWhy() {
+        String address = "egress-proxy/group";
+        String name = stack + "-failing";
+        String reason = "Instance became unhealthy while waiting for instance to be in InService state. Termination"
+                + " Reason: Client.InternalError: Client error on launch";
+        try (AwsClients failing = Emulator.clients(region(),
+                Faults.rewrite(DescribeAutoScalingGroupsResponse.class, r -> r.toBuilder().autoScalingGroups(
+                        r.autoScalingGroups().stream().map(g -> g.toBuilder().instances(List.of()).build()).toList()).build()),
+                Faults.rewrite(DescribeScalingActivitiesResponse.class, r -> r.toBuilder().activities(Activity.builder()
+                        .activityId("a-1").autoScalingGroupName(name).statusCode(ScalingActivityStatusCode.FAILED)
+                        .statusMessage(reason).description("Launching a new EC2 instance: i-0123. Status Reason: " + reason)
+                        .startTime(java.time.Instant.now()).build()).build()))) {
+            assertThatThrownBy(() -> new AutoScalingGroupProvider(failing).create(groupSpec(address, name, "1", 1, 2, 1,
+                    List.of(subnetA), List.of(), Map.of()), SleepingOperationContext.pretending(address)))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("could not launch instances (0 of 1 healthy)")
+                    .hasMessageContaining("Client.InternalError: Client error on launch");
+        }
+        String later = stack + "-later";
+        try (AwsClients slow = Emulator.clients(region(), Faults.rewrite(DescribeAutoScalingGroupsResponse.class,
+                new java.util.function.UnaryOperator<>() {
+                    private int reads;
+
+                    @Override
+                    public DescribeAutoScalingGroupsResponse apply(DescribeAutoScalingGroupsResponse r) {
+                        return ++reads > 3 ? r : r.toBuilder().autoScalingGroups(r.autoScalingGroups().stream()
+                                .map(g -> g.toBuilder().instances(List.of()).build()).toList()).build();
+                    }
+                }))) {
+            SleepingOperationContext waiting = SleepingOperationContext.pretending(address);
+            LiveResource created = new AutoScalingGroupProvider(slow).create(groupSpec(address, later, "1", 1, 2, 1,
+                    List.of(subnetA), List.of(), Map.of()), waiting);
+            assertThat(waiting.sleeps()).isPositive();
+            assertThat(rawGroup(later).instances()).hasSize(1);
+            new AutoScalingGroupProvider(clients).delete(created, ctx(address));
+        }
+        new AutoScalingGroupProvider(clients).delete(LiveResource.of(name, address, Map.of()), ctx(address));
     }
 
     @Test

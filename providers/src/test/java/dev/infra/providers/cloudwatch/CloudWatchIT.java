@@ -7,6 +7,10 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ReadRequest;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
+import dev.infra.providers.testing.SleepingOperationContext;
 import dev.infra.providers.testing.ProviderTestSupport;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +139,29 @@ class CloudWatchIT extends ProviderTestSupport {
         assertThat(groups.readAll(ReadRequest.of(stack, Set.of(name)))).isEmpty();
         groups.delete(cleared, ctx(address)); // already gone: fine
         logs().deleteLogGroup(b -> b.logGroupName(otherName));
+    }
+
+    /**
+     * A key made (or whose policy changed) moments before may not be usable by CloudWatch Logs yet; its refusal
+     * (scripted here: the emulator checks the policy at once) is retried on create and on AssociateKmsKey.
+     */
+    @Test
+    void aKeyLogsCannotUseYetIsRetried() {
+        String address = "observability/log_group.late";
+        String name = "/infra/" + stack + "/late";
+        String message = "The specified KMS key does not exist or is not allowed to be used with Arn 'arn:…'";
+        try (AwsClients late = Emulator.clients(region(),
+                Faults.awsError("CreateLogGroup", 2, 400, "AccessDeniedException", message),
+                Faults.awsError("AssociateKmsKey", 2, 400, "AccessDeniedException", message))) {
+            LogGroupProvider groups = new LogGroupProvider(late);
+            LiveResource created = groups.create(groupSpec(address, name, 7L, kmsKey("late one"), Map.of()),
+                    SleepingOperationContext.pretending(address));
+            String second = kmsKey("late two");
+            groups.update(created, groupSpec(address, name, 7L, second, Map.of()), Set.of("kmsKeyArn"),
+                    SleepingOperationContext.pretending(address));
+            assertThat(rawGroup(name).kmsKeyId()).isEqualTo(second);
+            groups.delete(created, ctx(address));
+        }
     }
 
     @Test

@@ -102,7 +102,7 @@ class TableReplicaIT extends ProviderTestSupport {
     @Test
     void schemaAndRegistration() {
         ResourceSchema schema = AwsProviders.registry(replicaClients).get(TableReplicaProvider.TYPE).schema();
-        assertThat(schema.updatable()).containsExactly("kmsKeyId");
+        assertThat(schema.updatable()).containsExactlyInAnyOrder("kmsKeyId", "pointInTimeRecovery");
         assertThat(schema.computed()).containsExactlyInAnyOrder("arn", "status");
         assertThat(schema.writeOnly()).containsExactly("sourceRegion");
         assertThat(schema.forcesReplacement("tableName")).isTrue();
@@ -152,8 +152,9 @@ class TableReplicaIT extends ProviderTestSupport {
                     assertThat(r.id()).isEqualTo(created.id());
                     assertMatchesSpec(r, rekeyed);
                 });
-        // Per id: DescribeTable in the source region, and in the replica's for the found one.
-        assertThat(replicaClients.counter().snapshot()).isEqualTo(Map.of("DynamoDb", Map.of("DescribeTable", 3L)));
+        // Per id: DescribeTable in the source region, and in the replica's (with its backups) for the found one.
+        assertThat(replicaClients.counter().snapshot()).isEqualTo(Map.of("DynamoDb",
+                Map.of("DescribeTable", 3L, "DescribeContinuousBackups", 1L)));
 
         assertThat(replicas.findExisting(stack, rekeyed)).hasValueSatisfying(r -> assertThat(r.id()).isEqualTo(created.id()));
         // A create after a crash adopts the replica the table lists rather than failing.
@@ -169,6 +170,35 @@ class TableReplicaIT extends ProviderTestSupport {
 
         tables.delete(primary, ctx("table.orders"));
         replicas.delete(updated, ctx(address)); // the table too: fine
+    }
+
+    /** Point-in-time recovery is per replica on AWS: set on the replica table in its region, and changed there. */
+    @Test
+    void pointInTimeRecoveryIsTheReplicasOwn() {
+        TableProvider tables = new TableProvider(clients);
+        TableReplicaProvider replicas = new TableReplicaProvider(replicaClients);
+        String name = "infra-" + stack + "-pitr";
+        LiveResource primary = tables.create(primary(name), ctx("table.orders"));
+        String address = "table_replica.orders";
+        ResourceSpec spec = untaggedSpec(address, TableReplicaProvider.TYPE, attributes("tableName", name,
+                "sourceRegion", region(), "kmsKeyId", keyIn(replicaClients), "pointInTimeRecovery", true));
+
+        LiveResource created = replicas.create(spec, ctx(address));
+
+        assertThat(rawPointInTimeRecovery(name)).isEqualTo("ENABLED");
+        assertMatchesSpec(created, spec);
+        ResourceSpec off = untaggedSpec(address, TableReplicaProvider.TYPE, attributes("tableName", name,
+                "sourceRegion", region(), "kmsKeyId", created.attributes().get("kmsKeyId"), "pointInTimeRecovery", false));
+        LiveResource updated = replicas.update(created, off, Set.of("pointInTimeRecovery"), ctx(address));
+        assertThat(rawPointInTimeRecovery(name)).isEqualTo("DISABLED");
+        assertMatchesSpec(updated, off);
+        replicas.delete(updated, ctx(address));
+        tables.delete(primary, ctx("table.orders"));
+    }
+
+    private String rawPointInTimeRecovery(String name) {
+        return replicaDynamo().describeContinuousBackups(b -> b.tableName(name)).continuousBackupsDescription()
+                .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString();
     }
 
     @Test

@@ -149,6 +149,34 @@ class VpcSubnetIT extends Ec2TestBase {
         assertAwsError(() -> ec2.describeVpcs(b -> b.vpcIds(vpc.id())), "InvalidVpcID.NotFound");
     }
 
+    /** A VPC something outside the stack still uses fails, after the DependencyViolation window, naming what uses it. */
+    @Test
+    void aVpcStillInUseFailsNamingWhatUsesItAndHowToSeeIt() {
+        VpcProvider vpcs = new VpcProvider(clients);
+        LiveResource vpc = vpc("network/vpc.held", "10.41.0.0/16");
+        String theirs = ec2.createSubnet(b -> b.vpcId(vpc.id()).cidrBlock("10.41.1.0/24").availabilityZone("us-west-2a"))
+                .subnet().subnetId();
+        String eni = ec2.createNetworkInterface(b -> b.subnetId(theirs).description("aws-K8S-i-0123 (a controller's)"))
+                .networkInterface().networkInterfaceId();
+        String group = ec2.createSecurityGroup(b -> b.vpcId(vpc.id()).groupName("guardduty-agent").description("GuardDuty"))
+                .groupId();
+
+        assertThatThrownBy(() -> vpcs.delete(vpc, SleepingOperationContext.pretending("network/vpc.held")))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("VPC " + vpc.id() + " cannot be deleted: still in use by")
+                .hasMessageContaining(eni + " (aws-K8S-i-0123 (a controller's))")
+                .hasMessageContaining(theirs)
+                .hasMessageContaining(group + " (guardduty-agent)")
+                .hasMessageContaining("aws ec2 describe-network-interfaces --region us-west-2 --filters Name=vpc-id,Values="
+                        + vpc.id());
+
+        ec2.deleteNetworkInterface(b -> b.networkInterfaceId(eni));
+        ec2.deleteSubnet(b -> b.subnetId(theirs));
+        ec2.deleteSecurityGroup(b -> b.groupId(group));
+        vpcs.delete(vpc, ctx("network/vpc.held"));
+        assertAwsError(() -> ec2.describeVpcs(b -> b.vpcIds(vpc.id())), "InvalidVpcID.NotFound");
+    }
+
     @Test
     void createRetriesCallsThatDoNotYetSeeTheNewResource() {
         // EC2 is eventually consistent: right after CreateVpc, ModifyVpcAttribute may answer InvalidVpcID.NotFound.

@@ -1,7 +1,6 @@
 package dev.infra.providers.elasticache;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.ProviderTestSupport;
@@ -11,7 +10,6 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.AutomaticFailoverStatus;
 import software.amazon.awssdk.services.elasticache.model.CacheCluster;
-import software.amazon.awssdk.services.elasticache.model.ElastiCacheException;
 import software.amazon.awssdk.services.elasticache.model.ReplicationGroup;
 
 /**
@@ -50,13 +48,6 @@ class ElastiCacheRulesIT extends ProviderTestSupport {
 
     private CacheCluster member(String id) {
         return elasticache().describeCacheClusters(b -> b.cacheClusterId(id + "-001")).cacheClusters().get(0);
-    }
-
-    private static void assertRefused(Runnable call, String code, String message) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(ElastiCacheException.class, e -> {
-            assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
-            assertThat(e.awsErrorDetails().errorMessage()).contains(message);
-        });
     }
 
     private String datastore(String primary) {

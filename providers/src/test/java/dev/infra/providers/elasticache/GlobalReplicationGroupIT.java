@@ -24,6 +24,7 @@ import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticache.model.AutomaticFailoverStatus;
 import software.amazon.awssdk.services.elasticache.model.DescribeGlobalReplicationGroupsResponse;
+import software.amazon.awssdk.services.elasticache.model.DescribeReplicationGroupsResponse;
 import software.amazon.awssdk.services.elasticache.model.ElastiCacheException;
 import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroup;
 import software.amazon.awssdk.services.elasticache.model.GlobalReplicationGroupMember;
@@ -216,11 +217,20 @@ class GlobalReplicationGroupIT extends ProviderTestSupport {
         ResourceSpec primaryScaled = groupSpec(clients, primarySpec.address(), primaryId,
                 primarySpec.attributes().get("subnetGroupName").toString(), secretArn, null,
                 Map.of("nodeType", "cache.r6g.xlarge", "engineVersion", "7.2"));
-        clients.counter().reset();
-        LiveResource scaledPrimary = primaries.update(primary, primaryScaled, Set.of("nodeType", "engineVersion"),
-                ctx(primarySpec.address()));
-        assertThat(clients.counter().count("ElastiCache", "ModifyGlobalReplicationGroup")).isEqualTo(2);
-        assertThat(clients.counter().count("ElastiCache", "ModifyReplicationGroup")).isZero();
+        // The secondary reads "modifying" twice after each change (its region's answers, rewritten): the change is
+        // done once it, too, is available again.
+        AtomicInteger secondaryBusy = new AtomicInteger(2);
+        LiveResource scaledPrimary;
+        try (AwsClients watched = Emulator.clients(region(), Faults.rewrite(DescribeReplicationGroupsResponse.class,
+                r -> r.replicationGroups().size() == 1 && r.replicationGroups().get(0).replicationGroupId().equals(secondaryId)
+                        && secondaryBusy.getAndDecrement() > 0 ? r.toBuilder().replicationGroups(r.replicationGroups().get(0)
+                        .toBuilder().status("modifying").build()).build() : r))) {
+            scaledPrimary = new ReplicationGroupProvider(watched).update(primary, primaryScaled,
+                    Set.of("nodeType", "engineVersion"), SleepingOperationContext.pretending(primarySpec.address()));
+            assertThat(secondaryBusy.get()).as("the secondary was waited for").isNegative();
+            assertThat(watched.counter().count("ElastiCache", "ModifyGlobalReplicationGroup")).isEqualTo(2);
+            assertThat(watched.counter().count("ElastiCache", "ModifyReplicationGroup")).isZero();
+        }
         assertMatchesSpec(scaledPrimary, primaryScaled, "authTokenSecretArn");
         assertThat(rawGroup(secondary, secondaryId).cacheNodeType()).isEqualTo("cache.r6g.xlarge");
         ResourceSpec followed = groupSpec(secondary, secondaryAddress, secondaryId, secondarySpec.attributes()

@@ -11,6 +11,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,6 +51,9 @@ class Elbv2IT extends ProviderTestSupport {
         elb = clients.elbv2();
         Ec2Client ec2 = clients.ec2();
         vpcId = ec2.createVpc(b -> b.cidrBlock("10.40.0.0/16")).vpc().vpcId();
+        // Internet-facing load balancers need it (CreateLoadBalancer: InvalidSubnet "VPC … has no internet gateway").
+        String igw = ec2.createInternetGateway().internetGateway().internetGatewayId();
+        ec2.attachInternetGateway(b -> b.internetGatewayId(igw).vpcId(vpcId));
         for (String zone : List.of("a", "b", "c")) {
             int i = subnets.size();
             subnets.add(ec2.createSubnet(b -> b.vpcId(vpcId).cidrBlock("10.40." + i + ".0/24")
@@ -80,6 +84,12 @@ class Elbv2IT extends ProviderTestSupport {
         elb.describeLoadBalancerAttributes(b -> b.loadBalancerArn(arn)).attributes().stream()
                 .filter(a -> a.key().startsWith("access_logs.s3.")).forEach(a -> out.put(a.key(), a.value()));
         return out;
+    }
+
+    /** The network interfaces with this description, as EC2 reports them. */
+    private List<software.amazon.awssdk.services.ec2.model.NetworkInterface> rawInterfaces(String description) {
+        return clients.ec2().describeNetworkInterfaces(b -> b.filters(f -> f.name("description").values(description)))
+                .networkInterfaces();
     }
 
     private Map<String, String> rawTags(String arn) {
@@ -208,8 +218,12 @@ class Elbv2IT extends ProviderTestSupport {
         assertThatThrownBy(() -> lbs.findExisting("other-" + stack, changed))
                 .isInstanceOf(ProviderException.class).hasMessageContaining(name).hasMessageContaining(address);
 
+        String eniDescription = "ELB " + created.attributes().get("arnSuffix");
+        assertThat(rawInterfaces(eniDescription)).as("its ENIs").isNotEmpty();
         lbs.delete(updated, ctx(address));
         assertAwsError(() -> rawLb(created.id()), "LoadBalancerNotFound");
+        // AWS releases them a while after the delete (the emulator 5 s later): the delete waited, so its subnets can go.
+        assertThat(rawInterfaces(eniDescription)).isEmpty();
         assertThat(lbs.findExisting(stack, changed)).isEmpty();
         assertThat(lbs.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         lbs.delete(updated, ctx(address)); // already gone
@@ -312,6 +326,41 @@ class Elbv2IT extends ProviderTestSupport {
         tgs.delete(updated, ctx(address));
         assertAwsError(() -> rawTg(created.id()), "TargetGroupNotFound");
         tgs.delete(updated, ctx(address));
+    }
+
+    /**
+     * What ELB refuses for a while after what it names was made (the emulator answers at once; the refusals are
+     * scripted): access logs to a bucket whose new policy is not in effect yet, a listener on a certificate ELB does not
+     * see yet, on create and on change. Each is retried until it goes through.
+     */
+    @Test
+    void refusalsOfWhatWasJustMadeAreRetried() {
+        String logs = stack + "-late-logs";
+        clients.s3().createBucket(b -> b.bucket(logs).createBucketConfiguration(c -> c.locationConstraint(region())));
+        try (AwsClients late = Emulator.clients(region(),
+                Faults.awsError("ModifyLoadBalancerAttributes", 2, 400, "InvalidConfigurationRequest",
+                        "Access Denied for bucket: " + logs + ". Please check S3bucket permission"),
+                Faults.awsError("CreateListener", 2, 400, "CertificateNotFound", "Certificate '…' not found"),
+                Faults.awsError("ModifyListener", 2, 400, "CertificateNotFound", "Certificate '…' not found"))) {
+            String address = "edge/lb.late";
+            LoadBalancerProvider lbs = new LoadBalancerProvider(late);
+            LiveResource lb = lbs.create(lbSpec(address, stack + "-late", subnets.subList(0, 2), groups.subList(0, 1),
+                    logs, "late", Map.of()), SleepingOperationContext.pretending(address));
+            assertThat(rawAccessLogs(lb.id())).containsEntry("access_logs.s3.bucket", logs);
+
+            ListenerProvider listeners = new ListenerProvider(late);
+            Map<String, Object> fixed = Map.of("type", "redirect", "port", "443", "protocol", "HTTPS");
+            String https = "edge/listener.late";
+            LiveResource listener = listeners.create(listenerSpec(https, lb.id(), 443, "HTTPS",
+                    serverCertificate(stack + "-late-1"), fixed, Map.of()), SleepingOperationContext.pretending(https));
+            String renewed = serverCertificate(stack + "-late-2");
+            listeners.update(listener, listenerSpec(https, lb.id(), 443, "HTTPS", renewed, fixed, Map.of()),
+                    Set.of("certificateArn"), SleepingOperationContext.pretending(https));
+            assertThat(rawListener(listener.id()).certificates().get(0).certificateArn()).isEqualTo(renewed);
+
+            listeners.delete(listener, ctx(https));
+            lbs.delete(lb, ctx(address));
+        }
     }
 
     @Test

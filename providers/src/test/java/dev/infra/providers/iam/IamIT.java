@@ -213,6 +213,28 @@ class IamIT extends ProviderTestSupport {
         iam().deleteInstanceProfile(b -> b.instanceProfileName(stack + "-foreign"));
     }
 
+    /** A role EKS maps (the node role) is made at the path the spec gives, so its ARN is the one aws-auth matches. */
+    @Test
+    void aRoleWithAPathOfItsOwnIsMadeThereAndFoundThroughState() {
+        IamRoleProvider roles = new IamRoleProvider(clients);
+        String address = "cluster.apps/node-role";
+        String name = stack + "-node-root";
+        Map<String, Object> a = new TreeMap<>(Map.of("name", name, "assumeRolePolicy", EC2_TRUST,
+                "managedPolicyArns", List.of(), "path", "/"));
+        ResourceSpec spec = spec(address, IamRoleProvider.TYPE, a, Map.of());
+
+        LiveResource created = roles.create(spec, ctx(address));
+
+        Role raw = rawRole(name);
+        assertThat(raw.path()).isEqualTo("/");
+        assertThat(raw.arn()).endsWith(":role/" + name);
+        assertThat(created.attributes()).containsEntry("path", "/").containsEntry("arn", raw.arn());
+        assertThat(roles.readAll(ReadRequest.of(stack, Set.of(name)))).containsExactly(created);
+        assertThat(roles.findExisting(stack, spec)).contains(created);
+        roles.delete(created, ctx(address));
+        assertNoSuchEntity(() -> rawRole(name));
+    }
+
     @Test
     void readAllFindsStateIdsThatLostTheirStackTag() {
         IamRoleProvider roles = new IamRoleProvider(clients);

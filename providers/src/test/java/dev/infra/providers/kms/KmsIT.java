@@ -12,6 +12,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.time.Duration;
 import java.time.Instant;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -273,6 +274,42 @@ class KmsIT extends ProviderTestSupport {
         // What the engine hands delete when the live read is all it has: no deletionWindowDays, so 7 days.
         keys.delete(LiveResource.of(created.id(), address, Map.of()), ctx(address));
         assertDeletionInDays(rawKey(created.id()), 7);
+    }
+
+    /**
+     * KMS refuses a policy naming a principal it does not see yet (MalformedPolicyDocumentException; the emulator refuses
+     * principals that do not exist, but cannot make one exist late): CreateKey and PutKeyPolicy are retried for IAM's
+     * propagation window, then fail with KMS's answer.
+     */
+    @Test
+    void policiesNamingPrincipalsKmsDoesNotSeeYetAreRetriedForAWhile() {
+        try (AwsClients propagating = Emulator.clients(region(),
+                Faults.awsError("CreateKey", 2, 400, "MalformedPolicyDocumentException"),
+                Faults.awsError("PutKeyPolicy", 2, 400, "MalformedPolicyDocumentException"))) {
+            String address = "encryption/propagating";
+            KmsKeyProvider keys = new KmsKeyProvider(propagating);
+            LiveResource created = keys.create(keySpec(address, "late", false, false, null, Map.of()),
+                    SleepingOperationContext.pretending(address));
+            assertThat(kms().describeKey(b -> b.keyId(created.id())).keyMetadata().description()).isEqualTo("late");
+
+            ResourceSpec withLogs = spec(address, KmsKeyProvider.TYPE, new TreeMap<>(Map.of("description", "late",
+                    "enableKeyRotation", false, "multiRegion", false, "servicePrincipals", List.of("logs." + region()
+                            + ".amazonaws.com"))), Map.of());
+            LiveResource updated = keys.update(created, withLogs, Set.of("servicePrincipals"),
+                    SleepingOperationContext.pretending(address));
+            assertThat(kms().getKeyPolicy(b -> b.keyId(created.id()).policyName("default")).policy())
+                    .contains("logs." + region() + ".amazonaws.com");
+            keys.delete(updated, ctx(address));
+        }
+        try (AwsClients never = Emulator.clients(region(),
+                Faults.awsError("CreateKey", 10_000, 400, "MalformedPolicyDocumentException"))) {
+            String address = "encryption/never";
+            assertThatThrownBy(() -> new KmsKeyProvider(never).create(keySpec(address, "never", false, false, null,
+                    Map.of()), SleepingOperationContext.pretending(address)))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("gave up after 120 s")
+                    .hasMessageContaining("MalformedPolicyDocumentException");
+        }
     }
 
     @Test

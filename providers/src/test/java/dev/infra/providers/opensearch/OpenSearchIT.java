@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.opensearch.OpenSearchClient;
 import software.amazon.awssdk.services.opensearch.model.DescribeDomainResponse;
@@ -133,6 +134,34 @@ class OpenSearchIT extends ProviderTestSupport {
         for (String forcing : List.of("name", "subnetIds", "encryptAtRest", "kmsKeyId", "nodeToNodeEncryption")) {
             assertThat(schema.forcesReplacement(forcing)).as(forcing).isTrue();
         }
+    }
+
+    /**
+     * On an account without OpenSearch's service-linked role (AWS refuses a VPC domain there, and so does the emulator),
+     * the role is made first and kept: it is the account's; a second domain finds it and makes none.
+     */
+    @Test
+    void aVpcDomainOnAFreshAccountGetsTheServiceLinkedRoleFirst() {
+        IamClient iam = clients.client(IamClient.class, IamClient::builder);
+        String path = "/aws-service-role/opensearchservice.amazonaws.com/";
+        iam.listRolesPaginator(b -> b.pathPrefix(path)).roles()
+                .forEach(r -> iam.deleteServiceLinkedRole(b -> b.roleName(r.roleName())));
+        OpenSearchDomainProvider domains = new OpenSearchDomainProvider(clients);
+        String address = "monitoring/search-fresh";
+
+        LiveResource created = domains.create(simpleSpec(address, domainName("f")), ctx(address));
+
+        assertThat(raw(domainName("f")).vpcOptions().subnetIds()).isNotEmpty();
+        // AWS names it AWSServiceRoleForAmazonOpenSearchService (moto: AWSServiceRoleForopensearchservice); its path is
+        // the service's either way.
+        assertThat(iam.listRoles(b -> b.pathPrefix(path)).roles()).hasSize(1);
+        clients.counter().reset();
+        LiveResource second = domains.create(simpleSpec("monitoring/search-fresh-2", domainName("g")),
+                ctx("monitoring/search-fresh-2"));
+        assertThat(clients.counter().snapshot().getOrDefault("Iam", Map.of())).doesNotContainKey("CreateServiceLinkedRole");
+        domains.delete(created, ctx(address));
+        domains.delete(second, ctx("monitoring/search-fresh-2"));
+        assertThat(iam.listRoles(b -> b.pathPrefix(path)).roles()).as("never deleted").hasSize(1);
     }
 
     @Test
@@ -295,6 +324,33 @@ class OpenSearchIT extends ProviderTestSupport {
             assertThat(created.attributes()).containsEntry("endpoint", raw(name).endpoints().get("vpc"));
         } finally {
             deleteQuietly(domainName("-slow"));
+        }
+    }
+
+    /**
+     * A domain still processing a change (one made outside infra, here three answers say so) is not sent UpgradeDomain,
+     * which AWS refuses then: the upgrade waits until it has settled.
+     */
+    @Test
+    void anUpgradeWaitsUntilTheDomainHasSettled() {
+        String address = "monitoring/settling";
+        String name = domainName("-set");
+        LiveResource created = new OpenSearchDomainProvider(clients).create(simpleSpec(address, name), ctx(address));
+        AtomicInteger busy = new AtomicInteger(3);
+        try (AwsClients settling = Emulator.clients(region(), Faults.rewrite(DescribeDomainResponse.class,
+                r -> busy.get() > 0 && r.domainStatus().engineVersion().equals("OpenSearch_2.11")
+                        && busy.getAndDecrement() > 0
+                        ? r.toBuilder().domainStatus(r.domainStatus().toBuilder().processing(true).build()).build() : r))) {
+            ResourceSpec newer = domainSpec(address, name, "OpenSearch_2.13", "t3.medium.search", 1, false,
+                    List.of(groupA), 10, "Policy-Min-TLS-1-2-2019-07", Map.of());
+            SleepingOperationContext ctx = SleepingOperationContext.pretending(address);
+            new OpenSearchDomainProvider(settling).update(created, newer, Set.of("engineVersion"), ctx);
+
+            assertThat(busy.get()).isZero();
+            assertThat(ctx.sleeps()).isGreaterThanOrEqualTo(2);
+            assertThat(raw(name).engineVersion()).isEqualTo("OpenSearch_2.13");
+        } finally {
+            deleteQuietly(name);
         }
     }
 

@@ -12,6 +12,7 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.Policies;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
+import dev.infra.providers.testing.SleepingOperationContext;
 import dev.infra.providers.testing.ProviderTestSupport;
 import java.util.List;
 import java.util.Map;
@@ -221,6 +222,21 @@ class BucketIT extends ProviderTestSupport {
         assertThat(rawTags(bucket)).isEqualTo(spec.tags());
         assertThat(s3().getBucketVersioning(b -> b.bucket(bucket)).status()).isEqualTo(BucketVersioningStatus.ENABLED);
         assertMatchesSpec(created, spec);
+        new BucketProvider(clients).delete(created, ctx(address));
+    }
+
+    /** Right after a bucket of the name was deleted S3 answers OperationAborted (scripted here): retried until it goes. */
+    @Test
+    void aCreateRightAfterADeleteOfTheNameIsRetried() {
+        String address = "edge/bucket.again";
+        String bucket = stack + "-again";
+        ResourceSpec spec = bucketSpec(address, bucket, null, false, true, Map.of());
+        LiveResource created;
+        try (AwsClients settling = Emulator.clients(region(), Faults.awsError("CreateBucket", 2, 409, "OperationAborted",
+                "A conflicting conditional operation is currently in progress against this resource. Please try again."))) {
+            created = new BucketProvider(settling).create(spec, SleepingOperationContext.pretending(address));
+        }
+        assertThat(rawTags(bucket)).isEqualTo(spec.tags());
         new BucketProvider(clients).delete(created, ctx(address));
     }
 

@@ -25,8 +25,13 @@ public final class Faults {
 
     /** The first {@code times} calls of {@code operation} fail with AWS error {@code code}, without reaching AWS. */
     public static ExecutionInterceptor awsError(String operation, int times, int status, String code) {
+        return awsError(operation, times, status, code, "injected " + code);
+    }
+
+    /** As {@link #awsError(String, int, int, String)}, with AWS's message (for refusals told apart by it). */
+    public static ExecutionInterceptor awsError(String operation, int times, int status, String code, String message) {
         return beforeSending(operation, times, () -> AwsServiceException.builder().statusCode(status)
-                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage("injected " + code).build())
+                .awsErrorDetails(AwsErrorDetails.builder().errorCode(code).errorMessage(message).build())
                 .build());
     }
 

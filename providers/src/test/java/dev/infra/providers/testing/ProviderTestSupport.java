@@ -1,6 +1,7 @@
 package dev.infra.providers.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.model.ResourceSpec;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 
 /**
  * Shared set-up of provider integration tests outside EC2: the emulator's clients for one region per class, a fresh
@@ -48,6 +50,14 @@ public abstract class ProviderTestSupport {
         if (clients != null) {
             clients.close();
         }
+    }
+
+    /** A raw call AWS (and the emulator with it) refuses with {@code code}, its message containing {@code message}. */
+    protected static void assertRefused(Runnable call, String code, String message) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(AwsServiceException.class, e -> {
+            assertThat(e.awsErrorDetails().errorCode()).isEqualTo(code);
+            assertThat(e.awsErrorDetails().errorMessage()).contains(message);
+        });
     }
 
     protected SleepingOperationContext ctx(String address) {

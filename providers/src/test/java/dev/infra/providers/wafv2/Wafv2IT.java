@@ -75,7 +75,9 @@ class Wafv2IT extends ProviderTestSupport {
                 .subnet().subnetId();
         String c = ec2.createSubnet(b -> b.vpcId(vpc).cidrBlock("10.50.2.0/24").availabilityZone("eu-south-2b"))
                 .subnet().subnetId();
-        return clients.elbv2().createLoadBalancer(b -> b.name(stack + "-lb").subnets(a, c)).loadBalancers().get(0)
+        // Internal: an internet-facing one would need the VPC's internet gateway, which the web ACL does not care about.
+        return clients.elbv2().createLoadBalancer(b -> b.name(stack + "-lb").scheme("internal").subnets(a, c))
+                .loadBalancers().get(0)
                 .loadBalancerArn();
     }
 

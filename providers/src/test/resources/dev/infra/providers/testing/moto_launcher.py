@@ -2880,8 +2880,258 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_presigned_request_routing]
 
 
+# ---- what a real account needs: AWS refuses these where moto 5.2.x accepts them (issue 11) --------------------------
+
+def _iam_backend(account_id, region):
+    from moto.iam.models import iam_backends
+    from moto.utilities.utils import get_partition
+
+    return iam_backends[account_id][get_partition(region)]
+
+
+def patch_opensearch_vpc_service_linked_role():
+    """CreateDomain in a VPC is refused on an account without OpenSearch Service's service-linked role.
+
+    AWS: "Amazon OpenSearch Service uses AWS Identity and Access Management (IAM) service-linked roles ... to create
+    VPC domains"; the console creates the role, the API and CloudFormation do not: "you must create it yourself"
+    (https://docs.aws.amazon.com/opensearch-service/latest/developerguide/slr.html, "Using service-linked roles to
+    create VPC domains and direct query data sources"). Without it CreateDomain with VPCOptions fails with
+    ValidationException "Before you can proceed, you must enable a service-linked role to give Amazon OpenSearch
+    Service permissions to access your VPC." (HTTP 400; aws/copilot-cli#3006, terraform-provider-aws#30961). The
+    legacy AWSServiceRoleForAmazonElasticsearchService (es.amazonaws.com) serves too. moto 5.2.x needs no role.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.opensearch.responses import OpenSearchServiceResponse
+
+    original = OpenSearchServiceResponse.create_domain
+    paths = ("/aws-service-role/opensearchservice.amazonaws.com/", "/aws-service-role/es.amazonaws.com/")
+
+    def create_domain(self):
+        vpc = self._get_param("VPCOptions") or {}
+        if vpc.get("SubnetIds"):
+            iam = _iam_backend(self.current_account, self.region)
+            if not any(role.path in paths for role in iam.roles.values()):
+                raise JsonRESTError("ValidationException", "Before you can proceed, you must enable a service-linked "
+                                    "role to give Amazon OpenSearch Service permissions to access your VPC.")
+        return original(self)
+
+    OpenSearchServiceResponse.create_domain = create_domain
+
+
+def patch_kms_policy_principals_exist():
+    """CreateKey, PutKeyPolicy and ReplicateKey refuse a key policy naming an IAM role or user that does not exist.
+
+    AWS: the key policy's principals must exist: "If the key policy ... includes an IAM role or user that does not
+    exist, the request fails with MalformedPolicyDocumentException" and "if you ... create a new IAM principal ... you
+    might need to ... wait before including it, because the new principal might not be immediately visible to AWS
+    KMS" (https://docs.aws.amazon.com/kms/latest/APIReference/API_CreateKey.html, Policy;
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_PutKeyPolicy.html, Policy), answered
+    MalformedPolicyDocumentException "Policy contains a statement with one or more invalid principals." (HTTP 400).
+    Only roles and users of the caller's account are checked (the account root and other accounts are accepted, as
+    moto cannot know another account's principals). moto 5.2.x stores any policy.
+    """
+    import json
+    import re
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.responses import KmsResponse
+
+    def check(self):
+        policy = self._get_param("Policy")
+        if not policy:
+            return
+        try:
+            statements = json.loads(policy).get("Statement", [])
+        except ValueError:
+            return
+        iam = _iam_backend(self.current_account, self.region)
+        known = {r.arn for r in iam.roles.values()} | {u.arn for u in iam.users.values()}
+        for statement in statements if isinstance(statements, list) else [statements]:
+            principal = statement.get("Principal", {})
+            arns = principal.get("AWS", []) if isinstance(principal, dict) else []
+            for arn in [arns] if isinstance(arns, str) else arns:
+                m = re.fullmatch(r"arn:[^:]+:iam::(\d{12}):(role|user)/.+", arn)
+                if m and m.group(1) == self.current_account and arn not in known:
+                    raise JsonRESTError("MalformedPolicyDocumentException",
+                                        "Policy contains a statement with one or more invalid principals.")
+
+    for name in ("create_key", "put_key_policy", "replicate_key"):
+        def checked(self, _original=getattr(KmsResponse, name)):
+            check(self)
+            return _original(self)
+
+        setattr(KmsResponse, name, checked)
+
+
+def patch_elbv2_internet_facing_needs_internet_gateway():
+    """CreateLoadBalancer refuses an internet-facing load balancer in a VPC without an attached internet gateway.
+
+    AWS: resources with public addresses in a VPC "depend on a VPC-gateway attachment", Elastic Load Balancing
+    load balancers among them (https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-attribute-dependson.html,
+    "When a DependsOn attribute is required"); without it CreateLoadBalancer answers InvalidSubnet "VPC vpc-... has no
+    internet gateway" (HTTP 400; openshift/installer#1110, aws-cloudformation-templates#75). Internet-facing
+    is the default scheme. moto 5.2.x accepts any VPC.
+    """
+    from moto.elbv2.exceptions import ELBClientError
+    from moto.elbv2.models import ELBv2Backend
+
+    original = ELBv2Backend.create_load_balancer
+
+    def create_load_balancer(self, name, security_groups, subnet_ids, subnet_mappings=None, scheme="internet-facing",
+                             loadbalancer_type=None, *args, **kwargs):
+        ids = list(subnet_ids or []) + [m["SubnetId"] for m in subnet_mappings or []]
+        subnet = self.ec2_backend.get_subnet(ids[0]) if ids else None
+        if (scheme or "internet-facing") == "internet-facing" and (loadbalancer_type or "application") != "gateway" \
+                and subnet is not None:
+            attached = any(igw.vpc is not None and igw.vpc.id == subnet.vpc_id
+                           for igw in self.ec2_backend.internet_gateways.values())
+            if not attached:
+                raise ELBClientError("InvalidSubnet", f"VPC {subnet.vpc_id} has no internet gateway")
+        return original(self, name, security_groups, subnet_ids, subnet_mappings, scheme, loadbalancer_type,
+                        *args, **kwargs)
+
+    ELBv2Backend.create_load_balancer = create_load_balancer
+
+
+#: ENIs of load balancers (theirs), by id: what DeleteSubnet and DeleteSecurityGroup wait out.
+_ELB_ENIS = set()
+#: How long an ALB's network interfaces outlive DeleteLoadBalancer here (on AWS: seconds to minutes).
+ELB_ENI_LINGER_SECONDS = 5
+
+
+def patch_elbv2_network_interfaces():
+    """A load balancer has a network interface in each of its subnets, which outlives DeleteLoadBalancer for a while.
+
+    AWS: "Elastic Load Balancing creates a network interface for each Availability Zone you enable", described
+    "ELB app/<name>/<id>" (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/application-load-balancers.html#availability-zones;
+    https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/requester-managed-eni.html); they are released after the load
+    balancer is deleted, not at once, and until then DeleteSubnet ("The subnet ... has dependencies and cannot be
+    deleted") and DeleteSecurityGroup ("resource sg-... has a dependent object") answer DependencyViolation
+    (https://repost.aws/knowledge-center/troubleshoot-dependency-error-delete-vpc; Terraform's aws_lb delete waits for
+    them: internal/service/elbv2/load_balancer.go, waitForALBNetworkInterfacesToDetach). moto 5.2.x makes no
+    interfaces. Here they go ELB_ENI_LINGER_SECONDS after the delete.
+    """
+    import threading
+
+    from moto.ec2.exceptions import DependencyViolationError
+    from moto.ec2.models import EC2Backend
+    from moto.elbv2.models import ELBv2Backend
+
+    create = ELBv2Backend.create_load_balancer
+    delete = ELBv2Backend.delete_load_balancer
+
+    def create_load_balancer(self, *args, **kwargs):
+        lb = create(self, *args, **kwargs)
+        kind = "net" if lb.type == "network" else "app"
+        lb_id = lb.arn.rsplit("/", 1)[-1]
+        for subnet in lb.subnets:
+            eni = self.ec2_backend.create_network_interface(
+                subnet, None, group_ids=list(lb.security_groups or []) or None,
+                description=f"ELB {kind}/{lb.name}/{lb_id}")
+            _ELB_ENIS.add(eni.id)
+        return lb
+
+    def delete_load_balancer(self, arn):
+        lb = self.load_balancers.get(arn)
+        delete(self, arn)
+        if lb is None:
+            return
+        suffix = f"/{lb.name}/{arn.rsplit('/', 1)[-1]}"
+        enis = [e.id for e in self.ec2_backend.enis.values() if e.id in _ELB_ENIS and e.description.endswith(suffix)]
+
+        def release(backend=self.ec2_backend):
+            for eni_id in enis:
+                backend.enis.pop(eni_id, None)
+                _ELB_ENIS.discard(eni_id)
+
+        timer = threading.Timer(ELB_ENI_LINGER_SECONDS, release)
+        timer.daemon = True
+        timer.start()
+
+    def in_use(backend, test):
+        return any(e.id in _ELB_ENIS and test(e) for e in list(backend.enis.values()))
+
+    delete_subnet = EC2Backend.delete_subnet
+    delete_security_group = EC2Backend.delete_security_group
+
+    def checked_delete_subnet(self, subnet_id):
+        if in_use(self, lambda e: e.subnet.id == subnet_id):
+            raise DependencyViolationError(f"The subnet '{subnet_id}' has dependencies and cannot be deleted.")
+        return delete_subnet(self, subnet_id)
+
+    def checked_delete_security_group(self, name=None, group_id=None):
+        if group_id and in_use(self, lambda e: any(g.id == group_id for g in e.group_set)):
+            raise DependencyViolationError(f"resource {group_id} has a dependent object")
+        return delete_security_group(self, name=name, group_id=group_id)
+
+    ELBv2Backend.create_load_balancer = create_load_balancer
+    ELBv2Backend.delete_load_balancer = delete_load_balancer
+    EC2Backend.delete_subnet = checked_delete_subnet
+    EC2Backend.delete_security_group = checked_delete_security_group
+
+
+def patch_kms_replicate_key_one_per_region():
+    """ReplicateKey refuses a second replica of a primary key in a Region, one pending deletion included.
+
+    AWS: "You can create only one replica of each primary key in each AWS Region" (AlreadyExistsException;
+    https://docs.aws.amazon.com/kms/latest/APIReference/API_ReplicateKey.html, ReplicaRegion and Errors); a replica
+    scheduled for deletion stays for its whole waiting period (7-30 days) and still counts
+    (https://docs.aws.amazon.com/kms/latest/developerguide/multi-region-keys-delete.html; terraform-provider-aws#49491,
+    aws-cdk#20104). moto 5.2.x makes another replica over the first.
+    """
+    from moto.core.exceptions import JsonRESTError
+    from moto.kms.models import kms_backends
+    from moto.kms.responses import KmsResponse
+
+    original = KmsResponse.replicate_key
+
+    def replicate_key(self):
+        key_id = self.kms_backend.get_key_id(self._get_param("KeyId"))
+        region = self._get_param("ReplicaRegion")
+        if key_id in kms_backends[self.current_account][region].keys:
+            raise JsonRESTError("AlreadyExistsException",
+                                "You can create only one replica of each primary key in each AWS Region.")
+        return original(self)
+
+    KmsResponse.replicate_key = replicate_key
+
+
+def patch_cloudtrail_trail_name_taken():
+    """CreateTrail refuses a name taken in the region, a multi-Region trail's shadow included.
+
+    AWS: a trail that applies to all Regions is replicated to every Region of the account ("CloudTrail ... creates the
+    trail in all Regions", https://docs.aws.amazon.com/awscloudtrail/latest/userguide/cloudtrail-concepts.html#cloudtrail-concepts-trails-multi-region;
+    DescribeTrails lists those shadow trails), trail names are unique per Region, so CreateTrail with a name in use
+    there, by a trail of the Region or a multi-Region trail made elsewhere, fails with TrailAlreadyExistsException
+    (https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html, Errors). moto 5.2.x replaces
+    a trail of the same name in the Region and accepts one over another Region's multi-Region trail.
+    """
+    from moto.cloudtrail.models import CloudTrailBackend, cloudtrail_backends
+    from moto.core.exceptions import JsonRESTError
+
+    original = CloudTrailBackend.create_trail
+
+    def create_trail(self, name, bucket_name, s3_key_prefix, sns_topic_name, is_global, is_multi_region, *args, **kw):
+        taken = name in self.trails or any(
+            region != self.region_name and name in backend.trails
+            and (backend.trails[name].is_multi_region or is_multi_region)
+            for region, backend in cloudtrail_backends[self.account_id].items())
+        if taken:
+            raise JsonRESTError("TrailAlreadyExistsException",
+                                f"Trail {name} already exists for customer: {self.account_id}")
+        return original(self, name, bucket_name, s3_key_prefix, sns_topic_name, is_global, is_multi_region,
+                        *args, **kw)
+
+    CloudTrailBackend.create_trail = create_trail
+
+
+REAL_ACCOUNT_PATCHES = [patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
+                        patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
+                        patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken]
+
+
 def main():
-    for patch in PATCHES:
+    for patch in PATCHES + REAL_ACCOUNT_PATCHES:
         patch()
     apply_time_scale()
     from moto.server import main as moto_server_main
