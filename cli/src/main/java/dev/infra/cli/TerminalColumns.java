@@ -14,6 +14,7 @@ final class TerminalColumns implements IntSupplier, AutoCloseable {
 
     private Terminal terminal;
 
+    /** The columns, or 0 when the terminal cannot be opened (then the status line is not cut). */
     @Override
     public synchronized int getAsInt() {
         try {
@@ -22,7 +23,7 @@ final class TerminalColumns implements IntSupplier, AutoCloseable {
             }
             return terminal.getWidth();
         } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            return 0;
         }
     }
 

@@ -210,8 +210,13 @@ public final class Applier {
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Map<String, Long> running = new ConcurrentHashMap<>();
         private final Map<String, Long> beaten = new ConcurrentHashMap<>();
-        /** How long each operation that ran took, from its start (a slot taken) to its end: the timing data. */
+        /**
+         * How long each operation that ran took, from its start (a slot taken) to its end, less the time it waited
+         * for a slot again after a wait (the parallelism's cost, not the operation's): the timing data.
+         */
         private final Map<String, Duration> took = new ConcurrentHashMap<>();
+        /** Nanoseconds each operation waited for a slot again after a wait. */
+        private final Map<String, Long> requeued = new ConcurrentHashMap<>();
         private final List<String> failures = Collections.synchronizedList(new ArrayList<>());
         private final List<String> skipped = new ArrayList<>();
         /** The operations that began (a provider call was made or about to be): the others were not started. */
@@ -322,8 +327,8 @@ public final class Applier {
                         listener.accept(new ApplyEvent.Started(op.change().address(), op.verb()));
                         running.put(key, start);
                         String id = execute(op, key);
-                        took.put(key, since(start));
-                        listener.accept(new ApplyEvent.Completed(op.change().address(), op.verb(), id, took.get(key)));
+                        took.put(key, since(start).minusNanos(requeued.getOrDefault(key, 0L)));
+                        listener.accept(new ApplyEvent.Completed(op.change().address(), op.verb(), id, since(start)));
                         ok = true;
                     } finally {
                         running.remove(key);
@@ -335,8 +340,8 @@ public final class Applier {
                 } catch (RuntimeException e) {
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(message);
-                    took.put(key, since(start));
-                    listener.accept(new ApplyEvent.Failed(op.change().address(), op.verb(), message, took.get(key)));
+                    took.put(key, since(start).minusNanos(requeued.getOrDefault(key, 0L)));
+                    listener.accept(new ApplyEvent.Failed(op.change().address(), op.verb(), message, since(start)));
                 } finally {
                     finished.add(new Finished(key, ok));
                 }
@@ -464,7 +469,9 @@ public final class Applier {
                             Thread.currentThread().interrupt();
                             throw new IllegalStateException(address() + ": interrupted waiting for " + what, e);
                         } finally {
+                            long asked = System.nanoTime();
                             slots.acquireUninterruptibly(ahead.get(key));
+                            requeued.merge(key, System.nanoTime() - asked, Long::sum);
                         }
                     }
                 }

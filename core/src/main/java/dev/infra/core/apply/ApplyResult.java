@@ -12,8 +12,8 @@ public record ApplyResult(int created, int updated, int replaced, int deleted, i
                           List<String> skipped, List<String> notStarted, Timing timing) {
 
     /**
-     * The walk's wall time and its critical path (measured: each operation from its start to its end); their ratio
-     * is 1 when nothing waited for a free slot.
+     * The walk's wall time and its critical path (measured: each operation from its start to its end, less any time
+     * it waited for a slot again after a wait); their ratio is 1 when nothing waited for a free slot.
      */
     public record Timing(Duration wall, CriticalPath criticalPath) {
         public static final Timing NONE = new Timing(Duration.ZERO, CriticalPath.NONE);

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
@@ -16,7 +17,8 @@ import java.util.function.LongSupplier;
  * slowest in flight, and an estimate of the time left. The estimate is the critical path of what remains, each
  * operation taking its {@link TypicalDurations typical duration}, refined by what this apply measured: the mean of
  * the finished operations of the same type and kind where there are some, else the typical duration scaled by how
- * the finished ones compared with theirs (slow and quick operations apart: an emulator shortens the first only).
+ * the finished ones compared with theirs ({@link Scale}; slow and quick operations apart: an emulator shortens the
+ * first only).
  * Thread-safe; a {@link ApplyEvent.Began} starts over (each region's walk is one apply).
  */
 public final class Progress implements Consumer<ApplyEvent> {
@@ -111,12 +113,12 @@ public final class Progress implements Consumer<ApplyEvent> {
     /** Estimated durations from what finished so far. */
     private final class Estimates {
         private final Map<String, long[]> measured = new HashMap<>(); // type + kind -> {total nanos, count}
-        private final double slowFactor;
-        private final double quickFactor;
+        private final Scale slow;
+        private final Scale quick;
 
         Estimates() {
-            double[] slow = new double[2];
-            double[] quick = new double[2]; // {measured, typical} in nanoseconds
+            List<double[]> slowPoints = new ArrayList<>();
+            List<double[]> quickPoints = new ArrayList<>(); // {typical, measured} in seconds
             Map<String, Operation> byKey = new HashMap<>();
             operations.forEach(o -> byKey.put(o.key(), o));
             finished.forEach((k, took) -> {
@@ -127,14 +129,12 @@ public final class Progress implements Consumer<ApplyEvent> {
                 measured.computeIfAbsent(kindOf(op), x -> new long[2])[0] += took.toNanos();
                 measured.get(kindOf(op))[1]++;
                 Duration typical = TypicalDurations.of(op.type(), op.kind());
-                double[] sums = typical.compareTo(TypicalDurations.SLOW) >= 0 ? slow : quick;
-                sums[0] += took.toNanos();
-                sums[1] += typical.toNanos();
+                (isSlow(typical) ? slowPoints : quickPoints).add(new double[] {seconds(typical), seconds(took)});
             });
-            double s = slow[1] > 0 ? slow[0] / slow[1] : Double.NaN;
-            double q = quick[1] > 0 ? quick[0] / quick[1] : Double.NaN;
-            slowFactor = !Double.isNaN(s) ? s : !Double.isNaN(q) ? q : 1;
-            quickFactor = !Double.isNaN(q) ? q : !Double.isNaN(s) ? s : 1;
+            Optional<Scale> s = Scale.fit(slowPoints);
+            Optional<Scale> q = Scale.fit(quickPoints);
+            slow = s.or(() -> q).orElse(Scale.AS_TYPICAL);
+            quick = q.or(() -> s).orElse(Scale.AS_TYPICAL);
         }
 
         Duration of(Operation op) {
@@ -143,12 +143,54 @@ public final class Progress implements Consumer<ApplyEvent> {
                 return Duration.ofNanos(m[0] / m[1]);
             }
             Duration typical = TypicalDurations.of(op.type(), op.kind());
-            double factor = typical.compareTo(TypicalDurations.SLOW) >= 0 ? slowFactor : quickFactor;
-            return Duration.ofNanos((long) (typical.toNanos() * factor));
+            double estimate = (isSlow(typical) ? slow : quick).of(seconds(typical));
+            return Duration.ofNanos((long) (estimate * 1e9));
+        }
+
+        private static boolean isSlow(Duration typical) {
+            return typical.compareTo(TypicalDurations.SLOW) >= 0;
+        }
+
+        private static double seconds(Duration d) {
+            return d.toNanos() / 1e9;
         }
 
         private static String kindOf(Operation op) {
             return op.type() + " " + op.kind();
+        }
+    }
+
+    /**
+     * How this apply's durations compare with the typical ones: measured ≈ offset + factor × typical. The offset is
+     * what every operation costs whatever its length (calls, the first polls), which a plain ratio taken from short
+     * operations would scale up into the long ones; it is fitted only where the operations' typical durations
+     * differ, and kept between zero and the shortest measured.
+     */
+    record Scale(double offset, double factor) {
+        static final Scale AS_TYPICAL = new Scale(0, 1);
+
+        double of(double typical) {
+            return offset + factor * typical;
+        }
+
+        /** Fitted to {typical, measured} pairs (seconds); empty without any. */
+        static Optional<Scale> fit(List<double[]> points) {
+            if (points.isEmpty()) {
+                return Optional.empty();
+            }
+            double n = points.size();
+            double meanT = points.stream().mapToDouble(p -> p[0]).sum() / n;
+            double meanM = points.stream().mapToDouble(p -> p[1]).sum() / n;
+            double spread = points.stream().mapToDouble(p -> (p[0] - meanT) * (p[0] - meanT)).sum();
+            double offset = 0;
+            if (spread > 0) {
+                double slope = points.stream().mapToDouble(p -> (p[0] - meanT) * (p[1] - meanM)).sum() / spread;
+                double shortest = points.stream().mapToDouble(p -> p[1]).min().orElse(0);
+                offset = Math.max(0, Math.min(shortest, meanM - slope * meanT));
+            }
+            double typical = points.stream().mapToDouble(p -> p[0]).sum();
+            double rest = points.stream().mapToDouble(p -> p[1]).sum() - offset * n;
+            return Optional.of(rest > 0 ? new Scale(offset, rest / typical) : new Scale(0, meanM * n / typical));
         }
     }
 }

@@ -42,8 +42,8 @@ public final class TypicalDurations {
 
     private static final Map<String, Typical> BY_TYPE = Map.ofEntries(
             Map.entry("aws_nat_gateway", typical(120, 10, 60)),
-            Map.entry("aws_eks_cluster", typical(600, 1800, 300)),
-            Map.entry("aws_eks_node_group", typical(300, 600, 300)),
+            Map.entry("aws_eks_cluster", typical(600, 600, 300)),
+            Map.entry("aws_eks_node_group", typical(300, 120, 300)),
             Map.entry("aws_opensearch_domain", typical(1200, 1200, 600)),
             Map.entry("aws_elasticache_replication_group", typical(600, 600, 300)),
             Map.entry("aws_elasticache_global_replication_group", typical(1200, 600, 600)),

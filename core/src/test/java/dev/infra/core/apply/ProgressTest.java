@@ -85,6 +85,23 @@ class ProgressTest {
         assertThat(p.snapshot(3).left().toMillis()).isBetween(10_900L, 11_100L);
     }
 
+    /**
+     * A NAT gateway (typical 2 min) took 2.7 s and a load balancer (3 min) 3.7 s: 1/60 of AWS's and 0.7 s that every
+     * operation costs; a plain ratio would make a 20 min domain 27 s instead of 20.7. On AWS (100 s and 200 s) the
+     * fitted offset would be negative: kept at zero, the scale is the ratio, 1.
+     */
+    @Test
+    void theScaleSeparatesWhatEveryOperationCostsFromWhatScalesWithItsLength() {
+        Progress.Scale emulator = Progress.Scale.fit(List.of(new double[] {120, 2.7}, new double[] {180, 3.7})).orElseThrow();
+        assertThat(emulator.offset()).isCloseTo(0.7, org.assertj.core.data.Offset.offset(0.01));
+        assertThat(emulator.of(1200)).isCloseTo(20.7, org.assertj.core.data.Offset.offset(0.05));
+
+        Progress.Scale aws = Progress.Scale.fit(List.of(new double[] {120, 100}, new double[] {180, 200})).orElseThrow();
+        assertThat(aws.offset()).isZero();
+        assertThat(aws.factor()).isEqualTo(1.0);
+        assertThat(Progress.Scale.fit(List.of())).isEmpty();
+    }
+
     private void tick(long seconds) {
         now.addAndGet(Duration.ofSeconds(seconds).toNanos());
     }

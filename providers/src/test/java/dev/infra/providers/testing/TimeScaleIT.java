@@ -18,6 +18,8 @@ import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
 import software.amazon.awssdk.services.eks.model.NodegroupStatus;
 import software.amazon.awssdk.services.eks.model.ResourceInUseException;
+import software.amazon.awssdk.services.eks.model.Update;
+import software.amazon.awssdk.services.eks.model.UpdateStatus;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
@@ -91,7 +93,8 @@ class TimeScaleIT {
     }
 
     /**
-     * EKS cluster CREATING for 10 min / 60 (a node group is refused meanwhile, as AWS refuses it), ElastiCache group
+     * EKS cluster CREATING for 10 min / 60 (a node group is refused meanwhile, as AWS refuses it), then a version
+     * update InProgress for 10 min / 60; ElastiCache group
      * creating for 10 min / 60, OpenSearch domain not Created, Processing and without an endpoint for 20 min / 60.
      * Deleted, each stays visible in its deleting state for its delete duration / 60 (node group and cluster 5 min,
      * group 5 min, domain 10 min), and a cluster whose node group is being deleted cannot be deleted yet.
@@ -102,7 +105,7 @@ class TimeScaleIT {
         ElastiCacheClient cache = clients.client(ElastiCacheClient.class, ElastiCacheClient::builder);
         OpenSearchClient search = clients.client(OpenSearchClient.class, OpenSearchClient::builder);
         long start = System.nanoTime();
-        eks.createCluster(b -> b.name("timed").roleArn("arn:aws:iam::123456789012:role/eks")
+        eks.createCluster(b -> b.name("timed").version("1.30").roleArn("arn:aws:iam::123456789012:role/eks")
                 .resourcesVpcConfig(v -> v.subnetIds(subnets)));
         cache.createReplicationGroup(b -> b.replicationGroupId("timed").replicationGroupDescription("timed")
                 .engine("redis").cacheNodeType("cache.t4g.small"));
@@ -120,6 +123,11 @@ class TimeScaleIT {
 
         assertReadyAfter(() -> eks.describeCluster(b -> b.name("timed")).cluster().status() == ClusterStatus.ACTIVE,
                 start, Duration.ofMinutes(10));
+        long upgraded = System.nanoTime();
+        Update update = eks.updateClusterVersion(b -> b.name("timed").version("1.31")).update();
+        assertThat(update.status()).isEqualTo(UpdateStatus.IN_PROGRESS);
+        assertReadyAfter(() -> eks.describeUpdate(b -> b.name("timed").updateId(update.id())).update().status()
+                == UpdateStatus.SUCCESSFUL, upgraded, Duration.ofMinutes(10));
         assertReadyAfter(() -> "available".equals(cache.describeReplicationGroups(b -> b.replicationGroupId("timed"))
                 .replicationGroups().get(0).status()), start, Duration.ofMinutes(10));
         assertReadyAfter(() -> {

@@ -2531,6 +2531,11 @@ TYPICAL_SECONDS = {
     # https://docs.aws.amazon.com/eks/latest/userguide/delete-cluster.html)
     "eks_cluster_delete": 300,
     "eks_nodegroup_delete": 300,
+    # updates, InProgress until Successful: a control plane version update about 10 minutes (EKS User Guide,
+    # Update existing cluster, https://docs.aws.amazon.com/eks/latest/userguide/update-cluster.html), a configuration
+    # or node group scaling update a couple of minutes
+    "eks_cluster_version_update": 600,
+    "eks_update": 120,
     # OpenSearch Developer Guide, Creating domains (new domains take 15-30 minutes to initialize),
     # https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createupdatedomains.html
     "opensearch_domain_create": 1200,
@@ -2645,7 +2650,9 @@ def apply_time_scale():
     CertificateDetail.Status PENDING_VALIDATION → ISSUED
     (https://docs.aws.amazon.com/acm/latest/APIReference/API_CertificateDetail.html); LoadBalancerState.Code
     provisioning → active (https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_LoadBalancerState.html).
-    Deletes of EKS clusters and node groups (status DELETING), ElastiCache replication groups (deleting) and OpenSearch
+    EKS updates (UpdateClusterVersion, UpdateClusterConfig, UpdateNodegroupConfig) are InProgress in their answer and
+    in DescribeUpdate until their duration has passed, then Successful
+    (https://docs.aws.amazon.com/eks/latest/APIReference/API_Update.html). Deletes of EKS clusters and node groups (status DELETING), ElastiCache replication groups (deleting) and OpenSearch
     domains (Deleted true, Processing true) leave the resource visible in that state for its delete duration, then it
     is gone (NotFound), as AWS has it; moto forgets them at once. A repeated delete meanwhile is answered as the first.
     Runs after the gap fills, as it wraps some of them (the Global Datastore, DynamoDB replicas, ACM validation, the
@@ -2662,7 +2669,9 @@ def apply_time_scale():
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
     from moto.ec2.models.nat_gateways import NatGateway
+    from moto.core.utils import utcnow
     from moto.eks.models import Cluster, EKSBackend, Nodegroup
+    from moto.eks.responses import EKSResponse
     from moto.elasticache.models import ElastiCacheBackend, ReplicationGroup
     from moto.elasticache.responses import ElastiCacheResponse
     from moto.elbv2.models import FakeLoadBalancer
@@ -2821,6 +2830,21 @@ def apply_time_scale():
         domain = delete_domain(self, domain_name)
         linger(self.domains, domain_name, domain, "opensearch_domain_delete")
         return domain
+
+    # EKS updates: the launcher records them Successful at once; their answers read InProgress until their time is up.
+    def in_progress(respond):
+        def timed(self):
+            result = respond(self)
+            update = result.result["update"]
+            kind = "eks_cluster_version_update" if update["type"] == "VersionUpdate" else "eks_update"
+            if update["status"] == "Successful" and (utcnow() - update["createdAt"]).total_seconds() < (
+                    TYPICAL_SECONDS[kind] / scale):
+                return type(result)({"update": dict(update, status="InProgress")})
+            return result
+        return timed
+
+    for name in ("update_cluster_version", "update_cluster_config", "update_nodegroup_config", "describe_update"):
+        setattr(EKSResponse, name, in_progress(getattr(EKSResponse, name)))
 
     EKSBackend.delete_cluster = delete_cluster_lingering
     EKSBackend.delete_nodegroup = delete_nodegroup_lingering
