@@ -68,10 +68,25 @@ public final class Data {
         }
     }
 
-    /** @param loadBalancerLogs the load balancers' access logs to a bucket of their own; null: off */
+    /**
+     * @param loadBalancerLogs the load balancers' access logs to a bucket of their own; null: off
+     * @param logArchive the region's log archive bucket and the sources written to it; null: off
+     */
     public record Monitoring(String trailBucket, Map<String, Integer> logGroups, boolean alarms, String guardDutyFrequency,
                              LogSearch logSearch, String athenaBucket, LoadBalancerLogs loadBalancerLogs,
-                             SourceLocation at) {}
+                             LogArchive logArchive, SourceLocation at) {}
+
+    /**
+     * The region's log archive: a bucket of its own (SSE-KMS with the stack key) that the VPC's flow logs
+     * ({@code flowLogs}) and GuardDuty's findings ({@code guardDutyFindings}) are written to, kept {@code expirationDays}.
+     */
+    public record LogArchive(int expirationDays, boolean flowLogs, boolean guardDutyFindings, SourceLocation at) {
+
+        /** The region's archive: S3 names are global, so the name carries the region (a replica has its own). */
+        public static String bucketName(String stack, String region) {
+            return stack + "-logs-" + region;
+        }
+    }
 
     /** Every ALB's access logs to the region's log bucket, kept {@code expirationDays}. */
     public record LoadBalancerLogs(int expirationDays, SourceLocation at) {
@@ -82,7 +97,10 @@ public final class Data {
         }
     }
 
-    /** The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}. */
+    /**
+     * The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}; with
+     * {@code publishLogs}, its application, index-slow and search-slow logs go to a CloudWatch log group.
+     */
     public record LogSearch(String engineVersion, String instanceType, int instanceCount, int volumeSize,
-                            String archiveBucket) {}
+                            String archiveBucket, boolean publishLogs) {}
 }

@@ -11,6 +11,7 @@ import dev.infra.core.topology.Data.Cache;
 import dev.infra.core.topology.Data.Index;
 import dev.infra.core.topology.Data.Key;
 import dev.infra.core.topology.Data.LifecycleRule;
+import dev.infra.core.topology.Data.LogArchive;
 import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.LoadBalancerLogs;
 import dev.infra.core.topology.Data.Monitoring;
@@ -227,7 +228,8 @@ final class DataBinder {
         if (m.get("logSearch") instanceof YMap ls) {
             search = new LogSearch(text(ls.get("engineVersion"), "OpenSearch_2.13"), text(ls.get("instanceType"), "r6g.large.search"),
                     intOr(ls.get("instanceCount"), 2), intOr(ls.get("volumeSize"), 100),
-                    bucketRef(ls.get("archiveBucket"), "monitoring.logSearch.archiveBucket", buckets, diags));
+                    bucketRef(ls.get("archiveBucket"), "monitoring.logSearch.archiveBucket", buckets, diags),
+                    !"false".equals(text(ls.get("publishLogs"))));
         }
         if (search != null && buckets.containsKey(search.archiveBucket())) {
             checkArchive(buckets.get(search.archiveBucket()), diags);
@@ -236,8 +238,11 @@ final class DataBinder {
         String frequency = m.get("guardDuty") instanceof YMap g ? text(g.get("findingFrequency"), "FIFTEEN_MINUTES") : null;
         LoadBalancerLogs lbLogs = m.get("loadBalancerLogs") instanceof YMap l
                 ? new LoadBalancerLogs(intOr(l.get("expirationDays"), 90), l.at()) : null;
+        LogArchive archive = m.get("logArchive") instanceof YMap l
+                ? new LogArchive(intOr(l.get("expirationDays"), 365), !"false".equals(text(l.get("flowLogs"))),
+                        !"false".equals(text(l.get("guardDutyFindings"))), l.at()) : null;
         return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, lbLogs,
-                m.at());
+                archive, m.at());
     }
 
     /** Storage classes OpenSearch cannot restore a snapshot from: the S3 Glacier classes. */

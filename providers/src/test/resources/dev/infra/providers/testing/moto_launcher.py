@@ -2506,6 +2506,174 @@ def patch_acm_dns_validation():
     CertBundle.check = check
 
 
+# ---- issue 16 (Athena over all the seed's logs): flow logs to an S3 folder, GuardDuty publishing destinations ----
+
+def patch_ec2_flow_log_s3_destination():
+    """CreateFlowLogs to an S3 bucket folder, with DestinationOptions.
+
+    AWS: LogDestination of an "s3" flow log is "the ARN of an Amazon S3 bucket", optionally with a folder
+    ("arn:aws:s3:::my-bucket/my-logs/"); DestinationOptions (FileFormat plain-text | parquet,
+    HiveCompatiblePartitions, PerHourPartition; defaults plain-text, false, false) are reported back by
+    DescribeFlowLogs; a bucket that does not exist is reported in Unsuccessful
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DestinationOptionsRequest.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_FlowLog.html). A FileFormat outside those two is
+    refused (InvalidParameter). moto 5.2.x looks the whole "bucket/folder/" up as a bucket name (so any folder
+    fails as a missing bucket) and drops DestinationOptions.
+    """
+    from moto.ec2.exceptions import EC2ClientError, FlowLogAlreadyExists
+    from moto.ec2.models.flow_logs import FlowLogsBackend
+    from moto.ec2.responses.flow_logs import FlowLogs
+
+    original_backend = FlowLogsBackend.create_flow_logs
+    original_response = FlowLogs.create_flow_logs
+
+    def create_flow_logs(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                         log_destination_type, log_destination, *args, **kwargs):
+        if log_destination_type != "s3" or not log_destination or "/" not in log_destination.split(":", 5)[-1]:
+            return original_backend(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                                    log_destination_type, log_destination, *args, **kwargs)
+        for fl in self.describe_flow_logs():
+            if any(fl.resource_id == r and fl.log_destination == log_destination for r in resource_ids):
+                raise FlowLogAlreadyExists()
+        bucket_arn = log_destination.split("/", 1)[0]
+        made, unsuccessful = original_backend(self, resource_type, resource_ids, traffic_type,
+                                              deliver_logs_permission_arn, log_destination_type, bucket_arn,
+                                              *args, **kwargs)
+        for fl in made:
+            fl.log_destination = log_destination
+        return made, unsuccessful
+
+    def create_flow_logs_response(self):
+        file_format = self.querystring.get("DestinationOptions.FileFormat", [None])[0]
+        if file_format is not None and file_format not in ("plain-text", "parquet"):
+            raise EC2ClientError("InvalidParameter", f"Invalid FileFormat: {file_format}")
+        before = {fl.id for fl in self.ec2_backend.describe_flow_logs()}
+        result = original_response(self)
+
+        def flag(name):
+            return self.querystring.get("DestinationOptions." + name, ["false"])[0].lower() == "true"
+
+        for fl in self.ec2_backend.describe_flow_logs():
+            if fl.id not in before and fl.log_destination_type == "s3":
+                fl.destination_options = {"FileFormat": file_format or "plain-text",
+                                          "HiveCompatiblePartitions": flag("HiveCompatiblePartitions"),
+                                          "PerHourPartition": flag("PerHourPartition")}
+        return result
+
+    FlowLogsBackend.create_flow_logs = create_flow_logs
+    FlowLogs.create_flow_logs = create_flow_logs_response
+
+
+def patch_guardduty_publishing_destinations():
+    """Create/Describe/List/Update/DeletePublishingDestination: GuardDuty findings exported to S3.
+
+    AWS (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreatePublishingDestination.html and the
+    Describe-, List-, Update-, DeletePublishingDestination pages; GuardDuty User Guide, "Exporting generated findings
+    to Amazon S3"): a destination of a detector has an id, DestinationType S3 (the only type), DestinationProperties
+    {DestinationArn: the bucket's ARN, optionally with a folder, KmsKeyArn: the KMS key findings are encrypted with},
+    a Status and tags; "the destination resource must exist" before it is created: an unknown detector, a type other
+    than S3, a destination ARN that is not an existing bucket's, or a KMS key ARN that is not the ARN of an existing,
+    enabled key of the account are refused with BadRequestException (400), as are Describe/Update/Delete of an unknown
+    destination id. Update changes DestinationArn and/or KmsKeyArn, with the same checks. A destination goes with its
+    detector. Status is PUBLISHING (AWS: PENDING_VERIFICATION until its first check, then PUBLISHING).
+    moto 5.2.x does not route these calls (HTTP 404).
+    """
+    import json
+    import uuid
+
+    from moto.guardduty import urls
+    from moto.guardduty.exceptions import GuardDutyException
+    from moto.guardduty.responses import GuardDutyResponse
+    from moto.kms.models import kms_backends
+    from moto.s3.models import s3_backends
+
+    class BadRequest(GuardDutyException):
+        code = 400
+
+        def __init__(self, message):
+            super().__init__("BadRequestException", message)
+
+        def get_headers(self, *args, **kwargs):
+            return [("X-Amzn-ErrorType", "BadRequestException")]
+
+    def detector(self):
+        detector_id = self.path.split("/detector/")[1].split("/")[0]
+        d = self.guardduty_backend.detectors.get(detector_id)
+        if d is None:
+            raise BadRequest("The request is rejected because the input detectorId is not owned by the current account.")
+        if not hasattr(d, "publishing_destinations"):
+            d.publishing_destinations = {}
+        return d
+
+    def destination(self, d):
+        destination_id = self.path.rstrip("/").split("/")[-1]
+        if destination_id not in d.publishing_destinations:
+            raise BadRequest("The request is rejected because the destination " + destination_id + " does not exist.")
+        return d.publishing_destinations[destination_id]
+
+    def checked(self, properties):
+        arn = (properties or {}).get("destinationArn") or ""
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[2] != "s3" or not parts[5]:
+            raise BadRequest("The request is rejected because the destinationArn " + arn + " is not an S3 bucket ARN.")
+        bucket = parts[5].split("/", 1)[0]
+        if bucket not in s3_backends[self.current_account][parts[1]].buckets:
+            raise BadRequest("The request is rejected because the destination bucket " + bucket + " does not exist.")
+        key_arn = (properties or {}).get("kmsKeyArn") or ""
+        key_parts = key_arn.split(":", 5)
+        if len(key_parts) != 6 or key_parts[2] != "kms" or not key_parts[5].startswith("key/") \
+                or key_parts[4] != self.current_account:
+            raise BadRequest("The request is rejected because the kmsKeyArn " + key_arn + " is not a KMS key ARN.")
+        try:
+            key = kms_backends[key_parts[4]][key_parts[3]].describe_key(key_parts[5][len("key/"):])
+        except Exception:
+            key = None
+        if key is None or key.key_state != "Enabled":
+            raise BadRequest("The request is rejected because the KMS key " + key_arn + " does not exist or is not enabled.")
+        return {"destinationArn": arn, "kmsKeyArn": key_arn}
+
+    def create_publishing_destination(self):
+        d = detector(self)
+        if self._get_param("destinationType") != "S3":
+            raise BadRequest("The request is rejected because destinationType must be S3.")
+        properties = checked(self, self._get_param("destinationProperties"))
+        destination_id = uuid.uuid4().hex
+        d.publishing_destinations[destination_id] = {
+            "destinationId": destination_id, "destinationType": "S3", "status": "PUBLISHING",
+            "publishingFailureStartTimestamp": 0, "destinationProperties": properties,
+            "tags": self._get_param("tags") or {}}
+        return json.dumps({"destinationId": destination_id})
+
+    def describe_publishing_destination(self):
+        return json.dumps(destination(self, detector(self)))
+
+    def list_publishing_destinations(self):
+        return json.dumps({"destinations": [
+            {k: v[k] for k in ("destinationId", "destinationType", "status")}
+            for v in detector(self).publishing_destinations.values()]})
+
+    def update_publishing_destination(self):
+        found = destination(self, detector(self))
+        given = self._get_param("destinationProperties") or {}
+        found["destinationProperties"] = checked(self, {**found["destinationProperties"],
+                                                        **{k: v for k, v in given.items() if v}})
+        return "{}"
+
+    def delete_publishing_destination(self):
+        d = detector(self)
+        destination(self, d)
+        d.publishing_destinations.pop(self.path.rstrip("/").split("/")[-1])
+        return "{}"
+
+    for f in (create_publishing_destination, describe_publishing_destination, list_publishing_destinations,
+              update_publishing_destination, delete_publishing_destination):
+        setattr(GuardDutyResponse, f.__name__, f)
+    urls.url_paths["{0}/detector/(?P<detector_id>[^/]+)/publishingDestination$"] = GuardDutyResponse.dispatch
+    urls.url_paths["{0}/detector/(?P<detector_id>[^/]+)/publishingDestination/(?P<destination_id>[^/]+)$"] = \
+        GuardDutyResponse.dispatch
+
+
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
@@ -2525,7 +2693,9 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
            patch_kms_multi_region_configuration, patch_kms_replicate_key,
-           patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group]
+           patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group,
+           # issue 16
+           patch_ec2_flow_log_s3_destination, patch_guardduty_publishing_destinations]
 
 
 def main():
