@@ -58,6 +58,8 @@ public final class AwsProviders {
                 new dev.infra.providers.cloudtrail.TrailProvider(clients),
                 new dev.infra.providers.cloudwatch.LogGroupProvider(clients),
                 new dev.infra.providers.cloudwatch.LogResourcePolicyProvider(clients),
+                new dev.infra.providers.cloudwatch.SubscriptionFilterProvider(clients),
+                new dev.infra.providers.firehose.DeliveryStreamProvider(clients),
                 new dev.infra.providers.cloudwatch.MetricAlarmProvider(clients),
                 new dev.infra.providers.sns.TopicProvider(clients),
                 new dev.infra.providers.guardduty.DetectorProvider(clients),

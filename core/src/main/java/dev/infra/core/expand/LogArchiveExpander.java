@@ -19,12 +19,14 @@ import java.util.TreeMap;
 /**
  * {@code monitoring.logArchive} → the region's log archive bucket (SSE-KMS with the stack key, expiring), the VPC's
  * flow logs to it (Parquet, hourly partitions, under {@value #FLOW_FOLDER}), GuardDuty's findings to it (a publishing
- * destination, encrypted with the stack key, under {@value #FINDINGS_FOLDER}), and with {@code athena} a Glue table
- * over each, with partition projection (no crawler): {@code vpc_flow} and {@code guardduty}.
+ * destination, encrypted with the stack key, under {@value #FINDINGS_FOLDER}), every log group of the stack to it
+ * (subscription filters and Firehose, under {@value #GROUPS_FOLDER}), and with {@code athena} a Glue table over each,
+ * with partition projection (no crawler): {@code vpc_flow}, {@code guardduty} and {@code cloudwatch}.
  *
  * <p>The prefix scheme is the services' own under a folder per source: {@code vpc-flow-logs/AWSLogs/<account>/
  * vpcflowlogs/<region>/yyyy/MM/dd/HH/} (Amazon VPC User Guide, "Flow log files"), {@code guardduty/AWSLogs/<account>/
- * GuardDuty/<region>/yyyy/MM/dd/} (GuardDuty User Guide, "Exporting generated findings to Amazon S3"). Each region
+ * GuardDuty/<region>/yyyy/MM/dd/} (GuardDuty User Guide, "Exporting generated findings to Amazon S3"),
+ * {@code cloudwatch/<group>/yyyy/MM/dd/} (the delivery streams' prefix). Each region
  * writes to its own bucket, and its Glue tables (Glue is regional) read that bucket and say the region.
  */
 final class LogArchiveExpander implements ComponentExpander {
@@ -77,9 +79,105 @@ final class LogArchiveExpander implements ComponentExpander {
                     "destinationArn", partition.arn("s3", "", "", bucket + "/" + FINDINGS_FOLDER),
                     "kmsKeyArn", EncryptionExpander.keyArn()), Set.of(BUCKET, "monitoring/guardduty"), l.at());
         }
+        if (logGroups(t)) {
+            logGroups(t, l, bucket, out);
+        }
         if (m.athenaBucket() != null) {
             tables(t, m, bucket, out);
         }
+    }
+
+    static boolean logGroups(Topology t) {
+        return t.monitoring().logArchive().logGroups() && !groups(t).isEmpty();
+    }
+
+    /** The stack's log groups by their short name ({@code monitoring.logGroups}'s keys, {@code log-search}), and addresses. */
+    static Map<String, String> groups(Topology t) {
+        Map<String, String> out = new TreeMap<>();
+        t.monitoring().logGroups().keySet().forEach(name -> out.put(name, "monitoring/log-group." + name));
+        if (t.monitoring().logSearch() != null && t.monitoring().logSearch().publishLogs()) {
+            out.put("log-search", MonitoringExpander.SEARCH_LOG_GROUP);
+        }
+        return out;
+    }
+
+    static final String FIREHOSE_ROLE = "monitoring/log-archive/firehose-role";
+    static final String LOGS_ROLE = "monitoring/log-archive/logs-role";
+    static final String GROUPS_FOLDER = "cloudwatch";
+
+    /** The delivery stream of a log group: {@code <stack>-logs-<group>}. */
+    static String streamName(Topology t, String group) {
+        return t.stack() + "-logs-" + group;
+    }
+
+    /**
+     * Every log group of the stack to the archive: a subscription filter (every event) to a Firehose delivery stream of
+     * its own, which decompresses CloudWatch Logs' gzipped records, writes one JSON document a line and compresses the
+     * files with GZIP, under {@code cloudwatch/<group>/yyyy/MM/dd/} (CloudWatch Logs User Guide, "Subscription filters
+     * with Amazon Data Firehose"; Firehose Developer Guide, "Decompress CloudWatch Logs"). One stream a group, so the
+     * group is a folder Athena projects as a partition. The roles (CloudWatch Logs → Firehose, Firehose → S3 and the
+     * key) are global: replicas use the primary's, so they name every region's buckets and the stack's streams in any
+     * region.
+     */
+    private static void logGroups(Topology t, LogArchive l, String bucket, Expansion out) {
+        Partition partition = Partition.of(t.region());
+        List<String> regions = new ArrayList<>(List.of(t.placement().primary()));
+        regions.addAll(t.placement().replicas());
+        List<String> buckets = regions.stream()
+                .map(r -> partition.arn("s3", "", "", t.placement().unique(LogArchive.bucketName(t.stack(), r)))).toList();
+        String streams = partition.arn("firehose", "*", ResourceSpec.ACCOUNT, "deliverystream/" + t.stack() + "-logs-*");
+        List<Object> firehose = List.of(
+                new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("s3:AbortMultipartUpload", "s3:GetBucketLocation",
+                        "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"),
+                        "Resource", buckets.stream().flatMap(b -> List.of(b, b + "/" + GROUPS_FOLDER + "*").stream()).toList())),
+                new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:GenerateDataKey"),
+                        "Resource", "*", "Condition", Map.of("StringLike",
+                                Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
+        out.add(FIREHOSE_ROLE, "aws_iam_role", "logs-firehose", Map.of(
+                "name", out.name("logs-firehose"),
+                "assumeRolePolicy", trust(partition.servicePrincipal("firehose"),
+                        Map.of("StringEquals", Map.of("sts:ExternalId", ResourceSpec.ACCOUNT))),
+                "managedPolicyArns", List.of(),
+                "inlinePolicy", document(firehose)), l.at());
+        out.add(LOGS_ROLE, "aws_iam_role", "logs-to-firehose", Map.of(
+                "name", out.name("logs-to-firehose"),
+                "assumeRolePolicy", trust(partition.servicePrincipal("logs"),
+                        Map.of("StringLike", Map.of("aws:SourceArn", partition.arn("logs", "*", ResourceSpec.ACCOUNT, "*")))),
+                "managedPolicyArns", List.of(),
+                "inlinePolicy", document(List.of(new TreeMap<>(Map.of("Effect", "Allow",
+                        "Action", List.of("firehose:PutRecord", "firehose:PutRecordBatch"), "Resource", streams))))), l.at());
+        groups(t).forEach((group, address) -> {
+            String stream = "monitoring/log-archive/stream." + group;
+            Map<String, Object> a = new LinkedHashMap<>();
+            a.put("name", streamName(t, group));
+            a.put("roleArn", Ref.to(FIREHOSE_ROLE, "arn"));
+            a.put("bucketArn", Ref.to(BUCKET, "arn"));
+            a.put("prefix", GROUPS_FOLDER + "/" + group + "/!{timestamp:yyyy/MM/dd}/");
+            a.put("errorOutputPrefix", GROUPS_FOLDER + "-errors/" + group + "/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/");
+            a.put("compressionFormat", "GZIP");
+            a.put("kmsKeyArn", EncryptionExpander.keyArn());
+            a.put("bufferingSeconds", 300L);
+            a.put("bufferingMegabytes", 5L);
+            a.put("processors", List.of(
+                    Map.of("type", "Decompression", "parameters", Map.of("CompressionFormat", "GZIP")),
+                    Map.of("type", "AppendDelimiterToRecord", "parameters", Map.of())));
+            out.add(stream, "aws_kinesis_firehose_delivery_stream", "logs-" + group, a, l.at());
+            out.addUntagged(address + "/subscription", "aws_cloudwatch_log_subscription_filter", Map.of(
+                    "logGroupName", Ref.id(address),
+                    "name", "infra-log-archive",
+                    "filterPattern", "",
+                    "destinationArn", Ref.to(stream, "arn"),
+                    "roleArn", Ref.to(LOGS_ROLE, "arn")), Set.of(), l.at());
+        });
+    }
+
+    private static String trust(String service, Map<String, Object> condition) {
+        return document(List.of(new TreeMap<>(Map.of("Effect", "Allow", "Principal", Map.of("Service", service),
+                "Action", "sts:AssumeRole", "Condition", condition))));
+    }
+
+    private static String document(List<Object> statements) {
+        return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
     }
 
     static String bucketName(Topology t) {
@@ -118,8 +216,7 @@ final class LogArchiveExpander implements ComponentExpander {
             statements.add(new TreeMap<>(Map.of("Sid", "GuardDutyPutObject", "Effect", "Allow", "Principal", principal,
                     "Action", "s3:PutObject", "Resource", arn + "/" + FINDINGS_FOLDER + "/*", "Condition", condition)));
         }
-        return statements.isEmpty() ? null
-                : DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
+        return statements.isEmpty() ? null : document(statements);
     }
 
     /** The default flow log record (version 2) as Parquet columns: the field names with '-' as '_'. */
@@ -140,7 +237,22 @@ final class LogArchiveExpander implements ComponentExpander {
             "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
             "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe", Map.of());
 
+    /** The records CloudWatch Logs sends a subscription (CloudWatch Logs User Guide, "Subscription filters"), decompressed. */
+    static final List<Map<String, Object>> LOG_RECORD_COLUMNS = List.of(
+            col("messagetype", "string"), col("owner", "string"), col("loggroup", "string"), col("logstream", "string"),
+            col("subscriptionfilters", "array<string>"),
+            col("logevents", "array<struct<id:string,timestamp:bigint,message:string>>"));
+
     private static void tables(Topology t, Monitoring m, String bucket, Expansion out) {
+        if (logGroups(t)) {
+            String location = "s3://" + bucket + "/" + GROUPS_FOLDER + "/";
+            Map<String, Object> p = new TreeMap<>(projection("day", location + "${group}/", "yyyy/MM/dd", PROJECTION_START,
+                    "DAYS"));
+            p.put("projection.group.type", "enum");
+            p.put("projection.group.values", String.join(",", groups(t).keySet()));
+            MonitoringExpander.glueTable(out, "cloudwatch", location, LOG_RECORD_COLUMNS,
+                    List.of(col("group", "string"), col("day", "string")), TableFormat.JSON, p, Set.of(BUCKET), m);
+        }
         if (flowLogs(t)) {
             String location = "s3://" + bucket + "/" + FLOW_FOLDER + "AWSLogs/" + ResourceSpec.ACCOUNT + "/vpcflowlogs/"
                     + t.region() + "/";

@@ -78,9 +78,11 @@ public final class Data {
 
     /**
      * The region's log archive: a bucket of its own (SSE-KMS with the stack key) that the VPC's flow logs
-     * ({@code flowLogs}) and GuardDuty's findings ({@code guardDutyFindings}) are written to, kept {@code expirationDays}.
+     * ({@code flowLogs}), GuardDuty's findings ({@code guardDutyFindings}) and the stack's log groups ({@code logGroups},
+     * through Firehose) are written to, kept {@code expirationDays}.
      */
-    public record LogArchive(int expirationDays, boolean flowLogs, boolean guardDutyFindings, SourceLocation at) {
+    public record LogArchive(int expirationDays, boolean flowLogs, boolean guardDutyFindings, boolean logGroups,
+                             SourceLocation at) {
 
         /** The region's archive: S3 names are global, so the name carries the region (a replica has its own). */
         public static String bucketName(String stack, String region) {

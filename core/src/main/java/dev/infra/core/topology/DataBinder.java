@@ -240,7 +240,8 @@ final class DataBinder {
                 ? new LoadBalancerLogs(intOr(l.get("expirationDays"), 90), l.at()) : null;
         LogArchive archive = m.get("logArchive") instanceof YMap l
                 ? new LogArchive(intOr(l.get("expirationDays"), 365), !"false".equals(text(l.get("flowLogs"))),
-                        !"false".equals(text(l.get("guardDutyFindings"))), l.at()) : null;
+                        !"false".equals(text(l.get("guardDutyFindings"))), !"false".equals(text(l.get("logGroups"))),
+                        l.at()) : null;
         return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, lbLogs,
                 archive, m.at());
     }

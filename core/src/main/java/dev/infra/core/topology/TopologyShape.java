@@ -237,13 +237,16 @@ public final class TopologyShape {
                     + " load balancer's name; with athena, a Glue table alb over them.",
                     optional("expirationDays", integer("days to keep the logs (default 90)", 1, 3650)))),
             optional("logArchive", obj("The region's log archive: a bucket of its own (<stack>-logs-<region>-<suffix>,"
-                    + " SSE-KMS with the stack key) for the VPC's flow logs and GuardDuty's findings; with athena, a Glue"
-                    + " table over each.",
+                    + " SSE-KMS with the stack key) for the VPC's flow logs, GuardDuty's findings and the log groups; with"
+                    + " athena, a Glue table over each.",
                     optional("expirationDays", integer("days to keep the logs (default 365)", 1, 36500)),
                     optional("flowLogs", bool("the VPC's flow logs, Parquet, hourly partitions, under vpc-flow-logs/"
                             + " (default true; needs network)")),
                     optional("guardDutyFindings", bool("GuardDuty's findings, encrypted with the stack key, under"
-                            + " guardduty/ (default true; needs guardDuty)")))),
+                            + " guardduty/ (default true; needs guardDuty)")),
+                    optional("logGroups", bool("every log group of the stack (logGroups, the log search domain's) through a"
+                            + " subscription filter and a Firehose delivery stream, GZIP, under cloudwatch/<group>/yyyy/MM/dd/"
+                            + " (default true)")))),
             optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail, WAF and ALB logs.",
                     required("resultsBucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))));
 

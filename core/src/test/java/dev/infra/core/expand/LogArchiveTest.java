@@ -79,7 +79,43 @@ class LogArchiveTest {
                 .containsEntry("projection.day.format", "yyyy/MM/dd");
         assertThat(specs.keySet().stream().filter(a -> a.startsWith("monitoring/glue-table.")))
                 .containsExactlyInAnyOrder("monitoring/glue-table.cloudtrail", "monitoring/glue-table.waf",
-                        "monitoring/glue-table.alb", "monitoring/glue-table.vpc_flow", "monitoring/glue-table.guardduty");
+                        "monitoring/glue-table.alb", "monitoring/glue-table.vpc_flow", "monitoring/glue-table.guardduty",
+                        "monitoring/glue-table.cloudwatch");
+        Map<String, Object> logs = specs.get("monitoring/glue-table.cloudwatch").attributes();
+        assertThat(logs).containsEntry("location", "s3://shop-logs-us-east-1/cloudwatch/")
+                .containsEntry("partitionKeys", List.of(Map.of("name", "group", "type", "string"),
+                        Map.of("name", "day", "type", "string")));
+        assertThat(parameters(logs.get("parameters")))
+                .containsEntry("projection.group.type", "enum")
+                .containsEntry("projection.group.values", "applications,log-search,proxies")
+                .containsEntry("storage.location.template", "s3://shop-logs-us-east-1/cloudwatch/${group}/${day}");
+    }
+
+    /** Every log group of the stack has a subscription filter to a delivery stream of its own writing to the archive. */
+    @Test
+    void everyLogGroupIsSubscribedToAStreamWritingToTheArchive() {
+        Map<String, ResourceSpec> specs = ReplicationTest.byAddress(SEED);
+        for (String[] g : List.of(new String[] {"applications", "monitoring/log-group.applications"},
+                new String[] {"proxies", "monitoring/log-group.proxies"},
+                new String[] {"log-search", MonitoringExpander.SEARCH_LOG_GROUP})) {
+            String stream = "monitoring/log-archive/stream." + g[0];
+            assertThat(specs.get(g[1] + "/subscription").attributes())
+                    .containsEntry("logGroupName", Ref.id(g[1]))
+                    .containsEntry("filterPattern", "")
+                    .containsEntry("destinationArn", Ref.to(stream, "arn"))
+                    .containsEntry("roleArn", Ref.to(LogArchiveExpander.LOGS_ROLE, "arn"));
+            assertThat(specs.get(stream).attributes()).containsEntry("name", "shop-logs-" + g[0])
+                    .containsEntry("bucketArn", Ref.to(LogArchiveExpander.BUCKET, "arn"))
+                    .containsEntry("prefix", "cloudwatch/" + g[0] + "/!{timestamp:yyyy/MM/dd}/")
+                    .containsEntry("compressionFormat", "GZIP")
+                    .containsEntry("roleArn", Ref.to(LogArchiveExpander.FIREHOSE_ROLE, "arn"));
+        }
+        assertThat((String) specs.get(LogArchiveExpander.FIREHOSE_ROLE).attributes().get("assumeRolePolicy"))
+                .contains("\"Service\":\"firehose.amazonaws.com\"", "\"sts:ExternalId\":\"${infra:account}\"");
+        assertThat((String) specs.get(LogArchiveExpander.FIREHOSE_ROLE).attributes().get("inlinePolicy"))
+                .contains("arn:aws:s3:::shop-logs-us-east-1/cloudwatch*");
+        assertThat((String) specs.get(LogArchiveExpander.LOGS_ROLE).attributes().get("inlinePolicy"))
+                .contains("arn:aws:firehose:*:${infra:account}:deliverystream/shop-logs-*");
     }
 
     @Test
@@ -107,6 +143,13 @@ class LogArchiveTest {
                 .isEqualTo("s3://shop-logs-eu-west-2/vpc-flow-logs/AWSLogs/${infra:account}/vpcflowlogs/eu-west-2/");
         assertThat(parameters(specs.get("monitoring/glue-table.guardduty").attributes().get("parameters")))
                 .containsEntry("infra.region", "eu-west-2");
+        // The roles are the primary's (IAM is global): the replica's streams write with them.
+        assertThat(specs).doesNotContainKey(LogArchiveExpander.FIREHOSE_ROLE);
+        assertThat(specs.get("monitoring/log-archive/stream.applications").attributes())
+                .containsEntry("roleArn", Ref.in("us-east-1", LogArchiveExpander.FIREHOSE_ROLE, "arn"));
+        assertThat((String) ReplicationTest.byAddress(SEED.withReplicas(ReplicationTest.REPLICAS))
+                .get(LogArchiveExpander.FIREHOSE_ROLE).attributes().get("inlinePolicy"))
+                .contains("arn:aws:s3:::shop-logs-us-east-1/cloudwatch*", "arn:aws:s3:::shop-logs-eu-west-2/cloudwatch*");
     }
 
     /** Each source turns off on its own; without any, the bucket has no policy. */
@@ -115,12 +158,13 @@ class LogArchiveTest {
         String seed = Files.readString(Path.of("../samples/seed-architecture.yaml"));
         Path file = dir.resolve("infra.yaml");
         Files.writeString(file, seed.replace("logArchive: {expirationDays: 365}",
-                        "logArchive: {expirationDays: 365, flowLogs: false, guardDutyFindings: false}")
+                        "logArchive: {expirationDays: 365, flowLogs: false, guardDutyFindings: false, logGroups: false}")
                 .replace("archiveBucket: buckets.elk-logs}", "archiveBucket: buckets.elk-logs, publishLogs: false}"));
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(TopologyLoader.load(file).topology());
         assertThat(specs).containsKey(LogArchiveExpander.BUCKET).doesNotContainKeys(LogArchiveExpander.FLOW_LOG,
                 LogArchiveExpander.FINDINGS, "monitoring/glue-table.vpc_flow", "monitoring/glue-table.guardduty",
-                MonitoringExpander.SEARCH_LOG_GROUP, MonitoringExpander.SEARCH_LOG_POLICY);
+                MonitoringExpander.SEARCH_LOG_GROUP, MonitoringExpander.SEARCH_LOG_POLICY, LogArchiveExpander.FIREHOSE_ROLE,
+                "monitoring/log-group.applications/subscription", "monitoring/glue-table.cloudwatch");
         assertThat(specs.get(LogArchiveExpander.BUCKET).attributes()).doesNotContainKey("policy");
         assertThat(specs.get("monitoring/log-search").attributes()).containsEntry("logPublishing", Map.of());
         assertThat(specs.get("encryption/key").attributes().get("servicePrincipals")).isEqualTo(List.of(

@@ -55,7 +55,7 @@ public final class LogResourcePolicyProvider extends AwsResourceProvider {
 
     private LiveResource toLive(ResourcePolicy p) {
         return live(p.policyName(), Map.of(), Map.of(NAME, p.policyName(),
-                DOCUMENT, Policies.canonical(p.policyDocument()).replace(clients().account(), ResourceSpec.ACCOUNT)));
+                DOCUMENT, Policies.tokenized(Policies.canonical(p.policyDocument()), clients()::account)));
     }
 
     @Override
@@ -76,7 +76,7 @@ public final class LogResourcePolicyProvider extends AwsResourceProvider {
 
     private LiveResource put(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
-        String document = SpecValues.string(spec, DOCUMENT).replace(ResourceSpec.ACCOUNT, clients().account());
+        String document = Policies.withAccount(SpecValues.string(spec, DOCUMENT), clients()::account);
         call("PutResourcePolicy", () -> logs().putResourcePolicy(b -> b.policyName(name).policyDocument(document)));
         return awaitPropagation(ctx, "log resource policy " + name + " to become readable",
                 () -> readIds(List.of(name)).stream().findFirst());

@@ -6,6 +6,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -121,12 +122,12 @@ public final class GlueTableProvider extends GlueProvider<Table> {
 
     /** {@code value} with the account as {@link ResourceSpec#ACCOUNT}, as the spec has it. */
     private String tokenized(String value) {
-        return value.replace(clients().account(), ResourceSpec.ACCOUNT);
+        return Policies.tokenized(value, clients()::account);
     }
 
     /** {@code value} with {@link ResourceSpec#ACCOUNT} as the account. */
     private String accounted(String value) {
-        return value == null ? null : value.replace(ResourceSpec.ACCOUNT, clients().account());
+        return Policies.withAccount(value, clients()::account);
     }
 
     private static List<Map<String, Object>> columns(List<Column> columns) {
