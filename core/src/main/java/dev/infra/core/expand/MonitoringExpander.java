@@ -69,6 +69,7 @@ final class MonitoringExpander implements ComponentExpander {
         if (m.athenaBucket() != null) {
             athena(t, m, out);
         }
+        InstanceLogShipping.expand(t, out);
     }
 
     /** The stack's trail, made in its primary region. */

@@ -71,10 +71,17 @@ public final class Data {
     /**
      * @param loadBalancerLogs the load balancers' access logs to a bucket of their own; null: off
      * @param logArchive the region's log archive bucket and the sources written to it; null: off
+     * @param instanceLogs which log groups the instances' logs go to; null: off
      */
     public record Monitoring(String trailBucket, Map<String, Integer> logGroups, boolean alarms, String guardDutyFrequency,
                              LogSearch logSearch, String athenaBucket, LoadBalancerLogs loadBalancerLogs,
-                             LogArchive logArchive, SourceLocation at) {}
+                             LogArchive logArchive, InstanceLogs instanceLogs, SourceLocation at) {}
+
+    /**
+     * The CloudWatch agent on the instances: the proxies' (Squid, Teleport) logs to the log group {@code proxies}, the
+     * services' (their containers') to {@code services}; each a key of {@code monitoring.logGroups}, null: not shipped.
+     */
+    public record InstanceLogs(String proxies, String services, SourceLocation at) {}
 
     /**
      * The region's log archive: a bucket of its own (SSE-KMS with the stack key) that the VPC's flow logs

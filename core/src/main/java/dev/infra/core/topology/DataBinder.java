@@ -11,6 +11,7 @@ import dev.infra.core.topology.Data.Cache;
 import dev.infra.core.topology.Data.Index;
 import dev.infra.core.topology.Data.Key;
 import dev.infra.core.topology.Data.LifecycleRule;
+import dev.infra.core.topology.Data.InstanceLogs;
 import dev.infra.core.topology.Data.LogArchive;
 import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.LoadBalancerLogs;
@@ -242,8 +243,20 @@ final class DataBinder {
                 ? new LogArchive(intOr(l.get("expirationDays"), 365), !"false".equals(text(l.get("flowLogs"))),
                         !"false".equals(text(l.get("guardDutyFindings"))), !"false".equals(text(l.get("logGroups"))),
                         l.at()) : null;
+        InstanceLogs instanceLogs = null;
+        if (m.get("instanceLogs") instanceof YMap il) {
+            for (String kind : List.of("proxies", "services")) {
+                String group = text(il.get(kind));
+                if (group != null && !groups.containsKey(group)) {
+                    diags.error(il.get(kind).at(), "monitoring.instanceLogs." + kind, "'" + group
+                            + "' is not a log group of monitoring.logGroups" + (groups.isEmpty() ? ""
+                            : "; one of " + new java.util.TreeSet<>(groups.keySet())));
+                }
+            }
+            instanceLogs = new InstanceLogs(text(il.get("proxies")), text(il.get("services")), il.at());
+        }
         return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, lbLogs,
-                archive, m.at());
+                archive, instanceLogs, m.at());
     }
 
     /** Storage classes OpenSearch cannot restore a snapshot from: the S3 Glacier classes. */

@@ -247,6 +247,12 @@ public final class TopologyShape {
                     optional("logGroups", bool("every log group of the stack (logGroups, the log search domain's) through a"
                             + " subscription filter and a Firehose delivery stream, GZIP, under cloudwatch/<group>/yyyy/MM/dd/"
                             + " (default true)")))),
+            optional("instanceLogs", obj("The CloudWatch agent on the instances (user data, an instance profile allowed to"
+                    + " write to these groups only), their logs to the stack's log groups.",
+                    optional("proxies", pattern("a key of logGroups for Squid's and Teleport's logs (absent: not shipped)",
+                            "^[a-z][a-z0-9-]*$")),
+                    optional("services", pattern("a key of logGroups for the services' container logs (absent: not"
+                            + " shipped)", "^[a-z][a-z0-9-]*$")))),
             optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail, WAF and ALB logs.",
                     required("resultsBucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))));
 
