@@ -5,9 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
@@ -15,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
 
 /**
@@ -26,7 +23,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
  * PutResourcePolicy creates and replaces it (so a create repeated after a lost answer is harmless), DeleteResourcePolicy
  * deletes it; one DescribeResourcePolicies reads them all (an account has at most ten per region; a page holds 50).
  */
-public final class LogResourcePolicyProvider extends AwsResourceProvider {
+public final class LogResourcePolicyProvider extends LogsProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_resource_policy";
     static final String NAME = "name";
@@ -35,15 +32,6 @@ public final class LogResourcePolicyProvider extends AwsResourceProvider {
 
     public LogResourcePolicyProvider(AwsClients clients) {
         super(clients, TYPE, false, Set.of(DOCUMENT), Set.of());
-    }
-
-    private CloudWatchLogsClient logs() {
-        return clients().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
-    }
-
-    @Override
-    protected boolean isGone(AwsCallException e) {
-        return "ResourceNotFoundException".equals(e.code()) || e.isNotFound();
     }
 
     @Override

@@ -5,9 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
@@ -16,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
 
 /**
@@ -29,7 +26,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
  * usable, which is retried for a while. Read: DescribeSubscriptionFilters of the group with the name as prefix; delete:
  * DeleteSubscriptionFilter. A group that is gone takes its filters along.
  */
-public final class SubscriptionFilterProvider extends AwsResourceProvider {
+public final class SubscriptionFilterProvider extends LogsProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_subscription_filter";
     static final String GROUP = "logGroupName";
@@ -40,15 +37,6 @@ public final class SubscriptionFilterProvider extends AwsResourceProvider {
 
     public SubscriptionFilterProvider(AwsClients clients) {
         super(clients, TYPE, false, Set.of(PATTERN, DESTINATION, ROLE), Set.of());
-    }
-
-    private CloudWatchLogsClient logs() {
-        return clients().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
-    }
-
-    @Override
-    protected boolean isGone(AwsCallException e) {
-        return "ResourceNotFoundException".equals(e.code()) || e.isNotFound();
     }
 
     @Override

@@ -2674,6 +2674,68 @@ def patch_guardduty_publishing_destinations():
         GuardDutyResponse.dispatch
 
 
+def patch_opensearch_log_publishing_access():
+    """CreateDomain / UpdateDomainConfig with LogPublishingOptions: the log group must let OpenSearch Service write.
+
+    AWS (OpenSearch Service Developer Guide, "Monitoring OpenSearch logs with Amazon CloudWatch Logs",
+    https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html):
+    before a domain publishes a log type to a log group, a CloudWatch Logs resource policy must allow
+    es.amazonaws.com logs:CreateLogStream and logs:PutLogEvents on the group; otherwise the call fails with
+    ValidationException "The Resource Access Policy specified for the CloudWatch Logs log group <name> does not grant
+    sufficient permissions for Amazon OpenSearch Service to create a log stream. Please check the Resource Access
+    Policy." A group that does not exist fails the same call (ValidationException). The statement's conditions are
+    not evaluated. moto 5.2.x stores any LogPublishingOptions.
+    """
+    import fnmatch
+    import json
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.logs.models import logs_backends
+    from moto.opensearch.responses import OpenSearchServiceResponse
+
+    def allows(statement, group_arn):
+        principal = statement.get("Principal") or {}
+        services = principal.get("Service") if isinstance(principal, dict) else None
+        services = [services] if isinstance(services, str) else services or []
+        actions = statement.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        resources = statement.get("Resource")
+        resources = [resources] if isinstance(resources, str) else resources or []
+        return (statement.get("Effect") == "Allow" and any(s.startswith("es.amazonaws.com") for s in services)
+                and all(any(fnmatch.fnmatchcase(needed, a) for a in actions)
+                        for needed in ("logs:CreateLogStream", "logs:PutLogEvents"))
+                and any(fnmatch.fnmatchcase(group_arn + ":*", r) or fnmatch.fnmatchcase(group_arn, r)
+                        for r in resources))
+
+    def check(self):
+        options = self._get_param("LogPublishingOptions") or {}
+        for option in options.values():
+            arn = (option or {}).get("CloudWatchLogsLogGroupArn")
+            if not option.get("Enabled", True) or not arn:
+                continue
+            parts = arn.split(":")
+            name = arn.split(":log-group:", 1)[-1].removesuffix(":*")
+            logs = logs_backends[parts[4]][parts[3]]
+            if name not in logs.groups:
+                raise JsonRESTError("ValidationException", f"The specified log group {name} does not exist.")
+            group_arn = arn.removesuffix(":*")
+            if not any(allows(st, group_arn) for p in logs.resource_policies.values()
+                       for st in json.loads(p.policy_document).get("Statement", [])):
+                raise JsonRESTError("ValidationException", "The Resource Access Policy specified for the CloudWatch"
+                                    f" Logs log group {name} does not grant sufficient permissions for Amazon"
+                                    " OpenSearch Service to create a log stream. Please check the Resource Access"
+                                    " Policy.")
+
+    def checked(original):
+        def call(self):
+            check(self)
+            return original(self)
+        return call
+
+    OpenSearchServiceResponse.create_domain = checked(OpenSearchServiceResponse.create_domain)
+    OpenSearchServiceResponse.update_domain_config = checked(OpenSearchServiceResponse.update_domain_config)
+
+
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
@@ -2695,7 +2757,8 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_kms_multi_region_configuration, patch_kms_replicate_key,
            patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group,
            # issue 16
-           patch_ec2_flow_log_s3_destination, patch_guardduty_publishing_destinations]
+           patch_ec2_flow_log_s3_destination, patch_guardduty_publishing_destinations,
+           patch_opensearch_log_publishing_access]
 
 
 def main():
