@@ -2736,6 +2736,91 @@ def patch_opensearch_log_publishing_access():
     OpenSearchServiceResponse.update_domain_config = checked(OpenSearchServiceResponse.update_domain_config)
 
 
+def patch_firehose_s3_delivery():
+    """Extended S3 delivery as Firehose writes it: custom prefixes, processors, compression.
+
+    AWS: Firehose Developer Guide, "Custom prefixes for Amazon S3 objects"
+    (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html): !{timestamp:<pattern>} in Prefix and
+    ErrorOutputPrefix is the arrival time in UTC, formatted by a Java DateTimeFormatter pattern; with an expression in
+    Prefix, Firehose adds no "YYYY/MM/dd/HH/" of its own; a Prefix with expressions needs an ErrorOutputPrefix, and
+    !{firehose:error-output-type} belongs in ErrorOutputPrefix only (InvalidArgumentException otherwise, at
+    CreateDeliveryStream). "Configure Amazon S3 object name format" (s3-object-name.html): with GZIP compression an
+    object is gzip and ends in .gz. "Decompress CloudWatch Logs" (writing-with-cloudwatch-logs-decompression.html): the
+    Decompression processor (CompressionFormat GZIP) turns each gzipped CloudWatch Logs record back into its JSON;
+    AppendDelimiterToRecord ends each record with a new line. moto 5.2.x wrote the prefix as given (expressions
+    unexpanded) followed by YYYY/MM/DD/HH/, and the records as received, never compressed.
+    """
+    import gzip
+    import re
+
+    from moto.core.utils import utcnow
+    from moto.firehose.exceptions import InvalidArgumentException
+    from moto.firehose.models import FirehoseBackend
+    from moto.s3.models import s3_backends
+
+    tokens = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+
+    def expand(prefix, now):
+        def timestamp(m):
+            return re.sub("yyyy|MM|dd|HH|mm|ss", lambda t: now.strftime(tokens[t.group(0)]), m.group(1))
+        return re.sub(r"!\{timestamp:([^}]*)\}", timestamp, prefix)
+
+    original_create = FirehoseBackend.create_delivery_stream
+
+    def create_delivery_stream(self, region, delivery_stream_name, delivery_stream_type, *args, **kwargs):
+        extended = kwargs.get("extended_s3_destination_configuration") or (args[3] if len(args) > 3 else None) or {}
+        prefix = extended.get("Prefix") or ""
+        if "!{firehose:error-output-type}" in prefix:
+            raise InvalidArgumentException("The '!{firehose:error-output-type}' expression is only allowed in"
+                                           " ErrorOutputPrefix.")
+        if "!{" in prefix and not extended.get("ErrorOutputPrefix"):
+            raise InvalidArgumentException("ErrorOutputPrefix cannot be null or empty when Prefix contains"
+                                           " expressions.")
+        return original_create(self, region, delivery_stream_name, delivery_stream_type, *args, **kwargs)
+
+    def put_s3_records(self, delivery_stream_name, version_id, s3_destination, records):
+        now = utcnow()
+        prefix = s3_destination.get("Prefix", "") or ""
+        if "!{" in prefix:
+            path = expand(prefix, now)
+        else:
+            path = prefix + ("" if prefix.endswith("/") or prefix == "" else "/") + now.strftime("%Y/%m/%d/%H/")
+        processors = (s3_destination.get("ProcessingConfiguration") or {})
+        steps = [p.get("Type") for p in processors.get("Processors", [])] if processors.get("Enabled") else []
+        data, failed = [], []
+        for r in records:
+            record = r["Data"]
+            if "Decompression" in steps:
+                if not record.startswith(b"\x1f\x8b"):
+                    # Not gzip: the record fails processing and goes to the error output.
+                    failed.append(record)
+                    continue
+                record = gzip.decompress(record)
+            if "AppendDelimiterToRecord" in steps:
+                record = record + b"\n"
+            data.append(record)
+        name = f"{delivery_stream_name}-{version_id}-{now.strftime('%Y-%m-%d-%H-%M-%S')}-{mock_uuid()}"
+        bucket = s3_destination["BucketARN"].split(":")[-1]
+        for body, at in ((b"".join(data), path), (b"".join(failed), expand(
+                (s3_destination.get("ErrorOutputPrefix") or "").replace("!{firehose:error-output-type}",
+                                                                        "processing-failed"), now))):
+            if not body:
+                continue
+            key = at + name
+            if s3_destination.get("CompressionFormat") == "GZIP":
+                body = gzip.compress(body)
+                key += ".gz"
+            s3_backends[self.account_id][self.partition].put_object(bucket, key, body)
+        return [{"RecordId": mock_uuid()} for _ in records]
+
+    def mock_uuid():
+        from moto.moto_api._internal import mock_random
+        return str(mock_random.uuid4())
+
+    FirehoseBackend.create_delivery_stream = create_delivery_stream
+    FirehoseBackend.put_s3_records = put_s3_records
+
+
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
@@ -2758,7 +2843,7 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group,
            # issue 16
            patch_ec2_flow_log_s3_destination, patch_guardduty_publishing_destinations,
-           patch_opensearch_log_publishing_access]
+           patch_opensearch_log_publishing_access, patch_firehose_s3_delivery]
 
 
 def main():
