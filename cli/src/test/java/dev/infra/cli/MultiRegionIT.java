@@ -243,6 +243,39 @@ class MultiRegionIT {
                 .filter(g -> g.globalReplicationGroupId().endsWith(STACK + "-sessions")).findFirst().orElseThrow();
     }
 
+    /**
+     * Each region's logs land in that region's archive, and that region's Glue tables read it and say the region; the
+     * replica's Firehose streams write with the primary's role (IAM is global), which names both archives.
+     */
+    @Test
+    @Order(4)
+    void eachRegionsLogsLandInItsOwnArchive() {
+        for (var region : List.of(java.util.Map.entry(PRIMARY, primary), java.util.Map.entry(REPLICA, replica))) {
+            AwsClients aws = region.getValue();
+            String archive = named(STACK + "-logs-" + region.getKey());
+            String vpc = vpcs(aws).get(0).vpcId();
+            assertThat(aws.ec2().describeFlowLogs(b -> b.filter(Filter.builder().name("resource-id").values(vpc).build()))
+                    .flowLogs()).singleElement().satisfies(f -> assertThat(f.logDestination())
+                    .isEqualTo("arn:aws:s3:::" + archive + "/vpc-flow-logs/"));
+            var glue = aws.client(software.amazon.awssdk.services.glue.GlueClient.class,
+                    software.amazon.awssdk.services.glue.GlueClient::builder);
+            var table = glue.getTable(b -> b.databaseName(STACK + "_logs").name("vpc_flow")).table();
+            assertThat(table.storageDescriptor().location()).startsWith("s3://" + archive + "/vpc-flow-logs/AWSLogs/")
+                    .endsWith("/vpcflowlogs/" + region.getKey() + "/");
+            assertThat(table.parameters()).containsEntry("infra.region", region.getKey());
+            var firehose = aws.client(software.amazon.awssdk.services.firehose.FirehoseClient.class,
+                    software.amazon.awssdk.services.firehose.FirehoseClient::builder);
+            var s3 = firehose.describeDeliveryStream(b -> b.deliveryStreamName(STACK + "-logs-applications"))
+                    .deliveryStreamDescription().destinations().get(0).extendedS3DestinationDescription();
+            assertThat(s3.bucketARN()).isEqualTo("arn:aws:s3:::" + archive);
+            assertThat(s3.roleARN()).endsWith("/" + STACK + "-logs-firehose");
+        }
+        String policy = primary.client(IamClient.class, IamClient::builder).getRolePolicy(b -> b
+                .roleName(STACK + "-logs-firehose").policyName("infra")).policyDocument();
+        assertThat(java.net.URLDecoder.decode(policy, java.nio.charset.StandardCharsets.UTF_8))
+                .contains(named(STACK + "-logs-" + PRIMARY), named(STACK + "-logs-" + REPLICA));
+    }
+
     @Test
     @Order(5)
     void theSharedZoneRoutesByFailoverWithHealthChecks() {

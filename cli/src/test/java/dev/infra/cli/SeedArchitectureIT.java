@@ -135,7 +135,7 @@ class SeedArchitectureIT {
         Cli.Result r = infra("apply", "--auto-approve", "--stats");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
         // The account's detector and EBS encryption by default are borrowed (updated), not created.
-        assertThat(r.out()).contains("Apply complete! Resources: 119 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
+        assertThat(r.out()).contains("Apply complete! Resources: 137 added, 2 changed, 0 replaced, 0 destroyed, 2 adopted.",
                 "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
                 "= monitoring/guardduty (aws_guardduty_detector) " + accountDetector + ", then update");
     }
@@ -362,7 +362,7 @@ class SeedArchitectureIT {
                 .outputLocation()).isEqualTo("s3://" + audit + "/athena-results/");
         GlueClient glue = aws.client(GlueClient.class, GlueClient::builder);
         assertThat(glue.getTables(b -> b.databaseName("shop_logs")).tableList().stream().map(x -> x.name()))
-                .containsExactlyInAnyOrder("cloudtrail", "waf", "alb");
+                .containsExactlyInAnyOrder("cloudtrail", "waf", "alb", "vpc_flow", "guardduty", "cloudwatch");
         assertThat(glue.getTable(b -> b.databaseName("shop_logs").name("alb")).table().storageDescriptor().location())
                 .isEqualTo("s3://" + named("shop-lb-logs-" + REGION) + "/");
 
@@ -375,6 +375,98 @@ class SeedArchitectureIT {
             assertThat(v.encrypted()).isTrue();
             assertThat(v.attachments()).hasSize(1);
         });
+    }
+
+    /**
+     * Every log source of the seed lands in the region's archive, as an independent read of the emulator finds it: the
+     * VPC's flow logs (Parquet, hourly), GuardDuty's publishing destination with the stack key, a subscription filter on
+     * every stack log group to a Firehose stream writing there, OpenSearch publishing its logs to its group; and each
+     * source's Glue table reads where that source writes.
+     */
+    @Test
+    @Order(5)
+    void everyLogSourceLandsInTheArchiveAndHasItsTable() {
+        String archive = named("shop-logs-" + REGION);
+        String archiveArn = "arn:aws:s3:::" + archive;
+        String keyArn = aws.client(KmsClient.class, KmsClient::builder).describeKey(b -> b.keyId("alias/infra-shop"))
+                .keyMetadata().arn();
+        assertThat(aws.s3().getBucketEncryption(b -> b.bucket(archive)).serverSideEncryptionConfiguration().rules().get(0)
+                .applyServerSideEncryptionByDefault().kmsMasterKeyID()).isEqualTo(keyArn);
+        GlueClient glue = aws.client(GlueClient.class, GlueClient::builder);
+        java.util.function.Function<String, software.amazon.awssdk.services.glue.model.Table> table =
+                name -> glue.getTable(b -> b.databaseName("shop_logs").name(name)).table();
+
+        String vpc = ec2.describeVpcs(b -> b.filters(stack())).vpcs().get(0).vpcId();
+        var flow = ec2.describeFlowLogs(b -> b.filter(Filter.builder().name("resource-id").values(vpc).build()))
+                .flowLogs();
+        assertThat(flow).singleElement().satisfies(f -> {
+            assertThat(f.logDestinationTypeAsString()).isEqualTo("s3");
+            assertThat(f.logDestination()).isEqualTo(archiveArn + "/vpc-flow-logs/");
+            assertThat(f.trafficTypeAsString()).isEqualTo("ALL");
+            assertThat(f.destinationOptions().fileFormatAsString()).isEqualTo("parquet");
+            assertThat(f.destinationOptions().perHourPartition()).isTrue();
+        });
+        // Flow logs to S3 go to <destination>AWSLogs/<account>/vpcflowlogs/<region>/ (Amazon VPC User Guide).
+        var flowTable = table.apply("vpc_flow");
+        assertThat(flowTable.storageDescriptor().location()).isEqualTo("s3://" + archive + "/vpc-flow-logs/AWSLogs/"
+                + ACCOUNT + "/vpcflowlogs/" + REGION + "/");
+        assertThat(flowTable.parameters()).containsEntry("projection.enabled", "true").containsEntry("infra.region", REGION)
+                .containsEntry("classification", "parquet");
+
+        GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
+        var destinations = gd.listPublishingDestinations(b -> b.detectorId(accountDetector)).destinations();
+        assertThat(destinations).singleElement().satisfies(d -> {
+            var found = gd.describePublishingDestination(b -> b.detectorId(accountDetector).destinationId(d.destinationId()));
+            assertThat(found.destinationTypeAsString()).isEqualTo("S3");
+            assertThat(found.destinationProperties().destinationArn()).isEqualTo(archiveArn + "/guardduty");
+            assertThat(found.destinationProperties().kmsKeyArn()).isEqualTo(keyArn);
+        });
+        // Findings go to <destination>/AWSLogs/<account>/GuardDuty/<region>/ (GuardDuty User Guide).
+        assertThat(table.apply("guardduty").storageDescriptor().location()).isEqualTo("s3://" + archive
+                + "/guardduty/AWSLogs/" + ACCOUNT + "/GuardDuty/" + REGION + "/");
+
+        var logs = aws.client(software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient.class,
+                software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient::builder);
+        var firehose = aws.client(software.amazon.awssdk.services.firehose.FirehoseClient.class,
+                software.amazon.awssdk.services.firehose.FirehoseClient::builder);
+        var groups = logs.describeLogGroups(b -> b.logGroupNamePrefix("/infra/shop/")).logGroups();
+        assertThat(groups).extracting(g -> g.logGroupName()).containsExactlyInAnyOrder("/infra/shop/applications",
+                "/infra/shop/proxies", "/infra/shop/log-search");
+        String cloudwatchAt = table.apply("cloudwatch").storageDescriptor().location();
+        assertThat(cloudwatchAt).isEqualTo("s3://" + archive + "/cloudwatch/");
+        for (var group : groups) {
+            var filters = logs.describeSubscriptionFilters(b -> b.logGroupName(group.logGroupName())).subscriptionFilters();
+            assertThat(filters).as(group.logGroupName()).singleElement().satisfies(f -> {
+                String stream = f.destinationArn().substring(f.destinationArn().lastIndexOf('/') + 1);
+                var s3 = firehose.describeDeliveryStream(b -> b.deliveryStreamName(stream)).deliveryStreamDescription()
+                        .destinations().get(0).extendedS3DestinationDescription();
+                assertThat(s3.bucketARN()).isEqualTo(archiveArn);
+                assertThat(s3.compressionFormatAsString()).isEqualTo("GZIP");
+                assertThat(s3.encryptionConfiguration().kmsEncryptionConfig().awskmsKeyARN()).isEqualTo(keyArn);
+                assertThat("s3://" + archive + "/" + s3.prefix()).startsWith(cloudwatchAt);
+            });
+        }
+
+        var domain = aws.client(OpenSearchClient.class, OpenSearchClient::builder)
+                .describeDomain(b -> b.domainName("shop-logs")).domainStatus();
+        String searchGroup = groups.stream().filter(g -> g.logGroupName().equals("/infra/shop/log-search")).findFirst()
+                .orElseThrow().arn().replaceAll(":\\*$", "");
+        assertThat(domain.logPublishingOptionsAsStrings()).containsOnlyKeys("ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS",
+                "SEARCH_SLOW_LOGS").allSatisfy((type, option) -> {
+                    assertThat(option.enabled()).isTrue();
+                    assertThat(option.cloudWatchLogsLogGroupArn()).isEqualTo(searchGroup);
+                });
+        assertThat(logs.describeResourcePolicies(b -> { }).resourcePolicies())
+                .anySatisfy(p -> {
+                    assertThat(p.policyName()).isEqualTo("shop-log-search");
+                    assertThat(p.policyDocument()).contains("es.amazonaws.com", "log-group:/infra/shop/log-search:*",
+                            "arn:aws:es:" + REGION + ":" + ACCOUNT + ":domain/shop-logs");
+                });
+        for (String name : List.of("cloudtrail", "waf", "alb")) {
+            assertThat(table.apply(name).parameters()).containsEntry("infra.region", REGION);
+        }
+        assertThat(infra("output", "athena_queries").out()).contains("shop_logs.vpc_flow", "shop_logs.guardduty",
+                "shop_logs.cloudwatch", "shop_logs.cloudtrail", "shop_logs.waf", "shop_logs.alb");
     }
 
     /** The statements of a policy document by Sid. */
@@ -418,6 +510,18 @@ class SeedArchitectureIT {
         KmsClient kms = aws.client(KmsClient.class, KmsClient::builder);
         String keyId = kms.describeKey(b -> b.keyId("alias/infra-shop")).keyMetadata().keyId();
         Map<String, JsonNode> key = statements(kms.getKeyPolicy(b -> b.keyId(keyId).policyName("default")).policy());
+        assertThat(key.get("InfraForGuardduty").path("Condition").path("ArnLike").path("aws:SourceArn").asText())
+                .isEqualTo("arn:aws:guardduty:" + REGION + ":" + ACCOUNT + ":detector/*");
+        assertThat(key.get("InfraForDelivery").path("Condition").path("StringEquals").path("aws:SourceAccount").asText())
+                .isEqualTo(ACCOUNT);
+        String archive = named("shop-logs-" + REGION);
+        Map<String, JsonNode> archivePolicy = statements(aws.s3().getBucketPolicy(b -> b.bucket(archive)).policy());
+        assertThat(archivePolicy).containsOnlyKeys("AWSLogDeliveryWrite", "AWSLogDeliveryAclCheck",
+                "GuardDutyGetBucketLocation", "GuardDutyPutObject");
+        assertThat(archivePolicy.get("GuardDutyPutObject").path("Condition").path("StringEquals").path("aws:SourceAccount")
+                .asText()).isEqualTo(ACCOUNT);
+        assertThat(archivePolicy.get("AWSLogDeliveryWrite").path("Resource").asText())
+                .isEqualTo("arn:aws:s3:::" + archive + "/vpc-flow-logs/AWSLogs/" + ACCOUNT + "/*");
         assertThat(key).containsKeys("AccountRoot", "InfraForCloudtrail", "InfraForCloudtrailDescribe", "InfraForLogs",
                 "InfraForCloudwatch", "InfraServiceLinkedRoles", "InfraServiceLinkedRoleGrants").doesNotContainKey("InfraServices");
         assertThat(key.get("InfraForCloudtrail").path("Condition").path("StringLike")
@@ -622,6 +726,11 @@ class SeedArchitectureIT {
         // What the account had before the stack is as it was: the stack borrowed it.
         GuardDutyClient gd = aws.client(GuardDutyClient.class, GuardDutyClient::builder);
         assertThat(gd.listDetectors(b -> { }).detectorIds()).containsExactly(accountDetector);
+        assertThat(gd.listPublishingDestinations(b -> b.detectorId(accountDetector)).destinations()).isEmpty();
+        assertThat(ec2.describeFlowLogs(b -> b.filter(stack())).flowLogs()).isEmpty();
+        assertThat(aws.client(software.amazon.awssdk.services.firehose.FirehoseClient.class,
+                software.amazon.awssdk.services.firehose.FirehoseClient::builder).listDeliveryStreams(b -> { })
+                .deliveryStreamNames()).noneMatch(n -> n.startsWith("shop-"));
         var detector = gd.getDetector(b -> b.detectorId(accountDetector));
         assertThat(detector.findingPublishingFrequencyAsString()).isEqualTo("SIX_HOURS");
         assertThat(detector.tags()).isEqualTo(Map.of("owner", "security-team"));

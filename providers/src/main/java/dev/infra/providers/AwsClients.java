@@ -107,6 +107,11 @@ public final class AwsClients implements AutoCloseable {
         return arnIn(service, "", resource);
     }
 
+    /** The account the clients work in (STS GetCallerIdentity, asked once per instance). */
+    public String account() {
+        return globalArn("iam", "root").split(":")[4];
+    }
+
     private String arnIn(String service, String region, String resource) {
         String caller = callerArn;
         if (caller == null) {

@@ -39,6 +39,7 @@ public final class AwsProviders {
                 new dev.infra.providers.ec2.EbsVolumeProvider(clients),
                 new dev.infra.providers.ec2.VolumeAttachmentProvider(clients),
                 new dev.infra.providers.ec2.EbsEncryptionByDefaultProvider(clients),
+                new dev.infra.providers.ec2.FlowLogProvider(clients),
                 new dev.infra.providers.kms.KmsKeyProvider(clients), new dev.infra.providers.kms.KmsAliasProvider(clients),
                 new dev.infra.providers.kms.ReplicaKeyProvider(clients),
                 new dev.infra.providers.iam.IamRoleProvider(clients),
@@ -65,8 +66,12 @@ public final class AwsProviders {
                 new dev.infra.providers.opensearch.OpenSearchDomainProvider(clients), new dev.infra.providers.athena.AthenaWorkGroupProvider(clients), new dev.infra.providers.glue.GlueDatabaseProvider(clients), new dev.infra.providers.glue.GlueTableProvider(clients),
                 new dev.infra.providers.cloudtrail.TrailProvider(clients),
                 new dev.infra.providers.cloudwatch.LogGroupProvider(clients),
+                new dev.infra.providers.cloudwatch.LogResourcePolicyProvider(clients),
+                new dev.infra.providers.cloudwatch.SubscriptionFilterProvider(clients),
+                new dev.infra.providers.firehose.DeliveryStreamProvider(clients),
                 new dev.infra.providers.cloudwatch.MetricAlarmProvider(clients),
                 new dev.infra.providers.sns.TopicProvider(clients),
-                new dev.infra.providers.guardduty.DetectorProvider(clients)));
+                new dev.infra.providers.guardduty.DetectorProvider(clients),
+                new dev.infra.providers.guardduty.PublishingDestinationProvider(clients)));
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.infra.core.model.ResourceSpec;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 
@@ -39,6 +40,25 @@ public final class Policies {
             return text;
         }
     }
+
+    /** {@code document} (a spec's) with {@link ResourceSpec#ACCOUNT} written as {@code account}; null stays null. */
+    public static String withAccount(String document, java.util.function.Supplier<String> account) {
+        return document == null || !document.contains(ResourceSpec.ACCOUNT) ? document
+                : document.replace(ResourceSpec.ACCOUNT, account.get());
+    }
+
+    /**
+     * {@code document} (as AWS has it) with the account read back as {@link ResourceSpec#ACCOUNT}, the form specs hold;
+     * the account is asked for only when the document names some account.
+     */
+    public static String tokenized(String document, java.util.function.Supplier<String> account) {
+        if (document == null || !ACCOUNT_ID.matcher(document).find()) {
+            return document;
+        }
+        return document.replace(account.get(), ResourceSpec.ACCOUNT);
+    }
+
+    private static final java.util.regex.Pattern ACCOUNT_ID = java.util.regex.Pattern.compile("\\b\\d{12}\\b");
 
     /** Whether an Allow statement of {@code document} names {@code service} (e.g. cloudtrail.amazonaws.com) as principal. */
     public static boolean grantsService(String document, String service) {

@@ -242,7 +242,7 @@ final class DataExpander implements ComponentExpander {
             SecurityGroups.rule(out, sg, "ingress", "tcp", port, port, t.network().cidr(), "from the VPC", s.at());
         }
         Instances.launchTemplate(out, p + "/launch-template", "service-" + s.name(), s.ami(), s.instanceType(),
-                serviceUserData(s), List.of(Ref.id(sg)), s.at());
+                serviceUserData(s), List.of(Ref.id(sg)), InstanceLogShipping.Source.containers(), s.at());
         Instances.serverWithVolume(out, p + "/instance", p + "/data", p + "/data-attachment", "service-" + s.name(),
                 p + "/launch-template", s.instanceType(), t.region(), s.zone(), s.volumeSize(), s.at());
     }

@@ -133,20 +133,28 @@ final class EdgeExpander implements ComponentExpander {
      * Amazon S3", which WAF logging to S3 uses).
      */
     static String wafLogPolicy(Topology t, String bucket) {
+        return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
+                "Statement", logDeliveryStatements(t, bucket, ""))));
+    }
+
+    /**
+     * The log delivery service's two statements (write under {@code <folder>AWSLogs/<account>/}, read the bucket's ACL),
+     * for this account's log deliveries in the region only: what WAF logging and VPC flow logs to S3 both use.
+     */
+    static List<Object> logDeliveryStatements(Topology t, String bucket, String folder) {
         Partition partition = Partition.of(t.region());
         Map<String, Object> principal = Map.of("Service", partition.servicePrincipal("delivery.logs"));
         Map<String, Object> source = Map.of("aws:SourceArn", partition.arn("logs", t.region(), ResourceSpec.ACCOUNT, "*"));
         String arn = partition.arn("s3", "", "", bucket);
-        List<Object> statements = List.of(
+        return List.of(
                 new TreeMap<>(Map.of("Sid", "AWSLogDeliveryWrite", "Effect", "Allow", "Principal", principal,
-                        "Action", "s3:PutObject", "Resource", arn + "/AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
+                        "Action", "s3:PutObject", "Resource", arn + "/" + folder + "AWSLogs/" + ResourceSpec.ACCOUNT + "/*",
                         "Condition", Map.of("StringEquals", new TreeMap<>(Map.of("s3:x-amz-acl", "bucket-owner-full-control",
                                 "aws:SourceAccount", ResourceSpec.ACCOUNT)), "ArnLike", source))),
                 new TreeMap<>(Map.of("Sid", "AWSLogDeliveryAclCheck", "Effect", "Allow", "Principal", principal,
                         "Action", "s3:GetBucketAcl", "Resource", arn,
                         "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", ResourceSpec.ACCOUNT),
                                 "ArnLike", source))));
-        return DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17", "Statement", statements)));
     }
 
     private static void firewall(Topology t, Firewall f, Expansion out) {

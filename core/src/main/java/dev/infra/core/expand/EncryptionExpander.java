@@ -34,7 +34,8 @@ final class EncryptionExpander implements ComponentExpander {
     /**
      * The services that encrypt with the key on the stack's behalf and so need it in the key policy:
      * CloudTrail (the trail), CloudWatch Logs (the log groups), CloudWatch (alarms publish to the
-     * encrypted topic). Sorted: the policy's principals are a set.
+     * encrypted topic), the log delivery service (VPC flow logs to the SSE-KMS log archive), GuardDuty (findings
+     * exported to the log archive). Sorted: the policy's principals are a set.
      */
     static List<String> servicePrincipals(Topology t) {
         Monitoring m = t.monitoring();
@@ -46,10 +47,16 @@ final class EncryptionExpander implements ComponentExpander {
         if (m != null && m.alarms()) {
             out.add(partition.servicePrincipal("cloudwatch"));
         }
-        if (m != null && !m.logGroups().isEmpty()) {
+        if (m != null && m.logArchive() != null && LogArchiveExpander.flowLogs(t)) {
+            out.add(partition.servicePrincipal("delivery.logs"));
+        }
+        if (m != null && m.logArchive() != null && LogArchiveExpander.findings(t)) {
+            out.add(partition.servicePrincipal("guardduty"));
+        }
+        if (m != null && (!m.logGroups().isEmpty() || m.logSearch() != null && m.logSearch().publishLogs())) {
             out.add(partition.servicePrincipal("logs." + t.region()));
         }
-        return out;
+        return out.stream().sorted().toList();
     }
 
     /**

@@ -9,7 +9,8 @@ public final class Expander {
 
     /** One per topology key; a new component is one more entry here. */
     private static final List<ComponentExpander> COMPONENTS = List.of(new NetworkExpander(), new EncryptionExpander(),
-            new ProxyExpander(), new ClusterExpander(), new EdgeExpander(), new DataExpander(), new MonitoringExpander());
+            new ProxyExpander(), new ClusterExpander(), new EdgeExpander(), new DataExpander(), new MonitoringExpander(),
+            new LogArchiveExpander());
 
     private Expander() {}
 

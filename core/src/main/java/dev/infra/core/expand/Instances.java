@@ -13,13 +13,19 @@ final class Instances {
 
     private Instances() {}
 
+    /** {@code logs}: the files the instance's software writes, shipped with the CloudWatch agent when the topology says. */
     static void launchTemplate(Expansion out, String address, String nameSuffix, String ami, String instanceType,
-                               String userData, List<Ref> securityGroups, SourceLocation at) {
+                               String userData, List<Ref> securityGroups, InstanceLogShipping.Source logs,
+                               SourceLocation at) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("name", out.name(nameSuffix));
         attrs.put("imageId", ami);
         attrs.put("instanceType", instanceType);
-        attrs.put("userData", userData);
+        attrs.put("userData", InstanceLogShipping.userData(out.topology(), userData, logs));
+        Ref profile = InstanceLogShipping.profile(out.topology(), logs);
+        if (profile != null) {
+            attrs.put("iamInstanceProfileArn", profile);
+        }
         attrs.put("securityGroupIds", List.copyOf(securityGroups));
         attrs.put("rootVolumeSize", 20L);
         attrs.put("kmsKeyId", EncryptionExpander.keyArn());

@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.model.Ref;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data.LoadBalancerLogs;
 import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.Monitoring;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * {@code monitoring:} → a multi-region CloudTrail trail (log file validation, stack key) to its
@@ -26,6 +28,7 @@ final class MonitoringExpander implements ComponentExpander {
 
     static final String TOPIC = "monitoring/alarm-topic";
     static final String HIVE_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
+    static final String GLUE_DATABASE = "monitoring/glue-database";
 
     @Override
     public void expand(Topology t, Expansion out) {
@@ -66,6 +69,7 @@ final class MonitoringExpander implements ComponentExpander {
         if (m.athenaBucket() != null) {
             athena(t, m, out);
         }
+        InstanceLogShipping.expand(t, out);
     }
 
     /**
@@ -143,10 +147,54 @@ final class MonitoringExpander implements ComponentExpander {
         d.put("nodeToNodeEncryption", true);
         d.put("enforceHttps", true);
         d.put("tlsPolicy", "Policy-Min-TLS-1-2-2019-07");
+        Set<String> dependsOn = new TreeSet<>(Set.of(DataExpander.bucket(s.archiveBucket())));
+        Map<String, Object> published = new TreeMap<>();
+        if (s.publishLogs()) {
+            searchLogs(t, out, m);
+            SEARCH_LOG_TYPES.forEach(type -> published.put(type, Ref.to(SEARCH_LOG_GROUP, "arn")));
+            dependsOn.add(SEARCH_LOG_POLICY);
+        }
+        d.put("logPublishing", published);
         // The archive bucket holds the domain's snapshots; infra output prints the registration.
-        out.add("monitoring/log-search", "aws_opensearch_domain", "log-search", d,
-                Set.of(DataExpander.bucket(s.archiveBucket())), m.at());
+        out.add("monitoring/log-search", "aws_opensearch_domain", "log-search", d, dependsOn, m.at());
         snapshotRole(t, s, out, m);
+    }
+
+    static final String SEARCH_LOG_GROUP = "monitoring/log-search/log-group";
+    static final String SEARCH_LOG_POLICY = "monitoring/log-search/log-policy";
+    /** The logs a domain publishes besides audit logs (which need fine-grained access control). */
+    static final List<String> SEARCH_LOG_TYPES = List.of("ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS");
+    static final long SEARCH_LOG_RETENTION_DAYS = 30;
+
+    /** The domain's log group. */
+    static String searchLogGroupName(Topology t) {
+        return "/infra/" + t.stack() + "/log-search";
+    }
+
+    /**
+     * The domain's log group (the stack key) and what lets OpenSearch Service write to it (OpenSearch Service Developer
+     * Guide, "Monitoring OpenSearch logs with Amazon CloudWatch Logs": a CloudWatch Logs resource policy letting
+     * es.amazonaws.com CreateLogStream and PutLogEvents in the group, for this account's domain only, by aws:SourceAccount
+     * and aws:SourceArn).
+     */
+    private static void searchLogs(Topology t, Expansion out, Monitoring m) {
+        String group = searchLogGroupName(t);
+        out.add(SEARCH_LOG_GROUP, "aws_cloudwatch_log_group", "log-search-logs", Map.of(
+                "name", group,
+                "retentionDays", SEARCH_LOG_RETENTION_DAYS,
+                "kmsKeyArn", EncryptionExpander.keyArn()), m.at());
+        Partition partition = Partition.of(t.region());
+        Map<String, Object> statement = new TreeMap<>(Map.of("Sid", "OpenSearchLogs", "Effect", "Allow",
+                "Principal", Map.of("Service", partition.servicePrincipal("es")),
+                "Action", List.of("logs:CreateLogStream", "logs:PutLogEvents"),
+                "Resource", partition.arn("logs", t.region(), ResourceSpec.ACCOUNT, "log-group:" + group + ":*"),
+                "Condition", Map.of("StringEquals", Map.of("aws:SourceAccount", ResourceSpec.ACCOUNT),
+                        "ArnLike", Map.of("aws:SourceArn", partition.arn("es", t.region(), ResourceSpec.ACCOUNT,
+                                "domain/" + out.name("logs"))))));
+        out.addUntagged(SEARCH_LOG_POLICY, "aws_cloudwatch_log_resource_policy", Map.of(
+                "name", out.name("log-search"),
+                "policyDocument", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",
+                        "Statement", List.of(statement))))), Set.of(SEARCH_LOG_GROUP), m.at());
     }
 
     static final String SNAPSHOT_ROLE = "monitoring/log-search/snapshot-role";
@@ -198,35 +246,35 @@ final class MonitoringExpander implements ComponentExpander {
                 "kmsKeyArn", EncryptionExpander.keyArn(),
                 "enforceConfiguration", true), Set.of(DataExpander.bucket(m.athenaBucket())), m.at());
         String database = t.stack().replace('-', '_') + "_logs";
-        out.addUntagged("monitoring/glue-database", "aws_glue_catalog_database", Map.of(
+        out.addUntagged(GLUE_DATABASE, "aws_glue_catalog_database", Map.of(
                 "name", database,
                 "description", "infra stack " + t.stack() + ": every log, queryable with Athena"), Set.of(), m.at());
         if (m.trailBucket() != null) {
             String trailBucket = t.buckets().get(m.trailBucket()).s3Name(t.stack(), t.placement().primary(), t.fileRegion(),
                     t.placement());
-            glueTable(out, database, "cloudtrail", "s3://" + trailBucket + "/AWSLogs/",
+            glueTable(out, "cloudtrail", "s3://" + trailBucket + "/AWSLogs/",
                     List.of(col("eventversion", "string"), col("useridentity", "struct<type:string,principalid:string,arn:string,accountid:string>"),
                             col("eventtime", "string"), col("eventsource", "string"), col("eventname", "string"),
                             col("awsregion", "string"), col("sourceipaddress", "string"), col("useragent", "string"),
                             col("errorcode", "string"), col("errormessage", "string"), col("requestparameters", "string"),
                             col("responseelements", "string"), col("requestid", "string"), col("eventid", "string"),
                             col("readonly", "string"), col("eventtype", "string"), col("recipientaccountid", "string")),
-                    "com.amazon.emr.cloudtrail.CloudTrailInputFormat", "com.amazon.emr.hive.serde.CloudTrailSerde",
-                    Map.of(), Set.of(DataExpander.bucket(m.trailBucket())), m);
+                    new TableFormat("com.amazon.emr.cloudtrail.CloudTrailInputFormat", HIVE_OUTPUT,
+                            "com.amazon.emr.hive.serde.CloudTrailSerde", Map.of()),
+                    Set.of(DataExpander.bucket(m.trailBucket())), m);
         }
         if (t.firewall() != null) {
-            glueTable(out, database, "waf", "s3://" + t.firewall().logBucket(t) + "/AWSLogs/",
+            glueTable(out, "waf", "s3://" + t.firewall().logBucket(t) + "/AWSLogs/",
                     List.of(col("timestamp", "bigint"), col("formatversion", "int"), col("webaclid", "string"),
                             col("terminatingruleid", "string"), col("terminatingruletype", "string"), col("action", "string"),
                             col("httpsourcename", "string"), col("httpsourceid", "string"),
                             col("httprequest", "struct<clientip:string,country:string,uri:string,args:string,httpmethod:string,requestid:string>")),
-                    "org.apache.hadoop.mapred.TextInputFormat", "org.openx.data.jsonserde.JsonSerDe",
-                    Map.of(), Set.of("firewall/log-bucket"), m);
+                    TableFormat.JSON, Set.of("firewall/log-bucket"), m);
         }
         if (m.loadBalancerLogs() != null) {
-            glueTable(out, database, "alb", "s3://" + LoadBalancerLogging.bucketName(t) + "/", ALB_COLUMNS,
-                    "org.apache.hadoop.mapred.TextInputFormat", "org.apache.hadoop.hive.serde2.RegexSerDe",
-                    Map.of("serialization.format", "1", "input.regex", ALB_REGEX), Set.of(LoadBalancerLogging.BUCKET), m);
+            glueTable(out, "alb", "s3://" + LoadBalancerLogging.bucketName(t) + "/", ALB_COLUMNS,
+                    new TableFormat(TEXT_INPUT, HIVE_OUTPUT, "org.apache.hadoop.hive.serde2.RegexSerDe",
+                            Map.of("serialization.format", "1", "input.regex", ALB_REGEX)), Set.of(LoadBalancerLogging.BUCKET), m);
         }
     }
 
@@ -258,23 +306,43 @@ final class MonitoringExpander implements ComponentExpander {
             + " \"([^\"]*)\" \"([^\"]*)\" \"([^ ]*)\" \"([^\\s]+?)\" \"([^\\s]+)\" \"([^ ]*)\" \"([^ ]*)\""
             + " ?([^ ]*)?(?: .*)?";
 
-    private static Map<String, Object> col(String name, String type) {
+    static Map<String, Object> col(String name, String type) {
         return Map.of("name", name, "type", type);
     }
 
-    private static void glueTable(Expansion out, String database, String name, String location, List<Map<String, Object>> columns,
-                                  String inputFormat, String serde, Map<String, Object> serdeParameters,
-                                  Set<String> dependsOn, Monitoring m) {
+    static final String TEXT_INPUT = "org.apache.hadoop.mapred.TextInputFormat";
+
+    /** How a table's files are read: input and output formats, the SerDe and its parameters. */
+    record TableFormat(String inputFormat, String outputFormat, String serde, Map<String, Object> serdeParameters) {
+        /** One JSON document a line (WAF logs, GuardDuty findings), gzipped or not. */
+        static final TableFormat JSON = new TableFormat(TEXT_INPUT, HIVE_OUTPUT, "org.openx.data.jsonserde.JsonSerDe", Map.of());
+    }
+
+    private static void glueTable(Expansion out, String name, String location, List<Map<String, Object>> columns,
+                                  TableFormat format, Set<String> dependsOn, Monitoring m) {
+        glueTable(out, name, location, columns, List.of(), format, Map.of(), dependsOn, m);
+    }
+
+    /**
+     * A table of the stack's Glue database; {@code parameters} are the table's (partition projection, say), plus
+     * {@code infra.region}: the region whose logs it reads (each region's database reads that region's buckets).
+     */
+    static void glueTable(Expansion out, String name, String location, List<Map<String, Object>> columns,
+                          List<Map<String, Object>> partitionKeys, TableFormat format, Map<String, Object> parameters,
+                          Set<String> dependsOn, Monitoring m) {
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("databaseName", Ref.id("monitoring/glue-database"));
+        a.put("databaseName", Ref.id(GLUE_DATABASE));
         a.put("name", name);
         a.put("location", location);
         a.put("columns", columns);
-        a.put("partitionKeys", List.of());
-        a.put("inputFormat", inputFormat);
-        a.put("outputFormat", HIVE_OUTPUT);
-        a.put("serde", serde);
-        a.put("serdeParameters", serdeParameters);
+        a.put("partitionKeys", partitionKeys);
+        a.put("inputFormat", format.inputFormat());
+        a.put("outputFormat", format.outputFormat());
+        a.put("serde", format.serde());
+        a.put("serdeParameters", format.serdeParameters());
+        Map<String, Object> p = new TreeMap<>(parameters);
+        p.put("infra.region", out.topology().region());
+        a.put("parameters", p);
         out.addUntagged("monitoring/glue-table." + name, "aws_glue_catalog_table", a, dependsOn, m.at());
     }
 }

@@ -37,7 +37,8 @@ final class ProxyExpander implements ComponentExpander {
         SecurityGroups.rule(out, sg, "ingress", "tcp", p.port(), p.port(), t.network().cidr(),
                 "proxy clients in the VPC", p.at());
         Instances.launchTemplate(out, "egress-proxy/launch-template", "egress-proxy", p.ami(), p.instanceType(),
-                squidUserData(t.network().cidr(), p.port(), p.allowedDomains()), List.of(Ref.id(sg)), p.at());
+                squidUserData(t.network().cidr(), p.port(), p.allowedDomains()), List.of(Ref.id(sg)),
+                InstanceLogShipping.Source.squid(), p.at());
         Instances.group(out, "egress-proxy/group", "egress-proxy", "egress-proxy/launch-template", p.capacity(),
                 Instances.subnets("public", t.network().zones()), List.of(), p.at());
     }
@@ -72,7 +73,7 @@ final class ProxyExpander implements ComponentExpander {
             }
         }
         Instances.launchTemplate(out, "access-proxy/launch-template", "access-proxy", p.ami(), p.instanceType(),
-                teleportUserData(t, "proxy"), List.of(Ref.id(sg)), p.at());
+                teleportUserData(t, "proxy"), List.of(Ref.id(sg)), InstanceLogShipping.Source.teleport(), p.at());
         Instances.group(out, "access-proxy/group", "access-proxy", "access-proxy/launch-template", p.capacity(),
                 Instances.subnets("public", t.network().zones()), List.of(), p.at());
         if (p.capacity().cpuTarget() > 0) {
@@ -88,7 +89,8 @@ final class ProxyExpander implements ComponentExpander {
         SecurityGroups.rule(out, authSg, "ingress", "tcp", TELEPORT_AUTH_PORT, TELEPORT_AUTH_PORT, Ref.id(sg),
                 "Teleport proxies", p.at());
         Instances.launchTemplate(out, "access-proxy/auth-launch-template", "teleport-auth", p.ami(),
-                p.authServers().instanceType(), teleportUserData(t, "auth"), List.of(Ref.id(authSg)), p.at());
+                p.authServers().instanceType(), teleportUserData(t, "auth"), List.of(Ref.id(authSg)),
+                InstanceLogShipping.Source.teleport(), p.at());
         List<String> zones = t.network().zones();
         for (int i = 0; i < p.authServers().count(); i++) {
             Instances.serverWithVolume(out, "access-proxy/auth-server." + i, "access-proxy/auth-data." + i,
@@ -116,9 +118,13 @@ final class ProxyExpander implements ComponentExpander {
                         "  listen_addr: 0.0.0.0:3023",
                         "ssh_service: {enabled: false}");
         String data = role.equals("auth") ? Instances.mountDataVolume("/var/lib/teleport") : "";
+        // Shipped by the CloudWatch agent, which reads files: Teleport logs to stderr unless told otherwise.
+        boolean shipped = InstanceLogShipping.group(t, "proxies") != null;
+        String log = shipped ? "  log:\n    output: " + InstanceLogShipping.TELEPORT_LOG + "\n" : "";
         return "#!/bin/bash\nset -euo pipefail\n" + data
                 + "dnf install -y https://cdn.teleport.dev/teleport-v16.4.0-1.x86_64.rpm\n"
-                + "cat > /etc/teleport.yaml <<'CONF'\nversion: v3\nteleport:\n  data_dir: /var/lib/teleport\n"
+                + (shipped ? "mkdir -p /var/log/teleport\n" : "")
+                + "cat > /etc/teleport.yaml <<'CONF'\nversion: v3\nteleport:\n  data_dir: /var/lib/teleport\n" + log
                 + "  auth_server: teleport-auth." + t.stack() + ".internal:" + TELEPORT_AUTH_PORT + "\n"
                 + service + "\nCONF\nsystemctl enable --now teleport\n";
     }

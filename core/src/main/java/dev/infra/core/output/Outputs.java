@@ -6,17 +6,41 @@ import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Topology;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * What users connect to, read from the state after an apply: the VPC, the load balancers' DNS
- * names, table and bucket names, the Redis and OpenSearch endpoints, the cluster endpoints and
- * how to reach each cluster with kubectl. Secrets are named, never shown.
+ * names, table and bucket names, the Redis and OpenSearch endpoints, the cluster endpoints,
+ * how to reach each cluster with kubectl, and an example Athena query per Glue table. Secrets are named, never shown.
  */
 public final class Outputs {
 
     private Outputs() {}
+
+    /**
+     * One example query per Glue table, in the stack's workgroup; the projected tables name the partitions they read, so
+     * a query scans a day (or an hour) rather than everything.
+     */
+    static final Map<String, String> QUERIES = orderedQueries();
+
+    private static Map<String, String> orderedQueries() {
+        Map<String, String> q = new LinkedHashMap<>();
+        q.put("cloudtrail", "SELECT eventtime, eventsource, eventname, useridentity.arn, errorcode FROM <table>"
+                + " WHERE errorcode IS NOT NULL ORDER BY eventtime DESC LIMIT 20");
+        q.put("waf", "SELECT httprequest.clientip, terminatingruleid, count(*) AS requests FROM <table>"
+                + " WHERE action = 'BLOCK' GROUP BY 1, 2 ORDER BY requests DESC LIMIT 20");
+        q.put("alb", "SELECT elb_status_code, count(*) AS requests FROM <table> GROUP BY 1 ORDER BY requests DESC");
+        q.put("vpc_flow", "SELECT srcaddr, dstaddr, dstport, sum(bytes) AS bytes FROM <table>"
+                + " WHERE hour >= date_format(now() - interval '1' day, '%Y/%m/%d/%H') AND action = 'REJECT'"
+                + " GROUP BY 1, 2, 3 ORDER BY bytes DESC LIMIT 20");
+        q.put("guardduty", "SELECT type, CAST(severity AS double) AS severity, title, createdat FROM <table>"
+                + " WHERE day >= date_format(current_date - interval '7' day, '%Y/%m/%d') ORDER BY 2 DESC LIMIT 20");
+        q.put("cloudwatch", "SELECT \"group\", logstream, from_unixtime(e.timestamp / 1000) AS at, e.message FROM <table>"
+                + " CROSS JOIN UNNEST(logevents) AS t(e) WHERE day = date_format(current_date, '%Y/%m/%d') LIMIT 50");
+        return Collections.unmodifiableMap(q);
+    }
 
     /** Output name → value; values absent from the state (not yet applied) are left out. */
     public static Map<String, Object> of(Topology topology, State state) {
@@ -57,7 +81,14 @@ public final class Outputs {
         }
         if (topology.monitoring() != null && topology.monitoring().athenaBucket() != null) {
             put(out, "athena_workgroup", id(state, "monitoring/athena-workgroup"));
-            put(out, "athena_database", id(state, "monitoring/glue-database"));
+            String database = id(state, "monitoring/glue-database");
+            put(out, "athena_database", database);
+            List<String> queries = database == null ? List.of() : QUERIES.entrySet().stream()
+                    .filter(q -> state.resources().containsKey("monitoring/glue-table." + q.getKey()))
+                    .map(q -> q.getValue().replace("<table>", database + "." + q.getKey())).toList();
+            if (!queries.isEmpty()) {
+                out.put("athena_queries", queries);
+            }
         }
         for (Cluster c : topology.clusters().values()) {
             String p = "cluster." + c.name() + "/cluster";

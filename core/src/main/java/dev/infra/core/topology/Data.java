@@ -68,10 +68,34 @@ public final class Data {
         }
     }
 
-    /** @param loadBalancerLogs the load balancers' access logs to a bucket of their own; null: off */
+    /**
+     * @param loadBalancerLogs the load balancers' access logs to a bucket of their own; null: off
+     * @param logArchive the region's log archive bucket and the sources written to it; null: off
+     * @param instanceLogs which log groups the instances' logs go to; null: off
+     */
     public record Monitoring(String trailBucket, Map<String, Integer> logGroups, boolean alarms, String guardDutyFrequency,
                              LogSearch logSearch, String athenaBucket, LoadBalancerLogs loadBalancerLogs,
-                             SourceLocation at) {}
+                             LogArchive logArchive, InstanceLogs instanceLogs, SourceLocation at) {}
+
+    /**
+     * The CloudWatch agent on the instances: the proxies' (Squid, Teleport) logs to the log group {@code proxies}, the
+     * services' (their containers') to {@code services}; each a key of {@code monitoring.logGroups}, null: not shipped.
+     */
+    public record InstanceLogs(String proxies, String services, SourceLocation at) {}
+
+    /**
+     * The region's log archive: a bucket of its own (SSE-KMS with the stack key) that the VPC's flow logs
+     * ({@code flowLogs}), GuardDuty's findings ({@code guardDutyFindings}) and the stack's log groups ({@code logGroups},
+     * through Firehose) are written to, kept {@code expirationDays}.
+     */
+    public record LogArchive(int expirationDays, boolean flowLogs, boolean guardDutyFindings, boolean logGroups,
+                             SourceLocation at) {
+
+        /** The region's archive: S3 names are global, so the name carries the region (a replica has its own). */
+        public static String bucketName(String stack, String region) {
+            return stack + "-logs-" + region;
+        }
+    }
 
     /** Every ALB's access logs to the region's log bucket, kept {@code expirationDays}. */
     public record LoadBalancerLogs(int expirationDays, SourceLocation at) {
@@ -82,7 +106,10 @@ public final class Data {
         }
     }
 
-    /** The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}. */
+    /**
+     * The ELK stack as an OpenSearch domain; its archive (snapshots) goes to {@code archiveBucket}; with
+     * {@code publishLogs}, its application, index-slow and search-slow logs go to a CloudWatch log group.
+     */
     public record LogSearch(String engineVersion, String instanceType, int instanceCount, int volumeSize,
-                            String archiveBucket) {}
+                            String archiveBucket, boolean publishLogs) {}
 }

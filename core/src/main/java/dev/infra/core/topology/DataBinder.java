@@ -11,6 +11,8 @@ import dev.infra.core.topology.Data.Cache;
 import dev.infra.core.topology.Data.Index;
 import dev.infra.core.topology.Data.Key;
 import dev.infra.core.topology.Data.LifecycleRule;
+import dev.infra.core.topology.Data.InstanceLogs;
+import dev.infra.core.topology.Data.LogArchive;
 import dev.infra.core.topology.Data.LogSearch;
 import dev.infra.core.topology.Data.LoadBalancerLogs;
 import dev.infra.core.topology.Data.Monitoring;
@@ -227,7 +229,8 @@ final class DataBinder {
         if (m.get("logSearch") instanceof YMap ls) {
             search = new LogSearch(text(ls.get("engineVersion"), "OpenSearch_2.13"), text(ls.get("instanceType"), "r6g.large.search"),
                     intOr(ls.get("instanceCount"), 2), intOr(ls.get("volumeSize"), 100),
-                    bucketRef(ls.get("archiveBucket"), "monitoring.logSearch.archiveBucket", buckets, diags));
+                    bucketRef(ls.get("archiveBucket"), "monitoring.logSearch.archiveBucket", buckets, diags),
+                    !"false".equals(text(ls.get("publishLogs"))));
         }
         if (search != null && buckets.containsKey(search.archiveBucket())) {
             checkArchive(buckets.get(search.archiveBucket()), diags);
@@ -236,8 +239,24 @@ final class DataBinder {
         String frequency = m.get("guardDuty") instanceof YMap g ? text(g.get("findingFrequency"), "FIFTEEN_MINUTES") : null;
         LoadBalancerLogs lbLogs = m.get("loadBalancerLogs") instanceof YMap l
                 ? new LoadBalancerLogs(intOr(l.get("expirationDays"), 90), l.at()) : null;
+        LogArchive archive = m.get("logArchive") instanceof YMap l
+                ? new LogArchive(intOr(l.get("expirationDays"), 365), !"false".equals(text(l.get("flowLogs"))),
+                        !"false".equals(text(l.get("guardDutyFindings"))), !"false".equals(text(l.get("logGroups"))),
+                        l.at()) : null;
+        InstanceLogs instanceLogs = null;
+        if (m.get("instanceLogs") instanceof YMap il) {
+            for (String kind : List.of("proxies", "services")) {
+                String group = text(il.get(kind));
+                if (group != null && !groups.containsKey(group)) {
+                    diags.error(il.get(kind).at(), "monitoring.instanceLogs." + kind, "'" + group
+                            + "' is not a log group of monitoring.logGroups" + (groups.isEmpty() ? ""
+                            : "; one of " + new java.util.TreeSet<>(groups.keySet())));
+                }
+            }
+            instanceLogs = new InstanceLogs(text(il.get("proxies")), text(il.get("services")), il.at());
+        }
         return new Monitoring(trail, groups, !"false".equals(text(m.get("alarms"))), frequency, search, athena, lbLogs,
-                m.at());
+                archive, instanceLogs, m.at());
     }
 
     /** Storage classes OpenSearch cannot restore a snapshot from: the S3 Glacier classes. */

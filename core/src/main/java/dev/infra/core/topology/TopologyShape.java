@@ -241,11 +241,30 @@ public final class TopologyShape {
                     optional("instanceType", pattern("such as r6g.large.search", "^[a-z0-9]+\\.[a-z0-9]+\\.search$")),
                     optional("instanceCount", integer("data nodes", 1, 80)),
                     optional("volumeSize", integer("EBS GiB per node", 10, 16384)),
-                    required("archiveBucket", pattern("a bucket reference such as buckets.elk-logs", "^buckets\\.[a-z][a-z0-9-]*$")))),
+                    required("archiveBucket", pattern("a bucket reference such as buckets.elk-logs", "^buckets\\.[a-z][a-z0-9-]*$")),
+                    optional("publishLogs", bool("the domain's application, index-slow and search-slow logs to the log group"
+                            + " /infra/<stack>/log-search (default true)")))),
             optional("loadBalancerLogs", obj("Every load balancer's access logs to a bucket of their own in each region"
                     + " (<stack>-lb-logs-<region>-<suffix>, SSE-S3: the only encryption ALB log delivery supports), under the"
                     + " load balancer's name; with athena, a Glue table alb over them.",
                     optional("expirationDays", integer("days to keep the logs (default 90)", 1, 3650)))),
+            optional("logArchive", obj("The region's log archive: a bucket of its own (<stack>-logs-<region>-<suffix>,"
+                    + " SSE-KMS with the stack key) for the VPC's flow logs, GuardDuty's findings and the log groups; with"
+                    + " athena, a Glue table over each.",
+                    optional("expirationDays", integer("days to keep the logs (default 365)", 1, 36500)),
+                    optional("flowLogs", bool("the VPC's flow logs, Parquet, hourly partitions, under vpc-flow-logs/"
+                            + " (default true; needs network)")),
+                    optional("guardDutyFindings", bool("GuardDuty's findings, encrypted with the stack key, under"
+                            + " guardduty/ (default true; needs guardDuty)")),
+                    optional("logGroups", bool("every log group of the stack (logGroups, the log search domain's) through a"
+                            + " subscription filter and a Firehose delivery stream, GZIP, under cloudwatch/<group>/yyyy/MM/dd/"
+                            + " (default true)")))),
+            optional("instanceLogs", obj("The CloudWatch agent on the instances (user data, an instance profile allowed to"
+                    + " write to these groups only), their logs to the stack's log groups.",
+                    optional("proxies", pattern("a key of logGroups for Squid's and Teleport's logs (absent: not shipped)",
+                            "^[a-z][a-z0-9-]*$")),
+                    optional("services", pattern("a key of logGroups for the services' container logs (absent: not"
+                            + " shipped)", "^[a-z][a-z0-9-]*$")))),
             optional("athena", obj("An Athena workgroup and Glue tables over the CloudTrail, WAF and ALB logs.",
                     required("resultsBucket", pattern("a bucket reference such as buckets.audit", "^buckets\\.[a-z][a-z0-9-]*$")))));
 

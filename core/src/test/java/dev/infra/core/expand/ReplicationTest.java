@@ -58,7 +58,7 @@ class ReplicationTest {
     @Test
     void aSingleRegionStackIsUnchangedByTheMultiRegionSettings() {
         Map<String, ResourceSpec> specs = byAddress(SEED);
-        assertThat(specs).hasSize(121).doesNotContainKeys("bucket.static/replication-role", "dns/health-check.www",
+        assertThat(specs).hasSize(139).doesNotContainKeys("bucket.static/replication-role", "dns/health-check.www",
                 "cache.sessions/global");
         assertThat(specs.get("dns/record.www").attributes()).doesNotContainKeys("setIdentifier", "failover");
     }

@@ -5,9 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
-import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -28,7 +26,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.LogGroup;
  * <p>readAll: DescribeLogGroups has no tag filter, so the stack's groups come from one GetResources call of the
  * Resource Groups Tagging API (tags included), then one DescribeLogGroups per 50 of them (logGroupIdentifiers).
  */
-public final class LogGroupProvider extends AwsResourceProvider {
+public final class LogGroupProvider extends LogsProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_group";
     static final String NAME = "name";
@@ -42,15 +40,6 @@ public final class LogGroupProvider extends AwsResourceProvider {
 
     public LogGroupProvider(AwsClients clients) {
         super(clients, TYPE, true, Set.of(RETENTION, KMS_KEY), Set.of(ARN));
-    }
-
-    private CloudWatchLogsClient logs() {
-        return clients().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
-    }
-
-    @Override
-    protected boolean isGone(AwsCallException e) {
-        return "ResourceNotFoundException".equals(e.code()) || e.isNotFound();
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

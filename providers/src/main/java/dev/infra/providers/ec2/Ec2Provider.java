@@ -110,6 +110,11 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
      */
     protected abstract String createResource(Ec2Client once, ResourceSpec spec, TagSpecification tags, String clientToken);
 
+    /** Whether a create failed on something it names that AWS does not show yet (then retried for a while); none by default. */
+    protected boolean notYet(AwsCallException e) {
+        return false;
+    }
+
     /** What completes a create (attach, modify an attribute, wait until available), each call in {@link #whenVisible}. */
     protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
     }
@@ -181,7 +186,7 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
         String stack = spec.tags().get(STACK_TAG);
         Supplier<String> create = () -> createResource(clients().ec2ForCreates(), spec, tags, clientToken);
         String id = stack == null && tagType != null ? create.get()
-                : createOnce(ctx, spec.address(), create, () -> lookup(stack, spec).map(idOf), e -> false);
+                : createOnce(ctx, spec.address(), create, () -> lookup(stack, spec).map(idOf), this::notYet);
         afterCreate(id, spec, ctx);
         return readBack(id, ctx);
     }

@@ -6,6 +6,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
+import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
@@ -89,6 +90,15 @@ public final class InstanceProvider extends Ec2Provider<Instance> {
 
     private static Optional<String> systemTag(Instance instance, String key) {
         return instance.tags().stream().filter(t -> key.equals(t.key())).map(Tag::value).findFirst();
+    }
+
+    /**
+     * An instance profile made just before (in the launch template) may not be visible to EC2 yet: RunInstances then
+     * answers InvalidParameterValue "Invalid IAM Instance Profile", which is retried.
+     */
+    @Override
+    protected boolean notYet(AwsCallException e) {
+        return "InvalidParameterValue".equals(e.code()) && String.valueOf(e.getMessage()).contains("nstance Profile");
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -26,8 +27,9 @@ import software.amazon.awssdk.services.glue.model.TableInput;
 
 /**
  * {@code aws_glue_catalog_table}: databaseName, name, location (s3 URI), columns and partitionKeys (lists of
- * {@code {name, type}}), inputFormat, outputFormat, serde (the serialization library class), serdeParameters; no tags.
- * Id: {@code <database>.<table>}.
+ * {@code {name, type}}), inputFormat, outputFormat, serde (the serialization library class), serdeParameters, parameters
+ * (the table's: partition projection, say); no tags. Id: {@code <database>.<table>}. {@link ResourceSpec#ACCOUNT} in
+ * the location or a parameter is written as the account (a log's path names it) and read back as the token.
  *
  * <p>The table is an {@code EXTERNAL_TABLE} whose {@code classification} parameter names its data format when the SerDe
  * or input format tells it (parquet, orc, avro, cloudtrail, json, csv). UpdateTable replaces the whole definition with
@@ -45,12 +47,13 @@ public final class GlueTableProvider extends GlueProvider<Table> {
     static final String OUTPUT_FORMAT = "outputFormat";
     static final String SERDE = "serde";
     static final String SERDE_PARAMETERS = "serdeParameters";
+    static final String PARAMETERS = "parameters";
     static final String EXTERNAL_TABLE = "EXTERNAL_TABLE";
     static final String CLASSIFICATION = "classification";
 
     public GlueTableProvider(AwsClients clients) {
         super(clients, TYPE, Set.of(LOCATION, COLUMNS, PARTITION_KEYS, INPUT_FORMAT, OUTPUT_FORMAT, SERDE,
-                SERDE_PARAMETERS));
+                SERDE_PARAMETERS, PARAMETERS));
     }
 
     @Override
@@ -100,8 +103,12 @@ public final class GlueTableProvider extends GlueProvider<Table> {
         StorageDescriptor sd = t.storageDescriptor();
         a.put(COLUMNS, sd == null ? List.of() : columns(sd.columns()));
         a.put(PARTITION_KEYS, columns(t.partitionKeys()));
+        Map<String, Object> parameters = new TreeMap<>();
+        t.parameters().forEach((k, v) -> parameters.put(k, tokenized(v)));
+        parameters.remove(CLASSIFICATION);
+        a.put(PARAMETERS, parameters);
         if (sd != null) {
-            putIfPresent(a, LOCATION, sd.location());
+            putIfPresent(a, LOCATION, sd.location() == null ? null : tokenized(sd.location()));
             putIfPresent(a, INPUT_FORMAT, sd.inputFormat());
             putIfPresent(a, OUTPUT_FORMAT, sd.outputFormat());
             SerDeInfo serde = sd.serdeInfo();
@@ -111,6 +118,16 @@ public final class GlueTableProvider extends GlueProvider<Table> {
             a.put(SERDE_PARAMETERS, serde == null ? Map.of() : new TreeMap<>(serde.parameters()));
         }
         return live(t.databaseName() + "." + t.name(), Map.of(), a);
+    }
+
+    /** {@code value} with the account as {@link ResourceSpec#ACCOUNT}, as the spec has it. */
+    private String tokenized(String value) {
+        return Policies.tokenized(value, clients()::account);
+    }
+
+    /** {@code value} with {@link ResourceSpec#ACCOUNT} as the account. */
+    private String accounted(String value) {
+        return Policies.withAccount(value, clients()::account);
     }
 
     private static List<Map<String, Object>> columns(List<Column> columns) {
@@ -144,20 +161,25 @@ public final class GlueTableProvider extends GlueProvider<Table> {
 
     // ---- the definition -----------------------------------------------------------------------------
 
-    private static TableInput tableInput(ResourceSpec spec) {
+    private TableInput tableInput(ResourceSpec spec) {
         String serde = SpecValues.optionalString(spec, SERDE);
         String inputFormat = SpecValues.optionalString(spec, INPUT_FORMAT);
         String classification = classification(serde, inputFormat);
+        Map<String, String> parameters = new TreeMap<>();
+        stringMap(spec, PARAMETERS).forEach((k, v) -> parameters.put(k, accounted(v)));
+        if (classification != null) {
+            parameters.put(CLASSIFICATION, classification);
+        }
         return TableInput.builder()
                 .name(lowerCaseName(spec, NAME))
                 .tableType(EXTERNAL_TABLE)
-                .parameters(classification == null ? Map.of() : Map.of(CLASSIFICATION, classification))
+                .parameters(parameters)
                 .storageDescriptor(sd -> sd
                         .columns(columns(spec, COLUMNS))
-                        .location(SpecValues.optionalString(spec, LOCATION))
+                        .location(accounted(SpecValues.optionalString(spec, LOCATION)))
                         .inputFormat(inputFormat)
                         .outputFormat(SpecValues.optionalString(spec, OUTPUT_FORMAT))
-                        .serdeInfo(s -> s.serializationLibrary(serde).parameters(serdeParameters(spec))))
+                        .serdeInfo(s -> s.serializationLibrary(serde).parameters(stringMap(spec, SERDE_PARAMETERS))))
                 .partitionKeys(columns(spec, PARTITION_KEYS))
                 .build();
     }
@@ -173,13 +195,13 @@ public final class GlueTableProvider extends GlueProvider<Table> {
         }).toList();
     }
 
-    private static Map<String, String> serdeParameters(ResourceSpec spec) {
-        Object v = spec.attributes().get(SERDE_PARAMETERS);
+    private static Map<String, String> stringMap(ResourceSpec spec, String attribute) {
+        Object v = spec.attributes().get(attribute);
         if (v == null) {
             return Map.of();
         }
         if (!(v instanceof Map<?, ?> m)) {
-            throw new ProviderException(spec.address(), SERDE_PARAMETERS + " must be a map, got " + v);
+            throw new ProviderException(spec.address(), attribute + " must be a map, got " + v);
         }
         Map<String, String> out = new TreeMap<>();
         m.forEach((k, val) -> out.put(String.valueOf(k), String.valueOf(val)));

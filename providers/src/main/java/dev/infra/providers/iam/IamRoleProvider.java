@@ -37,7 +37,8 @@ import software.amazon.awssdk.services.iam.model.Role;
  * <p>{@code assumeRolePolicy} is read back in {@link Policies#canonical canonical form} (AWS returns the document
  * URL-encoded, and may reformat it), and compared in that form on update. {@code inlinePolicy} is the one inline policy
  * named {@value #INLINE_NAME} (PutRolePolicy / DeleteRolePolicy; GetRolePolicy, NoSuchEntity = none), in the same
- * canonical form. Other inline policies a role may hold are left alone (delete removes them all).
+ * canonical form. {@link dev.infra.core.model.ResourceSpec#ACCOUNT} in either is written as the account and read back as
+ * the token. Other inline policies a role may hold are left alone (delete removes them all).
  */
 public final class IamRoleProvider extends IamProvider {
 
@@ -82,7 +83,7 @@ public final class IamRoleProvider extends IamProvider {
     private LiveResource toLive(Role role, Map<String, String> tags) {
         Map<String, Object> a = new TreeMap<>();
         a.put(NAME, role.roleName());
-        putIfPresent(a, POLICY, Policies.canonical(role.assumeRolePolicyDocument()));
+        putIfPresent(a, POLICY, Policies.tokenized(Policies.canonical(role.assumeRolePolicyDocument()), clients()::account));
         a.put(MANAGED, List.copyOf(attachedPolicies(role.roleName())));
         inlinePolicy(role.roleName()).ifPresent(p -> a.put(INLINE, p));
         a.put(ARN, role.arn());
@@ -99,8 +100,9 @@ public final class IamRoleProvider extends IamProvider {
 
     /** The {@value #INLINE_NAME} inline policy in canonical form (IAM returns it URL-encoded); none: NoSuchEntity. */
     private Optional<String> inlinePolicy(String roleName) {
-        return getIfExists(() -> Policies.canonical(call("GetRolePolicy",
-                () -> iam().getRolePolicy(b -> b.roleName(roleName).policyName(INLINE_NAME))).policyDocument()));
+        return getIfExists(() -> Policies.tokenized(Policies.canonical(call("GetRolePolicy",
+                () -> iam().getRolePolicy(b -> b.roleName(roleName).policyName(INLINE_NAME))).policyDocument()),
+                clients()::account));
     }
 
     // ---- changes ----------------------------------------------------------------------------------------
@@ -108,7 +110,7 @@ public final class IamRoleProvider extends IamProvider {
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
-        String policy = SpecValues.string(spec, POLICY);
+        String policy = Policies.withAccount(SpecValues.string(spec, POLICY), clients()::account);
         Set<String> managed = new TreeSet<>(SpecValues.strings(spec, MANAGED));
         String given = SpecValues.optionalString(spec, PATH);
         String path = given != null ? given : pathOf(spec.tags().get(STACK_TAG));
@@ -134,8 +136,8 @@ public final class IamRoleProvider extends IamProvider {
                 keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
         String policy = SpecValues.optionalString(spec, POLICY);
         if (policy != null && !Policies.canonical(policy).equals(now.attributes().get(POLICY))) {
-            call("UpdateAssumeRolePolicy",
-                    () -> iam().updateAssumeRolePolicy(b -> b.roleName(name).policyDocument(policy)));
+            call("UpdateAssumeRolePolicy", () -> iam().updateAssumeRolePolicy(
+                    b -> b.roleName(name).policyDocument(Policies.withAccount(policy, clients()::account))));
         }
         if (spec.attributes().containsKey(MANAGED)) {
             Set<String> want = new TreeSet<>(SpecValues.strings(spec, MANAGED));
@@ -216,8 +218,9 @@ public final class IamRoleProvider extends IamProvider {
     }
 
     private Object putInline(String roleName, String document) {
+        String written = Policies.withAccount(document, clients()::account);
         return call("PutRolePolicy", () -> iam().putRolePolicy(
-                b -> b.roleName(roleName).policyName(INLINE_NAME).policyDocument(document)));
+                b -> b.roleName(roleName).policyName(INLINE_NAME).policyDocument(written)));
     }
 
     private void detach(String roleName, String arn) {

@@ -126,7 +126,11 @@ public abstract class KmsKeyBase extends KmsProvider {
      * in this account (aws:SourceArn, and the encryption context kms:EncryptionContext:aws:cloudtrail:arn), CloudWatch
      * Logs ("Encrypt log data in CloudWatch Logs using AWS KMS") on the encryption context of this account's log groups
      * in the region, CloudWatch alarms publishing to an encrypted topic (SNS "Key management", AWS services) on
-     * aws:SourceAccount and this account's alarms (aws:SourceArn). Any other service: the account (aws:SourceAccount).
+     * aws:SourceAccount and this account's alarms (aws:SourceArn), the log delivery service writing VPC flow logs to an
+     * SSE-KMS bucket (Amazon VPC User Guide, "Required key policy for use with SSE-KMS") on aws:SourceAccount and this
+     * account's log deliveries in the region, GuardDuty exporting findings ("Exporting generated findings to Amazon S3",
+     * the key policy step: kms:GenerateDataKey) on aws:SourceAccount and this account's detectors in the region. Any
+     * other service: the account (aws:SourceAccount).
      */
     private List<Map<String, Object>> serviceStatements(String service) {
         String[] root = clients().globalArn("iam", "root").split(":");
@@ -157,6 +161,18 @@ public abstract class KmsKeyBase extends KmsProvider {
             return List.of(statement(sid, principal, List.of("kms:Decrypt", "kms:GenerateDataKey*"), Map.of(
                     "StringEquals", Map.of("aws:SourceAccount", account),
                     "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":cloudwatch:*:" + account + ":alarm:*"))));
+        }
+        if (label.equals("delivery")) {
+            return List.of(statement(sid, principal, List.of("kms:Decrypt", "kms:DescribeKey", "kms:Encrypt",
+                    "kms:GenerateDataKey*", "kms:ReEncrypt*"), Map.of(
+                    "StringEquals", Map.of("aws:SourceAccount", account),
+                    "ArnLike", Map.of("aws:SourceArn", "arn:" + partition + ":logs:" + clients().region() + ":" + account + ":*"))));
+        }
+        if (label.equals("guardduty")) {
+            return List.of(statement(sid, principal, List.of("kms:GenerateDataKey"), Map.of(
+                    "StringEquals", Map.of("aws:SourceAccount", account),
+                    "ArnLike", Map.of("aws:SourceArn",
+                            "arn:" + partition + ":guardduty:" + clients().region() + ":" + account + ":detector/*"))));
         }
         return List.of(statement(sid, principal, USE, Map.of("StringEquals", Map.of("aws:SourceAccount", account))));
     }

@@ -30,6 +30,7 @@ import software.amazon.awssdk.services.opensearch.model.EBSOptions;
 import software.amazon.awssdk.services.opensearch.model.EncryptionAtRestOptions;
 import software.amazon.awssdk.services.opensearch.model.EngineType;
 import software.amazon.awssdk.services.opensearch.model.GetUpgradeStatusResponse;
+import software.amazon.awssdk.services.opensearch.model.LogPublishingOption;
 import software.amazon.awssdk.services.opensearch.model.NodeToNodeEncryptionOptions;
 import software.amazon.awssdk.services.opensearch.model.Tag;
 import software.amazon.awssdk.services.opensearch.model.UpdateDomainConfigRequest;
@@ -41,7 +42,9 @@ import software.amazon.awssdk.services.opensearch.model.VolumeType;
 /**
  * {@code aws_opensearch_domain}: name, engineVersion, instanceType, instanceCount, zoneAwareness, subnetIds (set),
  * securityGroupIds (set), ebsVolumeSize (gp3, GiB), encryptAtRest, kmsKeyId, nodeToNodeEncryption, enforceHttps,
- * tlsPolicy, tags; computed endpoint (the VPC endpoint, else the public one) and arn. Id: the domain name.
+ * tlsPolicy, logPublishing (Map: log type such as {@code SEARCH_SLOW_LOGS} → the ARN of the CloudWatch log group it is
+ * published to; the types not listed are off), tags; computed endpoint (the VPC endpoint, else the public one) and arn.
+ * Id: the domain name.
  *
  * <p>A domain in a VPC needs the account's OpenSearch service-linked role, which the API does not make: it is found or
  * made first ({@link ServiceLinkedRoles}), and CreateDomain is retried while OpenSearch does not see it yet.
@@ -75,6 +78,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     static final String NODE_TO_NODE = "nodeToNodeEncryption";
     static final String ENFORCE_HTTPS = "enforceHttps";
     static final String TLS_POLICY = "tlsPolicy";
+    static final String LOG_PUBLISHING = "logPublishing";
     static final String ENDPOINT = "endpoint";
     static final String ARN = "arn";
 
@@ -95,7 +99,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
 
     public OpenSearchDomainProvider(AwsClients clients) {
         super(clients, TYPE, true, Set.of(ENGINE_VERSION, INSTANCE_TYPE, INSTANCE_COUNT, ZONE_AWARENESS,
-                SECURITY_GROUP_IDS, EBS_VOLUME_SIZE, ENFORCE_HTTPS, TLS_POLICY), Set.of(ENDPOINT, ARN));
+                SECURITY_GROUP_IDS, EBS_VOLUME_SIZE, ENFORCE_HTTPS, TLS_POLICY, LOG_PUBLISHING), Set.of(ENDPOINT, ARN));
         unordered(SUBNET_IDS, SECURITY_GROUP_IDS);
     }
 
@@ -198,6 +202,15 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             a.put(ENFORCE_HTTPS, Boolean.TRUE.equals(endpoint.enforceHTTPS()));
             putIfPresent(a, TLS_POLICY, endpoint.tlsSecurityPolicyAsString());
         }
+        Map<String, Object> published = new TreeMap<>();
+        if (s.hasLogPublishingOptions()) {
+            s.logPublishingOptionsAsStrings().forEach((type, option) -> {
+                if (Boolean.TRUE.equals(option.enabled()) && option.cloudWatchLogsLogGroupArn() != null) {
+                    published.put(type, option.cloudWatchLogsLogGroupArn());
+                }
+            });
+        }
+        a.put(LOG_PUBLISHING, published);
         putIfPresent(a, ENDPOINT, endpointOf(s));
         a.put(ARN, s.arn());
         return live(s.domainName(), tags, a);
@@ -238,6 +251,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
                     .encryptionAtRestOptions(encryptionAtRest(spec))
                     .nodeToNodeEncryptionOptions(nodeToNode(spec))
                     .domainEndpointOptions(endpointOptions(spec))
+                    .logPublishingOptionsWithStrings(logPublishing(spec, Map.of()))
                     .tagList(tags(spec.tags()))));
             return name;
         }, () -> describe(name).filter(s -> !deleting(s)).map(DomainStatus::domainName),
@@ -303,6 +317,11 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
         }
         if (differ.stream().anyMatch(ENDPOINT_OPTIONS::contains)) {
             config.domainEndpointOptions(endpointOptions(spec));
+            reconfigure = true;
+        }
+        if (differ.contains(LOG_PUBLISHING)) {
+            Map<?, ?> before = now.attributes().get(LOG_PUBLISHING) instanceof Map<?, ?> m ? m : Map.of();
+            config.logPublishingOptionsWithStrings(logPublishing(spec, before));
             reconfigure = true;
         }
         if (reconfigure) {
@@ -424,6 +443,17 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             return null;
         }
         return DomainEndpointOptions.builder().enforceHTTPS(https).tlsSecurityPolicy(policy).build();
+    }
+
+    /** The spec's log types on, with their groups; the types {@code before} had that the spec drops, off. */
+    private static Map<String, LogPublishingOption> logPublishing(ResourceSpec spec, Map<?, ?> before) {
+        Map<String, LogPublishingOption> out = new TreeMap<>();
+        before.keySet().forEach(type -> out.put(String.valueOf(type), LogPublishingOption.builder().enabled(false).build()));
+        if (spec.attributes().get(LOG_PUBLISHING) instanceof Map<?, ?> m) {
+            m.forEach((type, arn) -> out.put(String.valueOf(type), LogPublishingOption.builder().enabled(true)
+                    .cloudWatchLogsLogGroupArn(String.valueOf(arn)).build()));
+        }
+        return out;
     }
 
     private static List<Tag> tags(Map<String, String> tags) {

@@ -90,7 +90,7 @@ class GlueIT extends ProviderTestSupport {
         assertThat(database.forcesReplacement("name")).isTrue();
         ResourceSchema table = new GlueTableProvider(clients).schema();
         assertThat(table.updatable()).containsExactlyInAnyOrder("location", "columns", "partitionKeys", "inputFormat",
-                "outputFormat", "serde", "serdeParameters");
+                "outputFormat", "serde", "serdeParameters", "parameters");
         assertThat(table.forcesReplacement("databaseName")).isTrue();
         assertThat(table.forcesReplacement("name")).isTrue();
     }

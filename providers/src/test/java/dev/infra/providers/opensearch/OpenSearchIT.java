@@ -128,7 +128,7 @@ class OpenSearchIT extends ProviderTestSupport {
     void schemaFollowsTheContract() {
         ResourceSchema schema = new OpenSearchDomainProvider(clients).schema();
         assertThat(schema.updatable()).containsExactlyInAnyOrder("tags", "engineVersion", "instanceType",
-                "instanceCount", "zoneAwareness", "securityGroupIds", "ebsVolumeSize", "enforceHttps", "tlsPolicy");
+                "instanceCount", "zoneAwareness", "securityGroupIds", "ebsVolumeSize", "enforceHttps", "tlsPolicy", "logPublishing");
         assertThat(schema.computed()).containsExactlyInAnyOrder("endpoint", "arn");
         assertThat(schema.unordered()).containsExactlyInAnyOrder("subnetIds", "securityGroupIds");
         for (String forcing : List.of("name", "subnetIds", "encryptAtRest", "kmsKeyId", "nodeToNodeEncryption")) {

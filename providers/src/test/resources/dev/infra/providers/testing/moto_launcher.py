@@ -2881,6 +2881,321 @@ def patch_presigned_request_routing():
     DomainDispatcherApplication.infer_service_region_host = infer_service_region_host
 
 
+# ---- issue 16 (Athena over all the seed's logs): flow logs to an S3 folder, GuardDuty publishing destinations ----
+
+def patch_ec2_flow_log_s3_destination():
+    """CreateFlowLogs to an S3 bucket folder, with DestinationOptions.
+
+    AWS: LogDestination of an "s3" flow log is "the ARN of an Amazon S3 bucket", optionally with a folder
+    ("arn:aws:s3:::my-bucket/my-logs/"); DestinationOptions (FileFormat plain-text | parquet,
+    HiveCompatiblePartitions, PerHourPartition; defaults plain-text, false, false) are reported back by
+    DescribeFlowLogs; a bucket that does not exist is reported in Unsuccessful
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateFlowLogs.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DestinationOptionsRequest.html,
+    https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_FlowLog.html). A FileFormat outside those two is
+    refused (InvalidParameter). moto 5.2.x looks the whole "bucket/folder/" up as a bucket name (so any folder
+    fails as a missing bucket) and drops DestinationOptions.
+    """
+    from moto.ec2.exceptions import EC2ClientError, FlowLogAlreadyExists
+    from moto.ec2.models.flow_logs import FlowLogsBackend
+    from moto.ec2.responses.flow_logs import FlowLogs
+
+    original_backend = FlowLogsBackend.create_flow_logs
+    original_response = FlowLogs.create_flow_logs
+
+    def create_flow_logs(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                         log_destination_type, log_destination, *args, **kwargs):
+        if log_destination_type != "s3" or not log_destination or "/" not in log_destination.split(":", 5)[-1]:
+            return original_backend(self, resource_type, resource_ids, traffic_type, deliver_logs_permission_arn,
+                                    log_destination_type, log_destination, *args, **kwargs)
+        for fl in self.describe_flow_logs():
+            if any(fl.resource_id == r and fl.log_destination == log_destination for r in resource_ids):
+                raise FlowLogAlreadyExists()
+        bucket_arn = log_destination.split("/", 1)[0]
+        made, unsuccessful = original_backend(self, resource_type, resource_ids, traffic_type,
+                                              deliver_logs_permission_arn, log_destination_type, bucket_arn,
+                                              *args, **kwargs)
+        for fl in made:
+            fl.log_destination = log_destination
+        return made, unsuccessful
+
+    def create_flow_logs_response(self):
+        file_format = self.querystring.get("DestinationOptions.FileFormat", [None])[0]
+        if file_format is not None and file_format not in ("plain-text", "parquet"):
+            raise EC2ClientError("InvalidParameter", f"Invalid FileFormat: {file_format}")
+        before = {fl.id for fl in self.ec2_backend.describe_flow_logs()}
+        result = original_response(self)
+
+        def flag(name):
+            return self.querystring.get("DestinationOptions." + name, ["false"])[0].lower() == "true"
+
+        for fl in self.ec2_backend.describe_flow_logs():
+            if fl.id not in before and fl.log_destination_type == "s3":
+                fl.destination_options = {"FileFormat": file_format or "plain-text",
+                                          "HiveCompatiblePartitions": flag("HiveCompatiblePartitions"),
+                                          "PerHourPartition": flag("PerHourPartition")}
+        return result
+
+    FlowLogsBackend.create_flow_logs = create_flow_logs
+    FlowLogs.create_flow_logs = create_flow_logs_response
+
+
+def patch_guardduty_publishing_destinations():
+    """Create/Describe/List/Update/DeletePublishingDestination: GuardDuty findings exported to S3.
+
+    AWS (https://docs.aws.amazon.com/guardduty/latest/APIReference/API_CreatePublishingDestination.html and the
+    Describe-, List-, Update-, DeletePublishingDestination pages; GuardDuty User Guide, "Exporting generated findings
+    to Amazon S3"): a destination of a detector has an id, DestinationType S3 (the only type), DestinationProperties
+    {DestinationArn: the bucket's ARN, optionally with a folder, KmsKeyArn: the KMS key findings are encrypted with},
+    a Status and tags; "the destination resource must exist" before it is created: an unknown detector, a type other
+    than S3, a destination ARN that is not an existing bucket's, or a KMS key ARN that is not the ARN of an existing,
+    enabled key of the account are refused with BadRequestException (400), as are Describe/Update/Delete of an unknown
+    destination id. Update changes DestinationArn and/or KmsKeyArn, with the same checks. A destination goes with its
+    detector. Status is PUBLISHING (AWS: PENDING_VERIFICATION until its first check, then PUBLISHING).
+    moto 5.2.x does not route these calls (HTTP 404).
+    """
+    import json
+    import uuid
+
+    from moto.guardduty import urls
+    from moto.guardduty.exceptions import GuardDutyException
+    from moto.guardduty.responses import GuardDutyResponse
+    from moto.kms.models import kms_backends
+    from moto.s3.models import s3_backends
+
+    class BadRequest(GuardDutyException):
+        code = 400
+
+        def __init__(self, message):
+            super().__init__("BadRequestException", message)
+
+        def get_headers(self, *args, **kwargs):
+            return [("X-Amzn-ErrorType", "BadRequestException")]
+
+    def detector(self):
+        detector_id = self.path.split("/detector/")[1].split("/")[0]
+        d = self.guardduty_backend.detectors.get(detector_id)
+        if d is None:
+            raise BadRequest("The request is rejected because the input detectorId is not owned by the current account.")
+        if not hasattr(d, "publishing_destinations"):
+            d.publishing_destinations = {}
+        return d
+
+    def destination(self, d):
+        destination_id = self.path.rstrip("/").split("/")[-1]
+        if destination_id not in d.publishing_destinations:
+            raise BadRequest("The request is rejected because the destination " + destination_id + " does not exist.")
+        return d.publishing_destinations[destination_id]
+
+    def checked(self, properties):
+        arn = (properties or {}).get("destinationArn") or ""
+        parts = arn.split(":", 5)
+        if len(parts) != 6 or parts[2] != "s3" or not parts[5]:
+            raise BadRequest("The request is rejected because the destinationArn " + arn + " is not an S3 bucket ARN.")
+        bucket = parts[5].split("/", 1)[0]
+        if bucket not in s3_backends[self.current_account][parts[1]].buckets:
+            raise BadRequest("The request is rejected because the destination bucket " + bucket + " does not exist.")
+        key_arn = (properties or {}).get("kmsKeyArn") or ""
+        key_parts = key_arn.split(":", 5)
+        if len(key_parts) != 6 or key_parts[2] != "kms" or not key_parts[5].startswith("key/") \
+                or key_parts[4] != self.current_account:
+            raise BadRequest("The request is rejected because the kmsKeyArn " + key_arn + " is not a KMS key ARN.")
+        try:
+            key = kms_backends[key_parts[4]][key_parts[3]].describe_key(key_parts[5][len("key/"):])
+        except Exception:
+            key = None
+        if key is None or key.key_state != "Enabled":
+            raise BadRequest("The request is rejected because the KMS key " + key_arn + " does not exist or is not enabled.")
+        return {"destinationArn": arn, "kmsKeyArn": key_arn}
+
+    def create_publishing_destination(self):
+        d = detector(self)
+        if self._get_param("destinationType") != "S3":
+            raise BadRequest("The request is rejected because destinationType must be S3.")
+        properties = checked(self, self._get_param("destinationProperties"))
+        destination_id = uuid.uuid4().hex
+        d.publishing_destinations[destination_id] = {
+            "destinationId": destination_id, "destinationType": "S3", "status": "PUBLISHING",
+            "publishingFailureStartTimestamp": 0, "destinationProperties": properties,
+            "tags": self._get_param("tags") or {}}
+        return json.dumps({"destinationId": destination_id})
+
+    def describe_publishing_destination(self):
+        return json.dumps(destination(self, detector(self)))
+
+    def list_publishing_destinations(self):
+        return json.dumps({"destinations": [
+            {k: v[k] for k in ("destinationId", "destinationType", "status")}
+            for v in detector(self).publishing_destinations.values()]})
+
+    def update_publishing_destination(self):
+        found = destination(self, detector(self))
+        given = self._get_param("destinationProperties") or {}
+        found["destinationProperties"] = checked(self, {**found["destinationProperties"],
+                                                        **{k: v for k, v in given.items() if v}})
+        return "{}"
+
+    def delete_publishing_destination(self):
+        d = detector(self)
+        destination(self, d)
+        d.publishing_destinations.pop(self.path.rstrip("/").split("/")[-1])
+        return "{}"
+
+    for f in (create_publishing_destination, describe_publishing_destination, list_publishing_destinations,
+              update_publishing_destination, delete_publishing_destination):
+        setattr(GuardDutyResponse, f.__name__, f)
+    urls.url_paths["{0}/detector/(?P<detector_id>[^/]+)/publishingDestination$"] = GuardDutyResponse.dispatch
+    urls.url_paths["{0}/detector/(?P<detector_id>[^/]+)/publishingDestination/(?P<destination_id>[^/]+)$"] = \
+        GuardDutyResponse.dispatch
+
+
+def patch_opensearch_log_publishing_access():
+    """CreateDomain / UpdateDomainConfig with LogPublishingOptions: the log group must let OpenSearch Service write.
+
+    AWS (OpenSearch Service Developer Guide, "Monitoring OpenSearch logs with Amazon CloudWatch Logs",
+    https://docs.aws.amazon.com/opensearch-service/latest/developerguide/createdomain-configure-slow-logs.html):
+    before a domain publishes a log type to a log group, a CloudWatch Logs resource policy must allow
+    es.amazonaws.com logs:CreateLogStream and logs:PutLogEvents on the group; otherwise the call fails with
+    ValidationException "The Resource Access Policy specified for the CloudWatch Logs log group <name> does not grant
+    sufficient permissions for Amazon OpenSearch Service to create a log stream. Please check the Resource Access
+    Policy." A group that does not exist fails the same call (ValidationException). The statement's conditions are
+    not evaluated. moto 5.2.x stores any LogPublishingOptions.
+    """
+    import fnmatch
+    import json
+
+    from moto.core.exceptions import JsonRESTError
+    from moto.logs.models import logs_backends
+    from moto.opensearch.responses import OpenSearchServiceResponse
+
+    def allows(statement, group_arn):
+        principal = statement.get("Principal") or {}
+        services = principal.get("Service") if isinstance(principal, dict) else None
+        services = [services] if isinstance(services, str) else services or []
+        actions = statement.get("Action")
+        actions = [actions] if isinstance(actions, str) else actions or []
+        resources = statement.get("Resource")
+        resources = [resources] if isinstance(resources, str) else resources or []
+        return (statement.get("Effect") == "Allow" and any(s.startswith("es.amazonaws.com") for s in services)
+                and all(any(fnmatch.fnmatchcase(needed, a) for a in actions)
+                        for needed in ("logs:CreateLogStream", "logs:PutLogEvents"))
+                and any(fnmatch.fnmatchcase(group_arn + ":*", r) or fnmatch.fnmatchcase(group_arn, r)
+                        for r in resources))
+
+    def check(self):
+        options = self._get_param("LogPublishingOptions") or {}
+        for option in options.values():
+            arn = (option or {}).get("CloudWatchLogsLogGroupArn")
+            if not option.get("Enabled", True) or not arn:
+                continue
+            parts = arn.split(":")
+            name = arn.split(":log-group:", 1)[-1].removesuffix(":*")
+            logs = logs_backends[parts[4]][parts[3]]
+            if name not in logs.groups:
+                raise JsonRESTError("ValidationException", f"The specified log group {name} does not exist.")
+            group_arn = arn.removesuffix(":*")
+            if not any(allows(st, group_arn) for p in logs.resource_policies.values()
+                       for st in json.loads(p.policy_document).get("Statement", [])):
+                raise JsonRESTError("ValidationException", "The Resource Access Policy specified for the CloudWatch"
+                                    f" Logs log group {name} does not grant sufficient permissions for Amazon"
+                                    " OpenSearch Service to create a log stream. Please check the Resource Access"
+                                    " Policy.")
+
+    def checked(original):
+        def call(self):
+            check(self)
+            return original(self)
+        return call
+
+    OpenSearchServiceResponse.create_domain = checked(OpenSearchServiceResponse.create_domain)
+    OpenSearchServiceResponse.update_domain_config = checked(OpenSearchServiceResponse.update_domain_config)
+
+
+def patch_firehose_s3_delivery():
+    """Extended S3 delivery as Firehose writes it: custom prefixes, processors, compression.
+
+    AWS: Firehose Developer Guide, "Custom prefixes for Amazon S3 objects"
+    (https://docs.aws.amazon.com/firehose/latest/dev/s3-prefixes.html): !{timestamp:<pattern>} in Prefix and
+    ErrorOutputPrefix is the arrival time in UTC, formatted by a Java DateTimeFormatter pattern; with an expression in
+    Prefix, Firehose adds no "YYYY/MM/dd/HH/" of its own; a Prefix with expressions needs an ErrorOutputPrefix, and
+    !{firehose:error-output-type} belongs in ErrorOutputPrefix only (InvalidArgumentException otherwise, at
+    CreateDeliveryStream). "Configure Amazon S3 object name format" (s3-object-name.html): with GZIP compression an
+    object is gzip and ends in .gz. "Decompress CloudWatch Logs" (writing-with-cloudwatch-logs-decompression.html): the
+    Decompression processor (CompressionFormat GZIP) turns each gzipped CloudWatch Logs record back into its JSON;
+    AppendDelimiterToRecord ends each record with a new line. moto 5.2.x wrote the prefix as given (expressions
+    unexpanded) followed by YYYY/MM/DD/HH/, and the records as received, never compressed.
+    """
+    import gzip
+    import re
+
+    from moto.core.utils import utcnow
+    from moto.firehose.exceptions import InvalidArgumentException
+    from moto.firehose.models import FirehoseBackend
+    from moto.s3.models import s3_backends
+
+    tokens = {"yyyy": "%Y", "MM": "%m", "dd": "%d", "HH": "%H", "mm": "%M", "ss": "%S"}
+
+    def expand(prefix, now):
+        def timestamp(m):
+            return re.sub("yyyy|MM|dd|HH|mm|ss", lambda t: now.strftime(tokens[t.group(0)]), m.group(1))
+        return re.sub(r"!\{timestamp:([^}]*)\}", timestamp, prefix)
+
+    original_create = FirehoseBackend.create_delivery_stream
+
+    def create_delivery_stream(self, region, delivery_stream_name, delivery_stream_type, *args, **kwargs):
+        extended = kwargs.get("extended_s3_destination_configuration") or (args[3] if len(args) > 3 else None) or {}
+        prefix = extended.get("Prefix") or ""
+        if "!{firehose:error-output-type}" in prefix:
+            raise InvalidArgumentException("The '!{firehose:error-output-type}' expression is only allowed in"
+                                           " ErrorOutputPrefix.")
+        if "!{" in prefix and not extended.get("ErrorOutputPrefix"):
+            raise InvalidArgumentException("ErrorOutputPrefix cannot be null or empty when Prefix contains"
+                                           " expressions.")
+        return original_create(self, region, delivery_stream_name, delivery_stream_type, *args, **kwargs)
+
+    def put_s3_records(self, delivery_stream_name, version_id, s3_destination, records):
+        now = utcnow()
+        prefix = s3_destination.get("Prefix", "") or ""
+        if "!{" in prefix:
+            path = expand(prefix, now)
+        else:
+            path = prefix + ("" if prefix.endswith("/") or prefix == "" else "/") + now.strftime("%Y/%m/%d/%H/")
+        processors = (s3_destination.get("ProcessingConfiguration") or {})
+        steps = [p.get("Type") for p in processors.get("Processors", [])] if processors.get("Enabled") else []
+        data, failed = [], []
+        for r in records:
+            record = r["Data"]
+            if "Decompression" in steps:
+                if not record.startswith(b"\x1f\x8b"):
+                    # Not gzip: the record fails processing and goes to the error output.
+                    failed.append(record)
+                    continue
+                record = gzip.decompress(record)
+            if "AppendDelimiterToRecord" in steps:
+                record = record + b"\n"
+            data.append(record)
+        name = f"{delivery_stream_name}-{version_id}-{now.strftime('%Y-%m-%d-%H-%M-%S')}-{mock_uuid()}"
+        bucket = s3_destination["BucketARN"].split(":")[-1]
+        for body, at in ((b"".join(data), path), (b"".join(failed), expand(
+                (s3_destination.get("ErrorOutputPrefix") or "").replace("!{firehose:error-output-type}",
+                                                                        "processing-failed"), now))):
+            if not body:
+                continue
+            key = at + name
+            if s3_destination.get("CompressionFormat") == "GZIP":
+                body = gzip.compress(body)
+                key += ".gz"
+            s3_backends[self.account_id][self.partition].put_object(bucket, key, body)
+        return [{"RecordId": mock_uuid()} for _ in records]
+
+    def mock_uuid():
+        from moto.moto_api._internal import mock_random
+        return str(mock_random.uuid4())
+
+    FirehoseBackend.create_delivery_stream = create_delivery_stream
+    FirehoseBackend.put_s3_records = put_s3_records
+
+
 PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, patch_elasticache_replication_group_id,
            patch_iam_role_and_instance_profile_names, patch_ec2_security_group_name_and_description,
            patch_ec2_security_group_rule_descriptions, patch_cloudtrail_trail_name,
@@ -2901,7 +3216,10 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
            patch_kms_multi_region_configuration, patch_kms_replicate_key,
            patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group,
-           patch_presigned_request_routing]
+           patch_presigned_request_routing,
+           # issue 16
+           patch_ec2_flow_log_s3_destination, patch_guardduty_publishing_destinations,
+           patch_opensearch_log_publishing_access, patch_firehose_s3_delivery]
 
 
 # ---- what a real account needs: AWS refuses these where moto 5.2.x accepts them (issue 11) --------------------------

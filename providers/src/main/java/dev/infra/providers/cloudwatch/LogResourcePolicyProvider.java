@@ -1,0 +1,78 @@
+package dev.infra.providers.cloudwatch;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.Policies;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
+
+/**
+ * {@code aws_cloudwatch_log_resource_policy} (id: the policy name): name F, policyDocument A (canonical JSON; the
+ * account as {@link ResourceSpec#ACCOUNT}, written as the account and read back as the token); no tags.
+ *
+ * <p>What lets an AWS service write to the account's log groups (OpenSearch Service's slow and application logs, say).
+ * PutResourcePolicy creates and replaces it (so a create repeated after a lost answer is harmless), DeleteResourcePolicy
+ * deletes it; one DescribeResourcePolicies reads them all (an account has at most ten per region; a page holds 50).
+ */
+public final class LogResourcePolicyProvider extends LogsProvider {
+
+    public static final String TYPE = "aws_cloudwatch_log_resource_policy";
+    static final String NAME = "name";
+    static final String DOCUMENT = "policyDocument";
+    static final int MAX_POLICIES = 50;
+
+    public LogResourcePolicyProvider(AwsClients clients) {
+        super(clients, TYPE, false, Set.of(DOCUMENT), Set.of());
+    }
+
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        return call("DescribeResourcePolicies", () -> logs().describeResourcePolicies(b -> b.limit(MAX_POLICIES)))
+                .resourcePolicies().stream()
+                .filter(p -> ids.contains(p.policyName())).map(this::toLive).toList();
+    }
+
+    private LiveResource toLive(ResourcePolicy p) {
+        return live(p.policyName(), Map.of(), Map.of(NAME, p.policyName(),
+                DOCUMENT, Policies.tokenized(Policies.canonical(p.policyDocument()), clients()::account)));
+    }
+
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        return readIds(List.of(SpecValues.string(spec, NAME))).stream().findFirst();
+    }
+
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        return put(spec, ctx);
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        return put(spec, ctx);
+    }
+
+    private LiveResource put(ResourceSpec spec, OperationContext ctx) {
+        String name = SpecValues.string(spec, NAME);
+        String document = Policies.withAccount(SpecValues.string(spec, DOCUMENT), clients()::account);
+        call("PutResourcePolicy", () -> logs().putResourcePolicy(b -> b.policyName(name).policyDocument(document)));
+        return awaitPropagation(ctx, "log resource policy " + name + " to become readable",
+                () -> readIds(List.of(name)).stream().findFirst());
+    }
+
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        call("DeleteResourcePolicy", () -> logs().deleteResourcePolicy(b -> b.policyName(current.id())));
+        awaitGone(ctx, "log resource policy " + current.id(), () -> readIds(List.of(current.id())).stream().findFirst());
+    }
+}

@@ -1,0 +1,108 @@
+package dev.infra.providers.cloudwatch;
+
+import static dev.infra.providers.AwsCallException.call;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.OperationContext;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.ProviderSupport;
+import dev.infra.providers.SpecValues;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
+
+/**
+ * {@code aws_cloudwatch_log_subscription_filter} (id: {@code <logGroupName>:<name>}; group names hold no colon):
+ * logGroupName F, name F, filterPattern A ("" = every event), destinationArn A (a Firehose delivery stream, say),
+ * roleArn A (the role CloudWatch Logs delivers with); no tags.
+ *
+ * <p>PutSubscriptionFilter creates and replaces (so a repeat after a lost answer is harmless); CloudWatch Logs sends a
+ * test message on it and refuses (InvalidParameterException) while the destination is not active or the role not yet
+ * usable, which is retried for a while. Read: DescribeSubscriptionFilters of the group with the name as prefix; delete:
+ * DeleteSubscriptionFilter. A group that is gone takes its filters along.
+ */
+public final class SubscriptionFilterProvider extends LogsProvider {
+
+    public static final String TYPE = "aws_cloudwatch_log_subscription_filter";
+    static final String GROUP = "logGroupName";
+    static final String NAME = "name";
+    static final String PATTERN = "filterPattern";
+    static final String DESTINATION = "destinationArn";
+    static final String ROLE = "roleArn";
+
+    public SubscriptionFilterProvider(AwsClients clients) {
+        super(clients, TYPE, false, Set.of(PATTERN, DESTINATION, ROLE), Set.of());
+    }
+
+    @Override
+    protected List<LiveResource> readIds(Collection<String> ids) {
+        return readEach(ids, this::read);
+    }
+
+    private Optional<LiveResource> read(String id) {
+        int colon = id.indexOf(':');
+        if (colon <= 0) {
+            return Optional.empty();
+        }
+        String group = id.substring(0, colon);
+        String name = id.substring(colon + 1);
+        return ProviderSupport.unless(this::isGone, () -> call("DescribeSubscriptionFilters", () -> logs()
+                .describeSubscriptionFilters(b -> b.logGroupName(group).filterNamePrefix(name)).subscriptionFilters())
+                .stream().filter(f -> name.equals(f.filterName())).findFirst().map(this::toLive));
+    }
+
+    private LiveResource toLive(SubscriptionFilter f) {
+        Map<String, Object> a = new TreeMap<>();
+        a.put(GROUP, f.logGroupName());
+        a.put(NAME, f.filterName());
+        a.put(PATTERN, f.filterPattern() == null ? "" : f.filterPattern());
+        putIfPresent(a, DESTINATION, f.destinationArn());
+        putIfPresent(a, ROLE, f.roleArn());
+        return live(f.logGroupName() + ":" + f.filterName(), Map.of(), a);
+    }
+
+    private static String idOf(ResourceSpec spec) {
+        return SpecValues.string(spec, GROUP) + ":" + SpecValues.string(spec, NAME);
+    }
+
+    @Override
+    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        return read(idOf(spec));
+    }
+
+    @Override
+    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        return put(spec, ctx);
+    }
+
+    @Override
+    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
+                                          OperationContext ctx) {
+        return put(spec, ctx);
+    }
+
+    private LiveResource put(ResourceSpec spec, OperationContext ctx) {
+        whenPropagated(ctx, "PutSubscriptionFilter " + idOf(spec), e -> "InvalidParameterException".equals(e.code()),
+                () -> call("PutSubscriptionFilter", () -> logs().putSubscriptionFilter(b -> b
+                        .logGroupName(SpecValues.string(spec, GROUP))
+                        .filterName(SpecValues.string(spec, NAME))
+                        .filterPattern(SpecValues.optionalString(spec, PATTERN) == null ? ""
+                                : SpecValues.optionalString(spec, PATTERN))
+                        .destinationArn(SpecValues.string(spec, DESTINATION))
+                        .roleArn(SpecValues.optionalString(spec, ROLE)))));
+        return awaitPropagation(ctx, "subscription filter " + idOf(spec) + " to become readable", () -> read(idOf(spec)));
+    }
+
+    @Override
+    protected void deleteResource(LiveResource current, OperationContext ctx) {
+        int colon = current.id().indexOf(':');
+        call("DeleteSubscriptionFilter", () -> logs().deleteSubscriptionFilter(b -> b
+                .logGroupName(current.id().substring(0, colon)).filterName(current.id().substring(colon + 1))));
+        awaitGone(ctx, "subscription filter " + current.id(), () -> read(current.id()));
+    }
+}
