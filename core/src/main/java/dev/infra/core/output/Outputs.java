@@ -8,6 +8,7 @@ import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Topology;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
