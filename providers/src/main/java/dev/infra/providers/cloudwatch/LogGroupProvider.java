@@ -2,6 +2,10 @@ package dev.infra.providers.cloudwatch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -40,8 +44,18 @@ public final class LogGroupProvider extends AwsResourceProvider {
     /** Log groups in ARNs: {@code arn:aws:logs:<region>:<account>:log-group:<name>}. */
     private static final String LOG_GROUP = ":log-group:";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(RETENTION, Kind.NUMBER).updatable()
+                    .doc("Long"),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("group name; C arn");
+
     public LogGroupProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(RETENTION, KMS_KEY), Set.of(ARN));
+        super(clients, ENTRY);
     }
 
     private CloudWatchLogsClient logs() {

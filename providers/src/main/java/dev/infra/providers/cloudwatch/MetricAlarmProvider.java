@@ -2,6 +2,10 @@ package dev.infra.providers.cloudwatch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -52,10 +56,30 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
     static final int DESCRIBE_BATCH = 100;
     private static final String ALARM = ":alarm:";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(ACTIONS, Kind.SET).updatable()
+                    .doc("topic ARNs"),
+            Attribute.required(OPERATOR, Kind.STRING).updatable(),
+            Attribute.required(DIMENSIONS, Kind.MAP).updatable()
+                    .doc("Map String→String"),
+            Attribute.required(EVALUATION_PERIODS, Kind.NUMBER).updatable()
+                    .doc("Long"),
+            Attribute.required(METRIC, Kind.STRING).updatable(),
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAMESPACE, Kind.STRING).updatable(),
+            Attribute.required(PERIOD, Kind.NUMBER).updatable()
+                    .doc("Long s"),
+            Attribute.required(STATISTIC, Kind.STRING).updatable(),
+            Attribute.required(THRESHOLD, Kind.NUMBER).updatable()
+                    .doc("Number"),
+            Attribute.required(MISSING_DATA, Kind.STRING).updatable(),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("alarm name; C arn");
+
     public MetricAlarmProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(NAMESPACE, METRIC, DIMENSIONS, STATISTIC, PERIOD, EVALUATION_PERIODS,
-                THRESHOLD, OPERATOR, ACTIONS, MISSING_DATA), Set.of(ARN));
-        unordered(ACTIONS);
+        super(clients, ENTRY);
     }
 
     private CloudWatchClient cloudWatch() {

@@ -3,6 +3,10 @@ package dev.infra.providers.elasticache;
 import static dev.infra.providers.AwsCallException.call;
 import static dev.infra.providers.AwsCallException.callWithSecret;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -106,11 +110,36 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     static final Duration CHANGE_TIMEOUT = Duration.ofMinutes(90);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(15);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(AT_REST, Kind.BOOL)
+                    .doc("true"),
+            Attribute.optional(AUTH_TOKEN_SECRET, Kind.REFERENCE).writeOnly()
+                    .doc("the Secrets Manager secret whose value is the AUTH token: read at create, never stored"),
+            Attribute.required(FAILOVER, Kind.BOOL).updatable(),
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(ENGINE, Kind.STRING)
+                    .doc("\"redis\""),
+            Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
+            Attribute.optional(GLOBAL_ID, Kind.REFERENCE),
+            Attribute.required(KMS_KEY, Kind.REFERENCE),
+            Attribute.required(MULTI_AZ, Kind.BOOL).updatable(),
+            Attribute.required(NODE_TYPE, Kind.STRING).updatable(),
+            Attribute.required(NUM_CLUSTERS, Kind.NUMBER).updatable()
+                    .doc("Long: primary + replicas"),
+            Attribute.required(ID, Kind.STRING),
+            Attribute.required(SECURITY_GROUPS, Kind.SET).updatable(),
+            Attribute.required(SUBNET_GROUP, Kind.REFERENCE),
+            Attribute.required(TRANSIT, Kind.BOOL)
+                    .doc("true"),
+            Attribute.computed(PORT, Kind.NUMBER),
+            Attribute.computed(PRIMARY_ENDPOINT, Kind.STRING),
+            Attribute.computed(READER_ENDPOINT, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("group id");
+
     public ReplicationGroupProvider(AwsClients clients) {
-        super(clients, TYPE, "replicationgroup", Set.of(DESCRIPTION, ENGINE_VERSION, NODE_TYPE, NUM_CLUSTERS, FAILOVER,
-                MULTI_AZ, SECURITY_GROUPS), Set.of(PRIMARY_ENDPOINT, READER_ENDPOINT, PORT));
-        unordered(SECURITY_GROUPS);
-        writeOnly(AUTH_TOKEN_SECRET);
+        super(clients, ENTRY, "replicationgroup");
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

@@ -2,6 +2,10 @@ package dev.infra.providers.elbv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -46,11 +50,27 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     static final String LOGS_BUCKET_KEY = "access_logs.s3.bucket";
     static final String LOGS_PREFIX_KEY = "access_logs.s3.prefix";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(LOGS_BUCKET, Kind.REFERENCE).updatable()
+                    .doc("String; absent = access logs off"),
+            Attribute.required(LOGS_PREFIX, Kind.STRING).updatable()
+                    .doc("String; absent = none): the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack"),
+            Attribute.required("name", Kind.STRING),
+            Attribute.required("scheme", Kind.STRING),
+            Attribute.required("securityGroupIds", Kind.SET).updatable(),
+            Attribute.required("subnetIds", Kind.SET).updatable(),
+            Attribute.required("type", Kind.STRING)
+                    .doc("\"application\""),
+            Attribute.computed(ARN_SUFFIX, Kind.STRING)
+                    .doc("the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension"),
+            Attribute.computed("canonicalHostedZoneId", Kind.STRING),
+            Attribute.computed("dnsName", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("LB ARN");
+
     public LoadBalancerProvider(AwsClients clients) {
-        super(clients, TYPE, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName,
-                Set.of("subnetIds", "securityGroupIds", LOGS_BUCKET, LOGS_PREFIX),
-                Set.of("dnsName", "canonicalHostedZoneId", ARN_SUFFIX));
-        unordered("subnetIds", "securityGroupIds");
+        super(clients, ENTRY, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.infra.providers.glue;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
@@ -48,9 +51,27 @@ public final class GlueTableProvider extends GlueProvider<Table> {
     static final String EXTERNAL_TABLE = "EXTERNAL_TABLE";
     static final String CLASSIFICATION = "classification";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(COLUMNS, Kind.LIST).updatable()
+                    .doc("list of {name, type}"),
+            Attribute.required(DATABASE_NAME, Kind.REFERENCE),
+            Attribute.required(INPUT_FORMAT, Kind.STRING).updatable(),
+            Attribute.required(LOCATION, Kind.STRING).updatable()
+                    .doc("s3 URI"),
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(OUTPUT_FORMAT, Kind.STRING).updatable(),
+            Attribute.required(PARTITION_KEYS, Kind.LIST).updatable()
+                    .doc("same shape"),
+            Attribute.required(SERDE, Kind.STRING).updatable()
+                    .doc("serialization library class"),
+            Attribute.required(SERDE_PARAMETERS, Kind.MAP).updatable()
+                    .doc("Map"))
+            .id("`<database>.<table>`")
+            .notes("no tags");
+
     public GlueTableProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(LOCATION, COLUMNS, PARTITION_KEYS, INPUT_FORMAT, OUTPUT_FORMAT, SERDE,
-                SERDE_PARAMETERS));
+        super(clients, ENTRY);
     }
 
     @Override

@@ -2,6 +2,10 @@ package dev.infra.providers.iam;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -44,9 +48,19 @@ public final class IamRoleProvider extends IamProvider {
     /** The name of the inline policy {@code inlinePolicy} stands for. */
     static final String INLINE_NAME = "infra";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(POLICY, Kind.STRING).updatable()
+                    .doc("JSON string"),
+            Attribute.optional(INLINE, Kind.STRING).updatable(),
+            Attribute.required(MANAGED, Kind.SET).updatable(),
+            Attribute.required("name", Kind.STRING),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("role name");
+
     public IamRoleProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(POLICY, MANAGED, INLINE), Set.of(ARN));
-        unordered(MANAGED);
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

@@ -2,6 +2,10 @@ package dev.infra.providers.kms;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -27,8 +31,25 @@ public final class KmsKeyProvider extends KmsKeyBase {
     static final String ROTATION = "enableKeyRotation";
     static final String MULTI_REGION = "multiRegion";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("deletionWindowDays", Kind.NUMBER).writeOnly()
+                    .doc("Long, 7–30, used by delete = ScheduleKeyDeletion"),
+            Attribute.required("description", Kind.STRING).updatable(),
+            Attribute.required(ROTATION, Kind.BOOL).updatable()
+                    .doc("Boolean"),
+            Attribute.required(MULTI_REGION, Kind.BOOL)
+                    .doc("Boolean"),
+            Attribute.required("serviceLinkedRoles", Kind.SET).updatable()
+                    .doc("services whose service-linked role may use the key and CreateGrant for AWS resources: statements `InfraServiceLinkedRoles` and `InfraServiceLinkedRoleGrants`; the role is found with ListRoles under `/aws-service-role/<service>/`, or made with CreateServiceLinkedRole, since KMS refuses a policy naming a missing role"),
+            Attribute.required("servicePrincipals", Kind.SET).updatable()
+                    .doc("services allowed to use the key: the key policy is the account root statement plus `InfraFor<Service>` statements for them, each conditioned on this account's resources of that service; see architecture, \"Least privilege\""),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("key id");
+
     public KmsKeyProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(DESCRIPTION, ROTATION, SERVICES, LINKED_ROLES));
+        super(clients, ENTRY);
     }
 
     @Override

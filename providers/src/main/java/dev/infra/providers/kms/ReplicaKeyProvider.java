@@ -2,6 +2,10 @@ package dev.infra.providers.kms;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -33,8 +37,23 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
     public static final String TYPE = "aws_kms_replica_key";
     static final String PRIMARY = "primaryKeyArn";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("deletionWindowDays", Kind.NUMBER).writeOnly()
+                    .doc("Long, 7–30; delete = ScheduleKeyDeletion in R"),
+            Attribute.required("description", Kind.STRING).updatable(),
+            Attribute.required(PRIMARY, Kind.REFERENCE)
+                    .doc("a multi-Region primary key in P"),
+            Attribute.required("serviceLinkedRoles", Kind.SET).updatable(),
+            Attribute.required("servicePrincipals", Kind.SET).updatable()
+                    .doc("the same key policy as `aws_kms_key`: root statement + `InfraFor<Service>` statements"),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("key id (`mrk-…`, the primary's id, the key in R)")
+            .notes("C arn (the replica's ARN in R). create = ReplicateKey called in P (the region of primaryKeyArn) with ReplicaRegion R, Description, Policy and the tags; policy and tags are not shared, so updates are calls in R. readAll/findExisting in R: keys tagged with the stack whose MultiRegionKeyType is REPLICA");
+
     public ReplicaKeyProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(DESCRIPTION, SERVICES, LINKED_ROLES));
+        super(clients, ENTRY);
     }
 
     @Override
