@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Edge.NodeGroup;
@@ -34,22 +35,22 @@ final class ClusterExpander implements ComponentExpander {
         Partition partition = Partition.of(t.region());
         // IAM is global: the region in the name keeps copies of the stack in other regions apart.
         out.add(clusterRole, "aws_iam_role", c.name() + "-cluster-role", Map.of(
-                "name", out.name(c.name() + "-cluster-" + t.region()),
+                "name", out.name(c.name() + "-cluster-" + t.region(), AwsRules.IAM_ROLE),
                 "assumeRolePolicy", trust(partition.servicePrincipal("eks")),
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSClusterPolicy"))), c.at());
         out.add(nodeRole, "aws_iam_role", c.name() + "-node-role", Map.of(
-                "name", out.name(c.name() + "-node-" + t.region()),
+                "name", out.name(c.name() + "-node-" + t.region(), AwsRules.IAM_ROLE),
                 "assumeRolePolicy", trust(partition.servicePrincipal("ec2")),
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSWorkerNodePolicy"),
                         managedPolicy(partition, "AmazonEC2ContainerRegistryReadOnly"),
                         managedPolicy(partition, "AmazonSSMManagedInstanceCore"))), c.at());
         out.add(p + "/node-instance-profile", "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
-                "name", out.name(c.name() + "-node-profile-" + t.region()),
+                "name", out.name(c.name() + "-node-profile-" + t.region(), AwsRules.INSTANCE_PROFILE),
                 "roleName", Ref.id(nodeRole)), c.at());
 
         String cluster = p + "/cluster";
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("name", out.name(c.name()));
+        attrs.put("name", out.name(c.name(), AwsRules.EKS_CLUSTER));
         attrs.put("version", c.version());
         attrs.put("roleArn", Ref.to(clusterRole, "arn"));
         attrs.put("subnetIds", Instances.subnets("private", t.network().zones()));
@@ -63,7 +64,7 @@ final class ClusterExpander implements ComponentExpander {
         for (NodeGroup g : c.nodeGroups().values()) {
             Map<String, Object> ng = new LinkedHashMap<>();
             ng.put("clusterName", Ref.id(cluster));
-            ng.put("name", out.name(c.name() + "-" + g.name()));
+            ng.put("name", out.name(c.name() + "-" + g.name(), AwsRules.NODE_GROUP));
             ng.put("nodeRoleArn", Ref.to(nodeRole, "arn"));
             ng.put("subnetIds", Instances.subnets("private", t.network().zones()));
             ng.put("instanceTypes", g.instanceTypes());

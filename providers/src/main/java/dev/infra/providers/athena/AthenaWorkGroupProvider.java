@@ -3,6 +3,7 @@ package dev.infra.providers.athena;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -61,7 +62,7 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
             Attribute.required(ENFORCE, Kind.BOOL).updatable(),
             Attribute.required(KMS_KEY_ARN, Kind.REFERENCE).updatable()
                     .doc("SSE_KMS results"),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.WORKGROUP),
             Attribute.required(OUTPUT_LOCATION, Kind.STRING).updatable()
                     .doc("\"s3://bucket/prefix/\""))
             .with(Trait.TAGGED)

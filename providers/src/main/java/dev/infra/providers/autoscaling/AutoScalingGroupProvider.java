@@ -3,6 +3,7 @@ package dev.infra.providers.autoscaling;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -66,7 +67,7 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
                     .doc("String, a version number"),
             Attribute.required(MAX, Kind.NUMBER).updatable(),
             Attribute.required(MIN, Kind.NUMBER).updatable(),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.AUTO_SCALING_NAME),
             Attribute.required(SUBNETS, Kind.SET).updatable(),
             Attribute.required(TARGET_GROUPS, Kind.SET).updatable())
             .with(Trait.TAGGED)

@@ -3,6 +3,7 @@ package dev.infra.providers.autoscaling;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
@@ -47,7 +48,7 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(GROUP, Kind.REFERENCE),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.AUTO_SCALING_NAME),
             Attribute.required(TARGET_CPU, Kind.NUMBER).updatable()
                     .doc("Long; target-tracking ASGAverageCPUUtilization"))
             .id("policy ARN")

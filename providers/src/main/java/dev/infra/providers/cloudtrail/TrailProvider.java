@@ -3,6 +3,7 @@ package dev.infra.providers.cloudtrail;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -60,7 +61,7 @@ public final class TrailProvider extends AwsResourceProvider {
             Attribute.required(VALIDATION, Kind.BOOL).updatable(),
             Attribute.required(LOGGING, Kind.BOOL).updatable()
                     .doc("Boolean; StartLogging/StopLogging by trail *name*: moto fails with the ARN"),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.TRAIL),
             Attribute.required(BUCKET, Kind.REFERENCE).updatable(),
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)

@@ -3,8 +3,10 @@ package dev.infra.providers.cloudwatch;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -60,20 +62,20 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(ACTIONS, Kind.SET).updatable()
                     .doc("topic ARNs"),
-            Attribute.required(OPERATOR, Kind.STRING).updatable(),
+            Attribute.required(OPERATOR, Kind.STRING).rule(Rule.OneOf.of("comparison operator", "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold")).updatable(),
             Attribute.required(DIMENSIONS, Kind.MAP).updatable()
                     .doc("Map String→String"),
             Attribute.required(EVALUATION_PERIODS, Kind.NUMBER).updatable()
                     .doc("Long"),
             Attribute.required(METRIC, Kind.STRING).updatable(),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.ALARM),
             Attribute.required(NAMESPACE, Kind.STRING).updatable(),
             Attribute.required(PERIOD, Kind.NUMBER).updatable()
                     .doc("Long s"),
-            Attribute.required(STATISTIC, Kind.STRING).updatable(),
+            Attribute.required(STATISTIC, Kind.STRING).rule(Rule.OneOf.of("statistic", "SampleCount", "Average", "Sum", "Minimum", "Maximum")).updatable(),
             Attribute.required(THRESHOLD, Kind.NUMBER).updatable()
                     .doc("Number"),
-            Attribute.required(MISSING_DATA, Kind.STRING).updatable(),
+            Attribute.required(MISSING_DATA, Kind.STRING).rule(Rule.OneOf.of("missing-data treatment", "breaching", "notBreaching", "ignore", "missing")).updatable(),
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
             .id("alarm name; C arn");

@@ -3,8 +3,10 @@ package dev.infra.providers.dynamodb;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
@@ -104,7 +106,7 @@ public final class TableProvider extends AwsResourceProvider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(BILLING_MODE, Kind.STRING).updatable()
+            Attribute.required(BILLING_MODE, Kind.STRING).rule(Rule.OneOf.of("billing mode", "PROVISIONED", "PAY_PER_REQUEST")).updatable()
                     .doc("PAY_PER_REQUEST \\| PROVISIONED"),
             Attribute.required(DELETION_PROTECTION, Kind.BOOL).updatable()
                     .doc("Boolean; a delete while on fails with a clear message"),
@@ -112,7 +114,7 @@ public final class TableProvider extends AwsResourceProvider {
                     .doc("list of {name, partitionKey, sortKey?, projection: ALL}, sorted by name; one index added or removed per UpdateTable, waiting in between"),
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable()
                     .doc("SSE with the stack key"),
-            Attribute.required(KEY_NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.TABLE),
             Attribute.required(PARTITION_KEY, Kind.MAP)
                     .doc("{name, type: S\\|N\\|B}"),
             Attribute.required(PITR, Kind.BOOL).updatable()

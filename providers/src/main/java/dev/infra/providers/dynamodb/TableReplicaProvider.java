@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -80,6 +81,7 @@ public final class TableReplicaProvider extends AwsResourceProvider {
                     .doc("the replica table's ARN in R, from DescribeTable in R"),
             Attribute.computed(STATUS, Kind.STRING)
                     .doc("the ReplicaStatus P's table reports"))
+            .with(Trait.LINKED_TO_PRIMARY)
             .id("`<tableName>@<sourceRegion>`")
             .notes("no tags (DynamoDB tags each replica separately; the replica table stays untagged, so R's `aws_dynamodb_table` never sees it as a leftover). Global tables 2019.11.21: create = UpdateTable in P with ReplicaUpdates Create {RegionName R, KMSMasterKeyId}, one region per call, retried on ResourceInUse/LimitExceeded/Throttling, waited (30 min) until P's table is ACTIVE and lists R ACTIVE; a replica P already lists is adopted. The source table needs no stream: DynamoDB enables it (MREC replication runs on it). Update = ReplicaUpdates Update (key). Delete = ReplicaUpdates Delete, waited until P no longer lists R and R's table is gone; table or replica gone = done. readAll: 2 DescribeTable per id (P, R)");
 

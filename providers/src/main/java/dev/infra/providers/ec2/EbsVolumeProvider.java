@@ -4,6 +4,7 @@ import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -49,9 +50,9 @@ public final class EbsVolumeProvider extends Ec2Provider<Volume> {
             Attribute.required("encrypted", Kind.BOOL)
                     .doc("true"),
             Attribute.required("kmsKeyId", Kind.REFERENCE),
-            Attribute.required(SIZE, Kind.NUMBER).updatable()
+            Attribute.required(SIZE, Kind.NUMBER).rule(new Rule.Range("volume size (GiB)", 1, 65536)).updatable()
                     .doc("Long GiB, grow only"),
-            Attribute.required(VOLUME_TYPE, Kind.STRING).updatable())
+            Attribute.required(VOLUME_TYPE, Kind.STRING).rule(Rule.OneOf.of("volume type", "standard", "io1", "io2", "gp2", "sc1", "st1", "gp3")).updatable())
             .with(Trait.TAGGED)
             .id("vol-…");
 

@@ -4,6 +4,7 @@ import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -27,7 +28,7 @@ public final class ElasticIpProvider extends Ec2Provider<Address> {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
-            Attribute.required("domain", Kind.STRING),
+            Attribute.required("domain", Kind.STRING).rule(Rule.OneOf.of("address domain", "vpc", "standard")),
             Attribute.computed("publicIp", Kind.STRING))
             .with(Trait.TAGGED)
             .id("eipalloc-…");

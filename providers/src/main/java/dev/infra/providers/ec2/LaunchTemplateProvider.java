@@ -3,6 +3,7 @@ package dev.infra.providers.ec2;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
@@ -90,7 +91,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
             Attribute.required(INSTANCE_TYPE, Kind.STRING).updatable(),
             Attribute.required(KMS_KEY_ID, Kind.REFERENCE).updatable()
                     .doc("root volume encrypted with it"),
-            Attribute.required("name", Kind.STRING),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.LAUNCH_TEMPLATE),
             Attribute.required(ROOT_VOLUME_SIZE, Kind.NUMBER).updatable()
                     .doc("Long GiB"),
             Attribute.required(SECURITY_GROUP_IDS, Kind.SET).updatable(),

@@ -4,6 +4,7 @@ import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -39,7 +40,7 @@ public final class NatGatewayProvider extends Ec2Provider<NatGateway> {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
             Attribute.required("allocationId", Kind.REFERENCE),
-            Attribute.required("connectivityType", Kind.STRING),
+            Attribute.required("connectivityType", Kind.STRING).rule(Rule.OneOf.of("connectivity type", "public", "private")),
             Attribute.required("subnetId", Kind.REFERENCE),
             Attribute.computed("publicIp", Kind.STRING),
             Attribute.computed("vpcId", Kind.STRING))

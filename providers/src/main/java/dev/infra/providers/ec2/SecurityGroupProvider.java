@@ -3,6 +3,7 @@ package dev.infra.providers.ec2;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
@@ -30,8 +31,8 @@ public final class SecurityGroupProvider extends Ec2Provider<SecurityGroup> {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
-            Attribute.required("description", Kind.STRING),
-            Attribute.required("groupName", Kind.STRING),
+            Attribute.required("description", Kind.STRING).rule(AwsRules.SECURITY_GROUP_DESCRIPTION),
+            Attribute.required("groupName", Kind.STRING).rule(AwsRules.SECURITY_GROUP_NAME),
             Attribute.required("vpcId", Kind.REFERENCE),
             Attribute.computed("arn", Kind.STRING),
             Attribute.computed("ownerId", Kind.STRING))

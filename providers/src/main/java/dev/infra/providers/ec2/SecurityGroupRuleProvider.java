@@ -3,7 +3,9 @@ package dev.infra.providers.ec2;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -40,13 +42,13 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
             Attribute.optional("cidrIpv4", Kind.STRING),
-            Attribute.required("description", Kind.STRING),
-            Attribute.required("direction", Kind.STRING),
-            Attribute.required("fromPort", Kind.NUMBER),
+            Attribute.required("description", Kind.STRING).rule(AwsRules.SECURITY_GROUP_DESCRIPTION),
+            Attribute.required("direction", Kind.STRING).rule(Rule.OneOf.of("rule direction", "ingress", "egress")),
+            Attribute.required("fromPort", Kind.NUMBER).rule(new Rule.Range("port", -1, 65535)),
             Attribute.required("protocol", Kind.STRING),
             Attribute.optional("referencedGroupId", Kind.REFERENCE),
             Attribute.required("securityGroupId", Kind.REFERENCE),
-            Attribute.required("toPort", Kind.NUMBER))
+            Attribute.required("toPort", Kind.NUMBER).rule(new Rule.Range("port", -1, 65535)))
             .with(Trait.TAGGED)
             .id("sgr-…")
             .notes("cidrIpv4 F \\| referencedGroupId F");

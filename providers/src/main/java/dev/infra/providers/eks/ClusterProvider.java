@@ -3,6 +3,7 @@ package dev.infra.providers.eks;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -59,7 +60,7 @@ public final class ClusterProvider extends EksProvider<Cluster> {
                     .doc("false with Cilium"),
             Attribute.required(PRIVATE_ACCESS, Kind.BOOL).updatable(),
             Attribute.required(PUBLIC_ACCESS, Kind.BOOL).updatable(),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.EKS_CLUSTER),
             Attribute.required(ROLE_ARN, Kind.REFERENCE),
             Attribute.required(SECRETS_KEY, Kind.REFERENCE),
             Attribute.required(SECURITY_GROUP_IDS, Kind.SET),

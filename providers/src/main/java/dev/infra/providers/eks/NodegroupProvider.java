@@ -3,6 +3,7 @@ package dev.infra.providers.eks;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -58,7 +59,7 @@ public final class NodegroupProvider extends EksProvider<Nodegroup> {
             Attribute.required(INSTANCE_TYPES, Kind.LIST),
             Attribute.required(MAX_SIZE, Kind.NUMBER).updatable(),
             Attribute.required(MIN_SIZE, Kind.NUMBER).updatable(),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.NODE_GROUP),
             Attribute.required(NODE_ROLE_ARN, Kind.REFERENCE),
             Attribute.required(SUBNET_IDS, Kind.SET),
             Attribute.computed(AUTO_SCALING_GROUP, Kind.STRING)

@@ -3,6 +3,7 @@ package dev.infra.providers.elasticache;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -44,7 +45,7 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.CACHE_SUBNET_GROUP),
             Attribute.required(SUBNET_IDS, Kind.SET).updatable())
             .with(Trait.TAGGED)
             .id("group name")

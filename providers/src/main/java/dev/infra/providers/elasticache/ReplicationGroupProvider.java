@@ -4,8 +4,10 @@ import static dev.infra.providers.AwsCallException.call;
 import static dev.infra.providers.AwsCallException.callWithSecret;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -118,7 +120,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
                     .doc("the Secrets Manager secret whose value is the AUTH token: read at create, never stored"),
             Attribute.required(FAILOVER, Kind.BOOL).updatable(),
             Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
-            Attribute.required(ENGINE, Kind.STRING)
+            Attribute.required(ENGINE, Kind.STRING).rule(Rule.OneOf.of("engine", "redis", "valkey"))
                     .doc("\"redis\""),
             Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
             Attribute.optional(GLOBAL_ID, Kind.REFERENCE),
@@ -127,7 +129,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
             Attribute.required(NODE_TYPE, Kind.STRING).updatable(),
             Attribute.required(NUM_CLUSTERS, Kind.NUMBER).updatable()
                     .doc("Long: primary + replicas"),
-            Attribute.required(ID, Kind.STRING),
+            Attribute.required(ID, Kind.STRING).rule(AwsRules.REPLICATION_GROUP),
             Attribute.required(SECURITY_GROUPS, Kind.SET).updatable(),
             Attribute.required(SUBNET_GROUP, Kind.REFERENCE),
             Attribute.required(TRANSIT, Kind.BOOL)

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -49,8 +50,8 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
             Attribute.required("defaultAction", Kind.MAP).updatable()
                     .doc("{type: redirect, port, protocol} or {type: forward, targetGroupArn}"),
             Attribute.required("loadBalancerArn", Kind.REFERENCE),
-            Attribute.required("port", Kind.NUMBER),
-            Attribute.required("protocol", Kind.STRING).updatable(),
+            Attribute.required("port", Kind.NUMBER).rule(new Rule.Range("port", 1, 65535)),
+            Attribute.required("protocol", Kind.STRING).rule(Rule.OneOf.of("listener protocol", "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE")).updatable(),
             Attribute.optional("certificateArn", Kind.REFERENCE).updatable()
                     .doc("absent for HTTP"))
             .with(Trait.TAGGED)

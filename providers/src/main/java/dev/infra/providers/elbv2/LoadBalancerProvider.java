@@ -3,8 +3,10 @@ package dev.infra.providers.elbv2;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -52,15 +54,15 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(LOGS_BUCKET, Kind.REFERENCE).updatable()
+            Attribute.optional(LOGS_BUCKET, Kind.REFERENCE).updatable()
                     .doc("String; absent = access logs off"),
-            Attribute.required(LOGS_PREFIX, Kind.STRING).updatable()
+            Attribute.optional(LOGS_PREFIX, Kind.STRING).updatable()
                     .doc("String; absent = none): the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack"),
-            Attribute.required("name", Kind.STRING),
-            Attribute.required("scheme", Kind.STRING),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.LOAD_BALANCER),
+            Attribute.required("scheme", Kind.STRING).rule(Rule.OneOf.of("scheme", "internet-facing", "internal")),
             Attribute.required("securityGroupIds", Kind.SET).updatable(),
             Attribute.required("subnetIds", Kind.SET).updatable(),
-            Attribute.required("type", Kind.STRING)
+            Attribute.required("type", Kind.STRING).rule(Rule.OneOf.of("load balancer type", "application", "network", "gateway"))
                     .doc("\"application\""),
             Attribute.computed(ARN_SUFFIX, Kind.STRING)
                     .doc("the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension"),

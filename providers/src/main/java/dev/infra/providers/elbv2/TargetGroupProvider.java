@@ -3,8 +3,10 @@ package dev.infra.providers.elbv2;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -32,10 +34,10 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required("healthCheckPath", Kind.STRING).updatable(),
-            Attribute.required("name", Kind.STRING),
-            Attribute.required("port", Kind.NUMBER),
-            Attribute.required("protocol", Kind.STRING),
-            Attribute.required("targetType", Kind.STRING),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.TARGET_GROUP),
+            Attribute.required("port", Kind.NUMBER).rule(new Rule.Range("port", 1, 65535)),
+            Attribute.required("protocol", Kind.STRING).rule(Rule.OneOf.of("target group protocol", "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE")),
+            Attribute.required("targetType", Kind.STRING).rule(Rule.OneOf.of("target type", "instance", "ip", "lambda", "alb")),
             Attribute.required("vpcId", Kind.REFERENCE))
             // A listener forwarding to it makes AWS refuse its deletion (ResourceInUse): replace it under another name
             // (the expansion puts the port in it), point the listener there, then delete it.

@@ -3,6 +3,7 @@ package dev.infra.providers.glue;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
@@ -33,7 +34,7 @@ public final class GlueDatabaseProvider extends GlueProvider<Database> {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
-            Attribute.required(NAME, Kind.STRING))
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.GLUE_NAME))
             .id("database name")
             .notes("no tags");
 

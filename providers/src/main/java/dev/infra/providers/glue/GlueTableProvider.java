@@ -3,6 +3,7 @@ package dev.infra.providers.glue;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
@@ -59,7 +60,7 @@ public final class GlueTableProvider extends GlueProvider<Table> {
             Attribute.required(INPUT_FORMAT, Kind.STRING).updatable(),
             Attribute.required(LOCATION, Kind.STRING).updatable()
                     .doc("s3 URI"),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.GLUE_NAME),
             Attribute.required(OUTPUT_FORMAT, Kind.STRING).updatable(),
             Attribute.required(PARTITION_KEYS, Kind.LIST).updatable()
                     .doc("same shape"),

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -58,7 +59,7 @@ public final class DetectorProvider extends AwsResourceProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(ENABLE, Kind.BOOL).updatable()
                     .doc("Boolean"),
-            Attribute.required(FREQUENCY, Kind.STRING).updatable(),
+            Attribute.required(FREQUENCY, Kind.STRING).rule(Rule.OneOf.of("finding publishing frequency", "FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")).updatable(),
             Attribute.optional(PREVIOUS, Kind.MAP).writeOnly()
                     .doc("{existed: false} when the stack made it; {existed: true, enable, findingPublishingFrequency, tags} when borrowed"))
             .with(Trait.TAGGED, Trait.SINGLETON)

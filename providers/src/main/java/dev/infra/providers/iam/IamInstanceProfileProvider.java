@@ -3,6 +3,7 @@ package dev.infra.providers.iam;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -36,10 +37,10 @@ public final class IamInstanceProfileProvider extends IamProvider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required("name", Kind.STRING),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.INSTANCE_PROFILE),
             Attribute.required(ROLE, Kind.REFERENCE).updatable(),
             Attribute.computed("arn", Kind.STRING))
-            .with(Trait.TAGGED)
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE, Trait.SHARED_BY_REPLICAS)
             .id("profile name; C arn");
 
     public IamInstanceProfileProvider(AwsClients clients) {

@@ -3,6 +3,7 @@ package dev.infra.providers.iam;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -54,9 +55,9 @@ public final class IamRoleProvider extends IamProvider {
                     .doc("JSON string"),
             Attribute.optional(INLINE, Kind.STRING).updatable(),
             Attribute.required(MANAGED, Kind.SET).updatable(),
-            Attribute.required("name", Kind.STRING),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.IAM_ROLE),
             Attribute.computed("arn", Kind.STRING))
-            .with(Trait.TAGGED)
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE, Trait.SHARED_BY_REPLICAS)
             .id("role name");
 
     public IamRoleProvider(AwsClients clients) {

@@ -3,6 +3,7 @@ package dev.infra.providers.kms;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
@@ -32,7 +33,7 @@ public final class KmsAliasProvider extends KmsProvider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(NAME, Kind.STRING)
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.KMS_ALIAS)
                     .doc("\"alias/…\""),
             Attribute.required(TARGET, Kind.REFERENCE).updatable())
             .id("alias name")

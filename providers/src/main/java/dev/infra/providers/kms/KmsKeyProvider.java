@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -33,7 +34,7 @@ public final class KmsKeyProvider extends KmsKeyBase {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required("deletionWindowDays", Kind.NUMBER).writeOnly()
+            Attribute.required("deletionWindowDays", Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
                     .doc("Long, 7–30, used by delete = ScheduleKeyDeletion"),
             Attribute.required("description", Kind.STRING).updatable(),
             Attribute.required(ROTATION, Kind.BOOL).updatable()

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -39,7 +40,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required("deletionWindowDays", Kind.NUMBER).writeOnly()
+            Attribute.required("deletionWindowDays", Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
                     .doc("Long, 7–30; delete = ScheduleKeyDeletion in R"),
             Attribute.required("description", Kind.STRING).updatable(),
             Attribute.required(PRIMARY, Kind.REFERENCE)
@@ -48,7 +49,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
             Attribute.required("servicePrincipals", Kind.SET).updatable()
                     .doc("the same key policy as `aws_kms_key`: root statement + `InfraFor<Service>` statements"),
             Attribute.computed("arn", Kind.STRING))
-            .with(Trait.TAGGED)
+            .with(Trait.TAGGED, Trait.LINKED_TO_PRIMARY)
             .id("key id (`mrk-…`, the primary's id, the key in R)")
             .notes("C arn (the replica's ARN in R). create = ReplicateKey called in P (the region of primaryKeyArn) with ReplicaRegion R, Description, Policy and the tags; policy and tags are not shared, so updates are calls in R. readAll/findExisting in R: keys tagged with the stack whose MultiRegionKeyType is REPLICA");
 

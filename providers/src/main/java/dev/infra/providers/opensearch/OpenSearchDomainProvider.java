@@ -3,6 +3,7 @@ package dev.infra.providers.opensearch;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -106,7 +107,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
                     .doc("Long"),
             Attribute.required(INSTANCE_TYPE, Kind.STRING).updatable(),
             Attribute.required(KMS_KEY_ID, Kind.REFERENCE),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.OPENSEARCH_DOMAIN),
             Attribute.required(NODE_TO_NODE, Kind.BOOL)
                     .doc("true"),
             Attribute.required(SECURITY_GROUP_IDS, Kind.SET).updatable(),

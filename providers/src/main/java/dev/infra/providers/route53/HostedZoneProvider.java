@@ -57,7 +57,7 @@ public final class HostedZoneProvider extends Route53Provider {
             Attribute.required(NAME, Kind.STRING),
             Attribute.optional(VPC_ID, Kind.REFERENCE)
                     .doc("present = private zone"))
-            .with(Trait.TAGGED)
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
             .id("zone id (without /hostedzone/)");
 
     public HostedZoneProvider(AwsClients clients) {

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -65,10 +66,10 @@ public final class ResourceRecordSetProvider extends Route53Provider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(ALIAS_DNS_NAME, Kind.REFERENCE).updatable(),
-            Attribute.required(ALIAS_ZONE_ID, Kind.REFERENCE).updatable(),
+            Attribute.optional(ALIAS_DNS_NAME, Kind.REFERENCE).updatable(),
+            Attribute.optional(ALIAS_ZONE_ID, Kind.REFERENCE).updatable(),
             Attribute.optional(EVALUATE_TARGET_HEALTH, Kind.BOOL).updatable(),
-            Attribute.optional(FAILOVER, Kind.STRING).updatable().absentMeansNone()
+            Attribute.optional(FAILOVER, Kind.STRING).rule(Rule.OneOf.of("failover role", "PRIMARY", "SECONDARY")).updatable().absentMeansNone()
                     .doc("PRIMARY \\| SECONDARY; failover routing only"),
             Attribute.optional(HEALTH_CHECK_ID, Kind.REFERENCE).updatable().absentMeansNone()
                     .doc("absent = none"),

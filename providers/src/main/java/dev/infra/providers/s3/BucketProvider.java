@@ -3,8 +3,10 @@ package dev.infra.providers.s3;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
@@ -100,7 +102,7 @@ public final class BucketProvider extends AwsResourceProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required("blockPublicAccess", Kind.BOOL).updatable()
                     .doc("Boolean"),
-            Attribute.required("bucket", Kind.STRING),
+            Attribute.required("bucket", Kind.STRING).rule(AwsRules.BUCKET),
             Attribute.optional("forceDestroy", Kind.BOOL).updatable()
                     .doc("Boolean, stored as the tag `infra:force-destroy`, left out of tags"),
             Attribute.optional("kmsKeyArn", Kind.REFERENCE).updatable()
@@ -110,7 +112,7 @@ public final class BucketProvider extends AwsResourceProvider {
             Attribute.required("versioning", Kind.BOOL).updatable()
                     .doc("Boolean"),
             Attribute.computed("arn", Kind.STRING))
-            .with(Trait.TAGGED)
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
             .id("bucket name")
             .notes("heldData: object versions and delete markers (ListObjectVersions, up to 10 pages), kept unless forced, a bucket whose policy lets CloudTrail write only by its own forceDestroy; delete empties the bucket first (all versions) only when its attributes say forceDestroy, else DeleteBucket alone (S3 refuses a non-empty bucket)");
 

@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import dev.infra.core.catalogue.Attribute;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -84,6 +85,7 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
                     .doc("the source bucket's region P"),
             Attribute.computed(PRIORITY, Kind.NUMBER)
                     .doc("Long: at create one more than the highest in the configuration; a rule already there keeps its own"))
+            .with(Trait.LINKED_TO_PRIMARY)
             .id("`<sourceRegion>/<bucket>/<ruleId>` (readAll needs only the id: one GetBucketReplication per source bucket)")
             .notes("no tags. ONE rule (V2 schema: Filter prefix \"\", Status Enabled) of P's bucket's replication configuration, registered in the replica region R and calling P (`AwsClients.in`); create/update/delete read-modify-write the configuration, keeping other regions' rules (the last rule out: DeleteBucketReplication). S3 needs versioning on both buckets: not enabled here, AWS's refusal is reported. Bucket or configuration gone = deleted");
 

@@ -4,6 +4,7 @@ import static dev.infra.providers.AwsCallException.call;
 import static dev.infra.providers.AwsCallException.callWithSecret;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -63,7 +64,7 @@ public final class SecretProvider extends AwsResourceProvider {
             Attribute.required(LENGTH, Kind.NUMBER).writeOnly()
                     .doc("Long: create generates a random value of this length with GetRandomPassword, excluding characters Redis AUTH refuses; the value never leaves AWS"),
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
-            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.SECRET),
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
             .id("secret ARN")

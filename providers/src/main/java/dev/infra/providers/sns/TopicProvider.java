@@ -3,6 +3,7 @@ package dev.infra.providers.sns;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -43,7 +44,7 @@ public final class TopicProvider extends AwsResourceProvider {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
-            Attribute.required(NAME, Kind.STRING))
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.TOPIC))
             .with(Trait.TAGGED)
             .id("topic ARN");
 

@@ -3,6 +3,7 @@ package dev.infra.providers.wafv2;
 import static dev.infra.providers.AwsCallException.call;
 
 import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
@@ -57,10 +58,10 @@ public final class WebAclProvider extends Wafv2Provider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required("managedRuleGroups", Kind.LIST).updatable()
                     .doc("list of rule group names, vendor AWS, in order"),
-            Attribute.required("name", Kind.STRING),
-            Attribute.required("rateLimit", Kind.NUMBER).updatable()
+            Attribute.required("name", Kind.STRING).rule(AwsRules.WEB_ACL),
+            Attribute.required("rateLimit", Kind.NUMBER).rule(new dev.infra.core.catalogue.Rule.Range("rate limit", 10, 2_000_000_000)).updatable()
                     .doc("Long"),
-            Attribute.required("scope", Kind.STRING)
+            Attribute.required("scope", Kind.STRING).rule(dev.infra.core.catalogue.Rule.OneOf.of("scope", "REGIONAL", "CLOUDFRONT"))
                     .doc("\"REGIONAL\""),
             Attribute.computed("arn", Kind.STRING))
             .with(Trait.TAGGED)
