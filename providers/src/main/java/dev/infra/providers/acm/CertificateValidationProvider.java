@@ -41,7 +41,7 @@ public final class CertificateValidationProvider extends AcmProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(CERTIFICATE_ARN, Kind.REFERENCE))
             .id("certificate ARN")
-            .notes("no tags. A wait, as Terraform's: create polls DescribeCertificate (10 s, up to 75 min) until ISSUED, failing at once on FAILED / VALIDATION_TIMED_OUT / REVOKED with ACM's FailureReason; exists while the certificate is ISSUED (readAll: one DescribeCertificate per id; findExisting: the spec's certificate if ISSUED); delete calls nothing");
+            .notes("A wait, as Terraform's: create polls DescribeCertificate (10 s, up to 75 min) until ISSUED, failing at once on FAILED / VALIDATION_TIMED_OUT / REVOKED with ACM's FailureReason; exists while the certificate is ISSUED (readAll: one DescribeCertificate per id; findExisting: the spec's certificate if ISSUED); delete calls nothing");
 
     public CertificateValidationProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -67,7 +67,7 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
                     .doc("\"s3://bucket/prefix/\""))
             .with(Trait.TAGGED)
             .id("workgroup name")
-            .notes("delete with RecursiveDeleteOption");
+            .notes("Delete with RecursiveDeleteOption");
 
     public AthenaWorkGroupProvider(AwsClients clients) {
         super(clients, ENTRY);

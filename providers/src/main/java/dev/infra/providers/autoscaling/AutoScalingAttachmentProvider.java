@@ -61,7 +61,7 @@ public final class AutoScalingAttachmentProvider extends AutoScalingProvider {
             Attribute.required(GROUP, Kind.REFERENCE),
             Attribute.required(TARGET_GROUP, Kind.REFERENCE))
             .id("`<autoScalingGroupName>\\|<targetGroupArn>` (split at the last `\\|`: an ARN never holds one)")
-            .notes("no tags. The group's instances (and those it launches later) register with the target group: e.g. an EKS node group's group (its autoScalingGroupName) with an ALB's instance target group. Exists while DescribeLoadBalancerTargetGroups lists it other than Removing/Removed; create waits for Added or InService; delete detaches and waits until it is no longer listed (or Removed); a group or target group gone = detached");
+            .notes("The group's instances (and those it launches later) register with the target group: e.g. an EKS node group's group (its autoScalingGroupName) with an ALB's instance target group. Exists while DescribeLoadBalancerTargetGroups lists it other than Removing/Removed; create waits for Added or InService; delete detaches and waits until it is no longer listed (or Removed); a group or target group gone = detached");
 
     public AutoScalingAttachmentProvider(AwsClients clients) {
         super(clients, ENTRY);

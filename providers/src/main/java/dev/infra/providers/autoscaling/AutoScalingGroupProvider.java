@@ -64,7 +64,7 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
             Attribute.required(DESIRED, Kind.NUMBER).updatable(),
             Attribute.required(TEMPLATE, Kind.REFERENCE).updatable(),
             Attribute.required(VERSION, Kind.REFERENCE).updatable()
-                    .doc("String, a version number"),
+                    .doc("a version number"),
             Attribute.required(MAX, Kind.NUMBER).updatable(),
             Attribute.required(MIN, Kind.NUMBER).updatable(),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.AUTO_SCALING_NAME),
@@ -72,7 +72,7 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
             Attribute.required(TARGET_GROUPS, Kind.SET).updatable())
             .with(Trait.TAGGED)
             .id("group name")
-            .notes("tags propagate at launch. A launch-template version change starts an instance refresh");
+            .notes("Tags propagate at launch. A launch-template version change starts an instance refresh");
 
     public AutoScalingGroupProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -50,9 +50,8 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
             Attribute.required(GROUP, Kind.REFERENCE),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.AUTO_SCALING_NAME),
             Attribute.required(TARGET_CPU, Kind.NUMBER).updatable()
-                    .doc("Long; target-tracking ASGAverageCPUUtilization"))
-            .id("policy ARN")
-            .notes("no tags");
+                    .doc("target-tracking ASGAverageCPUUtilization"))
+            .id("policy ARN");
 
     public AutoScalingPolicyProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -60,7 +60,7 @@ public final class TrailProvider extends AwsResourceProvider {
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
             Attribute.required(VALIDATION, Kind.BOOL).updatable(),
             Attribute.required(LOGGING, Kind.BOOL).updatable()
-                    .doc("Boolean; StartLogging/StopLogging by trail *name*: moto fails with the ARN"),
+                    .doc("StartLogging/StopLogging by trail *name*: moto fails with the ARN"),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.TRAIL),
             Attribute.required(BUCKET, Kind.REFERENCE).updatable(),
             Attribute.computed(ARN, Kind.STRING))

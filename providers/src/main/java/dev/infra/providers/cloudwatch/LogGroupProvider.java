@@ -50,11 +50,10 @@ public final class LogGroupProvider extends AwsResourceProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.LOG_GROUP),
-            Attribute.required(RETENTION, Kind.NUMBER).rule(Rule.OneOf.of("retention in days", "1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653")).updatable()
-                    .doc("Long"),
+            Attribute.required(RETENTION, Kind.NUMBER).rule(Rule.OneOf.of("retention in days", "1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653")).updatable(),
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
-            .id("group name; C arn");
+            .id("group name");
 
     public LogGroupProvider(AwsClients clients) {
         super(clients, ENTRY);

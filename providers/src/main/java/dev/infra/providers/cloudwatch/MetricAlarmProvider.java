@@ -64,21 +64,19 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
                     .doc("topic ARNs"),
             Attribute.required(OPERATOR, Kind.STRING).rule(Rule.OneOf.of("comparison operator", "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold")).updatable(),
             Attribute.required(DIMENSIONS, Kind.MAP).updatable()
-                    .doc("Map String→String"),
-            Attribute.required(EVALUATION_PERIODS, Kind.NUMBER).updatable()
-                    .doc("Long"),
+                    .doc("String→String"),
+            Attribute.required(EVALUATION_PERIODS, Kind.NUMBER).updatable(),
             Attribute.required(METRIC, Kind.STRING).updatable(),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.ALARM),
             Attribute.required(NAMESPACE, Kind.STRING).updatable(),
             Attribute.required(PERIOD, Kind.NUMBER).updatable()
-                    .doc("Long s"),
+                    .doc("s"),
             Attribute.required(STATISTIC, Kind.STRING).rule(Rule.OneOf.of("statistic", "SampleCount", "Average", "Sum", "Minimum", "Maximum")).updatable(),
-            Attribute.required(THRESHOLD, Kind.NUMBER).updatable()
-                    .doc("Number"),
+            Attribute.required(THRESHOLD, Kind.NUMBER).updatable(),
             Attribute.required(MISSING_DATA, Kind.STRING).rule(Rule.OneOf.of("missing-data treatment", "breaching", "notBreaching", "ignore", "missing")).updatable(),
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
-            .id("alarm name; C arn");
+            .id("alarm name");
 
     public MetricAlarmProvider(AwsClients clients) {
         super(clients, ENTRY);

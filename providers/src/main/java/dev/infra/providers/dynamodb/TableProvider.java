@@ -109,7 +109,7 @@ public final class TableProvider extends AwsResourceProvider {
             Attribute.required(BILLING_MODE, Kind.STRING).rule(Rule.OneOf.of("billing mode", "PROVISIONED", "PAY_PER_REQUEST")).updatable()
                     .doc("PAY_PER_REQUEST \\| PROVISIONED"),
             Attribute.required(DELETION_PROTECTION, Kind.BOOL).updatable()
-                    .doc("Boolean; a delete while on fails with a clear message"),
+                    .doc("a delete while on fails with a clear message"),
             Attribute.required(INDEXES, Kind.LIST).updatable()
                     .doc("list of {name, partitionKey, sortKey?, projection: ALL}, sorted by name; one index added or removed per UpdateTable, waiting in between"),
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable()
@@ -117,21 +117,20 @@ public final class TableProvider extends AwsResourceProvider {
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.TABLE),
             Attribute.required(PARTITION_KEY, Kind.MAP)
                     .doc("{name, type: S\\|N\\|B}"),
-            Attribute.required(PITR, Kind.BOOL).updatable()
-                    .doc("Boolean"),
+            Attribute.required(PITR, Kind.BOOL).updatable(),
             Attribute.required(SORT_KEY, Kind.MAP)
                     .doc("same shape, may be absent"),
             Attribute.required(TTL, Kind.STRING).updatable()
-                    .doc("String, absent = off"),
+                    .doc("absent = off"),
             Attribute.optional(READ_CAPACITY, Kind.NUMBER).updatable(),
             Attribute.optional(WRITE_CAPACITY, Kind.NUMBER).updatable()
-                    .doc("Long, provisioned only"),
+                    .doc("provisioned only"),
             Attribute.computed(ARN, Kind.STRING),
             Attribute.computed(STREAM_ARN, Kind.STRING))
             .with(Trait.TAGGED)
             .deletionProtection(DELETION_PROTECTION)
             .id("table name")
-            .notes("heldData (shown, not refused): DescribeTable's ItemCount and TableSizeBytes");
+            .notes("HeldData (shown, not refused): DescribeTable's ItemCount and TableSizeBytes");
 
     public TableProvider(AwsClients clients) {
         super(clients, ENTRY);

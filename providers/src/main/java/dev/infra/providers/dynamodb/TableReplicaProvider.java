@@ -75,15 +75,14 @@ public final class TableReplicaProvider extends AwsResourceProvider {
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable()
                     .doc("the KMS key ARN *in R* encrypting the replica; absent = the key AWS picks, left alone"),
             Attribute.required(SOURCE_REGION, Kind.STRING).writeOnly()
-                    .doc("String: P, the region of the table replicated; also in the id"),
+                    .doc("P, the region of the table replicated; also in the id"),
             Attribute.required(TABLE_NAME, Kind.STRING),
             Attribute.computed(ARN, Kind.STRING)
                     .doc("the replica table's ARN in R, from DescribeTable in R"),
-            Attribute.computed(STATUS, Kind.STRING)
-                    .doc("the ReplicaStatus P's table reports"))
+            Attribute.computed(STATUS, Kind.STRING))
             .with(Trait.LINKED_TO_PRIMARY)
             .id("`<tableName>@<sourceRegion>`")
-            .notes("no tags (DynamoDB tags each replica separately; the replica table stays untagged, so R's `aws_dynamodb_table` never sees it as a leftover). Global tables 2019.11.21: create = UpdateTable in P with ReplicaUpdates Create {RegionName R, KMSMasterKeyId}, one region per call, retried on ResourceInUse/LimitExceeded/Throttling, waited (30 min) until P's table is ACTIVE and lists R ACTIVE; a replica P already lists is adopted. The source table needs no stream: DynamoDB enables it (MREC replication runs on it). Update = ReplicaUpdates Update (key). Delete = ReplicaUpdates Delete, waited until P no longer lists R and R's table is gone; table or replica gone = done. readAll: 2 DescribeTable per id (P, R)");
+            .notes("Status (the ReplicaStatus P's table reports); no tags (DynamoDB tags each replica separately; the replica table stays untagged, so R's `aws_dynamodb_table` never sees it as a leftover). Global tables 2019.11.21: create = UpdateTable in P with ReplicaUpdates Create {RegionName R, KMSMasterKeyId}, one region per call, retried on ResourceInUse/LimitExceeded/Throttling, waited (30 min) until P's table is ACTIVE and lists R ACTIVE; a replica P already lists is adopted. The source table needs no stream: DynamoDB enables it (MREC replication runs on it). Update = ReplicaUpdates Update (key). Delete = ReplicaUpdates Delete, waited until P no longer lists R and R's table is gone; table or replica gone = done. readAll: 2 DescribeTable per id (P, R)");
 
     public TableReplicaProvider(AwsClients clients) {
         super(clients, ENTRY);

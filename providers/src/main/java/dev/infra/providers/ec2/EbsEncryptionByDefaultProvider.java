@@ -58,15 +58,14 @@ public final class EbsEncryptionByDefaultProvider extends AwsResourceProvider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(ENABLED, Kind.BOOL).updatable()
-                    .doc("Boolean"),
+            Attribute.required(ENABLED, Kind.BOOL).updatable(),
             Attribute.required(KMS_KEY_ID, Kind.REFERENCE).updatable()
                     .doc("key ARN"),
             Attribute.optional(PREVIOUS, Kind.MAP).writeOnly()
                     .doc("{enabled, kmsKeyId}: what the account had when the stack borrowed it"))
             .with(Trait.SINGLETON)
             .id("region name")
-            .notes("no tags; one per region, a singleton: findExisting always finds it, held by another stack (heldBy) when on with a key tagged with that stack's `infra:stack` (ListResourceTags), else with previous = the setting as it is; update refuses one held by another stack; delete = put previous back (no record: disable + reset key)");
+            .notes("One per region, a singleton: findExisting always finds it, held by another stack (heldBy) when on with a key tagged with that stack's `infra:stack` (ListResourceTags), else with previous = the setting as it is; update refuses one held by another stack; delete = put previous back (no record: disable + reset key)");
 
     public EbsEncryptionByDefaultProvider(AwsClients clients) {
         super(clients, ENTRY);

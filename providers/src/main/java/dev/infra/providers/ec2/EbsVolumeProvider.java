@@ -51,7 +51,7 @@ public final class EbsVolumeProvider extends Ec2Provider<Volume> {
                     .doc("true"),
             Attribute.required("kmsKeyId", Kind.REFERENCE),
             Attribute.required(SIZE, Kind.NUMBER).rule(new Rule.Range("volume size (GiB)", 1, 65536)).updatable()
-                    .doc("Long GiB, grow only"),
+                    .doc("GiB, grow only"),
             Attribute.required(VOLUME_TYPE, Kind.STRING).rule(Rule.OneOf.of("volume type", "standard", "io1", "io2", "gp2", "sc1", "st1", "gp3")).updatable())
             .with(Trait.TAGGED)
             .id("vol-…");

@@ -93,7 +93,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
                     .doc("root volume encrypted with it"),
             Attribute.required("name", Kind.STRING).rule(AwsRules.LAUNCH_TEMPLATE),
             Attribute.required(ROOT_VOLUME_SIZE, Kind.NUMBER).updatable()
-                    .doc("Long GiB"),
+                    .doc("GiB"),
             Attribute.required(SECURITY_GROUP_IDS, Kind.SET).updatable(),
             Attribute.required(USER_DATA, Kind.STRING).updatable()
                     .doc("plain text; base64 on the wire"),

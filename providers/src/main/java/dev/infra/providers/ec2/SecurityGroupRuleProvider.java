@@ -51,7 +51,7 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
             Attribute.required("toPort", Kind.NUMBER).rule(new Rule.Range("port", -1, 65535)))
             .with(Trait.TAGGED)
             .id("sgr-…")
-            .notes("cidrIpv4 F \\| referencedGroupId F");
+            .notes("CidrIpv4 F \\| referencedGroupId F");
 
     public SecurityGroupRuleProvider(AwsClients clients) {
         super(clients, ENTRY, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound", SecurityGroupRule::securityGroupRuleId, SecurityGroupRule::tags);

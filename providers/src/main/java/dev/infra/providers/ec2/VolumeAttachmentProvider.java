@@ -44,7 +44,7 @@ public final class VolumeAttachmentProvider extends Ec2Provider<VolumeAttachment
             Attribute.required("instanceId", Kind.REFERENCE),
             Attribute.required("volumeId", Kind.REFERENCE))
             .id("`<vol>:<instance>`")
-            .notes("no tags (found through the volume)");
+            .notes("No tags (found through the volume)");
 
     public VolumeAttachmentProvider(AwsClients clients) {
         super(clients, ENTRY, "InvalidVolume.NotFound", VolumeAttachmentProvider::idOf);

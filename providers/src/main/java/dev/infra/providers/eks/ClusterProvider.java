@@ -68,11 +68,11 @@ public final class ClusterProvider extends EksProvider<Cluster> {
             Attribute.required(VERSION, Kind.STRING).updatable(),
             Attribute.computed(ARN, Kind.STRING),
             Attribute.computed(CERTIFICATE_AUTHORITY, Kind.STRING),
-            Attribute.computed(CLUSTER_SECURITY_GROUP, Kind.STRING)
-                    .doc("the security group EKS creates for the cluster"),
+            Attribute.computed(CLUSTER_SECURITY_GROUP, Kind.STRING),
             Attribute.computed(ENDPOINT, Kind.STRING))
             .with(Trait.TAGGED)
-            .id("cluster name");
+            .id("cluster name")
+            .notes("ClusterSecurityGroupId (the security group EKS creates for the cluster)");
 
     public ClusterProvider(AwsClients clients) {
         super(clients, ENTRY);

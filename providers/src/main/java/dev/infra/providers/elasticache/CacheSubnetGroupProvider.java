@@ -49,7 +49,7 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
             Attribute.required(SUBNET_IDS, Kind.SET).updatable())
             .with(Trait.TAGGED)
             .id("group name")
-            .notes("tags");
+            .notes("Tags");
 
     public CacheSubnetGroupProvider(AwsClients clients) {
         super(clients, ENTRY, "subnetgroup");

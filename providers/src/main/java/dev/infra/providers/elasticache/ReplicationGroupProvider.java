@@ -128,7 +128,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
             Attribute.required(MULTI_AZ, Kind.BOOL).updatable(),
             Attribute.required(NODE_TYPE, Kind.STRING).updatable(),
             Attribute.required(NUM_CLUSTERS, Kind.NUMBER).updatable()
-                    .doc("Long: primary + replicas"),
+                    .doc("primary + replicas"),
             Attribute.required(ID, Kind.STRING).rule(AwsRules.REPLICATION_GROUP),
             Attribute.required(SECURITY_GROUPS, Kind.SET).updatable(),
             Attribute.required(SUBNET_GROUP, Kind.REFERENCE),
@@ -138,7 +138,8 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
             Attribute.computed(PRIMARY_ENDPOINT, Kind.STRING),
             Attribute.computed(READER_ENDPOINT, Kind.STRING))
             .with(Trait.TAGGED)
-            .id("group id");
+            .id("group id")
+            .notes("GlobalReplicationGroupId F (String; absent = a standalone group, or a datastore's primary): the group is a SECONDARY of that Global Datastore, made in R's registry with R's calls (the datastore is the account's: DescribeGlobalReplicationGroups answers in any region, so no primary-region attribute is needed). CreateReplicationGroup then sends only replicationGroupId, GlobalReplicationGroupId, kmsKeyId (a key of R) and tags, and waits until the datastore lists it. **Ignored for secondaries** (inherited from the datastore, i.e. the primary): engine, authTokenSecretArn — not sent (AWS: InvalidParameterCombination), read back as the datastore has them (so a spec carrying the primary's values shows no diff), never modified (an update asking other values fails, naming them). readAll reports globalReplicationGroupId from DescribeReplicationGroups' GlobalReplicationGroupInfo when its role is SECONDARY (no extra call). delete of a secondary = DisassociateGlobalReplicationGroup (in R: GlobalReplicationGroupId, ReplicationGroupId, ReplicationGroupRegion R), waited until the datastore no longer lists it, then DeleteReplicationGroup as before; delete of a datastore's primary fails at once (AWS deletes it only after the datastore)");
 
     public ReplicationGroupProvider(AwsClients clients) {
         super(clients, ENTRY, "replicationgroup");

@@ -55,21 +55,21 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.optional(LOGS_BUCKET, Kind.REFERENCE).updatable()
-                    .doc("String; absent = access logs off"),
+                    .doc("absent = access logs off"),
             Attribute.optional(LOGS_PREFIX, Kind.STRING).updatable()
-                    .doc("String; absent = none): the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack"),
+                    .doc("absent = none): the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack"),
             Attribute.required("name", Kind.STRING).rule(AwsRules.LOAD_BALANCER),
             Attribute.required("scheme", Kind.STRING).rule(Rule.OneOf.of("scheme", "internet-facing", "internal")),
             Attribute.required("securityGroupIds", Kind.SET).updatable(),
             Attribute.required("subnetIds", Kind.SET).updatable(),
             Attribute.required("type", Kind.STRING).rule(Rule.OneOf.of("load balancer type", "application", "network", "gateway"))
                     .doc("\"application\""),
-            Attribute.computed(ARN_SUFFIX, Kind.STRING)
-                    .doc("the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension"),
+            Attribute.computed(ARN_SUFFIX, Kind.STRING),
             Attribute.computed("canonicalHostedZoneId", Kind.STRING),
             Attribute.computed("dnsName", Kind.STRING))
             .with(Trait.TAGGED)
-            .id("LB ARN");
+            .id("LB ARN")
+            .notes("ArnSuffix (the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension)");
 
     public LoadBalancerProvider(AwsClients clients) {
         super(clients, ENTRY, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName);

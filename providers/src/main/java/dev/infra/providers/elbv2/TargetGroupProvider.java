@@ -43,7 +43,7 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
             // (the expansion puts the port in it), point the listener there, then delete it.
             .with(Trait.TAGGED, Trait.CREATE_BEFORE_DESTROY)
             .id("TG ARN")
-            .notes("replaced create-before-destroy (AWS refuses to delete a group a listener forwards to), so a replacement needs another name: the expansion names it `<stack>-<lb>-<port>`");
+            .notes("Replaced create-before-destroy (AWS refuses to delete a group a listener forwards to), so a replacement needs another name: the expansion names it `<stack>-<lb>-<port>`");
 
     public TargetGroupProvider(AwsClients clients) {
         super(clients, ENTRY, TargetGroup::targetGroupArn, TargetGroup::targetGroupName);

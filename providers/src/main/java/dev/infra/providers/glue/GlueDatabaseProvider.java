@@ -35,8 +35,7 @@ public final class GlueDatabaseProvider extends GlueProvider<Database> {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.GLUE_NAME))
-            .id("database name")
-            .notes("no tags");
+            .id("database name");
 
     public GlueDatabaseProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -66,10 +66,8 @@ public final class GlueTableProvider extends GlueProvider<Table> {
                     .doc("same shape"),
             Attribute.required(SERDE, Kind.STRING).updatable()
                     .doc("serialization library class"),
-            Attribute.required(SERDE_PARAMETERS, Kind.MAP).updatable()
-                    .doc("Map"))
-            .id("`<database>.<table>`")
-            .notes("no tags");
+            Attribute.required(SERDE_PARAMETERS, Kind.MAP).updatable())
+            .id("`<database>.<table>`");
 
     public GlueTableProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -57,14 +57,13 @@ public final class DetectorProvider extends AwsResourceProvider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(ENABLE, Kind.BOOL).updatable()
-                    .doc("Boolean"),
+            Attribute.required(ENABLE, Kind.BOOL).updatable(),
             Attribute.required(FREQUENCY, Kind.STRING).rule(Rule.OneOf.of("finding publishing frequency", "FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")).updatable(),
             Attribute.optional(PREVIOUS, Kind.MAP).writeOnly()
                     .doc("{existed: false} when the stack made it; {existed: true, enable, findingPublishingFrequency, tags} when borrowed"))
             .with(Trait.TAGGED, Trait.SINGLETON)
             .id("detector id")
-            .notes("one per region, a singleton: ListDetectors before CreateDetector; the region's detector is another stack's (heldBy) when tagged with its `infra:stack`, else borrowed; create and update refuse one held by another stack; delete puts a borrowed detector back (UpdateDetector, tags) and deletes only one the stack made (or without a record)");
+            .notes("One per region, a singleton: ListDetectors before CreateDetector; the region's detector is another stack's (heldBy) when tagged with its `infra:stack`, else borrowed; create and update refuse one held by another stack; delete puts a borrowed detector back (UpdateDetector, tags) and deletes only one the stack made (or without a record)");
 
     public DetectorProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -41,7 +41,7 @@ public final class IamInstanceProfileProvider extends IamProvider {
             Attribute.required(ROLE, Kind.REFERENCE).updatable(),
             Attribute.computed("arn", Kind.STRING))
             .with(Trait.TAGGED, Trait.ACCOUNT_WIDE, Trait.SHARED_BY_REPLICAS)
-            .id("profile name; C arn");
+            .id("profile name");
 
     public IamInstanceProfileProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -58,7 +58,8 @@ public final class IamRoleProvider extends IamProvider {
             Attribute.required("name", Kind.STRING).rule(AwsRules.IAM_ROLE),
             Attribute.computed("arn", Kind.STRING))
             .with(Trait.TAGGED, Trait.ACCOUNT_WIDE, Trait.SHARED_BY_REPLICAS)
-            .id("role name");
+            .id("role name")
+            .notes("InlinePolicy A (JSON, canonical like the bucket `policy`: compact, keys sorted; absent = none): the role's one inline policy, named `infra` (PutRolePolicy / DeleteRolePolicy; read with GetRolePolicy, URL-decoded)");
 
     public IamRoleProvider(AwsClients clients) {
         super(clients, ENTRY);

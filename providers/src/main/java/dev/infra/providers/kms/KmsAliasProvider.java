@@ -36,8 +36,7 @@ public final class KmsAliasProvider extends KmsProvider {
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.KMS_ALIAS)
                     .doc("\"alias/…\""),
             Attribute.required(TARGET, Kind.REFERENCE).updatable())
-            .id("alias name")
-            .notes("no tags");
+            .id("alias name");
 
     public KmsAliasProvider(AwsClients clients) {
         super(clients, ENTRY);

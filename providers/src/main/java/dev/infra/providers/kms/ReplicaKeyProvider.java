@@ -41,7 +41,7 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required("deletionWindowDays", Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
-                    .doc("Long, 7–30; delete = ScheduleKeyDeletion in R"),
+                    .doc("7–30; delete = ScheduleKeyDeletion in R"),
             Attribute.required("description", Kind.STRING).updatable(),
             Attribute.required(PRIMARY, Kind.REFERENCE)
                     .doc("a multi-Region primary key in P"),

@@ -97,14 +97,13 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(EBS_VOLUME_SIZE, Kind.NUMBER).updatable()
-                    .doc("Long GiB"),
+                    .doc("GiB"),
             Attribute.required(ENCRYPT_AT_REST, Kind.BOOL)
                     .doc("true"),
             Attribute.required(ENFORCE_HTTPS, Kind.BOOL).updatable()
                     .doc("true"),
             Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
-            Attribute.required(INSTANCE_COUNT, Kind.NUMBER).updatable()
-                    .doc("Long"),
+            Attribute.required(INSTANCE_COUNT, Kind.NUMBER).updatable(),
             Attribute.required(INSTANCE_TYPE, Kind.STRING).updatable(),
             Attribute.required(KMS_KEY_ID, Kind.REFERENCE),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.OPENSEARCH_DOMAIN),

@@ -64,16 +64,16 @@ public final class HealthCheckProvider extends Route53Provider {
             Attribute.required(FQDN, Kind.REFERENCE).updatable()
                     .doc("e.g. a region's ALB DNS name"),
             Attribute.required(PORT, Kind.NUMBER).updatable()
-                    .doc("Long; absent = Route 53's default, 80 or 443, read back"),
+                    .doc("absent = Route 53's default, 80 or 443, read back"),
             Attribute.required(REQUEST_INTERVAL, Kind.NUMBER).rule(Rule.OneOf.of("request interval", "10", "30"))
-                    .doc("Long: 10 or 30"),
+                    .doc("10 or 30"),
             Attribute.required(RESOURCE_PATH, Kind.STRING).updatable()
                     .doc("e.g. `/healthz`"),
             Attribute.required(CHECK_TYPE, Kind.STRING)
                     .doc("HTTP \\| HTTPS"))
             .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
             .id("health check id")
-            .notes("tags (ChangeTagsForResource after CreateHealthCheck, which takes none). CallerReference `infra-<hash of stack and address>-<random per create>`: an SDK retry of the one call gets the same check back (same reference and settings), a later create never reuses a deleted check's reference (HealthCheckAlreadyExists for days), and findExisting adopts a check an interrupted create left untagged (its reference's prefix, no stack tag). readAll = ListHealthChecks + ListTagsForResources (10 a call); update = UpdateHealthCheck with the HealthCheckVersion read (HealthCheckVersionMismatch: read and work out the update again); delete = DeleteHealthCheck");
+            .notes("Tags (ChangeTagsForResource after CreateHealthCheck, which takes none). CallerReference `infra-<hash of stack and address>-<random per create>`: an SDK retry of the one call gets the same check back (same reference and settings), a later create never reuses a deleted check's reference (HealthCheckAlreadyExists for days), and findExisting adopts a check an interrupted create left untagged (its reference's prefix, no stack tag). readAll = ListHealthChecks + ListTagsForResources (10 a call); update = UpdateHealthCheck with the HealthCheckVersion read (HealthCheckVersionMismatch: read and work out the update again); delete = DeleteHealthCheck");
 
     public HealthCheckProvider(AwsClients clients) {
         super(clients, ENTRY);

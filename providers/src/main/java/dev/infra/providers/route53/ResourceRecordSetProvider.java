@@ -76,15 +76,15 @@ public final class ResourceRecordSetProvider extends Route53Provider {
             Attribute.required(NAME, Kind.STRING)
                     .doc("FQDN with trailing dot"),
             Attribute.optional(SET_IDENTIFIER, Kind.STRING).absentMeansNone()
-                    .doc("String; absent = simple routing"),
+                    .doc("absent = simple routing"),
             Attribute.required(RECORD_TYPE, Kind.STRING),
             Attribute.required(ZONE_ID, Kind.REFERENCE),
             Attribute.optional(REGION, Kind.STRING).updatable().absentMeansNone()
                     .doc("latency routing: the AWS region of the record's target"),
             Attribute.optional(TTL, Kind.NUMBER).updatable(),
             Attribute.optional(VALUES, Kind.SET).updatable())
-            .id("`<zone>_<name>_<type>`; `<zone>_<name>_<type>` (simple), `<zone>_<name>_<type>_<setIdentifier>` (with a set identifier; parsed at the first `._<TYPE>` followed by `_` or the end)")
-            .notes("an alias record: aliasDnsName A, a plain record (no aliasDnsName): values A *set* (List of String: the ResourceRecords, e.g. an ACM validation CNAME's value) and ttl A (Long seconds; required with values); no tagsevaluateTargetHealth A (Boolean, alias targets; absent = true, what the provider always sent). Create/update = UPSERT of the record set identified by name, type and setIdentifier; delete = DELETE of it; simple ↔ routed is a new setIdentifier, so a replacement");
+            .id("`<zone>_<name>_<type>` (simple), `<zone>_<name>_<type>_<setIdentifier>` (with a set identifier; parsed at the first `._<TYPE>` followed by `_` or the end)")
+            .notes("An alias record: aliasDnsName A, a plain record (no aliasDnsName): values A *set* (List of String: the ResourceRecords, e.g. an ACM validation CNAME's value) and ttl A (Long seconds; required with values). evaluateTargetHealth A (Boolean, alias targets; absent = true, what the provider always sent). Create/update = UPSERT of the record set identified by name, type and setIdentifier; delete = DELETE of it; simple ↔ routed is a new setIdentifier, so a replacement");
 
     public ResourceRecordSetProvider(AwsClients clients) {
         super(clients, ENTRY);

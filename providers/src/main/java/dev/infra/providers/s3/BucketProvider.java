@@ -100,21 +100,21 @@ public final class BucketProvider extends AwsResourceProvider {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required("blockPublicAccess", Kind.BOOL).updatable()
-                    .doc("Boolean"),
+            Attribute.required("blockPublicAccess", Kind.BOOL).updatable(),
             Attribute.required("bucket", Kind.STRING).rule(AwsRules.BUCKET),
             Attribute.optional("forceDestroy", Kind.BOOL).updatable()
-                    .doc("Boolean, stored as the tag `infra:force-destroy`, left out of tags"),
+                    .doc("stored as the tag `infra:force-destroy`, left out of tags"),
             Attribute.optional("kmsKeyArn", Kind.REFERENCE).updatable()
                     .doc("SSE-KMS; absent = SSE-S3"),
-            Attribute.required(LIFECYCLE, Kind.LIST).updatable(),
-            Attribute.optional(POLICY, Kind.STRING).updatable(),
-            Attribute.required("versioning", Kind.BOOL).updatable()
-                    .doc("Boolean"),
+            Attribute.required(LIFECYCLE, Kind.LIST).updatable()
+                    .doc("list of {id, prefix, transitionDays?, storageClass?, expirationDays?}, sorted by id; empty = none"),
+            Attribute.optional(POLICY, Kind.STRING).updatable()
+                    .doc("JSON, canonical: compact, keys sorted; absent = none; `${infra:account}` in it is written as the account and read back as the token"),
+            Attribute.required("versioning", Kind.BOOL).updatable(),
             Attribute.computed("arn", Kind.STRING))
             .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
             .id("bucket name")
-            .notes("heldData: object versions and delete markers (ListObjectVersions, up to 10 pages), kept unless forced, a bucket whose policy lets CloudTrail write only by its own forceDestroy; delete empties the bucket first (all versions) only when its attributes say forceDestroy, else DeleteBucket alone (S3 refuses a non-empty bucket)");
+            .notes("HeldData: object versions and delete markers (ListObjectVersions, up to 10 pages), kept unless forced, a bucket whose policy lets CloudTrail write only by its own forceDestroy; delete empties the bucket first (all versions) only when its attributes say forceDestroy, else DeleteBucket alone (S3 refuses a non-empty bucket).");
 
     public BucketProvider(AwsClients clients) {
         super(clients, ENTRY);

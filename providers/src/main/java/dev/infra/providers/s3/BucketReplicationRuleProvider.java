@@ -71,8 +71,7 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(BUCKET, Kind.REFERENCE)
                     .doc("source bucket"),
-            Attribute.required(DELETE_MARKERS, Kind.BOOL).updatable()
-                    .doc("Boolean"),
+            Attribute.required(DELETE_MARKERS, Kind.BOOL).updatable(),
             Attribute.required(DESTINATION, Kind.REFERENCE).updatable()
                     .doc("`arn:aws:s3:::<dest>`"),
             Attribute.required(REPLICA_KEY, Kind.REFERENCE).updatable()
@@ -84,10 +83,10 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
             Attribute.required(SOURCE_REGION, Kind.STRING)
                     .doc("the source bucket's region P"),
             Attribute.computed(PRIORITY, Kind.NUMBER)
-                    .doc("Long: at create one more than the highest in the configuration; a rule already there keeps its own"))
+                    .doc("at create one more than the highest in the configuration; a rule already there keeps its own"))
             .with(Trait.LINKED_TO_PRIMARY)
             .id("`<sourceRegion>/<bucket>/<ruleId>` (readAll needs only the id: one GetBucketReplication per source bucket)")
-            .notes("no tags. ONE rule (V2 schema: Filter prefix \"\", Status Enabled) of P's bucket's replication configuration, registered in the replica region R and calling P (`AwsClients.in`); create/update/delete read-modify-write the configuration, keeping other regions' rules (the last rule out: DeleteBucketReplication). S3 needs versioning on both buckets: not enabled here, AWS's refusal is reported. Bucket or configuration gone = deleted");
+            .notes("ONE rule (V2 schema: Filter prefix \"\", Status Enabled) of P's bucket's replication configuration, registered in the replica region R and calling P (`AwsClients.in`); create/update/delete read-modify-write the configuration, keeping other regions' rules (the last rule out: DeleteBucketReplication). S3 needs versioning on both buckets: not enabled here, AWS's refusal is reported. Bucket or configuration gone = deleted");
 
     public BucketReplicationRuleProvider(AwsClients clients) {
         super(clients, ENTRY);

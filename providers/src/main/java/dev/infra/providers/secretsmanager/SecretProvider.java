@@ -62,13 +62,13 @@ public final class SecretProvider extends AwsResourceProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
             Attribute.required(LENGTH, Kind.NUMBER).writeOnly()
-                    .doc("Long: create generates a random value of this length with GetRandomPassword, excluding characters Redis AUTH refuses; the value never leaves AWS"),
+                    .doc("create generates a random value of this length with GetRandomPassword, excluding characters Redis AUTH refuses; the value never leaves AWS"),
             Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.SECRET),
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
             .id("secret ARN")
-            .notes("delete = ForceDeleteWithoutRecovery");
+            .notes("Delete = ForceDeleteWithoutRecovery");
 
     public SecretProvider(AwsClients clients) {
         super(clients, ENTRY);

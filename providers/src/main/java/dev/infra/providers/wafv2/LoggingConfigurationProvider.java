@@ -33,8 +33,7 @@ public final class LoggingConfigurationProvider extends Wafv2Provider {
             Attribute.required("logDestination", Kind.REFERENCE).updatable()
                     .doc("bucket ARN"),
             Attribute.required("webAclArn", Kind.REFERENCE))
-            .id("web ACL ARN")
-            .notes("no tags");
+            .id("web ACL ARN");
 
     public LoggingConfigurationProvider(AwsClients clients) {
         super(clients, ENTRY);

@@ -30,8 +30,7 @@ public final class WebAclAssociationProvider extends Wafv2Provider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required("resourceArn", Kind.REFERENCE),
             Attribute.required("webAclArn", Kind.REFERENCE))
-            .id("resource ARN")
-            .notes("no tags");
+            .id("resource ARN");
 
     public WebAclAssociationProvider(AwsClients clients) {
         super(clients, ENTRY);
