@@ -2,7 +2,6 @@ package dev.infra.core.catalogue;
 
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.Diagnostics;
-import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Names;
 import java.util.Collection;
@@ -30,16 +29,6 @@ public record Catalogue(Map<String, ResourceType> types) {
             }
         }
         return new Catalogue(byName);
-    }
-
-    /** Refuses {@code specs}, with every problem at the YAML place each came from, unless all keep their types' rules. */
-    public List<ResourceSpec> require(List<ResourceSpec> specs) {
-        Diagnostics diags = new Diagnostics();
-        specs.forEach(s -> check(s, diags));
-        if (diags.hasErrors()) {
-            throw new InvalidInputException(diags.all());
-        }
-        return specs;
     }
 
     /** Every problem of {@code specs}, in file order. */
@@ -83,11 +72,20 @@ public record Catalogue(Map<String, ResourceType> types) {
                 .forEach(a -> diags.error(spec.origin(), path, what + ": " + a.name() + " is required"));
     }
 
-    /** The topology key a resource was expanded from: {@code load-balancer.internal/alb} → {@code loadBalancers.internal}. */
+    /**
+     * The topology key a resource was expanded from: {@code load-balancer.internal/alb} → {@code loadBalancers.internal},
+     * {@code network/security-group.web/rule.x} → {@code network.securityGroups.web}.
+     */
     static String yamlPath(String address) {
-        String first = address.contains("/") ? address.substring(0, address.indexOf('/')) : address;
-        int dot = first.indexOf('.');
-        return dot < 0 ? camel(first) : camel(first.substring(0, dot)) + "s" + first.substring(dot);
+        String[] parts = address.split("/");
+        String path = key(parts[0]);
+        return parts[0].contains(".") || parts.length < 2 || !parts[1].contains(".") ? path : path + "." + key(parts[1]);
+    }
+
+    /** {@code kind.name} → {@code kinds.name}; a bare {@code kind} → {@code kind}, in camel case. */
+    private static String key(String part) {
+        int dot = part.indexOf('.');
+        return dot < 0 ? camel(part) : camel(part.substring(0, dot)) + "s" + part.substring(dot);
     }
 
     private static String camel(String kebab) {

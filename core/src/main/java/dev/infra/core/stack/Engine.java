@@ -68,7 +68,7 @@ public final class Engine {
 
     /** The graph of a topology whose every resource keeps its type's rules in {@code catalogue}; else refused. */
     public static ResourceGraph graph(Topology topology, Catalogue catalogue) {
-        return ResourceGraph.build(catalogue.require(Expander.expand(topology)));
+        return ResourceGraph.build(Expander.expand(topology, catalogue));
     }
 
     public State state(Topology topology) {
