@@ -48,7 +48,7 @@ public final class EbsVolumeProvider extends Ec2Provider<Volume> {
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
             Attribute.required("availabilityZone", Kind.STRING),
             Attribute.required("encrypted", Kind.BOOL)
-                    .doc("true"),
+                    .doc("infra always sets true"),
             Attribute.required("kmsKeyId", Kind.REFERENCE),
             Attribute.required(SIZE, Kind.NUMBER).rule(new Rule.Range("volume size (GiB)", 1, 65536)).updatable()
                     .doc("GiB, grow only"),

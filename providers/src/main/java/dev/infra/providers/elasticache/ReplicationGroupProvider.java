@@ -115,13 +115,13 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(AT_REST, Kind.BOOL)
-                    .doc("true"),
+                    .doc("infra always sets true"),
             Attribute.optional(AUTH_TOKEN_SECRET, Kind.REFERENCE).writeOnly()
                     .doc("the Secrets Manager secret whose value is the AUTH token: read at create, never stored"),
             Attribute.required(FAILOVER, Kind.BOOL).updatable(),
             Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
             Attribute.required(ENGINE, Kind.STRING).rule(Rule.OneOf.of("engine", "redis", "valkey"))
-                    .doc("\"redis\""),
+                    .doc("infra makes Redis groups"),
             Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
             Attribute.optional(GLOBAL_ID, Kind.REFERENCE),
             Attribute.required(KMS_KEY, Kind.REFERENCE),
@@ -133,7 +133,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
             Attribute.required(SECURITY_GROUPS, Kind.SET).updatable(),
             Attribute.required(SUBNET_GROUP, Kind.REFERENCE),
             Attribute.required(TRANSIT, Kind.BOOL)
-                    .doc("true"),
+                    .doc("infra always sets true"),
             Attribute.computed(PORT, Kind.NUMBER),
             Attribute.computed(PRIMARY_ENDPOINT, Kind.STRING),
             Attribute.computed(READER_ENDPOINT, Kind.STRING))

@@ -57,19 +57,20 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
             Attribute.optional(LOGS_BUCKET, Kind.REFERENCE).updatable()
                     .doc("absent = access logs off"),
             Attribute.optional(LOGS_PREFIX, Kind.STRING).updatable()
-                    .doc("absent = none): the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack"),
+                    .doc("absent = none"),
             Attribute.required("name", Kind.STRING).rule(AwsRules.LOAD_BALANCER),
             Attribute.required("scheme", Kind.STRING).rule(Rule.OneOf.of("scheme", "internet-facing", "internal")),
             Attribute.required("securityGroupIds", Kind.SET).updatable(),
             Attribute.required("subnetIds", Kind.SET).updatable(),
             Attribute.required("type", Kind.STRING).rule(Rule.OneOf.of("load balancer type", "application", "network", "gateway"))
-                    .doc("\"application\""),
-            Attribute.computed(ARN_SUFFIX, Kind.STRING),
+                    .doc("infra makes application load balancers"),
+            Attribute.computed(ARN_SUFFIX, Kind.STRING)
+                    .doc("the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension"),
             Attribute.computed("canonicalHostedZoneId", Kind.STRING),
             Attribute.computed("dnsName", Kind.STRING))
             .with(Trait.TAGGED)
             .id("LB ARN")
-            .notes("ArnSuffix (the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension)");
+            .notes("accessLogsBucket and accessLogsPrefix are the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack)");
 
     public LoadBalancerProvider(AwsClients clients) {
         super(clients, ENTRY, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName);

@@ -34,16 +34,16 @@ public final class KmsKeyProvider extends KmsKeyBase {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required("deletionWindowDays", Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
-                    .doc("7–30, used by delete = ScheduleKeyDeletion"),
-            Attribute.required("description", Kind.STRING).updatable(),
+            Attribute.required(WINDOW, Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
+                    .doc("used by delete = ScheduleKeyDeletion"),
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
             Attribute.required(ROTATION, Kind.BOOL).updatable(),
             Attribute.required(MULTI_REGION, Kind.BOOL),
-            Attribute.required("serviceLinkedRoles", Kind.SET).updatable()
+            Attribute.required(LINKED_ROLES, Kind.SET).updatable()
                     .doc("services whose service-linked role may use the key and CreateGrant for AWS resources: statements `InfraServiceLinkedRoles` and `InfraServiceLinkedRoleGrants`; the role is found with ListRoles under `/aws-service-role/<service>/`, or made with CreateServiceLinkedRole, since KMS refuses a policy naming a missing role"),
-            Attribute.required("servicePrincipals", Kind.SET).updatable()
+            Attribute.required(SERVICES, Kind.SET).updatable()
                     .doc("services allowed to use the key: the key policy is the account root statement plus `InfraFor<Service>` statements for them, each conditioned on this account's resources of that service; see architecture, \"Least privilege\""),
-            Attribute.computed("arn", Kind.STRING))
+            Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
             .id("key id")
             .notes("Discovery by tag (readAll's stack read, findExisting) skips multi-Region REPLICA keys: they are `aws_kms_replica_key`'s. heldData (both key types; shown, not refused): the encrypted EBS volumes and own snapshots with this KmsKeyId not tagged with the key's `infra:stack` (DescribeVolumes / DescribeSnapshots filtered on encrypted, all pages: EC2 has no key filter)");

@@ -40,15 +40,15 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required("deletionWindowDays", Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
-                    .doc("7–30; delete = ScheduleKeyDeletion in R"),
-            Attribute.required("description", Kind.STRING).updatable(),
+            Attribute.required(WINDOW, Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
+                    .doc("delete = ScheduleKeyDeletion in R"),
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
             Attribute.required(PRIMARY, Kind.REFERENCE)
                     .doc("a multi-Region primary key in P"),
-            Attribute.required("serviceLinkedRoles", Kind.SET).updatable(),
-            Attribute.required("servicePrincipals", Kind.SET).updatable()
+            Attribute.required(LINKED_ROLES, Kind.SET).updatable(),
+            Attribute.required(SERVICES, Kind.SET).updatable()
                     .doc("the same key policy as `aws_kms_key`: root statement + `InfraFor<Service>` statements"),
-            Attribute.computed("arn", Kind.STRING))
+            Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED, Trait.LINKED_TO_PRIMARY)
             .id("key id (`mrk-…`, the primary's id, the key in R)")
             .notes("C arn (the replica's ARN in R). create = ReplicateKey called in P (the region of primaryKeyArn) with ReplicaRegion R, Description, Policy and the tags; policy and tags are not shared, so updates are calls in R. readAll/findExisting in R: keys tagged with the stack whose MultiRegionKeyType is REPLICA");

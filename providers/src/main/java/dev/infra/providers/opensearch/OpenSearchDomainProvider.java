@@ -99,16 +99,16 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             Attribute.required(EBS_VOLUME_SIZE, Kind.NUMBER).updatable()
                     .doc("GiB"),
             Attribute.required(ENCRYPT_AT_REST, Kind.BOOL)
-                    .doc("true"),
+                    .doc("infra always sets true"),
             Attribute.required(ENFORCE_HTTPS, Kind.BOOL).updatable()
-                    .doc("true"),
+                    .doc("infra always sets true"),
             Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
             Attribute.required(INSTANCE_COUNT, Kind.NUMBER).updatable(),
             Attribute.required(INSTANCE_TYPE, Kind.STRING).updatable(),
             Attribute.required(KMS_KEY_ID, Kind.REFERENCE),
             Attribute.required(NAME, Kind.STRING).rule(AwsRules.OPENSEARCH_DOMAIN),
             Attribute.required(NODE_TO_NODE, Kind.BOOL)
-                    .doc("true"),
+                    .doc("infra always sets true"),
             Attribute.required(SECURITY_GROUP_IDS, Kind.SET).updatable(),
             Attribute.required(SUBNET_IDS, Kind.SET),
             Attribute.required(TLS_POLICY, Kind.STRING).updatable(),

@@ -61,7 +61,7 @@ public final class WebAclProvider extends Wafv2Provider {
             Attribute.required("name", Kind.STRING).rule(AwsRules.WEB_ACL),
             Attribute.required("rateLimit", Kind.NUMBER).rule(new dev.infra.core.catalogue.Rule.Range("rate limit", 10, 2_000_000_000)).updatable(),
             Attribute.required("scope", Kind.STRING).rule(dev.infra.core.catalogue.Rule.OneOf.of("scope", "REGIONAL", "CLOUDFRONT"))
-                    .doc("\"REGIONAL\""),
+                    .doc("infra's web ACLs are REGIONAL"),
             Attribute.computed("arn", Kind.STRING))
             .with(Trait.TAGGED)
             .id("`<id>` (name and scope kept as attributes)");
