@@ -5,9 +5,13 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
+import dev.infra.core.provider.LiveResource;
 import dev.infra.core.stack.Engine;
 import dev.infra.core.topology.Topology;
 import dev.infra.providers.AwsCatalogue;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsSettings;
+import dev.infra.providers.eks.ClusterProvider;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -80,5 +84,17 @@ class RefusedBeforeAnythingChangesTest {
                 + "sessions-of-the-payment-clients.nodeType: a global cache is an ElastiCache Global Datastore, which needs"));
         assertThat(refusals).anySatisfy(r -> assertThat(r).startsWith(file + ":70:14: error: tables."
                 + "orders-of-the-payment-customers.billing: a table of a stack with replicas is a DynamoDB global table"));
+    }
+
+    /** What depends on the cluster as it is now is the plan's to refuse: the provider says why (PlanRefusalsIT plans it). */
+    @Test
+    void anEksVersionJumpIsRefusedByThePlanNamingTheNextVersion() {
+        try (AwsClients clients = AwsClients.create(AwsSettings.of("eu-west-1"))) {
+            LiveResource cluster = LiveResource.of("shop-apps", "cluster.apps/cluster", Map.of("version", "1.29"));
+            assertThat(new ClusterProvider(clients).refusals(cluster, Map.of("version", "1.31"))).singleElement()
+                    .satisfies(r -> assertThat(r).startsWith("version 1.29 → 1.31: EKS refuses this").endsWith(
+                            "a cluster goes up one minor version per update; set version: \"1.30\", apply, and go on from"
+                                    + " there"));
+        }
     }
 }
