@@ -102,7 +102,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
             Attribute.computed(LATEST_VERSION, Kind.NUMBER).recomputedOnUpdate())
             .with(Trait.TAGGED)
             .id("lt-…")
-            .notes("C latestVersion (Long). An update creates a new version and makes it the default");
+            .notes("An update creates a new version and makes it the default");
 
     public LaunchTemplateProvider(AwsClients clients) {
         super(clients, ENTRY, ResourceType.LAUNCH_TEMPLATE, "InvalidLaunchTemplateId.NotFound", Template::id, t -> t.template().tags());

@@ -48,10 +48,11 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
             Attribute.required(LINKED_ROLES, Kind.SET).updatable(),
             Attribute.required(SERVICES, Kind.SET).updatable()
                     .doc("the same key policy as `aws_kms_key`: root statement + `InfraFor<Service>` statements"),
-            Attribute.computed(ARN, Kind.STRING))
+            Attribute.computed(ARN, Kind.STRING)
+                    .doc("the replica's ARN in R"))
             .with(Trait.TAGGED, Trait.LINKED_TO_PRIMARY)
             .id("key id (`mrk-…`, the primary's id, the key in R)")
-            .notes("C arn (the replica's ARN in R). create = ReplicateKey called in P (the region of primaryKeyArn) with ReplicaRegion R, Description, Policy and the tags; policy and tags are not shared, so updates are calls in R. readAll/findExisting in R: keys tagged with the stack whose MultiRegionKeyType is REPLICA");
+            .notes("Create = ReplicateKey called in P (the region of primaryKeyArn) with ReplicaRegion R, Description, Policy and the tags; policy and tags are not shared, so updates are calls in R. readAll/findExisting in R: keys tagged with the stack whose MultiRegionKeyType is REPLICA");
 
     public ReplicaKeyProvider(AwsClients clients) {
         super(clients, ENTRY);

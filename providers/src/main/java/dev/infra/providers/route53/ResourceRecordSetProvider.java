@@ -70,11 +70,12 @@ public final class ResourceRecordSetProvider extends Route53Provider {
             Attribute.optional(ALIAS_ZONE_ID, Kind.REFERENCE).updatable(),
             Attribute.optional(EVALUATE_TARGET_HEALTH, Kind.BOOL).updatable(),
             Attribute.optional(FAILOVER, Kind.STRING).rule(Rule.OneOf.of("failover role", "PRIMARY", "SECONDARY")).updatable().absentMeansNone()
-                    .doc("PRIMARY \\| SECONDARY; failover routing only"),
+                    .doc("failover routing only"),
             Attribute.optional(HEALTH_CHECK_ID, Kind.REFERENCE).updatable().absentMeansNone()
                     .doc("absent = none"),
             Attribute.required(NAME, Kind.STRING)
                     .doc("FQDN with trailing dot"),
+            // A record routed across regions that goes back to one region becomes a simple record again.
             Attribute.optional(SET_IDENTIFIER, Kind.STRING).absentMeansNone()
                     .doc("absent = simple routing"),
             Attribute.required(RECORD_TYPE, Kind.STRING),
@@ -88,7 +89,6 @@ public final class ResourceRecordSetProvider extends Route53Provider {
 
     public ResourceRecordSetProvider(AwsClients clients) {
         super(clients, ENTRY);
-        // A record routed across regions that goes back to one region becomes a simple record again.
     }
 
     /** A record's natural key, which is also its id; {@code setIdentifier} is null for a simple record. */
