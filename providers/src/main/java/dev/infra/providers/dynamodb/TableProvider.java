@@ -118,9 +118,9 @@ public final class TableProvider extends AwsResourceProvider {
             Attribute.required(PARTITION_KEY, Kind.MAP)
                     .doc("{name, type: S\\|N\\|B}"),
             Attribute.required(PITR, Kind.BOOL).updatable(),
-            Attribute.required(SORT_KEY, Kind.MAP)
+            Attribute.optional(SORT_KEY, Kind.MAP)
                     .doc("same shape, may be absent"),
-            Attribute.required(TTL, Kind.STRING).updatable()
+            Attribute.optional(TTL, Kind.STRING).updatable()
                     .doc("absent = off"),
             Attribute.optional(READ_CAPACITY, Kind.NUMBER).updatable(),
             Attribute.optional(WRITE_CAPACITY, Kind.NUMBER).updatable()

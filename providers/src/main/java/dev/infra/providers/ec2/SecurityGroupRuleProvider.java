@@ -42,7 +42,7 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
             Attribute.optional("cidrIpv4", Kind.STRING),
-            Attribute.required("description", Kind.STRING).rule(AwsRules.SECURITY_GROUP_DESCRIPTION),
+            Attribute.optional("description", Kind.STRING).rule(AwsRules.SECURITY_GROUP_DESCRIPTION),
             Attribute.required("direction", Kind.STRING).rule(Rule.OneOf.of("rule direction", "ingress", "egress")),
             Attribute.required("fromPort", Kind.NUMBER).rule(new Rule.Range("port", -1, 65535)),
             Attribute.required("protocol", Kind.STRING),

@@ -68,6 +68,12 @@ class CatalogueTest {
         all.addAll(forms(Topologies.seedWith(dir, "domain", Map.of(
                 "(?m)^    scheme: internet-facing$", "    scheme: internet-facing\n    domain: www.shop.example.com",
                 "routing: failover", "routing: latency"))));
+        // What the seed leaves out is optional: a table without sort key or TTL, a rule without description.
+        all.addAll(forms(Topologies.seedWith(dir, "sparse", Map.of(
+                "(?m)^    sortKey: \\{name: createdAt, type: N\\}\n", "",
+                "(?m)^    ttl: expiresAt\n", "",
+                "(?m)^  natGateways: one-per-zone$", String.join("\n", "  natGateways: one-per-zone", "  securityGroups:",
+                        "    bastion:", "      ingress:", "        - {protocol: tcp, ports: 22, cidr: 10.0.0.0/8}"))))));
         Topologies.small().forEach(f -> all.add(Topologies.load(f)));
         List<ResourceSpec> specs = specs(all);
         assertThat(CATALOGUE.problems(specs)).extracting(Diagnostic::render).isEmpty();
