@@ -73,7 +73,7 @@ class CatalogueTest {
                 "(?m)^    sortKey: \\{name: createdAt, type: N\\}\n", "",
                 "(?m)^    ttl: expiresAt\n", "",
                 "(?m)^  natGateways: one-per-zone$", String.join("\n", "  natGateways: one-per-zone", "  securityGroups:",
-                        "    bastion:", "      ingress:", "        - {protocol: tcp, ports: 22, cidr: 10.0.0.0/8}"))))));
+                        "    bastion:", "      ingress:", "        - {protocol: tcp, ports: 22, cidr: 10.0.0.0/8}")))));
         Topologies.small().forEach(f -> all.add(Topologies.load(f)));
         List<ResourceSpec> specs = specs(all);
         assertThat(CATALOGUE.problems(specs)).extracting(Diagnostic::render).isEmpty();
