@@ -1,7 +1,8 @@
 package dev.infra.cli;
 
-import dev.infra.core.stack.Engine;
 import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.stack.Engine;
+import dev.infra.providers.AwsCatalogue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -16,7 +17,7 @@ final class GraphCommand extends BaseCommand {
 
     @Override
     int execute() {
-        ResourceGraph g = Engine.graph(topology());
+        ResourceGraph g = Engine.graph(topology(), AwsCatalogue.catalogue());
         String text = switch (format) {
             case dot -> g.toDot();
             case mermaid -> g.toMermaid();

@@ -50,6 +50,23 @@ class CliTest {
     }
 
     @Test
+    void validateRefusesWhatAwsRefusesOfAnExpandedResourceAtItsLine() throws IOException {
+        Path f = write("description.yaml", """
+                stack: shop
+                region: us-east-1
+                network:
+                  cidr: 10.0.0.0/16
+                  securityGroups:
+                    web:
+                      description: "the web tier's group"
+                """);
+        Cli.Result r = Cli.run("validate", "-f", f.toString());
+        assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+        assertThat(r.err().strip()).startsWith(f + ":7:7: error: network.securityGroups.web: the security group"
+                + " description 'the web tier's group' holds '''; AWS allows only a-z, A-Z, 0-9, spaces and");
+    }
+
+    @Test
     void semanticErrorsNameTheYamlPath() throws IOException {
         Path f = write("cidr.yaml", """
                 stack: shop

@@ -1,5 +1,8 @@
 package dev.infra.providers;
 
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
+import dev.infra.core.expand.Expansion;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -37,61 +40,23 @@ import software.amazon.awssdk.services.resourcegroupstaggingapi.model.TagFilter;
  */
 public abstract class AwsResourceProvider implements ResourceProvider {
 
-    public static final String STACK_TAG = "infra:stack";
-    public static final String ADDRESS_TAG = "infra:address";
-    public static final String TAGS = "tags";
+    public static final String STACK_TAG = Expansion.TAG_STACK;
+    public static final String ADDRESS_TAG = Expansion.TAG_ADDRESS;
+    public static final String TAGS = ResourceType.TAGS;
 
     /** How long a resource just created (or one it names) may stay invisible to other calls. */
     protected static final Duration PROPAGATION_TIMEOUT = Duration.ofMinutes(2);
     protected static final Duration PROPAGATION_INTERVAL = Duration.ofSeconds(2);
 
     private final AwsClients clients;
-    private final String type;
-    private final boolean tagged;
-    private ResourceSchema schema;
+    private final ResourceType entry;
+    private final ResourceSchema schema;
 
-    /**
-     * @param type the resource type name, e.g. {@code aws_kms_key}
-     * @param tagged whether the type carries {@code tags} (then updatable, and read back on every resource)
-     * @param updatable attributes changed in place, besides {@code tags}
-     * @param computed attributes AWS sets
-     */
-    protected AwsResourceProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
-                                  Set<String> computed) {
+    /** @param entry the type's catalogue entry: its schema, whether it carries tags, whether it is a singleton */
+    protected AwsResourceProvider(AwsClients clients, ResourceType entry) {
         this.clients = Objects.requireNonNull(clients);
-        this.type = type;
-        this.tagged = tagged;
-        this.schema = ResourceSchema.of(tagged, updatable, computed);
-    }
-
-    /** For a subclass constructor: list attributes whose order AWS does not keep (compared as sets). */
-    protected final void unordered(String... attributes) {
-        schema = schema.withUnordered(attributes);
-    }
-
-    /** For a subclass constructor: computed attributes an in-place update changes (what refers to them follows). */
-    protected final void recomputedOnUpdate(String... attributes) {
-        schema = schema.withRecomputedOnUpdate(attributes);
-    }
-
-    /** For a subclass constructor: attributes sent on create that AWS does not report back (never diffed). */
-    protected final void writeOnly(String... attributes) {
-        schema = schema.withWriteOnly(attributes);
-    }
-
-    /** For a subclass constructor: optional attributes whose absence from a spec is a setting (see ResourceSchema). */
-    protected final void absentMeansNone(String... attributes) {
-        schema = schema.withAbsentMeansNone(attributes);
-    }
-
-    /** For a subclass constructor: replacements are created before the old one is deleted (see ResourceSchema). */
-    protected final void createBeforeDestroy() {
-        schema = schema.withCreateBeforeDestroy();
-    }
-
-    /** The Boolean attribute that makes AWS refuse deletion while true: plans then refuse to delete. */
-    protected final void deletionProtection(String attribute) {
-        schema = schema.withDeletionProtection(attribute);
+        this.entry = entry;
+        this.schema = entry.schema();
     }
 
     protected final AwsClients clients() {
@@ -131,7 +96,7 @@ public abstract class AwsResourceProvider implements ResourceProvider {
 
     @Override
     public final String type() {
-        return type;
+        return entry.name();
     }
 
     @Override
@@ -140,10 +105,24 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     }
 
     @Override
+    public final Optional<ResourceType> entry() {
+        return Optional.of(entry);
+    }
+
+    @Override
+    public final boolean singleton() {
+        return entry.has(Trait.SINGLETON);
+    }
+
+    private boolean tagged() {
+        return entry.has(Trait.TAGGED);
+    }
+
+    @Override
     public final List<LiveResource> readAll(ReadRequest request) {
-        return wrap(type + " (stack " + request.stack() + ")", () -> {
+        return wrap(type() + " (stack " + request.stack() + ")", () -> {
             Map<String, LiveResource> found = new LinkedHashMap<>();
-            if (tagged) {
+            if (tagged()) {
                 for (LiveResource r : readStack(request.stack())) {
                     if (request.stack().equals(tags(r).get(STACK_TAG))) {
                         found.putIfAbsent(r.id(), r);
@@ -200,7 +179,7 @@ public abstract class AwsResourceProvider implements ResourceProvider {
      */
     protected final LiveResource live(String id, Map<String, String> tags, Map<String, Object> attributes) {
         Map<String, Object> a = new TreeMap<>(attributes);
-        if (!tagged) {
+        if (!tagged()) {
             return LiveResource.of(id, null, a);
         }
         Map<String, String> own = new TreeMap<>();
@@ -283,7 +262,7 @@ public abstract class AwsResourceProvider implements ResourceProvider {
 
     /** The resource as AWS has it now, which an update works from (state may lag behind); fails when it is gone. */
     protected final LiveResource readNow(ResourceSpec spec, String id, Function<String, Optional<LiveResource>> read) {
-        return read.apply(id).orElseThrow(() -> new ProviderException(spec.address(), type + " " + id + " no longer exists"));
+        return read.apply(id).orElseThrow(() -> new ProviderException(spec.address(), type() + " " + id + " no longer exists"));
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Edge.Cluster;
@@ -56,12 +57,12 @@ public final class ClusterExpander implements ComponentExpander {
         Partition partition = Partition.of(t.region());
         // IAM is global: the region in the name keeps copies of the stack in other regions apart.
         out.add(clusterRole, "aws_iam_role", c.name() + "-cluster-role", Map.of(
-                "name", out.name(c.name() + "-cluster-" + t.region()),
+                "name", out.name(c.name() + "-cluster-" + t.region(), AwsRules.IAM_ROLE),
                 "assumeRolePolicy", trust(partition.servicePrincipal("eks")),
                 "managedPolicyArns", List.of(managedPolicy(partition, "AmazonEKSClusterPolicy"))), c.at());
         // No path: EKS maps the node role by its ARN without the path, so nodes on a role with one never join.
         out.add(nodeRole, "aws_iam_role", c.name() + "-node-role", Map.of(
-                "name", out.name(c.name() + "-node-" + t.region()),
+                "name", out.name(c.name() + "-node-" + t.region(), AwsRules.IAM_ROLE),
                 "path", "/",
                 "assumeRolePolicy", trust(partition.servicePrincipal("ec2")),
                 // AmazonEKS_CNI_Policy: Cilium's operator in ENI mode makes and attaches the pods' ENIs with the
@@ -71,12 +72,12 @@ public final class ClusterExpander implements ComponentExpander {
                         managedPolicy(partition, "AmazonEC2ContainerRegistryReadOnly"),
                         managedPolicy(partition, "AmazonSSMManagedInstanceCore"))), c.at());
         out.add(p + "/node-instance-profile", "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
-                "name", out.name(c.name() + "-node-profile-" + t.region()),
+                "name", out.name(c.name() + "-node-profile-" + t.region(), AwsRules.INSTANCE_PROFILE),
                 "roleName", Ref.id(nodeRole)), c.at());
 
         String cluster = p + "/cluster";
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("name", out.name(c.name()));
+        attrs.put("name", out.name(c.name(), AwsRules.EKS_CLUSTER));
         attrs.put("version", c.version());
         attrs.put("roleArn", Ref.to(clusterRole, "arn"));
         attrs.put("subnetIds", Instances.subnets("private", t.network().zones()));
@@ -97,7 +98,7 @@ public final class ClusterExpander implements ComponentExpander {
         for (NodeGroup g : c.nodeGroups().values()) {
             Map<String, Object> ng = new LinkedHashMap<>();
             ng.put("clusterName", Ref.id(cluster));
-            ng.put("name", out.name(c.name() + "-" + g.name()));
+            ng.put("name", out.name(c.name() + "-" + g.name(), AwsRules.NODE_GROUP));
             ng.put("nodeRoleArn", Ref.to(nodeRole, "arn"));
             ng.put("subnetIds", Instances.subnets("private", t.network().zones()));
             ng.put("instanceTypes", g.instanceTypes());

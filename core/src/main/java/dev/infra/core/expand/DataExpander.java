@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
@@ -206,7 +207,7 @@ final class DataExpander implements ComponentExpander {
                     "generatedLength", 64L), c.at());
         }
         Map<String, Object> g = new LinkedHashMap<>();
-        g.put("replicationGroupId", out.name(c.name()));
+        g.put("replicationGroupId", out.name(c.name(), AwsRules.REPLICATION_GROUP));
         g.put("description", "infra stack " + t.stack() + " cache " + c.name());
         g.put("engine", "redis");
         g.put("engineVersion", c.engineVersion());
@@ -228,7 +229,7 @@ final class DataExpander implements ComponentExpander {
         out.add(p + "/replication-group", "aws_elasticache_replication_group", "cache-" + c.name(), g, c.at());
         if (c.global() && t.placement().replicated() && !t.replica()) {
             out.addUntagged(p + "/global", "aws_elasticache_global_replication_group", Map.of(
-                    "globalReplicationGroupIdSuffix", out.name(c.name()),
+                    "globalReplicationGroupIdSuffix", out.name(c.name(), AwsRules.REPLICATION_GROUP),
                     "primaryReplicationGroupId", Ref.id(p + "/replication-group"),
                     "description", "infra stack " + t.stack() + " cache " + c.name() + " across regions"), Set.of(), c.at());
         }

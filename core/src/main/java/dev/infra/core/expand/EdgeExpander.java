@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Edge.Cluster;
@@ -12,8 +13,8 @@ import dev.infra.core.topology.Topology;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * {@code loadBalancers:} → per ALB a security group, the load balancer (public subnets when
@@ -50,7 +51,7 @@ final class EdgeExpander implements ComponentExpander {
             SecurityGroups.rule(out, sg, "ingress", "tcp", 443, 443, from, "HTTPS", lb.at());
         }
         Map<String, Object> attrs = new LinkedHashMap<>();
-        attrs.put("name", out.name(lb.name()));
+        attrs.put("name", out.name(lb.name(), AwsRules.LOAD_BALANCER));
         attrs.put("scheme", lb.internetFacing() ? "internet-facing" : "internal");
         attrs.put("type", "application");
         attrs.put("subnetIds", Instances.subnets(lb.internetFacing() ? "public" : "private", t.network().zones()));
@@ -65,7 +66,7 @@ final class EdgeExpander implements ComponentExpander {
         String tg = prefix + "/target-group";
         out.add(tg, "aws_lb_target_group", "tg-" + lb.name(), Map.of(
                 // The port in the name: a new port is a new group, made before the old one goes (create-before-destroy).
-                "name", out.name(lb.name() + "-" + cluster.ingressNodePort()),
+                "name", out.name(lb.name() + "-" + cluster.ingressNodePort(), AwsRules.TARGET_GROUP),
                 "port", (long) cluster.ingressNodePort(),
                 "protocol", "HTTP",
                 "vpcId", Ref.id("network/vpc"),

@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.diag.Diagnostics;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
@@ -44,6 +45,14 @@ public final class Expansion {
     /** {@code <stack>-<suffix>}: the Name tag and, where AWS wants one, the resource name. */
     public String name(String suffix) {
         return topology.stack() + "-" + suffix;
+    }
+
+    /**
+     * {@code <stack>-<suffix>} as the name of a resource whose names AWS limits by {@code rule}: unchanged when it fits
+     * (so a stack already applied keeps its names), else shortened with a hash of the whole name.
+     */
+    public String name(String suffix, Rule.Text rule) {
+        return rule.fit(name(suffix));
     }
 
     public void add(String address, String type, String nameSuffix, Map<String, Object> attributes,

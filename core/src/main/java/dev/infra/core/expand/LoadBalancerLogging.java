@@ -1,8 +1,9 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data;
 import dev.infra.core.topology.Partition;
-import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Topology;
 import java.util.List;
 import java.util.Map;
@@ -66,7 +67,7 @@ final class LoadBalancerLogging {
     }
 
     static String bucketName(Topology t) {
-        return t.placement().unique(Data.LoadBalancerLogs.bucketName(t.stack(), t.region()));
+        return AwsRules.BUCKET.fit(t.placement().unique(Data.LoadBalancerLogs.bucketName(t.stack(), t.region())));
     }
 
     /** The key prefix of a load balancer's logs: its name in the topology. */

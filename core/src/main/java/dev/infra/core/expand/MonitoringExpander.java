@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data.LoadBalancerLogs;
@@ -134,7 +135,7 @@ final class MonitoringExpander implements ComponentExpander {
         // One subnet per zone the domain spreads over: two or three zones when it has several nodes.
         int spread = s.instanceCount() > 1 ? Math.min(Math.min(3, s.instanceCount()), t.network().zones().size()) : 1;
         Map<String, Object> d = new LinkedHashMap<>();
-        d.put("name", out.name("logs"));
+        d.put("name", out.name("logs", AwsRules.OPENSEARCH_DOMAIN));
         d.put("engineVersion", s.engineVersion());
         d.put("instanceType", s.instanceType());
         d.put("instanceCount", (long) s.instanceCount());
@@ -219,7 +220,7 @@ final class MonitoringExpander implements ComponentExpander {
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:GenerateDataKey"),
                         "Resource", "*", "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
         out.add(SNAPSHOT_ROLE, "aws_iam_role", "log-search-snapshots", Map.of(
-                "name", out.name("log-search-snapshots"),
+                "name", out.name("log-search-snapshots", AwsRules.IAM_ROLE),
                 "assumeRolePolicy", ClusterExpander.trust(partition.servicePrincipal("es")),
                 "managedPolicyArns", List.of(),
                 "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",

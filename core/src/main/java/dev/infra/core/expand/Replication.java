@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
@@ -81,7 +82,7 @@ final class Replication {
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:Encrypt"), "Resource", "*",
                         "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
         out.add(role, "aws_iam_role", "bucket-" + b.name() + "-replication", Map.of(
-                "name", out.name(b.name() + "-replication-" + t.region()),
+                "name", out.name(b.name() + "-replication-" + t.region(), AwsRules.IAM_ROLE),
                 "assumeRolePolicy", replicationTrust(partition, source),
                 "managedPolicyArns", List.of(),
                 "inlinePolicy", DataExpander.canonicalJson(new TreeMap<>(Map.of("Version", "2012-10-17",

@@ -37,15 +37,20 @@ final class ReplicationRules {
 
     /** Refuses, with every problem at its YAML line, a placed topology AWS would not replicate. */
     static void check(Topology t) {
-        if (!t.placement().replicated()) {
-            return;
-        }
         Diagnostics diags = new Diagnostics();
-        t.caches().values().stream().filter(Cache::global).forEach(c -> globalDatastore(t, c, diags));
-        t.tables().values().stream().filter(table -> !table.onDemand()).forEach(table -> provisioned(table, diags));
+        check(t, diags);
         if (diags.hasErrors()) {
             throw new InvalidInputException(diags.all());
         }
+    }
+
+    /** Adds to {@code diags} what AWS would not replicate of a placed topology. */
+    static void check(Topology t, Diagnostics diags) {
+        if (!t.placement().replicated()) {
+            return;
+        }
+        t.caches().values().stream().filter(Cache::global).forEach(c -> globalDatastore(t, c, diags));
+        t.tables().values().stream().filter(table -> !table.onDemand()).forEach(table -> provisioned(table, diags));
     }
 
     private static void globalDatastore(Topology t, Cache c, Diagnostics diags) {

@@ -1,5 +1,6 @@
 package dev.infra.core.provider;
 
+import dev.infra.core.catalogue.Catalogue;
 import java.util.Collection;
 import java.util.Map;
 import java.util.TreeMap;
@@ -27,6 +28,11 @@ public final class ProviderRegistry {
             throw new IllegalArgumentException("no provider for resource type " + type);
         }
         return p;
+    }
+
+    /** The entries of the providers that declare one. */
+    public Catalogue catalogue() {
+        return Catalogue.of(byType.values().stream().flatMap(p -> p.entry().stream()).toList());
     }
 
     public Collection<ResourceProvider> all() {

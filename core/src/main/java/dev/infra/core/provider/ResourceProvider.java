@@ -1,5 +1,6 @@
 package dev.infra.core.provider;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +18,14 @@ public interface ResourceProvider {
     String type();
 
     ResourceSchema schema();
+
+    /**
+     * The type's catalogue entry, from which {@link #schema} is derived: every spec of the type is checked against it
+     * before a plan. Empty for a provider that declares none (test doubles).
+     */
+    default Optional<ResourceType> entry() {
+        return Optional.empty();
+    }
 
     /** Batched read of everything the request names: about one API call per type, not one per resource. */
     List<LiveResource> readAll(ReadRequest request);

@@ -1,18 +1,19 @@
 package dev.infra.core.stack;
 
+import dev.infra.core.apply.Applier;
 import dev.infra.core.apply.ApplyEvent;
 import dev.infra.core.apply.ApplyResult;
-import dev.infra.core.apply.Applier;
 import dev.infra.core.apply.Cancellation;
+import dev.infra.core.catalogue.Catalogue;
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
 import dev.infra.core.expand.Expander;
 import dev.infra.core.graph.ResourceGraph;
+import dev.infra.core.model.OtherRegions;
 import dev.infra.core.plan.DataOptIn;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.Planner;
-import dev.infra.core.model.OtherRegions;
 import dev.infra.core.provider.ProviderRegistry;
 import dev.infra.core.provider.RegionCatalog;
 import dev.infra.core.state.State;
@@ -65,6 +66,11 @@ public final class Engine {
         return ResourceGraph.build(Expander.expand(topology));
     }
 
+    /** The graph of a topology whose every resource keeps its type's rules in {@code catalogue}; else refused. */
+    public static ResourceGraph graph(Topology topology, Catalogue catalogue) {
+        return ResourceGraph.build(Expander.expand(topology, catalogue));
+    }
+
     public State state(Topology topology) {
         return backend.read().orElseGet(() -> fresh(topology));
     }
@@ -85,7 +91,8 @@ public final class Engine {
             checkZones(topology);
             checkCertificates(topology);
         }
-        ResourceGraph configured = graph(topology);
+        // A destroy still goes ahead for a topology the catalogue's rules now refuse: it only takes away.
+        ResourceGraph configured = destroy ? graph(topology) : graph(topology, providers.catalogue());
         ResourceGraph desired = destroy ? ResourceGraph.build(List.of()) : configured;
         return new Planner(providers, others).plan(desired, state(topology), topology.digest(), destroy,
                 DataOptIn.of(forceDeleteData, configured));

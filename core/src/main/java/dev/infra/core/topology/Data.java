@@ -1,5 +1,6 @@
 package dev.infra.core.topology;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.diag.SourceLocation;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +54,7 @@ public final class Data {
          */
         public String s3Name(String stack, String region, String fileRegion, Regions.Placement placement) {
             if (bucketName == null) {
-                return placement.unique(stack + "-" + name + "-" + region);
+                return AwsRules.BUCKET.fit(placement.unique(stack + "-" + name + "-" + region));
             }
             return region.equals(fileRegion) ? bucketName : bucketName + "-" + region;
         }

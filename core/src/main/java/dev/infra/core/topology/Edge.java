@@ -1,5 +1,6 @@
 package dev.infra.core.topology;
 
+import dev.infra.core.catalogue.AwsRules;
 import dev.infra.core.diag.SourceLocation;
 import java.util.List;
 import java.util.Map;
@@ -53,13 +54,13 @@ public final class Edge {
          */
         public String logBucket(Topology t) {
             String name = logBucket(t.stack(), t.region(), t.fileRegion());
-            return logBucket == null ? t.placement().unique(name) : name;
+            return logBucket == null ? AwsRules.BUCKET.fit(t.placement().unique(name)) : name;
         }
 
         /** The bucket's S3 name without the stack's suffix (which only the state knows): what validation can check. */
         public String logBucket(String stack, String region, String fileRegion) {
             if (logBucket == null) {
-                return EdgeBinder.WAF_LOG_PREFIX + stack + "-" + region;
+                return AwsRules.BUCKET.fit(EdgeBinder.WAF_LOG_PREFIX + stack + "-" + region);
             }
             return region.equals(fileRegion) ? logBucket : logBucket + "-" + region;
         }

@@ -2,12 +2,12 @@ package dev.infra.providers.acm;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.services.acm.AcmClient;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;
 
@@ -19,8 +19,8 @@ public abstract class AcmProvider extends AwsResourceProvider {
 
     static final String NOT_FOUND = "ResourceNotFoundException";
 
-    protected AcmProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable, Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected AcmProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final AcmClient acm() {

@@ -2,6 +2,11 @@ package dev.infra.providers.acm;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -62,10 +67,22 @@ public final class CertificateProvider extends AcmProvider {
     static final Duration IN_USE_INTERVAL = Duration.ofSeconds(10);
     static final String IN_USE = "ResourceInUseException";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DOMAIN_NAME, Kind.STRING),
+            Attribute.required(SUBJECT_ALTERNATIVE_NAMES, Kind.SET),
+            Attribute.required(VALIDATION_METHOD, Kind.STRING).rule(Rule.OneOf.of("validation method", "DNS")),
+            Attribute.computed(ARN, Kind.STRING),
+            Attribute.computed(STATUS, Kind.STRING),
+            Attribute.computed(VALIDATION_RECORD_NAME, Kind.STRING),
+            Attribute.computed(VALIDATION_RECORD_TYPE, Kind.STRING),
+            Attribute.computed(VALIDATION_RECORD_VALUE, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("certificate ARN")
+            .notes("Tags (sent with RequestCertificate); status (PENDING_VALIDATION, ISSUED…), validationRecordType (CNAME), validationRecordValue: the record ACM asks for to validate domainName (DescribeCertificate DomainValidationOptions[].ResourceRecord; a SAN `*.<domainName>` shares it, other SANs have their own records, not reported). create = RequestCertificate with an IdempotencyToken new to each create (an SDK retry within the hour gets the same certificate; a later create never gets an old one), then waits (5 min) until the record is reported, not until ISSUED. readAll/findExisting: Resource Groups Tagging API (type `acm`) by stack (and address; findExisting also requires the spec's domainName) + one DescribeCertificate each; update = tags (AddTagsToCertificate/RemoveTagsFromCertificate); delete = DeleteCertificate, retried for 10 min on ResourceInUseException (a listener just deleted), waited until gone");
+
     public CertificateProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(), Set.of(ARN, STATUS, VALIDATION_RECORD_NAME, VALIDATION_RECORD_TYPE,
-                VALIDATION_RECORD_VALUE));
-        unordered(SUBJECT_ALTERNATIVE_NAMES);
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

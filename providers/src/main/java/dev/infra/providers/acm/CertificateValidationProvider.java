@@ -1,5 +1,8 @@
 package dev.infra.providers.acm;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -34,8 +37,14 @@ public final class CertificateValidationProvider extends AcmProvider {
     private static final Set<CertificateStatus> NEVER = Set.of(CertificateStatus.FAILED,
             CertificateStatus.VALIDATION_TIMED_OUT, CertificateStatus.REVOKED);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(CERTIFICATE_ARN, Kind.REFERENCE))
+            .id("certificate ARN")
+            .notes("A wait, as Terraform's: create polls DescribeCertificate (10 s, up to 75 min) until ISSUED, failing at once on FAILED / VALIDATION_TIMED_OUT / REVOKED with ACM's FailureReason; exists while the certificate is ISSUED (readAll: one DescribeCertificate per id; findExisting: the spec's certificate if ISSUED); delete calls nothing");
+
     public CertificateValidationProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

@@ -2,6 +2,11 @@ package dev.infra.providers.athena;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -52,8 +57,20 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
     static final String INVALID_REQUEST = "InvalidRequestException";
     static final String NOT_FOUND_MESSAGE = "is not found";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(ENFORCE, Kind.BOOL).updatable(),
+            Attribute.required(KMS_KEY_ARN, Kind.REFERENCE).updatable()
+                    .doc("SSE_KMS results"),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.WORKGROUP),
+            Attribute.required(OUTPUT_LOCATION, Kind.STRING).updatable()
+                    .doc("\"s3://bucket/prefix/\""))
+            .with(Trait.TAGGED)
+            .id("workgroup name")
+            .notes("Delete with RecursiveDeleteOption");
+
     public AthenaWorkGroupProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(OUTPUT_LOCATION, KMS_KEY_ARN, ENFORCE), Set.of());
+        super(clients, ENTRY);
     }
 
     private AthenaClient athena() {

@@ -2,6 +2,9 @@ package dev.infra.providers.autoscaling;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -53,8 +56,15 @@ public final class AutoScalingAttachmentProvider extends AutoScalingProvider {
     static final Duration DETACH_TIMEOUT = Duration.ofMinutes(15);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(GROUP, Kind.REFERENCE),
+            Attribute.required(TARGET_GROUP, Kind.REFERENCE))
+            .id("`<autoScalingGroupName>\\|<targetGroupArn>` (split at the last `\\|`: an ARN never holds one)")
+            .notes("The group's instances (and those it launches later) register with the target group: e.g. an EKS node group's group (its autoScalingGroupName) with an ALB's instance target group. Exists while DescribeLoadBalancerTargetGroups lists it other than Removing/Removed; create waits for Added or InService; delete detaches and waits until it is no longer listed (or Removed); a group or target group gone = detached");
+
     public AutoScalingAttachmentProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(), Set.of());
+        super(clients, ENTRY);
     }
 
     /** {@code <group>|<targetGroupArn>}. */

@@ -2,6 +2,11 @@ package dev.infra.providers.autoscaling;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
 import dev.infra.core.provider.LiveResource;
@@ -65,9 +70,23 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
     private static final Duration CLOCK_SKEW = Duration.ofMinutes(1);
     static final Duration REFRESH_INTERVAL = Duration.ofSeconds(5);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DESIRED, Kind.NUMBER).updatable(),
+            Attribute.required(TEMPLATE, Kind.REFERENCE).updatable(),
+            Attribute.required(VERSION, Kind.REFERENCE).updatable()
+                    .doc("a version number"),
+            Attribute.required(MAX, Kind.NUMBER).updatable(),
+            Attribute.required(MIN, Kind.NUMBER).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.AUTO_SCALING_NAME),
+            Attribute.required(SUBNETS, Kind.SET).updatable(),
+            Attribute.required(TARGET_GROUPS, Kind.SET).updatable())
+            .with(Trait.TAGGED)
+            .id("group name")
+            .notes("Tags propagate at launch. A launch-template version change starts an instance refresh");
+
     public AutoScalingGroupProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(TEMPLATE, VERSION, MIN, MAX, DESIRED, SUBNETS, TARGET_GROUPS), Set.of());
-        unordered(SUBNETS, TARGET_GROUPS);
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

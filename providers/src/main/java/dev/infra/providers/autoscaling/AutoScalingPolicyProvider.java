@@ -2,6 +2,10 @@ package dev.infra.providers.autoscaling;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -41,8 +45,16 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
     /** {@code arn:aws:autoscaling:<region>:<account>:scalingPolicy:<uuid>:autoScalingGroupName/<group>:policyName/<name>}. */
     private static final Pattern ARN = Pattern.compile(":autoScalingGroupName/(.+):policyName/(.+)$");
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(GROUP, Kind.REFERENCE),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.AUTO_SCALING_NAME),
+            Attribute.required(TARGET_CPU, Kind.NUMBER).updatable()
+                    .doc("target-tracking ASGAverageCPUUtilization"))
+            .id("policy ARN");
+
     public AutoScalingPolicyProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(TARGET_CPU), Set.of());
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

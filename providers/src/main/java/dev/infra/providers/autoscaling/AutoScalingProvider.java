@@ -2,13 +2,13 @@ package dev.infra.providers.autoscaling;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.AutoScalingGroup;
 import software.amazon.awssdk.services.autoscaling.model.Filter;
@@ -19,9 +19,8 @@ import software.amazon.awssdk.services.autoscaling.model.Filter;
  */
 public abstract class AutoScalingProvider extends AwsResourceProvider {
 
-    protected AutoScalingProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
-                                  Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected AutoScalingProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final AutoScalingClient autoScaling() {

@@ -2,6 +2,11 @@ package dev.infra.providers.cloudtrail;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -49,8 +54,21 @@ public final class TrailProvider extends AwsResourceProvider {
     static final Set<String> NOT_YET = Set.of("InsufficientS3BucketPolicyException", "S3BucketDoesNotExistException",
             "InsufficientEncryptionPolicyException", "KmsKeyNotFoundException");
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(MULTI_REGION, Kind.BOOL).updatable(),
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
+            Attribute.required(VALIDATION, Kind.BOOL).updatable(),
+            Attribute.required(LOGGING, Kind.BOOL).updatable()
+                    .doc("StartLogging/StopLogging by trail *name*: moto fails with the ARN"),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.TRAIL),
+            Attribute.required(BUCKET, Kind.REFERENCE).updatable(),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("trail ARN");
+
     public TrailProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(BUCKET, MULTI_REGION, VALIDATION, KMS_KEY, LOGGING), Set.of(ARN));
+        super(clients, ENTRY);
     }
 
     private CloudTrailClient cloudTrail() {

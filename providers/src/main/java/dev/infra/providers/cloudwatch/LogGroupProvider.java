@@ -2,6 +2,12 @@ package dev.infra.providers.cloudwatch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -39,8 +45,17 @@ public final class LogGroupProvider extends LogsProvider {
     /** Log groups in ARNs: {@code arn:aws:logs:<region>:<account>:log-group:<name>}. */
     private static final String LOG_GROUP = ":log-group:";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.LOG_GROUP),
+            Attribute.required(RETENTION, Kind.NUMBER).rule(Rule.OneOf.of("retention in days", "1", "3", "5", "7", "14", "30", "60", "90", "120", "150", "180", "365", "400", "545", "731", "1096", "1827", "2192", "2557", "2922", "3288", "3653")).updatable(),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("group name");
+
     public LogGroupProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(RETENTION, KMS_KEY), Set.of(ARN));
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

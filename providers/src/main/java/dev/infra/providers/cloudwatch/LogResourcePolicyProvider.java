@@ -2,6 +2,9 @@ package dev.infra.providers.cloudwatch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -30,8 +33,16 @@ public final class LogResourcePolicyProvider extends LogsProvider {
     static final String DOCUMENT = "policyDocument";
     static final int MAX_POLICIES = 50;
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(DOCUMENT, Kind.STRING).updatable()
+                    .doc("JSON, canonical; `${infra:account}` written as the account and read back as the token"))
+            .id("policy name")
+            .notes("No tags; create and update = PutResourcePolicy, delete = DeleteResourcePolicy; readAll = one DescribeResourcePolicies");
+
     public LogResourcePolicyProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(DOCUMENT), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

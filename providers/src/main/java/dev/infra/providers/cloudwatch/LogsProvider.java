@@ -1,16 +1,16 @@
 package dev.infra.providers.cloudwatch;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
-import java.util.Set;
 import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 
 /** What the CloudWatch Logs types share: the client, and ResourceNotFoundException meaning gone. */
 abstract class LogsProvider extends AwsResourceProvider {
 
-    protected LogsProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable, Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected LogsProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final CloudWatchLogsClient logs() {

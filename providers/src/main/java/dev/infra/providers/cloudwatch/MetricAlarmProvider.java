@@ -2,6 +2,12 @@ package dev.infra.providers.cloudwatch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -52,10 +58,28 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
     static final int DESCRIBE_BATCH = 100;
     private static final String ALARM = ":alarm:";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(ACTIONS, Kind.SET).updatable()
+                    .doc("topic ARNs"),
+            Attribute.required(OPERATOR, Kind.STRING).rule(Rule.OneOf.of("comparison operator", "GreaterThanOrEqualToThreshold", "GreaterThanThreshold", "LessThanThreshold", "LessThanOrEqualToThreshold", "LessThanLowerOrGreaterThanUpperThreshold", "LessThanLowerThreshold", "GreaterThanUpperThreshold")).updatable(),
+            Attribute.required(DIMENSIONS, Kind.MAP).updatable()
+                    .doc("String→String"),
+            Attribute.required(EVALUATION_PERIODS, Kind.NUMBER).updatable(),
+            Attribute.required(METRIC, Kind.STRING).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.ALARM),
+            Attribute.required(NAMESPACE, Kind.STRING).updatable(),
+            Attribute.required(PERIOD, Kind.NUMBER).updatable()
+                    .doc("s"),
+            Attribute.required(STATISTIC, Kind.STRING).rule(Rule.OneOf.of("statistic", "SampleCount", "Average", "Sum", "Minimum", "Maximum")).updatable(),
+            Attribute.required(THRESHOLD, Kind.NUMBER).updatable(),
+            Attribute.required(MISSING_DATA, Kind.STRING).rule(Rule.OneOf.of("missing-data treatment", "breaching", "notBreaching", "ignore", "missing")).updatable(),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("alarm name");
+
     public MetricAlarmProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(NAMESPACE, METRIC, DIMENSIONS, STATISTIC, PERIOD, EVALUATION_PERIODS,
-                THRESHOLD, OPERATOR, ACTIONS, MISSING_DATA), Set.of(ARN));
-        unordered(ACTIONS);
+        super(clients, ENTRY);
     }
 
     private CloudWatchClient cloudWatch() {

@@ -2,6 +2,9 @@ package dev.infra.providers.cloudwatch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -35,8 +38,18 @@ public final class SubscriptionFilterProvider extends LogsProvider {
     static final String DESTINATION = "destinationArn";
     static final String ROLE = "roleArn";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(GROUP, Kind.REFERENCE),
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(PATTERN, Kind.STRING).updatable().doc("\"\" = every event"),
+            Attribute.required(DESTINATION, Kind.REFERENCE).updatable().doc("e.g. a Firehose stream's ARN"),
+            Attribute.required(ROLE, Kind.REFERENCE).updatable())
+            .id("`<logGroupName>:<name>`")
+            .notes("No tags; create and update = PutSubscriptionFilter (InvalidParameterException, the test message failing while the stream or role is new, retried for a while); readAll = DescribeSubscriptionFilters per id; delete = DeleteSubscriptionFilter");
+
     public SubscriptionFilterProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(PATTERN, DESTINATION, ROLE), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

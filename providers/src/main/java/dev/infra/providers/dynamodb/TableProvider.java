@@ -2,6 +2,12 @@ package dev.infra.providers.dynamodb;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
@@ -97,10 +103,36 @@ public final class TableProvider extends AwsResourceProvider {
     /** Tables in ARNs: {@code arn:aws:dynamodb:<region>:<account>:table/<name>}. */
     private static final String TABLE_ARN = ":table/";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(BILLING_MODE, Kind.STRING).rule(Rule.OneOf.of("billing mode", "PROVISIONED", "PAY_PER_REQUEST")).updatable()
+                    .doc("PAY_PER_REQUEST \\| PROVISIONED"),
+            Attribute.required(DELETION_PROTECTION, Kind.BOOL).updatable()
+                    .doc("a delete while on fails with a clear message"),
+            Attribute.required(INDEXES, Kind.LIST).updatable()
+                    .doc("list of {name, partitionKey, sortKey?, projection: ALL}, sorted by name; one index added or removed per UpdateTable, waiting in between"),
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable()
+                    .doc("SSE with the stack key"),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.TABLE),
+            Attribute.required(PARTITION_KEY, Kind.MAP)
+                    .doc("{name, type: S\\|N\\|B}"),
+            Attribute.required(PITR, Kind.BOOL).updatable(),
+            Attribute.optional(SORT_KEY, Kind.MAP)
+                    .doc("same shape, may be absent"),
+            Attribute.optional(TTL, Kind.STRING).updatable()
+                    .doc("absent = off"),
+            Attribute.optional(READ_CAPACITY, Kind.NUMBER).updatable(),
+            Attribute.optional(WRITE_CAPACITY, Kind.NUMBER).updatable()
+                    .doc("provisioned only"),
+            Attribute.computed(ARN, Kind.STRING),
+            Attribute.computed(STREAM_ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .deletionProtection(DELETION_PROTECTION)
+            .id("table name")
+            .notes("HeldData (shown, not refused): DescribeTable's ItemCount and TableSizeBytes");
+
     public TableProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(BILLING_MODE, READ_CAPACITY, WRITE_CAPACITY, INDEXES, PITR, TTL, KMS_KEY,
-                DELETION_PROTECTION), Set.of(ARN, STREAM_ARN));
-        deletionProtection(DELETION_PROTECTION);
+        super(clients, ENTRY);
     }
 
     private DynamoDbClient dynamo() {

@@ -2,6 +2,10 @@ package dev.infra.providers.dynamodb;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -69,9 +73,24 @@ public final class TableReplicaProvider extends AwsResourceProvider {
     private static final Set<ReplicaStatus> FAILED = EnumSet.of(ReplicaStatus.CREATION_FAILED, ReplicaStatus.REGION_DISABLED,
             ReplicaStatus.INACCESSIBLE_ENCRYPTION_CREDENTIALS, ReplicaStatus.REPLICATION_NOT_AUTHORIZED);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable()
+                    .doc("the KMS key ARN *in R* encrypting the replica; absent = the key AWS picks, left alone"),
+            Attribute.required(SOURCE_REGION, Kind.STRING).writeOnly()
+                    .doc("P, the region of the table replicated; also in the id"),
+            Attribute.required(TABLE_NAME, Kind.STRING),
+            Attribute.optional(PITR, Kind.BOOL).updatable()
+                    .doc("the replica table's own, per replica on AWS; UpdateContinuousBackups in R once the replica is active, read with DescribeContinuousBackups in R; the expansion gives the primary's"),
+            Attribute.computed(ARN, Kind.STRING)
+                    .doc("the replica table's ARN in R, from DescribeTable in R"),
+            Attribute.computed(STATUS, Kind.STRING))
+            .with(Trait.LINKED_TO_PRIMARY)
+            .id("`<tableName>@<sourceRegion>`")
+            .notes("Status (the ReplicaStatus P's table reports); no tags (DynamoDB tags each replica separately; the replica table stays untagged, so R's `aws_dynamodb_table` never sees it as a leftover). Global tables 2019.11.21: create = UpdateTable in P with ReplicaUpdates Create {RegionName R, KMSMasterKeyId}, one region per call, retried on ResourceInUse/LimitExceeded/Throttling, waited (30 min) until P's table is ACTIVE and lists R ACTIVE; a replica P already lists is adopted. The source table needs no stream: DynamoDB enables it (MREC replication runs on it). Update = ReplicaUpdates Update (key). Delete = ReplicaUpdates Delete, waited until P no longer lists R and R's table is gone; table or replica gone = done. readAll: 2 DescribeTable per id (P, R) and a DescribeContinuousBackups in R");
+
     public TableReplicaProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(KMS_KEY, PITR), Set.of(ARN, STATUS));
-        writeOnly(SOURCE_REGION);
+        super(clients, ENTRY);
     }
 
     @Override

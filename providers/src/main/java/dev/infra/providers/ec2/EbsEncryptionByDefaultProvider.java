@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -52,19 +56,24 @@ public final class EbsEncryptionByDefaultProvider extends AwsResourceProvider {
 
     private final String region;
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(ENABLED, Kind.BOOL).updatable(),
+            Attribute.required(KMS_KEY_ID, Kind.REFERENCE).updatable()
+                    .doc("key ARN"),
+            Attribute.optional(PREVIOUS, Kind.MAP).writeOnly()
+                    .doc("{enabled, kmsKeyId}: what the account had when the stack borrowed it"))
+            .with(Trait.SINGLETON)
+            .id("region name")
+            .notes("One per region, a singleton: findExisting always finds it, held by another stack (heldBy) when on with a key tagged with that stack's `infra:stack` (ListResourceTags), else with previous = the setting as it is; update refuses one held by another stack; delete = put previous back (no record: disable + reset key)");
+
     public EbsEncryptionByDefaultProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(ENABLED, KMS_KEY_ID), Set.of());
-        writeOnly(PREVIOUS);
+        super(clients, ENTRY);
         this.region = clients.region();
     }
 
     private Ec2Client ec2() {
         return clients().ec2();
-    }
-
-    @Override
-    public boolean singleton() {
-        return true;
     }
 
     private Setting setting() {

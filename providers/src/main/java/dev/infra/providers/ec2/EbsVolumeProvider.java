@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -40,9 +44,20 @@ public final class EbsVolumeProvider extends Ec2Provider<Volume> {
     static final Duration STATE_TIMEOUT = Duration.ofMinutes(10);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("availabilityZone", Kind.STRING),
+            Attribute.required("encrypted", Kind.BOOL)
+                    .doc("infra always sets true"),
+            Attribute.required("kmsKeyId", Kind.REFERENCE),
+            Attribute.required(SIZE, Kind.NUMBER).rule(new Rule.Range("volume size (GiB)", 1, 65536)).updatable()
+                    .doc("GiB, grow only"),
+            Attribute.required(VOLUME_TYPE, Kind.STRING).rule(Rule.OneOf.of("volume type", "standard", "io1", "io2", "gp2", "sc1", "st1", "gp3")).updatable())
+            .with(Trait.TAGGED)
+            .id("vol-…");
+
     public EbsVolumeProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.VOLUME, "InvalidVolume.NotFound", Volume::volumeId, Volume::tags,
-                Set.of(SIZE, VOLUME_TYPE), Set.of());
+        super(clients, ENTRY, ResourceType.VOLUME, "InvalidVolume.NotFound", Volume::volumeId, Volume::tags);
     }
 
     @Override

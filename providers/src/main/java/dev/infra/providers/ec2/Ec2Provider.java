@@ -51,18 +51,19 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
     private final Function<R, List<Tag>> tagsOf;
 
     /**
-     * @param type the resource type name, e.g. {@code aws_vpc}
+     * @param entry the type's catalogue entry
      * @param tagType the EC2 resource type of TagSpecifications at creation
      * @param notFoundCode the error code EC2 gives for this type's missing ids, e.g. {@code InvalidVpcID.NotFound}
      * @param idOf the SDK model's id, e.g. {@code Vpc::vpcId}
      * @param tagsOf the SDK model's tags, e.g. {@code Vpc::tags}
-     * @param updatable attributes changed in place, besides {@code tags}
-     * @param computed attributes AWS sets
      */
-    protected Ec2Provider(AwsClients clients, String type, ResourceType tagType, String notFoundCode,
-                          Function<R, String> idOf, Function<R, List<Tag>> tagsOf,
-                          Set<String> updatable, Set<String> computed) {
-        this(clients, type, tagType, notFoundCode, idOf, tagsOf, true, updatable, computed);
+    protected Ec2Provider(AwsClients clients, dev.infra.core.catalogue.ResourceType entry, ResourceType tagType,
+                          String notFoundCode, Function<R, String> idOf, Function<R, List<Tag>> tagsOf) {
+        super(clients, entry);
+        this.tagType = tagType;
+        this.notFoundCode = notFoundCode;
+        this.idOf = idOf;
+        this.tagsOf = tagsOf;
     }
 
     /**
@@ -70,19 +71,9 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
      * reads only the ids state knows (there is no stack tag to filter on), and findExisting goes through
      * {@link #lookup}, which such a type overrides to find by natural key.
      */
-    protected Ec2Provider(AwsClients clients, String type, String notFoundCode, Function<R, String> idOf,
-                          Set<String> updatable, Set<String> computed) {
-        this(clients, type, null, notFoundCode, idOf, r -> List.of(), false, updatable, computed);
-    }
-
-    private Ec2Provider(AwsClients clients, String type, ResourceType tagType, String notFoundCode,
-                        Function<R, String> idOf, Function<R, List<Tag>> tagsOf, boolean tagged,
-                        Set<String> updatable, Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
-        this.tagType = tagType;
-        this.notFoundCode = notFoundCode;
-        this.idOf = idOf;
-        this.tagsOf = tagsOf;
+    protected Ec2Provider(AwsClients clients, dev.infra.core.catalogue.ResourceType entry, String notFoundCode,
+                          Function<R, String> idOf) {
+        this(clients, entry, null, notFoundCode, idOf, r -> List.of());
     }
 
     /** The EC2 client, built on first use. */

@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -10,7 +14,6 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Address;
@@ -23,9 +26,15 @@ public final class ElasticIpProvider extends Ec2Provider<Address> {
 
     public static final String TYPE = "aws_eip";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("domain", Kind.STRING).rule(Rule.OneOf.of("address domain", "vpc", "standard")),
+            Attribute.computed("publicIp", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("eipalloc-…");
+
     public ElasticIpProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.ELASTIC_IP, "InvalidAllocationID.NotFound",
-                Address::allocationId, Address::tags, Set.of(), Set.of("publicIp"));
+        super(clients, ENTRY, ResourceType.ELASTIC_IP, "InvalidAllocationID.NotFound", Address::allocationId, Address::tags);
     }
 
     /** DescribeAddresses has no pagination: one call returns every address. */

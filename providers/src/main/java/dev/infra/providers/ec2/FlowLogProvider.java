@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -45,9 +49,22 @@ public final class FlowLogProvider extends Ec2Provider<FlowLog> {
     static final String HIVE = "hiveCompatiblePartitions";
     static final String PER_HOUR = "perHourPartition";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. EC2 changes no flow log: all force replacement. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required(RESOURCE_ID, Kind.REFERENCE).doc("the VPC"),
+            Attribute.required(TRAFFIC_TYPE, Kind.STRING).rule(Rule.OneOf.of("traffic type", "ALL", "ACCEPT", "REJECT")),
+            Attribute.required(DESTINATION_TYPE, Kind.STRING).rule(Rule.OneOf.of("destination type", "s3")),
+            Attribute.required(DESTINATION, Kind.STRING)
+                    .doc("bucket ARN with a folder, `arn:aws:s3:::<bucket>/<folder>/`"),
+            Attribute.required(INTERVAL, Kind.NUMBER).rule(Rule.OneOf.of("aggregation interval in seconds", "60", "600")),
+            Attribute.required(OPTIONS, Kind.MAP)
+                    .doc("{fileFormat: plain-text | parquet, hiveCompatiblePartitions, perHourPartition}"))
+            .with(Trait.TAGGED)
+            .id("fl-…")
+            .notes("Tags through TagSpecifications `vpc-flow-log`. CreateFlowLogs' `Unsuccessful` (a missing bucket) is a failure; client token per create");
+
     public FlowLogProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.VPC_FLOW_LOG, "InvalidFlowLogId.NotFound", FlowLog::flowLogId, FlowLog::tags,
-                Set.of(), Set.of());
+        super(clients, ENTRY, ResourceType.VPC_FLOW_LOG, "InvalidFlowLogId.NotFound", FlowLog::flowLogId, FlowLog::tags);
     }
 
     @Override

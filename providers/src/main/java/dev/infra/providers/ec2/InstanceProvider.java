@@ -2,6 +2,9 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -15,7 +18,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -47,9 +49,18 @@ public final class InstanceProvider extends Ec2Provider<Instance> {
     private static final List<String> LIVE_STATES = List.of(InstanceStateName.PENDING.toString(),
             InstanceStateName.RUNNING.toString(), InstanceStateName.STOPPING.toString(), InstanceStateName.STOPPED.toString());
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("instanceType", Kind.STRING),
+            Attribute.required("launchTemplateId", Kind.REFERENCE),
+            Attribute.required("subnetId", Kind.REFERENCE),
+            Attribute.computed("launchTemplateVersion", Kind.STRING),
+            Attribute.computed("privateIp", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("i-…");
+
     public InstanceProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.INSTANCE, "InvalidInstanceID.NotFound", Instance::instanceId, Instance::tags,
-                Set.of(), Set.of("privateIp", "launchTemplateVersion"));
+        super(clients, ENTRY, ResourceType.INSTANCE, "InvalidInstanceID.NotFound", Instance::instanceId, Instance::tags);
     }
 
     /** Lookups by tag leave out terminated instances (AWS lists them for about an hour); lookups by id keep them. */

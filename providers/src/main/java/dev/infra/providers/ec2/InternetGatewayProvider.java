@@ -2,6 +2,9 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -11,7 +14,6 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttachmentStatus;
@@ -29,9 +31,15 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
 
     public static final String TYPE = "aws_internet_gateway";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("vpcId", Kind.REFERENCE),
+            Attribute.computed("ownerId", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("igw-…");
+
     public InternetGatewayProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.INTERNET_GATEWAY, "InvalidInternetGatewayID.NotFound",
-                InternetGateway::internetGatewayId, InternetGateway::tags, Set.of(), Set.of("ownerId"));
+        super(clients, ENTRY, ResourceType.INTERNET_GATEWAY, "InvalidInternetGatewayID.NotFound", InternetGateway::internetGatewayId, InternetGateway::tags);
     }
 
     @Override

@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -81,11 +85,27 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
         }
     }
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required(IMAGE_ID, Kind.STRING).updatable(),
+            Attribute.required(INSTANCE_TYPE, Kind.STRING).updatable(),
+            Attribute.required(KMS_KEY_ID, Kind.REFERENCE).updatable()
+                    .doc("root volume encrypted with it"),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.LAUNCH_TEMPLATE),
+            Attribute.required(ROOT_VOLUME_SIZE, Kind.NUMBER).updatable()
+                    .doc("GiB"),
+            Attribute.required(SECURITY_GROUP_IDS, Kind.SET).updatable(),
+            Attribute.required(USER_DATA, Kind.STRING).updatable()
+                    .doc("plain text; base64 on the wire"),
+            Attribute.optional(INSTANCE_PROFILE, Kind.STRING).updatable()
+                    .doc("may be absent"),
+            Attribute.computed(LATEST_VERSION, Kind.NUMBER).recomputedOnUpdate())
+            .with(Trait.TAGGED)
+            .id("lt-…")
+            .notes("An update creates a new version and makes it the default");
+
     public LaunchTemplateProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.LAUNCH_TEMPLATE, "InvalidLaunchTemplateId.NotFound",
-                Template::id, t -> t.template().tags(), DATA, Set.of(LATEST_VERSION));
-        unordered(SECURITY_GROUP_IDS);
-        recomputedOnUpdate(LATEST_VERSION);
+        super(clients, ENTRY, ResourceType.LAUNCH_TEMPLATE, "InvalidLaunchTemplateId.NotFound", Template::id, t -> t.template().tags());
     }
 
     @Override

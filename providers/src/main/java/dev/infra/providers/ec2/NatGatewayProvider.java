@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -13,7 +17,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -34,9 +37,18 @@ public final class NatGatewayProvider extends Ec2Provider<NatGateway> {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(30);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(5);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("allocationId", Kind.REFERENCE),
+            Attribute.required("connectivityType", Kind.STRING).rule(Rule.OneOf.of("connectivity type", "public", "private")),
+            Attribute.required("subnetId", Kind.REFERENCE),
+            Attribute.computed("publicIp", Kind.STRING),
+            Attribute.computed("vpcId", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("nat-…");
+
     public NatGatewayProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.NATGATEWAY, "NatGatewayNotFound",
-                NatGateway::natGatewayId, NatGateway::tags, Set.of(), Set.of("vpcId", "publicIp"));
+        super(clients, ENTRY, ResourceType.NATGATEWAY, "NatGatewayNotFound", NatGateway::natGatewayId, NatGateway::tags);
     }
 
     @Override

@@ -2,6 +2,9 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -48,10 +51,18 @@ public final class RouteTableProvider extends Ec2Provider<RouteTable> {
     static final String GATEWAY = "gatewayId";
     static final String NAT_GATEWAY = "natGatewayId";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required(ROUTES, Kind.LIST).updatable()
+                    .doc("list of {destinationCidrBlock, gatewayId \\| natGatewayId}, sorted by destination, no `local`"),
+            Attribute.required(SUBNET_IDS, Kind.SET).updatable(),
+            Attribute.required("vpcId", Kind.REFERENCE),
+            Attribute.computed("ownerId", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("rtb-…");
+
     public RouteTableProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.ROUTE_TABLE, "InvalidRouteTableID.NotFound",
-                RouteTable::routeTableId, RouteTable::tags, Set.of(ROUTES, SUBNET_IDS), Set.of("ownerId"));
-        unordered(SUBNET_IDS);
+        super(clients, ENTRY, ResourceType.ROUTE_TABLE, "InvalidRouteTableID.NotFound", RouteTable::routeTableId, RouteTable::tags);
     }
 
     @Override

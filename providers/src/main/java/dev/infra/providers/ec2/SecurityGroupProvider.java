@@ -2,6 +2,10 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -10,7 +14,6 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -26,9 +29,18 @@ public final class SecurityGroupProvider extends Ec2Provider<SecurityGroup> {
 
     public static final String TYPE = "aws_security_group";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("description", Kind.STRING).rule(AwsRules.SECURITY_GROUP_DESCRIPTION),
+            Attribute.required("groupName", Kind.STRING).rule(AwsRules.SECURITY_GROUP_NAME),
+            Attribute.required("vpcId", Kind.REFERENCE),
+            Attribute.computed("arn", Kind.STRING),
+            Attribute.computed("ownerId", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("sg-…");
+
     public SecurityGroupProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.SECURITY_GROUP, "InvalidGroup.NotFound",
-                SecurityGroup::groupId, SecurityGroup::tags, Set.of(), Set.of("arn", "ownerId"));
+        super(clients, ENTRY, ResourceType.SECURITY_GROUP, "InvalidGroup.NotFound", SecurityGroup::groupId, SecurityGroup::tags);
     }
 
     @Override

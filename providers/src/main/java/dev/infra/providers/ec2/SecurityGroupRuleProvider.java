@@ -2,6 +2,11 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -11,7 +16,6 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -35,9 +39,22 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
     static final String INGRESS = "ingress";
     static final String EGRESS = "egress";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.optional("cidrIpv4", Kind.STRING),
+            Attribute.optional("description", Kind.STRING).rule(AwsRules.SECURITY_GROUP_DESCRIPTION),
+            Attribute.required("direction", Kind.STRING).rule(Rule.OneOf.of("rule direction", "ingress", "egress")),
+            Attribute.required("fromPort", Kind.NUMBER).rule(new Rule.Range("port", -1, 65535)),
+            Attribute.required("protocol", Kind.STRING),
+            Attribute.optional("referencedGroupId", Kind.REFERENCE),
+            Attribute.required("securityGroupId", Kind.REFERENCE),
+            Attribute.required("toPort", Kind.NUMBER).rule(new Rule.Range("port", -1, 65535)))
+            .with(Trait.TAGGED)
+            .id("sgr-…")
+            .notes("CidrIpv4 F \\| referencedGroupId F");
+
     public SecurityGroupRuleProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound",
-                SecurityGroupRule::securityGroupRuleId, SecurityGroupRule::tags, Set.of(), Set.of());
+        super(clients, ENTRY, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound", SecurityGroupRule::securityGroupRuleId, SecurityGroupRule::tags);
     }
 
     @Override

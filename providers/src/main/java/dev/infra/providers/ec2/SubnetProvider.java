@@ -2,6 +2,9 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -26,9 +29,19 @@ public final class SubnetProvider extends Ec2Provider<Subnet> {
     public static final String TYPE = "aws_subnet";
     private static final String MAP_PUBLIC_IP = "mapPublicIpOnLaunch";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("availabilityZone", Kind.STRING),
+            Attribute.required("cidrBlock", Kind.STRING),
+            Attribute.required(MAP_PUBLIC_IP, Kind.BOOL).updatable(),
+            Attribute.required("vpcId", Kind.REFERENCE),
+            Attribute.computed("arn", Kind.STRING),
+            Attribute.computed("ownerId", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("subnet-…");
+
     public SubnetProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.SUBNET, "InvalidSubnetID.NotFound",
-                Subnet::subnetId, Subnet::tags, Set.of(MAP_PUBLIC_IP), Set.of("arn", "ownerId"));
+        super(clients, ENTRY, ResourceType.SUBNET, "InvalidSubnetID.NotFound", Subnet::subnetId, Subnet::tags);
     }
 
     @Override

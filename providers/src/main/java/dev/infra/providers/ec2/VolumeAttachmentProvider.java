@@ -2,6 +2,9 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -13,7 +16,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttachVolumeResponse;
@@ -36,8 +38,16 @@ public final class VolumeAttachmentProvider extends Ec2Provider<VolumeAttachment
     static final Duration STATE_TIMEOUT = Duration.ofMinutes(5);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(3);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("deviceName", Kind.STRING),
+            Attribute.required("instanceId", Kind.REFERENCE),
+            Attribute.required("volumeId", Kind.REFERENCE))
+            .id("`<vol>:<instance>`")
+            .notes("No tags (found through the volume)");
+
     public VolumeAttachmentProvider(AwsClients clients) {
-        super(clients, TYPE, "InvalidVolume.NotFound", VolumeAttachmentProvider::idOf, Set.of(), Set.of());
+        super(clients, ENTRY, "InvalidVolume.NotFound", VolumeAttachmentProvider::idOf);
     }
 
     static String idOf(VolumeAttachment a) {

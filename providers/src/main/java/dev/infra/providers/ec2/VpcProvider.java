@@ -2,6 +2,9 @@ package dev.infra.providers.ec2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -34,9 +37,17 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
     private static final String DNS_SUPPORT = "enableDnsSupport";
     private static final String DNS_HOSTNAMES = "enableDnsHostnames";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
+            Attribute.required("cidrBlock", Kind.STRING),
+            Attribute.required(DNS_HOSTNAMES, Kind.BOOL).updatable(),
+            Attribute.required(DNS_SUPPORT, Kind.BOOL).updatable(),
+            Attribute.computed("ownerId", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("vpc-…");
+
     public VpcProvider(AwsClients clients) {
-        super(clients, TYPE, ResourceType.VPC, "InvalidVpcID.NotFound",
-                Vpc::vpcId, Vpc::tags, Set.of(DNS_SUPPORT, DNS_HOSTNAMES), Set.of("ownerId"));
+        super(clients, ENTRY, ResourceType.VPC, "InvalidVpcID.NotFound", Vpc::vpcId, Vpc::tags);
     }
 
     @Override

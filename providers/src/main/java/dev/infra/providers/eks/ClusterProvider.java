@@ -2,6 +2,11 @@ package dev.infra.providers.eks;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -11,7 +16,6 @@ import dev.infra.providers.ec2.NetworkInterfaces;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import software.amazon.awssdk.services.eks.model.Cluster;
@@ -51,10 +55,28 @@ public final class ClusterProvider extends EksProvider<Cluster> {
     /** The encryptionConfig resource for Kubernetes secrets, the only one EKS supports. */
     static final String SECRETS = "secrets";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(BOOTSTRAP_ADDONS, Kind.BOOL).writeOnly()
+                    .doc("false with Cilium"),
+            Attribute.required(PRIVATE_ACCESS, Kind.BOOL).updatable(),
+            Attribute.required(PUBLIC_ACCESS, Kind.BOOL).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.EKS_CLUSTER),
+            Attribute.required(ROLE_ARN, Kind.REFERENCE),
+            Attribute.required(SECRETS_KEY, Kind.REFERENCE),
+            Attribute.required(SECURITY_GROUP_IDS, Kind.SET),
+            Attribute.required(SUBNET_IDS, Kind.SET),
+            Attribute.required(VERSION, Kind.STRING).updatable(),
+            Attribute.computed(ARN, Kind.STRING),
+            Attribute.computed(CERTIFICATE_AUTHORITY, Kind.STRING),
+            Attribute.computed(CLUSTER_SECURITY_GROUP, Kind.STRING),
+            Attribute.computed(ENDPOINT, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("cluster name")
+            .notes("ClusterSecurityGroupId (the security group EKS creates for the cluster)");
+
     public ClusterProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(VERSION, PRIVATE_ACCESS, PUBLIC_ACCESS), Set.of(ENDPOINT, ARN, CERTIFICATE_AUTHORITY, CLUSTER_SECURITY_GROUP));
-        unordered(SUBNET_IDS, SECURITY_GROUP_IDS);
-        writeOnly(BOOTSTRAP_ADDONS);
+        super(clients, ENTRY);
     }
 
     @Override

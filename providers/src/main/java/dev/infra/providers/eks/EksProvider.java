@@ -2,6 +2,7 @@ package dev.infra.providers.eks;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -61,8 +62,8 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
         }
     }
 
-    protected EksProvider(AwsClients clients, String type, Set<String> updatable, Set<String> computed) {
-        super(clients, type, true, updatable, computed);
+    protected EksProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final EksClient eks() {

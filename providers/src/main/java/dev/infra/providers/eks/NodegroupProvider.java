@@ -2,6 +2,11 @@ package dev.infra.providers.eks;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -15,7 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import software.amazon.awssdk.services.eks.model.Cluster;
@@ -50,9 +54,24 @@ public final class NodegroupProvider extends EksProvider<Nodegroup> {
     static final String AMI_TYPE = "amiType";
     static final String AUTO_SCALING_GROUP = "autoScalingGroupName";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(AMI_TYPE, Kind.STRING),
+            Attribute.required(CLUSTER_NAME, Kind.REFERENCE),
+            Attribute.required(DESIRED_SIZE, Kind.NUMBER).updatable(),
+            Attribute.required(INSTANCE_TYPES, Kind.LIST),
+            Attribute.required(MAX_SIZE, Kind.NUMBER).updatable(),
+            Attribute.required(MIN_SIZE, Kind.NUMBER).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.NODE_GROUP),
+            Attribute.required(NODE_ROLE_ARN, Kind.REFERENCE),
+            Attribute.required(SUBNET_IDS, Kind.SET),
+            Attribute.computed(AUTO_SCALING_GROUP, Kind.STRING)
+                    .doc("the Auto Scaling group EKS made for the node group: the first of DescribeNodegroup's `resources.autoScalingGroups`; absent until EKS reports it, present once ACTIVE"))
+            .with(Trait.TAGGED)
+            .id("`<cluster>:<nodegroup>`");
+
     public NodegroupProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(MIN_SIZE, MAX_SIZE, DESIRED_SIZE), Set.of(AUTO_SCALING_GROUP));
-        unordered(SUBNET_IDS);
+        super(clients, ENTRY);
     }
 
     /** 60 minutes to create or delete, as Terraform's aws_eks_node_group: nodes boot, join and drain. */

@@ -2,6 +2,11 @@ package dev.infra.providers.elasticache;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -37,9 +42,17 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(15);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(10);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.CACHE_SUBNET_GROUP),
+            Attribute.required(SUBNET_IDS, Kind.SET).updatable())
+            .with(Trait.TAGGED)
+            .id("group name")
+            .notes("Tags");
+
     public CacheSubnetGroupProvider(AwsClients clients) {
-        super(clients, TYPE, "subnetgroup", Set.of(DESCRIPTION, SUBNET_IDS), Set.of());
-        unordered(SUBNET_IDS);
+        super(clients, ENTRY, "subnetgroup");
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

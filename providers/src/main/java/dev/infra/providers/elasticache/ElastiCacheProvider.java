@@ -2,6 +2,7 @@ package dev.infra.providers.elasticache;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.providers.AwsCallException;
@@ -42,14 +43,8 @@ public abstract class ElastiCacheProvider extends AwsResourceProvider {
     /**
      * @param arnKind how ARNs name the type: {@code subnetgroup}, {@code replicationgroup}
      */
-    protected ElastiCacheProvider(AwsClients clients, String type, String arnKind, Set<String> updatable,
-                                  Set<String> computed) {
-        this(clients, type, true, arnKind, updatable, computed);
-    }
-
-    protected ElastiCacheProvider(AwsClients clients, String type, boolean tagged, String arnKind,
-                                  Set<String> updatable, Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected ElastiCacheProvider(AwsClients clients, ResourceType entry, String arnKind) {
+        super(clients, entry);
         this.arnKind = ":" + arnKind + ":";
     }
 

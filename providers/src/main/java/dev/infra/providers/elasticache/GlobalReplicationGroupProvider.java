@@ -2,6 +2,9 @@ package dev.infra.providers.elasticache;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -48,8 +51,20 @@ public final class GlobalReplicationGroupProvider extends ElastiCacheProvider {
     static final Duration DELETE_TIMEOUT = Duration.ofMinutes(20);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(15);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(SUFFIX, Kind.STRING),
+            Attribute.required(PRIMARY_GROUP, Kind.REFERENCE)
+                    .doc("the replication group of the primary region P, in the same region"),
+            Attribute.computed(ARN, Kind.STRING),
+            Attribute.computed(GLOBAL_ID, Kind.STRING)
+                    .doc("the id AWS returns: the region's prefix, `-`, the suffix, e.g. `vlqxn-sessions`"))
+            .id("the full GlobalReplicationGroupId")
+            .notes("No tags (AWS takes none on Global Datastores). Registered in **P's** registry (region-local calls). create = CreateGlobalReplicationGroup, waited (60 min) until `available` or `primary-only`; update = ModifyGlobalReplicationGroup (description, ApplyImmediately); delete = DeleteGlobalReplicationGroup with RetainPrimaryReplicationGroup=true, waited (20 min) until gone: while secondaries remain AWS refuses (InvalidGlobalReplicationGroupState) and the failure names them. readAll = one DescribeGlobalReplicationGroups (ShowMemberInfo) for the state ids; findExisting = the datastore with the suffix whose PRIMARY member is primaryReplicationGroupId in this region (same suffix, other primary: fails, id taken)");
+
     public GlobalReplicationGroupProvider(AwsClients clients) {
-        super(clients, TYPE, false, "globalreplicationgroup", Set.of(DESCRIPTION), Set.of(GLOBAL_ID, ARN));
+        super(clients, ENTRY, "globalreplicationgroup");
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

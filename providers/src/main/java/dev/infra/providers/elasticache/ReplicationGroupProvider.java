@@ -3,6 +3,12 @@ package dev.infra.providers.elasticache;
 import static dev.infra.providers.AwsCallException.call;
 import static dev.infra.providers.AwsCallException.callWithSecret;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -107,11 +113,37 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     static final Duration CHANGE_TIMEOUT = Duration.ofMinutes(90);
     static final Duration POLL_INTERVAL = Duration.ofSeconds(15);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(AT_REST, Kind.BOOL)
+                    .doc("infra always sets true"),
+            Attribute.optional(AUTH_TOKEN_SECRET, Kind.REFERENCE).writeOnly()
+                    .doc("the Secrets Manager secret whose value is the AUTH token: read at create, never stored"),
+            Attribute.required(FAILOVER, Kind.BOOL).updatable(),
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(ENGINE, Kind.STRING).rule(Rule.OneOf.of("engine", "redis", "valkey"))
+                    .doc("infra makes Redis groups"),
+            Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
+            Attribute.optional(GLOBAL_ID, Kind.REFERENCE),
+            Attribute.required(KMS_KEY, Kind.REFERENCE),
+            Attribute.required(MULTI_AZ, Kind.BOOL).updatable(),
+            Attribute.required(NODE_TYPE, Kind.STRING).updatable(),
+            Attribute.required(NUM_CLUSTERS, Kind.NUMBER).updatable()
+                    .doc("primary + replicas"),
+            Attribute.required(ID, Kind.STRING).rule(AwsRules.REPLICATION_GROUP),
+            Attribute.required(SECURITY_GROUPS, Kind.SET).updatable(),
+            Attribute.required(SUBNET_GROUP, Kind.REFERENCE),
+            Attribute.required(TRANSIT, Kind.BOOL)
+                    .doc("infra always sets true"),
+            Attribute.computed(PORT, Kind.NUMBER),
+            Attribute.computed(PRIMARY_ENDPOINT, Kind.STRING),
+            Attribute.computed(READER_ENDPOINT, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("group id")
+            .notes("GlobalReplicationGroupId F (String; absent = a standalone group, or a datastore's primary): the group is a SECONDARY of that Global Datastore, made in R's registry with R's calls (the datastore is the account's: DescribeGlobalReplicationGroups answers in any region, so no primary-region attribute is needed). CreateReplicationGroup then sends only replicationGroupId, GlobalReplicationGroupId, kmsKeyId (a key of R) and tags, and waits until the datastore lists it. **Ignored for secondaries** (inherited from the datastore, i.e. the primary): engine, authTokenSecretArn — not sent (AWS: InvalidParameterCombination), read back as the datastore has them (so a spec carrying the primary's values shows no diff), never modified (an update asking other values fails, naming them). readAll reports globalReplicationGroupId from DescribeReplicationGroups' GlobalReplicationGroupInfo when its role is SECONDARY (no extra call). delete of a secondary = DisassociateGlobalReplicationGroup (in R: GlobalReplicationGroupId, ReplicationGroupId, ReplicationGroupRegion R), waited until the datastore no longer lists it, then DeleteReplicationGroup as before; delete of a datastore's primary fails at once (AWS deletes it only after the datastore)");
+
     public ReplicationGroupProvider(AwsClients clients) {
-        super(clients, TYPE, "replicationgroup", Set.of(DESCRIPTION, ENGINE_VERSION, NODE_TYPE, NUM_CLUSTERS, FAILOVER,
-                MULTI_AZ, SECURITY_GROUPS), Set.of(PRIMARY_ENDPOINT, READER_ENDPOINT, PORT));
-        unordered(SECURITY_GROUPS);
-        writeOnly(AUTH_TOKEN_SECRET);
+        super(clients, ENTRY, "replicationgroup");
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

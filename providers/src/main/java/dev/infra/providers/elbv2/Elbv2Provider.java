@@ -2,6 +2,7 @@ package dev.infra.providers.elbv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -54,9 +55,9 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
      * @param updatable attributes changed in place, besides {@code tags}
      * @param computed attributes AWS sets
      */
-    protected Elbv2Provider(AwsClients clients, String type, Function<R, String> arnOf, Function<R, String> keyOf,
-                            Set<String> updatable, Set<String> computed) {
-        super(clients, type, true, updatable, computed);
+    protected Elbv2Provider(AwsClients clients, ResourceType entry, Function<R, String> arnOf,
+                            Function<R, String> keyOf) {
+        super(clients, entry);
         this.arnOf = arnOf;
         this.keyOf = keyOf;
     }

@@ -2,6 +2,11 @@ package dev.infra.providers.elbv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -41,9 +46,20 @@ public final class ListenerProvider extends Elbv2Provider<Listener> {
     /** What ModifyListener changes. */
     static final Set<String> MODIFIABLE = Set.of("protocol", "certificateArn", "defaultAction");
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("defaultAction", Kind.MAP).updatable()
+                    .doc("{type: redirect, port, protocol} or {type: forward, targetGroupArn}"),
+            Attribute.required("loadBalancerArn", Kind.REFERENCE),
+            Attribute.required("port", Kind.NUMBER).rule(new Rule.Range("port", 1, 65535)),
+            Attribute.required("protocol", Kind.STRING).rule(Rule.OneOf.of("listener protocol", "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE")).updatable(),
+            Attribute.optional("certificateArn", Kind.REFERENCE).updatable()
+                    .doc("absent for HTTP"))
+            .with(Trait.TAGGED)
+            .id("listener ARN");
+
     public ListenerProvider(AwsClients clients) {
-        super(clients, TYPE, Listener::listenerArn, l -> "on port " + l.port() + " of " + l.loadBalancerArn(), MODIFIABLE,
-                Set.of());
+        super(clients, ENTRY, Listener::listenerArn, l -> "on port " + l.port() + " of " + l.loadBalancerArn());
     }
 
     @Override

@@ -2,6 +2,12 @@ package dev.infra.providers.elbv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -48,11 +54,28 @@ public final class LoadBalancerProvider extends Elbv2Provider<LoadBalancer> {
     static final String LOGS_BUCKET_KEY = "access_logs.s3.bucket";
     static final String LOGS_PREFIX_KEY = "access_logs.s3.prefix";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.optional(LOGS_BUCKET, Kind.REFERENCE).updatable()
+                    .doc("absent = access logs off"),
+            Attribute.optional(LOGS_PREFIX, Kind.STRING).updatable()
+                    .doc("absent = none"),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.LOAD_BALANCER),
+            Attribute.required("scheme", Kind.STRING).rule(Rule.OneOf.of("scheme", "internet-facing", "internal")),
+            Attribute.required("securityGroupIds", Kind.SET).updatable(),
+            Attribute.required("subnetIds", Kind.SET).updatable(),
+            Attribute.required("type", Kind.STRING).rule(Rule.OneOf.of("load balancer type", "application", "network", "gateway"))
+                    .doc("infra makes application load balancers"),
+            Attribute.computed(ARN_SUFFIX, Kind.STRING)
+                    .doc("the ARN after `:loadbalancer/`, e.g. `app/shop-public/50dc6c495c0c9188`: CloudWatch's LoadBalancer dimension"),
+            Attribute.computed("canonicalHostedZoneId", Kind.STRING),
+            Attribute.computed("dnsName", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("LB ARN")
+            .notes("accessLogsBucket and accessLogsPrefix are the `access_logs.s3.*` attributes (ModifyLoadBalancerAttributes once active, read back with DescribeLoadBalancerAttributes, one call per load balancer of the stack)");
+
     public LoadBalancerProvider(AwsClients clients) {
-        super(clients, TYPE, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName,
-                Set.of("subnetIds", "securityGroupIds", LOGS_BUCKET, LOGS_PREFIX),
-                Set.of("dnsName", "canonicalHostedZoneId", ARN_SUFFIX));
-        unordered("subnetIds", "securityGroupIds");
+        super(clients, ENTRY, LoadBalancer::loadBalancerArn, LoadBalancer::loadBalancerName);
     }
 
     @Override

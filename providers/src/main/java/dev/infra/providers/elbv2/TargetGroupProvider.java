@@ -2,6 +2,12 @@ package dev.infra.providers.elbv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -25,11 +31,22 @@ public final class TargetGroupProvider extends Elbv2Provider<TargetGroup> {
 
     public static final String TYPE = "aws_lb_target_group";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("healthCheckPath", Kind.STRING).updatable(),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.TARGET_GROUP),
+            Attribute.required("port", Kind.NUMBER).rule(new Rule.Range("port", 1, 65535)),
+            Attribute.required("protocol", Kind.STRING).rule(Rule.OneOf.of("target group protocol", "HTTP", "HTTPS", "TCP", "TLS", "UDP", "TCP_UDP", "GENEVE")),
+            Attribute.required("targetType", Kind.STRING).rule(Rule.OneOf.of("target type", "instance", "ip", "lambda", "alb")),
+            Attribute.required("vpcId", Kind.REFERENCE))
+            // A listener forwarding to it makes AWS refuse its deletion (ResourceInUse): replace it under another name
+            // (the expansion puts the port in it), point the listener there, then delete it.
+            .with(Trait.TAGGED, Trait.CREATE_BEFORE_DESTROY)
+            .id("TG ARN")
+            .notes("Replaced create-before-destroy (AWS refuses to delete a group a listener forwards to), so a replacement needs another name: the expansion names it `<stack>-<lb>-<port>`");
+
     public TargetGroupProvider(AwsClients clients) {
-        super(clients, TYPE, TargetGroup::targetGroupArn, TargetGroup::targetGroupName, Set.of("healthCheckPath"), Set.of());
-        // A listener forwarding to it makes AWS refuse its deletion (ResourceInUse): replace it under another name
-        // (the expansion puts the port in it), point the listener there, then delete it.
-        createBeforeDestroy();
+        super(clients, ENTRY, TargetGroup::targetGroupArn, TargetGroup::targetGroupName);
     }
 
     @Override

@@ -2,6 +2,10 @@ package dev.infra.providers.firehose;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -58,9 +62,26 @@ public final class DeliveryStreamProvider extends AwsResourceProvider {
     static final String PROCESSORS = "processors";
     static final String ARN = "arn";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(ROLE_ARN, Kind.REFERENCE).updatable(),
+            Attribute.required(BUCKET_ARN, Kind.REFERENCE).updatable(),
+            Attribute.required(PREFIX, Kind.STRING).updatable(),
+            Attribute.required(ERROR_PREFIX, Kind.STRING).updatable(),
+            Attribute.required(COMPRESSION, Kind.STRING).updatable(),
+            Attribute.optional(KMS_KEY_ARN, Kind.REFERENCE).updatable().doc("absent = NoEncryption"),
+            Attribute.required(BUFFER_SECONDS, Kind.NUMBER).updatable(),
+            Attribute.required(BUFFER_MB, Kind.NUMBER).updatable(),
+            Attribute.required(PROCESSORS, Kind.LIST).updatable()
+                    .doc("list of {type, parameters: Map}; empty = processing off"),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("stream name")
+            .notes("A Direct PUT stream to one extended S3 destination; create waits until ACTIVE (InvalidArgumentException about assuming the role retried for a while); update = UpdateDestination with the version and destination ids; readAll = ListDeliveryStreams + DescribeDeliveryStream and ListTagsForDeliveryStream per stream");
+
     public DeliveryStreamProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(ROLE_ARN, BUCKET_ARN, PREFIX, ERROR_PREFIX, COMPRESSION, KMS_KEY_ARN,
-                BUFFER_SECONDS, BUFFER_MB, PROCESSORS), Set.of(ARN));
+        super(clients, ENTRY);
     }
 
     private FirehoseClient firehose() {

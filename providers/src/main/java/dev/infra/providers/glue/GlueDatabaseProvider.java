@@ -2,6 +2,10 @@ package dev.infra.providers.glue;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.providers.AwsClients;
@@ -10,7 +14,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.glue.GlueClient;
 import software.amazon.awssdk.services.glue.model.Database;
@@ -28,8 +31,14 @@ public final class GlueDatabaseProvider extends GlueProvider<Database> {
     static final String NAME = "name";
     static final String DESCRIPTION = "description";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.GLUE_NAME))
+            .id("database name");
+
     public GlueDatabaseProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(DESCRIPTION));
+        super(clients, ENTRY);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.infra.providers.glue;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -30,8 +31,8 @@ public abstract class GlueProvider<R> extends AwsResourceProvider {
     /** Glue's error for an unknown database or table. */
     static final String NOT_FOUND = "EntityNotFoundException";
 
-    protected GlueProvider(AwsClients clients, String type, Set<String> updatable) {
-        super(clients, type, false, updatable, Set.of());
+    protected GlueProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final GlueClient glue() {

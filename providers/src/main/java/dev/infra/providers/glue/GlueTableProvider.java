@@ -2,6 +2,10 @@ package dev.infra.providers.glue;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
@@ -51,9 +55,27 @@ public final class GlueTableProvider extends GlueProvider<Table> {
     static final String EXTERNAL_TABLE = "EXTERNAL_TABLE";
     static final String CLASSIFICATION = "classification";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(COLUMNS, Kind.LIST).updatable()
+                    .doc("list of {name, type}"),
+            Attribute.required(DATABASE_NAME, Kind.REFERENCE),
+            Attribute.required(INPUT_FORMAT, Kind.STRING).updatable(),
+            Attribute.required(LOCATION, Kind.STRING).updatable()
+                    .doc("s3 URI"),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.GLUE_NAME),
+            Attribute.required(OUTPUT_FORMAT, Kind.STRING).updatable(),
+            Attribute.required(PARTITION_KEYS, Kind.LIST).updatable()
+                    .doc("same shape"),
+            Attribute.required(SERDE, Kind.STRING).updatable()
+                    .doc("serialization library class"),
+            Attribute.required(SERDE_PARAMETERS, Kind.MAP).updatable(),
+            Attribute.optional(PARAMETERS, Kind.MAP).updatable()
+                    .doc("the table's parameters, e.g. partition projection and `infra.region`; `classification` is the provider's, not listed; `${infra:account}` in location and parameters is written as the account and read back as the token"))
+            .id("`<database>.<table>`");
+
     public GlueTableProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(LOCATION, COLUMNS, PARTITION_KEYS, INPUT_FORMAT, OUTPUT_FORMAT, SERDE,
-                SERDE_PARAMETERS, PARAMETERS));
+        super(clients, ENTRY);
     }
 
     @Override

@@ -2,6 +2,11 @@ package dev.infra.providers.guardduty;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -50,14 +55,18 @@ public final class DetectorProvider extends AwsResourceProvider {
 
     private volatile String account;
 
-    public DetectorProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(ENABLE, FREQUENCY), Set.of());
-        writeOnly(PREVIOUS);
-    }
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(ENABLE, Kind.BOOL).updatable(),
+            Attribute.required(FREQUENCY, Kind.STRING).rule(Rule.OneOf.of("finding publishing frequency", "FIFTEEN_MINUTES", "ONE_HOUR", "SIX_HOURS")).updatable(),
+            Attribute.optional(PREVIOUS, Kind.MAP).writeOnly()
+                    .doc("{existed: false} when the stack made it; {existed: true, enable, findingPublishingFrequency, tags} when borrowed"))
+            .with(Trait.TAGGED, Trait.SINGLETON)
+            .id("detector id")
+            .notes("One per region, a singleton: ListDetectors before CreateDetector; the region's detector is another stack's (heldBy) when tagged with its `infra:stack`, else borrowed; create and update refuse one held by another stack; delete puts a borrowed detector back (UpdateDetector, tags) and deletes only one the stack made (or without a record)");
 
-    @Override
-    public boolean singleton() {
-        return true;
+    public DetectorProvider(AwsClients clients) {
+        super(clients, ENTRY);
     }
 
     private GuardDutyClient guardDuty() {

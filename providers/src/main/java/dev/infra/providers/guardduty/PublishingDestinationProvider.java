@@ -2,6 +2,10 @@ package dev.infra.providers.guardduty;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -39,8 +43,17 @@ public final class PublishingDestinationProvider extends AwsResourceProvider {
     static final String KMS_KEY_ARN = "kmsKeyArn";
     static final String DETECTOR_ID = "detectorId";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DESTINATION_TYPE, Kind.STRING).rule(Rule.OneOf.of("destination type", "S3")),
+            Attribute.required(DESTINATION_ARN, Kind.STRING).updatable().doc("bucket ARN, optionally with a folder"),
+            Attribute.required(KMS_KEY_ARN, Kind.REFERENCE).updatable().doc("the key findings are encrypted with"),
+            Attribute.computed(DETECTOR_ID, Kind.STRING))
+            .id("`<detectorId>/<destinationId>`")
+            .notes("No tags. The spec names no detector: the region's detector is a borrowed singleton another stack may hold, and the destination (the stack's own) goes on whichever it is (ListDetectors, first); findExisting = the detector's destination with this destinationArn (ListPublishingDestinations + DescribePublishingDestination); update = UpdatePublishingDestination; delete = DeletePublishingDestination; BadRequestException = gone");
+
     public PublishingDestinationProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(DESTINATION_ARN, KMS_KEY_ARN), Set.of(DETECTOR_ID));
+        super(clients, ENTRY);
     }
 
     private GuardDutyClient guardDuty() {

@@ -4,6 +4,9 @@ import static dev.infra.providers.AwsCallException.call;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -69,13 +72,31 @@ public final class HelmReleaseProvider extends AwsResourceProvider {
     private final Helm helm;
     private final Clock clock;
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(CLUSTER_NAME, Kind.REFERENCE),
+            Attribute.required(NAMESPACE, Kind.STRING),
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.required(REPOSITORY, Kind.STRING).writeOnly().doc("the chart repository, `--repo`"),
+            Attribute.required(CHART, Kind.STRING).updatable(),
+            Attribute.required(VERSION, Kind.STRING).updatable()
+                    .doc("the chart version, pinned: a new one is an in-place `helm upgrade`"),
+            Attribute.required(VALUES, Kind.MAP).updatable()
+                    .doc("`${infra:cluster-endpoint-host}` in it is written as the cluster endpoint's host and read back as the token"),
+            Attribute.required(STATUS, Kind.STRING).updatable()
+                    .doc("always `deployed`: a failed or pending release plans an update, which upgrades it again"),
+            Attribute.required(WAIT, Kind.BOOL).writeOnly().doc("`--wait --timeout 10m0s`"),
+            Attribute.computed(REVISION, Kind.NUMBER),
+            Attribute.computed(APP_VERSION, Kind.STRING))
+            .id("`<cluster>/<namespace>/<name>`")
+            .notes("No tags. Helm 3 as a subprocess (`--helm PATH`, else `helm` on PATH; missing, the plan fails before any read, `ResourceProvider.prerequisite`): create and update `helm upgrade --install NAME CHART --repo … --version … --namespace … --create-namespace -f values.json`, read `helm status -o json` (chart name and version, status, revision) and `helm get values -o json`, delete `helm uninstall --wait` (a release or a cluster already gone is success). Every call gets its own kubeconfig in a 0600 temporary file, deleted after: DescribeCluster's endpoint and CA and a bearer token infra makes (`EksToken`: STS GetCallerIdentity presigned for 60 s with `x-k8s-aws-id` signed, `k8s-aws-v1.` + base64url without padding). readAll: the state's ids, one DescribeCluster and one kubeconfig per cluster; findExisting: the spec's name in its cluster (releases carry no tags)");
+
     public HelmReleaseProvider(AwsClients clients, Helm helm) {
         this(clients, helm, Clock.systemUTC());
     }
 
     HelmReleaseProvider(AwsClients clients, Helm helm, Clock clock) {
-        super(clients, TYPE, false, Set.of(CHART, VERSION, VALUES, STATUS), Set.of(REVISION, APP_VERSION));
-        writeOnly(REPOSITORY, WAIT);
+        super(clients, ENTRY);
         this.helm = helm;
         this.clock = clock;
     }

@@ -2,6 +2,11 @@ package dev.infra.providers.iam;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -30,8 +35,16 @@ public final class IamInstanceProfileProvider extends IamProvider {
     public static final String TYPE = "aws_iam_instance_profile";
     static final String ROLE = "roleName";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("name", Kind.STRING).rule(AwsRules.INSTANCE_PROFILE),
+            Attribute.required(ROLE, Kind.REFERENCE).updatable(),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE, Trait.SHARED_BY_REPLICAS)
+            .id("profile name");
+
     public IamInstanceProfileProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(ROLE), Set.of(ARN));
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

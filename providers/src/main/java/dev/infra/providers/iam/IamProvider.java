@@ -1,5 +1,6 @@
 package dev.infra.providers.iam;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -34,8 +34,8 @@ public abstract class IamProvider extends AwsResourceProvider {
     static final String NAME = "name";
     static final String ARN = "arn";
 
-    protected IamProvider(AwsClients clients, String type, Set<String> updatable, Set<String> computed) {
-        super(clients, type, true, updatable, computed);
+    protected IamProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     /** The path of the stack's IAM resources: {@code /infra/<stack>/} (stack names are lower-case, digits, dashes). */

@@ -2,6 +2,11 @@ package dev.infra.providers.iam;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -51,9 +56,22 @@ public final class IamRoleProvider extends IamProvider {
     /** The name of the inline policy {@code inlinePolicy} stands for. */
     static final String INLINE_NAME = "infra";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(POLICY, Kind.STRING).updatable()
+                    .doc("JSON string"),
+            Attribute.optional(INLINE, Kind.STRING).updatable(),
+            Attribute.required(MANAGED, Kind.SET).updatable(),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.IAM_ROLE),
+            Attribute.optional(PATH, Kind.STRING)
+                    .doc("absent = the stack's `/infra/<stack>/`: the EKS node role's is `/`, as EKS maps node roles by their ARN without the path (such a role is read through state, not under the stack's path)"),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE, Trait.SHARED_BY_REPLICAS)
+            .id("role name")
+            .notes("InlinePolicy A (JSON, canonical like the bucket `policy`: compact, keys sorted; absent = none): the role's one inline policy, named `infra` (PutRolePolicy / DeleteRolePolicy; read with GetRolePolicy, URL-decoded); `${infra:account}` in it or in assumeRolePolicy is written as the account and read back as the token");
+
     public IamRoleProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(POLICY, MANAGED, INLINE), Set.of(ARN));
-        unordered(MANAGED);
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

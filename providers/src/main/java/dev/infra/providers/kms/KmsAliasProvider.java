@@ -2,6 +2,10 @@ package dev.infra.providers.kms;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -27,8 +31,15 @@ public final class KmsAliasProvider extends KmsProvider {
     static final String NAME = "name";
     static final String TARGET = "targetKeyId";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.KMS_ALIAS)
+                    .doc("\"alias/…\""),
+            Attribute.required(TARGET, Kind.REFERENCE).updatable())
+            .id("alias name");
+
     public KmsAliasProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(TARGET), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

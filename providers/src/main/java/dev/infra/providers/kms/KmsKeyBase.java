@@ -5,6 +5,7 @@ import static dev.infra.providers.AwsCallException.call;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
@@ -22,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -75,10 +75,8 @@ public abstract class KmsKeyBase extends KmsProvider {
     static final Duration READY_TIMEOUT = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    protected KmsKeyBase(AwsClients clients, String type, Set<String> updatable) {
-        super(clients, type, true, updatable, Set.of(ARN));
-        writeOnly(WINDOW);
-        unordered(SERVICES, LINKED_ROLES);
+    protected KmsKeyBase(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     /** Whether a key of this metadata is of this type (discovery by tag skips the others). */

@@ -2,6 +2,11 @@ package dev.infra.providers.kms;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -27,8 +32,24 @@ public final class KmsKeyProvider extends KmsKeyBase {
     static final String ROTATION = "enableKeyRotation";
     static final String MULTI_REGION = "multiRegion";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(WINDOW, Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
+                    .doc("used by delete = ScheduleKeyDeletion"),
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(ROTATION, Kind.BOOL).updatable(),
+            Attribute.required(MULTI_REGION, Kind.BOOL),
+            Attribute.required(LINKED_ROLES, Kind.SET).updatable()
+                    .doc("services whose service-linked role may use the key and CreateGrant for AWS resources: statements `InfraServiceLinkedRoles` and `InfraServiceLinkedRoleGrants`; the role is found with ListRoles under `/aws-service-role/<service>/`, or made with CreateServiceLinkedRole, since KMS refuses a policy naming a missing role"),
+            Attribute.required(SERVICES, Kind.SET).updatable()
+                    .doc("services allowed to use the key: the key policy is the account root statement plus `InfraFor<Service>` statements for them, each conditioned on this account's resources of that service; see architecture, \"Least privilege\""),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("key id")
+            .notes("Discovery by tag (readAll's stack read, findExisting) skips multi-Region REPLICA keys: they are `aws_kms_replica_key`'s. heldData (both key types; shown, not refused): the encrypted EBS volumes and own snapshots with this KmsKeyId not tagged with the key's `infra:stack` (DescribeVolumes / DescribeSnapshots filtered on encrypted, all pages: EC2 has no key filter)");
+
     public KmsKeyProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(DESCRIPTION, ROTATION, SERVICES, LINKED_ROLES));
+        super(clients, ENTRY);
     }
 
     @Override

@@ -1,9 +1,9 @@
 package dev.infra.providers.kms;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
-import java.util.Set;
 import software.amazon.awssdk.services.kms.KmsClient;
 
 /** What the KMS types share: the client, and KMS's NotFoundException meaning "gone". */
@@ -12,8 +12,8 @@ public abstract class KmsProvider extends AwsResourceProvider {
     /** KMS's error for an unknown key or alias. */
     static final String NOT_FOUND = "NotFoundException";
 
-    protected KmsProvider(AwsClients clients, String type, boolean tagged, Set<String> updatable, Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected KmsProvider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final KmsClient kms() {

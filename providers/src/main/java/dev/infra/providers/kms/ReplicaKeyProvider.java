@@ -2,6 +2,11 @@ package dev.infra.providers.kms;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -35,8 +40,24 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
     public static final String TYPE = "aws_kms_replica_key";
     static final String PRIMARY = "primaryKeyArn";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(WINDOW, Kind.NUMBER).rule(new Rule.Range("deletion window in days", 7, 30)).writeOnly()
+                    .doc("delete = ScheduleKeyDeletion in R"),
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(PRIMARY, Kind.REFERENCE)
+                    .doc("a multi-Region primary key in P"),
+            Attribute.required(LINKED_ROLES, Kind.SET).updatable(),
+            Attribute.required(SERVICES, Kind.SET).updatable()
+                    .doc("the same key policy as `aws_kms_key`: root statement + `InfraFor<Service>` statements"),
+            Attribute.computed(ARN, Kind.STRING)
+                    .doc("the replica's ARN in R"))
+            .with(Trait.TAGGED, Trait.LINKED_TO_PRIMARY)
+            .id("key id (`mrk-…`, the primary's id, the key in R)")
+            .notes("Create = ReplicateKey called in P (the region of primaryKeyArn) with ReplicaRegion R, Description, Policy and the tags (KMS allows one replica per region: one still pending deletion is taken back with CancelKeyDeletion + EnableKey instead, then its description, policy and tags set); waits up to 10 min while it is Creating; policy and tags are not shared, so updates are calls in R. readAll/findExisting in R: keys tagged with the stack whose MultiRegionKeyType is REPLICA");
+
     public ReplicaKeyProvider(AwsClients clients) {
-        super(clients, TYPE, Set.of(DESCRIPTION, SERVICES, LINKED_ROLES));
+        super(clients, ENTRY);
     }
 
     @Override

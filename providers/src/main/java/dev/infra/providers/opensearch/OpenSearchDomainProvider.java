@@ -2,6 +2,11 @@ package dev.infra.providers.opensearch;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -97,10 +102,34 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     private static final Set<String> CLUSTER = Set.of(INSTANCE_TYPE, INSTANCE_COUNT, ZONE_AWARENESS);
     private static final Set<String> ENDPOINT_OPTIONS = Set.of(ENFORCE_HTTPS, TLS_POLICY);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(EBS_VOLUME_SIZE, Kind.NUMBER).updatable()
+                    .doc("GiB"),
+            Attribute.required(ENCRYPT_AT_REST, Kind.BOOL)
+                    .doc("infra always sets true"),
+            Attribute.required(ENFORCE_HTTPS, Kind.BOOL).updatable()
+                    .doc("infra always sets true"),
+            Attribute.required(ENGINE_VERSION, Kind.STRING).updatable(),
+            Attribute.required(INSTANCE_COUNT, Kind.NUMBER).updatable(),
+            Attribute.required(INSTANCE_TYPE, Kind.STRING).updatable(),
+            Attribute.required(KMS_KEY_ID, Kind.REFERENCE),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.OPENSEARCH_DOMAIN),
+            Attribute.required(NODE_TO_NODE, Kind.BOOL)
+                    .doc("infra always sets true"),
+            Attribute.required(SECURITY_GROUP_IDS, Kind.SET).updatable(),
+            Attribute.required(SUBNET_IDS, Kind.SET),
+            Attribute.required(TLS_POLICY, Kind.STRING).updatable(),
+            Attribute.optional(LOG_PUBLISHING, Kind.MAP).updatable()
+                    .doc("log type, e.g. `SEARCH_SLOW_LOGS` → the CloudWatch log group ARN it is published to; empty = none; a type dropped is sent disabled"),
+            Attribute.required(ZONE_AWARENESS, Kind.BOOL).updatable(),
+            Attribute.computed(ARN, Kind.STRING),
+            Attribute.computed(ENDPOINT, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("domain name");
+
     public OpenSearchDomainProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(ENGINE_VERSION, INSTANCE_TYPE, INSTANCE_COUNT, ZONE_AWARENESS,
-                SECURITY_GROUP_IDS, EBS_VOLUME_SIZE, ENFORCE_HTTPS, TLS_POLICY, LOG_PUBLISHING), Set.of(ENDPOINT, ARN));
-        unordered(SUBNET_IDS, SECURITY_GROUP_IDS);
+        super(clients, ENTRY);
     }
 
     private OpenSearchClient openSearch() {

@@ -2,6 +2,11 @@ package dev.infra.providers.route53;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -52,8 +57,26 @@ public final class HealthCheckProvider extends Route53Provider {
     private static final Duration UPDATE_TIMEOUT = Duration.ofMinutes(1);
     private static final Duration UPDATE_INTERVAL = Duration.ofSeconds(1);
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(FAILURE_THRESHOLD, Kind.NUMBER).rule(new Rule.Range("failure threshold", 1, 10)).updatable()
+                    .doc("Long 1–10"),
+            Attribute.required(FQDN, Kind.REFERENCE).updatable()
+                    .doc("e.g. a region's ALB DNS name"),
+            Attribute.required(PORT, Kind.NUMBER).updatable()
+                    .doc("absent = Route 53's default, 80 or 443, read back"),
+            Attribute.required(REQUEST_INTERVAL, Kind.NUMBER).rule(Rule.OneOf.of("request interval", "10", "30"))
+                    .doc("10 or 30"),
+            Attribute.required(RESOURCE_PATH, Kind.STRING).updatable()
+                    .doc("e.g. `/healthz`"),
+            Attribute.required(CHECK_TYPE, Kind.STRING)
+                    .doc("HTTP \\| HTTPS"))
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
+            .id("health check id")
+            .notes("Tags (ChangeTagsForResource after CreateHealthCheck, which takes none). CallerReference `infra-<hash of stack and address>-<random per create>`: an SDK retry of the one call gets the same check back (same reference and settings), a later create never reuses a deleted check's reference (HealthCheckAlreadyExists for days), and findExisting adopts a check an interrupted create left untagged (its reference's prefix, no stack tag). readAll = ListHealthChecks + ListTagsForResources (10 a call); update = UpdateHealthCheck with the HealthCheckVersion read (HealthCheckVersionMismatch: read and work out the update again); delete = DeleteHealthCheck");
+
     public HealthCheckProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(FQDN, PORT, RESOURCE_PATH, FAILURE_THRESHOLD), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

@@ -2,6 +2,10 @@ package dev.infra.providers.route53;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -47,8 +51,17 @@ public final class HostedZoneProvider extends Route53Provider {
     private static final TagResourceType TAGGED_AS = TagResourceType.HOSTEDZONE;
     private static final String NOT_EMPTY = "HostedZoneNotEmpty";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(COMMENT, Kind.STRING).updatable(),
+            Attribute.required(NAME, Kind.STRING),
+            Attribute.optional(VPC_ID, Kind.REFERENCE)
+                    .doc("present = private zone"))
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
+            .id("zone id (without /hostedzone/)");
+
     public HostedZoneProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(COMMENT), Set.of());
+        super(clients, ENTRY);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------

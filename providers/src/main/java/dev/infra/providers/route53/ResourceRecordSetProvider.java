@@ -2,6 +2,10 @@ package dev.infra.providers.route53;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -60,13 +64,31 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     /** How many record sets one lookup asks for a page: those of one name and type (a latency set may be large). */
     private static final String LOOKUP_PAGE = "100";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.optional(ALIAS_DNS_NAME, Kind.REFERENCE).updatable(),
+            Attribute.optional(ALIAS_ZONE_ID, Kind.REFERENCE).updatable(),
+            Attribute.optional(EVALUATE_TARGET_HEALTH, Kind.BOOL).updatable(),
+            Attribute.optional(FAILOVER, Kind.STRING).rule(Rule.OneOf.of("failover role", "PRIMARY", "SECONDARY")).updatable().absentMeansNone()
+                    .doc("failover routing only"),
+            Attribute.optional(HEALTH_CHECK_ID, Kind.REFERENCE).updatable().absentMeansNone()
+                    .doc("absent = none"),
+            Attribute.required(NAME, Kind.STRING)
+                    .doc("FQDN with trailing dot"),
+            // A record routed across regions that goes back to one region becomes a simple record again.
+            Attribute.optional(SET_IDENTIFIER, Kind.STRING).absentMeansNone()
+                    .doc("absent = simple routing"),
+            Attribute.required(RECORD_TYPE, Kind.STRING),
+            Attribute.required(ZONE_ID, Kind.REFERENCE),
+            Attribute.optional(REGION, Kind.STRING).updatable().absentMeansNone()
+                    .doc("latency routing: the AWS region of the record's target"),
+            Attribute.optional(TTL, Kind.NUMBER).updatable(),
+            Attribute.optional(VALUES, Kind.SET).updatable())
+            .id("`<zone>_<name>_<type>` (simple), `<zone>_<name>_<type>_<setIdentifier>` (with a set identifier; parsed at the first `._<TYPE>` followed by `_` or the end)")
+            .notes("An alias record: aliasDnsName A, a plain record (no aliasDnsName): values A *set* (List of String: the ResourceRecords, e.g. an ACM validation CNAME's value) and ttl A (Long seconds; required with values). evaluateTargetHealth A (Boolean, alias targets; absent = true, what the provider always sent). Create/update = UPSERT of the record set identified by name, type and setIdentifier; delete = DELETE of it; simple ↔ routed is a new setIdentifier, so a replacement");
+
     public ResourceRecordSetProvider(AwsClients clients) {
-        super(clients, TYPE, false,
-                Set.of(ALIAS_DNS_NAME, ALIAS_ZONE_ID, EVALUATE_TARGET_HEALTH, FAILOVER, REGION, HEALTH_CHECK_ID, VALUES,
-                        TTL), Set.of());
-        unordered(VALUES);
-        // A record routed across regions that goes back to one region becomes a simple record again.
-        absentMeansNone(SET_IDENTIFIER, FAILOVER, REGION, HEALTH_CHECK_ID);
+        super(clients, ENTRY);
     }
 
     /** A record's natural key, which is also its id; {@code setIdentifier} is null for a simple record. */

@@ -2,6 +2,7 @@ package dev.infra.providers.route53;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
@@ -18,7 +19,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.function.Function;
@@ -51,9 +51,8 @@ public abstract class Route53Provider extends AwsResourceProvider {
     static final String REFERENCE_PREFIX = "infra-";
     private static final String BUSY = "PriorRequestNotComplete";
 
-    protected Route53Provider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
-                              Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected Route53Provider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final Route53Client route53() {

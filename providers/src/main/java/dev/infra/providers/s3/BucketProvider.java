@@ -2,12 +2,18 @@ package dev.infra.providers.s3;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Rule;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
-import dev.infra.core.topology.Partition;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
+import dev.infra.core.topology.Partition;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
@@ -92,9 +98,26 @@ public final class BucketProvider extends AwsResourceProvider {
     /** How many ListObjectVersions pages a plan reads to say what a delete loses; beyond, it says "more than". */
     static final int COUNT_PAGES = 10;
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("blockPublicAccess", Kind.BOOL).updatable(),
+            Attribute.required("bucket", Kind.STRING).rule(AwsRules.BUCKET),
+            Attribute.optional("forceDestroy", Kind.BOOL).updatable()
+                    .doc("stored as the tag `infra:force-destroy`, left out of tags"),
+            Attribute.optional("kmsKeyArn", Kind.REFERENCE).updatable()
+                    .doc("SSE-KMS; absent = SSE-S3"),
+            Attribute.required(LIFECYCLE, Kind.LIST).updatable()
+                    .doc("list of {id, prefix, transitionDays?, storageClass?, expirationDays?}, sorted by id; empty = none"),
+            Attribute.optional(POLICY, Kind.STRING).updatable()
+                    .doc("JSON, canonical: compact, keys sorted; absent = none; `${infra:account}` in it is written as the account and read back as the token"),
+            Attribute.required("versioning", Kind.BOOL).updatable(),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
+            .id("bucket name")
+            .notes("HeldData: object versions and delete markers (ListObjectVersions, up to 10 pages), kept unless forced, a bucket whose policy lets CloudTrail write only by its own forceDestroy; delete empties the bucket first (all versions) only when its attributes say forceDestroy, else DeleteBucket alone (S3 refuses a non-empty bucket).");
+
     public BucketProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of("kmsKeyArn", "versioning", "blockPublicAccess", LIFECYCLE, POLICY,
-                HeldData.FORCE_DESTROY), Set.of("arn"));
+        super(clients, ENTRY);
     }
 
     private S3Client s3() {

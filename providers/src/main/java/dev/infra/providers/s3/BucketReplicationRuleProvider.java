@@ -2,6 +2,10 @@ package dev.infra.providers.s3;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -63,8 +67,29 @@ public final class BucketReplicationRuleProvider extends AwsResourceProvider {
     static final String PRIORITY = "priority";
     static final String NO_CONFIGURATION = "ReplicationConfigurationNotFoundError";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(BUCKET, Kind.REFERENCE)
+                    .doc("source bucket"),
+            Attribute.required(DELETE_MARKERS, Kind.BOOL).updatable(),
+            Attribute.required(DESTINATION, Kind.REFERENCE).updatable()
+                    .doc("`arn:aws:s3:::<dest>`"),
+            Attribute.required(REPLICA_KEY, Kind.REFERENCE).updatable()
+                    .doc("the key in the destination's region that replicas are encrypted with; present = SSE-KMS objects are replicated: SourceSelectionCriteria SseKmsEncryptedObjects Enabled and Destination EncryptionConfiguration ReplicaKmsKeyID; absent = they are not"),
+            Attribute.required(ROLE, Kind.REFERENCE).updatable()
+                    .doc("the configuration's one IAM role: every write sets it"),
+            Attribute.required(RULE_ID, Kind.STRING)
+                    .doc("e.g. `infra-us-east-1`"),
+            Attribute.required(SOURCE_REGION, Kind.STRING)
+                    .doc("the source bucket's region P"),
+            Attribute.computed(PRIORITY, Kind.NUMBER)
+                    .doc("at create one more than the highest in the configuration; a rule already there keeps its own"))
+            .with(Trait.LINKED_TO_PRIMARY)
+            .id("`<sourceRegion>/<bucket>/<ruleId>` (readAll needs only the id: one GetBucketReplication per source bucket)")
+            .notes("ONE rule (V2 schema: Filter prefix \"\", Status Enabled) of P's bucket's replication configuration, registered in the replica region R and calling P (`AwsClients.in`); create/update/delete read-modify-write the configuration, keeping other regions' rules (the last rule out: DeleteBucketReplication). S3 needs versioning on both buckets: not enabled here, AWS's refusal is reported. Bucket or configuration gone = deleted");
+
     public BucketReplicationRuleProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(DESTINATION, ROLE, DELETE_MARKERS, REPLICA_KEY), Set.of(PRIORITY));
+        super(clients, ENTRY);
     }
 
     /** Where a rule lives: the source bucket and its region, and the rule's id. */

@@ -3,6 +3,11 @@ package dev.infra.providers.secretsmanager;
 import static dev.infra.providers.AwsCallException.call;
 import static dev.infra.providers.AwsCallException.callWithSecret;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -53,9 +58,20 @@ public final class SecretProvider extends AwsResourceProvider {
      */
     static final String EXCLUDED = "\"%'()*+,./:;=?@[\\]_`{|}~";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(DESCRIPTION, Kind.STRING).updatable(),
+            Attribute.required(LENGTH, Kind.NUMBER).writeOnly()
+                    .doc("create generates a random value of this length with GetRandomPassword, excluding characters Redis AUTH refuses; the value never leaves AWS"),
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.SECRET),
+            Attribute.computed(ARN, Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("secret ARN")
+            .notes("Delete = ForceDeleteWithoutRecovery");
+
     public SecretProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(DESCRIPTION, KMS_KEY), Set.of(ARN));
-        writeOnly(LENGTH);
+        super(clients, ENTRY);
     }
 
     private SecretsManagerClient secrets() {

@@ -2,6 +2,11 @@ package dev.infra.providers.sns;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -36,8 +41,15 @@ public final class TopicProvider extends AwsResourceProvider {
     static final String KMS_KEY = "kmsKeyId";
     static final String KMS_ATTRIBUTE = "KmsMasterKeyId";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required(KMS_KEY, Kind.REFERENCE).updatable(),
+            Attribute.required(NAME, Kind.STRING).rule(AwsRules.TOPIC))
+            .with(Trait.TAGGED)
+            .id("topic ARN");
+
     public TopicProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of(KMS_KEY), Set.of());
+        super(clients, ENTRY);
     }
 
     private SnsClient sns() {

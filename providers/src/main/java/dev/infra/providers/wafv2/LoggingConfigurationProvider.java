@@ -2,6 +2,9 @@ package dev.infra.providers.wafv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -25,8 +28,15 @@ public final class LoggingConfigurationProvider extends Wafv2Provider {
 
     public static final String TYPE = "aws_wafv2_logging_configuration";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("logDestination", Kind.REFERENCE).updatable()
+                    .doc("bucket ARN"),
+            Attribute.required("webAclArn", Kind.REFERENCE))
+            .id("web ACL ARN");
+
     public LoggingConfigurationProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of("logDestination"), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.infra.providers.wafv2;
 
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
@@ -10,7 +11,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
@@ -34,9 +34,8 @@ public abstract class Wafv2Provider extends AwsResourceProvider {
     static final Duration TIMEOUT = Duration.ofMinutes(5);
     static final Duration INTERVAL = Duration.ofSeconds(5);
 
-    protected Wafv2Provider(AwsClients clients, String type, boolean tagged, Set<String> updatable,
-                            Set<String> computed) {
-        super(clients, type, tagged, updatable, computed);
+    protected Wafv2Provider(AwsClients clients, ResourceType entry) {
+        super(clients, entry);
     }
 
     protected final Wafv2Client wafv2() {

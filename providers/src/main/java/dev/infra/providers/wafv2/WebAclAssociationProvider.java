@@ -2,6 +2,9 @@ package dev.infra.providers.wafv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -23,8 +26,14 @@ public final class WebAclAssociationProvider extends Wafv2Provider {
 
     public static final String TYPE = "aws_wafv2_web_acl_association";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("resourceArn", Kind.REFERENCE),
+            Attribute.required("webAclArn", Kind.REFERENCE))
+            .id("resource ARN");
+
     public WebAclAssociationProvider(AwsClients clients) {
-        super(clients, TYPE, false, Set.of(), Set.of());
+        super(clients, ENTRY);
     }
 
     @Override

@@ -2,6 +2,11 @@ package dev.infra.providers.wafv2;
 
 import static dev.infra.providers.AwsCallException.call;
 
+import dev.infra.core.catalogue.Attribute;
+import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.catalogue.Kind;
+import dev.infra.core.catalogue.ResourceType;
+import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
@@ -49,8 +54,20 @@ public final class WebAclProvider extends Wafv2Provider {
     /** The rate-based rule's name; AWS's managed rule groups are all named AWSManagedRules…. */
     static final String RATE_RULE = "rate-limit";
 
+    /** The catalogue entry: attributes, AWS's rules for their values, traits. */
+    public static final ResourceType ENTRY = ResourceType.of(TYPE,
+            Attribute.required("managedRuleGroups", Kind.LIST).updatable()
+                    .doc("list of rule group names, vendor AWS, in order"),
+            Attribute.required("name", Kind.STRING).rule(AwsRules.WEB_ACL),
+            Attribute.required("rateLimit", Kind.NUMBER).rule(new dev.infra.core.catalogue.Rule.Range("rate limit", 10, 2_000_000_000)).updatable(),
+            Attribute.required("scope", Kind.STRING).rule(dev.infra.core.catalogue.Rule.OneOf.of("scope", "REGIONAL", "CLOUDFRONT"))
+                    .doc("infra's web ACLs are REGIONAL"),
+            Attribute.computed("arn", Kind.STRING))
+            .with(Trait.TAGGED)
+            .id("`<id>` (name and scope kept as attributes)");
+
     public WebAclProvider(AwsClients clients) {
-        super(clients, TYPE, true, Set.of("managedRuleGroups", "rateLimit"), Set.of("arn"));
+        super(clients, ENTRY);
     }
 
     /** ListWebACLs, a ListTagsForResource per ACL, a GetWebACL per ACL of the stack. */
