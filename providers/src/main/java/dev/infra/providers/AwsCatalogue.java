@@ -10,12 +10,15 @@ import dev.infra.providers.autoscaling.AutoScalingGroupProvider;
 import dev.infra.providers.autoscaling.AutoScalingPolicyProvider;
 import dev.infra.providers.cloudtrail.TrailProvider;
 import dev.infra.providers.cloudwatch.LogGroupProvider;
+import dev.infra.providers.cloudwatch.LogResourcePolicyProvider;
 import dev.infra.providers.cloudwatch.MetricAlarmProvider;
+import dev.infra.providers.cloudwatch.SubscriptionFilterProvider;
 import dev.infra.providers.dynamodb.TableProvider;
 import dev.infra.providers.dynamodb.TableReplicaProvider;
 import dev.infra.providers.ec2.EbsEncryptionByDefaultProvider;
 import dev.infra.providers.ec2.EbsVolumeProvider;
 import dev.infra.providers.ec2.ElasticIpProvider;
+import dev.infra.providers.ec2.FlowLogProvider;
 import dev.infra.providers.ec2.InstanceProvider;
 import dev.infra.providers.ec2.InternetGatewayProvider;
 import dev.infra.providers.ec2.LaunchTemplateProvider;
@@ -34,9 +37,12 @@ import dev.infra.providers.elasticache.ReplicationGroupProvider;
 import dev.infra.providers.elbv2.ListenerProvider;
 import dev.infra.providers.elbv2.LoadBalancerProvider;
 import dev.infra.providers.elbv2.TargetGroupProvider;
+import dev.infra.providers.firehose.DeliveryStreamProvider;
 import dev.infra.providers.glue.GlueDatabaseProvider;
 import dev.infra.providers.glue.GlueTableProvider;
 import dev.infra.providers.guardduty.DetectorProvider;
+import dev.infra.providers.guardduty.PublishingDestinationProvider;
+import dev.infra.providers.helm.HelmReleaseProvider;
 import dev.infra.providers.iam.IamInstanceProfileProvider;
 import dev.infra.providers.iam.IamRoleProvider;
 import dev.infra.providers.kms.KmsAliasProvider;
@@ -68,7 +74,7 @@ public final class AwsCatalogue {
             new Section("Network (EC2) — `dev.infra.providers.ec2`", "", List.of(VpcProvider.ENTRY,
                     SubnetProvider.ENTRY, InternetGatewayProvider.ENTRY, ElasticIpProvider.ENTRY,
                     NatGatewayProvider.ENTRY, RouteTableProvider.ENTRY, SecurityGroupProvider.ENTRY,
-                    SecurityGroupRuleProvider.ENTRY)),
+                    SecurityGroupRuleProvider.ENTRY, FlowLogProvider.ENTRY)),
             new Section("Keys, compute, load balancing, DNS, Kubernetes", "", List.of(KmsKeyProvider.ENTRY,
                     KmsAliasProvider.ENTRY, EbsEncryptionByDefaultProvider.ENTRY, LaunchTemplateProvider.ENTRY,
                     InstanceProvider.ENTRY, EbsVolumeProvider.ENTRY, VolumeAttachmentProvider.ENTRY,
@@ -78,12 +84,14 @@ public final class AwsCatalogue {
                     WebAclProvider.ENTRY, WebAclAssociationProvider.ENTRY, LoggingConfigurationProvider.ENTRY,
                     BucketProvider.ENTRY, HostedZoneProvider.ENTRY, ResourceRecordSetProvider.ENTRY,
                     CertificateProvider.ENTRY, CertificateValidationProvider.ENTRY, ClusterProvider.ENTRY,
-                    NodegroupProvider.ENTRY)),
+                    NodegroupProvider.ENTRY, HelmReleaseProvider.ENTRY)),
             new Section("Data, storage, observability", "", List.of(TableProvider.ENTRY,
                     CacheSubnetGroupProvider.ENTRY, ReplicationGroupProvider.ENTRY, SecretProvider.ENTRY,
                     TrailProvider.ENTRY, LogGroupProvider.ENTRY, TopicProvider.ENTRY, MetricAlarmProvider.ENTRY,
                     DetectorProvider.ENTRY, OpenSearchDomainProvider.ENTRY, AthenaWorkGroupProvider.ENTRY,
-                    GlueDatabaseProvider.ENTRY, GlueTableProvider.ENTRY)),
+                    GlueDatabaseProvider.ENTRY, GlueTableProvider.ENTRY, LogResourcePolicyProvider.ENTRY,
+                    SubscriptionFilterProvider.ENTRY, DeliveryStreamProvider.ENTRY,
+                    PublishingDestinationProvider.ENTRY)),
             new Section("Multi-region links", "Types registered in the replica region R's registry (their clients are"
                     + " R's) that act on a resource of the source region P through `AwsClients.in(P)`; the id encodes"
                     + " what a read needs.", List.of(TableReplicaProvider.ENTRY, HealthCheckProvider.ENTRY,
