@@ -80,7 +80,7 @@ class SchemasTest {
 
     @Test
     void dnsAndKubernetes() {
-        assertSchema("aws_route53_zone", Set.of("tags", "comment"), Set.of(), "name", "vpcId");
+        assertSchema("aws_route53_zone", Set.of("tags", "comment"), Set.of("nameServers"), "name", "vpcId");
         assertSchema("aws_route53_record", Set.of("aliasDnsName", "aliasZoneId", "evaluateTargetHealth", "failover",
                 "region", "healthCheckId", "values", "ttl"), Set.of(), "zoneId", "name", "type", "setIdentifier");
         assertThat(REGISTRY.get("aws_route53_record").schema().unordered()).containsExactly("values");
