@@ -52,6 +52,8 @@ public final class Outputs {
                 put(out, "load_balancer_" + lb + "_dns_name", attr(state, "load-balancer." + lb + "/alb", "dnsName")));
         if (topology.dns() != null) {
             put(out, "dns_zone_id", id(state, "dns/zone"));
+            // What the parent domain must delegate to: until it does, ACM cannot validate and nothing resolves.
+            put(out, "dns_name_servers", attr(state, "dns/zone", "nameServers"));
             put(out, "dns_private_zone_id", id(state, "dns/private-zone"));
         }
         topology.tables().keySet().forEach(tb -> put(out, "table_" + tb + "_name", id(state, "table." + tb)));

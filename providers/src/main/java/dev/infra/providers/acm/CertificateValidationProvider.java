@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import software.amazon.awssdk.services.acm.model.CertificateDetail;
 import software.amazon.awssdk.services.acm.model.CertificateStatus;
 
@@ -24,7 +25,9 @@ import software.amazon.awssdk.services.acm.model.CertificateStatus;
  * DescribeCertificate (every {@link #INTERVAL}, up to {@link #TIMEOUT}, Terraform's default) until the certificate is
  * ISSUED, failing at once when ACM says it never will be (FAILED, VALIDATION_TIMED_OUT, REVOKED, with ACM's reason);
  * it exists while the certificate is ISSUED (readAll: one DescribeCertificate per id; findExisting: the spec's
- * certificate, if issued); delete has nothing to undo.
+ * certificate, if issued); delete has nothing to undo. A certificate still pending after {@link #DELEGATION_CHECK_AFTER}
+ * has its zone's delegation checked once ({@link Delegation}): a public Route 53 zone that public DNS does not
+ * delegate to fails the wait then, naming the name servers to delegate to, instead of after 75 minutes.
  */
 public final class CertificateValidationProvider extends AcmProvider {
 
@@ -41,10 +44,24 @@ public final class CertificateValidationProvider extends AcmProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(CERTIFICATE_ARN, Kind.REFERENCE))
             .id("certificate ARN")
-            .notes("A wait, as Terraform's: create polls DescribeCertificate (10 s, up to 75 min) until ISSUED, failing at once on FAILED / VALIDATION_TIMED_OUT / REVOKED with ACM's FailureReason; exists while the certificate is ISSUED (readAll: one DescribeCertificate per id; findExisting: the spec's certificate if ISSUED); delete calls nothing");
+            .notes("A wait, as Terraform's: create polls DescribeCertificate (10 s, up to 75 min) until ISSUED, failing at once on FAILED / VALIDATION_TIMED_OUT / REVOKED with ACM's FailureReason, and after 5 min still pending when public DNS delegates the domain's public Route 53 zone to other name servers (or none), naming the zone's own; exists while the certificate is ISSUED (readAll: one DescribeCertificate per id; findExisting: the spec's certificate if ISSUED); delete calls nothing");
+
+    /**
+     * How long a certificate may stay pending before the delegation of its zone is checked: DNS validation of a
+     * delegated zone usually ends within minutes, so a check then costs nothing when all is well.
+     */
+    static final Duration DELEGATION_CHECK_AFTER = Duration.ofMinutes(5);
+
+    private final Delegation.Resolver resolver;
 
     public CertificateValidationProvider(AwsClients clients) {
+        this(clients, Delegation::publicNameServers);
+    }
+
+    /** With {@code resolver} for public DNS (tests script it). */
+    CertificateValidationProvider(AwsClients clients, Delegation.Resolver resolver) {
         super(clients, ENTRY);
+        this.resolver = resolver;
     }
 
     @Override
@@ -69,6 +86,8 @@ public final class CertificateValidationProvider extends AcmProvider {
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String arn = SpecValues.string(spec, CERTIFICATE_ARN);
+        AtomicInteger polls = new AtomicInteger();
+        long checkAt = DELEGATION_CHECK_AFTER.toSeconds() / INTERVAL.toSeconds();
         return ctx.await("certificate " + arn + " to be ISSUED", TIMEOUT, INTERVAL, () -> {
             CertificateDetail c = describe(arn).orElseThrow(() -> new ProviderException(spec.address(),
                     "certificate " + arn + " does not exist"));
@@ -77,7 +96,17 @@ public final class CertificateValidationProvider extends AcmProvider {
                         + (c.failureReason() == null ? "" : " (" + c.failureReasonAsString() + ")")
                         + ": ACM will not issue it; a new certificate must be requested");
             }
-            return c.status() == CertificateStatus.ISSUED ? Optional.of(toLive(c)) : Optional.empty();
+            if (c.status() == CertificateStatus.ISSUED) {
+                return Optional.of(toLive(c));
+            }
+            // Still pending after a while: an undelegated zone never validates, so say so now rather than in 75 min.
+            if (polls.incrementAndGet() == checkAt) {
+                Delegation.problem(clients(), c.domainName(), resolver).ifPresent(problem -> {
+                    throw new ProviderException(spec.address(), "certificate " + arn + " for " + c.domainName()
+                            + " cannot be validated: " + problem);
+                });
+            }
+            return Optional.empty();
         });
     }
 

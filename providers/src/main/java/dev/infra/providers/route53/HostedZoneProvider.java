@@ -33,14 +33,17 @@ import software.amazon.awssdk.services.route53.model.VPC;
 
 /**
  * {@code aws_route53_zone}: name (read back as Route 53 reports it, with its trailing dot), vpcId (present = a private
- * zone associated with that VPC of the client's region), comment, tags. Id: the zone id without {@code /hostedzone/}.
+ * zone associated with that VPC of the client's region), comment, tags; computed nameServers (a public zone's
+ * delegation set: what its parent domain must name for ACM's DNS validation and the records to resolve). Id: the zone
+ * id without {@code /hostedzone/}.
  *
  * <p>CreateHostedZone takes no tags, and its CallerReference must be new: the reference is
  * {@code infra-<hash of stack and address>-<random per create>}: after a failure that may have run, the create looks for
  * a zone with this reference before it sends the call again ({@link #createOnce}; a repeat AWS answers with
  * HostedZoneAlreadyExists is resolved the same way), and {@link #find} recognises a zone whose create was
  * interrupted before it was tagged. Route 53 has no tag filter: readAll is ListHostedZones (100 zones a page) +
- * ListTagsForResources (10 zones a call) + one GetHostedZone per private zone of the stack, for its VPC.
+ * ListTagsForResources (10 zones a call) + one GetHostedZone per zone of the stack (a private zone's VPC, a public
+ * zone's name servers).
  */
 public final class HostedZoneProvider extends Route53Provider {
 
@@ -48,6 +51,8 @@ public final class HostedZoneProvider extends Route53Provider {
     static final String NAME = "name";
     static final String VPC_ID = "vpcId";
     static final String COMMENT = "comment";
+    /** A public zone's name servers (its delegation set): what the parent domain must delegate to. */
+    static final String NAME_SERVERS = "nameServers";
     private static final TagResourceType TAGGED_AS = TagResourceType.HOSTEDZONE;
     private static final String NOT_EMPTY = "HostedZoneNotEmpty";
 
@@ -56,7 +61,9 @@ public final class HostedZoneProvider extends Route53Provider {
             Attribute.required(COMMENT, Kind.STRING).updatable(),
             Attribute.required(NAME, Kind.STRING),
             Attribute.optional(VPC_ID, Kind.REFERENCE)
-                    .doc("present = private zone"))
+                    .doc("present = private zone"),
+            Attribute.computed(NAME_SERVERS, Kind.LIST)
+                    .doc("a public zone's delegation set, from GetHostedZone: readAll makes one per zone of the stack"))
             .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
             .id("zone id (without /hostedzone/)");
 
@@ -75,7 +82,9 @@ public final class HostedZoneProvider extends Route53Provider {
         for (HostedZone zone : zones) {
             Map<String, String> tags = tagsById.getOrDefault(zoneId(zone.id()), Map.of());
             if (stack.equals(tags.get(STACK_TAG))) {
-                out.add(toLive(zone, isPrivate(zone) ? vpcsOf(zone.id()) : List.of(), tags));
+                // ListHostedZones has neither a private zone's VPCs nor a public zone's name servers.
+                GetHostedZoneResponse details = details(zone.id());
+                out.add(toLive(zone, details.vpCs(), nameServersOf(details), tags));
             }
         }
         return out;
@@ -111,15 +120,19 @@ public final class HostedZoneProvider extends Route53Provider {
     }
 
     private LiveResource read(String id) {
-        GetHostedZoneResponse r = call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(id)));
-        return toLive(r.hostedZone(), r.vpCs(), tagsOf(TAGGED_AS, List.of(id)).getOrDefault(id, Map.of()));
+        GetHostedZoneResponse r = details(id);
+        return toLive(r.hostedZone(), r.vpCs(), nameServersOf(r), tagsOf(TAGGED_AS, List.of(id)).getOrDefault(id, Map.of()));
     }
 
-    private List<VPC> vpcsOf(String id) {
-        return call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(zoneId(id)))).vpCs();
+    private GetHostedZoneResponse details(String id) {
+        return call("GetHostedZone", () -> route53().getHostedZone(b -> b.id(zoneId(id))));
     }
 
-    private LiveResource toLive(HostedZone zone, List<VPC> vpcs, Map<String, String> tags) {
+    private static List<String> nameServersOf(GetHostedZoneResponse r) {
+        return r.delegationSet() == null ? List.of() : List.copyOf(r.delegationSet().nameServers());
+    }
+
+    private LiveResource toLive(HostedZone zone, List<VPC> vpcs, List<String> nameServers, Map<String, String> tags) {
         Map<String, Object> a = new TreeMap<>();
         a.put(NAME, unescape(zone.name()));
         putIfPresent(a, COMMENT, zone.config() == null ? null : zone.config().comment());
@@ -127,6 +140,9 @@ public final class HostedZoneProvider extends Route53Provider {
             // The VPC of this region it was created with; any other association is made outside this tool.
             putIfPresent(a, VPC_ID, vpcs.stream().filter(v -> clients().region().equals(v.vpcRegionAsString()))
                     .map(VPC::vpcId).findFirst().orElse(vpcs.stream().map(VPC::vpcId).findFirst().orElse(null)));
+        }
+        if (!isPrivate(zone)) {
+            a.put(NAME_SERVERS, nameServers);
         }
         return live(zoneId(zone.id()), tags, a);
     }

@@ -16,6 +16,7 @@ import dev.infra.providers.testing.ProviderTestSupport;
 import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
@@ -84,7 +85,8 @@ class CertificateIT extends ProviderTestSupport {
         LiveResource zone = zones.create(spec("dns/zone", HostedZoneProvider.TYPE, Map.of("name", zoneName()), Map.of()),
                 ctx("dns/zone"));
         CertificateProvider certificates = new CertificateProvider(clients);
-        CertificateValidationProvider validations = new CertificateValidationProvider(clients);
+        // Public DNS does not answer for the test's zone (as where none is reachable): the wait is not cut short.
+        CertificateValidationProvider validations = new CertificateValidationProvider(clients, name -> Optional.empty());
         String address = "edge/certificate.public";
         ResourceSpec spec = certificateSpec(address, Map.of("team", "web"));
 
@@ -213,6 +215,43 @@ class CertificateIT extends ProviderTestSupport {
             assertThat(waiting.sleeps()).isZero();
         }
         new CertificateProvider(clients).delete(created, ctx(address));
+    }
+
+    /**
+     * A certificate still pending after five minutes (here: the validation record never written, and no time passes)
+     * has its zone's delegation checked: public DNS (scripted) naming other name servers fails the wait then, naming
+     * Route 53's; public DNS naming Route 53's, or not answering, leaves the wait to go on.
+     */
+    @Test
+    void aZoneThatIsNotDelegatedFailsTheWaitEarlyNamingItsNameServers() {
+        String zone = clients.route53().createHostedZone(b -> b.name(zoneName()).callerReference(stack + "-undelegated"))
+                .hostedZone().id();
+        List<String> route53 = clients.route53().getHostedZone(b -> b.id(zone)).delegationSet().nameServers();
+        String address = "edge/certificate.undelegated";
+        LiveResource created = new CertificateProvider(clients).create(certificateSpec(address, Map.of()), ctx(address));
+        String parent = zoneName().substring(0, zoneName().length() - 1);
+
+        SleepingOperationContext waiting = SleepingOperationContext.pretending("edge/validation");
+        assertThatThrownBy(() -> new CertificateValidationProvider(clients,
+                name -> Optional.of(name.equals(parent) ? List.of("ns1.registrar-parking.example.") : List.of()))
+                .create(validationSpec("edge/validation", created.id()), waiting))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("the Route 53 zone " + parent + " is not delegated")
+                .hasMessageContaining("ns1.registrar-parking.example")
+                .hasMessageContaining(route53.get(0).replaceAll("\\.$", ""));
+        // Checked once, after five minutes of 10 s polls, not at the first.
+        assertThat(waiting.sleeps()).isEqualTo(29);
+
+        for (CertificateValidationProvider unknown : List.of(
+                new CertificateValidationProvider(clients, name -> Optional.of(route53)),
+                new CertificateValidationProvider(clients, name -> Optional.empty()))) {
+            assertThatThrownBy(() -> unknown.create(validationSpec("edge/validation", created.id()),
+                    SleepingOperationContext.pretending("edge/validation")))
+                    .isInstanceOf(ProviderException.class).hasMessageContaining("timed out")
+                    .hasMessageNotContaining("not delegated");
+        }
+        new CertificateProvider(clients).delete(created, ctx(address));
+        clients.route53().deleteHostedZone(b -> b.id(zone));
     }
 
     /**

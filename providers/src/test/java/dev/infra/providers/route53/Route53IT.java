@@ -107,6 +107,9 @@ class Route53IT extends ProviderTestSupport {
                 .startsWith(HostedZoneProvider.referencePrefix(stack, address));
         assertThat(rawTags(created.id())).isEqualTo(spec.tags());
         assertMatchesSpec(created, spec);
+        // What the parent domain must delegate to, as Route 53 gives it.
+        assertThat(raw.delegationSet().nameServers()).isNotEmpty();
+        assertThat(created.attributes()).containsEntry("nameServers", raw.delegationSet().nameServers());
 
         ResourceSpec changed = zoneSpec(address, null, "second", Map.of("team", "dns"));
         LiveResource updated = zones.update(created, changed, Set.of("comment", "tags"), ctx(address));
@@ -116,13 +119,14 @@ class Route53IT extends ProviderTestSupport {
         assertThat(rawTags(created.id())).isEqualTo(changed.tags()).doesNotContainKey("retired");
         assertMatchesSpec(updated, changed);
 
-        // Route 53 has no tag filter: one ListHostedZones page, and the tags of every zone, ten a call.
+        // Route 53 has no tag filter: one ListHostedZones page, and the tags of every zone, ten a call; then the
+        // stack's zone's details (its name servers).
         int zonesInAccount = route53().listHostedZonesPaginator(b -> { }).hostedZones().stream().toList().size();
         clients.counter().reset();
         assertThat(zones.readAll(ReadRequest.of(stack, Set.of(created.id())))).containsExactly(updated);
         assertThat(clients.counter().snapshot()).isEqualTo(Map.of("Route53", Map.of(
                 "ListHostedZones", (long) (zonesInAccount + 99) / 100,
-                "ListTagsForResources", (long) (zonesInAccount + 9) / 10)));
+                "ListTagsForResources", (long) (zonesInAccount + 9) / 10, "GetHostedZone", 1L)));
 
         assertThat(zones.findExisting(stack, changed)).contains(updated);
         assertThat(zones.findExisting("some-other-stack", changed)).isEmpty();
