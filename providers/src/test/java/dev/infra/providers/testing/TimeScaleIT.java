@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.eks.model.Update;
 import software.amazon.awssdk.services.eks.model.UpdateStatus;
 import software.amazon.awssdk.services.elasticache.ElastiCacheClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
+import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerStateEnum;
 import software.amazon.awssdk.services.opensearch.OpenSearchClient;
 import software.amazon.awssdk.services.opensearch.model.DomainStatus;
@@ -83,7 +84,9 @@ class TimeScaleIT {
     void aLoadBalancerIsProvisioningForItsScaledDuration() {
         ElasticLoadBalancingV2Client elb = clients.elbv2();
         long start = System.nanoTime();
-        String arn = elb.createLoadBalancer(b -> b.name("timed").subnets(subnets)).loadBalancers().get(0)
+        // Internal: an internet-facing one needs an internet gateway in the VPC, as on AWS.
+        String arn = elb.createLoadBalancer(b -> b.name("timed").subnets(subnets)
+                        .scheme(LoadBalancerSchemeEnum.INTERNAL)).loadBalancers().get(0)
                 .loadBalancerArn();
         BooleanSupplier active = () -> elb.describeLoadBalancers(b -> b.loadBalancerArns(arn)).loadBalancers().get(0)
                 .state().code() == LoadBalancerStateEnum.ACTIVE;
