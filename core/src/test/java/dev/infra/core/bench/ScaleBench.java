@@ -60,7 +60,7 @@ public final class ScaleBench {
         ApplyResult result = engine.apply(first, State.empty("scale", "us-east-1"),
                 new Engine.ApplyOptions(10, Duration.ofMinutes(5), e -> { }), OtherRegions.NONE);
         if (!result.ok() || result.created() != n) {
-            throw new IllegalStateException("apply of " + n + " failed: " + result.failures());
+            throw new IllegalStateException("apply of " + n + " failed: " + result);
         }
         apply.print(n, "apply from empty");
 
