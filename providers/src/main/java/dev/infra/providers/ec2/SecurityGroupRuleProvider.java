@@ -11,8 +11,10 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -24,7 +26,8 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
 /**
  * {@code aws_security_group_rule}: one ingress or egress rule as its own EC2 resource (sgr-…), created by
- * AuthorizeSecurityGroupIngress/Egress with tags, read by DescribeSecurityGroupRules, deleted by
+ * AuthorizeSecurityGroupIngress/Egress with tags (whose answer is the rule: nothing is read back after a create),
+ * read by DescribeSecurityGroupRules, deleted by
  * Revoke…(SecurityGroupRuleIds). Attributes: securityGroupId, direction ({@code ingress}|{@code egress}),
  * protocol, fromPort, toPort (Long; AWS reports -1 for both when protocol is -1), exactly one of cidrIpv4 or
  * referencedGroupId, description (absent when empty), tags. Only tags change in place.
@@ -34,6 +37,9 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
     public static final String TYPE = "aws_security_group_rule";
     static final String INGRESS = "ingress";
     static final String EGRESS = "egress";
+
+    /** What Authorize… answered for the rules just made, until {@link #describedByCreate} takes it. */
+    private final Map<String, SecurityGroupRule> answered = new ConcurrentHashMap<>();
 
     public SecurityGroupRuleProvider(AwsClients clients) {
         super(clients, TYPE, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound",
@@ -83,7 +89,15 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
         if (created.size() != 1) {
             throw new ProviderException(spec.address(), "expected AWS to report one new rule, got " + created.size());
         }
-        return created.get(0).securityGroupRuleId();
+        SecurityGroupRule rule = created.get(0);
+        answered.put(rule.securityGroupRuleId(), rule);
+        return rule.securityGroupRuleId();
+    }
+
+    /** Authorize… answers with the whole rule, tags included: DescribeSecurityGroupRules would add nothing. */
+    @Override
+    protected Optional<SecurityGroupRule> describedByCreate(String id) {
+        return Optional.ofNullable(answered.remove(id));
     }
 
     private static IpPermission permission(ResourceSpec spec) {
