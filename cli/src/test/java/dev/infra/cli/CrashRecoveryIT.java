@@ -61,6 +61,8 @@ class CrashRecoveryIT {
         }
         assertThat(p.isAlive()).as("apply still running when killed (log: %s)", Files.readString(dir.resolve("apply.log"))).isTrue();
         p.destroyForcibly().waitFor();
+        // What the killed apply recorded is in its journal, not yet folded into the state file: read replays it.
+        assertThat(backend.file().resolveSibling(STACK + "." + REGION + ".journal")).exists();
         State partial = backend.read().orElseThrow();
         assertThat(partial.resources().size()).isBetween(6, 17);
 

@@ -186,7 +186,7 @@ public final class Applier {
             if (c.action() != Action.NO_OP || c.id() == null) {
                 continue;
             }
-            ResourceState known = state.current().resources().get(c.address());
+            ResourceState known = state.resource(c.address()).orElse(null);
             if (known == null || !c.id().equals(known.id())) {
                 state.put(ResourceState.created(c.address(), c.type(), c.id(), c.prior(), c.dependencies()));
                 adopted++;
@@ -368,7 +368,7 @@ public final class Applier {
                     providers.get(c.type()).delete(LiveResource.of(c.id(), c.address(), c.prior()), context(key));
                 }
                 // Replaced create-before-destroy, the address already holds its replacement: keep that.
-                ResourceState known = state.current().resources().get(c.address());
+                ResourceState known = state.resource(c.address()).orElse(null);
                 if (known == null || known.id() == null || known.id().equals(c.id())) {
                     state.remove(c.address());
                 }
@@ -430,7 +430,7 @@ public final class Applier {
             if (!ref.local()) {
                 return others.atApply(ref);
             }
-            ResourceState dep = state.current().resources().get(ref.address());
+            ResourceState dep = state.resource(ref.address()).orElse(null);
             if (dep == null || dep.id() == null) {
                 throw new IllegalStateException("apply reached a resource before its dependency " + ref.address());
             }

@@ -113,10 +113,12 @@ public final class Engine {
         // A saved plan of a stack never applied named its buckets after its own lineage: the state takes that one.
         State base = state.fresh() && !state.lineage().equals(plan.lineage())
                 ? State.empty(state.stack(), state.region(), plan.lineage()) : state;
-        StateRecorder recorder = new StateRecorder(backend, base);
         Applier applier = Applier.create(providers, options.parallelism(), options.heartbeat(), options.listener(),
                 options.cancellation());
-        return applier.apply(plan, recorder, others);
+        // Closed (the journal folded into the state) however the apply ends; a killed one leaves the journal.
+        try (StateRecorder recorder = new StateRecorder(backend, base)) {
+            return applier.apply(plan, recorder, others);
+        }
     }
 
     /** Changes what the state records besides resources (which regions replicate which). */

@@ -16,17 +16,21 @@ import java.util.Optional;
 
 /**
  * State in {@code <dir>/<stack>.<region>.json}. Writes go to a temp file that is fsynced and renamed
- * over the old one, which is first kept as {@code .backup}. The lock is an OS file lock on
+ * over the old one, which is first kept as {@code .backup}. An apply's changes go to {@code .journal} beside it
+ * ({@link LocalJournal}), folded into the state when the apply ends; a journal a killed command left is replayed by
+ * {@link #read} and folded by the next write. The lock is an OS file lock on
  * {@code .lock} (released by the OS if the process dies) plus the holder's details inside it, emptied on release.
  */
 public final class LocalBackend implements StateBackend {
 
     private final Path file;
     private final Path lockFile;
+    private final Path journalFile;
 
     private LocalBackend(Path file, Path lockFile) {
         this.file = file;
         this.lockFile = lockFile;
+        this.journalFile = file.resolveSibling(file.getFileName().toString().replaceFirst("\\.json$", "") + ".journal");
     }
 
     public static LocalBackend of(Path dir, String stack, String region) {
@@ -45,6 +49,10 @@ public final class LocalBackend implements StateBackend {
 
     @Override
     public Optional<State> read() {
+        return LocalJournal.replay(journalFile, readFile());
+    }
+
+    private Optional<State> readFile() {
         if (!Files.exists(file)) {
             return Optional.empty();
         }
@@ -70,9 +78,20 @@ public final class LocalBackend implements StateBackend {
                 Files.copy(file, file.resolveSibling(file.getFileName() + ".backup"), StandardCopyOption.REPLACE_EXISTING);
             }
             replace(tmp, file);
+            // Folded: the journal's first line no longer names this state, so a crash before this loses nothing.
+            Files.deleteIfExists(journalFile);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write state " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /** {@code base} is what {@link #read} returns; a journal a killed command left is folded into the state first. */
+    @Override
+    public Journal journal(State base) {
+        if (Files.exists(journalFile)) {
+            write(base);
+        }
+        return LocalJournal.open(this, journalFile, base);
     }
 
     /**
@@ -85,6 +104,9 @@ public final class LocalBackend implements StateBackend {
         Path retired = file.resolveSibling(file.getFileName() + ".migrated");
         try {
             Files.writeString(marker(), movedTo + "\n", StandardCharsets.UTF_8);
+            if (Files.exists(journalFile)) {
+                write(read().orElseThrow()); // the migration copied the replayed state: the old copy holds it too
+            }
             replace(file, retired);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot rename " + file + ": " + e.getMessage(), e);

@@ -11,6 +11,14 @@ public interface StateBackend {
     /** Replaces the state atomically; the previous version is kept as a backup. */
     void write(State state);
 
+    /**
+     * Where an apply's changes go as they happen, on top of {@code base} (what {@link #read} returned, or a new state).
+     * By default every change stores the whole state.
+     */
+    default Journal journal(State base) {
+        return Journal.wholeState(this);
+    }
+
     /** Takes the lock at once or fails with {@link StateLockedException} naming the holder. */
     Lock lock(String operation);
 

@@ -214,4 +214,60 @@ class LocalBackendTest {
         assertThat(r.current().resources()).isEmpty();
         assertThat(r.current().serial()).isEqualTo(3);
     }
+
+    @Test
+    void journalOfAKilledApplyIsReplayedThenFolded() throws Exception {
+        LocalBackend b = backend();
+        State base = sample();
+        b.write(base);
+        Process p = new ProcessBuilder(javaBin(), "-cp", System.getProperty("java.class.path"),
+                JournalWriter.class.getName(), dir.resolve(".infra").toString())
+                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String line = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream())).readLine();
+        assertThat(line).as("the writer recorded its changes").isEqualTo("recorded");
+        p.destroyForcibly().waitFor(); // SIGKILL: nothing folds the journal
+
+        Path journal = dir.resolve(".infra/shop.us-east-1.journal");
+        assertThat(journal).exists();
+        assertThat(Json.MAPPER.readValue(b.file().toFile(), State.class)).as("the state file as before").isEqualTo(base);
+        State replayed = b.read().orElseThrow();
+        assertThat(replayed.lineage()).isEqualTo(base.lineage());
+        assertThat(replayed.serial()).isEqualTo(base.serial() + 4);
+        assertThat(replayed.resources().get("network/vpc").id()).isEqualTo("vpc-2");
+        assertThat(replayed.resources()).doesNotContainKey("network/subnet.a");
+        assertThat(replayed.resources().get("network/subnet.b").status()).isEqualTo(ResourceState.Status.CREATING);
+        assertThat(replayed.resources()).containsKey("network/subnet.public-a");
+
+        // The next apply starts from the replayed state; its first change folds the old journal into the file.
+        try (StateRecorder next = new StateRecorder(b, b.read().orElseThrow())) {
+            next.remove("network/subnet.b");
+            assertThat(Json.MAPPER.readValue(b.file().toFile(), State.class)).isEqualTo(replayed);
+        }
+        assertThat(journal).doesNotExist();
+        State folded = Json.MAPPER.readValue(b.file().toFile(), State.class);
+        assertThat(folded.serial()).isEqualTo(replayed.serial() + 1);
+        assertThat(folded.resources()).doesNotContainKey("network/subnet.b").containsKey("network/vpc");
+        assertThat(b.read()).contains(folded);
+    }
+
+    @Test
+    void journalAlreadyFoldedOrCutShortAddsNothing() throws IOException {
+        LocalBackend b = backend();
+        State base = sample();
+        b.write(base);
+        Path journal = dir.resolve(".infra/shop.us-east-1.journal");
+        // A journal on top of an older serial: folded, then the command died before removing it.
+        Files.writeString(journal, Json.COMPACT.writeValueAsString(new State(base.version(), base.lineage(),
+                base.serial() - 1, base.stack(), base.region(), Map.of(), null, List.of())) + "\n"
+                + "{\"address\":\"network/vpc\"}\n");
+        assertThat(b.read()).contains(base);
+
+        // On top of this state, its last line torn by the crash: never acknowledged, so dropped.
+        Files.writeString(journal, Json.COMPACT.writeValueAsString(new State(base.version(), base.lineage(),
+                base.serial(), "shop", "us-east-1", Map.of(), null, List.of())) + "\n"
+                + "{\"address\":\"network/subnet.public-a\"}\n{\"address\":\"network/v");
+        State replayed = b.read().orElseThrow();
+        assertThat(replayed.resources()).containsOnlyKeys("network/vpc");
+        assertThat(replayed.serial()).isEqualTo(base.serial() + 1);
+    }
 }

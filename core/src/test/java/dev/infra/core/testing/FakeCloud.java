@@ -49,6 +49,8 @@ public final class FakeCloud {
     }
 
     private final Map<String, Stored> byId = new ConcurrentHashMap<>();
+    /** Ids by {@code infra:address} tag, so that finding a resource by address does not scan them all (bench/scale). */
+    private final Map<String, Set<String>> idsByAddress = new ConcurrentHashMap<>();
     private final Map<String, ResourceSchema> schemas = new TreeMap<>(defaultSchemas());
     private final AtomicInteger nextId = new AtomicInteger();
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
@@ -129,18 +131,31 @@ public final class FakeCloud {
         Map<String, Object> attrs = new TreeMap<>(attributes);
         attrs.put("arn", "arn:fake:" + id);
         Stored s = new Stored(id, type, attrs);
-        byId.put(id, s);
+        store(s);
         return s;
+    }
+
+    private void store(Stored s) {
+        unindex(byId.put(s.id(), s));
+        if (s.address() != null) {
+            idsByAddress.computeIfAbsent(s.address(), a -> ConcurrentHashMap.newKeySet()).add(s.id());
+        }
+    }
+
+    private void unindex(Stored gone) {
+        if (gone != null && gone.address() != null) {
+            idsByAddress.getOrDefault(gone.address(), Set.of()).remove(gone.id());
+        }
     }
 
     /** Stores {@code s} over the resource with its id: a change made outside infra. */
     public void replace(Stored s) {
-        byId.put(s.id(), s);
+        store(s);
     }
 
     /** Removes a resource without any check: a deletion made outside infra. */
     public void forget(String id) {
-        byId.remove(id);
+        unindex(byId.remove(id));
     }
 
     synchronized void remove(String id, String address) {
@@ -156,7 +171,7 @@ public final class FakeCloud {
                 }
             }
         }
-        byId.remove(id);
+        unindex(byId.remove(id));
     }
 
     public Optional<Stored> get(String id) {
@@ -170,7 +185,8 @@ public final class FakeCloud {
 
     /** Stored resources carrying the {@code infra:address} tag. */
     public List<Stored> byAddress(String address) {
-        return all().values().stream().filter(s -> address.equals(s.address())).toList();
+        return idsByAddress.getOrDefault(address, Set.of()).stream().sorted().map(byId::get)
+                .filter(java.util.Objects::nonNull).toList();
     }
 
     public int size() {

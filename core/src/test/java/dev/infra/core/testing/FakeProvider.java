@@ -53,8 +53,8 @@ public final class FakeProvider implements ResourceProvider {
 
     @Override
     public Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
-        return cloud.all().values().stream()
-                .filter(s -> s.type().equals(type) && stack.equals(s.stack()) && spec.address().equals(s.address()))
+        return cloud.byAddress(spec.address()).stream()
+                .filter(s -> s.type().equals(type) && stack.equals(s.stack()))
                 .findFirst()
                 .map(FakeProvider::live);
     }

@@ -179,7 +179,16 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
         String id = stack == null && tagType != null ? create.get()
                 : createOnce(ctx, spec.address(), create, () -> lookup(stack, spec).map(idOf), this::notYet);
         afterCreate(id, spec, ctx);
-        return readBack(id, ctx);
+        return describedByCreate(id).map(this::toLive).orElseGet(() -> readBack(id, ctx));
+    }
+
+    /**
+     * The resource {@code id} as the answer of its create (just made) described it, when that answer holds all that
+     * {@link #describe} would and {@link #afterCreate} changes nothing: then no call reads it back. Empty by default,
+     * and for a create found made by an earlier attempt (looked up, not answered).
+     */
+    protected Optional<R> describedByCreate(String id) {
+        return Optional.empty();
     }
 
     @Override

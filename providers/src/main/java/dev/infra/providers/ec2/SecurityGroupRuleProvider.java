@@ -16,7 +16,9 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
 import software.amazon.awssdk.services.ec2.model.IpPermission;
@@ -28,7 +30,8 @@ import software.amazon.awssdk.services.ec2.model.UserIdGroupPair;
 
 /**
  * {@code aws_security_group_rule}: one ingress or egress rule as its own EC2 resource (sgr-…), created by
- * AuthorizeSecurityGroupIngress/Egress with tags, read by DescribeSecurityGroupRules, deleted by
+ * AuthorizeSecurityGroupIngress/Egress with tags (whose answer is the rule: nothing is read back after a create),
+ * read by DescribeSecurityGroupRules, deleted by
  * Revoke…(SecurityGroupRuleIds). Attributes: securityGroupId, direction ({@code ingress}|{@code egress}),
  * protocol, fromPort, toPort (Long; AWS reports -1 for both when protocol is -1), exactly one of cidrIpv4 or
  * referencedGroupId, description (absent when empty), tags. Only tags change in place.
@@ -52,6 +55,9 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
             .with(Trait.TAGGED)
             .id("sgr-…")
             .notes("CidrIpv4 F \\| referencedGroupId F");
+
+    /** What Authorize… answered for the rules just made, until {@link #describedByCreate} takes it. */
+    private final Map<String, SecurityGroupRule> answered = new ConcurrentHashMap<>();
 
     public SecurityGroupRuleProvider(AwsClients clients) {
         super(clients, ENTRY, ResourceType.SECURITY_GROUP_RULE, "InvalidSecurityGroupRuleId.NotFound", SecurityGroupRule::securityGroupRuleId, SecurityGroupRule::tags);
@@ -100,7 +106,15 @@ public final class SecurityGroupRuleProvider extends Ec2Provider<SecurityGroupRu
         if (created.size() != 1) {
             throw new ProviderException(spec.address(), "expected AWS to report one new rule, got " + created.size());
         }
-        return created.get(0).securityGroupRuleId();
+        SecurityGroupRule rule = created.get(0);
+        answered.put(rule.securityGroupRuleId(), rule);
+        return rule.securityGroupRuleId();
+    }
+
+    /** Authorize… answers with the whole rule, tags included: DescribeSecurityGroupRules would add nothing. */
+    @Override
+    protected Optional<SecurityGroupRule> describedByCreate(String id) {
+        return Optional.ofNullable(answered.remove(id));
     }
 
     private static IpPermission permission(ResourceSpec spec) {

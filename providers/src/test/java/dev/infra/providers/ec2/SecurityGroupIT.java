@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ReadRequest;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.testing.Emulator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -147,5 +149,23 @@ class SecurityGroupIT extends Ec2TestBase {
         groups.delete(web, ctx("app/sg.web"));
         groups.delete(db, ctx("app/sg.db"));
         rules.delete(pingRule, ctx(pingAddress)); // its group is gone too
+    }
+
+    @Test
+    void ruleCreateIsOneCall() {
+        LiveResource web = securityGroup("app/sg.calls", vpc.id(), "calls");
+        String address = "app/sgr.calls-http";
+        ResourceSpec http = spec(address, SecurityGroupRuleProvider.TYPE, Map.of("securityGroupId", web.id(),
+                "direction", "ingress", "protocol", "tcp", "fromPort", 80L, "toPort", 80L, "cidrIpv4", "10.2.0.0/16",
+                "description", "HTTP inside"), Map.of("a", "1"));
+        try (AwsClients counted = Emulator.clients(region())) {
+            LiveResource rule = new SecurityGroupRuleProvider(counted).create(http, ctx(address));
+
+            // AuthorizeSecurityGroupIngress answers with the rule: no DescribeSecurityGroupRules reads it back.
+            assertThat(counted.counter().snapshot()).isEqualTo(Map.of("Ec2", Map.of("AuthorizeSecurityGroupIngress", 1L)));
+            assertThat(new SecurityGroupRuleProvider(clients).readAll(ReadRequest.of(stack, Set.of(rule.id()))))
+                    .as("what the create answered is what AWS describes").contains(rule);
+            assertMatchesSpec(rule, http);
+        }
     }
 }
