@@ -337,7 +337,9 @@ public final class Applier {
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     failures.add(op.change().address() + ": interrupted");
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // An Error (out of memory, a provider bug) fails this operation visibly: left to the executor's
+                    // future it vanished, and the apply ended with resources neither done nor reported failed.
                     String message = e.getMessage() == null ? e.toString() : e.getMessage();
                     failures.add(message);
                     took.put(key, since(start).minusNanos(requeued.getOrDefault(key, 0L)));
