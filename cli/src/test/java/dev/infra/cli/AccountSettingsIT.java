@@ -87,7 +87,7 @@ class AccountSettingsIT {
 
         Cli.Result alpha = infra("alpha", "apply", "--auto-approve");
         assertThat(alpha.exit()).as(alpha.toString()).isEqualTo(0);
-        assertThat(alpha.err()).contains("because the account has one per region: the stack borrows it",
+        assertThat(alpha.out()).contains("because the account has one per region: the stack borrows it",
                 "= encryption/ebs-default (aws_ebs_encryption_by_default) " + REGION + ", then update",
                 "= monitoring/guardduty (aws_guardduty_detector) " + detector + ", then update");
         assertThat(guardDuty.listDetectors(b -> { }).detectorIds()).containsExactly(detector);
@@ -96,7 +96,7 @@ class AccountSettingsIT {
 
         Cli.Result beta = infra("beta", "apply", "--auto-approve");
         assertThat(beta.exit()).as(beta.toString()).isEqualTo(0);
-        assertThat(beta.err()).contains("infra leaves these account-wide settings as they are: another stack holds them",
+        assertThat(beta.out()).contains("infra leaves these account-wide settings as they are: another stack holds them",
                 "! encryption/ebs-default (aws_ebs_encryption_by_default) held by stack alpha",
                 "! monitoring/guardduty (aws_guardduty_detector) held by stack alpha");
         assertThat(infra("beta", "state", "list").out()).doesNotContain("encryption/ebs-default", "monitoring/guardduty");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.infra.core.catalogue.AwsRules;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.FakeHelm;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -67,7 +68,8 @@ class LongNamesIT {
     static Cli.Result infra(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
-                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2"));
+                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2",
+                "--helm", FakeHelm.in(dir.resolve("helm-bin")).binary().toString()));
         return Cli.run(all.toArray(String[]::new));
     }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.FakeHelm;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -59,8 +60,8 @@ class RealisticTimingIT {
 
         assertThat(r.out()).contains("+ cluster.apps/cluster (aws_eks_cluster)", "Plan: ",
                 "cluster.apps/cluster: creating...", "cluster.apps/cluster: created (",
-                "Apply complete! Resources: 118 added");
-        assertThat(r.out()).containsPattern("\\d+/119 done, \\d+ in flight, \\d+ waiting, 0 failed \\| \\S+ elapsed \\|"
+                "Apply complete! Resources: 138 added");
+        assertThat(r.out()).containsPattern("\\d+/139 done, \\d+ in flight, \\d+ waiting, 0 failed \\| \\S+ elapsed \\|"
                 + " slowest: \\S+ creating \\S+.* \\| about \\S+ left");
         assertThat(r.out()).doesNotContain("still creating");
         assertThat(r.err()).doesNotContain("creating", "Apply complete", "Plan: ");
@@ -79,7 +80,8 @@ class RealisticTimingIT {
     private static Cli.Result infra(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
-                "--endpoint-url", endpoint.toString(), "--max-attempts", "2"));
+                "--endpoint-url", endpoint.toString(), "--max-attempts", "2",
+                "--helm", FakeHelm.in(dir.resolve("helm-bin")).binary().toString()));
         return Cli.run(all.toArray(String[]::new));
     }
 }
