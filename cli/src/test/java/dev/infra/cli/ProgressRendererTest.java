@@ -60,9 +60,40 @@ class ProgressRendererTest {
 
         List<String> lines = out.toString().lines().toList();
         assertThat(lines.get(0)).contains("\"type\":\"apply_start\"", "\"address\":\"network/vpc\"");
-        assertThat(lines.get(1)).contains("\"type\":\"apply_progress\"", "\"elapsed_seconds\":10");
+        assertThat(lines.get(1)).contains("\"type\":\"apply_progress\"", "\"elapsed_seconds\":10")
+                .doesNotContain("waiting_for");
         assertThat(lines.get(2)).contains("\"type\":\"apply_summary\"", "\"total\":3", "\"done\":0", "\"in_flight\":1",
                 "\"waiting\":2", "\"estimated_seconds_left\":", "\"slowest\":[{");
+    }
+
+    /** What an operation waits for (a provider's propagation retry) is on the summary line and in the JSON events. */
+    @Test
+    void theSummaryAndTheJsonNameWhatAnOperationWaitsFor() throws InterruptedException {
+        String reason = "PutKeyPolicy key-1 (MalformedPolicyDocumentException)";
+        try (ProgressRenderer r = new ProgressRenderer(console, ProgressRenderer.Mode.LINES, Duration.ofMillis(200), () -> 0)) {
+            r.accept(new ApplyEvent.Began(OPS));
+            r.accept(new ApplyEvent.Started("network/vpc", "creating"));
+            r.accept(new ApplyEvent.Waiting("network/vpc", "creating", Duration.ofSeconds(12), reason));
+            Thread.sleep(350);
+        }
+        assertThat(out.toString().lines().toList().get(1)).contains(
+                "slowest: network/vpc creating ", " (waiting: " + reason + ") | about ");
+
+        StringWriter json = new StringWriter();
+        Console jsonConsole = new Console(new PrintWriter(json), new PrintWriter(err), false);
+        try (ProgressRenderer r = new ProgressRenderer(jsonConsole, ProgressRenderer.Mode.JSON, Duration.ofMillis(200), () -> 0)) {
+            r.accept(new ApplyEvent.Began(OPS));
+            r.accept(new ApplyEvent.Started("network/vpc", "creating"));
+            r.accept(new ApplyEvent.Waiting("network/vpc", "creating", Duration.ofSeconds(12), reason));
+            Thread.sleep(350);
+        }
+        List<String> lines = json.toString().lines().toList();
+        // A field added, those before kept: a reader of the old events still reads these.
+        assertThat(lines.get(1)).contains("\"type\":\"apply_progress\"", "\"elapsed_seconds\":12",
+                "\"waiting_for\":\"" + reason + "\"");
+        assertThat(lines.get(2)).contains("\"type\":\"apply_summary\"",
+                "\"slowest\":[{\"address\":\"network/vpc\",\"elapsed_seconds\":",
+                "\"operation\":\"creating\",\"waiting_for\":\"" + reason + "\"}]");
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.infra.providers.cloudwatch.MetricAlarmProvider;
 import dev.infra.providers.cloudwatch.SubscriptionFilterProvider;
 import dev.infra.providers.dynamodb.TableProvider;
 import dev.infra.providers.dynamodb.TableReplicaProvider;
+import dev.infra.providers.secretsmanager.SecretReplicaProvider;
 import dev.infra.providers.ec2.EbsEncryptionByDefaultProvider;
 import dev.infra.providers.ec2.EbsVolumeProvider;
 import dev.infra.providers.ec2.ElasticIpProvider;
@@ -95,7 +96,7 @@ public final class AwsCatalogue {
             new Section("Multi-region links", "Types registered in the replica region R's registry (their clients are"
                     + " R's) that act on a resource of the source region P through `AwsClients.in(P)`; the id encodes"
                     + " what a read needs.", List.of(TableReplicaProvider.ENTRY, HealthCheckProvider.ENTRY,
-                    BucketReplicationRuleProvider.ENTRY, ReplicaKeyProvider.ENTRY,
+                    BucketReplicationRuleProvider.ENTRY, ReplicaKeyProvider.ENTRY, SecretReplicaProvider.ENTRY,
                     GlobalReplicationGroupProvider.ENTRY)));
 
     private static final Catalogue CATALOGUE = Catalogue.of(SECTIONS.stream().flatMap(s -> s.types().stream()).toList());

@@ -62,7 +62,7 @@ public final class AwsProviders {
                 new dev.infra.providers.eks.ClusterProvider(clients),
                 new dev.infra.providers.eks.NodegroupProvider(clients),
                 new HelmReleaseProvider(clients, helm),
-                new dev.infra.providers.dynamodb.TableProvider(clients), new dev.infra.providers.dynamodb.TableReplicaProvider(clients), new dev.infra.providers.elasticache.CacheSubnetGroupProvider(clients), new dev.infra.providers.elasticache.ReplicationGroupProvider(clients), new dev.infra.providers.elasticache.GlobalReplicationGroupProvider(clients), new dev.infra.providers.secretsmanager.SecretProvider(clients),
+                new dev.infra.providers.dynamodb.TableProvider(clients), new dev.infra.providers.dynamodb.TableReplicaProvider(clients), new dev.infra.providers.elasticache.CacheSubnetGroupProvider(clients), new dev.infra.providers.elasticache.ReplicationGroupProvider(clients), new dev.infra.providers.elasticache.GlobalReplicationGroupProvider(clients), new dev.infra.providers.secretsmanager.SecretProvider(clients), new dev.infra.providers.secretsmanager.SecretReplicaProvider(clients),
                 new dev.infra.providers.opensearch.OpenSearchDomainProvider(clients), new dev.infra.providers.athena.AthenaWorkGroupProvider(clients), new dev.infra.providers.glue.GlueDatabaseProvider(clients), new dev.infra.providers.glue.GlueTableProvider(clients),
                 new dev.infra.providers.cloudtrail.TrailProvider(clients),
                 new dev.infra.providers.cloudwatch.LogGroupProvider(clients),

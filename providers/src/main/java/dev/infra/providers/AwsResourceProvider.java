@@ -373,6 +373,8 @@ public abstract class AwsResourceProvider implements ResourceProvider {
                         throw e;
                     }
                     last.set(e);
+                    // The progress names AWS's refusal, unless the caller's words already do.
+                    ctx.waitingFor(e.code() == null || what.contains(e.code()) ? what : what + " (" + e.code() + ")");
                     return Optional.empty();
                 } catch (RuntimeException e) {
                     failed.set(e);

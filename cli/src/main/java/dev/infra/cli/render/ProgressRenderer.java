@@ -155,7 +155,10 @@ public final class ProgressRenderer implements Consumer<ApplyEvent>, AutoCloseab
         }
     }
 
-    /** "12/40 done, 3 in flight, 25 waiting, 0 failed | 1m05s | slowest: a creating 50s, … | about 2m left". */
+    /**
+     * "12/40 done, 3 in flight, 25 waiting, 0 failed | 1m05s | slowest: a creating 50s (waiting: IAM propagation of
+     * …), … | about 2m left".
+     */
     static String summary(Progress.Snapshot s) {
         StringBuilder sb = new StringBuilder().append(s.done()).append('/').append(s.total()).append(" done, ")
                 .append(s.running()).append(" in flight, ").append(s.waiting()).append(" waiting, ")
@@ -166,7 +169,8 @@ public final class ProgressRenderer implements Consumer<ApplyEvent>, AutoCloseab
         sb.append(" | ").append(duration(s.elapsed())).append(" elapsed");
         if (!s.slowest().isEmpty()) {
             List<String> slow = new ArrayList<>();
-            s.slowest().forEach(r -> slow.add(r.address() + " " + r.operation() + " " + duration(r.elapsed())));
+            s.slowest().forEach(r -> slow.add(r.address() + " " + r.operation() + " " + duration(r.elapsed())
+                    + (r.waitingFor() == null ? "" : " (waiting: " + r.waitingFor() + ")")));
             sb.append(" | slowest: ").append(String.join(", ", slow));
         }
         return sb.append(" | about ").append(duration(s.left())).append(" left").toString();
@@ -221,6 +225,9 @@ public final class ProgressRenderer implements Consumer<ApplyEvent>, AutoCloseab
         } else if (e instanceof ApplyEvent.Waiting w) {
             type = "apply_progress";
             m.put("elapsed_seconds", w.elapsed().toSeconds());
+            if (w.waitingFor() != null) {
+                m.put("waiting_for", w.waitingFor());
+            }
         } else if (e instanceof ApplyEvent.Completed c) {
             type = "apply_complete";
             m.put("id", c.id());
@@ -253,8 +260,16 @@ public final class ProgressRenderer implements Consumer<ApplyEvent>, AutoCloseab
         m.put("skipped", s.skipped());
         m.put("elapsed_seconds", s.elapsed().toSeconds());
         m.put("estimated_seconds_left", s.left().toSeconds());
-        m.put("slowest", s.slowest().stream().map(r -> Map.of("address", r.address(), "operation", r.operation(),
-                "elapsed_seconds", r.elapsed().toSeconds())).toList());
+        m.put("slowest", s.slowest().stream().map(r -> {
+            Map<String, Object> slow = new LinkedHashMap<>();
+            slow.put("address", r.address());
+            slow.put("operation", r.operation());
+            slow.put("elapsed_seconds", r.elapsed().toSeconds());
+            if (r.waitingFor() != null) {
+                slow.put("waiting_for", r.waitingFor());
+            }
+            return slow;
+        }).toList());
         return write(m);
     }
 

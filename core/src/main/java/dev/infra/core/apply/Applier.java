@@ -210,6 +210,8 @@ public final class Applier {
         private final BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         private final Map<String, Long> running = new ConcurrentHashMap<>();
         private final Map<String, Long> beaten = new ConcurrentHashMap<>();
+        /** What each operation in an {@link OperationContext#await} waits for, for its heartbeats. */
+        private final Map<String, String> waitingFor = new ConcurrentHashMap<>();
         /**
          * How long each operation that ran took, from its start (a slot taken) to its end, less the time it waited
          * for a slot again after a wait (the parallelism's cost, not the operation's): the timing data.
@@ -358,7 +360,8 @@ public final class Applier {
                 if (beats > beaten.getOrDefault(key, 0L)) {
                     beaten.put(key, beats);
                     Op op = ops.get(key);
-                    listener.accept(new ApplyEvent.Waiting(op.change().address(), op.verb(), elapsed));
+                    listener.accept(new ApplyEvent.Waiting(op.change().address(), op.verb(), elapsed,
+                            waitingFor.get(key)));
                 }
             });
         }
@@ -448,7 +451,25 @@ public final class Applier {
                 }
 
                 @Override
+                public void waitingFor(String reason) {
+                    waitingFor.computeIfPresent(key, (k, was) -> reason);
+                }
+
+                @Override
                 public <T> T await(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll) {
+                    String outer = waitingFor.put(key, what);
+                    try {
+                        return poll(what, timeout, interval, poll);
+                    } finally {
+                        if (outer == null) {
+                            waitingFor.remove(key);
+                        } else {
+                            waitingFor.put(key, outer);
+                        }
+                    }
+                }
+
+                private <T> T poll(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll) {
                     long began = System.nanoTime();
                     long deadline = began + timeout.toNanos();
                     while (true) {

@@ -23,8 +23,16 @@ public sealed interface ApplyEvent permits ApplyEvent.Began, ApplyEvent.OfOperat
 
     record Started(String address, String operation) implements OfOperation {}
 
-    /** A heartbeat while an operation runs long (a NAT gateway coming up). */
-    record Waiting(String address, String operation, Duration elapsed) implements OfOperation {}
+    /**
+     * A heartbeat while an operation runs long (a NAT gateway coming up). {@code waitingFor}: what its provider
+     * waits for at that moment ("IAM propagation of the new role (MalformedPolicyDocumentException)"), or null while
+     * it is in a call rather than a wait.
+     */
+    record Waiting(String address, String operation, Duration elapsed, String waitingFor) implements OfOperation {
+        public Waiting(String address, String operation, Duration elapsed) {
+            this(address, operation, elapsed, null);
+        }
+    }
 
     record Completed(String address, String operation, String id, Duration elapsed) implements OfOperation {}
 

@@ -23,8 +23,8 @@ import java.util.function.LongSupplier;
  */
 public final class Progress implements Consumer<ApplyEvent> {
 
-    /** In flight: what, and for how long so far. */
-    public record Running(String address, String operation, Duration elapsed) {}
+    /** In flight: what, for how long so far, and what it waits for (null when its last heartbeat named nothing). */
+    public record Running(String address, String operation, Duration elapsed, String waitingFor) {}
 
     /** The counts of one moment, the slowest in flight first, and the estimated time left. */
     public record Snapshot(int total, int done, int running, int waiting, int failed, int skipped, Duration elapsed,
@@ -37,6 +37,8 @@ public final class Progress implements Consumer<ApplyEvent> {
     private final Map<String, Duration> finished = new HashMap<>();
     private final Set<String> failed = new HashSet<>();
     private final Set<String> skipped = new HashSet<>();
+    /** What each operation in flight waits for, from its last heartbeat. */
+    private final Map<String, String> waitingFor = new HashMap<>();
     private long begun;
 
     private Progress(LongSupplier clock) {
@@ -62,6 +64,7 @@ public final class Progress implements Consumer<ApplyEvent> {
             finished.clear();
             failed.clear();
             skipped.clear();
+            waitingFor.clear();
             operations.forEach(o -> byEvent.put(o.address() + " " + o.operation(), o));
             begun = clock.getAsLong();
             return;
@@ -73,11 +76,19 @@ public final class Progress implements Consumer<ApplyEvent> {
         }
         if (e instanceof ApplyEvent.Started) {
             started.put(op.key(), clock.getAsLong());
+        } else if (e instanceof ApplyEvent.Waiting w) {
+            if (w.waitingFor() == null) {
+                waitingFor.remove(op.key());
+            } else {
+                waitingFor.put(op.key(), w.waitingFor());
+            }
         } else if (e instanceof ApplyEvent.Completed c) {
             started.remove(op.key());
+            waitingFor.remove(op.key());
             finished.put(op.key(), c.elapsed());
         } else if (e instanceof ApplyEvent.Failed f) {
             started.remove(op.key());
+            waitingFor.remove(op.key());
             finished.put(op.key(), f.elapsed());
             failed.add(op.key());
         } else if (e instanceof ApplyEvent.Skipped) {
@@ -92,7 +103,7 @@ public final class Progress implements Consumer<ApplyEvent> {
         Map<String, Operation> byKey = new HashMap<>();
         operations.forEach(o -> byKey.put(o.key(), o));
         started.forEach((k, at) -> running.add(new Running(byKey.get(k).address(), byKey.get(k).operation(),
-                Duration.ofNanos(now - at))));
+                Duration.ofNanos(now - at), waitingFor.get(k))));
         running.sort(Comparator.comparing(Running::elapsed).reversed().thenComparing(Running::address));
         Estimates estimates = new Estimates();
         Duration left = CriticalPath.of(operations, k -> {

@@ -48,6 +48,7 @@ public final class TypicalDurations {
             Map.entry("aws_elasticache_replication_group", typical(600, 600, 300)),
             Map.entry("aws_elasticache_global_replication_group", typical(1200, 600, 600)),
             Map.entry("aws_dynamodb_table_replica", typical(300, 60, 300)),
+            Map.entry("aws_secretsmanager_secret_replica", typical(10, 1, 10)),
             Map.entry("aws_acm_certificate_validation", typical(120, 2, 2)),
             Map.entry("aws_lb", typical(180, 10, 30)),
             Map.entry("aws_instance", typical(30, 30, 60)),

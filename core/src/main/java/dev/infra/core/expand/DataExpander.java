@@ -199,7 +199,13 @@ final class DataExpander implements ComponentExpander {
                 "description", "infra stack " + t.stack() + " cache " + c.name(),
                 "subnetIds", Instances.subnets("private", t.network().zones())), c.at());
         boolean secondary = c.global() && t.replica();
-        if (!secondary) {
+        if (secondary) {
+            // The secondary takes the primary's AUTH token: its region's clients read that token from a replica of
+            // the primary's secret (Secrets Manager replication, with this region's key), never a token of its own.
+            out.addUntagged(p + "/auth-token", "aws_secretsmanager_secret_replica", Map.of(
+                    "secretArn", Ref.in(t.placement().primary(), p + "/auth-token", "arn"),
+                    "kmsKeyId", EncryptionExpander.keyArn()), Set.of(), c.at());
+        } else {
             out.add(p + "/auth-token", "aws_secretsmanager_secret", "cache-" + c.name() + "-auth-token", Map.of(
                     "name", "infra/" + t.stack() + "/" + c.name() + "/redis-auth-token",
                     "description", "AUTH token of the Redis cache " + c.name() + " (generated; never leaves AWS)",

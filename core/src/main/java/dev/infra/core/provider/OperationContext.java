@@ -13,7 +13,14 @@ public interface OperationContext {
     /**
      * Polls until {@code poll} returns a value, sleeping {@code interval} between polls, failing after
      * {@code timeout}. The engine frees this operation's parallelism slot while it sleeps, so a long
-     * wait (NAT gateway, EKS) does not starve other work.
+     * wait (NAT gateway, EKS) does not starve other work. While it waits, the progress names {@code what}.
      */
     <T> T await(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll);
+
+    /**
+     * Refines what the {@link #await} in progress waits for, from what a poll learned (AWS's last refusal), so that
+     * the progress names it; outside an await it does nothing.
+     */
+    default void waitingFor(String reason) {
+    }
 }

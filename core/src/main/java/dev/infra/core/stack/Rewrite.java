@@ -30,6 +30,7 @@ public record Rewrite(String primary, String replica, List<Row> rows) {
     private static final Map<String, String> LINKS = Map.of(
             "aws_dynamodb_table_replica", "replica of the global table",
             "aws_kms_replica_key", "replica of the multi-Region key",
+            "aws_secretsmanager_secret_replica", "replica of the primary's secret",
             "aws_s3_bucket_replication_rule", "replication rule on the primary's bucket",
             "aws_route53_record", "routed record in the primary's zone",
             "aws_elasticache_replication_group", "secondary of the primary's Global Datastore");

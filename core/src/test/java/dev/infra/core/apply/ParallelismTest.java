@@ -58,7 +58,8 @@ class ParallelismTest {
         FakeCloud cloud = new FakeCloud();
         Harness h = new Harness(dir, cloud).heartbeat(Duration.ofMillis(5));
         cloud.createWaitsFor("network/vpc", () -> h.events.stream()
-                .anyMatch(e -> e instanceof ApplyEvent.Waiting w && w.address().equals("network/vpc")));
+                .anyMatch(e -> e instanceof ApplyEvent.Waiting w && w.address().equals("network/vpc")
+                        && w.waitingFor() != null));
 
         assertThat(h.apply("network").result().ok()).isTrue();
 
@@ -66,7 +67,10 @@ class ParallelismTest {
                 .first().isEqualTo(new ApplyEvent.Started("network/vpc", "creating"));
         assertThat(h.events).filteredOn(e -> e instanceof ApplyEvent.Waiting w && w.address().equals("network/vpc"))
                 .isNotEmpty()
-                .allSatisfy(e -> assertThat(((ApplyEvent.Waiting) e).operation()).isEqualTo("creating"));
+                .allSatisfy(e -> assertThat(((ApplyEvent.Waiting) e).operation()).isEqualTo("creating"))
+                // The provider's wait, named to the progress.
+                .anySatisfy(e -> assertThat(((ApplyEvent.Waiting) e).waitingFor())
+                        .isEqualTo("network/vpc to become available"));
     }
 
     @Test

@@ -60,7 +60,7 @@ class ProgressTest {
         assertThat(List.of(s.total(), s.done(), s.running(), s.waiting(), s.failed(), s.skipped()))
                 .containsExactly(5, 1, 2, 0, 1, 1);
         assertThat(s.elapsed()).isEqualTo(Duration.ofSeconds(2));
-        assertThat(s.slowest()).containsExactly(new Progress.Running("bucket.static", "creating", Duration.ofSeconds(2)));
+        assertThat(s.slowest()).containsExactly(new Progress.Running("bucket.static", "creating", Duration.ofSeconds(2), null));
     }
 
     /**

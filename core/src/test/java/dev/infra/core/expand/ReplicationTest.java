@@ -98,7 +98,11 @@ class ReplicationTest {
                 .containsEntry("replicaKmsKeyArn", Ref.to("encryption/key", "arn"));
         assertThat(specs.get("dns/record.www").attributes()).containsEntry("zoneId", Ref.in("us-east-1", "dns/zone", "id"))
                 .containsEntry("failover", "SECONDARY").containsEntry("setIdentifier", "eu-west-2");
-        assertThat(specs).doesNotContainKey("cache.sessions/auth-token");
+        // The secondary uses the primary's AUTH token: its region gets a replica of that secret, under its own key.
+        assertThat(specs.get("cache.sessions/auth-token").type()).isEqualTo("aws_secretsmanager_secret_replica");
+        assertThat(specs.get("cache.sessions/auth-token").attributes())
+                .containsEntry("secretArn", Ref.in("us-east-1", "cache.sessions/auth-token", "arn"))
+                .containsEntry("kmsKeyId", Ref.to("encryption/key", "arn"));
         assertThat(specs.get("cache.sessions/replication-group").attributes())
                 .containsEntry("globalReplicationGroupId", Ref.in("us-east-1", "cache.sessions/global", "globalReplicationGroupId"))
                 .doesNotContainKey("authTokenSecretArn");

@@ -38,7 +38,8 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * hold, and stores it with CreateSecret (tags and key given there). The value never leaves AWS through this class: it
  * is never read back, reported, logged, nor put in a message ({@link AwsCallException#callWithSecret}). readAll: one
  * ListSecrets filtered by the stack tag (tags, description and key come with it); ids of state it misses cost a
- * DescribeSecret each. A secret scheduled for deletion counts as gone. Delete: DeleteSecret with
+ * DescribeSecret each. A secret scheduled for deletion counts as gone; a replica of another region's secret is not
+ * this type's. Delete: DeleteSecret with
  * ForceDeleteWithoutRecovery, then a wait until DescribeSecret no longer finds it.
  */
 public final class SecretProvider extends AwsResourceProvider {
@@ -93,6 +94,9 @@ public final class SecretProvider extends AwsResourceProvider {
                         f -> f.key(FilterNameStringType.TAG_VALUE).values(stack)))
                 .stream().flatMap(page -> page.secretList().stream())
                 .filter(s -> s.deletedDate() == null)
+                // A replica of another region's secret carries that secret's tags: it is the primary's, not a
+                // leftover of this region (aws_secretsmanager_secret_replica owns it).
+                .filter(s -> s.primaryRegion() == null || s.primaryRegion().equals(clients().region()))
                 .map(this::toLive)
                 .toList());
     }

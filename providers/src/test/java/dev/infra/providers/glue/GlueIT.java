@@ -225,7 +225,10 @@ class GlueIT extends ProviderTestSupport {
         }
     }
 
-    /** A database created moments before may not be visible to CreateTable yet: the create tries again. */
+    /**
+     * A database created moments before may not be visible to CreateTable yet: the create tries again, and the
+     * progress says what it waits for.
+     */
     @Test
     void createTableRetriesWhileItsDatabaseIsNotVisible() {
         String database = databaseName("_new");
@@ -239,6 +242,8 @@ class GlueIT extends ProviderTestSupport {
 
             assertThat(propagating.counter().count("Glue", "CreateTable")).isEqualTo(3);
             assertThat(ctx.sleeps()).isEqualTo(2);
+            // The progress names the wait and AWS's refusal ("waiting: create of … (EntityNotFoundException)").
+            assertThat(ctx.waitedFor()).containsOnly("create of " + address + " (EntityNotFoundException)").hasSize(2);
             assertThat(created.id()).isEqualTo(database + ".trail");
             assertThat(rawTable(database, "trail").storageDescriptor().location()).isEqualTo("s3://trail-logs/");
         } finally {

@@ -3,7 +3,9 @@ package dev.infra.providers.testing;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -13,6 +15,9 @@ public final class SleepingOperationContext implements OperationContext {
     private final String address;
     private final boolean sleep;
     private final AtomicInteger sleeps = new AtomicInteger();
+    private final List<String> waitedFor = new CopyOnWriteArrayList<>();
+    /** What the await in progress waits for, as the progress would name it; null outside an await. */
+    private volatile String reason;
 
     public SleepingOperationContext(String address) {
         this(address, true);
@@ -37,7 +42,24 @@ public final class SleepingOperationContext implements OperationContext {
     }
 
     @Override
+    public void waitingFor(String reason) {
+        if (this.reason != null) {
+            this.reason = reason;
+        }
+    }
+
+    @Override
     public <T> T await(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll) {
+        String outer = reason;
+        reason = what;
+        try {
+            return poll(what, timeout, interval, poll);
+        } finally {
+            reason = outer;
+        }
+    }
+
+    private <T> T poll(String what, Duration timeout, Duration interval, Supplier<Optional<T>> poll) {
         long deadline = System.nanoTime() + timeout.toNanos();
         long pretended = 0;
         while (true) {
@@ -49,6 +71,7 @@ public final class SleepingOperationContext implements OperationContext {
                 throw new ProviderException(address, "timed out after " + timeout + " waiting for " + what);
             }
             sleeps.incrementAndGet();
+            waitedFor.add(reason);
             if (!sleep) {
                 pretended += interval.toNanos();
                 continue;
@@ -60,6 +83,11 @@ public final class SleepingOperationContext implements OperationContext {
                 throw new ProviderException(address, "interrupted while waiting for " + what, e);
             }
         }
+    }
+
+    /** What the progress named at each sleep: the await's {@code what}, or what {@link #waitingFor} made of it. */
+    public List<String> waitedFor() {
+        return List.copyOf(waitedFor);
     }
 
     /** How many times a poll came back empty and this context slept. */

@@ -2457,6 +2457,40 @@ def patch_kms_replicate_key():
     KmsResponse.replicate_key = replicate_key
 
 
+def patch_secretsmanager_replica_kms_key():
+    """A replica secret is encrypted with the KmsKeyId given for its Region.
+
+    AWS: ReplicateSecretToRegions' AddReplicaRegions take per Region a KmsKeyId, "The ARN, key ID, or
+    alias of the KMS key to encrypt the secret. If you don't include this field, Secrets Manager uses
+    aws/secretsmanager" (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicaRegionType.html);
+    DescribeSecret's ReplicationStatus reports that key per Region
+    (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_ReplicationStatusType.html), and the
+    replica, described in its Region, has that key. moto 5.2.x drops the key: ReplicationStatus always
+    says aws/secretsmanager and the replica reports the primary's key (a key of another Region).
+    """
+    from moto.secretsmanager import models
+
+    original = models.FakeSecret.create_replicas
+
+    def create_replicas(self, replica_regions, force_overwrite):
+        replicas = original(self, replica_regions, force_overwrite)
+        for replica, config in zip(replicas, replica_regions or []):
+            replica.config["KmsKeyId"] = config.get("KmsKeyId") or models.SecretsManagerBackend.DEFAULT_KMS_KEY_ALIAS
+        return replicas
+
+    original_to_dict = models.ReplicaSecret.to_dict
+
+    def to_dict(self):
+        dct = original_to_dict(self)
+        dct.pop("KmsKeyId", None)
+        if self.config["KmsKeyId"] != models.SecretsManagerBackend.DEFAULT_KMS_KEY_ALIAS:
+            dct["KmsKeyId"] = self.config["KmsKeyId"]
+        return dct
+
+    models.FakeSecret.create_replicas = create_replicas
+    models.ReplicaSecret.to_dict = to_dict
+
+
 def patch_acm_dns_validation():
     """DNS validation of ACM certificates: issued once the validation CNAME is in DNS, not on a timer.
 
@@ -3214,7 +3248,7 @@ PATCHES = [patch_elbv2_load_balancer_name, patch_opensearch_domain_name_length, 
            patch_dynamodb_update_table_sse, patch_dynamodb_global_tables, patch_dynamodb_update_time_to_live, patch_elasticache_replication_group_members,
            patch_elasticache_modify_replication_group, patch_elasticache_replica_count,
            patch_elasticache_delete_cache_subnet_group, patch_elasticache_modify_cache_subnet_group, patch_elasticache_global_datastore,
-           patch_kms_multi_region_configuration, patch_kms_replicate_key,
+           patch_kms_multi_region_configuration, patch_kms_replicate_key, patch_secretsmanager_replica_kms_key,
            patch_eks_nodegroup_auto_scaling_group, patch_autoscaling_target_groups_unknown_group,
            patch_presigned_request_routing,
            # issue 16

@@ -1,0 +1,110 @@
+package dev.infra.providers.secretsmanager;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.infra.core.model.ResourceSpec;
+import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.ReadRequest;
+import dev.infra.core.provider.ResourceSchema;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.AwsProviders;
+import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.ProviderTestSupport;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
+import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundException;
+
+/**
+ * {@code aws_secretsmanager_secret_replica} against the emulator: the Redis AUTH secret made in ap-south-1 by
+ * {@link SecretProvider}, its replica in ap-northeast-2 by the provider on that region's clients. Assertions read
+ * both regions with raw SDK calls: the replica region holds the primary's value under its own key.
+ */
+class SecretReplicaIT extends ProviderTestSupport {
+
+    private static final String REPLICA_REGION = "ap-northeast-2";
+    private AwsClients replicaClients;
+
+    @Override
+    protected String region() {
+        return "ap-south-1";
+    }
+
+    @BeforeAll
+    void replicaRegion() {
+        replicaClients = Emulator.clients(REPLICA_REGION);
+    }
+
+    @AfterAll
+    void closeReplicaRegion() {
+        replicaClients.close();
+    }
+
+    private static SecretsManagerClient secrets(AwsClients in) {
+        return in.client(SecretsManagerClient.class, SecretsManagerClient::builder);
+    }
+
+    private static String keyIn(AwsClients in) {
+        return in.client(KmsClient.class, KmsClient::builder).createKey(b -> b.description("stack key")).keyMetadata().arn();
+    }
+
+    @Test
+    void schemaAndRegistration() {
+        ResourceSchema schema = AwsProviders.registry(replicaClients).get(SecretReplicaProvider.TYPE).schema();
+        assertThat(schema.updatable()).isEmpty();
+        assertThat(schema.computed()).containsExactly("status");
+        assertThat(schema.forcesReplacement("kmsKeyId")).isTrue();
+        assertThat(schema.forcesReplacement("secretArn")).isTrue();
+    }
+
+    @Test
+    void theReplicaRegionReadsThePrimarysTokenUnderItsOwnKeyUntilTheReplicaIsRemoved() {
+        String name = "infra/" + stack + "/sessions/redis-auth-token";
+        LiveResource secret = new SecretProvider(clients).create(spec("cache.sessions/auth-token", SecretProvider.TYPE,
+                attributes("name", name, "description", "AUTH token", "kmsKeyId", keyIn(clients),
+                        "generatedLength", 64L), Map.of()), ctx("cache.sessions/auth-token"));
+        String replicaKey = keyIn(replicaClients);
+        SecretReplicaProvider replicas = new SecretReplicaProvider(replicaClients);
+        ResourceSpec spec = untaggedSpec("cache.sessions/auth-token", SecretReplicaProvider.TYPE,
+                attributes("secretArn", secret.id(), "kmsKeyId", replicaKey));
+        try {
+            LiveResource replica = replicas.create(spec, ctx("cache.sessions/auth-token"));
+
+            assertThat(replica.id()).isEqualTo(secret.id());
+            assertThat(replica.attributes()).containsEntry("status", "InSync").containsEntry("kmsKeyId", replicaKey);
+            DescribeSecretResponse primary = secrets(clients).describeSecret(b -> b.secretId(secret.id()));
+            assertThat(primary.replicationStatus()).singleElement().satisfies(r -> {
+                assertThat(r.region()).isEqualTo(REPLICA_REGION);
+                assertThat(r.kmsKeyId()).isEqualTo(replicaKey);
+            });
+            // What a client of the secondary reads in its own region: the primary's value, the replica's key.
+            DescribeSecretResponse here = secrets(replicaClients).describeSecret(b -> b.secretId(name));
+            assertThat(here.primaryRegion()).isEqualTo(region());
+            assertThat(here.kmsKeyId()).isEqualTo(replicaKey);
+            assertThat(secrets(replicaClients).getSecretValue(b -> b.secretId(name)).secretString()).hasSize(64)
+                    .isEqualTo(secrets(clients).getSecretValue(b -> b.secretId(secret.id())).secretString());
+            // Found again rather than added twice (an interrupted create), and read from state.
+            assertThat(replicas.findExisting(stack, spec)).hasValueSatisfying(f -> assertThat(f.id()).isEqualTo(secret.id()));
+            assertThat(replicas.readAll(ReadRequest.of(stack, Set.of(secret.id())))).extracting(LiveResource::id)
+                    .containsExactly(secret.id());
+
+            replicas.delete(replica, ctx("cache.sessions/auth-token"));
+
+            assertThat(secrets(clients).describeSecret(b -> b.secretId(secret.id())).replicationStatus()).isEmpty();
+            assertThatThrownBy(() -> secrets(replicaClients).describeSecret(b -> b.secretId(name)))
+                    .isInstanceOf(ResourceNotFoundException.class);
+            assertThat(replicas.readAll(ReadRequest.of(stack, Set.of(secret.id())))).isEmpty();
+            replicas.delete(replica, ctx("cache.sessions/auth-token")); // already gone: fine
+        } finally {
+            // A failed assertion must not leave a replica behind, which would block the primary's delete.
+            secrets(clients).removeRegionsFromReplication(b -> b.secretId(secret.id()).removeReplicaRegions(REPLICA_REGION));
+            new SecretProvider(clients).delete(secret, ctx("cache.sessions/auth-token"));
+        }
+    }
+}
