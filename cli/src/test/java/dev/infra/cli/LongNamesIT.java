@@ -40,10 +40,14 @@ class LongNamesIT {
     @TempDir
     static Path dir;
 
+    /** The helm infra runs: CI has no real one (and the emulator no Kubernetes API for it). */
+    static FakeHelm helm;
+
     static AwsClients aws;
 
     @BeforeAll
     static void start() throws IOException {
+        helm = FakeHelm.in(dir.resolve("helm-bin"));
         aws = Emulator.clients(REGION);
         String seed = Files.readString(Path.of("../samples/seed-architecture.yaml"))
                 .replace("region: us-east-1", "region: " + REGION)
@@ -69,7 +73,7 @@ class LongNamesIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
                 "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2",
-                "--helm", FakeHelm.in(dir.resolve("helm-bin")).binary().toString()));
+                "--helm", helm.binary().toString()));
         return Cli.run(all.toArray(String[]::new));
     }
 

@@ -36,11 +36,15 @@ class RealisticTimingIT {
     @TempDir
     static Path dir;
 
+    /** The helm infra runs: CI has no real one (and the emulator no Kubernetes API for it). */
+    static FakeHelm helm;
+
     static URI endpoint;
     static AwsClients aws;
 
     @BeforeAll
     static void start() throws IOException {
+        helm = FakeHelm.in(dir.resolve("helm-bin"));
         endpoint = Emulator.startScaled(60);
         aws = Emulator.clients(REGION, endpoint);
         Files.writeString(dir.resolve("infra.yaml"), Files.readString(Path.of("../samples/seed-architecture.yaml"))
@@ -81,7 +85,7 @@ class RealisticTimingIT {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
                 "--endpoint-url", endpoint.toString(), "--max-attempts", "2",
-                "--helm", FakeHelm.in(dir.resolve("helm-bin")).binary().toString()));
+                "--helm", helm.binary().toString()));
         return Cli.run(all.toArray(String[]::new));
     }
 }

@@ -12,15 +12,13 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.Faults;
-import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.ReplicaRegionTestSupport;
 import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
@@ -39,24 +37,18 @@ import software.amazon.awssdk.services.kms.KmsClient;
  * replicas in ap-northeast-2, the provider built on the replica region's clients. Assertions read both regions with
  * raw SDK calls.
  */
-class TableReplicaIT extends ProviderTestSupport {
+class TableReplicaIT extends ReplicaRegionTestSupport {
 
     private static final String REPLICA_REGION = GlobalTableEmulatorIT.REPLICA_REGION;
-    private AwsClients replicaClients;
 
     @Override
     protected String region() {
         return "ap-south-1";
     }
 
-    @BeforeAll
-    void replicaRegion() {
-        replicaClients = Emulator.clients(REPLICA_REGION);
-    }
-
-    @AfterAll
-    void closeReplicaRegion() {
-        replicaClients.close();
+    @Override
+    protected String replicaRegion() {
+        return REPLICA_REGION;
     }
 
     private DynamoDbClient dynamo() {

@@ -9,12 +9,9 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.core.provider.ResourceSchema;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsProviders;
-import dev.infra.providers.testing.Emulator;
-import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.ReplicaRegionTestSupport;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
@@ -26,24 +23,18 @@ import software.amazon.awssdk.services.secretsmanager.model.ResourceNotFoundExce
  * {@link SecretProvider}, its replica in ap-northeast-2 by the provider on that region's clients. Assertions read
  * both regions with raw SDK calls: the replica region holds the primary's value under its own key.
  */
-class SecretReplicaIT extends ProviderTestSupport {
+class SecretReplicaIT extends ReplicaRegionTestSupport {
 
     private static final String REPLICA_REGION = "ap-northeast-2";
-    private AwsClients replicaClients;
 
     @Override
     protected String region() {
         return "ap-south-1";
     }
 
-    @BeforeAll
-    void replicaRegion() {
-        replicaClients = Emulator.clients(REPLICA_REGION);
-    }
-
-    @AfterAll
-    void closeReplicaRegion() {
-        replicaClients.close();
+    @Override
+    protected String replicaRegion() {
+        return REPLICA_REGION;
     }
 
     private static SecretsManagerClient secrets(AwsClients in) {
