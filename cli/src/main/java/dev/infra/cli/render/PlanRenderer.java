@@ -9,6 +9,7 @@ import dev.infra.core.plan.Drift;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.ResourceChange;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -149,9 +150,9 @@ public final class PlanRenderer {
             return "(known after apply)";
         }
         if (v instanceof Map<?, ?> m) {
-            List<String> parts = new ArrayList<>();
-            m.forEach((k, x) -> parts.add(k + " = " + show(x)));
-            return "{" + String.join(", ", parts) + "}";
+            // By key: a map's own order (Map.of's changes from run to run) must not change the plan's text.
+            return m.entrySet().stream().sorted(Comparator.comparing(e -> String.valueOf(e.getKey())))
+                    .map(e -> e.getKey() + " = " + show(e.getValue())).collect(Collectors.joining(", ", "{", "}"));
         }
         if (v instanceof List<?> l) {
             return l.stream().map(PlanRenderer::show).collect(Collectors.joining(", ", "[", "]"));

@@ -53,6 +53,8 @@ public final class FakeCloud {
     private final Map<String, Set<String>> idsByAddress = new ConcurrentHashMap<>();
     private final Map<String, ResourceSchema> schemas = new TreeMap<>(defaultSchemas());
     private final AtomicInteger nextId = new AtomicInteger();
+    /** Starts every id, so that the ids of two clouds (two regions) never meet. */
+    private final String idPrefix;
     private final List<String> log = Collections.synchronizedList(new ArrayList<>());
     private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
     final Set<String> failCreate = ConcurrentHashMap.newKeySet();
@@ -65,6 +67,19 @@ public final class FakeCloud {
     final AtomicInteger maxCreatesInProgress = new AtomicInteger();
     final Map<String, java.util.function.BiFunction<LiveResource, Map<String, Object>, List<String>>> refusals =
             new ConcurrentHashMap<>();
+
+    public FakeCloud() {
+        this("");
+    }
+
+    private FakeCloud(String idPrefix) {
+        this.idPrefix = idPrefix;
+    }
+
+    /** A cloud whose ids all start with {@code prefix}: one per region when a test spans regions. */
+    public static FakeCloud withIdPrefix(String prefix) {
+        return new FakeCloud(prefix);
+    }
 
     /** Schemas shaped like the EC2 providers': tags (and a few more) updatable, the rest forces replacement. */
     static Map<String, ResourceSchema> defaultSchemas() {
@@ -127,7 +142,7 @@ public final class FakeCloud {
     }
 
     public Stored put(String type, Map<String, Object> attributes) {
-        String id = type.replace("aws_", "").replace('_', '-') + "-" + String.format("%04d", nextId.incrementAndGet());
+        String id = idPrefix + type.replace("aws_", "").replace('_', '-') + "-" + String.format("%04d", nextId.incrementAndGet());
         Map<String, Object> attrs = new TreeMap<>(attributes);
         attrs.put("arn", "arn:fake:" + id);
         Stored s = new Stored(id, type, attrs);
