@@ -5,6 +5,7 @@ import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.topology.Topology;
 import java.nio.file.Path;
 import java.util.Collection;
@@ -29,13 +30,14 @@ final class ApplyCommand extends BaseCommand {
     int execute() {
         Topology t = fileTopology();
         StackEngine stack = stack(t);
+        StackRequest.Scope scope = StackRequest.Scope.of(global.region);
         if (planFile != null) {
             // A saved plan names its regions; --region, when given, must agree.
             List<Plan> saved = PlanCodec.readAll(planFile);
-            return applyAndReport(applying, options -> stack.applySaved(saved, t, global.region, planFile.toString(),
-                    options));
+            return applyAndReport(applying, options -> stack.run(new StackRequest.ApplySaved(t, saved, scope,
+                    planFile.toString()), options));
         }
-        return applyAndReport(applying, options -> stack.apply(t, global.region, false, plan -> applying.confirm(
+        return applyAndReport(applying, options -> stack.run(new StackRequest.Apply(t, scope), plan -> applying.confirm(
                 console(), plan, "Do you want to perform these actions on stack " + t.stack() + " in " + regions(plan)
                         + "?"), options));
     }

@@ -1,5 +1,6 @@
 package dev.infra.cli;
 
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -18,7 +19,8 @@ final class DestroyCommand extends BaseCommand {
     @Override
     int execute() {
         Topology t = fileTopology();
-        return applyAndReport(applying, options -> stack(t).apply(t, global.region, true, plan -> applying.confirm(
+        StackRequest.Destroy destroy = new StackRequest.Destroy(t, StackRequest.Scope.of(global.region));
+        return applyAndReport(applying, options -> stack(t).run(destroy, plan -> applying.confirm(
                 console(), plan, "Do you really want to destroy everything stack " + t.stack() + " owns in "
                         + ApplyCommand.regions(plan) + "? There is no undo."), options));
     }

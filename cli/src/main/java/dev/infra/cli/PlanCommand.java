@@ -3,6 +3,7 @@ package dev.infra.cli;
 import dev.infra.cli.render.StackRenderer;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import java.util.List;
 import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.topology.Topology;
@@ -33,7 +34,9 @@ final class PlanCommand extends BaseCommand {
     @Override
     int execute() {
         Topology t = fileTopology();
-        StackEngine.StackPlan plan = stack(t).plan(t, global.region, destroy, forceDeleteData);
+        StackRequest.Scope scope = StackRequest.Scope.of(global.region);
+        StackEngine.StackPlan plan = stack(t).plan(destroy ? new StackRequest.Destroy(t, scope)
+                : new StackRequest.Apply(t, scope), forceDeleteData);
         // One region: the plan object; several: an array of them, in the order they apply.
         List<Plan> plans = plan.regions().stream().map(StackEngine.RegionPlan::plan).toList();
         if (json) {

@@ -1,6 +1,7 @@
 package dev.infra.cli;
 
 import dev.infra.cli.render.StackRenderer;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.topology.Topology;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -32,7 +33,8 @@ final class ReplicateCommand extends BaseCommand {
         checkRegion("--to", to);
         checkRegion("--from", from);
         Topology t = fileTopology();
-        return applyAndReport(applying, options -> stack(t).replicate(t, to, from, plan -> {
+        return applyAndReport(applying, options -> stack(t).run(new StackRequest.Replicate(t, to,
+                from == null ? t.fileRegion() : from), plan -> {
             applying.say(console(), new StackRenderer(console()).render(plan));
             return Confirmation.ask(console(), "Do you want to make " + to + " a replica of "
                     + plan.regions().get(0).region() + " and perform these actions?", applying.autoApprove);

@@ -8,6 +8,7 @@ import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.plan.Plan;
 import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.state.StateBackend;
 import dev.infra.core.state.StateLockedException;
 import dev.infra.core.testing.Fixtures;
@@ -31,16 +32,6 @@ class EngineTest {
     }
 
     @Test
-    void planRefusesACertificateFromAnotherRegionBeforeReadingAnything() {
-        Harness h = new Harness(dir.resolve("state"));
-        InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.plan(Fixtures.load("certificate-other-region")));
-        assertThat(e).isNotNull();
-        assertThat(e.diagnostics()).singleElement().satisfies(d -> assertThat(d.render())
-                .contains("loadBalancers.public.certificateArn: the certificate is in eu-west-1 but the load balancer in us-east-1"));
-    }
-
-    @Test
     void planRefusesAZoneTheRegionLacks() {
         Harness h = new Harness(dir.resolve("state"));
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
@@ -57,7 +48,7 @@ class EngineTest {
         Topology retagged = Fixtures.load("network-retagged");
         Plan plan = saveAndRead(h.plan(retagged));
 
-        ApplyResult result = h.engine.applySaved(List.of(plan), retagged, null, "plan.json", h.options()).result();
+        ApplyResult result = h.applySaved(plan, retagged).result();
 
         assertThat(result.ok()).isTrue();
         assertThat(result.updated()).isEqualTo(24);
@@ -70,7 +61,7 @@ class EngineTest {
         Topology network = Fixtures.load("network");
         Plan plan = saveAndRead(h.plan(network));
 
-        assertThat(h.engine.applySaved(List.of(plan), network, null, "plan.json", h.options()).result().created()).isEqualTo(24);
+        assertThat(h.applySaved(plan, network).result().created()).isEqualTo(24);
     }
 
     /**
@@ -82,7 +73,7 @@ class EngineTest {
         Topology network = Fixtures.load("network");
         Plan plan = saveAndRead(new Harness(dir.resolve("state")).plan(network));
         Harness other = new Harness(dir.resolve("state"));
-        assertThat(other.engine.applySaved(List.of(plan), network, null, "plan.json", other.options()).result().ok()).isTrue();
+        assertThat(other.applySaved(plan, network).result().ok()).isTrue();
         assertThat(other.state().lineage()).isEqualTo(plan.lineage());
         assertThat(other.state().nameSuffix()).isEqualTo(plan.lineage().replace("-", "").substring(0, 6));
 
@@ -101,7 +92,7 @@ class EngineTest {
         h.applyOk("network-retagged"); // someone else applied in between
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(List.of(plan), retagged, null, "plan.json", h.options()).result());
+                () -> h.applySaved(plan, retagged).result());
 
         assertThat(e).isNotNull();
         assertThat(e.getMessage()).startsWith("plan.json: error: is stale: the state changed since it was made (serial "
@@ -116,7 +107,7 @@ class EngineTest {
         Topology edited = Fixtures.load("network-dns-hostnames-off");
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(List.of(plan), edited, null, "plan.json", h.options()).result());
+                () -> h.applySaved(plan, edited).result());
 
         assertThat(e.getMessage()).isEqualTo("plan.json: error: is stale: " + edited.file()
                 + " changed since it was made; make a new plan");
@@ -132,7 +123,7 @@ class EngineTest {
         second.applyOk("network");
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> second.engine.applySaved(List.of(plan), Fixtures.load("network-retagged"), null, "plan.json", second.options()).result());
+                () -> second.applySaved(plan, Fixtures.load("network-retagged")).result());
 
         assertThat(e.getMessage()).contains("different lineage");
     }
@@ -144,7 +135,8 @@ class EngineTest {
         Plan plan = h.plan(network);
 
         InvalidInputException e = catchThrowableOfType(InvalidInputException.class,
-                () -> h.engine.applySaved(List.of(plan), network, "eu-west-1", "plan.json", h.options()).result());
+                () -> h.engine.run(new StackRequest.ApplySaved(network, List.of(plan), new StackRequest.OneRegion("eu-west-1"),
+                        "plan.json"), h.options()).result());
 
         assertThat(e.getMessage()).contains("was made for stack shop in us-east-1, not shop in eu-west-1");
     }
@@ -164,7 +156,8 @@ class EngineTest {
     void declinedPlanIsNotApplied() {
         Harness h = new Harness(dir.resolve("state"));
 
-        StackEngine.Outcome o = h.engine.apply(Fixtures.load("network"), null, false, p -> false, h.options());
+        StackEngine.Outcome o = h.engine.run(new StackRequest.Apply(Fixtures.load("network"), Harness.WHOLE), p -> false,
+                h.options());
 
         assertThat(o.applied()).isFalse();
         assertThat(o.plan().hasChanges()).isTrue();

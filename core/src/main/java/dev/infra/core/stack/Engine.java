@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
 
 /**
  * One region's part of the workflow: topology → graph → plan → apply, against that region's state and lock.
- * {@link StackEngine} runs it across the stack's regions. Knows nothing of AWS: providers and the state backend
+ * {@link StackEngine} runs it across the regions {@link Placement} places the stack in. Knows nothing of AWS: providers and the state backend
  * are handed in.
  */
 public final class Engine {
@@ -89,7 +89,6 @@ public final class Engine {
     public Plan plan(Topology topology, boolean destroy, OtherRegions others, boolean forceDeleteData) {
         if (!destroy) {
             checkZones(topology);
-            checkCertificates(topology);
         }
         // A destroy still goes ahead for a topology the catalogue's rules now refuse: it only takes away.
         ResourceGraph configured = destroy ? graph(topology) : graph(topology, providers.catalogue());
@@ -167,23 +166,6 @@ public final class Engine {
             throw InvalidInputException.of(Diagnostic.error(n.at(), "network.zones", String.join(", ", missing)
                     + (missing.size() == 1 ? " is" : " are") + " not available in " + topology.region()
                     + " (it has " + available.size() + " zones: " + letters + ")"));
-        }
-    }
-
-    /** ACM certificates are regional: one from another region cannot serve this region's ALBs (--region copies). */
-    private static void checkCertificates(Topology topology) {
-        List<Diagnostic> wrong = new java.util.ArrayList<>();
-        topology.loadBalancers().values().forEach(lb -> {
-            String arn = lb.certificateArn();
-            String region = arn == null ? null : arn.split(":")[3];
-            if (region != null && !region.equals(topology.region())) {
-                wrong.add(Diagnostic.error(lb.at(), "loadBalancers." + lb.name() + ".certificateArn", "the certificate is in "
-                        + region + " but the load balancer in " + topology.region()
-                        + "; ACM certificates are regional: request one in " + topology.region()));
-            }
-        });
-        if (!wrong.isEmpty()) {
-            throw new InvalidInputException(wrong);
         }
     }
 

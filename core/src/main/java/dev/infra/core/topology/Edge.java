@@ -1,9 +1,11 @@
 package dev.infra.core.topology;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.SourceLocation;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The components around the network: key, proxies, load balancers, firewall, DNS, clusters. */
 public final class Edge {
@@ -42,6 +44,20 @@ public final class Edge {
         /** HTTPS: with a certificate given, or one infra requests for {@code domain}. */
         public boolean https() {
             return certificateArn != null || domain != null;
+        }
+
+        /**
+         * Refuses a certificate from another region than {@code region}, the load balancer's: ACM certificates are
+         * regional. Checked when the file is bound, for its region, and for each region a copy or replica is placed in.
+         */
+        public Optional<Diagnostic> certificateOutside(String region) {
+            String in = certificateArn == null ? null : certificateArn.split(":", -1)[3];
+            if (in == null || region == null || in.equals(region)) {
+                return Optional.empty();
+            }
+            return Optional.of(Diagnostic.error(at, "loadBalancers." + name + ".certificateArn", "the certificate is in "
+                    + in + " but the load balancer in " + region + "; ACM certificates are regional: request one in "
+                    + region));
         }
     }
 

@@ -49,6 +49,9 @@ final class EdgeBinder {
         Map<String, LoadBalancer> lbs = new LinkedHashMap<>();
         if (root.get("loadBalancers") instanceof YMap ls) {
             ls.entries().forEach((name, e) -> lbs.put(name, loadBalancer(name, (YMap) e.value(), clusters, diags)));
+            // The file's region here; a copy's or replica's region when it is placed there (Placement).
+            String region = text(root.get("region"));
+            lbs.values().forEach(lb -> lb.certificateOutside(region).ifPresent(diags::add));
         }
         Firewall firewall = root.get("firewall") instanceof YMap f ? firewall(f, diags) : null;
         Dns dns = root.get("dns") instanceof YMap d ? dns(d, lbs, shape, diags) : null;

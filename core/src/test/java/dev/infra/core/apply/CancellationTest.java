@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.stack.Engine;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
 import dev.infra.core.testing.FakeCloud;
@@ -35,7 +36,8 @@ class CancellationTest {
         });
         Harness h = new Harness(dir, cloud);
 
-        StackEngine.Outcome o = h.engine.apply(Fixtures.load("network"), null, false, p -> true, options(h, cancel));
+        StackEngine.Outcome o = h.engine.run(new StackRequest.Apply(Fixtures.load("network"), Harness.WHOLE), p -> true,
+                options(h, cancel));
 
         ApplyResult result = o.result();
         assertThat(result.failures()).isEmpty();
@@ -65,8 +67,8 @@ class CancellationTest {
         Harness h = new Harness(dir);
         AtomicBoolean asked = new AtomicBoolean();
 
-        StackEngine.Outcome o = h.engine.apply(Fixtures.load("network"), null, false, p -> asked.getAndSet(true),
-                options(h, cancel));
+        StackEngine.Outcome o = h.engine.run(new StackRequest.Apply(Fixtures.load("network"), Harness.WHOLE),
+                p -> asked.getAndSet(true), options(h, cancel));
 
         assertThat(asked).isFalse();
         assertThat(o.applied()).isFalse();

@@ -9,6 +9,7 @@ import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.provider.ProviderRegistry;
 import dev.infra.core.stack.Engine;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.state.LocalBackend;
 import dev.infra.core.testing.FakeCloud;
 import dev.infra.core.topology.Topology;
@@ -127,7 +128,7 @@ class ReplicationRulesTest {
         StackEngine engine = StackEngine.create(region -> Engine.create(registry, LocalBackend.of(states, "shop", region),
                 () -> List.of(region + "a", region + "b", region + "c")));
 
-        InvalidInputException e = catchThrowableOfType(() -> engine.replicate(t, "eu-west-1", null, plan -> true,
+        InvalidInputException e = catchThrowableOfType(() -> engine.run(new StackRequest.Replicate(t, "eu-west-1", t.fileRegion()), plan -> true,
                 new Engine.ApplyOptions(1, Duration.ofMinutes(1), event -> { })), InvalidInputException.class);
 
         assertThat(e.diagnostics()).extracting(Diagnostic::path)

@@ -149,7 +149,7 @@ class AdoptionTest {
                 .filter(s -> s.address().equals("network/vpc")).findFirst().orElseThrow().attributes();
         FakeCloud.Stored early = h.cloud.put("aws_vpc", vpc);
 
-        ApplyResult result = h.engine.applySaved(List.of(plan), topology, null, "plan.json", h.options()).result();
+        ApplyResult result = h.applySaved(plan, topology).result();
 
         assertThat(result.ok()).isTrue();
         assertThat(h.cloud.log()).doesNotContain("create network/vpc");

@@ -2,6 +2,7 @@ package dev.infra.core.testing;
 
 import dev.infra.core.stack.Engine;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.apply.ApplyEvent;
 import dev.infra.core.apply.ApplyResult;
 import dev.infra.core.plan.Action;
@@ -25,6 +26,7 @@ public final class Harness {
     public final LocalBackend backend;
     public final StackEngine engine;
     public final List<ApplyEvent> events = new CopyOnWriteArrayList<>();
+    public static final StackRequest.Scope WHOLE = new StackRequest.WholeStack();
     private int parallelism = 10;
     private Duration heartbeat = Duration.ofMinutes(5);
 
@@ -60,11 +62,11 @@ public final class Harness {
     }
 
     public Plan plan(Topology topology) {
-        return engine.plan(topology, null, false, false).only();
+        return engine.plan(new StackRequest.Apply(topology, WHOLE), false).only();
     }
 
     public Plan planDestroy(String scenario) {
-        return engine.plan(Fixtures.load(scenario), null, true, false).only();
+        return engine.plan(new StackRequest.Destroy(Fixtures.load(scenario), WHOLE), false).only();
     }
 
     /** Plans and applies; returns the result (null when there was nothing to do). */
@@ -77,7 +79,13 @@ public final class Harness {
     }
 
     public StackEngine.Outcome apply(Topology topology, boolean destroy) {
-        return engine.apply(topology, null, destroy, p -> true, options());
+        return engine.run(destroy ? new StackRequest.Destroy(topology, WHOLE) : new StackRequest.Apply(topology, WHOLE),
+                p -> true, options());
+    }
+
+    /** Applies a saved plan of the whole stack (its one region). */
+    public StackEngine.Outcome applySaved(Plan plan, Topology topology) {
+        return engine.run(new StackRequest.ApplySaved(topology, List.of(plan), WHOLE, "plan.json"), options());
     }
 
     public ApplyResult applyOk(String scenario) {

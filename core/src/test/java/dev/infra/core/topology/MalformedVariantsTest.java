@@ -137,7 +137,7 @@ class MalformedVariantsTest {
 
     /**
      * Where an accepted topology is expanded: in its region, with its {@code regions:} as replicas, and in each of
-     * those as a copy and as a replica (the block and zones a replicate would give it, as StackEngine chooses them).
+     * those as a copy and as a replica (the block and zones a replicate would give it, as Placement chooses them).
      */
     private static Map<String, Topology> placements(Topology t) {
         Map<String, Topology> out = new LinkedHashMap<>();

@@ -187,6 +187,15 @@ class TopologyValidationTest {
                         + " state in a bucket made apart from the stack, or a destroy would delete the state with it");
     }
 
+    /** ACM certificates are regional: one from another region is refused when the file is read, before any plan. */
+    @Test
+    void aCertificateFromAnotherRegionIsRefusedAtItsLoadBalancer() {
+        String f = file("certificate-other-region");
+        assertThat(rendered(invalid("certificate-other-region"))).containsExactly(
+                f + ":7:5: error: loadBalancers.public.certificateArn: the certificate is in eu-west-1 but the load"
+                        + " balancer in us-east-1; ACM certificates are regional: request one in us-east-1");
+    }
+
     @Test
     void aRequestedCertificateNeedsItsNameUnderTheZoneAndNoGivenCertificate() {
         String f = file("invalid-lb-domain");
