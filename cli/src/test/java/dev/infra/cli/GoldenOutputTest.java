@@ -8,6 +8,7 @@ import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.plan.PlanCodec;
 import dev.infra.core.stack.Engine;
 import dev.infra.core.stack.StackEngine;
+import dev.infra.core.stack.StackRequest;
 import dev.infra.core.state.LocalBackend;
 import dev.infra.core.testing.FakeCloud;
 import dev.infra.core.topology.Topology;
@@ -37,6 +38,7 @@ class GoldenOutputTest {
 
     private static final Path GOLDEN = Path.of("src/test/resources/golden");
     private static final Pattern FAKE_ID = Pattern.compile("\\b[a-z0-9]+(?:-[a-z0-9]+)*-\\d{4}\\b");
+    private static final StackRequest.Scope WHOLE = new StackRequest.WholeStack();
     private static final Pattern LINEAGE = Pattern.compile("\"lineage\" : \"[^\"]*\"");
     private static final List<String> ZONES = List.of("us-east-1a", "us-east-1b", "us-east-1c");
 
@@ -59,24 +61,24 @@ class GoldenOutputTest {
         Topology seed = TopologyLoader.load(file).topology();
 
         StringBuilder out = new StringBuilder();
-        StackEngine.StackPlan create = engine.plan(seed, null, false, false);
+        StackEngine.StackPlan create = engine.plan(new StackRequest.Apply(seed, WHOLE), false);
         out.append(render(create));
         out.append("--- saved plan\n").append(PlanCodec.toJson(create.only())).append('\n');
-        StackEngine.Outcome applied = engine.apply(seed, null, false, p -> true, options());
+        StackEngine.Outcome applied = engine.run(new StackRequest.Apply(seed, WHOLE), p -> true, options());
         assertThat(applied.ok()).as("apply of the seed: %s", applied.results()).isTrue();
         out.append("--- state after apply\n").append(state("us-east-1"));
 
-        StackEngine.Outcome replicated = engine.replicate(seed, "us-west-2", null, p -> {
+        StackEngine.Outcome replicated = engine.run(new StackRequest.Replicate(seed, "us-west-2", "us-east-1"), p -> {
             out.append("--- replicate plan\n").append(render(p));
             return true;
         }, options());
         assertThat(replicated.ok()).as("replicate: %s", replicated.results()).isTrue();
         out.append("--- primary state after replicate\n").append(state("us-east-1"));
         out.append("--- replica state\n").append(state("us-west-2"));
-        out.append("--- no-change plan\n").append(render(engine.plan(seed, null, false, false)));
+        out.append("--- no-change plan\n").append(render(engine.plan(new StackRequest.Apply(seed, WHOLE), false)));
         // The seed protects its tables: the destroy plan is refused, and the refusal is output too.
         InvalidInputException refused = catchThrowableOfType(InvalidInputException.class,
-                () -> engine.plan(seed, null, true, true));
+                () -> engine.plan(new StackRequest.Destroy(seed, WHOLE), true));
         out.append("--- destroy plan refused\n");
         refused.diagnostics().forEach(d -> out.append(d.render()).append('\n'));
 
