@@ -1,7 +1,7 @@
 package dev.infra.core.expand;
 
 import static dev.infra.core.testing.Fixtures.expanded;
-import static dev.infra.core.testing.Fixtures.fromYaml;
+import static dev.infra.core.testing.Fixtures.small;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.graph.ResourceGraph;
@@ -103,10 +103,6 @@ class ClusterExpanderTest {
     }
 
     static final String SMALL = """
-            stack: shop
-            region: us-east-1
-            network: {cidr: 10.0.0.0/16, zones: 2}
-            encryption: {}
             clusters:
               apps:
                 version: "1.30"
@@ -118,7 +114,7 @@ class ClusterExpanderTest {
 
     @Test
     void aSmallClustersRolesClusterNodeGroupsAndReleases() throws IOException {
-        Map<String, ResourceSpec> specs = expanded(fromYaml(dir, SMALL));
+        Map<String, ResourceSpec> specs = expanded(small(dir, SMALL));
         assertThat(specs.keySet()).filteredOn(a -> a.startsWith("cluster.")).containsExactlyInAnyOrder(
                 "cluster.apps/cluster-role", "cluster.apps/node-role", "cluster.apps/node-instance-profile",
                 "cluster.apps/cluster", "cluster.apps/cilium", "cluster.apps/node-group.general",
@@ -159,7 +155,7 @@ class ClusterExpanderTest {
     /** A replica makes its own cluster and node groups, on the primary's roles and instance profile. */
     @Test
     void aReplicasClusterUsesThePrimarysRoles() throws IOException {
-        Topology primary = fromYaml(dir, SMALL).withReplicas(List.of("eu-west-2"));
+        Topology primary = small(dir, SMALL).withReplicas(List.of("eu-west-2"));
         Map<String, ResourceSpec> r = expanded(primary.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b"),
                 List.of("eu-west-2")));
         assertThat(r).doesNotContainKeys("cluster.apps/cluster-role", "cluster.apps/node-role",

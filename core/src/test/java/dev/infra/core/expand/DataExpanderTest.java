@@ -1,7 +1,7 @@
 package dev.infra.core.expand;
 
 import static dev.infra.core.testing.Fixtures.expanded;
-import static dev.infra.core.testing.Fixtures.fromYaml;
+import static dev.infra.core.testing.Fixtures.small;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.model.Ref;
@@ -17,19 +17,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Tables, buckets, caches and services for small topologies: a network in two zones and the stack key. */
 class DataExpanderTest {
 
-    static final String BASE = """
-            stack: shop
-            region: us-east-1
-            network: {cidr: 10.0.0.0/16, zones: 2}
-            encryption: {}
-            """;
     static final Ref KEY = Ref.to("encryption/key", "arn");
 
     @TempDir
     Path dir;
 
     private Topology topology(String yaml) {
-        return fromYaml(dir, BASE + yaml);
+        return small(dir, yaml);
     }
 
     private Map<String, ResourceSpec> expand(String yaml) {

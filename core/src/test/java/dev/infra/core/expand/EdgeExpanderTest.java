@@ -1,7 +1,8 @@
 package dev.infra.core.expand;
 
 import static dev.infra.core.testing.Fixtures.expanded;
-import static dev.infra.core.testing.Fixtures.fromYaml;
+import static dev.infra.core.testing.Fixtures.small;
+import static dev.infra.core.testing.Fixtures.under;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.model.Ref;
@@ -17,15 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 class EdgeExpanderTest {
 
     static final String BASE = """
-            stack: shop
-            region: us-east-1
-            network: {cidr: 10.0.0.0/16, zones: 2}
-            encryption: {}
             clusters:
               apps:
                 ingress: {nodePort: 30080}
                 nodeGroups: {general: {min: 1, max: 2}}
             firewall: {managedRuleGroups: [AWSManagedRulesCommonRuleSet], rateLimit: 500}
+            """;
+
+    /** An internet-facing and an internal load balancer. */
+    static final String TWO = """
+            loadBalancers:
+              web: {scheme: internet-facing, target: clusters.apps}
+              api: {scheme: internal, target: clusters.apps}
             """;
 
     @TempDir
@@ -36,17 +40,7 @@ class EdgeExpanderTest {
     }
 
     private Topology topology(String yaml) {
-        return fromYaml(dir, BASE + yaml);
-    }
-
-    private static Map<String, ResourceSpec> under(Map<String, ResourceSpec> specs, String component) {
-        Map<String, ResourceSpec> out = new java.util.TreeMap<>();
-        specs.forEach((a, s) -> {
-            if (a.equals(component) || a.startsWith(component + "/")) {
-                out.put(a, s);
-            }
-        });
-        return out;
+        return small(dir, BASE + yaml);
     }
 
     @Test
@@ -143,11 +137,7 @@ class EdgeExpanderTest {
 
     @Test
     void theFirewallGuardsEveryLoadBalancerAndLogsToItsBucket() {
-        Map<String, ResourceSpec> firewall = under(expand("""
-                loadBalancers:
-                  web: {scheme: internet-facing, target: clusters.apps}
-                  api: {scheme: internal, target: clusters.apps}
-                """), "firewall");
+        Map<String, ResourceSpec> firewall = under(expand(TWO), "firewall");
         assertThat(firewall).containsOnlyKeys("firewall/log-bucket", "firewall/web-acl", "firewall/association.api",
                 "firewall/association.web", "firewall/logging");
         assertThat(firewall.get("firewall/log-bucket").type()).isEqualTo("aws_s3_bucket");
@@ -164,10 +154,7 @@ class EdgeExpanderTest {
 
     @Test
     void dnsMakesTheZonesAndAnAliasRecordPerName() {
-        Map<String, ResourceSpec> dns = under(expand("""
-                loadBalancers:
-                  web: {scheme: internet-facing, target: clusters.apps}
-                  api: {scheme: internal, target: clusters.apps}
+        Map<String, ResourceSpec> dns = under(expand(TWO + """
                 dns:
                   zone: shop.example.com
                   privateZone: shop.internal

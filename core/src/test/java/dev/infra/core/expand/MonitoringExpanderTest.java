@@ -1,7 +1,8 @@
 package dev.infra.core.expand;
 
 import static dev.infra.core.testing.Fixtures.expanded;
-import static dev.infra.core.testing.Fixtures.fromYaml;
+import static dev.infra.core.testing.Fixtures.small;
+import static dev.infra.core.testing.Fixtures.under;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.model.Ref;
@@ -20,10 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
 class MonitoringExpanderTest {
 
     static final String BASE = """
-            stack: shop
-            region: us-east-1
-            network: {cidr: 10.0.0.0/16, zones: 2, natGateways: single}
-            encryption: {}
             buckets:
               audit: {}
               search: {}
@@ -34,21 +31,11 @@ class MonitoringExpanderTest {
     Path dir;
 
     private Topology topology(String yaml) {
-        return fromYaml(dir, BASE + yaml);
+        return small(dir, BASE + yaml);
     }
 
     private Map<String, ResourceSpec> expand(String yaml) {
         return expanded(topology(yaml));
-    }
-
-    private static Map<String, ResourceSpec> monitoring(Map<String, ResourceSpec> specs) {
-        Map<String, ResourceSpec> out = new java.util.TreeMap<>();
-        specs.forEach((a, s) -> {
-            if (a.startsWith("monitoring/")) {
-                out.put(a, s);
-            }
-        });
-        return out;
     }
 
     @Test
@@ -61,7 +48,7 @@ class MonitoringExpanderTest {
                   guardDuty: {findingFrequency: ONE_HOUR}
                 """);
         Map<String, ResourceSpec> specs = expanded(t);
-        assertThat(monitoring(specs)).containsOnlyKeys("monitoring/trail", "monitoring/log-group.apps",
+        assertThat(under(specs, "monitoring")).containsOnlyKeys("monitoring/trail", "monitoring/log-group.apps",
                 "monitoring/guardduty");
         assertThat(specs.get("monitoring/trail").type()).isEqualTo("aws_cloudtrail_trail");
         assertThat(specs.get("monitoring/trail").attributes()).containsEntry("name", "shop-trail")
@@ -83,7 +70,7 @@ class MonitoringExpanderTest {
 
     @Test
     void alarmsOnTheNatGatewaysLoadBalancersAndProxyCapacityGoToTheTopic() {
-        Map<String, ResourceSpec> specs = monitoring(expand("""
+        Map<String, ResourceSpec> specs = under(expand("""
                 egressProxy: {capacity: {min: 2, max: 4}, allowedDomains: [.github.com]}
                 clusters:
                   apps: {nodeGroups: {general: {min: 1, max: 2}}}
@@ -91,9 +78,9 @@ class MonitoringExpanderTest {
                   web: {scheme: internet-facing, target: clusters.apps}
                 firewall: {}
                 monitoring: {alarms: true}
-                """));
-        // One NAT gateway (natGateways: single): one alarm on it.
-        assertThat(specs).containsOnlyKeys("monitoring/alarm-topic", "monitoring/alarm.nat-a-errors",
+                """), "monitoring");
+        // One alarm per NAT gateway.
+        assertThat(specs).containsOnlyKeys("monitoring/alarm-topic", "monitoring/alarm.nat-a-errors", "monitoring/alarm.nat-b-errors",
                 "monitoring/alarm.alb-web-5xx", "monitoring/alarm.egress-proxy-capacity");
         assertThat(specs.get("monitoring/alarm-topic").attributes()).containsEntry("name", "shop-alarms")
                 .containsEntry("kmsKeyId", KEY);
@@ -114,11 +101,11 @@ class MonitoringExpanderTest {
 
     @Test
     void theLogSearchDomainSpreadsOverTheZonesAndPublishesItsLogs() {
-        Map<String, ResourceSpec> specs = monitoring(expand("""
+        Map<String, ResourceSpec> specs = under(expand("""
                 monitoring:
                   alarms: false
                   logSearch: {instanceCount: 3, archiveBucket: buckets.search}
-                """));
+                """), "monitoring");
         assertThat(specs).containsOnlyKeys("monitoring/log-search", "monitoring/log-search/security-group",
                 "monitoring/log-search/security-group/rule.ingress-tcp-443-10.0.0.0_16", "monitoring/log-search/log-group",
                 "monitoring/log-search/log-policy", "monitoring/log-search/snapshot-role");
@@ -146,11 +133,11 @@ class MonitoringExpanderTest {
 
     @Test
     void aOneNodeDomainWithoutItsLogsIsInOneZone() {
-        Map<String, ResourceSpec> specs = monitoring(expand("""
+        Map<String, ResourceSpec> specs = under(expand("""
                 monitoring:
                   alarms: false
                   logSearch: {instanceCount: 1, archiveBucket: buckets.search, publishLogs: false}
-                """));
+                """), "monitoring");
         assertThat(specs).doesNotContainKeys("monitoring/log-search/log-group", "monitoring/log-search/log-policy");
         assertThat(specs.get("monitoring/log-search").attributes()).containsEntry("zoneAwareness", false)
                 .containsEntry("subnetIds", List.of(Ref.id("network/subnet.private-a")))
@@ -160,12 +147,12 @@ class MonitoringExpanderTest {
 
     @Test
     void athenaQueriesTheTrailThroughTheStacksGlueDatabase() {
-        Map<String, ResourceSpec> specs = monitoring(expand("""
+        Map<String, ResourceSpec> specs = under(expand("""
                 monitoring:
                   cloudTrail: {bucket: buckets.audit}
                   alarms: false
                   athena: {resultsBucket: buckets.audit}
-                """));
+                """), "monitoring");
         assertThat(specs).containsOnlyKeys("monitoring/trail", "monitoring/athena-workgroup", "monitoring/glue-database",
                 "monitoring/glue-table.cloudtrail");
         ResourceSpec workgroup = specs.get("monitoring/athena-workgroup");

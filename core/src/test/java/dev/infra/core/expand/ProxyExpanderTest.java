@@ -1,7 +1,7 @@
 package dev.infra.core.expand;
 
 import static dev.infra.core.testing.Fixtures.expanded;
-import static dev.infra.core.testing.Fixtures.fromYaml;
+import static dev.infra.core.testing.Fixtures.small;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.model.Ref;
@@ -15,19 +15,13 @@ import org.junit.jupiter.api.io.TempDir;
 /** Squid and Teleport for small topologies: a network in two zones and the stack key. */
 class ProxyExpanderTest {
 
-    static final String BASE = """
-            stack: shop
-            region: us-east-1
-            network: {cidr: 10.0.0.0/16, zones: 2}
-            encryption: {}
-            """;
     static final List<Ref> PUBLIC = List.of(Ref.id("network/subnet.public-a"), Ref.id("network/subnet.public-b"));
 
     @TempDir
     Path dir;
 
     private Map<String, ResourceSpec> expand(String yaml) {
-        return expanded(fromYaml(dir, BASE + yaml));
+        return expanded(small(dir, yaml));
     }
 
     @Test

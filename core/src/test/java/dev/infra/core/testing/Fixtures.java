@@ -39,6 +39,30 @@ public final class Fixtures {
         return TopologyLoader.load(topologyFile(scenario)).topology();
     }
 
+    /** A small stack to add components to: stack shop in us-east-1, a network in zones a and b, the stack key. */
+    public static final String SMALL = """
+            stack: shop
+            region: us-east-1
+            network: {cidr: 10.0.0.0/16, zones: 2}
+            encryption: {}
+            """;
+
+    /** {@link #SMALL} with {@code components}, loaded. */
+    public static Topology small(Path dir, String components) {
+        return fromYaml(dir, SMALL + components);
+    }
+
+    /** The specs of {@code component} and those under it. */
+    public static Map<String, ResourceSpec> under(Map<String, ResourceSpec> specs, String component) {
+        Map<String, ResourceSpec> out = new TreeMap<>();
+        specs.forEach((a, s) -> {
+            if (a.equals(component) || a.startsWith(component + "/")) {
+                out.put(a, s);
+            }
+        });
+        return out;
+    }
+
     /** A topology written inline: {@code yaml} as {@code dir/infra.yaml}, loaded. */
     public static Topology fromYaml(Path dir, String yaml) {
         Path file = dir.resolve("infra.yaml");
