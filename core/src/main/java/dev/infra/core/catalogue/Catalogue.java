@@ -2,6 +2,7 @@ package dev.infra.core.catalogue;
 
 import dev.infra.core.diag.Diagnostic;
 import dev.infra.core.diag.Diagnostics;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Names;
 import java.util.Collection;
@@ -76,15 +77,15 @@ public record Catalogue(Map<String, ResourceType> types) {
      * {@code network/security-group.web/rule.x} → {@code network.securityGroups.web}.
      */
     static String yamlPath(String address) {
-        String[] parts = address.split("/");
-        String path = key(parts[0]);
-        return parts[0].contains(".") || parts.length < 2 || !parts[1].contains(".") ? path : path + "." + key(parts[1]);
+        List<Address> path = Address.parse(address).path();
+        String component = key(path.get(0));
+        return path.get(0).key() != null || path.size() < 2 || path.get(1).key() == null ? component
+                : component + "." + key(path.get(1));
     }
 
     /** {@code kind.name} → {@code kinds.name}; a bare {@code kind} → {@code kind}, in camel case. */
-    private static String key(String part) {
-        int dot = part.indexOf('.');
-        return dot < 0 ? camel(part) : camel(part.substring(0, dot)) + "s" + part.substring(dot);
+    private static String key(Address segment) {
+        return segment.key() == null ? camel(segment.kind()) : camel(segment.kind()) + "s." + segment.key();
     }
 
     private static String camel(String kebab) {

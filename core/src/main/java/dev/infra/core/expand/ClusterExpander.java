@@ -1,17 +1,18 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Edge.Cluster;
 import dev.infra.core.topology.Edge.NodeGroup;
 import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code clusters:} → per cluster the cluster and node IAM roles with AWS's managed policies, the
@@ -41,19 +42,15 @@ public final class ClusterExpander implements ComponentExpander {
         return v;
     }
 
-    static String prefix(String cluster) {
-        return "cluster." + cluster;
-    }
-
     @Override
     public void expand(Topology topology, Expansion out) {
         topology.clusters().values().forEach(c -> cluster(topology, c, out));
     }
 
     private static void cluster(Topology t, Cluster c, Expansion out) {
-        String p = prefix(c.name());
-        String clusterRole = p + "/cluster-role";
-        String nodeRole = p + "/node-role";
+        Address p = Addresses.cluster(c.name());
+        Address clusterRole = p.child("cluster-role");
+        Address nodeRole = p.child("node-role");
         Partition partition = Partition.of(t.region());
         // IAM is global: the region in the name keeps copies of the stack in other regions apart.
         out.add(clusterRole, "aws_iam_role", c.name() + "-cluster-role", Map.of(
@@ -71,11 +68,11 @@ public final class ClusterExpander implements ComponentExpander {
                         managedPolicy(partition, "AmazonEKS_CNI_Policy"),
                         managedPolicy(partition, "AmazonEC2ContainerRegistryReadOnly"),
                         managedPolicy(partition, "AmazonSSMManagedInstanceCore"))), c.at());
-        out.add(p + "/node-instance-profile", "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
+        out.add(p.child("node-instance-profile"), "aws_iam_instance_profile", c.name() + "-node-profile", Map.of(
                 "name", out.name(c.name() + "-node-profile-" + t.region(), AwsRules.INSTANCE_PROFILE),
                 "roleName", Ref.id(nodeRole)), c.at());
 
-        String cluster = p + "/cluster";
+        Address cluster = Addresses.eksCluster(c.name());
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("name", out.name(c.name(), AwsRules.EKS_CLUSTER));
         attrs.put("version", c.version());
@@ -89,12 +86,12 @@ public final class ClusterExpander implements ComponentExpander {
         out.add(cluster, "aws_eks_cluster", c.name(), attrs, c.at());
 
         // With addons: false the in-cluster part is the user's (the binder defers the node groups until it runs).
-        String cilium = p + "/cilium";
+        Address cilium = p.child("cilium");
         if (c.addons()) {
             out.addUntagged(cilium, "helm_release", release(cluster, "kube-system", "cilium", CILIUM_REPOSITORY,
                     c.cniVersion(), false, ciliumValues()), Set.of(), c.at());
         }
-        Set<String> groups = new TreeSet<>();
+        Set<Address> groups = new HashSet<>();
         for (NodeGroup g : c.nodeGroups().values()) {
             Map<String, Object> ng = new LinkedHashMap<>();
             ng.put("clusterName", Ref.id(cluster));
@@ -106,7 +103,7 @@ public final class ClusterExpander implements ComponentExpander {
             ng.put("maxSize", (long) g.max());
             ng.put("desiredSize", (long) g.desired());
             ng.put("amiType", "AL2023_x86_64_STANDARD");
-            String group = p + "/node-group." + g.name();
+            Address group = p.child("node-group", g.name());
             // After Cilium: without a CNI the nodes stay NotReady and the group ends CREATE_FAILED.
             out.add(group, "aws_eks_node_group", c.name() + "-" + g.name(), ng,
                     c.addons() ? Set.of(cilium) : Set.of(), c.at());
@@ -116,13 +113,13 @@ public final class ClusterExpander implements ComponentExpander {
             return;
         }
         // With wait: its pods need Ready nodes, so it comes after the node groups.
-        out.addUntagged(p + "/ingress-nginx", "helm_release", release(cluster, "ingress-nginx", "ingress-nginx",
+        out.addUntagged(p.child("ingress-nginx"), "helm_release", release(cluster, "ingress-nginx", "ingress-nginx",
                 "https://kubernetes.github.io/ingress-nginx", c.ingressVersion(), true,
                 Map.of("controller", Map.of("service", Map.of("type", "NodePort",
                         "nodePorts", Map.of("http", (long) c.ingressNodePort()))))), groups, c.at());
     }
 
-    private static Map<String, Object> release(String cluster, String namespace, String chart, String repository,
+    private static Map<String, Object> release(Address cluster, String namespace, String chart, String repository,
                                                String version, boolean wait, Map<String, Object> values) {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("clusterName", Ref.id(cluster));

@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.HeldData;
@@ -35,10 +36,6 @@ import java.util.TreeMap;
 final class DataExpander implements ComponentExpander {
 
     static final int REDIS_PORT = 6379;
-
-    static String bucket(String name) {
-        return "bucket." + name;
-    }
 
     /** The S3 name of a topology bucket: given, or {@code <stack>-<name>-<region>}. */
     static String bucketName(Topology t, String name) {
@@ -96,7 +93,7 @@ final class DataExpander implements ComponentExpander {
         }
         attrs.put("kmsKeyArn", EncryptionExpander.keyArn());
         attrs.put("deletionProtection", t.deletionProtection());
-        out.add("table." + t.name(), "aws_dynamodb_table", "table-" + t.name(), attrs, t.at());
+        out.add(Addresses.table(t.name()), "aws_dynamodb_table", "table-" + t.name(), attrs, t.at());
     }
 
     private static void bucket(Topology t, Bucket b, Expansion out) {
@@ -133,8 +130,8 @@ final class DataExpander implements ComponentExpander {
         if (t.monitoring() != null && b.name().equals(t.monitoring().trailBucket())) {
             attrs.put("policy", cloudTrailPolicy(t, name));
         }
-        out.add(bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
-        Replication.bucket(b, bucket(b.name()), out);
+        out.add(Addresses.bucket(b.name()), "aws_s3_bucket", "bucket-" + b.name(), attrs, b.at());
+        Replication.bucket(b, Addresses.bucket(b.name()), out);
     }
 
     /**
@@ -187,14 +184,17 @@ final class DataExpander implements ComponentExpander {
     }
 
     private static void cache(Topology t, Cache c, Expansion out) {
-        String p = "cache." + c.name();
-        String sg = p + "/security-group";
+        Address p = Addresses.cache(c.name());
+        Address sg = p.child("security-group");
+        Address subnetGroup = p.child("subnet-group");
+        Address authToken = Addresses.authToken(c.name());
+        Address global = p.child("global");
         SecurityGroups.group(out, sg, "cache-" + c.name(), "Redis " + c.name() + ": from the cluster nodes only", Set.of(), c.at());
         for (String cluster : c.clientsFrom()) {
             SecurityGroups.rule(out, sg, "ingress", "tcp", REDIS_PORT, REDIS_PORT,
-                    Ref.to(ClusterExpander.prefix(cluster) + "/cluster", "clusterSecurityGroupId"), "nodes of cluster " + cluster, c.at());
+                    Ref.to(Addresses.eksCluster(cluster), "clusterSecurityGroupId"), "nodes of cluster " + cluster, c.at());
         }
-        out.add(p + "/subnet-group", "aws_elasticache_subnet_group", "cache-" + c.name(), Map.of(
+        out.add(subnetGroup, "aws_elasticache_subnet_group", "cache-" + c.name(), Map.of(
                 "name", out.name(c.name()),
                 "description", "infra stack " + t.stack() + " cache " + c.name(),
                 "subnetIds", Instances.subnets("private", t.network().zones())), c.at());
@@ -202,11 +202,11 @@ final class DataExpander implements ComponentExpander {
         if (secondary) {
             // The secondary takes the primary's AUTH token: its region's clients read that token from a replica of
             // the primary's secret (Secrets Manager replication, with this region's key), never a token of its own.
-            out.addUntagged(p + "/auth-token", "aws_secretsmanager_secret_replica", Map.of(
-                    "secretArn", Ref.in(t.placement().primary(), p + "/auth-token", "arn"),
+            out.addUntagged(authToken, "aws_secretsmanager_secret_replica", Map.of(
+                    "secretArn", Ref.in(t.placement().primary(), authToken, "arn"),
                     "kmsKeyId", EncryptionExpander.keyArn()), Set.of(), c.at());
         } else {
-            out.add(p + "/auth-token", "aws_secretsmanager_secret", "cache-" + c.name() + "-auth-token", Map.of(
+            out.add(authToken, "aws_secretsmanager_secret", "cache-" + c.name() + "-auth-token", Map.of(
                     "name", "infra/" + t.stack() + "/" + c.name() + "/redis-auth-token",
                     "description", "AUTH token of the Redis cache " + c.name() + " (generated; never leaves AWS)",
                     "kmsKeyId", EncryptionExpander.keyArn(),
@@ -221,37 +221,38 @@ final class DataExpander implements ComponentExpander {
         g.put("numCacheClusters", (long) (1 + c.replicas()));
         g.put("automaticFailover", c.replicas() > 0);
         g.put("multiAz", c.replicas() > 0);
-        g.put("subnetGroupName", Ref.id(p + "/subnet-group"));
+        g.put("subnetGroupName", Ref.id(subnetGroup));
         g.put("securityGroupIds", List.of(Ref.id(sg)));
         g.put("atRestEncryption", true);
         g.put("kmsKeyId", EncryptionExpander.keyArn());
         g.put("transitEncryption", true);
         if (secondary) {
             // A secondary takes its engine, version, node type and AUTH token from the Global Datastore.
-            g.put("globalReplicationGroupId", Ref.in(t.placement().primary(), p + "/global", "globalReplicationGroupId"));
+            g.put("globalReplicationGroupId", Ref.in(t.placement().primary(), global, "globalReplicationGroupId"));
         } else {
-            g.put("authTokenSecretArn", Ref.id(p + "/auth-token"));
+            g.put("authTokenSecretArn", Ref.id(authToken));
         }
-        out.add(p + "/replication-group", "aws_elasticache_replication_group", "cache-" + c.name(), g, c.at());
+        out.add(Addresses.replicationGroup(c.name()), "aws_elasticache_replication_group", "cache-" + c.name(), g, c.at());
         if (c.global() && t.placement().replicated() && !t.replica()) {
-            out.addUntagged(p + "/global", "aws_elasticache_global_replication_group", Map.of(
+            out.addUntagged(global, "aws_elasticache_global_replication_group", Map.of(
                     "globalReplicationGroupIdSuffix", out.name(c.name(), AwsRules.REPLICATION_GROUP),
-                    "primaryReplicationGroupId", Ref.id(p + "/replication-group"),
+                    "primaryReplicationGroupId", Ref.id(Addresses.replicationGroup(c.name())),
                     "description", "infra stack " + t.stack() + " cache " + c.name() + " across regions"), Set.of(), c.at());
         }
     }
 
     private static void service(Topology t, Service s, Expansion out) {
-        String p = "service." + s.name();
-        String sg = p + "/security-group";
+        Address p = Addresses.service(s.name());
+        Address sg = p.child("security-group");
+        Address template = p.child("launch-template");
         SecurityGroups.group(out, sg, "service-" + s.name(), "service " + s.name(), Set.of(), s.at());
         for (int port : s.ports()) {
             SecurityGroups.rule(out, sg, "ingress", "tcp", port, port, t.network().cidr(), "from the VPC", s.at());
         }
-        Instances.launchTemplate(out, p + "/launch-template", "service-" + s.name(), s.ami(), s.instanceType(),
+        Instances.launchTemplate(out, template, "service-" + s.name(), s.ami(), s.instanceType(),
                 serviceUserData(s), List.of(Ref.id(sg)), InstanceLogShipping.Source.containers(), s.at());
-        Instances.serverWithVolume(out, p + "/instance", p + "/data", p + "/data-attachment", "service-" + s.name(),
-                p + "/launch-template", s.instanceType(), t.region(), s.zone(), s.volumeSize(), s.at());
+        Instances.serverWithVolume(out, Addresses.instance(s.name()), p.child("data"), p.child("data-attachment"),
+                "service-" + s.name(), template, s.instanceType(), t.region(), s.zone(), s.volumeSize(), s.at());
     }
 
     /** Where the official images keep their data; other images get /data. */

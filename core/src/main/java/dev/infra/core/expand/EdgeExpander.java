@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Edge.Cluster;
@@ -26,10 +27,6 @@ import java.util.TreeMap;
  */
 final class EdgeExpander implements ComponentExpander {
 
-    static String alb(String name) {
-        return "load-balancer." + name + "/alb";
-    }
-
     @Override
     public void expand(Topology topology, Expansion out) {
         topology.loadBalancers().values().forEach(lb -> loadBalancer(topology, lb, out));
@@ -41,9 +38,11 @@ final class EdgeExpander implements ComponentExpander {
         }
     }
 
+    static final Address WAF_LOG_BUCKET = Addresses.FIREWALL.child("log-bucket");
+
     private static void loadBalancer(Topology t, LoadBalancer lb, Expansion out) {
-        String prefix = "load-balancer." + lb.name();
-        String sg = prefix + "/security-group";
+        Address prefix = Addresses.loadBalancer(lb.name());
+        Address sg = prefix.child("security-group");
         SecurityGroups.group(out, sg, "alb-" + lb.name(), "ALB " + lb.name(), Set.of(), lb.at());
         String from = lb.internetFacing() ? "0.0.0.0/0" : t.network().cidr();
         SecurityGroups.rule(out, sg, "ingress", "tcp", 80, 80, from, "HTTP", lb.at());
@@ -61,39 +60,39 @@ final class EdgeExpander implements ComponentExpander {
             attrs.put("accessLogsBucket", Ref.id(LoadBalancerLogging.BUCKET));
             attrs.put("accessLogsPrefix", LoadBalancerLogging.prefix(lb.name()));
         }
-        out.add(alb(lb.name()), "aws_lb", "alb-" + lb.name(), attrs, lb.at());
+        out.add(Addresses.alb(lb.name()), "aws_lb", "alb-" + lb.name(), attrs, lb.at());
         Cluster cluster = t.clusters().get(lb.cluster());
-        String tg = prefix + "/target-group";
+        Address tg = prefix.child("target-group");
         out.add(tg, "aws_lb_target_group", "tg-" + lb.name(), Map.of(
                 // The port in the name: a new port is a new group, made before the old one goes (create-before-destroy).
                 "name", out.name(lb.name() + "-" + cluster.ingressNodePort(), AwsRules.TARGET_GROUP),
                 "port", (long) cluster.ingressNodePort(),
                 "protocol", "HTTP",
-                "vpcId", Ref.id("network/vpc"),
+                "vpcId", Ref.id(Addresses.VPC),
                 "targetType", "instance",
                 "healthCheckPath", "/healthz"), lb.at());
         // The nodes register as their node groups' Auto Scaling groups launch them, and let the ALB reach the
         // ingress NodePort through the group EKS puts them in.
-        String clusterPrefix = ClusterExpander.prefix(cluster.name());
         for (String group : cluster.nodeGroups().keySet()) {
-            out.addUntagged(prefix + "/attachment." + group, "aws_autoscaling_attachment", Map.of(
-                    "autoScalingGroupName", Ref.to(clusterPrefix + "/node-group." + group, "autoScalingGroupName"),
+            out.addUntagged(prefix.child("attachment", group), "aws_autoscaling_attachment", Map.of(
+                    "autoScalingGroupName", Ref.to(Addresses.cluster(cluster.name()).child("node-group", group),
+                            "autoScalingGroupName"),
                     "targetGroupArn", Ref.id(tg)), Set.of(), lb.at());
         }
-        SecurityGroups.ruleOn(out, prefix + "/nodes", Ref.to(clusterPrefix + "/cluster", "clusterSecurityGroupId"),
+        SecurityGroups.ruleOn(out, prefix.child("nodes"), Ref.to(Addresses.eksCluster(cluster.name()), "clusterSecurityGroupId"),
                 "ingress", "tcp", cluster.ingressNodePort(), cluster.ingressNodePort(), Ref.id(sg),
                 "ALB " + lb.name() + " to the ingress NodePort", lb.at());
         Map<String, Object> forward = Map.of("type", "forward", "targetGroupArn", Ref.id(tg));
         Map<String, Object> http = new LinkedHashMap<>();
-        http.put("loadBalancerArn", Ref.id(alb(lb.name())));
+        http.put("loadBalancerArn", Ref.id(Addresses.alb(lb.name())));
         http.put("port", 80L);
         http.put("protocol", "HTTP");
         http.put("defaultAction", !lb.https() ? forward
                 : Map.of("type", "redirect", "port", "443", "protocol", "HTTPS"));
-        out.add(prefix + "/listener.http", "aws_lb_listener", "listener-" + lb.name() + "-http", http, lb.at());
+        out.add(prefix.child("listener", "http"), "aws_lb_listener", "listener-" + lb.name() + "-http", http, lb.at());
         if (lb.https()) {
-            out.add(prefix + "/listener.https", "aws_lb_listener", "listener-" + lb.name() + "-https", Map.of(
-                    "loadBalancerArn", Ref.id(alb(lb.name())),
+            out.add(prefix.child("listener", "https"), "aws_lb_listener", "listener-" + lb.name() + "-https", Map.of(
+                    "loadBalancerArn", Ref.id(Addresses.alb(lb.name())),
                     "port", 443L,
                     "protocol", "HTTPS",
                     "certificateArn", lb.domain() != null ? certificate(t, lb, prefix, out) : lb.certificateArn(),
@@ -107,22 +106,22 @@ final class EdgeExpander implements ComponentExpander {
      * in every region (ACM User Guide, "DNS validation"), so a replica's certificate is validated by the primary's
      * record and the replica makes none of its own.
      */
-    private static Ref certificate(Topology t, LoadBalancer lb, String prefix, Expansion out) {
-        String cert = prefix + "/certificate";
+    private static Ref certificate(Topology t, LoadBalancer lb, Address prefix, Expansion out) {
+        Address cert = prefix.child("certificate");
         out.add(cert, "aws_acm_certificate", "certificate-" + lb.name(), Map.of(
                 "domainName", lb.domain(),
                 "subjectAlternativeNames", List.of(),
                 "validationMethod", "DNS"), lb.at());
-        String record = prefix + "/certificate-record";
+        Address record = prefix.child("certificate-record");
         if (!t.replica()) {
             out.addUntagged(record, "aws_route53_record", Map.of(
-                    "zoneId", Ref.id("dns/zone"),
+                    "zoneId", Ref.id(Addresses.ZONE),
                     "name", Ref.to(cert, "validationRecordName"),
                     "type", Ref.to(cert, "validationRecordType"),
                     "values", List.of(Ref.to(cert, "validationRecordValue")),
                     "ttl", 300L), Set.of(), lb.at());
         }
-        String validation = prefix + "/certificate-validation";
+        Address validation = prefix.child("certificate-validation");
         out.addUntagged(validation, "aws_acm_certificate_validation", Map.of("certificateArn", Ref.id(cert)),
                 t.replica() ? Set.of() : Set.of(record), lb.at());
         return Ref.id(validation);
@@ -159,53 +158,55 @@ final class EdgeExpander implements ComponentExpander {
     }
 
     private static void firewall(Topology t, Firewall f, Expansion out) {
-        out.add("firewall/log-bucket", "aws_s3_bucket", "waf-logs", Map.of(
+        out.add(WAF_LOG_BUCKET, "aws_s3_bucket", "waf-logs", Map.of(
                 "bucket", f.logBucket(t),
                 "versioning", false,
                 "blockPublicAccess", true,
                 "lifecycleRules", List.of(DataExpander.housekeeping(false)),
                 "policy", wafLogPolicy(t, f.logBucket(t))), f.at());
-        out.add("firewall/web-acl", "aws_wafv2_web_acl", "web-acl", Map.of(
+        Address webAcl = Addresses.FIREWALL.child("web-acl");
+        out.add(webAcl, "aws_wafv2_web_acl", "web-acl", Map.of(
                 "name", out.name("web-acl"),
                 "scope", "REGIONAL",
                 "managedRuleGroups", f.managedRuleGroups(),
                 "rateLimit", (long) f.rateLimit()), f.at());
-        Ref acl = Ref.to("firewall/web-acl", "arn");
+        Ref acl = Ref.to(webAcl, "arn");
         for (String lb : t.loadBalancers().keySet()) {
-            out.addUntagged("firewall/association." + lb, "aws_wafv2_web_acl_association", Map.of(
+            out.addUntagged(Addresses.FIREWALL.child("association", lb), "aws_wafv2_web_acl_association", Map.of(
                     "webAclArn", acl,
-                    "resourceArn", Ref.id(alb(lb))), Set.of(), f.at());
+                    "resourceArn", Ref.id(Addresses.alb(lb))), Set.of(), f.at());
         }
-        out.addUntagged("firewall/logging", "aws_wafv2_logging_configuration", Map.of(
+        out.addUntagged(Addresses.FIREWALL.child("logging"), "aws_wafv2_logging_configuration", Map.of(
                 "webAclArn", acl,
-                "logDestination", Ref.to("firewall/log-bucket", "arn")), Set.of(), f.at());
+                "logDestination", Ref.to(WAF_LOG_BUCKET, "arn")), Set.of(), f.at());
     }
 
     private static void dns(Topology t, Dns d, Expansion out) {
         // One public zone for every region: a replica adds its records to the primary's.
         if (!t.replica()) {
-            out.add("dns/zone", "aws_route53_zone", "zone", Map.of(
+            out.add(Addresses.ZONE, "aws_route53_zone", "zone", Map.of(
                     "name", d.zone() + ".",
                     "comment", "infra stack " + t.stack()), d.at());
         }
         if (d.privateZone() != null) {
-            out.add("dns/private-zone", "aws_route53_zone", "private-zone", Map.of(
+            out.add(Addresses.PRIVATE_ZONE, "aws_route53_zone", "private-zone", Map.of(
                     "name", d.privateZone() + ".",
-                    "vpcId", Ref.id("network/vpc"),
+                    "vpcId", Ref.id(Addresses.VPC),
                     "comment", "infra stack " + t.stack() + " (private)"), d.at());
         }
         for (DnsRecord r : d.records()) {
             String zone = r.privateZone() ? d.privateZone() : d.zone();
             String fqdn = (r.name().equals("@") ? "" : r.name() + ".") + zone + ".";
-            String address = (r.privateZone() ? "dns/private-record." : "dns/record.") + r.name().replace('@', '_');
+            String key = r.name().replace('@', '_');
+            Address address = Addresses.DNS.child(r.privateZone() ? "private-record" : "record", key);
             Map<String, Object> record = new LinkedHashMap<>();
-            record.put("zoneId", r.privateZone() ? Ref.id("dns/private-zone") : Replication.shared(t, "dns/zone", "id"));
+            record.put("zoneId", r.privateZone() ? Ref.id(Addresses.PRIVATE_ZONE) : Replication.shared(t, Addresses.ZONE, "id"));
             record.put("name", fqdn);
             record.put("type", "A");
-            record.put("aliasDnsName", Ref.to(alb(r.loadBalancer()), "dnsName"));
-            record.put("aliasZoneId", Ref.to(alb(r.loadBalancer()), "canonicalHostedZoneId"));
+            record.put("aliasDnsName", Ref.to(Addresses.alb(r.loadBalancer()), "dnsName"));
+            record.put("aliasZoneId", Ref.to(Addresses.alb(r.loadBalancer()), "canonicalHostedZoneId"));
             if (!r.privateZone() && t.placement().replicated()) {
-                routed(t, d, r, address, record, out);
+                routed(t, d, r, key, record, out);
             }
             out.addUntagged(address, "aws_route53_record", record, Set.of(), r.at());
         }
@@ -216,12 +217,12 @@ final class EdgeExpander implements ComponentExpander {
      * (the primary's PRIMARY, each replica's SECONDARY) or latency. Each answers only while a health check on its
      * region's load balancer passes (Route 53 Developer Guide, "Configuring DNS failover").
      */
-    private static void routed(Topology t, Dns d, DnsRecord r, String address, Map<String, Object> record, Expansion out) {
+    private static void routed(Topology t, Dns d, DnsRecord r, String key, Map<String, Object> record, Expansion out) {
         boolean https = t.loadBalancers().get(r.loadBalancer()).https();
-        String check = address.replace("dns/record.", "dns/health-check.");
-        out.add(check, "aws_route53_health_check", "health-check-" + r.name().replace('@', '_'), Map.of(
+        Address check = Addresses.DNS.child("health-check", key);
+        out.add(check, "aws_route53_health_check", "health-check-" + key, Map.of(
                 "type", https ? "HTTPS" : "HTTP",
-                "fqdn", Ref.to(alb(r.loadBalancer()), "dnsName"),
+                "fqdn", Ref.to(Addresses.alb(r.loadBalancer()), "dnsName"),
                 "port", https ? 443L : 80L,
                 "resourcePath", d.healthCheckPath(),
                 "requestInterval", 30L,

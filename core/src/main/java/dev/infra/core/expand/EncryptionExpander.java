@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.Encryption;
 import dev.infra.core.topology.Partition;
@@ -13,23 +14,21 @@ import java.util.Set;
 /** {@code encryption:} → the stack's KMS key, its alias, and EBS encryption by default with it. */
 final class EncryptionExpander implements ComponentExpander {
 
-    static final String KEY = "encryption/key";
-
     /** The key's ARN, for everything encrypted with it. */
     static Ref keyArn() {
-        return Ref.to(KEY, "arn");
+        return Ref.to(Addresses.KEY, "arn");
     }
 
     /**
      * What anything that makes volumes waits for: with EBS encryption by default on, every volume,
      * root volumes included, is encrypted with the stack key once the setting is in place.
      */
-    static Set<String> volumesWait(Expansion out) {
+    static Set<Address> volumesWait(Expansion out) {
         Encryption e = out.topology().encryption();
         return e != null && e.ebsDefault() ? Set.of(EBS_DEFAULT) : Set.of();
     }
 
-    static final String EBS_DEFAULT = "encryption/ebs-default";
+    static final Address EBS_DEFAULT = Addresses.ENCRYPTION.child("ebs-default");
 
     /**
      * The services that encrypt with the key on the stack's behalf and so need it in the key policy:
@@ -77,14 +76,14 @@ final class EncryptionExpander implements ComponentExpander {
         String description = "infra stack " + topology.stack() + ": volumes, cluster secrets, data stores";
         if (topology.replica() && e.multiRegion()) {
             // The same key material in every region (rotation follows the primary); policy and aliases are per region.
-            out.add(KEY, "aws_kms_replica_key", "key", Map.of(
-                    "primaryKeyArn", Ref.in(topology.placement().primary(), KEY, "arn"),
+            out.add(Addresses.KEY, "aws_kms_replica_key", "key", Map.of(
+                    "primaryKeyArn", Ref.in(topology.placement().primary(), Addresses.KEY, "arn"),
                     "description", description,
                     "deletionWindowDays", (long) e.deletionWindowDays(),
                     "servicePrincipals", servicePrincipals(topology),
                     "serviceLinkedRoles", serviceLinkedRoles(topology)), e.at());
         } else {
-            out.add(KEY, "aws_kms_key", "key", Map.of(
+            out.add(Addresses.KEY, "aws_kms_key", "key", Map.of(
                     "description", description,
                     "enableKeyRotation", e.rotation(),
                     "multiRegion", e.multiRegion(),
@@ -92,9 +91,9 @@ final class EncryptionExpander implements ComponentExpander {
                     "servicePrincipals", servicePrincipals(topology),
                     "serviceLinkedRoles", serviceLinkedRoles(topology)), e.at());
         }
-        out.addUntagged("encryption/alias", "aws_kms_alias", Map.of(
+        out.addUntagged(Addresses.ENCRYPTION.child("alias"), "aws_kms_alias", Map.of(
                 "name", "alias/infra-" + topology.stack(),
-                "targetKeyId", Ref.id(KEY)), Set.of(), e.at());
+                "targetKeyId", Ref.id(Addresses.KEY)), Set.of(), e.at());
         if (e.ebsDefault()) {
             out.addUntagged(EBS_DEFAULT, "aws_ebs_encryption_by_default", Map.of(
                     "enabled", true,

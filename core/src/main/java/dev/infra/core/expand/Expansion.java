@@ -4,6 +4,7 @@ import dev.infra.core.catalogue.Rule;
 import dev.infra.core.diag.Diagnostics;
 import dev.infra.core.diag.InvalidInputException;
 import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.topology.Topology;
@@ -12,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Collects the resources components expand into, giving each the tags every resource carries:
@@ -55,8 +57,9 @@ public final class Expansion {
         return rule.fit(name(suffix));
     }
 
-    public void add(String address, String type, String nameSuffix, Map<String, Object> attributes,
-                    Set<String> dependsOn, SourceLocation origin) {
+    public void add(Address at, String type, String nameSuffix, Map<String, Object> attributes,
+                    Set<Address> dependsOn, SourceLocation origin) {
+        String address = at.toString();
         Map<String, Object> attrs = new LinkedHashMap<>(attributes);
         Map<String, String> tags = new LinkedHashMap<>(topology.tags());
         tags.put("Name", name(nameSuffix));
@@ -77,21 +80,29 @@ public final class Expansion {
             both.error(origin, address, message);
             throw new InvalidInputException(both.all());
         }
-        if (specs.put(address, new ResourceSpec(address, type, attrs, dependsOn, origin)) != null) {
-            throw new IllegalStateException("two resources expand to " + address);
-        }
+        put(new ResourceSpec(address, type, attrs, texts(dependsOn), origin));
     }
 
-    public void add(String address, String type, String nameSuffix, Map<String, Object> attributes, SourceLocation origin) {
+    public void add(Address address, String type, String nameSuffix, Map<String, Object> attributes, SourceLocation origin) {
         add(address, type, nameSuffix, attributes, Set.of(), origin);
     }
 
     /** A resource AWS cannot tag (an alias, an association, a record): found through state and its natural key. */
-    public void addUntagged(String address, String type, Map<String, Object> attributes, Set<String> dependsOn,
+    public void addUntagged(Address address, String type, Map<String, Object> attributes, Set<Address> dependsOn,
                             SourceLocation origin) {
-        if (specs.put(address, new ResourceSpec(address, type, attributes, dependsOn, origin)) != null) {
-            throw new IllegalStateException("two resources expand to " + address);
+        put(new ResourceSpec(address.toString(), type, attributes, texts(dependsOn), origin));
+    }
+
+    private void put(ResourceSpec spec) {
+        if (specs.put(spec.address(), spec) != null) {
+            throw new IllegalStateException("two resources expand to " + spec.address());
         }
+    }
+
+    private static Set<String> texts(Set<Address> addresses) {
+        Set<String> out = new TreeSet<>();
+        addresses.forEach(a -> out.add(a.toString()));
+        return out;
     }
 
     List<ResourceSpec> specs() {

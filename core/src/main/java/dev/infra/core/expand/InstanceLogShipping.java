@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data.InstanceLogs;
@@ -19,8 +20,8 @@ import java.util.TreeMap;
  */
 final class InstanceLogShipping {
 
-    static final String ROLE = "monitoring/instance-logs/role";
-    static final String PROFILE = "monitoring/instance-logs/profile";
+    static final Address ROLE = Addresses.MONITORING.child("instance-logs").child("role");
+    static final Address PROFILE = Addresses.MONITORING.child("instance-logs").child("profile");
     static final String AGENT_CONFIG = "/opt/aws/amazon-cloudwatch-agent/etc/infra.json";
 
     /** What an instance ships: its kind ({@code proxies} or {@code services}) and the files. */

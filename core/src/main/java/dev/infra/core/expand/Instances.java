@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.diag.SourceLocation;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.Capacity;
 import java.util.LinkedHashMap;
@@ -14,7 +15,7 @@ final class Instances {
     private Instances() {}
 
     /** {@code logs}: the files the instance's software writes, shipped with the CloudWatch agent when the topology says. */
-    static void launchTemplate(Expansion out, String address, String nameSuffix, String ami, String instanceType,
+    static void launchTemplate(Expansion out, Address address, String nameSuffix, String ami, String instanceType,
                                String userData, List<Ref> securityGroups, InstanceLogShipping.Source logs,
                                SourceLocation at) {
         Map<String, Object> attrs = new LinkedHashMap<>();
@@ -33,7 +34,7 @@ final class Instances {
     }
 
     /** A group on the template's latest version: a new template version rolls the group. */
-    static void group(Expansion out, String address, String nameSuffix, String launchTemplate, Capacity capacity,
+    static void group(Expansion out, Address address, String nameSuffix, Address launchTemplate, Capacity capacity,
                       List<Ref> subnets, List<Ref> targetGroups, SourceLocation at) {
         Map<String, Object> attrs = new LinkedHashMap<>();
         attrs.put("name", out.name(nameSuffix));
@@ -52,12 +53,12 @@ final class Instances {
      * encrypted volume that is a resource of its own, attached: replacing the instance re-attaches
      * the same volume.
      */
-    static void serverWithVolume(Expansion out, String instance, String volume, String attachment, String nameSuffix,
-                                 String launchTemplate, String instanceType, String region, String zone, int volumeSize,
+    static void serverWithVolume(Expansion out, Address instance, Address volume, Address attachment, String nameSuffix,
+                                 Address launchTemplate, String instanceType, String region, String zone, int volumeSize,
                                  SourceLocation at) {
         out.add(instance, "aws_instance", nameSuffix, Map.of(
                 "launchTemplateId", Ref.id(launchTemplate),
-                "subnetId", Ref.id("network/subnet.private-" + zone),
+                "subnetId", Ref.id(Addresses.subnet("private", zone)),
                 "instanceType", instanceType), at);
         out.add(volume, "aws_ebs_volume", nameSuffix + "-data", Map.of(
                 "availabilityZone", region + zone,
@@ -83,6 +84,6 @@ final class Instances {
     }
 
     static List<Ref> subnets(String kind, List<String> zones) {
-        return zones.stream().map(z -> Ref.id("network/subnet." + kind + "-" + z)).toList();
+        return zones.stream().map(z -> Ref.id(Addresses.subnet(kind, z))).toList();
     }
 }

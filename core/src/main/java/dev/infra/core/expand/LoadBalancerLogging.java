@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data;
 import dev.infra.core.topology.Partition;
@@ -22,7 +23,7 @@ import java.util.TreeMap;
  */
 final class LoadBalancerLogging {
 
-    static final String BUCKET = "monitoring/lb-log-bucket";
+    static final Address BUCKET = Addresses.MONITORING.child("lb-log-bucket");
     static final String SERVICE = "logdelivery.elasticloadbalancing";
 
     /**

@@ -3,6 +3,7 @@ package dev.infra.core.expand;
 import static dev.infra.core.expand.MonitoringExpander.col;
 
 import dev.infra.core.expand.MonitoringExpander.TableFormat;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data.LogArchive;
@@ -31,9 +32,9 @@ import java.util.TreeMap;
  */
 final class LogArchiveExpander implements ComponentExpander {
 
-    static final String BUCKET = "monitoring/log-archive";
-    static final String FLOW_LOG = "monitoring/flow-log";
-    static final String FINDINGS = "monitoring/guardduty-destination";
+    static final Address BUCKET = Addresses.MONITORING.child("log-archive");
+    static final Address FLOW_LOG = Addresses.MONITORING.child("flow-log");
+    static final Address FINDINGS = Addresses.MONITORING.child("guardduty-destination");
     static final String FLOW_FOLDER = "vpc-flow-logs/";
     static final String FINDINGS_FOLDER = "guardduty";
     /** The first hour partition projection offers: before any stack of this tool wrote a log. */
@@ -62,7 +63,7 @@ final class LogArchiveExpander implements ComponentExpander {
         Partition partition = Partition.of(t.region());
         if (flowLogs(t)) {
             Map<String, Object> f = new LinkedHashMap<>();
-            f.put("resourceId", Ref.id(NetworkExpander.VPC));
+            f.put("resourceId", Ref.id(Addresses.VPC));
             f.put("trafficType", "ALL");
             f.put("logDestinationType", "s3");
             f.put("logDestination", partition.arn("s3", "", "", bucket + "/" + FLOW_FOLDER));
@@ -77,7 +78,7 @@ final class LogArchiveExpander implements ComponentExpander {
             out.addUntagged(FINDINGS, "aws_guardduty_publishing_destination", Map.of(
                     "destinationType", "S3",
                     "destinationArn", partition.arn("s3", "", "", bucket + "/" + FINDINGS_FOLDER),
-                    "kmsKeyArn", EncryptionExpander.keyArn()), Set.of(BUCKET, "monitoring/guardduty"), l.at());
+                    "kmsKeyArn", EncryptionExpander.keyArn()), Set.of(BUCKET, MonitoringExpander.GUARDDUTY), l.at());
         }
         if (logGroups(t)) {
             logGroups(t, l, bucket, out);
@@ -92,17 +93,17 @@ final class LogArchiveExpander implements ComponentExpander {
     }
 
     /** The stack's log groups by their short name ({@code monitoring.logGroups}'s keys, {@code log-search}), and addresses. */
-    static Map<String, String> groups(Topology t) {
-        Map<String, String> out = new TreeMap<>();
-        t.monitoring().logGroups().keySet().forEach(name -> out.put(name, "monitoring/log-group." + name));
+    static Map<String, Address> groups(Topology t) {
+        Map<String, Address> out = new TreeMap<>();
+        t.monitoring().logGroups().keySet().forEach(name -> out.put(name, MonitoringExpander.logGroup(name)));
         if (t.monitoring().logSearch() != null && t.monitoring().logSearch().publishLogs()) {
             out.put("log-search", MonitoringExpander.SEARCH_LOG_GROUP);
         }
         return out;
     }
 
-    static final String FIREHOSE_ROLE = "monitoring/log-archive/firehose-role";
-    static final String LOGS_ROLE = "monitoring/log-archive/logs-role";
+    static final Address FIREHOSE_ROLE = BUCKET.child("firehose-role");
+    static final Address LOGS_ROLE = BUCKET.child("logs-role");
     static final String GROUPS_FOLDER = "cloudwatch";
 
     /** The delivery stream of a log group: {@code <stack>-logs-<group>}. */
@@ -147,7 +148,7 @@ final class LogArchiveExpander implements ComponentExpander {
                 "inlinePolicy", document(List.of(new TreeMap<>(Map.of("Effect", "Allow",
                         "Action", List.of("firehose:PutRecord", "firehose:PutRecordBatch"), "Resource", streams))))), l.at());
         groups(t).forEach((group, address) -> {
-            String stream = "monitoring/log-archive/stream." + group;
+            Address stream = BUCKET.child("stream", group);
             Map<String, Object> a = new LinkedHashMap<>();
             a.put("name", streamName(t, group));
             a.put("roleArn", Ref.to(FIREHOSE_ROLE, "arn"));
@@ -162,7 +163,7 @@ final class LogArchiveExpander implements ComponentExpander {
                     Map.of("type", "Decompression", "parameters", Map.of("CompressionFormat", "GZIP")),
                     Map.of("type", "AppendDelimiterToRecord", "parameters", Map.of())));
             out.add(stream, "aws_kinesis_firehose_delivery_stream", "logs-" + group, a, l.at());
-            out.addUntagged(address + "/subscription", "aws_cloudwatch_log_subscription_filter", Map.of(
+            out.addUntagged(address.child("subscription"), "aws_cloudwatch_log_subscription_filter", Map.of(
                     "logGroupName", Ref.id(address),
                     "name", "infra-log-archive",
                     "filterPattern", "",

@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.topology.Data.LoadBalancerLogs;
@@ -10,12 +11,12 @@ import dev.infra.core.topology.Network.NatGateways;
 import dev.infra.core.topology.Partition;
 import dev.infra.core.topology.Topology;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * {@code monitoring:} → a multi-region CloudTrail trail (log file validation, stack key) to its
@@ -27,9 +28,8 @@ import java.util.TreeSet;
  */
 final class MonitoringExpander implements ComponentExpander {
 
-    static final String TOPIC = "monitoring/alarm-topic";
+    static final Address TOPIC = Addresses.MONITORING.child("alarm-topic");
     static final String HIVE_OUTPUT = "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat";
-    static final String GLUE_DATABASE = "monitoring/glue-database";
 
     @Override
     public void expand(Topology t, Expansion out) {
@@ -40,15 +40,15 @@ final class MonitoringExpander implements ComponentExpander {
         // The primary's trail is multi-region: it already records a replica's calls (and AWS refuses a second trail
         // of the same name where the first one's shadow is).
         if (m.trailBucket() != null && !t.replica()) {
-            out.add("monitoring/trail", "aws_cloudtrail_trail", "trail", Map.of(
+            out.add(Addresses.MONITORING.child("trail"), "aws_cloudtrail_trail", "trail", Map.of(
                     "name", trailName(t),
-                    "s3BucketName", Ref.id(DataExpander.bucket(m.trailBucket())),
+                    "s3BucketName", Ref.id(Addresses.bucket(m.trailBucket())),
                     "isMultiRegionTrail", true,
                     "logFileValidation", true,
                     "kmsKeyArn", EncryptionExpander.keyArn(),
                     "logging", true), m.at());
         }
-        m.logGroups().forEach((name, days) -> out.add("monitoring/log-group." + name, "aws_cloudwatch_log_group",
+        m.logGroups().forEach((name, days) -> out.add(logGroup(name), "aws_cloudwatch_log_group",
                 "log-group-" + name, Map.of(
                         "name", "/infra/" + t.stack() + "/" + name,
                         "retentionDays", (long) days,
@@ -57,7 +57,7 @@ final class MonitoringExpander implements ComponentExpander {
             alarms(t, m, out);
         }
         if (m.guardDutyFrequency() != null) {
-            out.add("monitoring/guardduty", "aws_guardduty_detector", "guardduty", Map.of(
+            out.add(GUARDDUTY, "aws_guardduty_detector", "guardduty", Map.of(
                     "enable", true,
                     "findingPublishingFrequency", m.guardDutyFrequency()), m.at());
         }
@@ -78,6 +78,12 @@ final class MonitoringExpander implements ComponentExpander {
      * trail after R: a multi-region trail shows in every region of the account, and AWS refuses a second one of the
      * same name (TrailAlreadyExistsException) where the file region's is applied too.
      */
+    static final Address GUARDDUTY = Addresses.MONITORING.child("guardduty");
+
+    static Address logGroup(String name) {
+        return Addresses.MONITORING.child("log-group", name);
+    }
+
     static String trailName(Topology t) {
         boolean copy = !t.region().equals(t.fileRegion()) && !t.replica();
         return t.stack() + "-trail" + (copy ? "-" + t.region() : "");
@@ -92,21 +98,21 @@ final class MonitoringExpander implements ComponentExpander {
                     ? t.network().zones().subList(0, 1) : t.network().zones();
             for (String z : zones) {
                 alarm(out, "nat-" + z + "-errors", "AWS/NATGateway", "ErrorPortAllocation",
-                        Map.of("NatGatewayId", Ref.id("network/nat-gateway." + z)), "Sum", 0, "GreaterThanThreshold", m);
+                        Map.of("NatGatewayId", Ref.id(NetworkExpander.natGateway(z))), "Sum", 0, "GreaterThanThreshold", m);
             }
         }
         for (String lb : t.loadBalancers().keySet()) {
             alarm(out, "alb-" + lb + "-5xx", "AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count",
-                    Map.of("LoadBalancer", Ref.to(EdgeExpander.alb(lb), "arnSuffix")), "Sum", 10, "GreaterThanThreshold", m);
+                    Map.of("LoadBalancer", Ref.to(Addresses.alb(lb), "arnSuffix")), "Sum", 10, "GreaterThanThreshold", m);
         }
         if (t.egressProxy() != null) {
             alarm(out, "egress-proxy-capacity", "AWS/AutoScaling", "GroupInServiceInstances",
-                    Map.of("AutoScalingGroupName", Ref.id("egress-proxy/group")), "Minimum",
+                    Map.of("AutoScalingGroupName", Ref.id(Addresses.EGRESS_PROXY.child("group"))), "Minimum",
                     t.egressProxy().capacity().min(), "LessThanThreshold", m);
         }
         if (t.accessProxy() != null) {
             alarm(out, "access-proxy-capacity", "AWS/AutoScaling", "GroupInServiceInstances",
-                    Map.of("AutoScalingGroupName", Ref.id("access-proxy/group")), "Minimum",
+                    Map.of("AutoScalingGroupName", Ref.id(Addresses.ACCESS_PROXY.child("group"))), "Minimum",
                     t.accessProxy().capacity().min(), "LessThanThreshold", m);
         }
     }
@@ -125,11 +131,11 @@ final class MonitoringExpander implements ComponentExpander {
         a.put("comparisonOperator", comparison);
         a.put("alarmActions", List.of(Ref.id(TOPIC)));
         a.put("treatMissingData", "notBreaching");
-        out.add("monitoring/alarm." + name, "aws_cloudwatch_metric_alarm", "alarm-" + name, a, m.at());
+        out.add(Addresses.MONITORING.child("alarm", name), "aws_cloudwatch_metric_alarm", "alarm-" + name, a, m.at());
     }
 
     private static void logSearch(Topology t, LogSearch s, Monitoring m, Expansion out) {
-        String sg = "monitoring/log-search/security-group";
+        Address sg = Addresses.LOG_SEARCH.child("security-group");
         SecurityGroups.group(out, sg, "log-search", "OpenSearch: HTTPS from the VPC", Set.of(), m.at());
         SecurityGroups.rule(out, sg, "ingress", "tcp", 443, 443, t.network().cidr(), "HTTPS from the VPC", m.at());
         // One subnet per zone the domain spreads over: two or three zones when it has several nodes.
@@ -148,7 +154,7 @@ final class MonitoringExpander implements ComponentExpander {
         d.put("nodeToNodeEncryption", true);
         d.put("enforceHttps", true);
         d.put("tlsPolicy", "Policy-Min-TLS-1-2-2019-07");
-        Set<String> dependsOn = new TreeSet<>(Set.of(DataExpander.bucket(s.archiveBucket())));
+        Set<Address> dependsOn = new HashSet<>(Set.of(Addresses.bucket(s.archiveBucket())));
         Map<String, Object> published = new TreeMap<>();
         if (s.publishLogs()) {
             searchLogs(t, out, m);
@@ -157,12 +163,12 @@ final class MonitoringExpander implements ComponentExpander {
         }
         d.put("logPublishing", published);
         // The archive bucket holds the domain's snapshots; infra output prints the registration.
-        out.add("monitoring/log-search", "aws_opensearch_domain", "log-search", d, dependsOn, m.at());
+        out.add(Addresses.LOG_SEARCH, "aws_opensearch_domain", "log-search", d, dependsOn, m.at());
         snapshotRole(t, s, out, m);
     }
 
-    static final String SEARCH_LOG_GROUP = "monitoring/log-search/log-group";
-    static final String SEARCH_LOG_POLICY = "monitoring/log-search/log-policy";
+    static final Address SEARCH_LOG_GROUP = Addresses.LOG_SEARCH.child("log-group");
+    static final Address SEARCH_LOG_POLICY = Addresses.LOG_SEARCH.child("log-policy");
     /** The logs a domain publishes besides audit logs (which need fine-grained access control). */
     static final List<String> SEARCH_LOG_TYPES = List.of("ES_APPLICATION_LOGS", "INDEX_SLOW_LOGS", "SEARCH_SLOW_LOGS");
     static final long SEARCH_LOG_RETENTION_DAYS = 30;
@@ -198,8 +204,6 @@ final class MonitoringExpander implements ComponentExpander {
                         "Statement", List.of(statement))))), Set.of(SEARCH_LOG_GROUP), m.at());
     }
 
-    static final String SNAPSHOT_ROLE = "monitoring/log-search/snapshot-role";
-
     /**
      * The role OpenSearch writes its manual snapshots to the archive bucket with (OpenSearch Service Developer Guide,
      * "Creating index snapshots": trusted by es.amazonaws.com; s3:ListBucket on the bucket, Get/Put/DeleteObject in
@@ -219,7 +223,7 @@ final class MonitoringExpander implements ComponentExpander {
                         "Resource", buckets.stream().map(b -> b + "/*").toList())),
                 new TreeMap<>(Map.of("Effect", "Allow", "Action", List.of("kms:Decrypt", "kms:GenerateDataKey"),
                         "Resource", "*", "Condition", Map.of("StringLike", Map.of("kms:ViaService", "s3.*." + partition.dnsSuffix())))));
-        out.add(SNAPSHOT_ROLE, "aws_iam_role", "log-search-snapshots", Map.of(
+        out.add(Addresses.SNAPSHOT_ROLE, "aws_iam_role", "log-search-snapshots", Map.of(
                 "name", out.name("log-search-snapshots", AwsRules.IAM_ROLE),
                 "assumeRolePolicy", ClusterExpander.trust(partition.servicePrincipal("es")),
                 "managedPolicyArns", List.of(),
@@ -241,13 +245,13 @@ final class MonitoringExpander implements ComponentExpander {
 
     private static void athena(Topology t, Monitoring m, Expansion out) {
         String results = DataExpander.bucketName(t, m.athenaBucket());
-        out.add("monitoring/athena-workgroup", "aws_athena_workgroup", "athena", Map.of(
+        out.add(Addresses.ATHENA_WORKGROUP, "aws_athena_workgroup", "athena", Map.of(
                 "name", out.name("logs"),
                 "outputLocation", "s3://" + results + "/athena-results/",
                 "kmsKeyArn", EncryptionExpander.keyArn(),
-                "enforceConfiguration", true), Set.of(DataExpander.bucket(m.athenaBucket())), m.at());
+                "enforceConfiguration", true), Set.of(Addresses.bucket(m.athenaBucket())), m.at());
         String database = t.stack().replace('-', '_') + "_logs";
-        out.addUntagged(GLUE_DATABASE, "aws_glue_catalog_database", Map.of(
+        out.addUntagged(Addresses.GLUE_DATABASE, "aws_glue_catalog_database", Map.of(
                 "name", database,
                 "description", "infra stack " + t.stack() + ": every log, queryable with Athena"), Set.of(), m.at());
         if (m.trailBucket() != null) {
@@ -262,7 +266,7 @@ final class MonitoringExpander implements ComponentExpander {
                             col("readonly", "string"), col("eventtype", "string"), col("recipientaccountid", "string")),
                     new TableFormat("com.amazon.emr.cloudtrail.CloudTrailInputFormat", HIVE_OUTPUT,
                             "com.amazon.emr.hive.serde.CloudTrailSerde", Map.of()),
-                    Set.of(DataExpander.bucket(m.trailBucket())), m);
+                    Set.of(Addresses.bucket(m.trailBucket())), m);
         }
         if (t.firewall() != null) {
             glueTable(out, "waf", "s3://" + t.firewall().logBucket(t) + "/AWSLogs/",
@@ -270,7 +274,7 @@ final class MonitoringExpander implements ComponentExpander {
                             col("terminatingruleid", "string"), col("terminatingruletype", "string"), col("action", "string"),
                             col("httpsourcename", "string"), col("httpsourceid", "string"),
                             col("httprequest", "struct<clientip:string,country:string,uri:string,args:string,httpmethod:string,requestid:string>")),
-                    TableFormat.JSON, Set.of("firewall/log-bucket"), m);
+                    TableFormat.JSON, Set.of(EdgeExpander.WAF_LOG_BUCKET), m);
         }
         if (m.loadBalancerLogs() != null) {
             glueTable(out, "alb", "s3://" + LoadBalancerLogging.bucketName(t) + "/", ALB_COLUMNS,
@@ -320,7 +324,7 @@ final class MonitoringExpander implements ComponentExpander {
     }
 
     private static void glueTable(Expansion out, String name, String location, List<Map<String, Object>> columns,
-                                  TableFormat format, Set<String> dependsOn, Monitoring m) {
+                                  TableFormat format, Set<Address> dependsOn, Monitoring m) {
         glueTable(out, name, location, columns, List.of(), format, Map.of(), dependsOn, m);
     }
 
@@ -330,9 +334,9 @@ final class MonitoringExpander implements ComponentExpander {
      */
     static void glueTable(Expansion out, String name, String location, List<Map<String, Object>> columns,
                           List<Map<String, Object>> partitionKeys, TableFormat format, Map<String, Object> parameters,
-                          Set<String> dependsOn, Monitoring m) {
+                          Set<Address> dependsOn, Monitoring m) {
         Map<String, Object> a = new LinkedHashMap<>();
-        a.put("databaseName", Ref.id(GLUE_DATABASE));
+        a.put("databaseName", Ref.id(Addresses.GLUE_DATABASE));
         a.put("name", name);
         a.put("location", location);
         a.put("columns", columns);
@@ -344,6 +348,6 @@ final class MonitoringExpander implements ComponentExpander {
         Map<String, Object> p = new TreeMap<>(parameters);
         p.put("infra.region", out.topology().region());
         a.put("parameters", p);
-        out.addUntagged("monitoring/glue-table." + name, "aws_glue_catalog_table", a, dependsOn, m.at());
+        out.addUntagged(Addresses.glueTable(name), "aws_glue_catalog_table", a, dependsOn, m.at());
     }
 }

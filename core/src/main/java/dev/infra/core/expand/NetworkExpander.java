@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Network;
 import dev.infra.core.topology.Network.NatGateways;
@@ -7,11 +8,11 @@ import dev.infra.core.topology.Network.Rule;
 import dev.infra.core.topology.Network.SecurityGroup;
 import dev.infra.core.topology.Topology;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * {@code network:} → VPC, internet gateway, a public and a private subnet per zone, Elastic IPs and
@@ -20,20 +21,15 @@ import java.util.TreeSet;
  */
 final class NetworkExpander implements ComponentExpander {
 
-    static final String VPC = "network/vpc";
-    static final String IGW = "network/internet-gateway";
-    static final String PUBLIC_RT = "network/route-table.public";
+    static final Address IGW = Addresses.NETWORK.child("internet-gateway");
+    static final Address PUBLIC_RT = Addresses.NETWORK.child("route-table", "public");
 
-    static String subnet(String kind, String zone) {
-        return "network/subnet." + kind + "-" + zone;
+    static Address natGateway(String zone) {
+        return Addresses.NETWORK.child("nat-gateway", zone);
     }
 
-    static String natGateway(String zone) {
-        return "network/nat-gateway." + zone;
-    }
-
-    static String securityGroup(String name) {
-        return "network/security-group." + name;
+    static Address securityGroup(String name) {
+        return Addresses.NETWORK.child("security-group", name);
     }
 
     @Override
@@ -43,25 +39,25 @@ final class NetworkExpander implements ComponentExpander {
             return;
         }
         String region = topology.region();
-        out.add(VPC, "aws_vpc", "vpc", Map.of(
+        out.add(Addresses.VPC, "aws_vpc", "vpc", Map.of(
                 "cidrBlock", n.cidr(),
                 "enableDnsSupport", true,
                 "enableDnsHostnames", n.enableDnsHostnames()), n.at());
-        out.add(IGW, "aws_internet_gateway", "igw", Map.of("vpcId", Ref.id(VPC)), n.at());
+        out.add(IGW, "aws_internet_gateway", "igw", Map.of("vpcId", Ref.id(Addresses.VPC)), n.at());
 
         List<String> zones = n.zones();
-        List<String> publicSubnetIds = new ArrayList<>();
+        List<Address> publicSubnets = new ArrayList<>();
         for (int i = 0; i < zones.size(); i++) {
             String z = zones.get(i);
             for (String kind : List.of("public", "private")) {
                 String cidr = (kind.equals("public") ? n.publicSubnets() : n.privateSubnets()).get(i);
-                out.add(subnet(kind, z), "aws_subnet", "subnet-" + kind + "-" + z, Map.of(
-                        "vpcId", Ref.id(VPC),
+                out.add(Addresses.subnet(kind, z), "aws_subnet", "subnet-" + kind + "-" + z, Map.of(
+                        "vpcId", Ref.id(Addresses.VPC),
                         "cidrBlock", cidr,
                         "availabilityZone", region + z,
                         "mapPublicIpOnLaunch", kind.equals("public")), n.at());
             }
-            publicSubnetIds.add(subnet("public", z));
+            publicSubnets.add(Addresses.subnet("public", z));
         }
 
         List<String> natZones = switch (n.natGateways()) {
@@ -70,29 +66,29 @@ final class NetworkExpander implements ComponentExpander {
             case NONE -> List.of();
         };
         for (String z : natZones) {
-            String eip = "network/eip.nat-" + z;
+            Address eip = Addresses.NETWORK.child("eip", "nat-" + z);
             out.add(eip, "aws_eip", "eip-nat-" + z, Map.of("domain", "vpc"), n.at());
             // The gateway needs the internet gateway attached first, or AWS fails it.
             out.add(natGateway(z), "aws_nat_gateway", "nat-" + z, Map.of(
-                    "subnetId", Ref.id(subnet("public", z)),
+                    "subnetId", Ref.id(Addresses.subnet("public", z)),
                     "allocationId", Ref.id(eip),
                     "connectivityType", "public"), Set.of(IGW), n.at());
         }
 
         out.add(PUBLIC_RT, "aws_route_table", "rt-public", Map.of(
-                "vpcId", Ref.id(VPC),
+                "vpcId", Ref.id(Addresses.VPC),
                 "routes", List.of(route("gatewayId", Ref.id(IGW))),
-                "subnetIds", publicSubnetIds.stream().map(Ref::id).toList()), n.at());
+                "subnetIds", publicSubnets.stream().map(Ref::id).toList()), n.at());
         for (String z : zones) {
             List<Object> routes = new ArrayList<>();
             if (n.natGateways() != NatGateways.NONE) {
                 String natZone = n.natGateways() == NatGateways.SINGLE ? natZones.get(0) : z;
                 routes.add(route("natGatewayId", Ref.id(natGateway(natZone))));
             }
-            out.add("network/route-table.private-" + z, "aws_route_table", "rt-private-" + z, Map.of(
-                    "vpcId", Ref.id(VPC),
+            out.add(Addresses.NETWORK.child("route-table", "private-" + z), "aws_route_table", "rt-private-" + z, Map.of(
+                    "vpcId", Ref.id(Addresses.VPC),
                     "routes", routes,
-                    "subnetIds", List.of(Ref.id(subnet("private", z)))), n.at());
+                    "subnetIds", List.of(Ref.id(Addresses.subnet("private", z)))), n.at());
         }
 
         n.securityGroups().values().forEach(g -> securityGroup(g, out));
@@ -106,7 +102,7 @@ final class NetworkExpander implements ComponentExpander {
     }
 
     private static void securityGroup(SecurityGroup g, Expansion out) {
-        Set<String> deps = new TreeSet<>();
+        Set<Address> deps = new HashSet<>();
         g.dependsOn().forEach(d -> deps.add(securityGroup(d)));
         SecurityGroups.group(out, securityGroup(g.name()), g.name(), g.description(), deps, g.at());
         rules(g, "ingress", g.ingress(), out);

@@ -1,5 +1,6 @@
 package dev.infra.core.expand;
 
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.topology.Edge.AccessProxy;
 import dev.infra.core.topology.Edge.EgressProxy;
@@ -32,14 +33,15 @@ final class ProxyExpander implements ComponentExpander {
     }
 
     private static void egress(Topology t, EgressProxy p, Expansion out) {
-        String sg = "egress-proxy/security-group";
+        Address sg = Addresses.EGRESS_PROXY.child("security-group");
+        Address template = Addresses.EGRESS_PROXY.child("launch-template");
         SecurityGroups.group(out, sg, "egress-proxy", "Squid egress proxy", Set.of(), p.at());
         SecurityGroups.rule(out, sg, "ingress", "tcp", p.port(), p.port(), t.network().cidr(),
                 "proxy clients in the VPC", p.at());
-        Instances.launchTemplate(out, "egress-proxy/launch-template", "egress-proxy", p.ami(), p.instanceType(),
+        Instances.launchTemplate(out, template, "egress-proxy", p.ami(), p.instanceType(),
                 squidUserData(t.network().cidr(), p.port(), p.allowedDomains()), List.of(Ref.id(sg)),
                 InstanceLogShipping.Source.squid(), p.at());
-        Instances.group(out, "egress-proxy/group", "egress-proxy", "egress-proxy/launch-template", p.capacity(),
+        Instances.group(out, Addresses.EGRESS_PROXY.child("group"), "egress-proxy", template, p.capacity(),
                 Instances.subnets("public", t.network().zones()), List.of(), p.at());
     }
 
@@ -65,36 +67,41 @@ final class ProxyExpander implements ComponentExpander {
     }
 
     private static void access(Topology t, AccessProxy p, Expansion out) {
-        String sg = "access-proxy/security-group";
+        Address sg = Addresses.ACCESS_PROXY.child("security-group");
+        Address template = Addresses.ACCESS_PROXY.child("launch-template");
+        Address group = Addresses.ACCESS_PROXY.child("group");
         SecurityGroups.group(out, sg, "access-proxy", "Teleport proxy: the Teleport ports only", Set.of(), p.at());
         for (String cidr : p.allowedCidrs()) {
             for (int port : TELEPORT_PROXY_PORTS) {
                 SecurityGroups.rule(out, sg, "ingress", "tcp", port, port, cidr, "Teleport", p.at());
             }
         }
-        Instances.launchTemplate(out, "access-proxy/launch-template", "access-proxy", p.ami(), p.instanceType(),
+        Instances.launchTemplate(out, template, "access-proxy", p.ami(), p.instanceType(),
                 teleportUserData(t, "proxy"), List.of(Ref.id(sg)), InstanceLogShipping.Source.teleport(), p.at());
-        Instances.group(out, "access-proxy/group", "access-proxy", "access-proxy/launch-template", p.capacity(),
+        Instances.group(out, group, "access-proxy", template, p.capacity(),
                 Instances.subnets("public", t.network().zones()), List.of(), p.at());
         if (p.capacity().cpuTarget() > 0) {
             Map<String, Object> policy = new LinkedHashMap<>();
-            policy.put("autoScalingGroupName", Ref.id("access-proxy/group"));
+            policy.put("autoScalingGroupName", Ref.id(group));
             policy.put("name", out.name("access-proxy-cpu"));
             policy.put("targetCpu", (long) p.capacity().cpuTarget());
-            out.addUntagged("access-proxy/scaling-policy", "aws_autoscaling_policy", policy, Set.of(), p.at());
+            out.addUntagged(Addresses.ACCESS_PROXY.child("scaling-policy"), "aws_autoscaling_policy", policy, Set.of(), p.at());
         }
 
-        String authSg = "access-proxy/auth-security-group";
+        Address authSg = Addresses.ACCESS_PROXY.child("auth-security-group");
+        Address authTemplate = Addresses.ACCESS_PROXY.child("auth-launch-template");
         SecurityGroups.group(out, authSg, "teleport-auth", "Teleport auth servers: from the proxies only", Set.of(), p.at());
         SecurityGroups.rule(out, authSg, "ingress", "tcp", TELEPORT_AUTH_PORT, TELEPORT_AUTH_PORT, Ref.id(sg),
                 "Teleport proxies", p.at());
-        Instances.launchTemplate(out, "access-proxy/auth-launch-template", "teleport-auth", p.ami(),
+        Instances.launchTemplate(out, authTemplate, "teleport-auth", p.ami(),
                 p.authServers().instanceType(), teleportUserData(t, "auth"), List.of(Ref.id(authSg)),
                 InstanceLogShipping.Source.teleport(), p.at());
         List<String> zones = t.network().zones();
         for (int i = 0; i < p.authServers().count(); i++) {
-            Instances.serverWithVolume(out, "access-proxy/auth-server." + i, "access-proxy/auth-data." + i,
-                    "access-proxy/auth-data-attachment." + i, "teleport-auth-" + i, "access-proxy/auth-launch-template",
+            String n = String.valueOf(i);
+            Instances.serverWithVolume(out, Addresses.ACCESS_PROXY.child("auth-server", n),
+                    Addresses.ACCESS_PROXY.child("auth-data", n), Addresses.ACCESS_PROXY.child("auth-data-attachment", n),
+                    "teleport-auth-" + i, authTemplate,
                     p.authServers().instanceType(), t.region(), zones.get(i % zones.size()), p.authServers().volumeSize(), p.at());
         }
     }

@@ -1,6 +1,7 @@
 package dev.infra.core.expand;
 
 import dev.infra.core.catalogue.AwsRules;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
@@ -30,14 +31,14 @@ final class Replication {
     private Replication() {}
 
     /** In a replica, {@code address} of the primary's state; else the region's own. */
-    static Ref shared(Topology t, String address, String attribute) {
+    static Ref shared(Topology t, Address address, String attribute) {
         return t.replica() ? Ref.in(t.placement().primary(), address, attribute) : Ref.to(address, attribute);
     }
 
     /** The replica of the primary's table in this region (DynamoDB global tables, version 2019.11.21). */
     static void tableReplica(Table table, Expansion out) {
         Topology t = out.topology();
-        out.addUntagged("table." + table.name(), "aws_dynamodb_table_replica", Map.of(
+        out.addUntagged(Addresses.table(table.name()), "aws_dynamodb_table_replica", Map.of(
                 "tableName", out.name(table.name()),
                 "sourceRegion", t.placement().primary(),
                 "kmsKeyId", EncryptionExpander.keyArn(),
@@ -49,12 +50,12 @@ final class Replication {
      * A replicated bucket: in the primary, the role S3 replicates with (one per configuration, so the primary owns
      * it and every replica's rule names it); in a replica, its rule in the primary bucket's configuration.
      */
-    static void bucket(Bucket b, String address, Expansion out) {
+    static void bucket(Bucket b, Address address, Expansion out) {
         Topology t = out.topology();
         if (!b.replicate() || !t.placement().replicated()) {
             return;
         }
-        String role = address + "/replication-role";
+        Address role = address.child("replication-role");
         if (t.replica()) {
             Map<String, Object> rule = new LinkedHashMap<>();
             rule.put("bucket", Ref.in(t.placement().primary(), address, "bucket"));
@@ -65,7 +66,7 @@ final class Replication {
             rule.put("deleteMarkerReplication", true);
             // The bucket encrypts with the stack key: its replicas are encrypted with this region's.
             rule.put("replicaKmsKeyArn", EncryptionExpander.keyArn());
-            out.addUntagged(address + "/replication", "aws_s3_bucket_replication_rule", rule, Set.of(), b.at());
+            out.addUntagged(address.child("replication"), "aws_s3_bucket_replication_rule", rule, Set.of(), b.at());
             return;
         }
         Partition partition = Partition.of(t.region());

@@ -13,13 +13,25 @@ public record Ref(String address, String attribute, String region) {
         return new Ref(address, attribute, null);
     }
 
+    public static Ref to(Address address, String attribute) {
+        return to(address.toString(), attribute);
+    }
+
     public static Ref id(String address) {
         return new Ref(address, "id", null);
+    }
+
+    public static Ref id(Address address) {
+        return id(address.toString());
     }
 
     /** A ref to {@code address} in another region's state. */
     public static Ref in(String region, String address, String attribute) {
         return new Ref(address, attribute, region);
+    }
+
+    public static Ref in(String region, Address address, String attribute) {
+        return in(region, address.toString(), attribute);
     }
 
     public boolean local() {

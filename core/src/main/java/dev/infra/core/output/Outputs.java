@@ -1,6 +1,8 @@
 package dev.infra.core.output;
 
+import dev.infra.core.expand.Addresses;
 import dev.infra.core.expand.ClusterExpander;
+import dev.infra.core.model.Address;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
@@ -46,32 +48,32 @@ public final class Outputs {
     /** Output name → value; values absent from the state (not yet applied) are left out. */
     public static Map<String, Object> of(Topology topology, State state) {
         Map<String, Object> out = new LinkedHashMap<>();
-        put(out, "vpc_id", id(state, "network/vpc"));
-        put(out, "kms_key_arn", attr(state, "encryption/key", "arn"));
+        put(out, "vpc_id", id(state, Addresses.VPC));
+        put(out, "kms_key_arn", attr(state, Addresses.KEY, "arn"));
         topology.loadBalancers().keySet().forEach(lb ->
-                put(out, "load_balancer_" + lb + "_dns_name", attr(state, "load-balancer." + lb + "/alb", "dnsName")));
+                put(out, "load_balancer_" + lb + "_dns_name", attr(state, Addresses.alb(lb), "dnsName")));
         if (topology.dns() != null) {
-            put(out, "dns_zone_id", id(state, "dns/zone"));
+            put(out, "dns_zone_id", id(state, Addresses.ZONE));
             // What the parent domain must delegate to: until it does, ACM cannot validate and nothing resolves.
-            put(out, "dns_name_servers", attr(state, "dns/zone", "nameServers"));
-            put(out, "dns_private_zone_id", id(state, "dns/private-zone"));
+            put(out, "dns_name_servers", attr(state, Addresses.ZONE, "nameServers"));
+            put(out, "dns_private_zone_id", id(state, Addresses.PRIVATE_ZONE));
         }
-        topology.tables().keySet().forEach(tb -> put(out, "table_" + tb + "_name", id(state, "table." + tb)));
-        topology.buckets().keySet().forEach(b -> put(out, "bucket_" + b + "_name", id(state, "bucket." + b)));
+        topology.tables().keySet().forEach(tb -> put(out, "table_" + tb + "_name", id(state, Addresses.table(tb))));
+        topology.buckets().keySet().forEach(b -> put(out, "bucket_" + b + "_name", id(state, Addresses.bucket(b))));
         topology.caches().keySet().forEach(c -> {
-            String g = "cache." + c + "/replication-group";
+            Address g = Addresses.replicationGroup(c);
             put(out, "cache_" + c + "_endpoint", attr(state, g, "primaryEndpoint"));
             put(out, "cache_" + c + "_reader_endpoint", attr(state, g, "readerEndpoint"));
-            put(out, "cache_" + c + "_auth_token_secret", id(state, "cache." + c + "/auth-token"));
+            put(out, "cache_" + c + "_auth_token_secret", id(state, Addresses.authToken(c)));
         });
         topology.services().keySet().forEach(sv ->
-                put(out, "service_" + sv + "_private_ip", attr(state, "service." + sv + "/instance", "privateIp")));
+                put(out, "service_" + sv + "_private_ip", attr(state, Addresses.instance(sv), "privateIp")));
         if (topology.monitoring() != null && topology.monitoring().logSearch() != null) {
-            Object endpoint = attr(state, "monitoring/log-search", "endpoint");
+            Object endpoint = attr(state, Addresses.LOG_SEARCH, "endpoint");
             put(out, "log_search_endpoint", endpoint);
-            String bucket = id(state, "bucket." + topology.monitoring().logSearch().archiveBucket());
+            String bucket = id(state, Addresses.bucket(topology.monitoring().logSearch().archiveBucket()));
             put(out, "log_search_archive_bucket", bucket);
-            Object role = attr(state, "monitoring/log-search/snapshot-role", "arn");
+            Object role = attr(state, Addresses.SNAPSHOT_ROLE, "arn");
             put(out, "log_search_snapshot_role", role);
             if (endpoint != null && bucket != null && role != null) {
                 // OpenSearch Service Developer Guide, "Registering a manual snapshot repository": from inside the VPC,
@@ -83,18 +85,18 @@ public final class Outputs {
             }
         }
         if (topology.monitoring() != null && topology.monitoring().athenaBucket() != null) {
-            put(out, "athena_workgroup", id(state, "monitoring/athena-workgroup"));
-            String database = id(state, "monitoring/glue-database");
+            put(out, "athena_workgroup", id(state, Addresses.ATHENA_WORKGROUP));
+            String database = id(state, Addresses.GLUE_DATABASE);
             put(out, "athena_database", database);
             List<String> queries = database == null ? List.of() : QUERIES.entrySet().stream()
-                    .filter(q -> state.resources().containsKey("monitoring/glue-table." + q.getKey()))
+                    .filter(q -> state.resources().containsKey(Addresses.glueTable(q.getKey()).toString()))
                     .map(q -> q.getValue().replace("<table>", database + "." + q.getKey())).toList();
             if (!queries.isEmpty()) {
                 out.put("athena_queries", queries);
             }
         }
         for (Cluster c : topology.clusters().values()) {
-            String p = "cluster." + c.name() + "/cluster";
+            Address p = Addresses.eksCluster(c.name());
             Object endpoint = attr(state, p, "endpoint");
             put(out, "cluster_" + c.name() + "_name", id(state, p));
             put(out, "cluster_" + c.name() + "_endpoint", endpoint);
@@ -137,13 +139,13 @@ public final class Outputs {
         }
     }
 
-    private static String id(State state, String address) {
-        ResourceState r = state.resources().get(address);
+    private static String id(State state, Address address) {
+        ResourceState r = state.resources().get(address.toString());
         return r == null ? null : r.id();
     }
 
-    private static Object attr(State state, String address, String attribute) {
-        ResourceState r = state.resources().get(address);
+    private static Object attr(State state, Address address, String attribute) {
+        ResourceState r = state.resources().get(address.toString());
         return r == null ? null : r.attributes().get(attribute);
     }
 }

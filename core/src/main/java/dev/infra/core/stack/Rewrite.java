@@ -1,5 +1,6 @@
 package dev.infra.core.stack;
 
+import dev.infra.core.model.Address;
 import dev.infra.core.model.Ref;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.model.Values;
@@ -86,10 +87,9 @@ public record Rewrite(String primary, String replica, List<Row> rows) {
         return "";
     }
 
-    /** The component of an address: {@code network/subnet.a} → network, {@code bucket.static/replication} → bucket.static. */
+    /** By the address's component: {@code network/subnet.a} → network, {@code bucket.static/replication} → bucket.static. */
     private static void add(Map<String, Map<How, List<String>>> byComponent, String address, How how, String detail) {
-        int slash = address.indexOf('/');
-        String component = slash < 0 ? address : address.substring(0, slash);
+        String component = Address.parse(address).component().toString();
         byComponent.computeIfAbsent(component, c -> new TreeMap<>()).computeIfAbsent(how, h -> new ArrayList<>()).add(detail);
     }
 

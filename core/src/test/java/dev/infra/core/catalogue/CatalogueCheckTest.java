@@ -93,4 +93,16 @@ class CatalogueCheckTest {
         assertThat(LB.schema().unordered()).containsExactly("subnetIds");
         assertThat(LB.schema().forcesReplacement("name")).isTrue();
     }
+
+    /** A problem is reported at the topology key the resource came from, read off its address. */
+    @Test
+    void theYamlPathOfAnAddress() {
+        assertThat(Catalogue.yamlPath("load-balancer.internal/alb")).isEqualTo("loadBalancers.internal");
+        assertThat(Catalogue.yamlPath("network/security-group.web/rule.ingress-tcp-80-10.0.0.0_16"))
+                .isEqualTo("network.securityGroups.web");
+        assertThat(Catalogue.yamlPath("network/vpc")).isEqualTo("network");
+        assertThat(Catalogue.yamlPath("bucket.static")).isEqualTo("buckets.static");
+        assertThat(Catalogue.yamlPath("access-proxy/auth-server.0")).isEqualTo("accessProxy.authServers.0");
+        assertThat(Catalogue.yamlPath("monitoring/log-group.apps/subscription")).isEqualTo("monitoring.logGroups.apps");
+    }
 }

@@ -1,5 +1,7 @@
 package dev.infra.core.expand;
 
+import static dev.infra.core.testing.Fixtures.expanded;
+import static dev.infra.core.testing.Fixtures.small;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.infra.core.graph.ResourceGraph;
@@ -8,6 +10,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.output.Outputs;
 import dev.infra.core.state.ResourceState;
 import dev.infra.core.state.State;
+import dev.infra.core.topology.Topology;
 import dev.infra.core.topology.TopologyLoader;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +20,10 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The seed's cluster: cluster → Cilium → node groups → ingress in the graph; addons: false leaves the cluster part out. */
+/**
+ * The seed's cluster: cluster → Cilium → node groups → ingress in the graph; addons: false leaves the cluster part out.
+ * A small cluster's resources; a replica's cluster on the primary's roles.
+ */
 class ClusterExpanderTest {
 
     @TempDir
@@ -94,5 +100,69 @@ class ClusterExpanderTest {
         assertThat(after.get("cluster.apps/node-group.general").dependencies()).doesNotContain("cluster.apps/cilium");
         assertThat(after).containsKey("load-balancer.public/attachment.general");
         assertThat(Outputs.of(installed.topology(), state)).doesNotContainKey("cluster_apps_cni");
+    }
+
+    static final String SMALL = """
+            clusters:
+              apps:
+                version: "1.30"
+                endpointPublicAccess: true
+                nodeGroups:
+                  general: {min: 2, max: 4}
+                  batch: {instanceTypes: [c5.xlarge], min: 0, max: 3, desired: 1}
+            """;
+
+    @Test
+    void aSmallClustersRolesClusterNodeGroupsAndReleases() throws IOException {
+        Map<String, ResourceSpec> specs = expanded(small(dir, SMALL));
+        assertThat(specs.keySet()).filteredOn(a -> a.startsWith("cluster.")).containsExactlyInAnyOrder(
+                "cluster.apps/cluster-role", "cluster.apps/node-role", "cluster.apps/node-instance-profile",
+                "cluster.apps/cluster", "cluster.apps/cilium", "cluster.apps/node-group.general",
+                "cluster.apps/node-group.batch", "cluster.apps/ingress-nginx");
+        // IAM is global: the region in the names keeps the stack's copies in other regions apart.
+        assertThat(specs.get("cluster.apps/cluster-role").attributes()).containsEntry("name", "shop-apps-cluster-us-east-1")
+                .containsEntry("assumeRolePolicy", ClusterExpander.trust("eks.amazonaws.com"))
+                .containsEntry("managedPolicyArns", List.of("arn:aws:iam::aws:policy/AmazonEKSClusterPolicy"));
+        assertThat(specs.get("cluster.apps/node-role").attributes()).containsEntry("name", "shop-apps-node-us-east-1")
+                .containsEntry("path", "/").containsEntry("assumeRolePolicy", ClusterExpander.trust("ec2.amazonaws.com"));
+        assertThat(specs.get("cluster.apps/node-instance-profile").attributes())
+                .containsEntry("roleName", Ref.id("cluster.apps/node-role"));
+
+        List<Ref> privateSubnets = List.of(Ref.id("network/subnet.private-a"), Ref.id("network/subnet.private-b"));
+        ResourceSpec cluster = specs.get("cluster.apps/cluster");
+        assertThat(cluster.type()).isEqualTo("aws_eks_cluster");
+        assertThat(cluster.attributes()).containsEntry("name", "shop-apps").containsEntry("version", "1.30")
+                .containsEntry("roleArn", Ref.to("cluster.apps/cluster-role", "arn"))
+                .containsEntry("subnetIds", privateSubnets)
+                .containsEntry("secretsKmsKeyArn", Ref.to("encryption/key", "arn"))
+                .containsEntry("bootstrapSelfManagedAddons", false)
+                .containsEntry("endpointPrivateAccess", true).containsEntry("endpointPublicAccess", true);
+
+        ResourceSpec batch = specs.get("cluster.apps/node-group.batch");
+        assertThat(batch.attributes()).containsEntry("clusterName", Ref.id("cluster.apps/cluster"))
+                .containsEntry("name", "shop-apps-batch").containsEntry("nodeRoleArn", Ref.to("cluster.apps/node-role", "arn"))
+                .containsEntry("subnetIds", privateSubnets).containsEntry("instanceTypes", List.of("c5.xlarge"))
+                .containsEntry("minSize", 0L).containsEntry("maxSize", 3L).containsEntry("desiredSize", 1L);
+        assertThat(specs.get("cluster.apps/node-group.general").attributes())
+                .containsEntry("instanceTypes", List.of("m5.large")).containsEntry("desiredSize", 2L);
+        // After Cilium, and after the routes of its subnets (RouteOrdering): instances run their user data once.
+        assertThat(batch.dependsOn()).containsExactlyInAnyOrder("cluster.apps/cilium", "network/route-table.private-a",
+                "network/route-table.private-b");
+        assertThat(specs.get("cluster.apps/ingress-nginx").dependsOn())
+                .containsExactlyInAnyOrder("cluster.apps/node-group.batch", "cluster.apps/node-group.general");
+    }
+
+    /** A replica makes its own cluster and node groups, on the primary's roles and instance profile. */
+    @Test
+    void aReplicasClusterUsesThePrimarysRoles() throws IOException {
+        Topology primary = small(dir, SMALL).withReplicas(List.of("eu-west-2"));
+        Map<String, ResourceSpec> r = expanded(primary.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b"),
+                List.of("eu-west-2")));
+        assertThat(r).doesNotContainKeys("cluster.apps/cluster-role", "cluster.apps/node-role",
+                "cluster.apps/node-instance-profile");
+        assertThat(r.get("cluster.apps/cluster").attributes())
+                .containsEntry("roleArn", Ref.in("us-east-1", "cluster.apps/cluster-role", "arn"));
+        assertThat(r.get("cluster.apps/node-group.general").attributes())
+                .containsEntry("nodeRoleArn", Ref.in("us-east-1", "cluster.apps/node-role", "arn"));
     }
 }

@@ -38,11 +38,11 @@ class InstanceLogsTest {
         });
         assertThat((String) specs.get("access-proxy/launch-template").attributes().get("userData"))
                 .contains("  log:\n    output: /var/log/teleport/teleport.log\n");
-        String policy = (String) specs.get(InstanceLogShipping.ROLE).attributes().get("inlinePolicy");
+        String policy = (String) specs.get(InstanceLogShipping.ROLE.toString()).attributes().get("inlinePolicy");
         assertThat(policy).contains("\"logs:CreateLogStream\"", "\"logs:PutLogEvents\"")
                 .contains("arn:aws:logs:*:${infra:account}:log-group:/infra/shop/applications:*",
                         "arn:aws:logs:*:${infra:account}:log-group:/infra/shop/proxies:*");
-        assertThat(specs.get(InstanceLogShipping.PROFILE).attributes()).containsEntry("roleName", Ref.id(InstanceLogShipping.ROLE));
+        assertThat(specs.get(InstanceLogShipping.PROFILE.toString()).attributes()).containsEntry("roleName", Ref.id(InstanceLogShipping.ROLE));
     }
 
     @Test
@@ -51,7 +51,7 @@ class InstanceLogsTest {
         Files.writeString(file, Files.readString(Path.of("../samples/seed-architecture.yaml"))
                 .replace("  instanceLogs: {proxies: proxies, services: applications}\n", ""));
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(dev.infra.core.topology.TopologyLoader.load(file).topology());
-        assertThat(specs).doesNotContainKeys(InstanceLogShipping.ROLE, InstanceLogShipping.PROFILE);
+        assertThat(specs).doesNotContainKeys(InstanceLogShipping.ROLE.toString(), InstanceLogShipping.PROFILE.toString());
         assertThat(specs.get("egress-proxy/launch-template").attributes()).doesNotContainKey("iamInstanceProfileArn");
         assertThat((String) specs.get("access-proxy/launch-template").attributes().get("userData"))
                 .doesNotContain("amazon-cloudwatch-agent", "output: /var/log/teleport");

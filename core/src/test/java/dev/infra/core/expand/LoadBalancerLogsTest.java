@@ -42,7 +42,7 @@ class LoadBalancerLogsTest {
                 + "\"Sid\":\"ElbAccessLogsWrite\"}],\"Version\":\"2012-10-17\"}");
 
         for (String lb : List.of("public", "internal")) {
-            assertThat(specs.get(EdgeExpander.alb(lb)).attributes())
+            assertThat(specs.get(Addresses.alb(lb).toString()).attributes())
                     .containsEntry("accessLogsBucket", Ref.id("monitoring/lb-log-bucket"))
                     .containsEntry("accessLogsPrefix", lb);
         }

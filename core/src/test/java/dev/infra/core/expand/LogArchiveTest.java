@@ -30,7 +30,7 @@ class LogArchiveTest {
     @Test
     void theSeedArchivesFlowLogsAndFindingsInTheRegionsBucket() {
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(SEED);
-        ResourceSpec bucket = specs.get(LogArchiveExpander.BUCKET);
+        ResourceSpec bucket = specs.get(LogArchiveExpander.BUCKET.toString());
         assertThat(bucket.attributes()).containsEntry("bucket", "shop-logs-us-east-1")
                 .containsEntry("kmsKeyArn", Ref.to("encryption/key", "arn"))
                 .containsEntry("lifecycleRules", List.of(Map.of("id", "expire-logs", "prefix", "", "expirationDays", 365L),
@@ -43,16 +43,16 @@ class LogArchiveTest {
                 .contains("\"aws:SourceArn\":\"arn:aws:guardduty:us-east-1:${infra:account}:detector/*\"")
                 .contains("\"aws:SourceArn\":\"arn:aws:logs:us-east-1:${infra:account}:*\"");
 
-        assertThat(specs.get(LogArchiveExpander.FLOW_LOG).attributes())
+        assertThat(specs.get(LogArchiveExpander.FLOW_LOG.toString()).attributes())
                 .containsEntry("resourceId", Ref.id("network/vpc"))
                 .containsEntry("logDestinationType", "s3")
                 .containsEntry("logDestination", "arn:aws:s3:::shop-logs-us-east-1/vpc-flow-logs/")
                 .containsEntry("destinationOptions", Map.of("fileFormat", "parquet", "hiveCompatiblePartitions", false,
                         "perHourPartition", true));
-        ResourceSpec findings = specs.get(LogArchiveExpander.FINDINGS);
+        ResourceSpec findings = specs.get(LogArchiveExpander.FINDINGS.toString());
         assertThat(findings.attributes()).containsEntry("destinationArn", "arn:aws:s3:::shop-logs-us-east-1/guardduty")
                 .containsEntry("kmsKeyArn", Ref.to("encryption/key", "arn"));
-        assertThat(findings.dependsOn()).contains("monitoring/guardduty", LogArchiveExpander.BUCKET);
+        assertThat(findings.dependsOn()).contains("monitoring/guardduty", LogArchiveExpander.BUCKET.toString());
         assertThat(specs.get("encryption/key").attributes().get("servicePrincipals")).isEqualTo(List.of(
                 "cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "delivery.logs.amazonaws.com",
                 "guardduty.amazonaws.com", "logs.us-east-1.amazonaws.com"));
@@ -97,35 +97,35 @@ class LogArchiveTest {
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(SEED);
         for (String[] g : List.of(new String[] {"applications", "monitoring/log-group.applications"},
                 new String[] {"proxies", "monitoring/log-group.proxies"},
-                new String[] {"log-search", MonitoringExpander.SEARCH_LOG_GROUP})) {
+                new String[] {"log-search", MonitoringExpander.SEARCH_LOG_GROUP.toString()})) {
             String stream = "monitoring/log-archive/stream." + g[0];
             assertThat(specs.get(g[1] + "/subscription").attributes())
                     .containsEntry("logGroupName", Ref.id(g[1]))
                     .containsEntry("filterPattern", "")
                     .containsEntry("destinationArn", Ref.to(stream, "arn"))
-                    .containsEntry("roleArn", Ref.to(LogArchiveExpander.LOGS_ROLE, "arn"));
+                    .containsEntry("roleArn", Ref.to(LogArchiveExpander.LOGS_ROLE.toString(), "arn"));
             assertThat(specs.get(stream).attributes()).containsEntry("name", "shop-logs-" + g[0])
-                    .containsEntry("bucketArn", Ref.to(LogArchiveExpander.BUCKET, "arn"))
+                    .containsEntry("bucketArn", Ref.to(LogArchiveExpander.BUCKET.toString(), "arn"))
                     .containsEntry("prefix", "cloudwatch/" + g[0] + "/!{timestamp:yyyy/MM/dd}/")
                     .containsEntry("compressionFormat", "GZIP")
-                    .containsEntry("roleArn", Ref.to(LogArchiveExpander.FIREHOSE_ROLE, "arn"));
+                    .containsEntry("roleArn", Ref.to(LogArchiveExpander.FIREHOSE_ROLE.toString(), "arn"));
         }
-        assertThat((String) specs.get(LogArchiveExpander.FIREHOSE_ROLE).attributes().get("assumeRolePolicy"))
+        assertThat((String) specs.get(LogArchiveExpander.FIREHOSE_ROLE.toString()).attributes().get("assumeRolePolicy"))
                 .contains("\"Service\":\"firehose.amazonaws.com\"", "\"sts:ExternalId\":\"${infra:account}\"");
-        assertThat((String) specs.get(LogArchiveExpander.FIREHOSE_ROLE).attributes().get("inlinePolicy"))
+        assertThat((String) specs.get(LogArchiveExpander.FIREHOSE_ROLE.toString()).attributes().get("inlinePolicy"))
                 .contains("arn:aws:s3:::shop-logs-us-east-1/cloudwatch*");
-        assertThat((String) specs.get(LogArchiveExpander.LOGS_ROLE).attributes().get("inlinePolicy"))
+        assertThat((String) specs.get(LogArchiveExpander.LOGS_ROLE.toString()).attributes().get("inlinePolicy"))
                 .contains("arn:aws:firehose:*:${infra:account}:deliverystream/shop-logs-*");
     }
 
     @Test
     void theDomainPublishesItsLogsToItsGroupWhichOpenSearchMayWrite() {
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(SEED);
-        Ref group = Ref.to(MonitoringExpander.SEARCH_LOG_GROUP, "arn");
+        Ref group = Ref.to(MonitoringExpander.SEARCH_LOG_GROUP.toString(), "arn");
         assertThat(specs.get("monitoring/log-search").attributes().get("logPublishing")).isEqualTo(Map.of(
                 "ES_APPLICATION_LOGS", group, "INDEX_SLOW_LOGS", group, "SEARCH_SLOW_LOGS", group));
-        assertThat(specs.get(MonitoringExpander.SEARCH_LOG_GROUP).attributes()).containsEntry("name", "/infra/shop/log-search");
-        assertThat((String) specs.get(MonitoringExpander.SEARCH_LOG_POLICY).attributes().get("policyDocument"))
+        assertThat(specs.get(MonitoringExpander.SEARCH_LOG_GROUP.toString()).attributes()).containsEntry("name", "/infra/shop/log-search");
+        assertThat((String) specs.get(MonitoringExpander.SEARCH_LOG_POLICY.toString()).attributes().get("policyDocument"))
                 .contains("\"Service\":\"es.amazonaws.com\"")
                 .contains("\"Resource\":\"arn:aws:logs:us-east-1:${infra:account}:log-group:/infra/shop/log-search:*\"")
                 .contains("\"aws:SourceArn\":\"arn:aws:es:us-east-1:${infra:account}:domain/shop-logs\"");
@@ -136,19 +136,19 @@ class LogArchiveTest {
     void aReplicaArchivesInItsOwnBucket() {
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(
                 SEED.asReplica("eu-west-2", "10.1.0.0/16", List.of("a", "b", "c"), ReplicationTest.REPLICAS));
-        assertThat(specs.get(LogArchiveExpander.BUCKET).attributes()).containsEntry("bucket", "shop-logs-eu-west-2");
-        assertThat(specs.get(LogArchiveExpander.FLOW_LOG).attributes())
+        assertThat(specs.get(LogArchiveExpander.BUCKET.toString()).attributes()).containsEntry("bucket", "shop-logs-eu-west-2");
+        assertThat(specs.get(LogArchiveExpander.FLOW_LOG.toString()).attributes())
                 .containsEntry("logDestination", "arn:aws:s3:::shop-logs-eu-west-2/vpc-flow-logs/");
         assertThat(specs.get("monitoring/glue-table.vpc_flow").attributes().get("location"))
                 .isEqualTo("s3://shop-logs-eu-west-2/vpc-flow-logs/AWSLogs/${infra:account}/vpcflowlogs/eu-west-2/");
         assertThat(parameters(specs.get("monitoring/glue-table.guardduty").attributes().get("parameters")))
                 .containsEntry("infra.region", "eu-west-2");
         // The roles are the primary's (IAM is global): the replica's streams write with them.
-        assertThat(specs).doesNotContainKey(LogArchiveExpander.FIREHOSE_ROLE);
+        assertThat(specs).doesNotContainKey(LogArchiveExpander.FIREHOSE_ROLE.toString());
         assertThat(specs.get("monitoring/log-archive/stream.applications").attributes())
-                .containsEntry("roleArn", Ref.in("us-east-1", LogArchiveExpander.FIREHOSE_ROLE, "arn"));
+                .containsEntry("roleArn", Ref.in("us-east-1", LogArchiveExpander.FIREHOSE_ROLE.toString(), "arn"));
         assertThat((String) ReplicationTest.byAddress(SEED.withReplicas(ReplicationTest.REPLICAS))
-                .get(LogArchiveExpander.FIREHOSE_ROLE).attributes().get("inlinePolicy"))
+                .get(LogArchiveExpander.FIREHOSE_ROLE.toString()).attributes().get("inlinePolicy"))
                 .contains("arn:aws:s3:::shop-logs-us-east-1/cloudwatch*", "arn:aws:s3:::shop-logs-eu-west-2/cloudwatch*");
     }
 
@@ -161,11 +161,11 @@ class LogArchiveTest {
                         "logArchive: {expirationDays: 365, flowLogs: false, guardDutyFindings: false, logGroups: false}")
                 .replace("archiveBucket: buckets.elk-logs}", "archiveBucket: buckets.elk-logs, publishLogs: false}"));
         Map<String, ResourceSpec> specs = ReplicationTest.byAddress(TopologyLoader.load(file).topology());
-        assertThat(specs).containsKey(LogArchiveExpander.BUCKET).doesNotContainKeys(LogArchiveExpander.FLOW_LOG,
-                LogArchiveExpander.FINDINGS, "monitoring/glue-table.vpc_flow", "monitoring/glue-table.guardduty",
-                MonitoringExpander.SEARCH_LOG_GROUP, MonitoringExpander.SEARCH_LOG_POLICY, LogArchiveExpander.FIREHOSE_ROLE,
+        assertThat(specs).containsKey(LogArchiveExpander.BUCKET.toString()).doesNotContainKeys(LogArchiveExpander.FLOW_LOG.toString(),
+                LogArchiveExpander.FINDINGS.toString(), "monitoring/glue-table.vpc_flow", "monitoring/glue-table.guardduty",
+                MonitoringExpander.SEARCH_LOG_GROUP.toString(), MonitoringExpander.SEARCH_LOG_POLICY.toString(), LogArchiveExpander.FIREHOSE_ROLE.toString(),
                 "monitoring/log-group.applications/subscription", "monitoring/glue-table.cloudwatch");
-        assertThat(specs.get(LogArchiveExpander.BUCKET).attributes()).doesNotContainKey("policy");
+        assertThat(specs.get(LogArchiveExpander.BUCKET.toString()).attributes()).doesNotContainKey("policy");
         assertThat(specs.get("monitoring/log-search").attributes()).containsEntry("logPublishing", Map.of());
         assertThat(specs.get("encryption/key").attributes().get("servicePrincipals")).isEqualTo(List.of(
                 "cloudtrail.amazonaws.com", "cloudwatch.amazonaws.com", "logs.us-east-1.amazonaws.com"));
