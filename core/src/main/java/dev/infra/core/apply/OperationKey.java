@@ -29,22 +29,17 @@ record OperationKey(String address, Kind kind) implements Comparable<OperationKe
     /** Compares the text forms without building them (the graph compares nodes at every edge it adds). */
     @Override
     public int compareTo(OperationKey o) {
-        String k = text(kind);
-        String ok = text(o.kind);
-        int n = address.length() + 1 + k.length();
-        int on = o.address.length() + 1 + ok.length();
-        for (int i = 0; i < Math.min(n, on); i++) {
-            char a = charAt(address, k, i);
-            char b = charAt(o.address, ok, i);
-            if (a != b) {
-                return a - b;
-            }
+        int c = address.compareTo(o.address);
+        if (c == 0) {
+            return text(kind).compareTo(text(o.kind));
         }
-        return n - on;
-    }
-
-    private static char charAt(String address, String kind, int i) {
-        return i < address.length() ? address.charAt(i) : i == address.length() ? '#' : kind.charAt(i - address.length() - 1);
+        // One address a prefix of the other: the shorter's '#' meets the longer's next character.
+        int shorter = Math.min(address.length(), o.address.length());
+        if (address.length() != o.address.length() && address.regionMatches(0, o.address, 0, shorter)) {
+            int next = address.length() > shorter ? address.charAt(shorter) - '#' : '#' - o.address.charAt(shorter);
+            return next != 0 ? next : toString().compareTo(o.toString());
+        }
+        return c;
     }
 
     private static String text(Kind kind) {

@@ -16,6 +16,7 @@ import dev.infra.core.plan.ResourceChange;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
@@ -256,6 +257,21 @@ class OperationGraphTest {
             assertThat(keys.stream().map(OperationKey::toString).toList())
                     .isEqualTo(keys.stream().map(OperationKey::toString).sorted().toList())
                     .containsExactly("vpc (duplicate v-2)#delete", "vpc#create", "vpc#delete", "vpc-b#update");
+            Random random = new Random(1);
+            for (int i = 0; i < 10_000; i++) {
+                OperationKey a = randomKey(random);
+                OperationKey b = randomKey(random);
+                assertThat(Integer.signum(a.compareTo(b))).as("%s vs %s", a, b)
+                        .isEqualTo(Integer.signum(a.toString().compareTo(b.toString())));
+            }
+        }
+
+        private static OperationKey randomKey(Random random) {
+            StringBuilder address = new StringBuilder();
+            for (int n = random.nextInt(5); n >= 0; n--) {
+                address.append("ab-/ .#".charAt(random.nextInt(7)));
+            }
+            return new OperationKey(address.toString(), TypicalDurations.Kind.values()[random.nextInt(3)]);
         }
     }
 }
