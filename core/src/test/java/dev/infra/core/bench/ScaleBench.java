@@ -28,9 +28,9 @@ import java.util.Map;
 
 /**
  * The engine at scale (bench/scale): for each size, security groups of 40 rules each, planned and applied with the
- * real {@link Planner}, Applier and {@link LocalBackend} against the in-memory {@link FakeCloud}, then planned again
- * (no change). Prints wall time, process CPU, peak heap and the bytes the process wrote (state and journal: nothing
- * else writes) per resource.
+ * real {@link Planner}, Applier and {@link LocalBackend} against the in-memory {@link FakeCloud}, planned again
+ * (no change), then destroyed. Prints wall time, process CPU, peak heap and the bytes the process wrote (state and
+ * journal: nothing else writes) per resource.
  */
 public final class ScaleBench {
 
@@ -71,7 +71,22 @@ public final class ScaleBench {
         if (noChange.hasChanges()) {
             throw new IllegalStateException("the plan after apply still has changes");
         }
-        System.out.printf("%6d resources: state file %d bytes%n%n", n, Files.size(backend.file()));
+        long stateBytes = Files.size(backend.file());
+
+        // A destroy plan orders every delete after its dependents': the operation graph's delete rule at full size.
+        Phase destroyPlan = Phase.start();
+        Plan destroy = new Planner(registry, OtherRegions.NONE).plan(ResourceGraph.build(List.of()),
+                backend.read().orElseThrow(), "d", true, DataOptIn.NONE);
+        destroyPlan.print(n, "destroy plan");
+
+        Phase destroyApply = Phase.start();
+        ApplyResult destroyed = engine.apply(destroy, backend.read().orElseThrow(),
+                new Engine.ApplyOptions(10, Duration.ofMinutes(5), e -> { }), OtherRegions.NONE);
+        if (!destroyed.ok() || destroyed.deleted() != n) {
+            throw new IllegalStateException("destroy of " + n + " failed: " + destroyed);
+        }
+        destroyApply.print(n, "destroy");
+        System.out.printf("%6d resources: state file %d bytes%n%n", n, stateBytes);
     }
 
     /** Groups of {@link #RULES_PER_GROUP} rules, each rule naming its group by ref; about {@code size} in all. */
