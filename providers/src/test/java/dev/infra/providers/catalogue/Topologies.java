@@ -79,7 +79,7 @@ final class Topologies {
     static List<Path> small() {
         return List.of(Path.of("../samples/network.yaml"), fixture("network"), fixture("network-no-nat"),
                 fixture("network-single-nat"), fixture("network-two-zones"), fixture("no-network"),
-                fixture("backend-s3"), fixture("certificate-other-region"));
+                fixture("backend-s3"));
     }
 
     private static Path fixture(String name) {
