@@ -250,13 +250,15 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     }
 
     /**
-     * The attributes {@code spec} sets that differ from {@code now} as the planner compares them (sets as sets, numbers
-     * by value), skipping computed and write-only ones: what an update has to change, read against AWS's current
-     * state rather than the engine's {@code changed} (state may lag behind).
+     * The attributes of {@code changed} that still differ between {@code spec} and {@code now} (AWS's resource read
+     * again) as the planner compares them: for an update whose resource another operation may have changed since the
+     * plan (a secondary follows its primary's change), so that what is done already is not asked again. Never more
+     * than {@code changed}: see {@link ResourceProvider#update}.
      */
-    protected final Set<String> differing(LiveResource now, ResourceSpec spec) {
+    protected final Set<String> differing(LiveResource now, ResourceSpec spec, Set<String> changed) {
         Set<String> out = new java.util.TreeSet<>();
-        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), now.attributes()).forEach(c -> out.add(c.name()));
+        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), now.attributes()).stream()
+                .map(c -> c.name()).filter(changed::contains).forEach(out::add);
         return out;
     }
 

@@ -186,7 +186,7 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
         updateTags(now, spec,
                 put -> call("TagResource", () -> athena().tagResource(b -> b.resourceARN(arn).tags(athenaTags(put)))),
                 keys -> call("UntagResource", () -> athena().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
-        Set<String> differ = differing(now, spec);
+        Set<String> differ = differing(now, spec, changed);
         if (differ.contains(OUTPUT_LOCATION) || differ.contains(KMS_KEY_ARN) || differ.contains(ENFORCE)) {
             call("UpdateWorkGroup", () -> athena().updateWorkGroup(b -> b.workGroup(name).configurationUpdates(u -> u
                     .enforceWorkGroupConfiguration(SpecValues.optionalBoolean(spec, ENFORCE))

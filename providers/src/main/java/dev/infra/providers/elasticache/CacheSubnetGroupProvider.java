@@ -122,7 +122,7 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
                 "cache subnet group " + name + " no longer exists"));
         LiveResource now = toLive(group, tagsOf(group.arn()));
         updateTags(now, spec, group.arn());
-        Set<String> differ = differing(now, spec);
+        Set<String> differ = differing(now, spec, changed);
         if (differ.contains(DESCRIPTION) || differ.contains(SUBNET_IDS)) {
             call("ModifyCacheSubnetGroup", () -> elasticache().modifyCacheSubnetGroup(b -> b.cacheSubnetGroupName(name)
                     .cacheSubnetGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))

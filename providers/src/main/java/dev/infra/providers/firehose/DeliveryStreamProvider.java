@@ -228,7 +228,7 @@ public final class DeliveryStreamProvider extends AwsResourceProvider {
                                 .toList()))),
                 keys -> call("UntagDeliveryStream", () -> firehose().untagDeliveryStream(
                         b -> b.deliveryStreamName(name).tagKeys(keys))));
-        if (!differing(now, spec).isEmpty()) {
+        if (!differing(now, spec, changed).isEmpty()) {
             DeliveryStreamDescription d = call("DescribeDeliveryStream", () -> firehose().describeDeliveryStream(
                     b -> b.deliveryStreamName(name))).deliveryStreamDescription();
             call("UpdateDestination", () -> firehose().updateDestination(b -> b.deliveryStreamName(name)
