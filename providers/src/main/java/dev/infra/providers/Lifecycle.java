@@ -82,8 +82,10 @@ public record Lifecycle<D>(String noun, Function<String, Optional<D>> describe, 
         return ctx.await(name(id) + " " + what, timeout, interval, () -> {
             Optional<D> now = describe.apply(id); // may not be visible at once
             if (now.isPresent()) {
-                String failure = Objects.requireNonNullElse(failed.apply(now.get()),
-                        deleting.test(now.get()) ? "being deleted" : null);
+                String failure = failed.apply(now.get());
+                if (failure == null && deleting.test(now.get())) {
+                    failure = "being deleted";
+                }
                 if (failure != null) {
                     throw new ProviderException(ctx.address(), name(id) + " is " + failure);
                 }
