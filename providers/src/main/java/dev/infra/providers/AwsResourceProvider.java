@@ -262,7 +262,7 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         return out;
     }
 
-    /** The resource as AWS has it now, which an update works from (state may lag behind); fails when it is gone. */
+    /** The resource as AWS has it now (an update's read back); fails when it is gone. */
     protected final LiveResource readNow(ResourceSpec spec, String id, Function<String, Optional<LiveResource>> read) {
         return read.apply(id).orElseThrow(() -> new ProviderException(spec.address(), type() + " " + id + " no longer exists"));
     }

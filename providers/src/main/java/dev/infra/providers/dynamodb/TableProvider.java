@@ -120,7 +120,7 @@ public final class TableProvider extends AwsResourceProvider {
             Attribute.required(PITR, Kind.BOOL).updatable(),
             Attribute.optional(SORT_KEY, Kind.MAP)
                     .doc("same shape, may be absent"),
-            Attribute.optional(TTL, Kind.STRING).updatable()
+            Attribute.optional(TTL, Kind.STRING).updatable().absentMeansNone()
                     .doc("absent = off"),
             Attribute.optional(READ_CAPACITY, Kind.NUMBER).updatable(),
             Attribute.optional(WRITE_CAPACITY, Kind.NUMBER).updatable()
