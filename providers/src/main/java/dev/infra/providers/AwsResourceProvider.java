@@ -256,9 +256,20 @@ public abstract class AwsResourceProvider implements ResourceProvider {
      * than {@code changed}: see {@link ResourceProvider#update}.
      */
     protected final Set<String> differing(LiveResource now, ResourceSpec spec, Set<String> changed) {
+        Set<String> out = changesOf(now, spec);
+        out.retainAll(changed);
+        return out;
+    }
+
+    /**
+     * The {@code changed} of an update of {@code found}, an existing resource taken over outside the engine's plan (a
+     * key pending deletion taken back): as the engine computes it when it adopts one, the updatable attributes of
+     * {@code spec} that differ from {@code found}'s.
+     */
+    protected final Set<String> changesOf(LiveResource found, ResourceSpec spec) {
         Set<String> out = new java.util.TreeSet<>();
-        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), now.attributes()).stream()
-                .map(c -> c.name()).filter(changed::contains).forEach(out::add);
+        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), found.attributes()).stream()
+                .filter(c -> !c.forcesReplacement()).forEach(c -> out.add(c.name()));
         return out;
     }
 
