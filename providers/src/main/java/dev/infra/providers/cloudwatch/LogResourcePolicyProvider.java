@@ -8,16 +8,13 @@ import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.Policies;
-import dev.infra.providers.PutResourceProvider;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
 
 /**
@@ -28,7 +25,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
  * PutResourcePolicy creates and replaces it (so a create repeated after a lost answer is harmless), DeleteResourcePolicy
  * deletes it; one DescribeResourcePolicies reads them all (an account has at most ten per region; a page holds 50).
  */
-public final class LogResourcePolicyProvider extends PutResourceProvider {
+public final class LogResourcePolicyProvider extends LogsPutProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_resource_policy";
     static final String NAME = "name";
@@ -45,15 +42,6 @@ public final class LogResourcePolicyProvider extends PutResourceProvider {
 
     public LogResourcePolicyProvider(AwsClients clients) {
         super(clients, ENTRY);
-    }
-
-    private CloudWatchLogsClient logs() {
-        return LogsProvider.client(clients());
-    }
-
-    @Override
-    protected boolean isGone(AwsCallException e) {
-        return LogsProvider.notFound(e);
     }
 
     @Override

@@ -22,7 +22,7 @@ abstract class LogsProvider extends AwsResourceProvider {
         return notFound(e);
     }
 
-    /** For the Logs types on another base ({@link dev.infra.providers.PutResourceProvider}). */
+    /** For the Logs types on another base ({@link LogsPutProvider}). */
     static CloudWatchLogsClient client(AwsClients clients) {
         return clients.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
     }

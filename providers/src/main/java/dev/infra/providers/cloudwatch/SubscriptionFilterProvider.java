@@ -8,17 +8,14 @@ import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
-import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.ProviderSupport;
-import dev.infra.providers.PutResourceProvider;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import software.amazon.awssdk.services.cloudwatchlogs.CloudWatchLogsClient;
 import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
 
 /**
@@ -31,7 +28,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
  * usable, which is retried for a while. Read: DescribeSubscriptionFilters of the group with the name as prefix; delete:
  * DeleteSubscriptionFilter. A group that is gone takes its filters along.
  */
-public final class SubscriptionFilterProvider extends PutResourceProvider {
+public final class SubscriptionFilterProvider extends LogsPutProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_subscription_filter";
     static final String GROUP = "logGroupName";
@@ -52,15 +49,6 @@ public final class SubscriptionFilterProvider extends PutResourceProvider {
 
     public SubscriptionFilterProvider(AwsClients clients) {
         super(clients, ENTRY);
-    }
-
-    private CloudWatchLogsClient logs() {
-        return LogsProvider.client(clients());
-    }
-
-    @Override
-    protected boolean isGone(AwsCallException e) {
-        return LogsProvider.notFound(e);
     }
 
     @Override
