@@ -279,11 +279,15 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     }
 
     /**
-     * Brings {@code live}'s tags to the spec's with the service's calls: {@code tag} gets the tags to add or change,
-     * {@code untag} the keys to remove (each called only when there is something to do).
+     * Brings {@code live}'s tags to the spec's with the service's calls when {@code changed} names {@code tags}: {@code
+     * tag} gets the tags to add or change, {@code untag} the keys to remove (each called only when there is something
+     * to do).
      */
-    protected static void updateTags(LiveResource live, ResourceSpec spec, Consumer<Map<String, String>> tag,
-                                     Consumer<List<String>> untag) {
+    protected static void updateTags(LiveResource live, ResourceSpec spec, Set<String> changed,
+                                     Consumer<Map<String, String>> tag, Consumer<List<String>> untag) {
+        if (!changed.contains(TAGS)) {
+            return;
+        }
         TagChanges t = tagChanges(tags(live), spec.tags());
         if (!t.put().isEmpty()) {
             tag.accept(t.put());

@@ -186,7 +186,7 @@ public final class CertificateProvider extends AcmProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String arn = current.id();
-        updateTags(current, spec,
+        updateTags(current, spec, changed,
                 put -> call("AddTagsToCertificate", () -> acm().addTagsToCertificate(b -> b.certificateArn(arn)
                         .tags(acmTags(put)))),
                 remove -> call("RemoveTagsFromCertificate", () -> acm().removeTagsFromCertificate(b -> b

@@ -181,12 +181,10 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            String arn = arnOf(name);
-            updateTags(current, spec,
-                    put -> call("TagResource", () -> athena().tagResource(b -> b.resourceARN(arn).tags(athenaTags(put)))),
-                    keys -> call("UntagResource", () -> athena().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
-        }
+        String arn = arnOf(name);
+        updateTags(current, spec, changed,
+                put -> call("TagResource", () -> athena().tagResource(b -> b.resourceARN(arn).tags(athenaTags(put)))),
+                keys -> call("UntagResource", () -> athena().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
         if (changed.contains(OUTPUT_LOCATION) || changed.contains(KMS_KEY_ARN) || changed.contains(ENFORCE)) {
             call("UpdateWorkGroup", () -> athena().updateWorkGroup(b -> b.workGroup(name).configurationUpdates(u -> u
                     .enforceWorkGroupConfiguration(SpecValues.optionalBoolean(spec, ENFORCE))

@@ -202,13 +202,11 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec,
-                    t -> call("CreateOrUpdateTags", () -> autoScaling().createOrUpdateTags(b -> b.tags(asgTags(name, t)))),
-                    keys -> call("DeleteTags", () -> autoScaling().deleteTags(b -> b.tags(keys.stream()
-                            .map(k -> Tag.builder().resourceId(name).resourceType("auto-scaling-group").key(k).build())
-                            .toList()))));
-        }
+        updateTags(current, spec, changed,
+                t -> call("CreateOrUpdateTags", () -> autoScaling().createOrUpdateTags(b -> b.tags(asgTags(name, t)))),
+                keys -> call("DeleteTags", () -> autoScaling().deleteTags(b -> b.tags(keys.stream()
+                        .map(k -> Tag.builder().resourceId(name).resourceType("auto-scaling-group").key(k).build())
+                        .toList()))));
 
         boolean newTemplate = changed.contains(TEMPLATE) || changed.contains(VERSION);
         boolean resize = changed.contains(MIN) || changed.contains(MAX) || changed.contains(DESIRED);

@@ -188,12 +188,10 @@ public final class TrailProvider extends AwsResourceProvider {
                                           OperationContext ctx) {
         String arn = current.id();
         String name = (String) current.attributes().get(NAME);
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec,
-                    t -> call("AddTags", () -> cloudTrail().addTags(b -> b.resourceId(arn).tagsList(trailTags(t)))),
-                    keys -> call("RemoveTags", () -> cloudTrail().removeTags(b -> b.resourceId(arn)
-                            .tagsList(keys.stream().map(k -> Tag.builder().key(k).build()).toList()))));
-        }
+        updateTags(current, spec, changed,
+                t -> call("AddTags", () -> cloudTrail().addTags(b -> b.resourceId(arn).tagsList(trailTags(t)))),
+                keys -> call("RemoveTags", () -> cloudTrail().removeTags(b -> b.resourceId(arn)
+                        .tagsList(keys.stream().map(k -> Tag.builder().key(k).build()).toList()))));
         UpdateTrailRequest.Builder update = UpdateTrailRequest.builder().name(name);
         if (changed.contains(BUCKET)) {
             update.s3BucketName(SpecValues.string(spec, BUCKET));

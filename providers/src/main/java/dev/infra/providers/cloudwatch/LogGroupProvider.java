@@ -146,11 +146,9 @@ public final class LogGroupProvider extends LogsProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            String arn = (String) current.attributes().get(ARN);
-            updateTags(current, spec, t -> call("TagResource", () -> logs().tagResource(b -> b.resourceArn(arn).tags(t))),
-                    keys -> call("UntagResource", () -> logs().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
-        }
+        String arn = (String) current.attributes().get(ARN);
+        updateTags(current, spec, changed, t -> call("TagResource", () -> logs().tagResource(b -> b.resourceArn(arn).tags(t))),
+                keys -> call("UntagResource", () -> logs().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
         if (changed.contains(RETENTION) && spec.attributes().get(RETENTION) == null) {
             call("DeleteRetentionPolicy", () -> logs().deleteRetentionPolicy(b -> b.logGroupName(name)));
         } else if (changed.contains(RETENTION)) {

@@ -169,12 +169,10 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            String arn = (String) current.attributes().get(ARN);
-            updateTags(current, spec, t -> call("TagResource", () -> cloudWatch().tagResource(b -> b.resourceARN(arn)
-                            .tags(alarmTags(t)))),
-                    keys -> call("UntagResource", () -> cloudWatch().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
-        }
+        String arn = (String) current.attributes().get(ARN);
+        updateTags(current, spec, changed, t -> call("TagResource", () -> cloudWatch().tagResource(b -> b.resourceARN(arn)
+                        .tags(alarmTags(t)))),
+                keys -> call("UntagResource", () -> cloudWatch().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
         if (changed.stream().anyMatch(a -> !a.equals(TAGS))) {
             PutMetricAlarmRequest request = request(spec);
             call("PutMetricAlarm", () -> cloudWatch().putMetricAlarm(request));

@@ -376,12 +376,10 @@ public final class TableProvider extends AwsResourceProvider {
                                           OperationContext ctx) {
         Desired d = Desired.of(spec);
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            String arn = (String) current.attributes().get(ARN);
-            updateTags(current, spec,
-                    t -> call("TagResource", () -> dynamo().tagResource(b -> b.resourceArn(arn).tags(dynamoTags(t)))),
-                    keys -> call("UntagResource", () -> dynamo().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
-        }
+        String arn = (String) current.attributes().get(ARN);
+        updateTags(current, spec, changed,
+                t -> call("TagResource", () -> dynamo().tagResource(b -> b.resourceArn(arn).tags(dynamoTags(t)))),
+                keys -> call("UntagResource", () -> dynamo().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
         if (changed.contains(BILLING_MODE) || changed.contains(READ_CAPACITY) || changed.contains(WRITE_CAPACITY)) {
             updateCapacity(ctx, d);
         }

@@ -121,7 +121,7 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
         if (changed.contains(TAGS)) {
             CacheSubnetGroup group = describe(name).orElseThrow(() -> new ProviderException(spec.address(),
                     "cache subnet group " + name + " no longer exists"));
-            updateTags(current, spec, group.arn());
+            updateTags(current, spec, changed, group.arn());
         }
         if (changed.contains(DESCRIPTION) || changed.contains(SUBNET_IDS)) {
             call("ModifyCacheSubnetGroup", () -> elasticache().modifyCacheSubnetGroup(b -> b.cacheSubnetGroupName(name)

@@ -327,8 +327,8 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         String id = current.id();
         ReplicationGroup group = describe(id).orElseThrow(() -> gone(spec.address(), id));
         LiveResource now = toLive(group);
-        updateTags(now, spec, group.arn());
         Set<String> differ = differing(now, spec, changed);
+        updateTags(now, spec, differ, group.arn());
         Optional<String> global = secondaryOf(group);
         if (global.isPresent()) {
             List<String> inherited = differ.stream().filter(INHERITED::contains).sorted().toList();

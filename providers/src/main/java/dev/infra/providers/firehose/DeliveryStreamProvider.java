@@ -221,14 +221,12 @@ public final class DeliveryStreamProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec,
-                    put -> call("TagDeliveryStream", () -> firehose().tagDeliveryStream(b -> b.deliveryStreamName(name)
-                            .tags(put.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue())
-                                    .build()).toList()))),
-                    keys -> call("UntagDeliveryStream", () -> firehose().untagDeliveryStream(
-                            b -> b.deliveryStreamName(name).tagKeys(keys))));
-        }
+        updateTags(current, spec, changed,
+                put -> call("TagDeliveryStream", () -> firehose().tagDeliveryStream(b -> b.deliveryStreamName(name)
+                        .tags(put.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue())
+                                .build()).toList()))),
+                keys -> call("UntagDeliveryStream", () -> firehose().untagDeliveryStream(
+                        b -> b.deliveryStreamName(name).tagKeys(keys))));
         if (changed.stream().anyMatch(a -> !a.equals(TAGS))) {
             DeliveryStreamDescription d = call("DescribeDeliveryStream", () -> firehose().describeDeliveryStream(
                     b -> b.deliveryStreamName(name))).deliveryStreamDescription();

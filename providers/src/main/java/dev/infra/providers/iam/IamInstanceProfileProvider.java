@@ -94,12 +94,10 @@ public final class IamInstanceProfileProvider extends IamProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec, t -> call("TagInstanceProfile",
-                            () -> iam().tagInstanceProfile(b -> b.instanceProfileName(name).tags(iamTags(t)))),
-                    keys -> call("UntagInstanceProfile",
-                            () -> iam().untagInstanceProfile(b -> b.instanceProfileName(name).tagKeys(keys))));
-        }
+        updateTags(current, spec, changed, t -> call("TagInstanceProfile",
+                        () -> iam().tagInstanceProfile(b -> b.instanceProfileName(name).tags(iamTags(t)))),
+                keys -> call("UntagInstanceProfile",
+                        () -> iam().untagInstanceProfile(b -> b.instanceProfileName(name).tagKeys(keys))));
         String want = SpecValues.optionalString(spec, ROLE);
         Object have = current.attributes().get(ROLE);
         if (want != null && changed.contains(ROLE)) {

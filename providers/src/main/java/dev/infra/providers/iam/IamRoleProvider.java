@@ -148,11 +148,9 @@ public final class IamRoleProvider extends IamProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec,
-                    t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(iamTags(t)))),
-                    keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
-        }
+        updateTags(current, spec, changed,
+                t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(iamTags(t)))),
+                keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
         String policy = SpecValues.optionalString(spec, POLICY);
         if (policy != null && changed.contains(POLICY)) {
             call("UpdateAssumeRolePolicy", () -> iam().updateAssumeRolePolicy(

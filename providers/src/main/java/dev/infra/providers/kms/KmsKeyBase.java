@@ -323,11 +323,9 @@ public abstract class KmsKeyBase extends KmsProvider {
     /** Brings the tags, description and key policy {@code changed} names to the spec's, from {@code current}. */
     protected final void updateCommon(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
         String keyId = current.id();
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId)
-                            .tags(kmsTags(t)))),
-                    keys -> call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(keys))));
-        }
+        updateTags(current, spec, changed, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId)
+                        .tags(kmsTags(t)))),
+                keys -> call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(keys))));
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         if (description != null && changed.contains(DESCRIPTION)) {
             call("UpdateKeyDescription", () -> kms().updateKeyDescription(b -> b.keyId(keyId).description(description)));

@@ -326,10 +326,10 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
         String name = current.id();
         DomainStatus status = life.live(name).orElseThrow(() -> new ProviderException(spec.address(), "OpenSearch domain " + name + " no longer exists"));
         LiveResource now = toLive(status, tagsOf(status).orElse(Map.of()));
-        updateTags(now, spec,
+        Set<String> differ = differing(now, spec, changed);
+        updateTags(now, spec, differ,
                 put -> call("AddTags", () -> openSearch().addTags(b -> b.arn(status.arn()).tagList(tags(put)))),
                 keys -> call("RemoveTags", () -> openSearch().removeTags(b -> b.arn(status.arn()).tagKeys(keys))));
-        Set<String> differ = differing(now, spec, changed);
         UpdateDomainConfigRequest.Builder config = UpdateDomainConfigRequest.builder().domainName(name);
         boolean reconfigure = false;
         if (differ.stream().anyMatch(CLUSTER::contains)) {

@@ -165,11 +165,9 @@ public final class SecretProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String arn = current.id();
-        if (changed.contains(TAGS)) {
-            updateTags(current, spec,
-                    t -> call("TagResource", () -> secrets().tagResource(b -> b.secretId(arn).tags(secretTags(t)))),
-                    keys -> call("UntagResource", () -> secrets().untagResource(b -> b.secretId(arn).tagKeys(keys))));
-        }
+        updateTags(current, spec, changed,
+                t -> call("TagResource", () -> secrets().tagResource(b -> b.secretId(arn).tags(secretTags(t)))),
+                keys -> call("UntagResource", () -> secrets().untagResource(b -> b.secretId(arn).tagKeys(keys))));
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         String kmsKeyId = SpecValues.optionalString(spec, KMS_KEY);
         boolean newDescription = description != null && changed.contains(DESCRIPTION);
