@@ -250,27 +250,44 @@ public abstract class AwsResourceProvider implements ResourceProvider {
     }
 
     /**
-     * The attributes {@code spec} sets that differ from {@code now} as the planner compares them (sets as sets, numbers
-     * by value), skipping computed and write-only ones: what an update has to change, read against AWS's current
-     * state rather than the engine's {@code changed} (state may lag behind).
+     * The attributes of {@code changed} that still differ between {@code spec} and {@code now} (AWS's resource read
+     * again) as the planner compares them: for an update whose resource another operation may have changed since the
+     * plan (a secondary follows its primary's change), so that what is done already is not asked again. Never more
+     * than {@code changed}: see {@link ResourceProvider#update}.
      */
-    protected final Set<String> differing(LiveResource now, ResourceSpec spec) {
-        Set<String> out = new java.util.TreeSet<>();
-        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), now.attributes()).forEach(c -> out.add(c.name()));
+    protected final Set<String> differing(LiveResource now, ResourceSpec spec, Set<String> changed) {
+        Set<String> out = changesOf(now, spec);
+        out.retainAll(changed);
         return out;
     }
 
-    /** The resource as AWS has it now, which an update works from (state may lag behind); fails when it is gone. */
+    /**
+     * The {@code changed} of an update of {@code found}, an existing resource taken over outside the engine's plan (a
+     * key pending deletion taken back): as the engine computes it when it adopts one, the updatable attributes of
+     * {@code spec} that differ from {@code found}'s.
+     */
+    protected final Set<String> changesOf(LiveResource found, ResourceSpec spec) {
+        Set<String> out = new java.util.TreeSet<>();
+        dev.infra.core.plan.Planner.diff(schema, spec.attributes(), found.attributes()).stream()
+                .filter(c -> !c.forcesReplacement()).forEach(c -> out.add(c.name()));
+        return out;
+    }
+
+    /** The resource as AWS has it now (an update's read back); fails when it is gone. */
     protected final LiveResource readNow(ResourceSpec spec, String id, Function<String, Optional<LiveResource>> read) {
         return read.apply(id).orElseThrow(() -> new ProviderException(spec.address(), type() + " " + id + " no longer exists"));
     }
 
     /**
-     * Brings {@code live}'s tags to the spec's with the service's calls: {@code tag} gets the tags to add or change,
-     * {@code untag} the keys to remove (each called only when there is something to do).
+     * Brings {@code live}'s tags to the spec's with the service's calls when {@code changed} names {@code tags}: {@code
+     * tag} gets the tags to add or change, {@code untag} the keys to remove (each called only when there is something
+     * to do).
      */
-    protected static void updateTags(LiveResource live, ResourceSpec spec, Consumer<Map<String, String>> tag,
-                                     Consumer<List<String>> untag) {
+    protected static void updateTags(LiveResource live, ResourceSpec spec, Set<String> changed,
+                                     Consumer<Map<String, String>> tag, Consumer<List<String>> untag) {
+        if (!changed.contains(TAGS)) {
+            return;
+        }
         TagChanges t = tagChanges(tags(live), spec.tags());
         if (!t.put().isEmpty()) {
             tag.accept(t.put());

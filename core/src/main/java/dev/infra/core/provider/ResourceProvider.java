@@ -38,7 +38,20 @@ public interface ResourceProvider {
 
     LiveResource create(ResourceSpec spec, OperationContext ctx);
 
-    /** Brings {@code current} to {@code spec}; only updatable attributes in {@code changed} differ. */
+    /**
+     * Brings {@code current} to {@code spec}, changing the attributes {@code changed} names and no other.
+     *
+     * <p>{@code current} is the resource as AWS had it when the plan read it (or as {@link #findExisting} found it, for
+     * an adoption), not the state's record. {@code changed} names the attributes, {@code tags} included, whose value in
+     * {@code spec} differs from {@code current}'s as the planner compares them ({@code Planner.diff}: sets as sets,
+     * numbers by value, a value unknown at plan time as a change); it holds only updatable ones, never one that forces
+     * a replacement. It is the one answer to "what does this update change": a provider neither compares {@code spec}
+     * with {@code current} again nor reads the resource again to decide. It may read the resource again for what its
+     * calls need that {@code current} lacks (a lock token, a status to wait on, the rest of a structure AWS replaces
+     * whole), and to leave out of {@code changed} what another operation of this apply did already (a Global Datastore's
+     * secondary follows its primary's change) — never to add to it. A type whose update is one call that replaces the
+     * whole resource (a Put) may send the whole spec whatever {@code changed} says.
+     */
     LiveResource update(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx);
 
     /**

@@ -186,13 +186,12 @@ public final class CertificateProvider extends AcmProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String arn = current.id();
-        LiveResource now = readNow(spec, arn, this::read);
-        updateTags(now, spec,
+        updateTags(current, spec, changed,
                 put -> call("AddTagsToCertificate", () -> acm().addTagsToCertificate(b -> b.certificateArn(arn)
                         .tags(acmTags(put)))),
                 remove -> call("RemoveTagsFromCertificate", () -> acm().removeTagsFromCertificate(b -> b
                         .certificateArn(arn).tags(remove.stream().map(k -> Tag.builder().key(k)
-                                .value(tags(now).get(k)).build()).toList()))));
+                                .value(tags(current).get(k)).build()).toList()))));
         return readNow(spec, arn, this::read);
     }
 

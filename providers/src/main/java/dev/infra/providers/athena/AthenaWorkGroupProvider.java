@@ -181,13 +181,11 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::read);
         String arn = arnOf(name);
-        updateTags(now, spec,
+        updateTags(current, spec, changed,
                 put -> call("TagResource", () -> athena().tagResource(b -> b.resourceARN(arn).tags(athenaTags(put)))),
                 keys -> call("UntagResource", () -> athena().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
-        Set<String> differ = differing(now, spec);
-        if (differ.contains(OUTPUT_LOCATION) || differ.contains(KMS_KEY_ARN) || differ.contains(ENFORCE)) {
+        if (changed.contains(OUTPUT_LOCATION) || changed.contains(KMS_KEY_ARN) || changed.contains(ENFORCE)) {
             call("UpdateWorkGroup", () -> athena().updateWorkGroup(b -> b.workGroup(name).configurationUpdates(u -> u
                     .enforceWorkGroupConfiguration(SpecValues.optionalBoolean(spec, ENFORCE))
                     .resultConfigurationUpdates(resultUpdates(spec)))));

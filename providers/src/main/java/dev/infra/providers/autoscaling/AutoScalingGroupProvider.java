@@ -8,7 +8,6 @@ import dev.infra.core.catalogue.Kind;
 import dev.infra.core.catalogue.ResourceType;
 import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
-import dev.infra.core.model.Values;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
@@ -203,17 +202,16 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::read);
-        Map<String, Object> have = now.attributes();
-        updateTags(now, spec,
+        updateTags(current, spec, changed,
                 t -> call("CreateOrUpdateTags", () -> autoScaling().createOrUpdateTags(b -> b.tags(asgTags(name, t)))),
-                keys -> call("DeleteTags", () -> autoScaling().deleteTags(b -> b.tags(keys.stream().map(k -> Tag.builder()
-                        .resourceId(name).resourceType("auto-scaling-group").key(k).build()).toList()))));
+                keys -> call("DeleteTags", () -> autoScaling().deleteTags(b -> b.tags(keys.stream()
+                        .map(k -> Tag.builder().resourceId(name).resourceType("auto-scaling-group").key(k).build())
+                        .toList()))));
 
-        boolean newTemplate = differs(spec, TEMPLATE, have) || differs(spec, VERSION, have);
-        boolean resize = differs(spec, MIN, have) || differs(spec, MAX, have) || differs(spec, DESIRED, have);
+        boolean newTemplate = changed.contains(TEMPLATE) || changed.contains(VERSION);
+        boolean resize = changed.contains(MIN) || changed.contains(MAX) || changed.contains(DESIRED);
         Set<String> subnets = new TreeSet<>(SpecValues.strings(spec, SUBNETS));
-        boolean moveSubnets = spec.attributes().containsKey(SUBNETS) && !subnets.equals(new TreeSet<>(list(have, SUBNETS)));
+        boolean moveSubnets = changed.contains(SUBNETS);
         if (newTemplate || resize || moveSubnets) {
             UpdateAutoScalingGroupRequest.Builder b = UpdateAutoScalingGroupRequest.builder().autoScalingGroupName(name);
             if (newTemplate) {
@@ -236,9 +234,9 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
             }
         }
 
-        if (spec.attributes().containsKey(TARGET_GROUPS)) {
+        if (changed.contains(TARGET_GROUPS)) {
             Set<String> want = new TreeSet<>(SpecValues.strings(spec, TARGET_GROUPS));
-            Set<String> attached = new TreeSet<>(list(have, TARGET_GROUPS));
+            Set<String> attached = new TreeSet<>(list(current.attributes(), TARGET_GROUPS));
             List<String> attach = want.stream().filter(arn -> !attached.contains(arn)).toList();
             List<String> detach = attached.stream().filter(arn -> !want.contains(arn)).toList();
             if (!attach.isEmpty()) {
@@ -314,16 +312,6 @@ public final class AutoScalingGroupProvider extends AutoScalingProvider {
 
     private static int size(ResourceSpec spec, String name) {
         return Math.toIntExact(SpecValues.number(spec, name));
-    }
-
-    /** Whether the spec sets {@code name} to something other than what AWS has (numbers and their strings alike). */
-    private static boolean differs(ResourceSpec spec, String name, Map<String, Object> have) {
-        Object want = spec.attributes().get(name);
-        if (want == null) {
-            return false;
-        }
-        Object is = have.get(name);
-        return !Values.same(want, is) && !Objects.equals(Objects.toString(want), Objects.toString(is));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.PutResourceProvider;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -22,6 +23,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import software.amazon.awssdk.services.autoscaling.AutoScalingClient;
 import software.amazon.awssdk.services.autoscaling.model.MetricType;
 import software.amazon.awssdk.services.autoscaling.model.ScalingPolicy;
 import software.amazon.awssdk.services.autoscaling.model.TargetTrackingConfiguration;
@@ -34,7 +36,7 @@ import software.amazon.awssdk.services.autoscaling.model.TargetTrackingConfigura
  * ARNs name (usually one or two; none when state holds no policy). findExisting looks the policy up by group and
  * name, which are unique together.
  */
-public final class AutoScalingPolicyProvider extends AutoScalingProvider {
+public final class AutoScalingPolicyProvider extends PutResourceProvider {
 
     public static final String TYPE = "aws_autoscaling_policy";
     static final String GROUP = "autoScalingGroupName";
@@ -55,6 +57,15 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
 
     public AutoScalingPolicyProvider(AwsClients clients) {
         super(clients, ENTRY);
+    }
+
+    private AutoScalingClient autoScaling() {
+        return clients().client(AutoScalingClient.class, AutoScalingClient::builder);
+    }
+
+    @Override
+    protected boolean isGone(AwsCallException e) {
+        return AutoScalingProvider.notFound(e);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------
@@ -81,7 +92,7 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
     }
 
     @Override
-    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+    protected Optional<LiveResource> read(ResourceSpec spec) {
         return read(SpecValues.string(spec, GROUP), SpecValues.string(spec, NAME));
     }
 
@@ -120,19 +131,19 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
 
     // ---- changes ----------------------------------------------------------------------------------------
 
+    @Override
+    protected String noun() {
+        return "scaling policy";
+    }
+
+    @Override
+    protected String nameOf(ResourceSpec spec) {
+        return SpecValues.string(spec, NAME);
+    }
+
     /** PutScalingPolicy creates or replaces by group and name, so trying it again is harmless. */
     @Override
-    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
-        return put(spec, ctx);
-    }
-
-    @Override
-    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
-                                          OperationContext ctx) {
-        return put(spec, ctx);
-    }
-
-    private LiveResource put(ResourceSpec spec, OperationContext ctx) {
+    protected void put(ResourceSpec spec, OperationContext ctx) {
         String group = SpecValues.string(spec, GROUP);
         String name = SpecValues.string(spec, NAME);
         double target = SpecValues.number(spec, TARGET_CPU);
@@ -144,22 +155,37 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
         whenPropagated(ctx, "PutScalingPolicy " + name, this::isGone, () -> call("PutScalingPolicy",
                 () -> autoScaling().putScalingPolicy(b -> b.autoScalingGroupName(group).policyName(name)
                         .policyType(TARGET_TRACKING).targetTrackingConfiguration(config))));
-        Long want = (long) target;
-        return awaitPropagation(ctx, name + " to become readable",
-                () -> read(group, name).filter(p -> want.equals(p.attributes().get(TARGET_CPU))));
     }
 
-    /** DeletePolicy by group and name (taken from the ARN when the attributes lack them); waits until gone. */
+    /** Read back with the target asked for (a replaced policy may read as before for a moment). */
     @Override
-    protected void deleteResource(LiveResource current, OperationContext ctx) {
+    protected boolean shows(LiveResource read, ResourceSpec spec) {
+        return Long.valueOf((long) SpecValues.number(spec, TARGET_CPU)).equals(read.attributes().get(TARGET_CPU));
+    }
+
+    /** DeletePolicy by group and name (taken from the ARN when the attributes lack them). */
+    @Override
+    protected void remove(LiveResource current) {
+        String group = groupOf(current);
+        call("DeletePolicy", () -> autoScaling().deletePolicy(b -> b.autoScalingGroupName(group)
+                .policyName(nameOf(current))));
+    }
+
+    /** By group and name; without a group (neither attributes nor ARN say it), nothing to wait for. */
+    @Override
+    protected Optional<LiveResource> reread(LiveResource current) {
+        String group = groupOf(current);
+        return group == null ? Optional.empty() : read(group, nameOf(current));
+    }
+
+    private static String groupOf(LiveResource current) {
         Matcher m = ARN.matcher(current.id());
-        boolean parsed = m.find();
-        Object group = current.attributes().getOrDefault(GROUP, parsed ? m.group(1) : null);
-        Object name = current.attributes().getOrDefault(NAME, parsed ? m.group(2) : current.id());
-        call("DeletePolicy", () -> autoScaling().deletePolicy(b -> b
-                .autoScalingGroupName(group == null ? null : group.toString()).policyName(name.toString())));
-        if (group != null) {
-            awaitGone(ctx, name.toString(), () -> read(group.toString(), name.toString()));
-        }
+        Object group = current.attributes().getOrDefault(GROUP, m.find() ? m.group(1) : null);
+        return group == null ? null : group.toString();
+    }
+
+    private static String nameOf(LiveResource current) {
+        Matcher m = ARN.matcher(current.id());
+        return current.attributes().getOrDefault(NAME, m.find() ? m.group(2) : current.id()).toString();
     }
 }

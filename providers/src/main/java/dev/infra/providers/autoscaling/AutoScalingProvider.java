@@ -34,6 +34,11 @@ public abstract class AutoScalingProvider extends AwsResourceProvider {
 
     @Override
     protected boolean isGone(AwsCallException e) {
+        return notFound(e);
+    }
+
+    /** Auto Scaling's "not found": NotFound codes, or a ValidationError saying so. */
+    static boolean notFound(AwsCallException e) {
         return e.isNotFound() || ("ValidationError".equals(e.code()) && mentions(e, "not found"));
     }
 

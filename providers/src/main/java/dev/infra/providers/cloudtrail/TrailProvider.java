@@ -187,42 +187,32 @@ public final class TrailProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String arn = current.id();
-        LiveResource now = readNow(spec, arn, this::readTrail);
-        String name = (String) now.attributes().get(NAME);
-        updateTags(now, spec,
+        String name = (String) current.attributes().get(NAME);
+        updateTags(current, spec, changed,
                 t -> call("AddTags", () -> cloudTrail().addTags(b -> b.resourceId(arn).tagsList(trailTags(t)))),
                 keys -> call("RemoveTags", () -> cloudTrail().removeTags(b -> b.resourceId(arn)
                         .tagsList(keys.stream().map(k -> Tag.builder().key(k).build()).toList()))));
         UpdateTrailRequest.Builder update = UpdateTrailRequest.builder().name(name);
-        boolean any = false;
-        String bucket = SpecValues.string(spec, BUCKET);
-        if (!bucket.equals(now.attributes().get(BUCKET))) {
-            update.s3BucketName(bucket);
-            any = true;
+        if (changed.contains(BUCKET)) {
+            update.s3BucketName(SpecValues.string(spec, BUCKET));
         }
-        boolean multiRegion = SpecValues.bool(spec, MULTI_REGION, false);
-        if (!Objects.equals(multiRegion, now.attributes().get(MULTI_REGION))) {
-            update.isMultiRegionTrail(multiRegion);
-            any = true;
+        if (changed.contains(MULTI_REGION)) {
+            update.isMultiRegionTrail(SpecValues.bool(spec, MULTI_REGION, false));
         }
-        boolean validation = SpecValues.bool(spec, VALIDATION, false);
-        if (!Objects.equals(validation, now.attributes().get(VALIDATION))) {
-            update.enableLogFileValidation(validation);
-            any = true;
+        if (changed.contains(VALIDATION)) {
+            update.enableLogFileValidation(SpecValues.bool(spec, VALIDATION, false));
         }
-        String kmsKey = SpecValues.optionalString(spec, KMS_KEY);
-        if (!Objects.equals(kmsKey, now.attributes().get(KMS_KEY))) {
+        if (changed.contains(KMS_KEY)) {
+            String kmsKey = SpecValues.optionalString(spec, KMS_KEY);
             update.kmsKeyId(kmsKey == null ? "" : kmsKey); // "" turns SSE-KMS off
-            any = true;
         }
-        if (any) {
+        if (changed.stream().anyMatch(Set.of(BUCKET, MULTI_REGION, VALIDATION, KMS_KEY)::contains)) {
             UpdateTrailRequest request = update.build();
             whenPropagated(ctx, "UpdateTrail " + name, e -> NOT_YET.contains(e.code()),
                     () -> call("UpdateTrail", () -> cloudTrail().updateTrail(request)));
         }
-        boolean logging = SpecValues.bool(spec, LOGGING, false);
-        if (!Objects.equals(logging, now.attributes().get(LOGGING))) {
-            setLogging(name, logging);
+        if (changed.contains(LOGGING)) {
+            setLogging(name, SpecValues.bool(spec, LOGGING, false));
         }
         return readBack(ctx, arn);
     }

@@ -18,7 +18,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -147,19 +146,17 @@ public final class LogGroupProvider extends LogsProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::readGroup);
-        String arn = (String) now.attributes().get(ARN);
-        updateTags(now, spec, t -> call("TagResource", () -> logs().tagResource(b -> b.resourceArn(arn).tags(t))),
+        String arn = (String) current.attributes().get(ARN);
+        updateTags(current, spec, changed, t -> call("TagResource", () -> logs().tagResource(b -> b.resourceArn(arn).tags(t))),
                 keys -> call("UntagResource", () -> logs().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
-        Object retention = spec.attributes().get(RETENTION);
-        if (retention == null && now.attributes().containsKey(RETENTION)) {
+        if (changed.contains(RETENTION) && spec.attributes().get(RETENTION) == null) {
             call("DeleteRetentionPolicy", () -> logs().deleteRetentionPolicy(b -> b.logGroupName(name)));
-        } else if (retention != null && SpecValues.number(spec, RETENTION) != asLong(now.attributes().get(RETENTION))) {
+        } else if (changed.contains(RETENTION)) {
             int days = (int) SpecValues.number(spec, RETENTION);
             call("PutRetentionPolicy", () -> logs().putRetentionPolicy(b -> b.logGroupName(name).retentionInDays(days)));
         }
         String key = SpecValues.optionalString(spec, KMS_KEY);
-        if (!Objects.equals(key, now.attributes().get(KMS_KEY))) {
+        if (changed.contains(KMS_KEY)) {
             if (key == null) {
                 call("DisassociateKmsKey", () -> logs().disassociateKmsKey(b -> b.logGroupName(name)));
             } else {
@@ -179,10 +176,6 @@ public final class LogGroupProvider extends LogsProvider {
     static boolean keyNotYetUsable(AwsCallException e) {
         return "AccessDeniedException".equals(e.code()) && e.getMessage() != null
                 && e.getMessage().contains("KMS key does not exist or is not allowed");
-    }
-
-    private static long asLong(Object value) {
-        return value instanceof Number n ? n.longValue() : -1;
     }
 
     private LiveResource readBack(OperationContext ctx, String name) {

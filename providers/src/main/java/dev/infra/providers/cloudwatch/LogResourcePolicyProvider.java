@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
 
 /**
@@ -26,7 +25,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.ResourcePolicy;
  * PutResourcePolicy creates and replaces it (so a create repeated after a lost answer is harmless), DeleteResourcePolicy
  * deletes it; one DescribeResourcePolicies reads them all (an account has at most ten per region; a page holds 50).
  */
-public final class LogResourcePolicyProvider extends LogsProvider {
+public final class LogResourcePolicyProvider extends LogsPutProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_resource_policy";
     static final String NAME = "name";
@@ -58,32 +57,28 @@ public final class LogResourcePolicyProvider extends LogsProvider {
     }
 
     @Override
-    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
-        return readIds(List.of(SpecValues.string(spec, NAME))).stream().findFirst();
+    protected String noun() {
+        return "log resource policy";
     }
 
     @Override
-    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
-        return put(spec, ctx);
+    protected String nameOf(ResourceSpec spec) {
+        return SpecValues.string(spec, NAME);
     }
 
     @Override
-    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
-                                          OperationContext ctx) {
-        return put(spec, ctx);
+    protected Optional<LiveResource> read(ResourceSpec spec) {
+        return readIds(List.of(nameOf(spec))).stream().findFirst();
     }
 
-    private LiveResource put(ResourceSpec spec, OperationContext ctx) {
-        String name = SpecValues.string(spec, NAME);
+    @Override
+    protected void put(ResourceSpec spec, OperationContext ctx) {
         String document = Policies.withAccount(SpecValues.string(spec, DOCUMENT), clients()::account);
-        call("PutResourcePolicy", () -> logs().putResourcePolicy(b -> b.policyName(name).policyDocument(document)));
-        return awaitPropagation(ctx, "log resource policy " + name + " to become readable",
-                () -> readIds(List.of(name)).stream().findFirst());
+        call("PutResourcePolicy", () -> logs().putResourcePolicy(b -> b.policyName(nameOf(spec)).policyDocument(document)));
     }
 
     @Override
-    protected void deleteResource(LiveResource current, OperationContext ctx) {
+    protected void remove(LiveResource current) {
         call("DeleteResourcePolicy", () -> logs().deleteResourcePolicy(b -> b.policyName(current.id())));
-        awaitGone(ctx, "log resource policy " + current.id(), () -> readIds(List.of(current.id())).stream().findFirst());
     }
 }

@@ -14,11 +14,20 @@ abstract class LogsProvider extends AwsResourceProvider {
     }
 
     protected final CloudWatchLogsClient logs() {
-        return clients().client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+        return client(clients());
     }
 
     @Override
     protected boolean isGone(AwsCallException e) {
+        return notFound(e);
+    }
+
+    /** For the Logs types on another base ({@link LogsPutProvider}). */
+    static CloudWatchLogsClient client(AwsClients clients) {
+        return clients.client(CloudWatchLogsClient.class, CloudWatchLogsClient::builder);
+    }
+
+    static boolean notFound(AwsCallException e) {
         return "ResourceNotFoundException".equals(e.code()) || e.isNotFound();
     }
 }

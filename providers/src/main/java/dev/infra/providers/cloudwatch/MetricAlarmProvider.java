@@ -169,9 +169,8 @@ public final class MetricAlarmProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::readAlarm);
-        String arn = (String) now.attributes().get(ARN);
-        updateTags(now, spec, t -> call("TagResource", () -> cloudWatch().tagResource(b -> b.resourceARN(arn)
+        String arn = (String) current.attributes().get(ARN);
+        updateTags(current, spec, changed, t -> call("TagResource", () -> cloudWatch().tagResource(b -> b.resourceARN(arn)
                         .tags(alarmTags(t)))),
                 keys -> call("UntagResource", () -> cloudWatch().untagResource(b -> b.resourceARN(arn).tagKeys(keys))));
         if (changed.stream().anyMatch(a -> !a.equals(TAGS))) {

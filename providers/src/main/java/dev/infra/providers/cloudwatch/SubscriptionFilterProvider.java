@@ -15,7 +15,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
 
@@ -29,7 +28,7 @@ import software.amazon.awssdk.services.cloudwatchlogs.model.SubscriptionFilter;
  * usable, which is retried for a while. Read: DescribeSubscriptionFilters of the group with the name as prefix; delete:
  * DeleteSubscriptionFilter. A group that is gone takes its filters along.
  */
-public final class SubscriptionFilterProvider extends LogsProvider {
+public final class SubscriptionFilterProvider extends LogsPutProvider {
 
     public static final String TYPE = "aws_cloudwatch_log_subscription_filter";
     static final String GROUP = "logGroupName";
@@ -79,28 +78,25 @@ public final class SubscriptionFilterProvider extends LogsProvider {
         return live(f.logGroupName() + ":" + f.filterName(), Map.of(), a);
     }
 
-    private static String idOf(ResourceSpec spec) {
+    @Override
+    protected String noun() {
+        return "subscription filter";
+    }
+
+    /** The id: {@code <logGroupName>:<name>}. */
+    @Override
+    protected String nameOf(ResourceSpec spec) {
         return SpecValues.string(spec, GROUP) + ":" + SpecValues.string(spec, NAME);
     }
 
     @Override
-    protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
-        return read(idOf(spec));
+    protected Optional<LiveResource> read(ResourceSpec spec) {
+        return read(nameOf(spec));
     }
 
     @Override
-    protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
-        return put(spec, ctx);
-    }
-
-    @Override
-    protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
-                                          OperationContext ctx) {
-        return put(spec, ctx);
-    }
-
-    private LiveResource put(ResourceSpec spec, OperationContext ctx) {
-        whenPropagated(ctx, "PutSubscriptionFilter " + idOf(spec), e -> "InvalidParameterException".equals(e.code()),
+    protected void put(ResourceSpec spec, OperationContext ctx) {
+        whenPropagated(ctx, "PutSubscriptionFilter " + nameOf(spec), e -> "InvalidParameterException".equals(e.code()),
                 () -> call("PutSubscriptionFilter", () -> logs().putSubscriptionFilter(b -> b
                         .logGroupName(SpecValues.string(spec, GROUP))
                         .filterName(SpecValues.string(spec, NAME))
@@ -108,14 +104,17 @@ public final class SubscriptionFilterProvider extends LogsProvider {
                                 : SpecValues.optionalString(spec, PATTERN))
                         .destinationArn(SpecValues.string(spec, DESTINATION))
                         .roleArn(SpecValues.optionalString(spec, ROLE)))));
-        return awaitPropagation(ctx, "subscription filter " + idOf(spec) + " to become readable", () -> read(idOf(spec)));
     }
 
     @Override
-    protected void deleteResource(LiveResource current, OperationContext ctx) {
+    protected void remove(LiveResource current) {
         int colon = current.id().indexOf(':');
         call("DeleteSubscriptionFilter", () -> logs().deleteSubscriptionFilter(b -> b
                 .logGroupName(current.id().substring(0, colon)).filterName(current.id().substring(colon + 1))));
-        awaitGone(ctx, "subscription filter " + current.id(), () -> read(current.id()));
+    }
+
+    @Override
+    protected Optional<LiveResource> reread(LiveResource current) {
+        return read(current.id());
     }
 }

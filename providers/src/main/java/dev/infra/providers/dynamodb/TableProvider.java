@@ -16,6 +16,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.Lifecycle;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
@@ -119,7 +120,7 @@ public final class TableProvider extends AwsResourceProvider {
             Attribute.required(PITR, Kind.BOOL).updatable(),
             Attribute.optional(SORT_KEY, Kind.MAP)
                     .doc("same shape, may be absent"),
-            Attribute.optional(TTL, Kind.STRING).updatable()
+            Attribute.optional(TTL, Kind.STRING).updatable().absentMeansNone()
                     .doc("absent = off"),
             Attribute.optional(READ_CAPACITY, Kind.NUMBER).updatable(),
             Attribute.optional(WRITE_CAPACITY, Kind.NUMBER).updatable()
@@ -130,6 +131,10 @@ public final class TableProvider extends AwsResourceProvider {
             .deletionProtection(DELETION_PROTECTION)
             .id("table name")
             .notes("HeldData (shown, not refused): DescribeTable's ItemCount and TableSizeBytes");
+
+    /** Describe, DELETING, ResourceInUse while an earlier change runs, 30 minutes a change. */
+    private final Lifecycle<TableDescription> life = Lifecycle.of("DynamoDB table", this::describe,
+            t -> t.tableStatus() == TableStatus.DELETING, TABLE_TIMEOUT, POLL_INTERVAL).withBusy(e -> IN_USE.equals(e.code()));
 
     public TableProvider(AwsClients clients) {
         super(clients, ENTRY);
@@ -259,8 +264,7 @@ public final class TableProvider extends AwsResourceProvider {
 
     /** The table unless being deleted, with {@code tags} (read with ListTagsOfResource when null). */
     private Optional<LiveResource> readTable(String name, Map<String, String> tags) {
-        return describe(name).filter(t -> t.tableStatus() != TableStatus.DELETING)
-                .flatMap(t -> ProviderSupport.unless(this::isGone,
+        return life.live(name).flatMap(t -> ProviderSupport.unless(this::isGone,
                         () -> Optional.of(toLive(t, tags != null ? tags : tagsOf(t.tableArn())))));
     }
 
@@ -344,7 +348,7 @@ public final class TableProvider extends AwsResourceProvider {
                                 .deletionProtectionEnabled(d.deletionProtection())
                                 .tags(dynamoTags(spec.tags())))).tableDescription().tableName(),
                 () -> describe(d.name()).map(TableDescription::tableName), e -> false);
-        awaitSettled(ctx, d.name(), "to become ACTIVE", TABLE_TIMEOUT, t -> true);
+        life.await(ctx, d.name(), "to become ACTIVE", TableProvider::settled);
         if (d.pointInTimeRecovery()) {
             setPointInTimeRecovery(ctx, d.name(), true);
         }
@@ -366,37 +370,35 @@ public final class TableProvider extends AwsResourceProvider {
         return List.of();
     }
 
-    /** Each change against what AWS has now, one at a time and waited for (see the class comment). */
+    /** Each attribute in {@code changed}, one at a time and waited for (see the class comment). */
     @Override
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         Desired d = Desired.of(spec);
         String name = current.id();
-        LiveResource now = readNow(spec, name, n -> readTable(n, null));
-        String arn = (String) now.attributes().get(ARN);
-        updateTags(now, spec,
+        String arn = (String) current.attributes().get(ARN);
+        updateTags(current, spec, changed,
                 t -> call("TagResource", () -> dynamo().tagResource(b -> b.resourceArn(arn).tags(dynamoTags(t)))),
                 keys -> call("UntagResource", () -> dynamo().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
-        Set<String> differ = differing(now, spec);
-        if (differ.contains(BILLING_MODE) || differ.contains(READ_CAPACITY) || differ.contains(WRITE_CAPACITY)) {
+        if (changed.contains(BILLING_MODE) || changed.contains(READ_CAPACITY) || changed.contains(WRITE_CAPACITY)) {
             updateCapacity(ctx, d);
         }
-        if (differ.contains(INDEXES)) {
+        if (changed.contains(INDEXES)) {
             updateIndexes(ctx, d);
         }
-        if (!Objects.equals(d.kmsKeyArn(), now.attributes().get(KMS_KEY))) {
+        if (changed.contains(KMS_KEY)) {
             updateTable(ctx, name, "to use its new key", TABLE_TIMEOUT, b -> b.sseSpecification(d.kmsKeyArn() == null
                     ? SSESpecification.builder().enabled(false).build() : sse(d.kmsKeyArn())), t -> true);
         }
-        if (d.pointInTimeRecovery() != Boolean.TRUE.equals(now.attributes().get(PITR))) {
+        if (changed.contains(PITR)) {
             setPointInTimeRecovery(ctx, name, d.pointInTimeRecovery());
         }
-        String ttl = (String) now.attributes().get(TTL);
-        if (!Objects.equals(d.ttlAttribute(), ttl)) {
+        if (changed.contains(TTL)) {
             // One UpdateTimeToLive, on or off: a rename takes two, which AWS refuses within the hour (see refusals).
+            String ttl = (String) current.attributes().get(TTL);
             setTimeToLive(name, d.ttlAttribute() != null ? d.ttlAttribute() : ttl, d.ttlAttribute() != null);
         }
-        if (d.deletionProtection() != Boolean.TRUE.equals(now.attributes().get(DELETION_PROTECTION))) {
+        if (changed.contains(DELETION_PROTECTION)) {
             updateTable(ctx, name, "to change deletion protection", TABLE_TIMEOUT,
                     b -> b.deletionProtectionEnabled(d.deletionProtection()), t -> true);
         }
@@ -469,21 +471,18 @@ public final class TableProvider extends AwsResourceProvider {
         }
     }
 
-    /** One UpdateTable, retried while the table is busy with an earlier change, then a wait until it settles. */
+    /**
+     * One UpdateTable, retried while the table is busy with an earlier change, then a wait until it has {@link
+     * #settled} and {@code done} holds.
+     */
     private void updateTable(OperationContext ctx, String name, String what, Duration timeout,
                              Consumer<UpdateTableRequest.Builder> change, Predicate<TableDescription> done) {
-        retrying(ctx, "UpdateTable " + name + " " + what, TABLE_TIMEOUT, POLL_INTERVAL, e -> IN_USE.equals(e.code()),
-                () -> call("UpdateTable", () -> dynamo().updateTable(b -> change.accept(b.tableName(name)))));
-        awaitSettled(ctx, name, what, timeout, done);
+        life.change(ctx, name, "UpdateTable " + name + " " + what, what, timeout,
+                () -> call("UpdateTable", () -> dynamo().updateTable(b -> change.accept(b.tableName(name)))),
+                t -> settled(t) && done.test(t));
     }
 
-    /** Waits until the table is ACTIVE, every index ACTIVE, its key settled, and {@code done} holds. */
-    private TableDescription awaitSettled(OperationContext ctx, String name, String what, Duration timeout,
-                                          Predicate<TableDescription> done) {
-        return ctx.await("DynamoDB table " + name + " " + what, timeout, POLL_INTERVAL,
-                () -> describe(name).filter(t -> settled(t) && done.test(t)));
-    }
-
+    /** ACTIVE, every index ACTIVE, its key settled. */
     private static boolean settled(TableDescription t) {
         SSEStatus sse = t.sseDescription() == null ? null : t.sseDescription().status();
         return t.tableStatus() == TableStatus.ACTIVE
@@ -527,7 +526,7 @@ public final class TableProvider extends AwsResourceProvider {
     }
 
     private LiveResource readBack(OperationContext ctx, String name) {
-        awaitSettled(ctx, name, "to settle", TABLE_TIMEOUT, t -> true);
+        life.await(ctx, name, "to settle", TableProvider::settled);
         return readTable(name, null).orElseThrow(() -> gone(ctx, name));
     }
 
@@ -538,19 +537,12 @@ public final class TableProvider extends AwsResourceProvider {
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String name = current.id();
-        Optional<TableDescription> t = describe(name);
-        if (t.isEmpty()) {
-            return;
-        }
-        if (Boolean.TRUE.equals(t.get().deletionProtectionEnabled())) {
-            throw new ProviderException(ctx.address() != null ? ctx.address() : current.address(), "DynamoDB table " + name
-                    + ": deletion protection is on; set deletionProtection: false and apply before destroying");
-        }
-        if (t.get().tableStatus() != TableStatus.DELETING) {
-            retrying(ctx, "DeleteTable " + name, TABLE_TIMEOUT, POLL_INTERVAL, e -> IN_USE.equals(e.code()),
-                    () -> call("DeleteTable", () -> dynamo().deleteTable(b -> b.tableName(name))));
-        }
-        awaitGone(ctx, "DynamoDB table " + name, TABLE_TIMEOUT, POLL_INTERVAL, () -> describe(name));
+        life.delete(ctx, name, "DeleteTable", TABLE_TIMEOUT, t -> {
+            if (Boolean.TRUE.equals(t.deletionProtectionEnabled())) {
+                throw new ProviderException(ctx.address() != null ? ctx.address() : current.address(), "DynamoDB table "
+                        + name + ": deletion protection is on; set deletionProtection: false and apply before destroying");
+            }
+        }, () -> call("DeleteTable", () -> dynamo().deleteTable(b -> b.tableName(name))));
     }
 
     /**

@@ -207,14 +207,13 @@ public final class TableReplicaProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         Id id = Id.of(spec);
-        LiveResource now = readNow(spec, id.toString(), x -> read(id));
         String key = SpecValues.optionalString(spec, KMS_KEY);
-        if (key != null && !key.equals(now.attributes().get(KMS_KEY))) {
+        if (key != null && changed.contains(KMS_KEY)) {
             change(ctx, id, "to change the key of its replica in " + region(),
                     u -> u.update(c -> c.regionName(region()).kmsMasterKeyId(key)), t -> false);
         }
         Boolean pitr = SpecValues.optionalBoolean(spec, PITR);
-        if (pitr != null && !pitr.equals(now.attributes().get(PITR))) {
+        if (pitr != null && changed.contains(PITR)) {
             setPointInTimeRecovery(ctx, id, pitr);
         }
         return awaitActive(ctx, id);

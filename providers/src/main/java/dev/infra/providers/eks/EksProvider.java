@@ -10,6 +10,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.Lifecycle;
 import dev.infra.providers.ProviderSupport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -138,6 +139,22 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
         return p != Phase.DELETING && p != Phase.CREATE_FAILED;
     }
 
+    /**
+     * Describe, DELETING, ResourceInUseException while something is in progress; a wait for a status ends on a status
+     * other than ACTIVE and the transitional ones, a wait until gone on DELETE_FAILED, each with EKS's health issues.
+     */
+    private Lifecycle<R> lifecycle() {
+        return Lifecycle.of(noun(), this::describe, r -> Phase.of(statusOf(r)) == Phase.DELETING, timeout(DELETE_TIMEOUT),
+                        POLL_INTERVAL)
+                .withBusy(e -> IN_USE.equals(e.code()))
+                .withFailed(r -> switch (Phase.of(statusOf(r))) {
+                    case ACTIVE, BUSY -> null;
+                    case CREATE_FAILED -> failure(r) + "; delete it (it keeps its name until deleted) and create it again";
+                    default -> failure(r);
+                })
+                .withDeleteFailed(r -> Phase.of(statusOf(r)) == Phase.DELETE_FAILED ? failure(r) : null);
+    }
+
     protected final LiveResource toLive(R resource) {
         return live(idOf(resource), tagsOf(resource), attributesOf(resource));
     }
@@ -174,24 +191,12 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
             R existing = describe(id).orElseThrow(() -> e);
             ProviderSupport.claim(spec.address(), spec.tags().get(STACK_TAG), noun() + " " + id, tagsOf(existing));
             if (Phase.of(statusOf(existing)) == Phase.DELETING) {
-                awaitDeleted(ctx, id);
+                lifecycle().awaitGone(ctx, id, timeout(DELETE_TIMEOUT));
                 submitCreateWhenRoleReady(spec, ctx);
             }
         }
-        R active = ctx.await(noun() + " " + id + " to become ACTIVE", timeout(CREATE_TIMEOUT), POLL_INTERVAL, () -> {
-            Optional<R> now = describe(id); // may not be visible at once
-            if (now.isPresent()) {
-                Phase phase = Phase.of(statusOf(now.get()));
-                if (phase == Phase.ACTIVE) {
-                    return now;
-                }
-                if (phase != Phase.BUSY) {
-                    throw failed(ctx, id, now.get(), phase == Phase.CREATE_FAILED
-                            ? "; delete it (it keeps its name until deleted) and create it again" : "");
-                }
-            }
-            return Optional.empty();
-        });
+        R active = lifecycle().await(ctx, id, "to become ACTIVE", timeout(CREATE_TIMEOUT),
+                r -> Phase.of(statusOf(r)) == Phase.ACTIVE);
         return created(spec, toLive(active));
     }
 
@@ -276,20 +281,9 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String id = current.id();
-        Optional<R> now = describe(id);
-        if (now.isEmpty()) {
-            return;
+        if (lifecycle().delete(ctx, id, "delete of " + noun(), () -> submitDelete(id))) {
+            afterDeleted(id, ctx);
         }
-        if (Phase.of(statusOf(now.get())) != Phase.DELETING) {
-            retrying(ctx, "delete of " + noun() + " " + id + " (ResourceInUseException: waiting for what is in progress)",
-                    timeout(DELETE_TIMEOUT), POLL_INTERVAL, e -> IN_USE.equals(e.code()),
-                    () -> {
-                        submitDelete(id);
-                        return Boolean.TRUE;
-                    });
-        }
-        awaitDeleted(ctx, id);
-        afterDeleted(id, ctx);
     }
 
     /** How long this type's create or delete waits, given the cluster's {@code base}: node groups wait longer. */
@@ -301,19 +295,9 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
     protected void afterDeleted(String id, OperationContext ctx) {
     }
 
-    private void awaitDeleted(OperationContext ctx, String id) {
-        ctx.await(noun() + " " + id + " to be deleted", timeout(DELETE_TIMEOUT), POLL_INTERVAL, () -> {
-            Optional<R> left = describe(id);
-            if (left.isPresent() && Phase.of(statusOf(left.get())) == Phase.DELETE_FAILED) {
-                throw failed(ctx, id, left.get(), "");
-            }
-            return left.isEmpty() ? Optional.of(Boolean.TRUE) : Optional.empty();
-        });
-    }
-
-    private ProviderException failed(OperationContext ctx, String id, R resource, String advice) {
+    /** Its status and EKS's health issues: what a failed wait says after "<noun> <id> is ". */
+    private String failure(R resource) {
         List<String> issues = issuesOf(resource);
-        return new ProviderException(ctx.address(), noun() + " " + id + " is " + statusOf(resource)
-                + (issues.isEmpty() ? "" : ": " + String.join("; ", issues)) + advice);
+        return statusOf(resource) + (issues.isEmpty() ? "" : ": " + String.join("; ", issues));
     }
 }

@@ -118,12 +118,12 @@ public final class CacheSubnetGroupProvider extends ElastiCacheProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        CacheSubnetGroup group = describe(name).orElseThrow(() -> new ProviderException(spec.address(),
-                "cache subnet group " + name + " no longer exists"));
-        LiveResource now = toLive(group, tagsOf(group.arn()));
-        updateTags(now, spec, group.arn());
-        Set<String> differ = differing(now, spec);
-        if (differ.contains(DESCRIPTION) || differ.contains(SUBNET_IDS)) {
+        if (changed.contains(TAGS)) {
+            CacheSubnetGroup group = describe(name).orElseThrow(() -> new ProviderException(spec.address(),
+                    "cache subnet group " + name + " no longer exists"));
+            updateTags(current, spec, changed, group.arn());
+        }
+        if (changed.contains(DESCRIPTION) || changed.contains(SUBNET_IDS)) {
             call("ModifyCacheSubnetGroup", () -> elasticache().modifyCacheSubnetGroup(b -> b.cacheSubnetGroupName(name)
                     .cacheSubnetGroupDescription(SpecValues.optionalString(spec, DESCRIPTION))
                     .subnetIds(SpecValues.strings(spec, SUBNET_IDS))));

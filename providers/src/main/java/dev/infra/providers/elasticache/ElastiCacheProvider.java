@@ -94,9 +94,9 @@ public abstract class ElastiCacheProvider extends AwsResourceProvider {
         return tags;
     }
 
-    /** Brings the tags of the resource with this ARN from {@code now}'s to the spec's. */
-    protected final void updateTags(LiveResource now, ResourceSpec spec, String arn) {
-        updateTags(now, spec,
+    /** Brings the tags of the resource with this ARN from {@code now}'s to the spec's, when {@code changed} names them. */
+    protected final void updateTags(LiveResource now, ResourceSpec spec, Set<String> changed, String arn) {
+        updateTags(now, spec, changed,
                 t -> call("AddTagsToResource", () -> elasticache().addTagsToResource(b -> b.resourceName(arn).tags(cacheTags(t)))),
                 keys -> call("RemoveTagsFromResource",
                         () -> elasticache().removeTagsFromResource(b -> b.resourceName(arn).tagKeys(keys))));

@@ -157,8 +157,7 @@ public final class GlobalReplicationGroupProvider extends ElastiCacheProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String id = current.id();
-        LiveResource now = readNow(spec, id, this::read);
-        if (differing(now, spec).contains(DESCRIPTION)) {
+        if (changed.contains(DESCRIPTION)) {
             String description = SpecValues.optionalString(spec, DESCRIPTION);
             retrying(ctx, "ModifyGlobalReplicationGroup " + id, UPDATE_TIMEOUT, POLL_INTERVAL,
                     e -> INVALID_GLOBAL_STATE.equals(e.code()),

@@ -14,6 +14,7 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Lifecycle;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
@@ -142,6 +143,12 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
             .id("group id")
             .notes("GlobalReplicationGroupId F (String; absent = a standalone group, or a datastore's primary): the group is a SECONDARY of that Global Datastore, made in R's registry with R's calls (the datastore is the account's: DescribeGlobalReplicationGroups answers in any region, so no primary-region attribute is needed). CreateReplicationGroup then sends only replicationGroupId, GlobalReplicationGroupId, kmsKeyId (a key of R) and tags, and waits until the datastore lists it. **Ignored for secondaries** (inherited from the datastore, i.e. the primary): engine, authTokenSecretArn — not sent (AWS: InvalidParameterCombination), read back as the datastore has them (so a spec carrying the primary's values shows no diff), never modified (an update asking other values fails, naming them). readAll reports globalReplicationGroupId from DescribeReplicationGroups' GlobalReplicationGroupInfo when its role is SECONDARY (no extra call). delete of a secondary = DisassociateGlobalReplicationGroup (in R: GlobalReplicationGroupId, ReplicationGroupId, ReplicationGroupRegion R), waited until the datastore no longer lists it, then DeleteReplicationGroup as before; delete of a datastore's primary fails at once (AWS deletes it only after the datastore)");
 
+    /** Describe, deleting, InvalidReplicationGroupState while an earlier change runs, create-failed for good. */
+    private final Lifecycle<ReplicationGroup> life = Lifecycle.of("replication group", this::describe,
+                    g -> DELETING.equals(g.status()), CHANGE_TIMEOUT, POLL_INTERVAL)
+            .withBusy(e -> INVALID_STATE.equals(e.code()))
+            .withFailed(g -> CREATE_FAILED.equals(g.status()) || DELETING.equals(g.status()) ? g.status() : null);
+
     public ReplicationGroupProvider(AwsClients clients) {
         super(clients, ENTRY, "replicationgroup");
     }
@@ -156,7 +163,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         }
         List<ReplicationGroup> groups = call("DescribeReplicationGroups", () -> elasticache()
                 .describeReplicationGroupsPaginator(b -> { }).replicationGroups().stream()
-                .filter(g -> tagsById.containsKey(g.replicationGroupId()) && !DELETING.equals(g.status()))
+                .filter(g -> tagsById.containsKey(g.replicationGroupId()) && !life.deleting().test(g))
                 .toList());
         if (groups.isEmpty()) {
             return List.of();
@@ -194,7 +201,7 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     }
 
     private Optional<LiveResource> readGroup(String id) {
-        return describe(id).filter(g -> !DELETING.equals(g.status())).map(this::toLive);
+        return life.live(id).map(this::toLive);
     }
 
     /** The group with its first member cluster and its tags. */
@@ -320,8 +327,8 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
         String id = current.id();
         ReplicationGroup group = describe(id).orElseThrow(() -> gone(spec.address(), id));
         LiveResource now = toLive(group);
-        updateTags(now, spec, group.arn());
-        Set<String> differ = differing(now, spec);
+        Set<String> differ = differing(now, spec, changed);
+        updateTags(now, spec, differ, group.arn());
         Optional<String> global = secondaryOf(group);
         if (global.isPresent()) {
             List<String> inherited = differ.stream().filter(INHERITED::contains).sorted().toList();
@@ -408,21 +415,15 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
 
     /** One change, retried while the group is busy with an earlier one, then a wait until it is available again. */
     private void change(OperationContext ctx, String id, String what, Runnable call) {
-        retrying(ctx, id + ": " + what, CHANGE_TIMEOUT, POLL_INTERVAL, e -> INVALID_STATE.equals(e.code()), () -> {
-            call.run();
-            return Boolean.TRUE;
-        });
-        awaitAvailable(ctx, id, what);
+        life.change(ctx, id, id + ": " + what, what, CHANGE_TIMEOUT, call, ReplicationGroupProvider::available);
     }
 
-    private ReplicationGroup awaitAvailable(OperationContext ctx, String id, String what) {
-        return ctx.await("replication group " + id + " " + what, CHANGE_TIMEOUT, POLL_INTERVAL, () -> {
-            Optional<ReplicationGroup> g = describe(id); // may not be visible at once
-            if (g.isPresent() && (CREATE_FAILED.equals(g.get().status()) || DELETING.equals(g.get().status()))) {
-                throw new ProviderException(ctx.address(), "replication group " + id + " is " + g.get().status());
-            }
-            return g.filter(x -> AVAILABLE.equals(x.status()));
-        });
+    private void awaitAvailable(OperationContext ctx, String id, String what) {
+        life.await(ctx, id, what, ReplicationGroupProvider::available);
+    }
+
+    private static boolean available(ReplicationGroup g) {
+        return AVAILABLE.equals(g.status());
     }
 
     private LiveResource readBack(OperationContext ctx, String id) {
@@ -433,26 +434,15 @@ public final class ReplicationGroupProvider extends ElastiCacheProvider {
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String id = current.id();
-        Optional<ReplicationGroup> g = describe(id);
-        if (g.isEmpty()) {
-            return;
-        }
-        Optional<String> primaryOf = roleIn(g.get(), PRIMARY);
-        if (primaryOf.isPresent()) {
-            throw new ProviderException(ctx.address() != null ? ctx.address() : id, "replication group " + id
-                    + " is the primary of global datastore " + primaryOf.get()
-                    + ": AWS deletes it only once that datastore is deleted");
-        }
-        Optional<String> global = secondaryOf(g.get());
-        if (global.isPresent()) {
-            disassociate(ctx, global.get(), id);
-        }
-        if (!DELETING.equals(g.get().status())) {
-            retrying(ctx, "DeleteReplicationGroup " + id, CHANGE_TIMEOUT, POLL_INTERVAL, e -> INVALID_STATE.equals(e.code()),
-                    () -> call("DeleteReplicationGroup", () -> elasticache().deleteReplicationGroup(
-                            b -> b.replicationGroupId(id))));
-        }
-        awaitGone(ctx, "replication group " + id, CHANGE_TIMEOUT, POLL_INTERVAL, () -> describe(id));
+        life.delete(ctx, id, "DeleteReplicationGroup", CHANGE_TIMEOUT, g -> {
+            Optional<String> primaryOf = roleIn(g, PRIMARY);
+            if (primaryOf.isPresent()) {
+                throw new ProviderException(ctx.address() != null ? ctx.address() : id, "replication group " + id
+                        + " is the primary of global datastore " + primaryOf.get()
+                        + ": AWS deletes it only once that datastore is deleted");
+            }
+            secondaryOf(g).ifPresent(global -> disassociate(ctx, global, id));
+        }, () -> call("DeleteReplicationGroup", () -> elasticache().deleteReplicationGroup(b -> b.replicationGroupId(id))));
     }
 
     /**

@@ -221,14 +221,13 @@ public final class DeliveryStreamProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::read);
-        updateTags(now, spec,
+        updateTags(current, spec, changed,
                 put -> call("TagDeliveryStream", () -> firehose().tagDeliveryStream(b -> b.deliveryStreamName(name)
-                        .tags(put.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
-                                .toList()))),
+                        .tags(put.entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue())
+                                .build()).toList()))),
                 keys -> call("UntagDeliveryStream", () -> firehose().untagDeliveryStream(
                         b -> b.deliveryStreamName(name).tagKeys(keys))));
-        if (!differing(now, spec).isEmpty()) {
+        if (changed.stream().anyMatch(a -> !a.equals(TAGS))) {
             DeliveryStreamDescription d = call("DescribeDeliveryStream", () -> firehose().describeDeliveryStream(
                     b -> b.deliveryStreamName(name))).deliveryStreamDescription();
             call("UpdateDestination", () -> firehose().updateDestination(b -> b.deliveryStreamName(name)

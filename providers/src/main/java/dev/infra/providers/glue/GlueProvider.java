@@ -104,7 +104,7 @@ public abstract class GlueProvider<R> extends AwsResourceProvider {
                                                 OperationContext ctx) {
         R now = get(current.id()).orElseThrow(() -> new ProviderException(spec.address(),
                 noun() + " " + current.id() + " no longer exists"));
-        if (!differing(toLive(now), spec).isEmpty()) {
+        if (!differing(toLive(now), spec, changed).isEmpty()) {
             submitUpdate(spec, now);
         }
         return readNow(spec, current.id(), this::read);

@@ -94,14 +94,13 @@ public final class IamInstanceProfileProvider extends IamProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::read);
-        updateTags(now, spec, t -> call("TagInstanceProfile",
+        updateTags(current, spec, changed, t -> call("TagInstanceProfile",
                         () -> iam().tagInstanceProfile(b -> b.instanceProfileName(name).tags(iamTags(t)))),
                 keys -> call("UntagInstanceProfile",
                         () -> iam().untagInstanceProfile(b -> b.instanceProfileName(name).tagKeys(keys))));
         String want = SpecValues.optionalString(spec, ROLE);
-        Object have = now.attributes().get(ROLE);
-        if (want != null && !want.equals(have)) {
+        Object have = current.attributes().get(ROLE);
+        if (want != null && changed.contains(ROLE)) {
             if (have != null) {
                 removeRole(name, have.toString());
             }

@@ -60,7 +60,7 @@ public final class IamRoleProvider extends IamProvider {
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
             Attribute.required(POLICY, Kind.STRING).updatable()
                     .doc("JSON string"),
-            Attribute.optional(INLINE, Kind.STRING).updatable(),
+            Attribute.optional(INLINE, Kind.STRING).updatable().absentMeansNone(),
             Attribute.required(MANAGED, Kind.SET).updatable(),
             Attribute.required("name", Kind.STRING).rule(AwsRules.IAM_ROLE),
             Attribute.optional(PATH, Kind.STRING)
@@ -148,18 +148,17 @@ public final class IamRoleProvider extends IamProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        LiveResource now = readNow(spec, name, this::read);
-        updateTags(now, spec,
+        updateTags(current, spec, changed,
                 t -> call("TagRole", () -> iam().tagRole(b -> b.roleName(name).tags(iamTags(t)))),
                 keys -> call("UntagRole", () -> iam().untagRole(b -> b.roleName(name).tagKeys(keys))));
         String policy = SpecValues.optionalString(spec, POLICY);
-        if (policy != null && !Policies.canonical(policy).equals(now.attributes().get(POLICY))) {
+        if (policy != null && changed.contains(POLICY)) {
             call("UpdateAssumeRolePolicy", () -> iam().updateAssumeRolePolicy(
                     b -> b.roleName(name).policyDocument(Policies.withAccount(policy, clients()::account))));
         }
-        if (spec.attributes().containsKey(MANAGED)) {
+        if (changed.contains(MANAGED)) {
             Set<String> want = new TreeSet<>(SpecValues.strings(spec, MANAGED));
-            Set<String> have = managedOf(now);
+            Set<String> have = managedOf(current);
             for (String arn : want) {
                 if (!have.contains(arn)) {
                     call("AttachRolePolicy", () -> iam().attachRolePolicy(b -> b.roleName(name).policyArn(arn)));
@@ -172,11 +171,10 @@ public final class IamRoleProvider extends IamProvider {
             }
         }
         String inline = SpecValues.optionalString(spec, INLINE);
-        Object haveInline = now.attributes().get(INLINE);
-        if (inline == null && haveInline != null) {
+        if (changed.contains(INLINE) && inline == null) {
             ignoreGone(() -> call("DeleteRolePolicy",
                     () -> iam().deleteRolePolicy(b -> b.roleName(name).policyName(INLINE_NAME))));
-        } else if (inline != null && !Policies.canonical(inline).equals(haveInline)) {
+        } else if (changed.contains(INLINE)) {
             putInline(name, inline);
         }
         return readBack(ctx, name);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
@@ -319,19 +320,17 @@ public abstract class KmsKeyBase extends KmsProvider {
         return "MalformedPolicyDocumentException".equals(e.code());
     }
 
-    /** Brings tags, description and the key policy to the spec's, against {@code now} (AWS's current state). */
-    protected final void updateCommon(LiveResource now, ResourceSpec spec, OperationContext ctx) {
-        String keyId = now.id();
-        updateTags(now, spec, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId).tags(kmsTags(t)))),
+    /** Brings the tags, description and key policy {@code changed} names to the spec's, from {@code current}. */
+    protected final void updateCommon(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        String keyId = current.id();
+        updateTags(current, spec, changed, t -> call("TagResource", () -> kms().tagResource(b -> b.keyId(keyId)
+                        .tags(kmsTags(t)))),
                 keys -> call("UntagResource", () -> kms().untagResource(b -> b.keyId(keyId).tagKeys(keys))));
         String description = SpecValues.optionalString(spec, DESCRIPTION);
-        if (description != null && !description.equals(now.attributes().get(DESCRIPTION))) {
+        if (description != null && changed.contains(DESCRIPTION)) {
             call("UpdateKeyDescription", () -> kms().updateKeyDescription(b -> b.keyId(keyId).description(description)));
         }
-        boolean principalsChanged = spec.attributes().containsKey(SERVICES)
-                && !strings(spec, SERVICES).stream().sorted().toList().equals(now.attributes().get(SERVICES))
-                || !strings(spec, LINKED_ROLES).stream().sorted().toList().equals(now.attributes().getOrDefault(LINKED_ROLES, List.of()));
-        if (principalsChanged) {
+        if (changed.contains(SERVICES) || changed.contains(LINKED_ROLES)) {
             String document = policy(spec);
             whenPropagated(ctx, "PutKeyPolicy " + keyId + " (MalformedPolicyDocumentException: KMS not seeing a new principal"
                     + " yet)", KmsKeyBase::principalsNotYetSeen, () -> call("PutKeyPolicy",

@@ -90,10 +90,9 @@ public final class KmsKeyProvider extends KmsKeyBase {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String keyId = current.id();
-        LiveResource now = readNow(spec, keyId, this::readKey);
-        updateCommon(now, spec, ctx);
+        updateCommon(current, spec, changed, ctx);
         Boolean rotation = SpecValues.optionalBoolean(spec, ROTATION);
-        if (rotation != null && !rotation.equals(now.attributes().get(ROTATION))) {
+        if (rotation != null && changed.contains(ROTATION)) {
             setRotation(ctx, keyId, rotation);
         }
         return readBack(ctx, keyId, updatedWindow(spec));

@@ -130,15 +130,15 @@ public final class ReplicaKeyProvider extends KmsKeyBase {
         }
         call("CancelKeyDeletion", () -> kms().cancelKeyDeletion(b -> b.keyId(keyId)));
         call("EnableKey", () -> kms().enableKey(b -> b.keyId(keyId)));
-        updateCommon(readNow(spec, keyId, this::readKey), spec, ctx);
+        LiveResource taken = readNow(spec, keyId, this::readKey);
+        updateCommon(taken, spec, changesOf(taken, spec), ctx);
         return Optional.of(keyId);
     }
 
     @Override
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
-        LiveResource now = readNow(spec, current.id(), this::readKey);
-        updateCommon(now, spec, ctx);
+        updateCommon(current, spec, changed, ctx);
         return readBack(ctx, current.id(), updatedWindow(spec));
     }
 

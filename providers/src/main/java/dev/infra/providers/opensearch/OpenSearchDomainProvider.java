@@ -13,6 +13,7 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.Lifecycle;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
@@ -128,6 +129,10 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             .with(Trait.TAGGED)
             .id("domain name");
 
+    /** Describe, deleted (being deleted), one change at a time: it waits rather than refusing. */
+    private final Lifecycle<DomainStatus> life = Lifecycle.of("OpenSearch domain", this::describe,
+            s -> Boolean.TRUE.equals(s.deleted()), CHANGE_TIMEOUT, POLL_INTERVAL);
+
     public OpenSearchDomainProvider(AwsClients clients) {
         super(clients, ENTRY);
     }
@@ -169,7 +174,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
             List<String> batch = all.subList(from, Math.min(all.size(), from + DESCRIBE_BATCH));
             for (DomainStatus s : call("DescribeDomains",
                     () -> openSearch().describeDomains(b -> b.domainNames(batch))).domainStatusList()) {
-                if (!deleting(s)) {
+                if (!life.deleting().test(s)) {
                     tagsOf(s).ifPresent(tags -> out.add(toLive(s, tags)));
                 }
             }
@@ -181,7 +186,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     @Override
     protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
         String name = SpecValues.string(spec, NAME);
-        return describe(name).filter(s -> !deleting(s)).flatMap(s -> tagsOf(s).map(tags -> {
+        return life.live(name).flatMap(s -> tagsOf(s).map(tags -> {
             ProviderSupport.claim(spec.address(), stack, "OpenSearch domain " + name, tags);
             return toLive(s, tags);
         }));
@@ -251,10 +256,6 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
         return vpc != null ? vpc : s.endpoint();
     }
 
-    private static boolean deleting(DomainStatus s) {
-        return Boolean.TRUE.equals(s.deleted());
-    }
-
     /** Created, not processing a change or an upgrade, and reachable: what a create and a change wait for. */
     private static boolean ready(DomainStatus s) {
         return !Boolean.FALSE.equals(s.created()) && !Boolean.TRUE.equals(s.processing())
@@ -283,7 +284,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
                     .logPublishingOptionsWithStrings(logPublishing(spec, Map.of()))
                     .tagList(tags(spec.tags()))));
             return name;
-        }, () -> describe(name).filter(s -> !deleting(s)).map(DomainStatus::domainName),
+        }, () -> life.live(name).map(DomainStatus::domainName),
                 OpenSearchDomainProvider::linkedRoleNotYetSeen);
         return readBack(ctx, name, CREATE_TIMEOUT, "to be created");
     }
@@ -323,13 +324,12 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String name = current.id();
-        DomainStatus status = describe(name).filter(s -> !deleting(s))
-                .orElseThrow(() -> new ProviderException(spec.address(), "OpenSearch domain " + name + " no longer exists"));
+        DomainStatus status = life.live(name).orElseThrow(() -> new ProviderException(spec.address(), "OpenSearch domain " + name + " no longer exists"));
         LiveResource now = toLive(status, tagsOf(status).orElse(Map.of()));
-        updateTags(now, spec,
+        Set<String> differ = differing(now, spec, changed);
+        updateTags(now, spec, differ,
                 put -> call("AddTags", () -> openSearch().addTags(b -> b.arn(status.arn()).tagList(tags(put)))),
                 keys -> call("RemoveTags", () -> openSearch().removeTags(b -> b.arn(status.arn()).tagKeys(keys))));
-        Set<String> differ = differing(now, spec);
         UpdateDomainConfigRequest.Builder config = UpdateDomainConfigRequest.builder().domainName(name);
         boolean reconfigure = false;
         if (differ.stream().anyMatch(CLUSTER::contains)) {
@@ -393,13 +393,7 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     }
 
     private DomainStatus awaitReady(OperationContext ctx, String name, Duration timeout, String what) {
-        return ctx.await("OpenSearch domain " + name + " " + what, timeout, POLL_INTERVAL, () -> {
-            Optional<DomainStatus> s = describe(name); // may not be visible at once
-            if (s.isPresent() && deleting(s.get())) {
-                throw new ProviderException(ctx.address(), "OpenSearch domain " + name + " is being deleted");
-            }
-            return s.filter(OpenSearchDomainProvider::ready);
-        });
+        return life.await(ctx, name, what, timeout, OpenSearchDomainProvider::ready);
     }
 
     private LiveResource readBack(OperationContext ctx, String name, Duration timeout, String what) {
@@ -411,14 +405,8 @@ public final class OpenSearchDomainProvider extends AwsResourceProvider {
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String name = current.id();
-        Optional<DomainStatus> now = describe(name);
-        if (now.isEmpty()) {
-            return;
-        }
-        if (!deleting(now.get())) {
-            call("DeleteDomain", () -> openSearch().deleteDomain(b -> b.domainName(name)));
-        }
-        awaitGone(ctx, "OpenSearch domain " + name, DELETE_TIMEOUT, POLL_INTERVAL, () -> describe(name));
+        life.delete(ctx, name, "DeleteDomain", DELETE_TIMEOUT, s -> { },
+                () -> call("DeleteDomain", () -> openSearch().deleteDomain(b -> b.domainName(name))));
     }
 
     // ---- request parts ----------------------------------------------------------------------------------

@@ -177,7 +177,7 @@ public final class HealthCheckProvider extends Route53Provider {
                     HealthCheck check = get(id).orElseThrow(() -> new ProviderException(spec.address(),
                             TYPE + " " + id + " no longer exists"));
                     LiveResource now = toLive(check, tagsOf(TAGGED_AS, List.of(id)).getOrDefault(id, Map.of()));
-                    Set<String> differ = differing(now, spec);
+                    Set<String> differ = differing(now, spec, changed);
                     differ.retainAll(schema().updatable());
                     differ.remove(TAGS);
                     if (!differ.isEmpty()) {

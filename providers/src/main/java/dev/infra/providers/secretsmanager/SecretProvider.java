@@ -165,14 +165,13 @@ public final class SecretProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String arn = current.id();
-        LiveResource now = readNow(spec, arn, this::describe);
-        updateTags(now, spec,
+        updateTags(current, spec, changed,
                 t -> call("TagResource", () -> secrets().tagResource(b -> b.secretId(arn).tags(secretTags(t)))),
                 keys -> call("UntagResource", () -> secrets().untagResource(b -> b.secretId(arn).tagKeys(keys))));
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         String kmsKeyId = SpecValues.optionalString(spec, KMS_KEY);
-        boolean newDescription = description != null && !description.equals(now.attributes().get(DESCRIPTION));
-        boolean newKey = !Objects.equals(kmsKeyId, now.attributes().get(KMS_KEY));
+        boolean newDescription = description != null && changed.contains(DESCRIPTION);
+        boolean newKey = changed.contains(KMS_KEY);
         if (newDescription || newKey) {
             call("UpdateSecret", () -> secrets().updateSecret(b -> b.secretId(arn)
                     .description(newDescription ? description : null)

@@ -141,11 +141,11 @@ public final class TopicProvider extends AwsResourceProvider {
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
         String arn = current.id();
-        LiveResource now = readNow(spec, arn, this::readTopic);
-        updateTags(now, spec, t -> call("TagResource", () -> sns().tagResource(b -> b.resourceArn(arn).tags(snsTags(t)))),
+        updateTags(current, spec, changed, t -> call("TagResource", () -> sns().tagResource(b -> b.resourceArn(arn)
+                        .tags(snsTags(t)))),
                 keys -> call("UntagResource", () -> sns().untagResource(b -> b.resourceArn(arn).tagKeys(keys))));
         String key = SpecValues.optionalString(spec, KMS_KEY);
-        if (!Objects.equals(key, now.attributes().get(KMS_KEY))) {
+        if (changed.contains(KMS_KEY)) {
             call("SetTopicAttributes", () -> sns().setTopicAttributes(b -> b.topicArn(arn)
                     .attributeName(KMS_ATTRIBUTE).attributeValue(key == null ? "" : key)));
         }

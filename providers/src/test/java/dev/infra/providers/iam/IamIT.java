@@ -147,7 +147,7 @@ class IamIT extends ProviderTestSupport {
         ResourceSpec withoutInline = roleSpec(address, name, EKS_TRUST,
                 List.of(POLICY + "AmazonSSMManagedInstanceCore", POLICY + "AmazonEKSWorkerNodePolicy"),
                 Map.of("team", "apps"));
-        updated = roles.update(updated, withoutInline, Set.of(), ctx(address));
+        updated = roles.update(updated, withoutInline, Set.of("inlinePolicy"), ctx(address));
         assertThat(rawInline(name)).isNull();
         assertThat(updated.attributes()).doesNotContainKey("inlinePolicy");
         assertThat(roles.findExisting("some-other-stack", changed)).isEmpty();
