@@ -311,11 +311,20 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         return found;
     }
 
-    /** The resources {@code read} finds by id, one call each: for services without a batch read. */
+    /**
+     * The resources {@code read} finds by id, one read each, concurrently ({@link ParallelReads}): for services
+     * without a batch read.
+     */
     protected static List<LiveResource> readEach(Collection<String> ids, Function<String, Optional<LiveResource>> read) {
-        List<LiveResource> out = new ArrayList<>();
-        ids.forEach(id -> read.apply(id).ifPresent(out::add));
-        return out;
+        return ParallelReads.each(ids, read);
+    }
+
+    /**
+     * {@code detail} of every item a listing gave, concurrently ({@link ParallelReads}), in the listing's order: the
+     * per-resource reads after a list call (a bucket's configuration, a role's policies).
+     */
+    protected static <T> List<LiveResource> readDetails(Collection<T> listed, Function<T, Optional<LiveResource>> detail) {
+        return ParallelReads.each(listed, detail);
     }
 
     /** The tags to add or change and the keys to remove to go from {@code current} to {@code desired}. */
