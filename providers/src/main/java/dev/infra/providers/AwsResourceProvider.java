@@ -11,7 +11,6 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.core.provider.ResourceProvider;
 import dev.infra.core.provider.ResourceSchema;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;

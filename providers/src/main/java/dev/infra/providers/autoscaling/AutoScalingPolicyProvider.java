@@ -11,6 +11,7 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -75,7 +76,7 @@ public final class AutoScalingPolicyProvider extends AutoScalingProvider {
         if (unparsable) {
             policies.addAll(describe(null, null));
         } else {
-            groups.forEach(g -> policies.addAll(describe(g, null)));
+            ParallelReads.each(groups, g -> Optional.of(describe(g, null))).forEach(policies::addAll);
         }
         return policies.stream().filter(p -> ids.contains(p.policyARN())).map(this::toLive).toList();
     }
