@@ -11,7 +11,6 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.core.provider.ResourceProvider;
 import dev.infra.core.provider.ResourceSchema;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -328,11 +327,20 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         return found;
     }
 
-    /** The resources {@code read} finds by id, one call each: for services without a batch read. */
+    /**
+     * The resources {@code read} finds by id, one read each, concurrently ({@link ParallelReads}): for services
+     * without a batch read.
+     */
     protected static List<LiveResource> readEach(Collection<String> ids, Function<String, Optional<LiveResource>> read) {
-        List<LiveResource> out = new ArrayList<>();
-        ids.forEach(id -> read.apply(id).ifPresent(out::add));
-        return out;
+        return ParallelReads.each(ids, read);
+    }
+
+    /**
+     * {@code detail} of every item a listing gave, concurrently ({@link ParallelReads}), in the listing's order: the
+     * per-resource reads after a list call (a bucket's configuration, a role's policies).
+     */
+    protected static <T> List<LiveResource> readDetails(Collection<T> listed, Function<T, Optional<LiveResource>> detail) {
+        return ParallelReads.each(listed, detail);
     }
 
     /** The tags to add or change and the keys to remove to go from {@code current} to {@code desired}. */

@@ -36,13 +36,15 @@ import java.util.stream.Collectors;
 
 /**
  * Prior state + live reads + desired resources → {@link Plan}. Reads are batched: one
- * {@code readAll} per resource type, run a few at a time. Resources tagged with the stack that
+ * {@code readAll} per resource type, up to {@value #READ_THREADS} types at once (so added latency
+ * costs about the slowest type's chain of calls, not the sum). Resources tagged with the stack that
  * neither the topology nor the state knows (left by a crash) are adopted when the topology wants
  * them and deleted otherwise, so nothing is orphaned.
  */
 public final class Planner {
 
-    private static final int READ_THREADS = 4;
+    /** About the number of types a stack uses: their listings all go at once; throttling is the providers' business. */
+    private static final int READ_THREADS = 64;
 
     private final ProviderRegistry providers;
     private final OtherRegions others;

@@ -2,6 +2,7 @@ package dev.infra.core.state;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Duration;
 import java.util.function.Supplier;
 
 /**
@@ -30,7 +31,15 @@ public interface Journal {
     /** The resource at {@code address} gone from the state. */
     record Remove(String address) implements Change {}
 
-    /** Stores the whole state at every change: for a backend with no journal of its own (S3). */
+    /**
+     * Keeps the changes in the process and stores the whole state at most once per {@code interval} and at the end
+     * ({@link ThrottledUploads}): for a remote backend, where a store is a round trip with the whole state.
+     */
+    static Journal throttled(StateBackend backend, Duration interval) {
+        return new ThrottledUploads(backend, interval);
+    }
+
+    /** Stores the whole state at every change: for a backend with no journal of its own. */
     static Journal wholeState(StateBackend backend) {
         return new Journal() {
             @Override

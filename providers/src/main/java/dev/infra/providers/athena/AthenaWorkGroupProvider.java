@@ -15,7 +15,6 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -100,13 +99,8 @@ public final class AthenaWorkGroupProvider extends AwsResourceProvider {
     protected List<LiveResource> readStack(String stack) {
         List<String> names = call("ListWorkGroups", () -> athena().listWorkGroupsPaginator(b -> { }).stream()
                 .flatMap(r -> r.workGroups().stream()).map(WorkGroupSummary::name).filter(n -> !PRIMARY.equals(n)).toList());
-        List<LiveResource> out = new ArrayList<>();
-        for (String name : names) {
-            tagsOf(name).filter(tags -> stack.equals(tags.get(STACK_TAG)))
-                    .flatMap(tags -> workGroup(name).map(wg -> toLive(wg, tags)))
-                    .ifPresent(out::add);
-        }
-        return out;
+        return readDetails(names, name -> tagsOf(name).filter(tags -> stack.equals(tags.get(STACK_TAG)))
+                .flatMap(tags -> workGroup(name).map(wg -> toLive(wg, tags))));
     }
 
     @Override

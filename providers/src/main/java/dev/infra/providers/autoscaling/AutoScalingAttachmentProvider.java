@@ -11,9 +11,9 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -90,12 +90,11 @@ public final class AutoScalingAttachmentProvider extends AutoScalingProvider {
         for (String id : ids) {
             split(id).ifPresent(k -> byGroup.computeIfAbsent(k[0], g -> new TreeSet<>()).add(k[1]));
         }
-        List<LiveResource> out = new ArrayList<>();
-        byGroup.forEach((group, arns) -> {
-            Map<String, String> states = states(group);
-            arns.stream().filter(arn -> isAttached(states.get(arn))).map(arn -> toLive(group, arn)).forEach(out::add);
-        });
-        return out;
+        return ParallelReads.each(byGroup.entrySet(), e -> {
+            Map<String, String> states = states(e.getKey());
+            return Optional.of(e.getValue().stream().filter(arn -> isAttached(states.get(arn)))
+                    .map(arn -> toLive(e.getKey(), arn)).toList());
+        }).stream().flatMap(List::stream).toList();
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.PutResourceProvider;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
@@ -86,7 +87,7 @@ public final class AutoScalingPolicyProvider extends PutResourceProvider {
         if (unparsable) {
             policies.addAll(describe(null, null));
         } else {
-            groups.forEach(g -> policies.addAll(describe(g, null)));
+            ParallelReads.each(groups, g -> Optional.of(describe(g, null))).forEach(policies::addAll);
         }
         return policies.stream().filter(p -> ids.contains(p.policyARN())).map(this::toLive).toList();
     }

@@ -14,7 +14,6 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -120,16 +119,15 @@ public final class TrailProvider extends AwsResourceProvider {
                 .filter(t -> namesOrArns.isEmpty() || namesOrArns.contains(t.name()) || namesOrArns.contains(t.trailARN()))
                 .toList();
         Map<String, Map<String, String>> tags = tagsOf(trails.stream().map(Trail::trailARN).toList());
-        List<LiveResource> out = new ArrayList<>();
-        for (Trail t : trails) {
+        return readDetails(trails, t -> {
             Map<String, String> own = tags.getOrDefault(t.trailARN(), Map.of());
-            if (stack == null || stack.equals(own.get(STACK_TAG))) {
-                boolean logging = Boolean.TRUE.equals(call("GetTrailStatus",
-                        () -> cloudTrail().getTrailStatus(b -> b.name(t.name()))).isLogging());
-                out.add(toLive(t, own, logging));
+            if (stack != null && !stack.equals(own.get(STACK_TAG))) {
+                return Optional.empty();
             }
-        }
-        return out;
+            boolean logging = Boolean.TRUE.equals(call("GetTrailStatus",
+                    () -> cloudTrail().getTrailStatus(b -> b.name(t.name()))).isLogging());
+            return Optional.of(toLive(t, own, logging));
+        });
     }
 
     /** ARN → tags, one ListTags call per {@value #TAGS_BATCH} ARNs. */

@@ -17,6 +17,7 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.Lifecycle;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
@@ -235,14 +236,14 @@ public final class TableProvider extends AwsResourceProvider {
 
     @Override
     protected List<LiveResource> readStack(String stack) {
-        List<LiveResource> out = new ArrayList<>();
+        Map<String, Map<String, String>> tagged = new TreeMap<>();
         taggedResources("dynamodb:table", Map.of(STACK_TAG, stack)).forEach((arn, tags) -> {
             int at = arn.indexOf(TABLE_ARN);
             if (at >= 0) {
-                readTable(arn.substring(at + TABLE_ARN.length()), tags).ifPresent(out::add);
+                tagged.put(arn.substring(at + TABLE_ARN.length()), tags);
             }
         });
-        return out;
+        return readDetails(tagged.entrySet(), e -> readTable(e.getKey(), e.getValue()));
     }
 
     @Override
@@ -264,8 +265,7 @@ public final class TableProvider extends AwsResourceProvider {
 
     /** The table unless being deleted, with {@code tags} (read with ListTagsOfResource when null). */
     private Optional<LiveResource> readTable(String name, Map<String, String> tags) {
-        return life.live(name).flatMap(t -> ProviderSupport.unless(this::isGone,
-                        () -> Optional.of(toLive(t, tags != null ? tags : tagsOf(t.tableArn())))));
+        return life.live(name).flatMap(t -> ProviderSupport.unless(this::isGone, () -> Optional.of(toLive(t, tags))));
     }
 
     private Map<String, String> tagsOf(String arn) {
@@ -281,7 +281,11 @@ public final class TableProvider extends AwsResourceProvider {
         return tags;
     }
 
-    private LiveResource toLive(TableDescription t, Map<String, String> tags) {
+    /** {@code t} with its tags (ListTagsOfResource when null), PITR and TTL, read together. */
+    private LiveResource toLive(TableDescription t, Map<String, String> knownTags) {
+        var tags = ParallelReads.fork(() -> knownTags != null ? knownTags : tagsOf(t.tableArn()));
+        var pitr = ParallelReads.fork(() -> DynamoTables.pointInTimeRecovery(dynamo(), t.tableName()));
+        Optional<String> ttlAttribute = ttlAttribute(t.tableName());
         Map<String, Object> a = new TreeMap<>();
         a.put(NAME, t.tableName());
         Map<String, String> types = new TreeMap<>();
@@ -304,11 +308,11 @@ public final class TableProvider extends AwsResourceProvider {
             putIfPresent(a, KMS_KEY, sse.kmsMasterKeyArn());
         }
         a.put(DELETION_PROTECTION, Boolean.TRUE.equals(t.deletionProtectionEnabled()));
-        a.put(PITR, DynamoTables.pointInTimeRecovery(dynamo(), t.tableName()));
-        ttlAttribute(t.tableName()).ifPresent(ttl -> a.put(TTL, ttl));
+        a.put(PITR, pitr.join());
+        ttlAttribute.ifPresent(ttl -> a.put(TTL, ttl));
         a.put(ARN, t.tableArn());
         putIfPresent(a, STREAM_ARN, t.latestStreamArn());
-        return live(t.tableName(), tags, a);
+        return live(t.tableName(), tags.join(), a);
     }
 
     /** partitionKey and sortKey of a key schema, typed from the attribute definitions. */

@@ -8,8 +8,8 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ParallelReads;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -136,10 +136,9 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
     /** Also filtered on the client side: some endpoints ignore tag filters (moto's DescribeNatGateways). */
     @Override
     protected final List<LiveResource> readStack(String stack) {
-        return describe(List.of(tagFilter(STACK_TAG, stack)), List.of()).stream()
-                .filter(r -> isLive(r) && stack.equals(tagMap(r).get(STACK_TAG)))
-                .map(this::toLive)
-                .toList();
+        // attributesOf may read more per resource (a VPC's attributes, a template's version): concurrently.
+        return readDetails(describe(List.of(tagFilter(STACK_TAG, stack)), List.of()).stream()
+                .filter(r -> isLive(r) && stack.equals(tagMap(r).get(STACK_TAG))).toList(), r -> Optional.of(toLive(r)));
     }
 
     @Override
@@ -152,12 +151,10 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
                 throw e;
             }
             // One of the ids is gone and AWS failed the whole batch: ask one by one.
-            found = new ArrayList<>();
-            for (String id : ids) {
-                describeOne(id).ifPresent(found::add);
-            }
+            found = ParallelReads.each(ids, this::describeOne);
         }
-        return found.stream().filter(r -> isLive(r) && ids.contains(idOf.apply(r))).map(this::toLive).toList();
+        return readDetails(found.stream().filter(r -> isLive(r) && ids.contains(idOf.apply(r))).toList(),
+                r -> Optional.of(toLive(r)));
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.SpecValues;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -128,11 +129,7 @@ public final class LaunchTemplateProvider extends Ec2Provider<LaunchTemplateProv
                 }
             }
         }
-        List<Template> out = new ArrayList<>();
-        for (LaunchTemplate t : templates) {
-            defaultVersionData(t.launchTemplateId()).ifPresent(data -> out.add(new Template(t, data)));
-        }
-        return out;
+        return ParallelReads.each(templates, t -> defaultVersionData(t.launchTemplateId()).map(data -> new Template(t, data)));
     }
 
     private List<LaunchTemplate> describeTemplates(List<Filter> filters, Collection<String> ids) {

@@ -11,6 +11,7 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
@@ -61,8 +62,9 @@ public final class VpcProvider extends Ec2Provider<Vpc> {
         Map<String, Object> a = new TreeMap<>();
         a.put("cidrBlock", vpc.cidrBlock());
         putIfPresent(a, "ownerId", vpc.ownerId());
-        a.put(DNS_SUPPORT, dnsAttribute(vpc.vpcId(), VpcAttributeName.ENABLE_DNS_SUPPORT));
+        var support = ParallelReads.fork(() -> dnsAttribute(vpc.vpcId(), VpcAttributeName.ENABLE_DNS_SUPPORT));
         a.put(DNS_HOSTNAMES, dnsAttribute(vpc.vpcId(), VpcAttributeName.ENABLE_DNS_HOSTNAMES));
+        a.put(DNS_SUPPORT, support.join());
         return a;
     }
 

@@ -11,9 +11,9 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.Lifecycle;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.ProviderSupport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +118,7 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
 
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
-        List<LiveResource> out = new ArrayList<>();
-        ids.forEach(id -> describe(id).filter(this::isLive).map(this::toLive).ifPresent(out::add));
-        return out;
+        return readEach(ids, id -> describe(id).filter(this::isLive).map(this::toLive));
     }
 
     /** By unique name: adopted when its tags name this stack and address (or none), an error when another's. */
@@ -162,9 +160,7 @@ public abstract class EksProvider<R> extends AwsResourceProvider {
     /** Every cluster of the region, described (tags included): ListClusters, then one DescribeCluster each. */
     protected final List<Cluster> describeClusters() {
         List<String> names = call("ListClusters", () -> eks().listClustersPaginator(b -> { }).clusters().stream().toList());
-        List<Cluster> out = new ArrayList<>();
-        names.forEach(name -> describeCluster(name).ifPresent(out::add));
-        return out;
+        return ParallelReads.each(names, this::describeCluster);
     }
 
     protected final Optional<Cluster> describeCluster(String name) {

@@ -12,10 +12,10 @@ import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -97,19 +97,13 @@ public final class NodegroupProvider extends EksProvider<Nodegroup> {
 
     @Override
     protected List<LiveResource> readStack(String stack) {
-        List<LiveResource> out = new ArrayList<>();
-        for (Cluster cluster : describeClusters()) {
-            if (!stack.equals(cluster.tags().get(STACK_TAG))) {
-                continue;
-            }
-            List<String> names = ProviderSupport.unless(this::isGone, () -> Optional.of(call("ListNodegroups",
-                    () -> eks().listNodegroupsPaginator(b -> b.clusterName(cluster.name())).nodegroups().stream().toList())))
-                    .orElse(List.of());
-            for (String name : names) {
-                describe(cluster.name() + ":" + name).filter(this::isLive).map(this::toLive).ifPresent(out::add);
-            }
-        }
-        return out;
+        List<String> ids = ParallelReads.each(describeClusters().stream()
+                        .filter(cluster -> stack.equals(cluster.tags().get(STACK_TAG))).toList(),
+                cluster -> ProviderSupport.unless(this::isGone, () -> Optional.of(call("ListNodegroups",
+                        () -> eks().listNodegroupsPaginator(b -> b.clusterName(cluster.name())).nodegroups().stream()
+                                .map(name -> cluster.name() + ":" + name).toList())))).stream()
+                .flatMap(List::stream).toList();
+        return readIds(ids);
     }
 
     @Override

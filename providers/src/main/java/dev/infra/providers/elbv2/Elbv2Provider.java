@@ -112,10 +112,9 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
     protected List<LiveResource> readStack(String stack) {
         List<R> candidates = candidates(stack);
         Map<String, Map<String, String>> tags = describeTags(candidates.stream().map(arnOf).toList());
-        return candidates.stream()
+        return readDetails(candidates.stream()
                 .filter(r -> tags.containsKey(arnOf.apply(r)) && stack.equals(tags.get(arnOf.apply(r)).get(STACK_TAG)))
-                .map(r -> toLive(r, tags.get(arnOf.apply(r))))
-                .toList();
+                .toList(), r -> Optional.of(toLive(r, tags.get(arnOf.apply(r)))));
     }
 
     /** ceil(ids / 20) Describe and DescribeTags calls. */
@@ -126,7 +125,7 @@ public abstract class Elbv2Provider<R> extends AwsResourceProvider {
         for (int i = 0; i < arns.size(); i += ARN_BATCH) {
             List<R> described = describeSome(arns.subList(i, Math.min(arns.size(), i + ARN_BATCH)));
             Map<String, Map<String, String>> tags = describeTags(described.stream().map(arnOf).toList());
-            described.forEach(r -> out.add(toLive(r, tags.getOrDefault(arnOf.apply(r), Map.of()))));
+            out.addAll(readDetails(described, r -> Optional.of(toLive(r, tags.getOrDefault(arnOf.apply(r), Map.of())))));
         }
         return out;
     }

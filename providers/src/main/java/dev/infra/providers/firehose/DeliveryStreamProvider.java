@@ -13,6 +13,7 @@ import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
@@ -118,15 +119,18 @@ public final class DeliveryStreamProvider extends AwsResourceProvider {
 
     private Optional<LiveResource> read(String name) {
         return ProviderSupport.unless(this::isGone, () -> {
+            var tags = ParallelReads.fork(() -> {
+                Map<String, String> t = new TreeMap<>();
+                call("ListTagsForDeliveryStream", () -> firehose().listTagsForDeliveryStream(b -> b.deliveryStreamName(name)))
+                        .tags().forEach(tag -> t.put(tag.key(), tag.value()));
+                return t;
+            });
             DeliveryStreamDescription d = call("DescribeDeliveryStream", () -> firehose().describeDeliveryStream(
                     b -> b.deliveryStreamName(name))).deliveryStreamDescription();
             if ("DELETING".equals(d.deliveryStreamStatusAsString())) {
                 return Optional.empty();
             }
-            Map<String, String> tags = new TreeMap<>();
-            call("ListTagsForDeliveryStream", () -> firehose().listTagsForDeliveryStream(b -> b.deliveryStreamName(name)))
-                    .tags().forEach(t -> tags.put(t.key(), t.value()));
-            return Optional.of(toLive(d, tags));
+            return Optional.of(toLive(d, tags.join()));
         });
     }
 

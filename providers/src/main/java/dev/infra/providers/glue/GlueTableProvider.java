@@ -10,9 +10,9 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -98,14 +98,10 @@ public final class GlueTableProvider extends GlueProvider<Table> {
     protected List<LiveResource> readIds(Collection<String> ids) {
         Set<String> databases = new TreeSet<>();
         ids.stream().map(GlueTableProvider::parts).filter(p -> p != null).forEach(p -> databases.add(p[0]));
-        List<LiveResource> out = new ArrayList<>();
-        for (String database : databases) {
-            unlessGone(() -> call("GetTables", () -> glue().getTablesPaginator(b -> b.databaseName(database))
-                    .stream().flatMap(r -> r.tableList().stream()).toList()))
-                    .ifPresent(tables -> tables.stream().map(this::toLive).filter(t -> ids.contains(t.id()))
-                            .forEach(out::add));
-        }
-        return out;
+        return ParallelReads.each(databases, database -> unlessGone(() -> call("GetTables", () -> glue()
+                        .getTablesPaginator(b -> b.databaseName(database)).stream().flatMap(r -> r.tableList().stream())
+                        .toList())))
+                .stream().flatMap(List::stream).map(this::toLive).filter(t -> ids.contains(t.id())).toList();
     }
 
     @Override

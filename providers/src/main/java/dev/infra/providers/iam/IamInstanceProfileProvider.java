@@ -13,7 +13,6 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -54,11 +53,8 @@ public final class IamInstanceProfileProvider extends IamProvider {
         String path = pathOf(stack);
         List<InstanceProfile> listed = call("ListInstanceProfiles", () -> iam()
                 .listInstanceProfilesPaginator(b -> b.pathPrefix(path)).instanceProfiles().stream().toList());
-        List<LiveResource> out = new ArrayList<>();
-        listed.stream()
-                .filter(p -> p.path() != null && p.path().startsWith(path))
-                .forEach(p -> read(p.instanceProfileName()).ifPresent(out::add));
-        return out;
+        return readDetails(listed.stream().filter(p -> p.path() != null && p.path().startsWith(path)).toList(),
+                p -> read(p.instanceProfileName()));
     }
 
     @Override

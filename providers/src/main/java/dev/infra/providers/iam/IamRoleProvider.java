@@ -13,9 +13,9 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.Policies;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,15 +81,11 @@ public final class IamRoleProvider extends IamProvider {
         String path = pathOf(stack);
         List<Role> roles = call("ListRoles",
                 () -> iam().listRolesPaginator(b -> b.pathPrefix(path)).roles().stream().toList());
-        List<LiveResource> out = new ArrayList<>();
-        for (Role role : roles) {
+        return readDetails(roles, role -> {
             Map<String, String> tags = tagMap(call("ListRoleTags",
                     () -> iam().listRoleTagsPaginator(b -> b.roleName(role.roleName())).tags().stream().toList()));
-            if (stack.equals(tags.get(STACK_TAG))) {
-                out.add(toLive(role, tags));
-            }
-        }
-        return out;
+            return stack.equals(tags.get(STACK_TAG)) ? Optional.of(toLive(role, tags)) : Optional.empty();
+        });
     }
 
     @Override
@@ -102,8 +98,9 @@ public final class IamRoleProvider extends IamProvider {
         Map<String, Object> a = new TreeMap<>();
         a.put(NAME, role.roleName());
         putIfPresent(a, POLICY, Policies.tokenized(Policies.canonical(role.assumeRolePolicyDocument()), clients()::account));
+        var inline = ParallelReads.fork(() -> inlinePolicy(role.roleName()));
         a.put(MANAGED, List.copyOf(attachedPolicies(role.roleName())));
-        inlinePolicy(role.roleName()).ifPresent(p -> a.put(INLINE, p));
+        inline.join().ifPresent(p -> a.put(INLINE, p));
         a.put(ARN, role.arn());
         a.put(PATH, role.path());
         return live(role.roleName(), tags, a);

@@ -268,13 +268,11 @@ public abstract class KmsKeyBase extends KmsProvider {
     private List<LiveResource> keysTagged(TagFilter... filters) {
         List<ResourceTagMapping> mappings = call("GetResources", () -> tagging().getResourcesPaginator(
                 b -> b.resourceTypeFilters("kms:key").tagFilters(filters)).resourceTagMappingList().stream().toList());
-        List<LiveResource> out = new ArrayList<>();
-        for (ResourceTagMapping m : mappings) {
+        return readDetails(mappings, m -> {
             Map<String, String> tags = new TreeMap<>();
             m.tags().forEach(t -> tags.put(t.key(), t.value()));
-            describe(keyIdOf(m.resourceARN())).filter(this::owns).ifPresent(md -> out.add(toLive(md, tags)));
-        }
-        return out;
+            return describe(keyIdOf(m.resourceARN())).filter(this::owns).map(md -> toLive(md, tags));
+        });
     }
 
     /** The key in a usable state (neither pending deletion nor gone), with its tags. */

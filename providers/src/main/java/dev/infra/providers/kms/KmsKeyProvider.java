@@ -11,6 +11,7 @@ import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.SpecValues;
 import java.util.Map;
 import java.util.Optional;
@@ -59,10 +60,10 @@ public final class KmsKeyProvider extends KmsKeyBase {
 
     @Override
     protected LiveResource toLive(KeyMetadata md, Map<String, String> tags) {
-        boolean rotation = call("GetKeyRotationStatus",
-                () -> kms().getKeyRotationStatus(b -> b.keyId(md.keyId()))).keyRotationEnabled();
+        var rotation = ParallelReads.fork(() -> call("GetKeyRotationStatus",
+                () -> kms().getKeyRotationStatus(b -> b.keyId(md.keyId()))).keyRotationEnabled());
         Map<String, Object> a = commonAttributes(md);
-        a.put(ROTATION, rotation);
+        a.put(ROTATION, rotation.join());
         a.put(MULTI_REGION, Boolean.TRUE.equals(md.multiRegion()));
         return live(md.keyId(), tags, a);
     }

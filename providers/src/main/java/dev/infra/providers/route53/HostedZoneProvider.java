@@ -12,6 +12,7 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,32 +79,21 @@ public final class HostedZoneProvider extends Route53Provider {
         List<HostedZone> zones = call("ListHostedZones",
                 () -> route53().listHostedZonesPaginator(b -> { }).hostedZones().stream().toList());
         Map<String, Map<String, String>> tagsById = tagsOf(TAGGED_AS, zones.stream().map(z -> zoneId(z.id())).toList());
-        List<LiveResource> out = new ArrayList<>();
-        for (HostedZone zone : zones) {
+        return readDetails(zones, zone -> {
             Map<String, String> tags = tagsById.getOrDefault(zoneId(zone.id()), Map.of());
-            if (stack.equals(tags.get(STACK_TAG))) {
-                // ListHostedZones has neither a private zone's VPCs nor a public zone's name servers.
-                GetHostedZoneResponse details = details(zone.id());
-                out.add(toLive(zone, details.vpCs(), nameServersOf(details), tags));
+            if (!stack.equals(tags.get(STACK_TAG))) {
+                return Optional.empty();
             }
-        }
-        return out;
+            // ListHostedZones has neither a private zone's VPCs nor a public zone's name servers.
+            GetHostedZoneResponse details = details(zone.id());
+            return Optional.of(toLive(zone, details.vpCs(), nameServersOf(details), tags));
+        });
     }
 
     /** Zones of the state that no longer carry the stack's tag: one GetHostedZone each. */
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
-        List<LiveResource> out = new ArrayList<>();
-        for (String id : ids) {
-            try {
-                out.add(read(zoneId(id)));
-            } catch (AwsCallException e) {
-                if (!isGone(e)) {
-                    throw e;
-                }
-            }
-        }
-        return out;
+        return readEach(ids, id -> ProviderSupport.unless(this::isGone, () -> Optional.of(read(zoneId(id)))));
     }
 
     /**

@@ -12,8 +12,9 @@ import dev.infra.core.provider.OperationContext;
 import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
+import dev.infra.providers.ParallelReads;
+import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
@@ -147,23 +148,12 @@ public final class ResourceRecordSetProvider extends Route53Provider {
     protected List<LiveResource> readIds(Collection<String> ids) {
         Map<String, List<Key>> byZone = ids.stream().map(ResourceRecordSetProvider::key)
                 .collect(Collectors.groupingBy(Key::zoneId, TreeMap::new, Collectors.toList()));
-        List<LiveResource> out = new ArrayList<>();
-        byZone.forEach((zone, keys) -> {
-            List<ResourceRecordSet> sets;
-            try {
-                sets = call("ListResourceRecordSets", () -> route53().listResourceRecordSetsPaginator(
-                        b -> b.hostedZoneId(zone)).resourceRecordSets().stream().toList());
-            } catch (AwsCallException e) {
-                if (isGone(e)) {
-                    return;
-                }
-                throw e;
-            }
-            for (Key key : keys) {
-                sets.stream().filter(key::matches).findFirst().ifPresent(s -> out.add(toLive(key, s)));
-            }
-        });
-        return out;
+        return ParallelReads.each(byZone.entrySet(), zone -> ProviderSupport.unless(this::isGone, () -> {
+            List<ResourceRecordSet> sets = call("ListResourceRecordSets", () -> route53().listResourceRecordSetsPaginator(
+                    b -> b.hostedZoneId(zone.getKey())).resourceRecordSets().stream().toList());
+            return Optional.of(zone.getValue().stream().flatMap(key -> sets.stream().filter(key::matches).findFirst()
+                    .map(s -> toLive(key, s)).stream()).toList());
+        })).stream().flatMap(List::stream).toList();
     }
 
     /** The record of this zone, name and type, whoever made it (records carry no tags). */

@@ -17,6 +17,7 @@ import dev.infra.core.topology.Partition;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
+import dev.infra.providers.ParallelReads;
 import dev.infra.providers.Policies;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
@@ -133,25 +134,22 @@ public final class BucketProvider extends AwsResourceProvider {
 
     @Override
     protected List<LiveResource> readStack(String stack) {
-        List<LiveResource> out = new ArrayList<>();
+        Map<String, Map<String, String>> tagged = new TreeMap<>();
         taggedResources("s3", Map.of(STACK_TAG, stack)).forEach((arn, tags) -> {
             String owner = tags.get(LiveResource.REGION_TAG);
-            if (owner != null && !owner.equals(clients().region())) {
-                return; // another region's bucket (S3 lists buckets account-wide): not worth its five reads
+            if (owner == null || owner.equals(clients().region())) { // else another region's (S3 lists account-wide)
+                tagged.put(arn.substring(arn.lastIndexOf(':') + 1), tags);
             }
-            String bucket = arn.substring(arn.lastIndexOf(':') + 1);
-            // A bucket deleted since the tagging API indexed it reads as gone.
-            ProviderSupport.unless(this::isGone, () -> Optional.of(read(bucket, tags))).ifPresent(out::add);
         });
-        return out;
+        // A bucket deleted since the tagging API indexed it reads as gone.
+        return readDetails(tagged.entrySet(), e -> ProviderSupport.unless(this::isGone,
+                () -> Optional.of(read(e.getKey(), e.getValue()))));
     }
 
     /** Per bucket: GetBucketTagging and the five configuration reads. */
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
-        List<LiveResource> out = new ArrayList<>();
-        ids.forEach(bucket -> readBucket(bucket).ifPresent(out::add));
-        return out;
+        return readEach(ids, this::readBucket);
     }
 
     /** By name (unique across AWS): adopted when untagged or tagged for this address and stack. */
@@ -175,12 +173,18 @@ public final class BucketProvider extends AwsResourceProvider {
         a.put(HeldData.FORCE_DESTROY, "true".equals(tags.remove(FORCE_TAG)));
         a.put("bucket", bucket);
         a.put("arn", arn(bucket));
-        kmsKeyOf(bucket).ifPresent(k -> a.put("kmsKeyArn", k));
-        a.put("versioning", call("GetBucketVersioning",
+        // The five configuration reads do not depend on each other: one round trip, not five.
+        var kmsKey = ParallelReads.fork(() -> kmsKeyOf(bucket));
+        var versioning = ParallelReads.fork(() -> call("GetBucketVersioning",
                 () -> s3().getBucketVersioning(b -> b.bucket(bucket))).status() == BucketVersioningStatus.ENABLED);
-        a.put("blockPublicAccess", blocksPublicAccess(bucket));
-        a.put(LIFECYCLE, lifecycleRulesOf(bucket));
-        policyOf(bucket).ifPresent(p -> a.put(POLICY, p));
+        var publicAccess = ParallelReads.fork(() -> blocksPublicAccess(bucket));
+        var lifecycle = ParallelReads.fork(() -> lifecycleRulesOf(bucket));
+        Optional<String> policy = policyOf(bucket);
+        kmsKey.join().ifPresent(k -> a.put("kmsKeyArn", k));
+        a.put("versioning", versioning.join());
+        a.put("blockPublicAccess", publicAccess.join());
+        a.put(LIFECYCLE, lifecycle.join());
+        policy.ifPresent(p -> a.put(POLICY, p));
         return live(bucket, tags, a);
     }
 

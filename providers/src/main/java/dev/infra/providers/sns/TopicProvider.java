@@ -15,7 +15,6 @@ import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
 import dev.infra.providers.ProviderSupport;
 import dev.infra.providers.SpecValues;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -60,13 +59,9 @@ public final class TopicProvider extends AwsResourceProvider {
 
     @Override
     protected List<LiveResource> readStack(String stack) {
-        List<LiveResource> out = new ArrayList<>();
-        taggedResources("sns", Map.of(STACK_TAG, stack)).forEach((arn, tags) -> {
-            if (isTopicArn(arn)) {
-                attributes(arn).ifPresent(a -> out.add(toLive(arn, a, tags)));
-            }
-        });
-        return out;
+        Map<String, Map<String, String>> topics = new TreeMap<>(taggedResources("sns", Map.of(STACK_TAG, stack)));
+        topics.keySet().removeIf(arn -> !isTopicArn(arn));
+        return readDetails(topics.entrySet(), e -> attributes(e.getKey()).map(a -> toLive(e.getKey(), a, e.getValue())));
     }
 
     @Override

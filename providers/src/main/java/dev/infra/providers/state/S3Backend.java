@@ -1,5 +1,6 @@
 package dev.infra.providers.state;
 
+import dev.infra.core.state.Journal;
 import dev.infra.core.state.Json;
 import dev.infra.core.state.LockInfo;
 import dev.infra.core.state.State;
@@ -11,6 +12,7 @@ import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -34,6 +36,7 @@ import software.amazon.awssdk.services.dynamodb.DynamoDbClient;
 public final class S3Backend implements StateBackend {
 
     static final String LOCK_SUFFIX = ".tflock";
+    static final Duration UPLOAD_INTERVAL = Duration.ofSeconds(5);
 
     private final StateBucket bucket;
     private final String key;
@@ -106,6 +109,17 @@ public final class S3Backend implements StateBackend {
                     + " --force'), so it was not overwritten and this change is not recorded; what AWS holds is"
                     + " adopted by its tags on the next run. Run the command again", e);
         }
+    }
+
+    /**
+     * An apply's changes stay in the process; the whole state is uploaded at most every {@link #UPLOAD_INTERVAL} and at
+     * the end ({@link Journal#throttled}), not once per change. A killed apply loses from the state at most the last
+     * interval's changes; the next plan adopts what they made by its {@code infra:address} tag, and a create looks for
+     * what an earlier one made before it creates.
+     */
+    @Override
+    public Journal journal(State base) {
+        return Journal.throttled(this, UPLOAD_INTERVAL);
     }
 
     @Override

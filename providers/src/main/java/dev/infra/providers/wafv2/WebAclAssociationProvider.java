@@ -38,7 +38,7 @@ public final class WebAclAssociationProvider extends Wafv2Provider {
 
     @Override
     protected List<LiveResource> readIds(Collection<String> ids) {
-        return ids.stream().map(this::read).flatMap(Optional::stream).toList();
+        return readEach(ids, this::read);
     }
 
     /** The resource's association, when it is with the spec's web ACL. */

@@ -199,14 +199,10 @@ public final class WebAclProvider extends Wafv2Provider {
 
     /** The ACLs whose tags {@code keep} accepts, with their rules (a GetWebACL each). */
     private List<LiveResource> read(List<WebACLSummary> acls, Predicate<Map<String, String>> keep) {
-        List<LiveResource> out = new ArrayList<>();
-        for (WebACLSummary acl : acls) {
+        return readDetails(acls, acl -> {
             Map<String, String> tags = tagsOf(acl.arn());
-            if (keep.test(tags)) {
-                get(acl.name(), acl.id()).ifPresent(r -> out.add(toLive(r.webACL(), tags)));
-            }
-        }
-        return out;
+            return keep.test(tags) ? get(acl.name(), acl.id()).map(r -> toLive(r.webACL(), tags)) : Optional.empty();
+        });
     }
 
     private Optional<LiveResource> read(String name, String id) {

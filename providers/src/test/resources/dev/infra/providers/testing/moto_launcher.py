@@ -3506,10 +3506,64 @@ REAL_ACCOUNT_PATCHES = [patch_opensearch_vpc_service_linked_role, patch_kms_poli
                         patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken]
 
 
+# ---- network latency (INFRA_EMULATOR_LATENCY_MS) ---------------------------------------------------------------------
+# A local emulator answers in about a millisecond; AWS from a laptop or CI runner takes tens to a hundred. With
+# INFRA_EMULATOR_LATENCY_MS=N every AWS request waits N ms before it is handled (the server is threaded, so requests
+# in flight together wait together, as over a real network); moto's own /moto-api/ (reset, state) is not delayed.
+# It shows whether the tool's reads are sequential (the wait adds up per call) or in parallel (per chain of calls).
+# POST /moto-api/infra/latency with the milliseconds as body changes it while running (bench/latency measures the
+# same emulated account with and without).
+
+LATENCY_PATH = "/moto-api/infra/latency"
+
+
+def _latency_seconds(value):
+    """The delay in seconds a number of milliseconds (text) names; 0 when it is empty."""
+    value = value.strip()
+    if not value:
+        return 0.0
+    millis = float(value)
+    if millis < 0:
+        raise ValueError(f"INFRA_EMULATOR_LATENCY_MS must be a number of milliseconds >= 0, got {value}")
+    return millis / 1000
+
+
+def apply_latency():
+    """Delays every request but moto's own API by INFRA_EMULATOR_LATENCY_MS (0 when unset) and serves LATENCY_PATH."""
+    import os
+    import time
+
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    try:
+        delay = [_latency_seconds(os.environ.get("INFRA_EMULATOR_LATENCY_MS", ""))]
+    except ValueError as e:
+        raise SystemExit(str(e))
+    original = DomainDispatcherApplication.__call__
+
+    def call(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        if path == LATENCY_PATH and environ.get("REQUEST_METHOD") == "POST":
+            size = int(environ.get("CONTENT_LENGTH") or 0)
+            try:
+                delay[0] = _latency_seconds(environ["wsgi.input"].read(size).decode())
+            except ValueError as e:
+                start_response("400 Bad Request", [("Content-Type", "text/plain")])
+                return [str(e).encode()]
+            start_response("200 OK", [("Content-Type", "text/plain")])
+            return [f"{delay[0] * 1000:g}".encode()]
+        if delay[0] > 0 and not path.startswith("/moto-api"):
+            time.sleep(delay[0])
+        return original(self, environ, start_response)
+
+    DomainDispatcherApplication.__call__ = call
+
+
 def main():
     for patch in PATCHES + REAL_ACCOUNT_PATCHES:
         patch()
     apply_time_scale()
+    apply_latency()
     from moto.server import main as moto_server_main
 
     moto_server_main(sys.argv[1:])
