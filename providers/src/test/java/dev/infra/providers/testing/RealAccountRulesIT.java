@@ -16,11 +16,14 @@ import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.opensearch.OpenSearchClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 
 /**
  * What a fresh AWS account refuses that moto accepts, and the emulator with it (moto_launcher.py's
  * patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
- * patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces), through raw SDK calls: each
+ * patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
+ * patch_secretsmanager_deleted_names), through raw SDK calls: each
  * refusal with AWS's error code and message, and the call accepted once what AWS asks for is there.
  */
 class RealAccountRulesIT extends ProviderTestSupport {
@@ -191,5 +194,36 @@ class RealAccountRulesIT extends ProviderTestSupport {
         }
         assertThatCode(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0)))).doesNotThrowAnyException();
         assertThatCode(() -> ec2.deleteSecurityGroup(b -> b.groupId(group))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void aSecretsNameStaysTakenWhileItIsScheduledForDeletion() throws InterruptedException {
+        SecretsManagerClient sm = clients.client(SecretsManagerClient.class, SecretsManagerClient::builder);
+        String name = stack + "/token";
+        String arn = sm.createSecret(b -> b.name(name).secretString("one")).arn();
+        sm.deleteSecret(b -> b.secretId(arn).recoveryWindowInDays(7L));
+
+        assertRefused(() -> sm.createSecret(b -> b.name(name).secretString("two")), "InvalidRequestException",
+                "You can't create this secret because a secret with this name is already scheduled for deletion.");
+        sm.restoreSecret(b -> b.secretId(arn));
+        assertThat(sm.getSecretValue(b -> b.secretId(name)).secretString()).isEqualTo("one");
+
+        // A forced delete runs in the background: the name is still taken a moment, and nothing can be restored.
+        sm.deleteSecret(b -> b.secretId(arn).forceDeleteWithoutRecovery(true));
+        assertRefused(() -> sm.createSecret(b -> b.name(name).secretString("two")), "InvalidRequestException",
+                "scheduled for deletion");
+        assertRefused(() -> sm.restoreSecret(b -> b.secretId(arn)), "InvalidRequestException", "it was deleted");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                sm.createSecret(b -> b.name(name).secretString("two"));
+                break;
+            } catch (InvalidRequestException e) {
+                assertThat(System.nanoTime()).as("the name is free within 30 s").isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+        assertThat(sm.getSecretValue(b -> b.secretId(name)).secretString()).isEqualTo("two");
+        sm.deleteSecret(b -> b.secretId(name).forceDeleteWithoutRecovery(true));
     }
 }

@@ -3501,9 +3501,76 @@ def patch_cloudtrail_trail_name_taken():
     CloudTrailBackend.create_trail = create_trail
 
 
+SECRET_PURGE_SECONDS = 3
+
+
+def patch_secretsmanager_deleted_names():
+    """A secret's name stays taken while the secret is scheduled for deletion, and a forced delete takes a moment.
+
+    AWS: DeleteSecret schedules the deletion after a recovery window of 7-30 days; until then DescribeSecret reports
+    a DeletedDate, RestoreSecret takes the secret back, and CreateSecret of the same name fails with
+    InvalidRequestException "You can't create this secret because a secret with this name is already scheduled for
+    deletion." With ForceDeleteWithoutRecovery "Secrets Manager performs the actual deletion with an asynchronous
+    background process, so there might be a short delay before the secret is permanently deleted. If you delete a
+    secret and then immediately create a secret with the same name, use appropriate back off and retry logic"; such
+    a secret cannot be restored (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html,
+    https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RestoreSecret.html; terraform-provider-aws#5127).
+    A replica is deleted at once by RemoveRegionsFromReplication ("When you delete a replica, it is deleted
+    immediately"), as moto does. moto 5.2.x removes a force-deleted secret at once and answers a CreateSecret of a name
+    scheduled for deletion with ResourceExistsException. Here a force-deleted secret stays SECRET_PURGE_SECONDS,
+    marked deleted and not restorable, and CreateSecret over any secret marked deleted is refused as AWS does.
+    """
+    import threading
+    import time
+
+    from moto.secretsmanager.exceptions import InvalidRequestException
+    from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend
+
+    create = SecretsManagerBackend.create_secret
+    delete = SecretsManagerBackend.delete_secret
+    restore = SecretsManagerBackend.restore_secret
+    purging = set()
+
+    def create_secret(self, name, *args, **kwargs):
+        existing = self.secrets.get(name)
+        if isinstance(existing, FakeSecret) and existing.is_deleted():
+            raise InvalidRequestException("You can't create this secret because a secret with this name is already "
+                                          "scheduled for deletion.")
+        return create(self, name, *args, **kwargs)
+
+    def delete_secret(self, secret_id, recovery_window_in_days, force_delete_without_recovery):
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        if not force_delete_without_recovery or not isinstance(secret, FakeSecret) or secret.replicas:
+            return delete(self, secret_id, recovery_window_in_days, force_delete_without_recovery)
+        now = time.time()
+        if not secret.is_deleted():
+            secret.delete(now)
+        purging.add(id(secret))
+
+        def purge():
+            for key, value in list(self.secrets.items()):
+                if value is secret:
+                    dict.pop(self.secrets, key, None)
+            purging.discard(id(secret))
+
+        threading.Timer(SECRET_PURGE_SECONDS, purge).start()
+        return secret.arn, secret.name, now
+
+    def restore_secret(self, secret_id):
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        if secret is not None and id(secret) in purging:
+            raise InvalidRequestException("You can't perform this operation on the secret because it was deleted.")
+        return restore(self, secret_id)
+
+    SecretsManagerBackend.create_secret = create_secret
+    SecretsManagerBackend.delete_secret = delete_secret
+    SecretsManagerBackend.restore_secret = restore_secret
+
+
 REAL_ACCOUNT_PATCHES = [patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
                         patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
-                        patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken]
+                        patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken,
+                        patch_secretsmanager_deleted_names]
 
 
 def main():
