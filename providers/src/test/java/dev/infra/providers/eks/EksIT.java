@@ -28,6 +28,8 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Certificate;
 import software.amazon.awssdk.services.eks.model.Cluster;
@@ -91,6 +93,11 @@ class EksIT extends ProviderTestSupport {
 
     private Nodegroup rawNodegroup(String cluster, String name) {
         return eks().describeNodegroup(b -> b.clusterName(cluster).nodegroupName(name)).nodegroup();
+    }
+
+    private List<NetworkInterface> controlPlaneInterfaces() {
+        return clients.ec2().describeNetworkInterfaces(b -> b.filters(Filter.builder().name("description")
+                .values("Amazon EKS " + clusterName()).build())).networkInterfaces();
     }
 
     private String clusterName() {
@@ -196,8 +203,12 @@ class EksIT extends ProviderTestSupport {
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("already exists and belongs to " + address + " of stack " + stack);
 
+        // The control plane's network interfaces outlive the cluster (the emulator keeps them 5 s, as AWS does for
+        // minutes): the delete ends only once they are released, so the subnets and groups can go next.
+        assertThat(controlPlaneInterfaces()).hasSize(2);
         clusters.delete(updated, ctx(address));
         assertThatThrownBy(() -> rawCluster(clusterName())).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(controlPlaneInterfaces()).isEmpty();
         assertThat(clusters.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         assertThat(clusters.findExisting(stack, changed)).isEmpty();
         clusters.delete(updated, ctx(address)); // gone already: fine
@@ -319,8 +330,12 @@ class EksIT extends ProviderTestSupport {
                         && refusals.getAndDecrement() > 0) {
                     throw AwsServiceException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
                             .errorCode("InvalidParameterException")
-                            .errorMessage("Role with arn: " + roleArn + " could not be assumed because it does not exist"
-                                    + " or the trusted entity is not correct").build()).build();
+                            .errorMessage(refusals.get() > 0
+                                    ? "Role with arn: " + roleArn + " could not be assumed because it does not exist"
+                                            + " or the trusted entity is not correct"
+                                    // One of the answers Terraform's aws_eks_cluster create retries for IAM.
+                                    : "The provided role doesn't have the Amazon EKS Managed Policies associated with it")
+                            .build()).build();
                 }
             }
         };
@@ -366,6 +381,10 @@ class EksIT extends ProviderTestSupport {
     void deleteRetriesWhileTheClusterIsInUse() {
         LiveResource cluster = cluster(new ClusterProvider(clients));
         ExecutionInterceptor inUse = Faults.awsError("DeleteCluster", 2, 409, "ResourceInUseException");
+        // This test is about the retry, in pretended time: the control plane's interfaces, which the delete waits for
+        // in real time (clusterLifecycle), are removed first.
+        controlPlaneInterfaces().forEach(n -> clients.ec2().deleteNetworkInterface(
+                b -> b.networkInterfaceId(n.networkInterfaceId())));
         try (AwsClients busy = Emulator.clients(region(), inUse)) {
             SleepingOperationContext ctx = pretending();
             new ClusterProvider(busy).delete(cluster, ctx);
