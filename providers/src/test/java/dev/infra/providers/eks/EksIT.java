@@ -35,6 +35,7 @@ import software.amazon.awssdk.services.eks.model.Certificate;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
 import software.amazon.awssdk.services.eks.model.DescribeClusterResponse;
+import software.amazon.awssdk.services.eks.model.DescribeNodegroupResponse;
 import software.amazon.awssdk.services.eks.model.DescribeUpdateResponse;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.NodegroupStatus;
@@ -264,6 +265,29 @@ class EksIT extends ProviderTestSupport {
         nodegroups.delete(updated, ctx(address)); // gone already: fine
         clusters.delete(cluster, ctx("k8s/cluster"));
         nodegroups.delete(updated, ctx(address)); // its cluster gone too: fine
+    }
+
+    /**
+     * A node group may take longer than a cluster: EKS answers CREATING for 40 minutes (of pretended time, 240 polls
+     * 10 s apart), past the cluster's 30-minute wait, and the create still ends ACTIVE (Terraform: 60 minutes).
+     */
+    @Test
+    void aNodeGroupIsWaitedForAnHour() {
+        LiveResource cluster = cluster(new ClusterProvider(clients));
+        AtomicInteger creating = new AtomicInteger(240);
+        try (AwsClients slow = Emulator.clients(region(), Faults.rewrite(DescribeNodegroupResponse.class,
+                r -> creating.getAndDecrement() > 0
+                        ? r.toBuilder().nodegroup(r.nodegroup().toBuilder().status(NodegroupStatus.CREATING).build()).build()
+                        : r))) {
+            SleepingOperationContext ctx = pretending();
+            String address = "k8s/nodegroup.workers";
+            LiveResource created = new NodegroupProvider(slow).create(nodegroupSpec(address, 1, 2, 1, Map.of()), ctx);
+
+            assertThat(ctx.sleeps()).isGreaterThan(180);
+            assertThat(rawNodegroup(clusterName(), "workers").status()).isEqualTo(NodegroupStatus.ACTIVE);
+            new NodegroupProvider(clients).delete(created, ctx(address));
+        }
+        new ClusterProvider(clients).delete(cluster, ctx("k8s/cluster"));
     }
 
     /** The create waits while EKS says CREATING, and fails with EKS's health issues when the cluster fails. */
