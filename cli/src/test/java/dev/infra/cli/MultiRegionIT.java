@@ -41,13 +41,17 @@ import software.amazon.awssdk.services.route53.model.HostedZone;
 import software.amazon.awssdk.services.route53.model.ResourceRecordSet;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.ReplicationRule;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.wafv2.Wafv2Client;
 
 /**
  * The seed as a two-region stack: apply it in a primary region, {@code replicate --to} a second one, read both back
  * through the SDK (networks apart, each region's ALBs behind its own WAF, the table global, the bucket replicated,
  * the key a multi-Region replica, failover records with health checks, IAM not duplicated), plan both (no changes),
- * destroy the replica alone and check the primary is whole and unlinked.
+ * destroy the replica alone (refused while its table is protected) and check the primary is whole and unlinked,
+ * replicate again (the replica key pending deletion taken back, the AUTH secret replicated again), plan clean, and
+ * destroy both regions to nothing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class MultiRegionIT {
@@ -71,7 +75,6 @@ class MultiRegionIT {
                 .replace("stack: shop", "stack: " + STACK)
                 .replace("region: us-east-1", "region: " + PRIMARY)
                 .replace("zone: shop.example.com", "zone: globe.example.com")
-                .replace("deletionProtection: true", "deletionProtection: false")
                 .replace("    scheme: internet-facing\n    target: clusters.apps\n",
                         "    scheme: internet-facing\n    target: clusters.apps\n    domain: www.globe.example.com\n");
         Files.writeString(dir.resolve("infra.yaml"), topology);
@@ -216,6 +219,13 @@ class MultiRegionIT {
         assertThat(replica.client(DynamoDbClient.class, DynamoDbClient::builder).describeContinuousBackups(
                 b -> b.tableName(table(replica).tableName())).continuousBackupsDescription()
                 .pointInTimeRecoveryDescription().pointInTimeRecoveryStatusAsString()).isEqualTo("ENABLED");
+        // So is deletion protection, as the primary's.
+        assertThat(table(replica).deletionProtectionEnabled()).isTrue();
+        assertThat(table(primary).deletionProtectionEnabled()).isTrue();
+        // The AUTH secret's replica: the primary's value, under the replica region's key.
+        assertThat(authSecretIn(replica).primaryRegion()).isEqualTo(PRIMARY);
+        assertThat(authSecretIn(replica).kmsKeyId()).isEqualTo(replica.client(KmsClient.class, KmsClient::builder)
+                .describeKey(b -> b.keyId("alias/infra-" + STACK)).keyMetadata().arn());
 
         List<ReplicationRule> rules = primary.s3().getBucketReplication(b -> b.bucket(named(STACK + "-static-" + PRIMARY)))
                 .replicationConfiguration().rules();
@@ -235,6 +245,16 @@ class MultiRegionIT {
         // The cache is a Global Datastore: the primary's group and the replica's secondary.
         assertThat(globalDatastore().members()).extracting(m -> m.replicationGroupRegion() + " " + m.role())
                 .containsExactlyInAnyOrder(PRIMARY + " PRIMARY", REPLICA + " SECONDARY");
+    }
+
+    /** The cache's AUTH secret as a client of {@code aws}'s region reads it (the replica region: its replica). */
+    static DescribeSecretResponse authSecretIn(AwsClients aws) {
+        SecretsManagerClient sm = aws.client(SecretsManagerClient.class, SecretsManagerClient::builder);
+        String name = primary.client(SecretsManagerClient.class, SecretsManagerClient::builder).listSecrets().secretList()
+                .stream().filter(sec -> sec.name().contains("auth"))
+                .filter(sec -> sec.tags().stream().anyMatch(t -> t.key().equals("infra:stack")
+                        && t.value().equals(STACK))).findFirst().orElseThrow().name();
+        return sm.describeSecret(b -> b.secretId(name));
     }
 
     static GlobalReplicationGroup globalDatastore() {
@@ -342,8 +362,20 @@ class MultiRegionIT {
 
     @Test
     @Order(8)
-    void destroyingTheReplicaUnlinksItAndLeavesThePrimaryWhole() {
+    void destroyingTheReplicaUnlinksItAndLeavesThePrimaryWhole() throws IOException {
         int primaryVpcs = vpcs(primary).size();
+        // The replica's table is protected as the primary's is: nothing of the region goes while it is.
+        Cli.Result refused = infra("destroy", "--region", REPLICA, "--auto-approve", "--force-delete-data");
+        assertThat(refused.exit()).as(refused.toString()).isEqualTo(1);
+        assertThat(refused.err()).contains("table.orders: error: deletion protection is on (deletionProtection)");
+        assertThat(vpcs(replica)).hasSize(1);
+        assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
+        Files.writeString(dir.resolve("infra.yaml"), topology.replace("owner: platform", "owner: payments")
+                .replace("deletionProtection: true", "deletionProtection: false"));
+        Cli.Result unprotect = infra("apply", "--auto-approve");
+        assertThat(unprotect.exit()).as(unprotect.toString()).isEqualTo(0);
+        assertThat(table(replica).deletionProtectionEnabled()).isFalse();
+
         Cli.Result r = infra("destroy", "--region", REPLICA, "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
 
@@ -361,6 +393,7 @@ class MultiRegionIT {
         assertThat(key.keyStateAsString()).isEqualTo("Enabled");
         assertThat(globalDatastore().members()).extracting(m -> m.replicationGroupRegion() + " " + m.role())
                 .containsExactly(PRIMARY + " PRIMARY");
+        assertThat(authSecretIn(primary).replicationStatus()).isEmpty();
 
         // The primary no longer has a replica: its next plan goes back to single-region records.
         Cli.Result plan = infra("plan");
@@ -395,6 +428,8 @@ class MultiRegionIT {
         assertThat(table(primary).replicas()).extracting(ReplicaDescription::regionName).containsExactly(REPLICA);
         assertThat(globalDatastore().members()).extracting(m -> m.replicationGroupRegion() + " " + m.role())
                 .containsExactlyInAnyOrder(PRIMARY + " PRIMARY", REPLICA + " SECONDARY");
+        assertThat(authSecretIn(replica).primaryRegion()).isEqualTo(PRIMARY);
+        assertThat(authSecretIn(replica).kmsKeyId()).isEqualTo(back.arn());
         Cli.Result plan = infra("plan", "--detailed-exitcode");
         assertThat(plan.exit()).as(plan.toString()).isEqualTo(0);
     }
@@ -407,5 +442,12 @@ class MultiRegionIT {
         assertThat(vpcs(primary)).isEmpty();
         assertThat(healthChecks()).isEmpty();
         assertThat(helm().releases()).isEmpty();
+        for (AwsClients aws : List.of(primary, replica)) {
+            assertThat(aws.client(SecretsManagerClient.class, SecretsManagerClient::builder).listSecrets().secretList())
+                    .noneSatisfy(sec -> assertThat(sec.name()).contains(STACK));
+            assertThat(aws.client(DynamoDbClient.class, DynamoDbClient::builder).listTables().tableNames())
+                    .doesNotContain(STACK + "-orders");
+            assertThat(vpcs(aws)).isEmpty();
+        }
     }
 }

@@ -61,7 +61,8 @@ public final class PlanRenderer {
         if (byCause.isEmpty()) {
             return;
         }
-        sb.append(console.bold("infra will adopt these resources into the state, found by their infra:address tag:"))
+        sb.append(console.bold("infra will adopt these resources into the state, found by their"
+                + " infra:address tag unless the topology names them:"))
                 .append("\n\n");
         byCause.forEach((cause, changes) -> {
             sb.append("  because ").append(cause.cause()).append(":\n");

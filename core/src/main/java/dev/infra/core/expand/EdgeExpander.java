@@ -183,7 +183,12 @@ final class EdgeExpander implements ComponentExpander {
 
     private static void dns(Topology t, Dns d, Expansion out) {
         // One public zone for every region: a replica adds its records to the primary's.
-        if (!t.replica()) {
+        if (!t.replica() && d.zoneId() != null) {
+            // The user's zone, adopted: untagged, no comment, so infra never changes what it has.
+            out.addUntagged(Addresses.ZONE, "aws_route53_zone", Map.of(
+                    "name", d.zone() + ".",
+                    "zoneId", d.zoneId()), Set.of(), d.at());
+        } else if (!t.replica()) {
             out.add(Addresses.ZONE, "aws_route53_zone", "zone", Map.of(
                     "name", d.zone() + ".",
                     "comment", "infra stack " + t.stack()), d.at());

@@ -43,7 +43,8 @@ final class Replication {
                 "sourceRegion", t.placement().primary(),
                 "kmsKeyId", EncryptionExpander.keyArn(),
                 // Per replica on AWS ("Best practices for global tables"): as the primary's.
-                "pointInTimeRecovery", table.pointInTimeRecovery()), Set.of(), table.at());
+                "pointInTimeRecovery", table.pointInTimeRecovery(),
+                "deletionProtection", table.deletionProtection()), Set.of(), table.at());
     }
 
     /**

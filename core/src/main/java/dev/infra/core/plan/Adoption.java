@@ -16,7 +16,9 @@ public enum Adoption {
             + " from an older copy"),
     /** A setting the account has one of per region, which no stack holds: the stack borrows it. */
     BORROWED("the account has one per region: the stack borrows it, records what it is now, and destroy puts that"
-            + " back");
+            + " back"),
+    /** An existing resource the topology names (dns.zoneId): used, never owned; destroy leaves it. */
+    NAMED("the topology names it: the stack uses it as it is and destroy leaves it");
 
     private final String cause;
 

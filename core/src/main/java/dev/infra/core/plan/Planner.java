@@ -11,6 +11,7 @@ import dev.infra.core.model.Unknown;
 import dev.infra.core.model.Values;
 import dev.infra.core.provider.HeldData;
 import dev.infra.core.provider.LiveResource;
+import dev.infra.core.provider.ProviderException;
 import dev.infra.core.provider.ProviderRegistry;
 import dev.infra.core.provider.ReadRequest;
 import dev.infra.core.provider.ResourceProvider;
@@ -81,6 +82,18 @@ public final class Planner {
                     // The account's one per region: borrowed, or left to the stack that holds it.
                     current = provider.findExisting(state.stack(), spec).orElse(null);
                     cause = Adoption.BORROWED;
+                } else if (current == null && prior == null && provider.adoptsNamed(spec)) {
+                    try {
+                        current = provider.findExisting(state.stack(), spec).orElse(null);
+                    } catch (ProviderException e) {
+                        // What the topology names is not there, or not what it says: at the line that names it.
+                        String prefix = address + ": ";
+                        String m = e.getMessage();
+                        refused.add(Diagnostic.error(spec.origin(), address,
+                                m.startsWith(prefix) ? m.substring(prefix.length()) : m));
+                        continue;
+                    }
+                    cause = Adoption.NAMED;
                 }
                 if (current != null) {
                     claimed.add(Live.key(spec.type(), current.id()));
@@ -299,7 +312,8 @@ public final class Planner {
         };
         Adoption adoption = prior == null ? unrecorded : prior.id() == null ? Adoption.INTERRUPTED : null;
         if (adoption != null) {
-            reason = "adopting " + current.id() + ", found by its infra:address tag (" + adoption.cause() + "); " + reason;
+            String found = adoption == Adoption.NAMED ? "" : ", found by its infra:address tag";
+            reason = "adopting " + current.id() + found + " (" + adoption.cause() + "); " + reason;
         }
         return new ResourceChange(spec.address(), spec.type(), action, current.id(), spec.attributes(),
                 withRecorded(current.attributes(), prior), diffs, deps, priorDeps, reason, adoption, null);

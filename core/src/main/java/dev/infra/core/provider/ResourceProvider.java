@@ -93,6 +93,15 @@ public interface ResourceProvider {
     }
 
     /**
+     * Whether {@code spec} names an existing resource the stack is to use rather than make (a hosted zone by its id):
+     * the plan looks it up with {@link #findExisting}, so a wrong name fails the plan at the spec's YAML origin; the
+     * provider records that it did not make it, and its delete leaves it.
+     */
+    default boolean adoptsNamed(ResourceSpec spec) {
+        return false;
+    }
+
+    /**
      * What deleting {@code live} would lose, asked at plan time for each delete and replacement only (it may cost a
      * call); empty for types that hold no data, and for an empty resource.
      */

@@ -86,8 +86,9 @@ public final class Edge {
      * @param latency public records route by latency across the stack's regions; else by failover (primary region
      *     first). Either applies only once the stack has replicas: a single region keeps simple records.
      * @param healthCheckPath what the health checks of routed records request on each public load balancer
+     * @param zoneId an existing public zone to use rather than make (adopted, never deleted nor changed); null: infra's
      */
-    public record Dns(String zone, String privateZone, List<DnsRecord> records, boolean latency, String healthCheckPath,
+    public record Dns(String zone, String zoneId, String privateZone, List<DnsRecord> records, boolean latency, String healthCheckPath,
                       SourceLocation at) {}
 
     /** An alias A record to a load balancer, in the public or the private zone. */

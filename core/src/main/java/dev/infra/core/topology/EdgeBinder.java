@@ -206,7 +206,7 @@ final class EdgeBinder {
             }
             records.add(new DnsRecord(text(r.get("name")), lb, inPrivate, r.at()));
         }
-        return new Dns(text(d.get("zone")), privateZone, records, "latency".equals(text(d.get("routing"))),
+        return new Dns(text(d.get("zone")), text(d.get("zoneId")), privateZone, records, "latency".equals(text(d.get("routing"))),
                 text(d.get("healthCheckPath"), "/"), d.at());
     }
 

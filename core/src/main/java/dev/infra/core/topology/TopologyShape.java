@@ -135,6 +135,9 @@ public final class TopologyShape {
 
     static final Shape DNS = obj("Route53: a public zone, optionally a private one in the VPC, and alias records.",
             required("zone", pattern("a domain such as shop.example.com", "^([a-z0-9-]+\\.)+[a-z]{2,}$")),
+            optional("zoneId", pattern("the id of an existing public hosted zone named dns.zone, such as"
+                    + " Z0123456789ABCDEFGHIJ: infra adds its records there and never deletes the zone, changes its"
+                    + " name servers, comment or tags (default: infra makes the zone)", "^[A-Z0-9]{1,32}$")),
             optional("privateZone", pattern("a domain such as shop.internal", "^([a-z0-9-]+\\.)+[a-z0-9]{2,}$")),
             optional("records", listOf("alias records to load balancers", obj("An alias A record.",
                     required("name", pattern("a record name such as www, or @ for the apex", "^(@|[a-z0-9-]+(\\.[a-z0-9-]+)*)$")),

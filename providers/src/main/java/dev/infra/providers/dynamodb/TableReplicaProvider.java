@@ -39,7 +39,9 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  *
  * <p>Attributes: tableName F, sourceRegion W (in the id too, so reads and deletes need no state), kmsKeyId A (the KMS
  * key ARN in this region encrypting the replica; absent: the key AWS picks, left alone), pointInTimeRecovery A (the
- * replica table's own, as AWS keeps it per replica: UpdateContinuousBackups here once the replica is active), C arn (the replica table's
+ * replica table's own, as AWS keeps it per replica: UpdateContinuousBackups here once the replica is active),
+ * deletionProtection A (the replica table's own, also per replica: UpdateTable here; while on, the plan refuses the
+ * replica's removal as it does a protected table's, {@code destroy --region} included), C arn (the replica table's
  * ARN, as DescribeTable here reports it) and status (the ReplicaStatus the source table reports). No tags: DynamoDB
  * sets tags per replica and this type adds none, so the replica table never looks like a leftover
  * {@code aws_dynamodb_table} of the stack. Id: {@code <tableName>@<sourceRegion>}.
@@ -52,7 +54,7 @@ import software.amazon.awssdk.services.dynamodb.model.TableStatus;
  * source no longer lists this region and the replica table is gone here; a table or replica already gone is done.
  *
  * <p>readAll: nothing to discover (no tags); each state id costs DescribeTable in the source region (does it list this
- * region?), DescribeTable here (ARN, key) and DescribeContinuousBackups here (point-in-time recovery): 3 calls.
+ * region?), DescribeTable here (ARN, key, deletion protection) and DescribeContinuousBackups here (point-in-time recovery): 3 calls.
  */
 public final class TableReplicaProvider extends AwsResourceProvider {
 
@@ -62,6 +64,8 @@ public final class TableReplicaProvider extends AwsResourceProvider {
     static final String KMS_KEY = "kmsKeyId";
     /** Point-in-time recovery of the replica table: set per replica ("Best practices for global tables"). */
     static final String PITR = TableProvider.PITR;
+    /** Deletion protection of the replica table: per replica, as point-in-time recovery is. */
+    static final String DELETION_PROTECTION = TableProvider.DELETION_PROTECTION;
     static final String ARN = "arn";
     static final String STATUS = "status";
 
@@ -82,12 +86,15 @@ public final class TableReplicaProvider extends AwsResourceProvider {
             Attribute.required(TABLE_NAME, Kind.STRING),
             Attribute.optional(PITR, Kind.BOOL).updatable()
                     .doc("the replica table's own, per replica on AWS; UpdateContinuousBackups in R once the replica is active, read with DescribeContinuousBackups in R; the expansion gives the primary's"),
+            Attribute.optional(DELETION_PROTECTION, Kind.BOOL).updatable()
+                    .doc("the replica table's own, per replica on AWS; UpdateTable in R once the replica is active, read with DescribeTable in R; the expansion gives the primary's; while on, the plan refuses to remove the replica"),
             Attribute.computed(ARN, Kind.STRING)
                     .doc("the replica table's ARN in R, from DescribeTable in R"),
             Attribute.computed(STATUS, Kind.STRING))
             .with(Trait.LINKED_TO_PRIMARY)
+            .deletionProtection(DELETION_PROTECTION)
             .id("`<tableName>@<sourceRegion>`")
-            .notes("Status (the ReplicaStatus P's table reports); no tags (DynamoDB tags each replica separately; the replica table stays untagged, so R's `aws_dynamodb_table` never sees it as a leftover). Global tables 2019.11.21: create = UpdateTable in P with ReplicaUpdates Create {RegionName R, KMSMasterKeyId}, one region per call, retried on ResourceInUse/LimitExceeded/Throttling, waited (30 min) until P's table is ACTIVE and lists R ACTIVE; a replica P already lists is adopted. The source table needs no stream: DynamoDB enables it (MREC replication runs on it). Update = ReplicaUpdates Update (key). Delete = ReplicaUpdates Delete, waited until P no longer lists R and R's table is gone; table or replica gone = done. readAll: 2 DescribeTable per id (P, R) and a DescribeContinuousBackups in R");
+            .notes("Status (the ReplicaStatus P's table reports); no tags (DynamoDB tags each replica separately; the replica table stays untagged, so R's `aws_dynamodb_table` never sees it as a leftover). Global tables 2019.11.21: create = UpdateTable in P with ReplicaUpdates Create {RegionName R, KMSMasterKeyId}, one region per call, retried on ResourceInUse/LimitExceeded/Throttling, waited (30 min) until P's table is ACTIVE and lists R ACTIVE; a replica P already lists is adopted. The source table needs no stream: DynamoDB enables it (MREC replication runs on it). Update = ReplicaUpdates Update (key); pointInTimeRecovery and deletionProtection are the replica table's own, set in R (UpdateContinuousBackups, UpdateTable). Delete = ReplicaUpdates Delete, waited until P no longer lists R and R's table is gone; table or replica gone = done. readAll: 2 DescribeTable per id (P, R) and a DescribeContinuousBackups in R");
 
     public TableReplicaProvider(AwsClients clients) {
         super(clients, ENTRY);
@@ -166,6 +173,7 @@ public final class TableReplicaProvider extends AwsResourceProvider {
         a.put(STATUS, listed.get().replicaStatusAsString());
         here.ifPresent(t -> {
             putIfPresent(a, ARN, t.tableArn());
+            a.put(DELETION_PROTECTION, Boolean.TRUE.equals(t.deletionProtectionEnabled()));
             a.put(PITR, DynamoTables.pointInTimeRecovery(DynamoTables.client(clients()), id.tableName()));
         });
         putIfPresent(a, KMS_KEY, here.map(TableDescription::sseDescription)
@@ -191,6 +199,9 @@ public final class TableReplicaProvider extends AwsResourceProvider {
         if (SpecValues.bool(spec, PITR, false)) {
             setPointInTimeRecovery(ctx, id, true);
         }
+        if (SpecValues.bool(spec, DELETION_PROTECTION, false)) {
+            setDeletionProtection(ctx, id, true);
+        }
         return awaitActive(ctx, id);
     }
 
@@ -201,6 +212,15 @@ public final class TableReplicaProvider extends AwsResourceProvider {
                     DynamoTables.setPointInTimeRecovery(DynamoTables.client(clients()), id.tableName(), enabled);
                     return Boolean.TRUE;
                 });
+    }
+
+    /** UpdateTable DeletionProtectionEnabled on the replica table, in this region; retried while it is busy. */
+    private void setDeletionProtection(OperationContext ctx, Id id, boolean enabled) {
+        DynamoDbClient here = DynamoTables.client(clients());
+        retrying(ctx, "UpdateTable " + id.tableName() + " in " + region() + " to turn deletion protection "
+                        + (enabled ? "on" : "off"), REPLICA_TIMEOUT, TableProvider.POLL_INTERVAL,
+                e -> BUSY.contains(e.code()), () -> call("UpdateTable", () -> here.updateTable(
+                        b -> b.tableName(id.tableName()).deletionProtectionEnabled(enabled))));
     }
 
     @Override
@@ -215,6 +235,10 @@ public final class TableReplicaProvider extends AwsResourceProvider {
         Boolean pitr = SpecValues.optionalBoolean(spec, PITR);
         if (pitr != null && changed.contains(PITR)) {
             setPointInTimeRecovery(ctx, id, pitr);
+        }
+        Boolean protect = SpecValues.optionalBoolean(spec, DELETION_PROTECTION);
+        if (protect != null && changed.contains(DELETION_PROTECTION)) {
+            setDeletionProtection(ctx, id, protect);
         }
         return awaitActive(ctx, id);
     }

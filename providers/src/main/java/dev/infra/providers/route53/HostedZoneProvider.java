@@ -34,7 +34,8 @@ import software.amazon.awssdk.services.route53.model.VPC;
 
 /**
  * {@code aws_route53_zone}: name (read back as Route 53 reports it, with its trailing dot), vpcId (present = a private
- * zone associated with that VPC of the client's region), comment, tags; computed nameServers (a public zone's
+ * zone associated with that VPC of the client's region), comment, tags, zoneId (write-only: an existing public zone
+ * adopted rather than made, see {@link #adopted}; never changed nor deleted); computed nameServers (a public zone's
  * delegation set: what its parent domain must name for ACM's DNS validation and the records to resolve). Id: the zone
  * id without {@code /hostedzone/}.
  *
@@ -54,22 +55,35 @@ public final class HostedZoneProvider extends Route53Provider {
     static final String COMMENT = "comment";
     /** A public zone's name servers (its delegation set): what the parent domain must delegate to. */
     static final String NAME_SERVERS = "nameServers";
+    /** An existing public zone the stack uses rather than makes (topology dns.zoneId). */
+    static final String ZONE_ID = "zoneId";
     private static final TagResourceType TAGGED_AS = TagResourceType.HOSTEDZONE;
     private static final String NOT_EMPTY = "HostedZoneNotEmpty";
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final ResourceType ENTRY = ResourceType.of(TYPE,
-            Attribute.required(COMMENT, Kind.STRING).updatable(),
+            Attribute.optional(COMMENT, Kind.STRING).updatable(),
             Attribute.required(NAME, Kind.STRING),
+            Attribute.optional(ZONE_ID, Kind.STRING).writeOnly()
+                    .doc("an existing public zone of this name to adopt: used as it is (no tags, comment or name server"
+                            + " change), never deleted; recorded in state, which its delete reads"),
             Attribute.optional(VPC_ID, Kind.REFERENCE)
                     .doc("present = private zone"),
             Attribute.computed(NAME_SERVERS, Kind.LIST)
                     .doc("a public zone's delegation set, from GetHostedZone: readAll makes one per zone of the stack"))
             .with(Trait.TAGGED, Trait.ACCOUNT_WIDE)
-            .id("zone id (without /hostedzone/)");
+            .id("zone id (without /hostedzone/)")
+            .notes("With zoneId: create and find read that zone (GetHostedZone; it must be public and carry the name),"
+                    + " update changes nothing, delete leaves it");
 
     public HostedZoneProvider(AwsClients clients) {
         super(clients, ENTRY);
+    }
+
+    /** A zone the topology names by id (dns.zoneId) is looked up at plan time: a wrong id fails the plan. */
+    @Override
+    public boolean adoptsNamed(ResourceSpec spec) {
+        return spec.attributes().containsKey(ZONE_ID);
     }
 
     // ---- reads ------------------------------------------------------------------------------------------
@@ -102,6 +116,9 @@ public final class HostedZoneProvider extends Route53Provider {
      */
     @Override
     protected Optional<LiveResource> find(String stack, ResourceSpec spec) {
+        if (spec.attributes().containsKey(ZONE_ID)) {
+            return Optional.of(adopted(spec));
+        }
         List<HostedZone> named = zonesNamed(fqdn(SpecValues.string(spec, NAME)));
         Map<String, Map<String, String>> tagsById = tagsOf(TAGGED_AS, named.stream().map(z -> zoneId(z.id())).toList());
         Optional<HostedZone> found = madeFor(stack, spec.address(), named, z -> zoneId(z.id()), HostedZone::callerReference,
@@ -162,8 +179,39 @@ public final class HostedZoneProvider extends Route53Provider {
 
     // ---- changes ----------------------------------------------------------------------------------------
 
+    /**
+     * The existing zone {@code zoneId} names, once it is checked to be what the topology says: a public zone of the
+     * account with the topology's name. Its attributes carry zoneId, so state records that the stack does not own it.
+     */
+    private LiveResource adopted(ResourceSpec spec) {
+        String zoneId = zoneId(SpecValues.string(spec, ZONE_ID));
+        String name = fqdn(SpecValues.string(spec, NAME));
+        GetHostedZoneResponse r;
+        try {
+            r = details(zoneId);
+        } catch (AwsCallException e) {
+            if (isGone(e)) {
+                throw new ProviderException(spec.address(), "dns.zoneId " + zoneId + ": the account has no hosted"
+                        + " zone with this id (aws route53 list-hosted-zones-by-name --dns-name " + name + ")", e);
+            }
+            throw e;
+        }
+        if (isPrivate(r.hostedZone())) {
+            throw new ProviderException(spec.address(), "dns.zoneId " + zoneId + " is a private zone: dns.zoneId takes"
+                    + " the public zone of " + name);
+        }
+        if (!sameName(r.hostedZone().name(), name)) {
+            throw new ProviderException(spec.address(), "dns.zoneId " + zoneId + " is the zone of "
+                    + unescape(r.hostedZone().name()) + ", not of " + name + " (dns.zone)");
+        }
+        return with(toLive(r.hostedZone(), r.vpCs(), nameServersOf(r), Map.of()), ZONE_ID, zoneId);
+    }
+
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
+        if (spec.attributes().containsKey(ZONE_ID)) {
+            return adopted(spec);
+        }
         String name = fqdn(SpecValues.string(spec, NAME));
         String vpcId = SpecValues.optionalString(spec, VPC_ID);
         String comment = SpecValues.optionalString(spec, COMMENT);
@@ -191,6 +239,9 @@ public final class HostedZoneProvider extends Route53Provider {
     @Override
     protected LiveResource updateResource(LiveResource current, ResourceSpec spec, Set<String> changed,
                                           OperationContext ctx) {
+        if (spec.attributes().containsKey(ZONE_ID)) {
+            return adopted(spec); // the user's: nothing of it is infra's to change
+        }
         String id = zoneId(current.id());
         LiveResource now = read(id);
         String comment = SpecValues.optionalString(spec, COMMENT);
@@ -203,12 +254,15 @@ public final class HostedZoneProvider extends Route53Provider {
     }
 
     /**
-     * DeleteHostedZone, then waits for the change. Route 53 refuses to delete a zone that still holds records other than
+     * DeleteHostedZone, then waits for the change; an adopted zone (zoneId recorded) is left as it is. Route 53 refuses to delete a zone that still holds records other than
      * its SOA and NS: records this tool manages are their own resources, deleted before their zone, so any left are
      * someone else's, and they are named in the error rather than deleted.
      */
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
+        if (current.attributes().get(ZONE_ID) != null) {
+            return; // adopted (dns.zoneId): the stack's records go as their own resources, the zone stays
+        }
         String id = zoneId(current.id());
         try {
             change(ctx, "DeleteHostedZone " + id,

@@ -11,6 +11,7 @@ import dev.infra.core.catalogue.Trait;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.OperationContext;
+import dev.infra.core.provider.ProviderException;
 import dev.infra.providers.AwsCallException;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.AwsResourceProvider;
@@ -38,8 +39,8 @@ import software.amazon.awssdk.services.secretsmanager.model.Tag;
  * hold, and stores it with CreateSecret (tags and key given there). The value never leaves AWS through this class: it
  * is never read back, reported, logged, nor put in a message ({@link AwsCallException#callWithSecret}). readAll: one
  * ListSecrets filtered by the stack tag (tags, description and key come with it); ids of state it misses cost a
- * DescribeSecret each. A secret scheduled for deletion counts as gone; a replica of another region's secret is not
- * this type's. Delete: DeleteSecret with
+ * DescribeSecret each. A secret scheduled for deletion counts as gone (a create takes it back when it is this address's,
+ * see {@link #createResource}); a replica of another region's secret is not this type's. Delete: DeleteSecret with
  * ForceDeleteWithoutRecovery, then a wait until DescribeSecret no longer finds it.
  */
 public final class SecretProvider extends AwsResourceProvider {
@@ -69,7 +70,8 @@ public final class SecretProvider extends AwsResourceProvider {
             Attribute.computed(ARN, Kind.STRING))
             .with(Trait.TAGGED)
             .id("secret ARN")
-            .notes("Delete = ForceDeleteWithoutRecovery");
+            .notes("Delete = ForceDeleteWithoutRecovery. Create over a secret of the name scheduled for deletion: RestoreSecret"
+                    + " when it has this stack's and address's tags (its value kept), else CreateSecret retried 2 min");
 
     public SecretProvider(AwsClients clients) {
         super(clients, ENTRY);
@@ -117,8 +119,7 @@ public final class SecretProvider extends AwsResourceProvider {
     private Optional<LiveResource> describe(String secretId) {
         return ProviderSupport.unless(this::isGone, () -> {
             DescribeSecretResponse d = call("DescribeSecret", () -> secrets().describeSecret(b -> b.secretId(secretId)));
-            return d.deletedDate() != null ? Optional.empty()
-                    : Optional.of(toLive(d.arn(), d.name(), d.description(), d.kmsKeyId(), d.tags()));
+            return d.deletedDate() != null ? Optional.empty() : Optional.of(toLive(d));
         });
     }
 
@@ -142,22 +143,76 @@ public final class SecretProvider extends AwsResourceProvider {
     /**
      * GetRandomPassword, then CreateSecret with that value, the key and the tags. The request token stays the same
      * across attempts, so AWS does not store a second version; a lost answer is resolved by name ({@link #createOnce}).
+     *
+     * <p>A secret of that name scheduled for deletion keeps the name taken for its recovery window (7-30 days):
+     * CreateSecret fails with "a secret with this name is already scheduled for deletion" (DeleteSecret reference).
+     * When it carries this stack's and this address's tags (destroyed, or deleted by hand, with a recovery window) it
+     * is taken back with RestoreSecret, keeping its value, then brought to the spec. Otherwise (another's, or a forced
+     * delete still being carried out in the background, which RestoreSecret refuses) CreateSecret is retried for
+     * {@link #PROPAGATION_TIMEOUT}, then fails naming the secret, its deletion date and the two ways out.
      */
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String name = SpecValues.string(spec, NAME);
         long length = SpecValues.number(spec, LENGTH);
+        Optional<DescribeSecretResponse> deleted = scheduledForDeletion(name);
+        if (deleted.isPresent() && isOurs(toLive(deleted.get()), spec.tags().get(STACK_TAG), spec.address())
+                && restored(deleted.get().arn())) {
+            LiveResource back = readBack(ctx, deleted.get().arn());
+            return updateResource(back, spec, changesOf(back, spec), ctx);
+        }
         String description = SpecValues.optionalString(spec, DESCRIPTION);
         String kmsKeyId = SpecValues.optionalString(spec, KMS_KEY);
         String value = call("GetRandomPassword", () -> secrets().getRandomPassword(
                 b -> b.passwordLength(length).excludeCharacters(EXCLUDED).includeSpace(false))).randomPassword();
         String token = UUID.randomUUID().toString();
-        String arn = createOnce(ctx, spec.address(), () -> callWithSecret("CreateSecret", value, () -> clients()
-                        .forCreates(SecretsManagerClient.class, SecretsManagerClient::builder)
-                        .createSecret(b -> b.name(name).description(description).kmsKeyId(kmsKeyId).secretString(value)
-                                .tags(secretTags(spec.tags())).clientRequestToken(token))).arn(),
-                () -> describe(name).map(LiveResource::id), e -> false);
+        String arn;
+        try {
+            arn = createOnce(ctx, spec.address(), () -> callWithSecret("CreateSecret", value, () -> clients()
+                            .forCreates(SecretsManagerClient.class, SecretsManagerClient::builder)
+                            .createSecret(b -> b.name(name).description(description).kmsKeyId(kmsKeyId)
+                                    .secretString(value).tags(secretTags(spec.tags())).clientRequestToken(token))).arn(),
+                    () -> describe(name).map(LiveResource::id), SecretProvider::nameScheduledForDeletion);
+        } catch (ProviderException e) {
+            if (e.getCause() instanceof AwsCallException cause && nameScheduledForDeletion(cause)) {
+                throw new ProviderException(spec.address(), "secret " + name + " is scheduled for deletion"
+                        + scheduledForDeletion(name).map(d -> " (deleted " + d.deletedDate() + ")").orElse("")
+                        + " and is not this resource's to take back: restore it (aws secretsmanager restore-secret"
+                        + " --secret-id " + name + ") or free its name (aws secretsmanager delete-secret --secret-id "
+                        + name + " --force-delete-without-recovery), then apply again", e);
+            }
+            throw e;
+        }
         return with(readBack(ctx, arn), LENGTH, length);
+    }
+
+    /** CreateSecret's answer while the name belongs to a secret scheduled for deletion. */
+    private static boolean nameScheduledForDeletion(AwsCallException e) {
+        return "InvalidRequestException".equals(e.code()) && e.getMessage().contains("scheduled for deletion");
+    }
+
+    /** The secret named, if it is scheduled for deletion. */
+    private Optional<DescribeSecretResponse> scheduledForDeletion(String name) {
+        return ProviderSupport.unless(this::isGone, () -> Optional.of(
+                        call("DescribeSecret", () -> secrets().describeSecret(b -> b.secretId(name)))))
+                .filter(d -> d.deletedDate() != null);
+    }
+
+    /** RestoreSecret; false when AWS refuses (a forced delete in progress cannot be undone). */
+    private boolean restored(String arn) {
+        try {
+            call("RestoreSecret", () -> secrets().restoreSecret(b -> b.secretId(arn)));
+            return true;
+        } catch (AwsCallException e) {
+            if ("InvalidRequestException".equals(e.code())) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    private LiveResource toLive(DescribeSecretResponse d) {
+        return toLive(d.arn(), d.name(), d.description(), d.kmsKeyId(), d.tags());
     }
 
     /** Tags with TagResource / UntagResource; description and key with one UpdateSecret, which stores no new value. */

@@ -25,6 +25,7 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.secretsmanager.model.DescribeSecretResponse;
 import software.amazon.awssdk.services.secretsmanager.model.ReplicationStatusType;
 import software.amazon.awssdk.services.secretsmanager.model.StatusType;
+import software.amazon.awssdk.services.secretsmanager.model.Tag;
 
 /**
  * {@code aws_secretsmanager_secret_replica}: "the secret {@code secretArn} of its region has a replica in this
@@ -34,8 +35,9 @@ import software.amazon.awssdk.services.secretsmanager.model.StatusType;
  * Global Datastore secondary, which takes the primary's AUTH token, needs its region's clients to read.
  *
  * <p>Id: the primary secret's ARN. Create: ReplicateSecretToRegions with this region and key (a region the secret
- * already lists is adopted, never added twice), then a wait until its status is InSync; Failed fails with AWS's
- * message. Delete: RemoveRegionsFromReplication (which deletes the replica), waited until the primary no longer lists
+ * already lists is adopted, never added twice; a secret of the name already here is overwritten only when it is the
+ * stack's and scheduled for deletion, see {@link #createResource}), then a wait until its status is InSync; Failed
+ * fails with AWS's message. Delete: RemoveRegionsFromReplication (which deletes the replica), waited until the primary no longer lists
  * this region; a primary or replica already gone is done. readAll: a DescribeSecret in the primary's region per id.
  */
 public final class SecretReplicaProvider extends AwsResourceProvider {
@@ -115,13 +117,27 @@ public final class SecretReplicaProvider extends AwsResourceProvider {
 
     // ---- changes ----------------------------------------------------------------------------------------
 
+    /**
+     * ReplicateSecretToRegions, unless the primary lists this region InSync or replicating already (adopted); an
+     * entry that Failed is removed and tried again. A secret of the primary's name already in this region would make
+     * the replica fail: when it is scheduled for deletion and carries the primary's stack and address tags (the
+     * stack's own, left by a failover or an earlier copy) it is overwritten (ForceOverwriteReplicaSecret), as it goes
+     * anyway and a restored one would not follow the primary's value; any other fails before the call, naming it.
+     */
     @Override
     protected LiveResource createResource(ResourceSpec spec, OperationContext ctx) {
         String arn = SpecValues.string(spec, SECRET);
         String key = SpecValues.string(spec, KMS_KEY);
-        if (replicaHere(arn).isEmpty()) {
+        Optional<ReplicationStatusType> listed = replicaHere(arn);
+        if (listed.isPresent() && listed.get().status() == StatusType.FAILED) {
+            call("RemoveRegionsFromReplication", () -> primary(arn).removeRegionsFromReplication(
+                    b -> b.secretId(arn).removeReplicaRegions(region())));
+            listed = Optional.empty();
+        }
+        if (listed.isEmpty()) {
+            boolean overwrite = inTheWay(spec, arn);
             call("ReplicateSecretToRegions", () -> primary(arn).replicateSecretToRegions(b -> b.secretId(arn)
-                    .addReplicaRegions(r -> r.region(region()).kmsKeyId(key))));
+                    .addReplicaRegions(r -> r.region(region()).kmsKeyId(key)).forceOverwriteReplicaSecret(overwrite)));
         }
         return awaitPropagation(ctx, "the replica in " + region() + " of " + arn + " to be InSync", () -> {
             Optional<ReplicationStatusType> r = replicaHere(arn);
@@ -131,6 +147,40 @@ public final class SecretReplicaProvider extends AwsResourceProvider {
             }
             return r.filter(s -> s.status() == StatusType.IN_SYNC).flatMap(s -> read(arn));
         });
+    }
+
+    /**
+     * Whether this region holds a secret of the primary's name that replication must overwrite (the stack's own,
+     * scheduled for deletion); fails for any other secret of that name.
+     */
+    private boolean inTheWay(ResourceSpec spec, String arn) {
+        DescribeSecretResponse p = call("DescribeSecret", () -> primary(arn).describeSecret(b -> b.secretId(arn)));
+        Optional<DescribeSecretResponse> here = ProviderSupport.unless(this::isGone, () -> Optional.of(call(
+                "DescribeSecret", () -> secrets().describeSecret(b -> b.secretId(p.name())))));
+        if (here.isEmpty()) {
+            return false;
+        }
+        DescribeSecretResponse d = here.get();
+        if (d.deletedDate() != null && owner(d.tags()).equals(owner(p.tags())) && !owner(p.tags()).isEmpty()) {
+            return true;
+        }
+        throw new ProviderException(spec.address(), region() + " already has a secret named " + p.name() + " ("
+                + d.arn() + (d.deletedDate() != null ? ", scheduled for deletion, deleted " + d.deletedDate() : "")
+                + ") that is not the stack's: a replica of " + arn + " would fail over it. Restore and rename it, or"
+                + " free the name (aws secretsmanager delete-secret --region " + region() + " --secret-id " + d.arn()
+                + " --force-delete-without-recovery), then apply again");
+    }
+
+    /** The stack and address tags of a secret: whose it is. */
+    private static Map<String, String> owner(List<Tag> tags) {
+        Map<String, String> out = new TreeMap<>();
+        tags.stream().filter(t -> t.key().equals(STACK_TAG) || t.key().equals(ADDRESS_TAG))
+                .forEach(t -> out.put(t.key(), t.value()));
+        return out;
+    }
+
+    private SecretsManagerClient secrets() {
+        return clients().client(SecretsManagerClient.class, SecretsManagerClient::builder);
     }
 
     /** Nothing is updatable: a new key or secret replaces the replica. */

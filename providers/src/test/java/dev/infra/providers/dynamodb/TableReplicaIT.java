@@ -20,6 +20,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
+import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.interceptor.Context;
 import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
@@ -94,7 +95,8 @@ class TableReplicaIT extends ReplicaRegionTestSupport {
     @Test
     void schemaAndRegistration() {
         ResourceSchema schema = AwsProviders.registry(replicaClients).get(TableReplicaProvider.TYPE).schema();
-        assertThat(schema.updatable()).containsExactlyInAnyOrder("kmsKeyId", "pointInTimeRecovery");
+        assertThat(schema.updatable()).containsExactlyInAnyOrder("kmsKeyId", "pointInTimeRecovery", "deletionProtection");
+        assertThat(schema.deletionProtection()).isEqualTo("deletionProtection");
         assertThat(schema.computed()).containsExactlyInAnyOrder("arn", "status");
         assertThat(schema.writeOnly()).containsExactly("sourceRegion");
         assertThat(schema.forcesReplacement("tableName")).isTrue();
@@ -185,6 +187,42 @@ class TableReplicaIT extends ReplicaRegionTestSupport {
         assertThat(rawPointInTimeRecovery(name)).isEqualTo("DISABLED");
         assertMatchesSpec(updated, off);
         replicas.delete(updated, ctx(address));
+        tables.delete(primary, ctx("table.orders"));
+    }
+
+    /**
+     * Deletion protection is per replica on AWS: set on the replica table in its region (the primary's own is not
+     * the replica's), read back there; while on, removing the replica is refused, and the schema tells the plan so.
+     */
+    @Test
+    void deletionProtectionIsTheReplicasOwn() {
+        TableProvider tables = new TableProvider(clients);
+        TableReplicaProvider replicas = new TableReplicaProvider(replicaClients);
+        String name = "infra-" + stack + "-protected";
+        LiveResource primary = tables.create(primary(name), ctx("table.orders"));
+        String address = "table_replica.orders";
+        String key = keyIn(replicaClients);
+        ResourceSpec spec = untaggedSpec(address, TableReplicaProvider.TYPE, attributes("tableName", name,
+                "sourceRegion", region(), "kmsKeyId", key, "deletionProtection", true));
+
+        LiveResource created = replicas.create(spec, ctx(address));
+
+        assertThat(describe(replicaDynamo(), name).deletionProtectionEnabled()).isTrue();
+        assertThat(describe(dynamo(), name).deletionProtectionEnabled()).isFalse();
+        assertMatchesSpec(created, spec);
+        assertThat(replicas.schema().protectsFromDeletion(created.attributes())).isTrue();
+        assertThatThrownBy(() -> dynamo().updateTable(b -> b.tableName(name).replicaUpdates(
+                u -> u.delete(d -> d.regionName(REPLICA_REGION))))).isInstanceOf(AwsServiceException.class);
+        assertThat(describe(dynamo(), name).replicas()).extracting(ReplicaDescription::regionName)
+                .containsExactly(REPLICA_REGION);
+
+        ResourceSpec off = untaggedSpec(address, TableReplicaProvider.TYPE, attributes("tableName", name,
+                "sourceRegion", region(), "kmsKeyId", key, "deletionProtection", false));
+        LiveResource updated = replicas.update(created, off, Set.of("deletionProtection"), ctx(address));
+        assertThat(describe(replicaDynamo(), name).deletionProtectionEnabled()).isFalse();
+        assertMatchesSpec(updated, off);
+        replicas.delete(updated, ctx(address));
+        assertThat(describe(dynamo(), name).replicas()).isEmpty();
         tables.delete(primary, ctx("table.orders"));
     }
 

@@ -15,7 +15,7 @@ import software.amazon.awssdk.services.eks.EksClient;
 class EksClusterSecurityGroupIT {
 
     @Test
-    void clusterGetsItsSecurityGroupInItsVpcAndLosesItWithTheCluster() {
+    void clusterGetsItsSecurityGroupInItsVpcAndLosesItWithTheCluster() throws InterruptedException {
         try (AwsClients aws = Emulator.clients("eu-south-2")) {
             Ec2Client ec2 = aws.ec2();
             EksClient eks = aws.eks();
@@ -31,8 +31,13 @@ class EksClusterSecurityGroupIT {
                     .singleElement().satisfies(g -> assertThat(g.vpcId()).isEqualTo(vpc));
 
             eks.deleteCluster(b -> b.name("sg-it"));
-            assertThat(ec2.describeSecurityGroups(b -> b.filters(f -> f.name("vpc-id").values(vpc))).securityGroups())
-                    .noneMatch(g -> g.groupId().equals(group));
+            // It goes once the control plane's network interfaces, which it holds, are released (patch_eks_network_interfaces).
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(30).toNanos();
+            while (ec2.describeSecurityGroups(b -> b.filters(f -> f.name("vpc-id").values(vpc))).securityGroups()
+                    .stream().anyMatch(g -> g.groupId().equals(group))) {
+                assertThat(System.nanoTime()).as("the cluster security group goes within 30 s").isLessThan(deadline);
+                Thread.sleep(500);
+            }
         }
     }
 }

@@ -28,11 +28,14 @@ import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
 import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.interceptor.SdkExecutionAttribute;
 import software.amazon.awssdk.services.ec2.Ec2Client;
+import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.ec2.model.NetworkInterface;
 import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.eks.model.Certificate;
 import software.amazon.awssdk.services.eks.model.Cluster;
 import software.amazon.awssdk.services.eks.model.ClusterStatus;
 import software.amazon.awssdk.services.eks.model.DescribeClusterResponse;
+import software.amazon.awssdk.services.eks.model.DescribeNodegroupResponse;
 import software.amazon.awssdk.services.eks.model.DescribeUpdateResponse;
 import software.amazon.awssdk.services.eks.model.Nodegroup;
 import software.amazon.awssdk.services.eks.model.NodegroupStatus;
@@ -91,6 +94,11 @@ class EksIT extends ProviderTestSupport {
 
     private Nodegroup rawNodegroup(String cluster, String name) {
         return eks().describeNodegroup(b -> b.clusterName(cluster).nodegroupName(name)).nodegroup();
+    }
+
+    private List<NetworkInterface> controlPlaneInterfaces() {
+        return clients.ec2().describeNetworkInterfaces(b -> b.filters(Filter.builder().name("description")
+                .values("Amazon EKS " + clusterName()).build())).networkInterfaces();
     }
 
     private String clusterName() {
@@ -196,8 +204,12 @@ class EksIT extends ProviderTestSupport {
                 .isInstanceOf(ProviderException.class)
                 .hasMessageContaining("already exists and belongs to " + address + " of stack " + stack);
 
+        // The control plane's network interfaces outlive the cluster (the emulator keeps them 5 s, as AWS does for
+        // minutes): the delete ends only once they are released, so the subnets and groups can go next.
+        assertThat(controlPlaneInterfaces()).hasSize(2);
         clusters.delete(updated, ctx(address));
         assertThatThrownBy(() -> rawCluster(clusterName())).isInstanceOf(ResourceNotFoundException.class);
+        assertThat(controlPlaneInterfaces()).isEmpty();
         assertThat(clusters.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         assertThat(clusters.findExisting(stack, changed)).isEmpty();
         clusters.delete(updated, ctx(address)); // gone already: fine
@@ -253,6 +265,29 @@ class EksIT extends ProviderTestSupport {
         nodegroups.delete(updated, ctx(address)); // gone already: fine
         clusters.delete(cluster, ctx("k8s/cluster"));
         nodegroups.delete(updated, ctx(address)); // its cluster gone too: fine
+    }
+
+    /**
+     * A node group may take longer than a cluster: EKS answers CREATING for 40 minutes (of pretended time, 240 polls
+     * 10 s apart), past the cluster's 30-minute wait, and the create still ends ACTIVE (Terraform: 60 minutes).
+     */
+    @Test
+    void aNodeGroupIsWaitedForAnHour() {
+        LiveResource cluster = cluster(new ClusterProvider(clients));
+        AtomicInteger creating = new AtomicInteger(240);
+        try (AwsClients slow = Emulator.clients(region(), Faults.rewrite(DescribeNodegroupResponse.class,
+                r -> creating.getAndDecrement() > 0
+                        ? r.toBuilder().nodegroup(r.nodegroup().toBuilder().status(NodegroupStatus.CREATING).build()).build()
+                        : r))) {
+            SleepingOperationContext ctx = pretending();
+            String address = "k8s/nodegroup.workers";
+            LiveResource created = new NodegroupProvider(slow).create(nodegroupSpec(address, 1, 2, 1, Map.of()), ctx);
+
+            assertThat(ctx.sleeps()).isGreaterThan(180);
+            assertThat(rawNodegroup(clusterName(), "workers").status()).isEqualTo(NodegroupStatus.ACTIVE);
+            new NodegroupProvider(clients).delete(created, ctx(address));
+        }
+        new ClusterProvider(clients).delete(cluster, ctx("k8s/cluster"));
     }
 
     /** The create waits while EKS says CREATING, and fails with EKS's health issues when the cluster fails. */
@@ -319,8 +354,12 @@ class EksIT extends ProviderTestSupport {
                         && refusals.getAndDecrement() > 0) {
                     throw AwsServiceException.builder().statusCode(400).awsErrorDetails(AwsErrorDetails.builder()
                             .errorCode("InvalidParameterException")
-                            .errorMessage("Role with arn: " + roleArn + " could not be assumed because it does not exist"
-                                    + " or the trusted entity is not correct").build()).build();
+                            .errorMessage(refusals.get() > 0
+                                    ? "Role with arn: " + roleArn + " could not be assumed because it does not exist"
+                                            + " or the trusted entity is not correct"
+                                    // One of the answers Terraform's aws_eks_cluster create retries for IAM.
+                                    : "The provided role doesn't have the Amazon EKS Managed Policies associated with it")
+                            .build()).build();
                 }
             }
         };
@@ -366,6 +405,10 @@ class EksIT extends ProviderTestSupport {
     void deleteRetriesWhileTheClusterIsInUse() {
         LiveResource cluster = cluster(new ClusterProvider(clients));
         ExecutionInterceptor inUse = Faults.awsError("DeleteCluster", 2, 409, "ResourceInUseException");
+        // This test is about the retry, in pretended time: the control plane's interfaces, which the delete waits for
+        // in real time (clusterLifecycle), are removed first.
+        controlPlaneInterfaces().forEach(n -> clients.ec2().deleteNetworkInterface(
+                b -> b.networkInterfaceId(n.networkInterfaceId())));
         try (AwsClients busy = Emulator.clients(region(), inUse)) {
             SleepingOperationContext ctx = pretending();
             new ClusterProvider(busy).delete(cluster, ctx);

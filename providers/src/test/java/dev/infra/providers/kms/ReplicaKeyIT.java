@@ -7,7 +7,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
 import dev.infra.core.provider.ReadRequest;
+import dev.infra.providers.AwsClients;
+import dev.infra.providers.testing.Emulator;
+import dev.infra.providers.testing.Faults;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,8 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.kms.KmsClient;
+import software.amazon.awssdk.services.kms.model.DescribeKeyResponse;
 import software.amazon.awssdk.services.kms.model.KeyMetadata;
 import software.amazon.awssdk.services.kms.model.KeyState;
 import software.amazon.awssdk.services.kms.model.MultiRegionKey;
@@ -75,6 +81,33 @@ class ReplicaKeyIT extends ProviderTestSupport {
         assertThat(primary.multiRegionConfiguration().primaryKey().arn()).isEqualTo(primary.arn());
         assertThat(primary.multiRegionConfiguration().replicaKeys()).extracting(MultiRegionKey::region)
                 .contains(replicaRegion);
+    }
+
+    /**
+     * A replica stays Creating while KMS copies it, minutes on AWS: the create waits for it past the 2-minute
+     * propagation wait (4 minutes of pretended time here, 2 s polls), as Terraform does for up to 10.
+     */
+    @Test
+    void aReplicaCreatingForMinutesIsWaitedFor() {
+        KmsKeyProvider primaries = new KmsKeyProvider(clients.in(PRIMARY_REGION));
+        LiveResource primary = primaries.create(spec("encryption/key", KmsKeyProvider.TYPE, attributes("description",
+                "stack key", "enableKeyRotation", false, "multiRegion", true, "servicePrincipals", List.of()), Map.of()),
+                ctx("encryption/key"));
+        String address = "encryption/key.replica-slow";
+        AtomicInteger creating = new AtomicInteger(120);
+        try (AwsClients slow = Emulator.clients(region(), Faults.rewrite(DescribeKeyResponse.class,
+                r -> r.keyMetadata().arn().contains(":" + region() + ":") && creating.getAndDecrement() > 0
+                        ? r.toBuilder().keyMetadata(r.keyMetadata().toBuilder().keyState(KeyState.CREATING).build()).build()
+                        : r))) {
+            SleepingOperationContext ctx = SleepingOperationContext.pretending(address);
+            LiveResource created = new ReplicaKeyProvider(slow).create(replicaSpec(address,
+                    (String) primary.attributes().get("arn"), "slow replica", List.of(), Map.of()), ctx);
+
+            assertThat(ctx.sleeps()).isGreaterThan(60);
+            assertThat(rawKey(region(), created.id()).keyState()).isEqualTo(KeyState.ENABLED);
+            new ReplicaKeyProvider(clients).delete(created, ctx(address));
+        }
+        primaries.delete(primary, ctx("encryption/key"));
     }
 
     @Test

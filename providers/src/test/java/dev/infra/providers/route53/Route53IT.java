@@ -139,6 +139,61 @@ class Route53IT extends ProviderTestSupport {
         zones.delete(updated, ctx(address)); // gone already: fine
     }
 
+    /**
+     * dns.zoneId: a public zone made outside infra (here by a raw call, with its own comment and tags) is adopted by
+     * its id: found at plan time, used as it is (no tag, comment or name server change), recorded as adopted, and its
+     * delete leaves it; a missing zone, a private one or one of another name is refused, naming what is wrong.
+     */
+    @Test
+    void anExistingPublicZoneIsAdoptedAndNeverChangedNorDeleted() {
+        HostedZoneProvider zones = new HostedZoneProvider(clients);
+        var made = route53().createHostedZone(b -> b.name(zoneName()).callerReference("theirs-" + stack)
+                .hostedZoneConfig(c -> c.comment("the company's zone")));
+        String id = made.hostedZone().id().replace("/hostedzone/", "");
+        route53().changeTagsForResource(b -> b.resourceType(TagResourceType.HOSTEDZONE).resourceId(id)
+                .addTags(t -> t.key("owner").value("dns-team")));
+        List<String> nameServers = made.delegationSet().nameServers();
+        ResourceSpec spec = untaggedSpec("dns/zone", HostedZoneProvider.TYPE, Map.of("name", zoneName(), "zoneId", id));
+        try {
+            assertThat(zones.adoptsNamed(spec)).isTrue();
+            LiveResource found = zones.findExisting(stack, spec).orElseThrow();
+            assertThat(found.id()).isEqualTo(id);
+            assertThat(found.attributes()).containsEntry("zoneId", id).containsEntry("nameServers", nameServers);
+            assertMatchesSpec(found, spec);
+
+            LiveResource updated = zones.update(found, spec, Set.of(), ctx("dns/zone"));
+            assertThat(updated.attributes()).containsEntry("zoneId", id);
+            assertThat(zones.create(spec, ctx("dns/zone")).id()).isEqualTo(id);
+            zones.delete(found, ctx("dns/zone"));
+
+            GetHostedZoneResponse after = route53().getHostedZone(b -> b.id(id));
+            assertThat(after.hostedZone().config().comment()).isEqualTo("the company's zone");
+            assertThat(after.delegationSet().nameServers()).isEqualTo(nameServers);
+            assertThat(rawTags(id)).containsExactly(Map.entry("owner", "dns-team"));
+            // Not the stack's: no read of the stack finds it, so no destroy takes it for a leftover.
+            assertThat(zones.readAll(ReadRequest.of(stack, Set.of()))).isEmpty();
+
+            assertThatThrownBy(() -> zones.findExisting(stack, untaggedSpec("dns/zone", HostedZoneProvider.TYPE,
+                    Map.of("name", "other-" + zoneName(), "zoneId", id))))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("dns.zoneId " + id + " is the zone of " + zoneName() + ", not of other-");
+            assertThatThrownBy(() -> zones.findExisting(stack, untaggedSpec("dns/zone", HostedZoneProvider.TYPE,
+                    Map.of("name", zoneName(), "zoneId", "ZNOSUCHZONE0000"))))
+                    .isInstanceOf(ProviderException.class)
+                    .hasMessageContaining("dns.zoneId ZNOSUCHZONE0000: the account has no hosted zone with this id");
+            String vpcId = clients.ec2().createVpc(b -> b.cidrBlock("10.54.0.0/16")).vpc().vpcId();
+            String privateId = route53().createHostedZone(b -> b.name("private-" + zoneName())
+                    .callerReference("private-" + stack).vpc(v -> v.vpcId(vpcId).vpcRegion(region()))
+                    .hostedZoneConfig(c -> c.privateZone(true))).hostedZone().id().replace("/hostedzone/", "");
+            assertThatThrownBy(() -> zones.findExisting(stack, untaggedSpec("dns/zone", HostedZoneProvider.TYPE,
+                    Map.of("name", "private-" + zoneName(), "zoneId", privateId))))
+                    .isInstanceOf(ProviderException.class).hasMessageContaining("is a private zone");
+            route53().deleteHostedZone(b -> b.id(privateId));
+        } finally {
+            route53().deleteHostedZone(b -> b.id(id));
+        }
+    }
+
     @Test
     void privateZoneOfAVpc() {
         String vpcId = clients.ec2().createVpc(b -> b.cidrBlock("10.53.0.0/16")).vpc().vpcId();

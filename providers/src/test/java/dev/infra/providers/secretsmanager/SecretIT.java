@@ -2,6 +2,7 @@ package dev.infra.providers.secretsmanager;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.infra.core.model.ResourceSpec;
 import dev.infra.core.provider.LiveResource;
@@ -10,6 +11,7 @@ import dev.infra.core.provider.ReadRequest;
 import dev.infra.providers.AwsClients;
 import dev.infra.providers.testing.Emulator;
 import dev.infra.providers.testing.ProviderTestSupport;
+import dev.infra.providers.testing.SleepingOperationContext;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -123,7 +125,9 @@ class SecretIT extends ProviderTestSupport {
                 .isInstanceOf(ProviderException.class).hasMessageContaining("already exists and belongs to " + address);
 
         provider.delete(updated, ctx(address));
-        assertThatThrownBy(() -> rawSecret(created.id())).isInstanceOf(ResourceNotFoundException.class);
+        // Deleted without recovery: gone, or for a moment still marked deleted while AWS's background deletion runs.
+        assertThat(catchThrowable(() -> assertThat(rawSecret(created.id()).deletedDate()).isNotNull()))
+                .satisfiesAnyOf(t -> assertThat(t).isNull(), t -> assertThat(t).isInstanceOf(ResourceNotFoundException.class));
         assertThat(provider.readAll(ReadRequest.of(stack, Set.of(created.id())))).isEmpty();
         assertThat(provider.findExisting(stack, changed)).isEmpty();
         provider.delete(updated, ctx(address)); // already gone: fine
@@ -142,6 +146,71 @@ class SecretIT extends ProviderTestSupport {
         assertThat(provider.readAll(ReadRequest.of(stack, Set.of(created.id())))).singleElement()
                 .satisfies(r -> assertThat(r.address()).isEqualTo(address));
         provider.delete(created, ctx(address));
+    }
+
+    /**
+     * Destroyed, or deleted by hand with a recovery window, the stack's secret keeps its name for 7-30 days: the next
+     * create takes it back (RestoreSecret), value and ARN kept, and brings it to the spec.
+     */
+    @Test
+    void aSecretOfTheStackScheduledForDeletionIsTakenBack() {
+        SecretProvider provider = new SecretProvider(clients);
+        String address = "cache.restored/auth-token";
+        LiveResource first = provider.create(secretSpec(address, "AUTH token", null, Map.of()), ctx(address));
+        String value = rawValue(first.id());
+        secrets().deleteSecret(b -> b.secretId(first.id()).recoveryWindowInDays(7L));
+        assertThat(provider.readAll(ReadRequest.of(stack, Set.of(first.id())))).isEmpty();
+
+        ResourceSpec spec = secretSpec(address, "Redis AUTH token", null, Map.of("team", "cache"));
+        LiveResource back = provider.create(spec, ctx(address));
+
+        assertThat(back.id()).isEqualTo(first.id());
+        DescribeSecretResponse raw = rawSecret(first.id());
+        assertThat(raw.deletedDate()).isNull();
+        assertThat(raw.description()).isEqualTo("Redis AUTH token");
+        assertThat(rawTags(first.id())).isEqualTo(spec.tags());
+        assertThat(rawValue(first.id())).isEqualTo(value);
+        assertMatchesSpec(back, spec);
+        provider.delete(back, ctx(address));
+    }
+
+    /**
+     * ForceDeleteWithoutRecovery frees the name only once AWS's background deletion has run: a replacement's create
+     * right after its delete is retried until then (the emulator keeps the name a few seconds, as AWS does).
+     */
+    @Test
+    void aNameForceDeletedAMomentAgoIsWaitedFor() {
+        SecretProvider provider = new SecretProvider(clients);
+        String address = "cache.replaced/auth-token";
+        ResourceSpec spec = secretSpec(address, "AUTH token", null, Map.of());
+        LiveResource first = provider.create(spec, ctx(address));
+        provider.delete(first, ctx(address));
+
+        var context = ctx(address);
+        LiveResource second = provider.create(spec, context);
+
+        assertThat(rawSecret(second.id()).deletedDate()).isNull();
+        assertThat(rawValue(second.id())).hasSize(64);
+        assertThat(context.waitedFor()).anySatisfy(w -> assertThat(w).contains("InvalidRequestException"));
+        provider.delete(second, ctx(address));
+    }
+
+    /** A secret of the name that is not this address's is never taken back: the create fails naming the ways out. */
+    @Test
+    void anotherSecretScheduledForDeletionIsNotTakenBack() {
+        String name = "infra/" + stack + "/redis-auth-token";
+        String other = secrets().createSecret(b -> b.name(name).secretString("theirs")).arn();
+        secrets().deleteSecret(b -> b.secretId(other).recoveryWindowInDays(30L));
+        String address = "cache.taken/auth-token";
+
+        assertThatThrownBy(() -> new SecretProvider(clients).create(secretSpec(address, "AUTH token", null, Map.of()),
+                SleepingOperationContext.pretending(address)))
+                .isInstanceOf(ProviderException.class)
+                .hasMessageContaining("secret " + name + " is scheduled for deletion")
+                .hasMessageContaining("aws secretsmanager restore-secret --secret-id " + name)
+                .hasMessageContaining("--force-delete-without-recovery");
+        assertThat(rawSecret(other).deletedDate()).isNotNull();
+        secrets().deleteSecret(b -> b.secretId(other).forceDeleteWithoutRecovery(true));
     }
 
     /** Even when AWS's answer quotes the value, no message nor cause the provider raises carries it. */

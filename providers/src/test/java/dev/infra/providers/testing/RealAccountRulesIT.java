@@ -10,17 +10,21 @@ import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.cloudtrail.CloudTrailClient;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.Filter;
+import software.amazon.awssdk.services.eks.EksClient;
 import software.amazon.awssdk.services.elasticloadbalancingv2.ElasticLoadBalancingV2Client;
 import software.amazon.awssdk.services.elasticloadbalancingv2.model.LoadBalancerSchemeEnum;
 import software.amazon.awssdk.services.iam.IamClient;
 import software.amazon.awssdk.services.iam.model.Role;
 import software.amazon.awssdk.services.kms.KmsClient;
 import software.amazon.awssdk.services.opensearch.OpenSearchClient;
+import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
+import software.amazon.awssdk.services.secretsmanager.model.InvalidRequestException;
 
 /**
  * What a fresh AWS account refuses that moto accepts, and the emulator with it (moto_launcher.py's
  * patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
- * patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces), through raw SDK calls: each
+ * patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
+ * patch_secretsmanager_deleted_names, patch_eks_network_interfaces), through raw SDK calls: each
  * refusal with AWS's error code and message, and the call accepted once what AWS asks for is there.
  */
 class RealAccountRulesIT extends ProviderTestSupport {
@@ -191,5 +195,72 @@ class RealAccountRulesIT extends ProviderTestSupport {
         }
         assertThatCode(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0)))).doesNotThrowAnyException();
         assertThatCode(() -> ec2.deleteSecurityGroup(b -> b.groupId(group))).doesNotThrowAnyException();
+    }
+
+    @Test
+    void anEksClustersNetworkInterfacesOutliveItAndHoldItsSubnetsAndGroups() throws InterruptedException {
+        EksClient eks = clients.eks();
+        String own = ec2.createVpc(b -> b.cidrBlock("10.75.0.0/16")).vpc().vpcId();
+        List<String> ownSubnets = List.of("a", "b").stream().map(az -> ec2.createSubnet(b -> b.vpcId(own)
+                .cidrBlock("10.75." + (az.equals("a") ? 0 : 1) + ".0/24").availabilityZone(region() + az))
+                .subnet().subnetId()).toList();
+        String group = ec2.createSecurityGroup(b -> b.vpcId(own).groupName(stack + "-eks").description("eks")).groupId();
+        String name = stack + "-eks";
+        eks.createCluster(b -> b.name(name).roleArn("arn:aws:iam::123456789012:role/eks")
+                .resourcesVpcConfig(v -> v.subnetIds(ownSubnets).securityGroupIds(group)));
+        Filter described = Filter.builder().name("description").values("Amazon EKS " + name).build();
+
+        var enis = ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces();
+        assertThat(enis).extracting(n -> n.subnetId()).containsExactlyInAnyOrderElementsOf(ownSubnets);
+        assertThat(enis).allSatisfy(n -> assertThat(n.groups()).extracting(g -> g.groupId()).contains(group));
+
+        eks.deleteCluster(b -> b.name(name));
+        assertThat(ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces()).hasSize(2);
+        assertRefused(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0))), "DependencyViolation",
+                "has dependencies and cannot be deleted");
+        assertRefused(() -> ec2.deleteSecurityGroup(b -> b.groupId(group)), "DependencyViolation",
+                "has a dependent object");
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces().isEmpty()) {
+            assertThat(System.nanoTime()).as("the interfaces are released within 30 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        assertThatCode(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0)))).doesNotThrowAnyException();
+        assertThatCode(() -> ec2.deleteSecurityGroup(b -> b.groupId(group))).doesNotThrowAnyException();
+        // The cluster security group EKS made went with them.
+        assertThat(ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(own).build()))
+                .securityGroups()).extracting(g -> g.groupName()).containsExactly("default");
+    }
+
+    @Test
+    void aSecretsNameStaysTakenWhileItIsScheduledForDeletion() throws InterruptedException {
+        SecretsManagerClient sm = clients.client(SecretsManagerClient.class, SecretsManagerClient::builder);
+        String name = stack + "/token";
+        String arn = sm.createSecret(b -> b.name(name).secretString("one")).arn();
+        sm.deleteSecret(b -> b.secretId(arn).recoveryWindowInDays(7L));
+
+        assertRefused(() -> sm.createSecret(b -> b.name(name).secretString("two")), "InvalidRequestException",
+                "You can't create this secret because a secret with this name is already scheduled for deletion.");
+        sm.restoreSecret(b -> b.secretId(arn));
+        assertThat(sm.getSecretValue(b -> b.secretId(name)).secretString()).isEqualTo("one");
+
+        // A forced delete runs in the background: the name is still taken a moment, and nothing can be restored.
+        sm.deleteSecret(b -> b.secretId(arn).forceDeleteWithoutRecovery(true));
+        assertRefused(() -> sm.createSecret(b -> b.name(name).secretString("two")), "InvalidRequestException",
+                "scheduled for deletion");
+        assertRefused(() -> sm.restoreSecret(b -> b.secretId(arn)), "InvalidRequestException", "it was deleted");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (true) {
+            try {
+                sm.createSecret(b -> b.name(name).secretString("two"));
+                break;
+            } catch (InvalidRequestException e) {
+                assertThat(System.nanoTime()).as("the name is free within 30 s").isLessThan(deadline);
+                Thread.sleep(500);
+            }
+        }
+        assertThat(sm.getSecretValue(b -> b.secretId(name)).secretString()).isEqualTo("two");
+        sm.deleteSecret(b -> b.secretId(name).forceDeleteWithoutRecovery(true));
     }
 }

@@ -893,6 +893,8 @@ def patch_eks_cluster_security_group():
     https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html). EKS deletes it with the
     cluster. moto 5.2.x creates no such group and reports no id.
     """
+    import random
+
     from moto.ec2.models import ec2_backends
     from moto.eks.models import EKSBackend
 
@@ -908,8 +910,9 @@ def patch_eks_cluster_security_group():
         except Exception:  # an unknown subnet: AWS would have refused the cluster; report no group
             vpc_id = None
         if vpc_id:
+            # AWS names it eks-cluster-sg-<cluster>-<digits>: a cluster made again under the same name gets a new one.
             group = ec2.create_security_group(
-                name=f"eks-cluster-sg-{name}", description="EKS created security group applied to ENI that is "
+                name=f"eks-cluster-sg-{name}-{random.randint(10 ** 9, 10 ** 10 - 1)}", description="EKS created security group applied to ENI that is "
                 "attached to EKS Control Plane master nodes, as well as any managed workloads.",
                 vpc_id=vpc_id, tags={"aws:eks:cluster-name": name, f"kubernetes.io/cluster/{name}": "owned"})
             cluster.resources_vpc_config = dict(cluster.resources_vpc_config, clusterSecurityGroupId=group.id)
@@ -3369,7 +3372,7 @@ def patch_elbv2_internet_facing_needs_internet_gateway():
     ELBv2Backend.create_load_balancer = create_load_balancer
 
 
-#: ENIs of load balancers (theirs), by id: what DeleteSubnet and DeleteSecurityGroup wait out.
+#: ENIs AWS services own (load balancers', EKS control planes'), by id: what DeleteSubnet and DeleteSecurityGroup wait out.
 _ELB_ENIS = set()
 #: How long an ALB's network interfaces outlive DeleteLoadBalancer here (on AWS: seconds to minutes).
 ELB_ENI_LINGER_SECONDS = 5
@@ -3501,9 +3504,143 @@ def patch_cloudtrail_trail_name_taken():
     CloudTrailBackend.create_trail = create_trail
 
 
+SECRET_PURGE_SECONDS = 3
+
+
+def patch_secretsmanager_deleted_names():
+    """A secret's name stays taken while the secret is scheduled for deletion, and a forced delete takes a moment.
+
+    AWS: DeleteSecret schedules the deletion after a recovery window of 7-30 days; until then DescribeSecret reports
+    a DeletedDate, RestoreSecret takes the secret back, and CreateSecret of the same name fails with
+    InvalidRequestException "You can't create this secret because a secret with this name is already scheduled for
+    deletion." With ForceDeleteWithoutRecovery "Secrets Manager performs the actual deletion with an asynchronous
+    background process, so there might be a short delay before the secret is permanently deleted. If you delete a
+    secret and then immediately create a secret with the same name, use appropriate back off and retry logic"; such
+    a secret cannot be restored (https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_DeleteSecret.html,
+    https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RestoreSecret.html; terraform-provider-aws#5127).
+    A replica is deleted at once by RemoveRegionsFromReplication ("When you delete a replica, it is deleted
+    immediately"), as moto does. moto 5.2.x removes a force-deleted secret at once and answers a CreateSecret of a name
+    scheduled for deletion with ResourceExistsException. Here a force-deleted secret stays SECRET_PURGE_SECONDS,
+    marked deleted and not restorable, and CreateSecret over any secret marked deleted is refused as AWS does.
+    """
+    import threading
+    import time
+
+    from moto.secretsmanager.exceptions import InvalidRequestException
+    from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend
+
+    create = SecretsManagerBackend.create_secret
+    delete = SecretsManagerBackend.delete_secret
+    restore = SecretsManagerBackend.restore_secret
+    purging = set()
+
+    def create_secret(self, name, *args, **kwargs):
+        existing = self.secrets.get(name)
+        if isinstance(existing, FakeSecret) and existing.is_deleted():
+            raise InvalidRequestException("You can't create this secret because a secret with this name is already "
+                                          "scheduled for deletion.")
+        return create(self, name, *args, **kwargs)
+
+    def delete_secret(self, secret_id, recovery_window_in_days, force_delete_without_recovery):
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        if not force_delete_without_recovery or not isinstance(secret, FakeSecret) or secret.replicas:
+            return delete(self, secret_id, recovery_window_in_days, force_delete_without_recovery)
+        now = time.time()
+        if not secret.is_deleted():
+            secret.delete(now)
+        purging.add(id(secret))
+
+        def purge():
+            for key, value in list(self.secrets.items()):
+                if value is secret:
+                    dict.pop(self.secrets, key, None)
+            purging.discard(id(secret))
+
+        threading.Timer(SECRET_PURGE_SECONDS, purge).start()
+        return secret.arn, secret.name, now
+
+    def restore_secret(self, secret_id):
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        if secret is not None and id(secret) in purging:
+            raise InvalidRequestException("You can't perform this operation on the secret because it was deleted.")
+        return restore(self, secret_id)
+
+    SecretsManagerBackend.create_secret = create_secret
+    SecretsManagerBackend.delete_secret = delete_secret
+    SecretsManagerBackend.restore_secret = restore_secret
+
+
+#: How long an EKS control plane's network interfaces outlive DeleteCluster here (on AWS: minutes).
+EKS_ENI_LINGER_SECONDS = 5
+
+
+def patch_eks_network_interfaces():
+    """An EKS cluster's control plane has network interfaces in its subnets, which outlive DeleteCluster for a while.
+
+    AWS: "Amazon EKS creates up to 4 cross-account elastic network interfaces in the subnets that you specify" when a
+    cluster is created, with the cluster security group and the security groups given
+    (https://docs.aws.amazon.com/eks/latest/userguide/network-reqs.html#network-requirements-subnets,
+    https://docs.aws.amazon.com/eks/latest/userguide/sec-group-reqs.html); they are described "Amazon EKS <cluster>"
+    and are released some time after the cluster is deleted, until when DeleteSubnet and DeleteSecurityGroup of what
+    they use answer DependencyViolation (https://repost.aws/knowledge-center/troubleshoot-dependency-error-delete-vpc;
+    eksctl waits for them before deleting the cluster's VPC stack, terraform-provider-aws#11473). moto 5.2.x makes
+    none. Here the cluster gets one in each of its first two subnets, released EKS_ENI_LINGER_SECONDS after the
+    delete; the cluster security group, which they hold, goes with them. They block their subnets and groups as a
+    load balancer's do (patch_elbv2_network_interfaces' _ELB_ENIS holds every such service-owned interface).
+    """
+    import threading
+
+    from moto.ec2.models import ec2_backends
+    from moto.eks.models import EKSBackend
+
+    create = EKSBackend.create_cluster
+    delete = EKSBackend.delete_cluster
+
+    def create_cluster(self, name, role_arn, resources_vpc_config, *args, **kwargs):
+        cluster = create(self, name, role_arn, resources_vpc_config, *args, **kwargs)
+        ec2 = ec2_backends[self.account_id][self.region_name]
+        config = cluster.resources_vpc_config or {}
+        groups = [g for g in [config.get("clusterSecurityGroupId")] + list(config.get("securityGroupIds") or []) if g]
+        for subnet_id in list(config.get("subnetIds") or [])[:2]:
+            try:
+                subnet = ec2.get_subnet(subnet_id)
+            except Exception:  # an unknown subnet: no interface there
+                continue
+            eni = ec2.create_network_interface(subnet, None, group_ids=groups or None,
+                                               description=f"Amazon EKS {name}")
+            _ELB_ENIS.add(eni.id)
+        return cluster
+
+    def delete_cluster(self, name):
+        cluster = delete(self, name)
+        ec2 = ec2_backends[self.account_id][self.region_name]
+        enis = [e.id for e in list(ec2.enis.values()) if e.id in _ELB_ENIS and e.description == f"Amazon EKS {name}"]
+        group_id = (cluster.resources_vpc_config or {}).get("clusterSecurityGroupId")
+
+        def release():
+            for eni_id in enis:
+                ec2.enis.pop(eni_id, None)
+                _ELB_ENIS.discard(eni_id)
+            if group_id:
+                try:
+                    ec2.delete_security_group(group_id=group_id)
+                except Exception:  # gone with the cluster already
+                    pass
+
+        if enis:
+            timer = threading.Timer(EKS_ENI_LINGER_SECONDS, release)
+            timer.daemon = True
+            timer.start()
+        return cluster
+
+    EKSBackend.create_cluster = create_cluster
+    EKSBackend.delete_cluster = delete_cluster
+
+
 REAL_ACCOUNT_PATCHES = [patch_opensearch_vpc_service_linked_role, patch_kms_policy_principals_exist,
                         patch_elbv2_internet_facing_needs_internet_gateway, patch_elbv2_network_interfaces,
-                        patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken]
+                        patch_kms_replicate_key_one_per_region, patch_cloudtrail_trail_name_taken,
+                        patch_secretsmanager_deleted_names, patch_eks_network_interfaces]
 
 
 # ---- network latency (INFRA_EMULATOR_LATENCY_MS) ---------------------------------------------------------------------
