@@ -61,6 +61,7 @@ public final class Applier {
             if (run.writes.unchanged(c)) {
                 run.adopted.incrementAndGet();
             }
+            run.writes.forgotten(c);
         }
         Walk.Outcome o = Walk.run(graph, parallelism, heartbeat, listener, cancellation, run::execute);
         return new ApplyResult(run.done(Kind.CREATE) - run.replaced.get(), run.done(Kind.UPDATE), run.replaced.get(),
