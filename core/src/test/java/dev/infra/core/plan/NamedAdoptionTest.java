@@ -70,6 +70,9 @@ class NamedAdoptionTest {
 
         assertThat(result.ok()).isTrue();
         assertThat(result.deleted()).isEqualTo(resources - 1);
+        assertThat(result.forgotten()).isEqualTo(1);
+        assertThat(result.summary(true)).isEqualTo("Destroy complete! Resources: " + (resources - 1)
+                + " destroyed, 1 forgotten (left in place).");
         assertThat(h.state().resources()).isEmpty();
         assertThat(h.cloud.get(vpcId)).isPresent();
         assertThat(h.cloud.log()).hasSize(resources - 1).doesNotContain("delete network/vpc");
