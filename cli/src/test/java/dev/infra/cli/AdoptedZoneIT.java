@@ -29,7 +29,8 @@ import software.amazon.awssdk.services.route53.model.TagResourceType;
  * {@code dns.zoneId}: the company's public zone, made beforehand by a raw call (its own comment and tags), is used by
  * the stack: a wrong id fails the plan at the dns block's line; the apply puts the stack's records in it (the
  * certificate validates there, www aliases the load balancer) without changing its comment, tags or name servers,
- * and `infra output dns_name_servers` gives its name servers; destroy takes the stack's records out and leaves it.
+ * and `infra output dns_name_servers` gives its name servers; another zoneId after that is refused at the dns block's
+ * line; destroy takes the stack's records out and leaves the zone, its plan saying so (forgotten, not destroyed).
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdoptedZoneIT {
@@ -156,9 +157,32 @@ class AdoptedZoneIT {
 
     @Test
     @Order(4)
+    void anotherZoneIdAfterTheAdoptionIsRefusedAtTheDnsBlock() throws IOException {
+        // A second public zone of the same name (Route 53 allows several): adopting it would move the stack's records
+        // out of the zone the parent domain delegates to.
+        String other = route53().createHostedZone(b -> b.name(ZONE).callerReference("other-" + System.nanoTime()))
+                .hostedZone().id().replace("/hostedzone/", "");
+        try {
+            write(other);
+            Cli.Result r = infra("plan");
+            assertThat(r.exit()).as(r.toString()).isEqualTo(1);
+            assertThat(r.err()).contains(dir.resolve("infra.yaml") + ":17:3: error: dns/zone: names " + other
+                    + " to adopt, but the stack adopted " + zoneId + " (the state records it)");
+        } finally {
+            route53().deleteHostedZone(b -> b.id(other));
+            write(zoneId);
+        }
+    }
+
+    @Test
+    @Order(5)
     void destroyTakesTheStacksRecordsOutAndLeavesTheZone() {
         Cli.Result r = infra("destroy", "--auto-approve");
         assertThat(r.exit()).as(r.toString()).isEqualTo(0);
+        // The plan says what it does: the zone is forgotten, not destroyed, and not counted as destroyed.
+        assertThat(r.out()).contains(". dns/zone (aws_route53_zone) will be left in place (adopted: " + zoneId
+                + ", the stack no longer manages it)  # destroy").containsPattern("to destroy, 1 to forget\\.")
+                .doesNotContain("- dns/zone ").contains(" destroyed, 1 forgotten (left in place).");
         assertThat(records()).extracting(ResourceRecordSet::typeAsString).containsExactlyInAnyOrder("SOA", "NS");
         assertUnchanged();
         assertThat(aws.ec2().describeVpcs(b -> b.filters(Filter.builder().name("tag:infra:stack").values("adopt")

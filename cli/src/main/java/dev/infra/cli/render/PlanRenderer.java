@@ -93,10 +93,14 @@ public final class PlanRenderer {
             case UPDATE -> console.yellow("~");
             case REPLACE -> console.red("-/+");
             case DELETE -> console.red("-");
+            case FORGET -> console.yellow(".");
             case NO_OP -> " ";
         };
         sb.append("  ").append(symbol).append(' ').append(console.bold(c.address())).append(" (").append(c.type()).append(')');
-        if (c.id() != null) {
+        if (c.action() == Action.FORGET) {
+            // Terraform's "will no longer be managed": said in words, since a symbol alone reads as a delete.
+            sb.append(" will be left in place (adopted: ").append(c.id()).append(", the stack no longer manages it)");
+        } else if (c.id() != null) {
             sb.append(' ').append(c.id());
         }
         if (c.action() != Action.CREATE) {

@@ -57,14 +57,18 @@ public final class Applier {
     public ApplyResult apply(Plan plan, StateRecorder state, OtherRegions others) {
         OperationGraph graph = OperationGraph.of(plan, type -> providers.get(type).schema().createBeforeDestroy());
         Execution run = new Execution(plan.stack(), new StateWrites(state), graph, others);
+        int forgotten = 0;
         for (ResourceChange c : plan.changes()) {
             if (run.writes.unchanged(c)) {
                 run.adopted.incrementAndGet();
             }
+            if (run.writes.forgotten(c)) {
+                forgotten++;
+            }
         }
         Walk.Outcome o = Walk.run(graph, parallelism, heartbeat, listener, cancellation, run::execute);
         return new ApplyResult(run.done(Kind.CREATE) - run.replaced.get(), run.done(Kind.UPDATE), run.replaced.get(),
-                run.done(Kind.DELETE) - run.replaced.get(), run.adopted.get(), o.failures(), o.skipped(),
+                run.done(Kind.DELETE) - run.replaced.get(), run.adopted.get(), forgotten, o.failures(), o.skipped(),
                 o.notStarted(), o.timing());
     }
 

@@ -6,10 +6,11 @@ import java.util.List;
 /**
  * How an apply ended: counts per outcome, the failures' messages, what was skipped (its dependency failed) and what
  * was not started (the apply was interrupted: one address per operation). {@code adopted} counts the resources taken
- * into the state (found by their tags or names), whatever else was done to them. {@code timing}: how long it took.
+ * into the state (found by their tags or names), whatever else was done to them; {@code forgotten} those dropped from
+ * it and left in AWS (adopted by name, {@code Action.FORGET}). {@code timing}: how long it took.
  */
-public record ApplyResult(int created, int updated, int replaced, int deleted, int adopted, List<String> failures,
-                          List<String> skipped, List<String> notStarted, Timing timing) {
+public record ApplyResult(int created, int updated, int replaced, int deleted, int adopted, int forgotten,
+                          List<String> failures, List<String> skipped, List<String> notStarted, Timing timing) {
 
     /**
      * The walk's wall time and its critical path (measured: each operation from its start to its end, less any time
@@ -27,7 +28,7 @@ public record ApplyResult(int created, int updated, int replaced, int deleted, i
 
     /** A region's plan that was not carried out because {@code why} (another region failed first). */
     public static ApplyResult notRun(List<String> addresses, String why) {
-        return new ApplyResult(0, 0, 0, 0, 0, List.of(why), List.copyOf(addresses), List.of(), Timing.NONE);
+        return new ApplyResult(0, 0, 0, 0, 0, 0, List.of(why), List.copyOf(addresses), List.of(), Timing.NONE);
     }
 
     /** Everything planned was done. */
@@ -46,9 +47,10 @@ public record ApplyResult(int created, int updated, int replaced, int deleted, i
 
     /** The closing line, Terraform's way: a destroy reports what it destroyed. */
     public String summary(boolean destroy) {
-        String counts = destroy ? deleted + " destroyed."
+        String forgot = forgotten > 0 ? ", " + forgotten + " forgotten (left in place)" : "";
+        String counts = destroy ? deleted + " destroyed" + forgot + "."
                 : created + " added, " + updated + " changed, " + replaced + " replaced, " + deleted + " destroyed"
-                + (adopted > 0 ? ", " + adopted + " adopted." : ".");
+                + forgot + (adopted > 0 ? ", " + adopted + " adopted." : ".");
         String ending = ok() ? "complete" : failures.isEmpty() ? "interrupted" : "failed";
         String done = (destroy ? "Destroy " : "Apply ") + ending + "! Resources: " + counts;
         if (!failures.isEmpty()) {

@@ -93,7 +93,8 @@ final class OperationGraph {
                             b.add(OperationKey.delete(c.address()), c);
                             b.add(OperationKey.create(c.address()), c);
                         }
-                        case NO_OP -> { }
+                        // A forget calls no provider: the state drops it before the walk (StateWrites.forgotten).
+                        case FORGET, NO_OP -> { }
                     }
                 }
             }

@@ -45,6 +45,18 @@ final class StateWrites {
         return false;
     }
 
+    /**
+     * A resource the stack adopted by name and no longer wants ({@link Action#FORGET}): out of the state, left in AWS
+     * as it is. Returns whether it forgot {@code c}.
+     */
+    boolean forgotten(ResourceChange c) {
+        if (c.action() != Action.FORGET) {
+            return false;
+        }
+        state.remove(c.address());
+        return true;
+    }
+
     /** The intent record, before a create: a crash after AWS made the resource leaves the next plan a trace. */
     void creating(ResourceChange c) {
         state.put(ResourceState.creating(c.address(), c.type(), c.dependencies()));

@@ -44,8 +44,11 @@ public record Plan(int formatVersion, String stack, String region, boolean destr
             return "No changes. The infrastructure matches the topology.";
         }
         int adopt = adoptions();
+        int forget = c.get(Action.FORGET);
+        // A forgotten resource stays in AWS: not destroyed, so counted apart (and only when there is one).
         return "Plan: " + c.get(Action.CREATE) + " to add, " + c.get(Action.UPDATE) + " to change, "
                 + c.get(Action.REPLACE) + " to replace, " + c.get(Action.DELETE) + " to destroy"
+                + (forget > 0 ? ", " + forget + " to forget" : "")
                 + (adopt > 0 ? ", " + adopt + " to adopt." : ".");
     }
 }

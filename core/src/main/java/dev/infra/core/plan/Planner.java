@@ -78,6 +78,11 @@ public final class Planner {
                 LiveResource current = live.forAddress(spec.type(), address, prior);
                 Adoption cause = unrecorded;
                 ResourceProvider provider = providers.get(spec.type());
+                Optional<Diagnostic> switched = switchedAdoption(spec, prior, provider);
+                if (switched.isPresent()) {
+                    refused.add(switched.get());
+                    continue;
+                }
                 if (current == null && provider.singleton()) {
                     // The account's one per region: borrowed, or left to the stack that holds it.
                     current = provider.findExisting(state.stack(), spec).orElse(null);
@@ -124,9 +129,12 @@ public final class Planner {
                 claimed.add(Live.key(r.type(), current.id()));
             }
             Adoption found = r.id() == null && current != null ? Adoption.INTERRUPTED : null;
-            deletes.put(r.address(), deletion(r.address(), r.type(), current == null ? r.id() : current.id(),
+            // What the stack adopted by name is the user's: forgotten (out of the state, left in AWS), never deleted.
+            boolean named = r.id() != null && providers.get(r.type()).named(r.attributes()).isPresent();
+            deletes.put(r.address(), deletion(named ? Action.FORGET : Action.DELETE, r.address(), r.type(),
+                    current == null ? r.id() : current.id(),
                     withRecorded(current == null ? Map.of() : current.attributes(), r), r.dependencies(),
-                    destroy ? "destroy" : "no longer in the topology", found));
+                    destroy ? "destroy" : "no longer in the topology", named ? Adoption.NAMED : found));
         }
         Set<String> leftovers = new HashSet<>();
         for (LiveResource orphan : live.all) {
@@ -135,7 +143,7 @@ public final class Planner {
                 boolean duplicate = deletes.containsKey(orphan.address()) || changes.containsKey(orphan.address());
                 String address = orphan.address() + (duplicate ? " (duplicate " + orphan.id() + ")" : "");
                 leftovers.add(address);
-                deletes.put(address, deletion(address, orphanType, orphan.id(), orphan.attributes(), List.of(),
+                deletes.put(address, deletion(Action.DELETE, address, orphanType, orphan.id(), orphan.attributes(), List.of(),
                         duplicate ? "a second resource tagged with this address; the state or the topology has the first"
                                 : "tagged with this stack but not in the state (" + unrecorded.cause() + ")"
                                 + (destroy ? "" : ", and no longer in the topology"),
@@ -278,10 +286,42 @@ public final class Planner {
         return merged;
     }
 
-    private static ResourceChange deletion(String address, String type, String id, Map<String, Object> prior,
-                                           List<String> priorDeps, String reason, Adoption adoption) {
-        return new ResourceChange(address, type, Action.DELETE, id, Map.of(), prior, List.of(), List.of(),
+    /** A resource the topology does not want: {@code action} is a delete, or a forget of one adopted by name. */
+    private static ResourceChange deletion(Action action, String address, String type, String id,
+                                           Map<String, Object> prior, List<String> priorDeps, String reason,
+                                           Adoption adoption) {
+        return new ResourceChange(address, type, action, id, Map.of(), prior, List.of(), List.of(),
                 priorDeps, reason, adoption, null);
+    }
+
+    /**
+     * A resource stays what the state records the stack adopted by name, or made: a spec naming another one (or none,
+     * or one where the stack made its own) is refused at its YAML origin rather than switched in place, because what
+     * the stack made in it (a zone's records) would move while what names it outside infra (a parent domain's
+     * delegation) would not. The two applies it takes are the user's to make, knowingly.
+     */
+    private static Optional<Diagnostic> switchedAdoption(ResourceSpec spec, ResourceState prior,
+                                                         ResourceProvider provider) {
+        if (prior == null || prior.id() == null) {
+            return Optional.empty();
+        }
+        String was = provider.named(prior.attributes()).orElse(null);
+        String now = provider.named(spec.attributes()).orElse(null);
+        if (Objects.equals(was, now)) {
+            return Optional.empty();
+        }
+        String message = was == null
+                ? "names " + now + " to adopt, but the stack made its own (" + prior.id() + "), which the state records;"
+                + " infra does not switch it in place: name none, or drop it from the topology and apply (infra"
+                + " deletes " + prior.id() + "), then name " + now
+                : now == null
+                ? "no longer names " + was + ", which the stack adopted: infra would hold it as its own; name " + was
+                + " again, or drop it from the topology and apply (" + was + " is left in place, forgotten) first"
+                : "names " + now + " to adopt, but the stack adopted " + was + " (the state records it); infra does"
+                + " not switch adoptions in place (what the stack made in " + was + " would move to " + now + ", what"
+                + " names " + was + " outside infra would not): name " + was + " again, or drop it from the topology"
+                + " and apply (" + was + " is left in place, forgotten), then name " + now;
+        return Optional.of(Diagnostic.error(spec.origin(), spec.address(), message));
     }
 
     private ResourceChange change(ResourceSpec spec, ResourceState prior, LiveResource current,

@@ -14,7 +14,8 @@ import java.util.Map;
  * @param priorDependencies what the existing resource depended on (from state): the order of deletes
  * @param reason why, in words (new resource, forced replacement, no longer in the topology…)
  * @param adoption why a resource tagged with the stack is not in the state, when it is not (else null): the change
- *     then also takes it into the state (or, for a delete, removes what the state never knew)
+ *     then also takes it into the state (or, for a delete, removes what the state never knew); for a
+ *     {@link Action#FORGET}, {@link Adoption#NAMED}: why the resource is left in AWS
  * @param dataLoss for a delete or replacement of a resource holding data, what goes with it ("3 objects"); else null
  */
 public record ResourceChange(String address, String type, Action action, String id,
@@ -47,6 +48,6 @@ public record ResourceChange(String address, String type, Action action, String 
 
     /** Whether the change takes into the state a resource the state does not record (an adoption of any action). */
     public boolean adopts() {
-        return adoption != null && action != Action.DELETE;
+        return adoption != null && action != Action.DELETE && action != Action.FORGET;
     }
 }

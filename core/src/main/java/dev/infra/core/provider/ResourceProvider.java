@@ -94,11 +94,21 @@ public interface ResourceProvider {
 
     /**
      * Whether {@code spec} names an existing resource the stack is to use rather than make (a hosted zone by its id):
-     * the plan looks it up with {@link #findExisting}, so a wrong name fails the plan at the spec's YAML origin; the
-     * provider records that it did not make it, and its delete leaves it.
+     * the plan looks it up with {@link #findExisting}, so a wrong name fails the plan at the spec's YAML origin.
      */
     default boolean adoptsNamed(ResourceSpec spec) {
-        return false;
+        return named(spec.attributes()).isPresent();
+    }
+
+    /**
+     * The id of the existing resource that {@code attributes} (a spec's, or what the state recorded of one) name for
+     * the stack to use rather than make; empty for one the stack makes. The provider records it with the resource, so
+     * the plan knows from the state alone what the stack adopted: a destroy, or a topology that drops it, forgets it
+     * ({@link dev.infra.core.plan.Action#FORGET}: out of the state, left in AWS, never deleted), and a spec naming
+     * another one than the state records is refused.
+     */
+    default Optional<String> named(Map<String, Object> attributes) {
+        return Optional.empty();
     }
 
     /**

@@ -124,6 +124,15 @@ public final class FakeCloud {
     /** What the providers of a type lack on this machine ({@link dev.infra.core.provider.ResourceProvider#prerequisite}). */
     final Map<String, String> missing = new ConcurrentHashMap<>();
 
+    /** Per type, the attribute naming an existing resource to adopt rather than make (dns.zoneId's role). */
+    final Map<String, String> namedBy = new ConcurrentHashMap<>();
+
+    /** Resources of {@code type} whose {@code attribute} is set are adopted by name ({@code ResourceProvider#named}). */
+    public FakeCloud adoptsNamed(String type, String attribute) {
+        namedBy.put(type, attribute);
+        return this;
+    }
+
     /** The providers of {@code type} lack a program: {@code reason} says what to install. */
     public void lack(String type, String reason) {
         missing.put(type, reason);

@@ -60,6 +60,12 @@ public final class FakeProvider implements ResourceProvider {
     }
 
     @Override
+    public Optional<String> named(Map<String, Object> attributes) {
+        String attribute = cloud.namedBy.get(type);
+        return attribute != null && attributes.get(attribute) instanceof String id ? Optional.of(id) : Optional.empty();
+    }
+
+    @Override
     public LiveResource create(ResourceSpec spec, OperationContext ctx) {
         String address = spec.address();
         requireResolved(spec);

@@ -66,7 +66,8 @@ public final class HostedZoneProvider extends Route53Provider {
             Attribute.required(NAME, Kind.STRING),
             Attribute.optional(ZONE_ID, Kind.STRING).writeOnly()
                     .doc("an existing public zone of this name to adopt: used as it is (no tags, comment or name server"
-                            + " change), never deleted; recorded in state, which its delete reads"),
+                            + " change), never deleted; recorded in state: destroy forgets the zone (plan: left in"
+                            + " place), and another zoneId than the one adopted is refused"),
             Attribute.optional(VPC_ID, Kind.REFERENCE)
                     .doc("present = private zone"),
             Attribute.computed(NAME_SERVERS, Kind.LIST)
@@ -80,10 +81,13 @@ public final class HostedZoneProvider extends Route53Provider {
         super(clients, ENTRY);
     }
 
-    /** A zone the topology names by id (dns.zoneId) is looked up at plan time: a wrong id fails the plan. */
+    /**
+     * A zone the topology names by id (dns.zoneId) is looked up at plan time: a wrong id fails the plan. The state
+     * records zoneId with the zone it adopted: a destroy forgets that zone, and another zoneId is refused.
+     */
     @Override
-    public boolean adoptsNamed(ResourceSpec spec) {
-        return spec.attributes().containsKey(ZONE_ID);
+    public Optional<String> named(Map<String, Object> attributes) {
+        return attributes.get(ZONE_ID) instanceof String id ? Optional.of(zoneId(id)) : Optional.empty();
     }
 
     // ---- reads ------------------------------------------------------------------------------------------
