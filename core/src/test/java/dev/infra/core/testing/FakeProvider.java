@@ -47,16 +47,23 @@ public final class FakeProvider implements ResourceProvider {
         return cloud.all().values().stream()
                 .filter(s -> s.type().equals(type))
                 .filter(s -> request.stack().equals(s.stack()) || request.ids().contains(s.id()))
+                .filter(s -> s.address() == null || !cloud.listedLate.contains(s.address()))
                 .map(FakeProvider::live)
                 .toList();
     }
 
     @Override
     public Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
+        cloud.countLookup();
         return cloud.byAddress(spec.address()).stream()
                 .filter(s -> s.type().equals(type) && stack.equals(s.stack()))
                 .findFirst()
                 .map(FakeProvider::live);
+    }
+
+    @Override
+    public boolean foundByTagsAlone() {
+        return cloud.foundByTagsAlone.contains(type);
     }
 
     @Override
