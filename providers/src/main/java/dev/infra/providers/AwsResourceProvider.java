@@ -113,7 +113,8 @@ public abstract class AwsResourceProvider implements ResourceProvider {
         return entry.has(Trait.SINGLETON);
     }
 
-    private boolean tagged() {
+    /** Whether the type carries tags: then readAll lists the stack's by its tag ({@link #readStack}). */
+    protected final boolean tagged() {
         return entry.has(Trait.TAGGED);
     }
 

@@ -54,9 +54,14 @@ public final class Applier {
         return new Applier(providers, parallelism, heartbeat, listener, cancellation);
     }
 
-    public ApplyResult apply(Plan plan, StateRecorder state, OtherRegions others) {
+    /**
+     * Carries out {@code plan}. {@code listedThisRun}: its listings were read in this run, under the state lock held
+     * since (not a saved plan), so a create of a type {@link ResourceProvider#foundByTagsAlone found by its tags alone}
+     * that the plan found absent needs no lookup before it.
+     */
+    public ApplyResult apply(Plan plan, StateRecorder state, OtherRegions others, boolean listedThisRun) {
         OperationGraph graph = OperationGraph.of(plan, type -> providers.get(type).schema().createBeforeDestroy());
-        Execution run = new Execution(plan.stack(), new StateWrites(state), graph, others);
+        Execution run = new Execution(plan.stack(), new StateWrites(state), graph, others, listedThisRun);
         int forgotten = 0;
         for (ResourceChange c : plan.changes()) {
             if (run.writes.unchanged(c)) {
@@ -78,15 +83,17 @@ public final class Applier {
         private final StateWrites writes;
         private final OperationGraph graph;
         private final OtherRegions others;
+        private final boolean listedThisRun;
         private final Map<Kind, Integer> done = new ConcurrentHashMap<>();
         private final AtomicInteger adopted = new AtomicInteger();
         private final AtomicInteger replaced = new AtomicInteger();
 
-        Execution(String stack, StateWrites writes, OperationGraph graph, OtherRegions others) {
+        Execution(String stack, StateWrites writes, OperationGraph graph, OtherRegions others, boolean listedThisRun) {
             this.stack = stack;
             this.writes = writes;
             this.graph = graph;
             this.others = others;
+            this.listedThisRun = listedThisRun;
         }
 
         int done(Kind kind) {
@@ -108,9 +115,10 @@ public final class Applier {
             LiveResource result;
             boolean counted = true;
             if (op.kind() == Kind.CREATE) {
+                boolean listedAbsent = listedThisRun && provider.foundByTagsAlone() && !writes.interrupted(c);
                 writes.creating(c);
                 // Never adopt what this replacement replaces (still there when created first), nor another region's.
-                Optional<LiveResource> existing = provider.findExisting(stack, spec)
+                Optional<LiveResource> existing = listedAbsent ? Optional.empty() : provider.findExisting(stack, spec)
                         .filter(e -> !e.id().equals(c.id()))
                         .filter(e -> !spec.tags().containsKey(LiveResource.REGION_TAG)
                                 || !e.ownedByOtherRegion(spec.tags().get(LiveResource.REGION_TAG)));

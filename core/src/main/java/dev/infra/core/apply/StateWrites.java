@@ -57,6 +57,14 @@ final class StateWrites {
         return true;
     }
 
+    /**
+     * Whether the state holds an intent record at {@code c}'s address (asked before {@link #creating} writes this
+     * create's): a create interrupted earlier, whose resource a listing read soon after may not show yet.
+     */
+    boolean interrupted(ResourceChange c) {
+        return state.resource(c.address()).filter(r -> r.status() == ResourceState.Status.CREATING).isPresent();
+    }
+
     /** The intent record, before a create: a crash after AWS made the resource leaves the next plan a trace. */
     void creating(ResourceChange c) {
         state.put(ResourceState.creating(c.address(), c.type(), c.dependencies()));

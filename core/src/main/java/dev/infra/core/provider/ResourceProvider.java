@@ -36,6 +36,16 @@ public interface ResourceProvider {
      */
     Optional<LiveResource> findExisting(String stack, ResourceSpec spec);
 
+    /**
+     * Whether {@link #findExisting} finds only what {@link #readAll}'s stack listing would show tagged with the spec's
+     * address (the type is found by its tags alone, never by a natural key): then a create that a plan read in the same
+     * run found absent, under the lock held since, has nothing for {@code findExisting} to find, and the apply skips
+     * it. False by default: a type found by its name also finds an untagged resource the listing cannot show.
+     */
+    default boolean foundByTagsAlone() {
+        return false;
+    }
+
     LiveResource create(ResourceSpec spec, OperationContext ctx);
 
     /**

@@ -107,8 +107,11 @@ public final class Engine {
         return region.availabilityZones();
     }
 
-    /** Carries out {@code plan} from the current state; a plan without changes still records new dependencies. */
-    public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others) {
+    /**
+     * Carries out {@code plan} from the current state; a plan without changes still records new dependencies.
+     * {@code listedThisRun}: the plan was read in this run under the lock held since, not saved ({@link Applier#apply}).
+     */
+    public ApplyResult apply(Plan plan, State state, ApplyOptions options, OtherRegions others, boolean listedThisRun) {
         // A saved plan of a stack never applied named its buckets after its own lineage: the state takes that one.
         State base = state.fresh() && !state.lineage().equals(plan.lineage())
                 ? State.empty(state.stack(), state.region(), plan.lineage()) : state;
@@ -116,7 +119,7 @@ public final class Engine {
                 options.cancellation());
         // Closed (the journal folded into the state) however the apply ends; a killed one leaves the journal.
         try (StateRecorder recorder = new StateRecorder(backend, base)) {
-            return applier.apply(plan, recorder, others);
+            return applier.apply(plan, recorder, others, listedThisRun);
         }
     }
 

@@ -98,7 +98,7 @@ public final class StackEngine {
             if (!proceed(plan, confirm, options)) {
                 return new Outcome(plan, Map.of());
             }
-            return runAndUnlink(targets, plan, destroy, options);
+            return runAndUnlink(targets, plan, destroy, options, true);
         }
     }
 
@@ -120,7 +120,7 @@ public final class StackEngine {
                 engine(target.region()).checkSaved(plan, target.topology(), request.planFile());
                 regions.add(new RegionPlan(target.region(), target.topology(), plan));
             }
-            return runAndUnlink(targets, new StackPlan(regions, null), destroys(madeFor), options);
+            return runAndUnlink(targets, new StackPlan(regions, null), destroys(madeFor), options, false);
         }
     }
 
@@ -142,13 +142,17 @@ public final class StackEngine {
             }
             engine(p.region()).record(p.topology(), s -> s.withReplica(replication.record()));
             engine(r.region()).record(r.topology(), s -> s.replicating(p.region()));
-            return run(plan, options);
+            return run(plan, options, true);
         }
     }
 
-    /** Runs the plans in order; after a whole destroy of replicas, they leave their primary's list. */
-    private Outcome runAndUnlink(List<Target> targets, StackPlan plan, boolean destroy, Engine.ApplyOptions options) {
-        Outcome outcome = run(plan, options);
+    /**
+     * Runs the plans in order; after a whole destroy of replicas, they leave their primary's list. {@code listedThisRun}:
+     * planned under the locks held since, not saved ({@link Engine#apply}).
+     */
+    private Outcome runAndUnlink(List<Target> targets, StackPlan plan, boolean destroy, Engine.ApplyOptions options,
+                                 boolean listedThisRun) {
+        Outcome outcome = run(plan, options, listedThisRun);
         if (destroy && outcome.ok()) {
             targets.stream().filter(Target::replica).forEach(x -> unlink(x.topology()));
         }
@@ -184,7 +188,7 @@ public final class StackEngine {
         return new StackPlan(plans, rewrite);
     }
 
-    private Outcome run(StackPlan plan, Engine.ApplyOptions options) {
+    private Outcome run(StackPlan plan, Engine.ApplyOptions options, boolean listedThisRun) {
         Map<String, ApplyResult> results = new LinkedHashMap<>();
         for (RegionPlan r : plan.regions()) {
             // Interrupted is not failed: the next region's walk, cancelled too, reports its operations as not started.
@@ -199,7 +203,8 @@ public final class StackEngine {
                 continue;
             }
             Engine engine = engine(r.region());
-            results.put(r.region(), engine.apply(r.plan(), engine.state(r.topology()), options, others(r.topology(), null)));
+            results.put(r.region(), engine.apply(r.plan(), engine.state(r.topology()), options, others(r.topology(), null),
+                    listedThisRun));
         }
         return new Outcome(plan, results);
     }

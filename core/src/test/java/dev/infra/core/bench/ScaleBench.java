@@ -58,7 +58,7 @@ public final class ScaleBench {
 
         Phase apply = Phase.start();
         ApplyResult result = engine.apply(first, State.empty("scale", "us-east-1"),
-                new Engine.ApplyOptions(10, Duration.ofMinutes(5), e -> { }), OtherRegions.NONE);
+                new Engine.ApplyOptions(10, Duration.ofMinutes(5), e -> { }), OtherRegions.NONE, true);
         if (!result.ok() || result.created() != n) {
             throw new IllegalStateException("apply of " + n + " failed: " + result);
         }
@@ -81,7 +81,7 @@ public final class ScaleBench {
 
         Phase destroyApply = Phase.start();
         ApplyResult destroyed = engine.apply(destroy, backend.read().orElseThrow(),
-                new Engine.ApplyOptions(10, Duration.ofMinutes(5), e -> { }), OtherRegions.NONE);
+                new Engine.ApplyOptions(10, Duration.ofMinutes(5), e -> { }), OtherRegions.NONE, true);
         if (!destroyed.ok() || destroyed.deleted() != n) {
             throw new IllegalStateException("destroy of " + n + " failed: " + destroyed);
         }

@@ -59,6 +59,9 @@ public final class FakeCloud {
     private final Map<String, AtomicInteger> reads = new ConcurrentHashMap<>();
     final Set<String> failCreate = ConcurrentHashMap.newKeySet();
     final Set<String> crashAfterCreate = ConcurrentHashMap.newKeySet();
+    final Set<String> foundByTagsAlone = ConcurrentHashMap.newKeySet();
+    final Set<String> listedLate = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger lookups = new AtomicInteger();
     final Map<String, BooleanSupplier> createWaitsFor = new ConcurrentHashMap<>();
     final AtomicInteger activeCreates = new AtomicInteger();
     final AtomicInteger maxActiveCreates = new AtomicInteger();
@@ -119,6 +122,31 @@ public final class FakeCloud {
     public FakeCloud crashAfterCreate(String address) {
         crashAfterCreate.add(address);
         return this;
+    }
+
+    /**
+     * The providers of these types say they are found by their tags alone (as EC2's tagged types):
+     * {@link dev.infra.core.provider.ResourceProvider#foundByTagsAlone}. The fake's findExisting is its listing
+     * narrowed to the address for every type.
+     */
+    public FakeCloud foundByTagsAlone(String... types) {
+        foundByTagsAlone.addAll(List.of(types));
+        return this;
+    }
+
+    /** Listings leave out what is tagged with {@code address}, as EC2's may just after a create; findExisting finds it. */
+    public FakeCloud listedLate(String address) {
+        listedLate.add(address);
+        return this;
+    }
+
+    void countLookup() {
+        lookups.incrementAndGet();
+    }
+
+    /** How many findExisting calls all types got. */
+    public int lookups() {
+        return lookups.get();
     }
 
     /** What the providers of a type lack on this machine ({@link dev.infra.core.provider.ResourceProvider#prerequisite}). */

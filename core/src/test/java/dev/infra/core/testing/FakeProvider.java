@@ -47,12 +47,14 @@ public final class FakeProvider implements ResourceProvider {
         return cloud.all().values().stream()
                 .filter(s -> s.type().equals(type))
                 .filter(s -> request.stack().equals(s.stack()) || request.ids().contains(s.id()))
+                .filter(s -> s.address() == null || !cloud.listedLate.contains(s.address()))
                 .map(FakeProvider::live)
                 .toList();
     }
 
     @Override
     public Optional<LiveResource> findExisting(String stack, ResourceSpec spec) {
+        cloud.countLookup();
         return cloud.byAddress(spec.address()).stream()
                 .filter(s -> s.type().equals(type) && stack.equals(s.stack()))
                 .findFirst()
@@ -63,6 +65,11 @@ public final class FakeProvider implements ResourceProvider {
     public Optional<String> named(Map<String, Object> attributes) {
         String attribute = cloud.namedBy.get(type);
         return attribute != null && attributes.get(attribute) instanceof String id ? Optional.of(id) : Optional.empty();
+    }
+
+    @Override
+    public boolean foundByTagsAlone() {
+        return cloud.foundByTagsAlone.contains(type);
     }
 
     @Override

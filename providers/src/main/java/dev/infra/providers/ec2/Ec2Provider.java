@@ -117,7 +117,7 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
     /**
      * The resource {@code spec} stands for, if it exists: for a tagged type the one tagged with this stack and the
      * spec's address (the lowest id, should there be several); an untagged type overrides this to find by natural
-     * key (none by default).
+     * key (none by default). A tagged type keeps this one: {@link #foundByTagsAlone} says so of it.
      */
     protected Optional<R> lookup(String stack, ResourceSpec spec) {
         if (tagType == null) {
@@ -132,6 +132,12 @@ public abstract class Ec2Provider<R> extends AwsResourceProvider {
     }
 
     // ---- AwsResourceProvider ------------------------------------------------------------------------
+
+    /** A tagged type's {@link #lookup} is {@link #readStack}'s listing (which readAll makes) narrowed to the address tag. */
+    @Override
+    public final boolean foundByTagsAlone() {
+        return tagType != null && tagged();
+    }
 
     /** Also filtered on the client side: some endpoints ignore tag filters (moto's DescribeNatGateways). */
     @Override
