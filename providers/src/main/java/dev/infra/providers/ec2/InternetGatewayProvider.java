@@ -14,6 +14,7 @@ import dev.infra.providers.SpecValues;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import software.amazon.awssdk.services.ec2.Ec2Client;
 import software.amazon.awssdk.services.ec2.model.AttachmentStatus;
@@ -25,7 +26,8 @@ import software.amazon.awssdk.services.ec2.model.TagSpecification;
 
 /**
  * {@code aws_internet_gateway}: vpcId (the VPC it is attached to; absent when detached), tags; computed ownerId.
- * Create = create then attach; delete = detach then delete.
+ * Create = create then attach; an update of vpcId detaches and attaches (as Terraform's); delete = detach then delete.
+ * So a gateway a killed apply made but did not attach is adopted and attached, not replaced.
  */
 public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> {
 
@@ -33,7 +35,7 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
 
     /** The catalogue entry: attributes, AWS's rules for their values, traits. */
     public static final dev.infra.core.catalogue.ResourceType ENTRY = dev.infra.core.catalogue.ResourceType.of(TYPE,
-            Attribute.required("vpcId", Kind.REFERENCE),
+            Attribute.required("vpcId", Kind.REFERENCE).updatable(),
             Attribute.computed("ownerId", Kind.STRING))
             .with(Trait.TAGGED)
             .id("igw-…");
@@ -75,7 +77,18 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
 
     @Override
     protected void afterCreate(String id, ResourceSpec spec, OperationContext ctx) {
-        String vpcId = SpecValues.string(spec, "vpcId");
+        attach(id, SpecValues.string(spec, "vpcId"), ctx);
+    }
+
+    @Override
+    protected void updateAttributes(LiveResource current, ResourceSpec spec, Set<String> changed, OperationContext ctx) {
+        if (changed.contains("vpcId")) {
+            detach(current.id(), ctx);
+            attach(current.id(), SpecValues.string(spec, "vpcId"), ctx);
+        }
+    }
+
+    private void attach(String id, String vpcId, OperationContext ctx) {
         whenVisible(ctx, id, () -> {
             addLink(() -> call("AttachInternetGateway",
                             () -> ec2().attachInternetGateway(b -> b.internetGatewayId(id).vpcId(vpcId))),
@@ -87,9 +100,17 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
     @Override
     protected void deleteResource(LiveResource current, OperationContext ctx) {
         String id = current.id();
+        if (detach(id, ctx)) {
+            retryWhileInUse(ctx, "DeleteInternetGateway " + id,
+                    () -> call("DeleteInternetGateway", () -> ec2().deleteInternetGateway(b -> b.internetGatewayId(id))));
+        }
+    }
+
+    /** Detaches the gateway from every VPC it is attached to; false when the gateway is gone. */
+    private boolean detach(String id, OperationContext ctx) {
         List<String> vpcs = describeOne(id).map(InternetGatewayProvider::attachedVpcs).orElse(null);
         if (vpcs == null) {
-            return;
+            return false;
         }
         // Detaching fails with DependencyViolation while the VPC still has mapped public addresses (NAT, EIPs).
         for (String vpcId : vpcs) {
@@ -103,7 +124,6 @@ public final class InternetGatewayProvider extends Ec2Provider<InternetGateway> 
                 }
             });
         }
-        retryWhileInUse(ctx, "DeleteInternetGateway " + id,
-                () -> call("DeleteInternetGateway", () -> ec2().deleteInternetGateway(b -> b.internetGatewayId(id))));
+        return true;
     }
 }

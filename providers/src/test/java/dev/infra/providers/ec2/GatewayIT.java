@@ -22,6 +22,7 @@ import software.amazon.awssdk.services.ec2.model.DescribeNatGatewaysResponse;
 import software.amazon.awssdk.services.ec2.model.InternetGateway;
 import software.amazon.awssdk.services.ec2.model.NatGateway;
 import software.amazon.awssdk.services.ec2.model.NatGatewayState;
+import software.amazon.awssdk.services.ec2.model.Tag;
 
 /** Internet gateways, Elastic IPs and NAT gateways. */
 class GatewayIT extends Ec2TestBase {
@@ -67,6 +68,31 @@ class GatewayIT extends Ec2TestBase {
         assertAwsError(() -> ec2.describeInternetGateways(b -> b.internetGatewayIds(created.id())),
                 "InvalidInternetGatewayID.NotFound");
         igws.delete(updated, ctx(address));
+    }
+
+    @Test
+    void aGatewayLeftDetachedIsAttachedByAnUpdateAndMovesToAnotherVpc() {
+        InternetGatewayProvider igws = new InternetGatewayProvider(clients);
+        String address = "network/igw.main";
+        ResourceSpec spec = spec(address, InternetGatewayProvider.TYPE, Map.of("vpcId", vpc.id()), Map.of());
+        // As a killed apply leaves it: created and tagged, never attached.
+        String id = ec2.createInternetGateway(b -> b.tagSpecifications(t -> t.resourceType("internet-gateway")
+                .tags(spec.tags().entrySet().stream().map(e -> Tag.builder().key(e.getKey()).value(e.getValue()).build())
+                        .toList()))).internetGateway().internetGatewayId();
+        LiveResource detached = igws.findExisting(stack, spec).orElseThrow();
+        assertThat(detached.attributes()).doesNotContainKey("vpcId");
+
+        LiveResource attached = igws.update(detached, spec, Set.of("vpcId"), ctx(address));
+        assertThat(ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways().get(0).attachments())
+                .singleElement().satisfies(a -> assertThat(a.vpcId()).isEqualTo(vpc.id()));
+        assertThat(attached.attributes()).containsEntry("vpcId", vpc.id());
+
+        LiveResource other = vpc("network/vpc.other", "10.1.0.0/16");
+        ResourceSpec moved = spec(address, InternetGatewayProvider.TYPE, Map.of("vpcId", other.id()), Map.of());
+        igws.update(attached, moved, Set.of("vpcId"), ctx(address));
+        assertThat(ec2.describeInternetGateways(b -> b.internetGatewayIds(id)).internetGateways().get(0).attachments())
+                .singleElement().satisfies(a -> assertThat(a.vpcId()).isEqualTo(other.id()));
+        igws.delete(attached, ctx(address));
     }
 
     @Test
