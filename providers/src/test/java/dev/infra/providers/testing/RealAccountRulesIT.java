@@ -182,19 +182,7 @@ class RealAccountRulesIT extends ProviderTestSupport {
         assertThat(enis).allSatisfy(n -> assertThat(n.groups()).extracting(g -> g.groupId()).containsExactly(group));
 
         elb.deleteLoadBalancer(b -> b.loadBalancerArn(lb.loadBalancerArn()));
-        assertThat(ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces()).hasSize(2);
-        assertRefused(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0))), "DependencyViolation",
-                "has dependencies and cannot be deleted");
-        assertRefused(() -> ec2.deleteSecurityGroup(b -> b.groupId(group)), "DependencyViolation",
-                "has a dependent object");
-
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces().isEmpty()) {
-            assertThat(System.nanoTime()).as("the interfaces are released within 30 s").isLessThan(deadline);
-            Thread.sleep(500);
-        }
-        assertThatCode(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0)))).doesNotThrowAnyException();
-        assertThatCode(() -> ec2.deleteSecurityGroup(b -> b.groupId(group))).doesNotThrowAnyException();
+        assertHeldThenReleased(described, ownSubnets.get(0), group);
     }
 
     @Test
@@ -215,19 +203,7 @@ class RealAccountRulesIT extends ProviderTestSupport {
         assertThat(enis).allSatisfy(n -> assertThat(n.groups()).extracting(g -> g.groupId()).contains(group));
 
         eks.deleteCluster(b -> b.name(name));
-        assertThat(ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces()).hasSize(2);
-        assertRefused(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0))), "DependencyViolation",
-                "has dependencies and cannot be deleted");
-        assertRefused(() -> ec2.deleteSecurityGroup(b -> b.groupId(group)), "DependencyViolation",
-                "has a dependent object");
-
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces().isEmpty()) {
-            assertThat(System.nanoTime()).as("the interfaces are released within 30 s").isLessThan(deadline);
-            Thread.sleep(500);
-        }
-        assertThatCode(() -> ec2.deleteSubnet(b -> b.subnetId(ownSubnets.get(0)))).doesNotThrowAnyException();
-        assertThatCode(() -> ec2.deleteSecurityGroup(b -> b.groupId(group))).doesNotThrowAnyException();
+        assertHeldThenReleased(described, ownSubnets.get(0), group);
         // The cluster security group EKS made went with them.
         assertThat(ec2.describeSecurityGroups(b -> b.filters(Filter.builder().name("vpc-id").values(own).build()))
                 .securityGroups()).extracting(g -> g.groupName()).containsExactly("default");
@@ -262,5 +238,24 @@ class RealAccountRulesIT extends ProviderTestSupport {
         }
         assertThat(sm.getSecretValue(b -> b.secretId(name)).secretString()).isEqualTo("two");
         sm.deleteSecret(b -> b.secretId(name).forceDeleteWithoutRecovery(true));
+    }
+
+    /**
+     * The two interfaces {@code described} names outlive their owner: while they last, the subnet and the group they
+     * use cannot be deleted; within 30 s they are released and both can.
+     */
+    private void assertHeldThenReleased(Filter described, String subnet, String group) throws InterruptedException {
+        assertThat(ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces()).hasSize(2);
+        assertRefused(() -> ec2.deleteSubnet(b -> b.subnetId(subnet)), "DependencyViolation",
+                "has dependencies and cannot be deleted");
+        assertRefused(() -> ec2.deleteSecurityGroup(b -> b.groupId(group)), "DependencyViolation",
+                "has a dependent object");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!ec2.describeNetworkInterfaces(b -> b.filters(described)).networkInterfaces().isEmpty()) {
+            assertThat(System.nanoTime()).as("the interfaces are released within 30 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+        assertThatCode(() -> ec2.deleteSubnet(b -> b.subnetId(subnet))).doesNotThrowAnyException();
+        assertThatCode(() -> ec2.deleteSecurityGroup(b -> b.groupId(group))).doesNotThrowAnyException();
     }
 }
