@@ -7,7 +7,6 @@ import dev.infra.providers.testing.Emulator;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -94,11 +93,7 @@ class AdoptedZoneIT {
     }
 
     static Cli.Result infra(String... args) {
-        List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
-                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2",
-                "--helm", dir.resolve("no-helm-here").toString()));
-        return Cli.run(all.toArray(String[]::new));
+        return Cli.inDir(dir, args);
     }
 
     static List<ResourceRecordSet> records() {

@@ -2,11 +2,14 @@ package dev.infra.cli;
 
 import dev.infra.core.state.Json;
 import dev.infra.core.state.State;
+import dev.infra.providers.testing.Emulator;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Runs the CLI in-process with captured streams. */
 final class Cli {
@@ -27,6 +30,18 @@ final class Cli {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * {@code args} on the topology {@code dir/infra.yaml} with its state in {@code dir/.infra}, against the emulator,
+     * with no Helm on hand (a path that does not exist): for topologies whose clusters install nothing.
+     */
+    static Result inDir(Path dir, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("-f", dir.resolve("infra.yaml").toString(), "--state-dir", dir.resolve(".infra").toString(),
+                "--endpoint-url", Emulator.endpoint().toString(), "--max-attempts", "2",
+                "--helm", dir.resolve("no-helm-here").toString()));
+        return run(all.toArray(String[]::new));
     }
 
     static Result run(String... args) {
